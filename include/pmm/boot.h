@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pmm/boot.h - the boot sequence, from a firmware map to a running buddy
+ * allocator, as one call that the simulator and the kernel share.
+ *
+ *   map -> sanitize -> early allocator (bootmem or memblock) -> reservations
+ *   -> page descriptors and zone bitmaps from the early allocator -> zones
+ *   -> hand-off of every free page (and the bitmap's pages, and highmem)
+ *   -> watermarks -> "Memory: ..." -> free_initmem
+ *
+ * The caller differs only in its platform (pmm/platform.h) and where the
+ * map and the kernel image come from.
+ */
+#ifndef PMM_BOOT_H
+#define PMM_BOOT_H
+
+#include <pmm/memmap.h>
+
+enum pmm_profile {
+	PMM_PROFILE_I386,   /* below 4 GiB; DMA, Normal, HighMem above 896 MiB */
+	PMM_PROFILE_X86_64, /* DMA, DMA32 below 4 GiB, Normal */
+};
+
+enum pmm_early {
+	PMM_EARLY_BOOTMEM,  /* seed chapter 6 bitmap allocator */
+	PMM_EARLY_MEMBLOCK, /* range-based allocator (seed 003) */
+};
+
+#ifndef PMM_BOOT_MAX_RESERVED
+#define PMM_BOOT_MAX_RESERVED 32
+#endif
+
+struct pmm_boot_config {
+	enum pmm_profile profile;
+	enum pmm_early early;
+	struct pmm_phys_range kernel_code; /* text + rodata [bytes] */
+	struct pmm_phys_range kernel_data; /* data + bss */
+	struct pmm_phys_range init;        /* __init_begin .. __init_end */
+	/* Further ranges to reserve: modules, boot info, firmware tables. */
+	struct pmm_phys_range reserved[PMM_BOOT_MAX_RESERVED];
+	unsigned int nr_reserved;
+	bool skip_free_initmem; /* the caller frees init memory itself */
+	bool memblock_debug;    /* log memblock's calls and its dump */
+	bool quiet;             /* log nothing */
+};
+
+struct pmm_boot_info {
+	enum pmm_early early;
+	unsigned int nr_nodes;
+	pmm_pfn_t max_pfn;
+	uint64_t present_pages;      /* usable RAM after sanitizing */
+	uint64_t reserved_pages;     /* present but never handed to buddy */
+	uint64_t memmap_pages;       /* page descriptors' pages */
+	uint64_t handoff_pages;      /* handed over at retirement, all told */
+	uint64_t bitmap_pages_freed; /* bootmem bitmap pages among them */
+	uint64_t highmem_pages_freed;/* highmem pages handed over */
+	uint64_t init_pages_freed;   /* by free_initmem */
+	uint64_t highmem_pages;      /* present pages in HighMem zones */
+	uint64_t dropped_bytes;      /* usable RAM the profile could not use */
+	uint64_t handoff_ns;         /* time of the hand-off (platform clock) */
+	uint64_t memmap_zero_ns;     /* time spent zeroing descriptors */
+};
+
+/* Fill @cfg with defaults: i386, bootmem, nothing reserved. */
+void pmm_boot_config_init(struct pmm_boot_config *cfg);
+
+/*
+ * Boot: sanitize @map in place for @cfg's profile, bring up the early
+ * allocator, reserve, allocate descriptors and zones, hand off, free the
+ * init sections. On return the buddy allocator runs.
+ * Return: 0, or an error with a log line saying what to change.
+ */
+int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
+	     struct pmm_boot_info *info);
+
+/* Return: the highmem boundary of @profile in bytes (0: no highmem). */
+pmm_phys_t pmm_profile_highmem_start(enum pmm_profile profile);
+/* Return: the highest address + 1 @profile can use (0: no limit). */
+pmm_phys_t pmm_profile_addr_limit(enum pmm_profile profile);
+const char *pmm_profile_name(enum pmm_profile profile);
+const char *pmm_early_name(enum pmm_early early);
+
+#endif /* PMM_BOOT_H */

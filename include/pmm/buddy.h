@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pmm/buddy.h - the zoned buddy page allocator (seed chapter 7).
+ *
+ * Pages arrive from an early allocator through pmm_buddy_handoff_range()
+ * (the hand-off) or pmm_buddy_free_range() (late frees, init sections), and
+ * leave and return through the allocation API below. Addresses here are
+ * physical; pfn 0 is never managed, so 0 is the failure value.
+ *
+ * Locking: each zone's lock guards its free lists and counters; the per-CPU
+ * order-0 lists take no lock and rely on the platform's cpu_id() guarantee.
+ */
+#ifndef PMM_BUDDY_H
+#define PMM_BUDDY_H
+
+#include <pmm/zone.h>
+
+/* GFP flags, with Linux 6.1's bit values. */
+#define PMM_GFP_DMA 0x01u
+#define PMM_GFP_HIGHMEM 0x02u
+#define PMM_GFP_DMA32 0x04u
+#define PMM_GFP_HIGH 0x20u     /* high priority: may dip below min */
+#define PMM_GFP_IO 0x40u
+#define PMM_GFP_FS 0x80u
+#define PMM_GFP_ZERO 0x100u    /* zero the block (where it can be touched) */
+#define PMM_GFP_ATOMIC_ 0x200u
+#define PMM_GFP_DIRECT_RECLAIM 0x400u
+#define PMM_GFP_KSWAPD_RECLAIM 0x800u
+#define PMM_GFP_NOWARN 0x2000u
+#define PMM_GFP_THISNODE 0x200000u
+#define PMM_GFP_ZONEMASK (PMM_GFP_DMA | PMM_GFP_HIGHMEM | PMM_GFP_DMA32)
+#define PMM_GFP_RECLAIM (PMM_GFP_DIRECT_RECLAIM | PMM_GFP_KSWAPD_RECLAIM)
+#define PMM_GFP_KERNEL (PMM_GFP_RECLAIM | PMM_GFP_IO | PMM_GFP_FS)
+#define PMM_GFP_ATOMIC (PMM_GFP_HIGH | PMM_GFP_ATOMIC_ | PMM_GFP_KSWAPD_RECLAIM)
+#define PMM_GFP_HIGHUSER (PMM_GFP_KERNEL | PMM_GFP_HIGHMEM)
+
+/*
+ * Allocate 2^@order pages, preferring node @nid (PMM_NUMA_NO_NODE: the
+ * caller's), from the highest zone @gfp allows down to DMA, then other
+ * nodes unless PMM_GFP_THISNODE. The block's head gets refcount 1 and owner
+ * tag @tag. On failure *@err (if not NULL) says why: PMM_EORDER, PMM_EINVAL
+ * (contradictory zone flags or bad node), PMM_ENOMEM.
+ * Return: the head descriptor, or NULL.
+ */
+struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
+					pmm_order_t order, uint64_t tag,
+					int *err);
+
+/* Return: 2^@order pages from the caller's node, or NULL. */
+struct pmm_page *pmm_alloc_pages(unsigned int gfp, pmm_order_t order);
+/* Return: 2^@order pages preferring node @nid, or NULL. */
+struct pmm_page *pmm_alloc_pages_node(int nid, unsigned int gfp,
+				      pmm_order_t order);
+/* Return: one page, or NULL. */
+struct pmm_page *pmm_alloc_page(unsigned int gfp);
+/* Return: the physical address of 2^@order pages, or 0. */
+pmm_phys_t pmm_get_free_pages(unsigned int gfp, pmm_order_t order);
+/* Return: the physical address of one page, or 0. */
+pmm_phys_t pmm_get_free_page(unsigned int gfp);
+/* Return: the physical address of one zeroed page, or 0. */
+pmm_phys_t pmm_get_zeroed_page(unsigned int gfp);
+
+/*
+ * Drop a reference to the block of 2^@order pages at @page and free it when
+ * the count reaches zero, coalescing with free buddies (seed 7.3).
+ * Return: 0, or PMM_EINVAL (not a descriptor), PMM_EORDER, PMM_EDOUBLEFREE,
+ * PMM_EWRONGORDER, PMM_ERESERVED, PMM_ENOTHEAD - the last four also through
+ * the report hook; on error nothing changes.
+ */
+int pmm_free_pages(struct pmm_page *page, pmm_order_t order);
+/* pmm_free_pages(@page, 0). */
+int pmm_free_page(struct pmm_page *page);
+/* Free by physical address: pmm_free_pages(pfn_to_page(@addr), @order). */
+int pmm_free_pages_addr(pmm_phys_t addr, pmm_order_t order);
+/* pmm_free_pages_addr(@addr, 0). */
+int pmm_free_page_addr(pmm_phys_t addr);
+
+/* Take a reference on the allocated block headed by @page. */
+int pmm_get_page(struct pmm_page *page);
+/* Drop a reference; free the block (with its own order) at zero. */
+int pmm_put_page(struct pmm_page *page);
+
+/*
+ * Hand pages [@start, @end) that the buddy allocator has never seen to it,
+ * in maximal naturally aligned blocks, each exactly as seed 001 says:
+ * refcount 1, then freed. Trusted caller (an early allocator's retirement):
+ * cost grows with the number of blocks, not pages. Ranges may cross zones.
+ * Return: 0 or PMM_ERANGE (a page in no zone); *@freed += pages handed.
+ */
+int pmm_buddy_handoff_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed);
+
+/*
+ * As pmm_buddy_handoff_range(), for untrusted callers (late frees, init
+ * sections): every page must be reserved (in no free or allocated block and
+ * in a zone), else nothing changes and the error says which rule broke
+ * (PMM_EDOUBLEFREE, PMM_ERANGE, PMM_EINVAL for an empty or reversed range).
+ */
+int pmm_buddy_free_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed);
+
+/* Return: true if @pfn is in no free or allocated block. */
+bool pmm_pfn_is_reserved(pmm_pfn_t pfn);
+
+/* Total free pages in all zones, per-CPU lists included. */
+uint64_t pmm_nr_free_pages(void);
+
+/* Per-CPU lists: move every page of @cpu's (or all) lists back to the zones. */
+void pmm_pcp_drain_cpu(unsigned int cpu);
+void pmm_pcp_drain_all(void);
+/* Set every per-CPU list's high mark and batch (batch <= high; 0 disables). */
+int pmm_pcp_set_high_batch(uint32_t high, uint32_t batch);
+
+/* Lazy buddy (seed 7.3): delay coalescing until an allocation needs it. */
+void pmm_buddy_set_lazy(bool lazy);
+bool pmm_buddy_is_lazy(void);
+
+#endif /* PMM_BUDDY_H */

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pmm/memmap.h - the firmware memory map: entries, sanitizer, parsers.
+ *
+ * Data comes from firmware (e820 via a boot loader, Multiboot) or from the
+ * text of a boot log, and goes, sanitized, to the early allocator. Entries
+ * are half-open [start, end) byte ranges with an e820 type number; unknown
+ * numbers are kept and treated as reserved.
+ */
+#ifndef PMM_MEMMAP_H
+#define PMM_MEMMAP_H
+
+#include <pmm/platform.h>
+
+enum pmm_mem_type {
+	PMM_MEM_USABLE = 1,
+	PMM_MEM_RESERVED = 2,
+	PMM_MEM_ACPI = 3,     /* ACPI data, reclaimable */
+	PMM_MEM_NVS = 4,      /* ACPI NVS */
+	PMM_MEM_UNUSABLE = 5,
+	PMM_MEM_PMEM = 7,     /* persistent memory */
+	PMM_MEM_PRAM = 12,    /* persistent memory, legacy type 12 */
+};
+
+#ifndef PMM_MEMMAP_MAX
+#define PMM_MEMMAP_MAX 256
+#endif
+#ifndef PMM_NUMA_MAX
+#define PMM_NUMA_MAX 128
+#endif
+
+struct pmm_memmap_entry {
+	pmm_phys_t start; /* inclusive */
+	pmm_phys_t end;   /* exclusive */
+	uint32_t type;    /* enum pmm_mem_type or any other e820 number */
+};
+
+/* One SRAT memory affinity range: [start, end) belongs to node nid. */
+struct pmm_numa_range {
+	pmm_phys_t start; /* inclusive */
+	pmm_phys_t end;   /* exclusive */
+	int nid;
+	int pxm;
+	bool hotplug;
+};
+
+struct pmm_memmap {
+	struct pmm_memmap_entry entry[PMM_MEMMAP_MAX];
+	unsigned int nr;
+	struct pmm_numa_range numa[PMM_NUMA_MAX];
+	unsigned int nr_numa;
+	unsigned int ignored_maps;  /* maps in a log other than the BIOS one */
+	uint64_t dropped_bytes;     /* usable bytes the sanitizer cut off */
+	uint64_t trimmed_bytes;     /* usable bytes lost to page alignment */
+};
+
+/* Parse failure detail: 1-based line number and a message. */
+struct pmm_parse_error {
+	unsigned int line;
+	char msg[128];
+};
+
+/* Empty @m. */
+void pmm_memmap_init(struct pmm_memmap *m);
+
+/*
+ * Append [@start, @end) of @type. Return: 0, PMM_EINVAL for an empty or
+ * reversed range, PMM_EFULL when PMM_MEMMAP_MAX entries exist (raise it).
+ */
+int pmm_memmap_add(struct pmm_memmap *m, pmm_phys_t start, pmm_phys_t end,
+		   uint32_t type);
+
+/*
+ * Sanitize: sort; where entries overlap the higher type number wins (so any
+ * type wins over usable); merge touching entries of one type; trim usable
+ * ranges inward to whole pages; cut everything at or above @limit (0: no
+ * limit) and add the usable bytes cut to dropped_bytes.
+ * Return: 0 or PMM_EFULL.
+ */
+int pmm_memmap_sanitize(struct pmm_memmap *m, pmm_phys_t limit);
+
+/*
+ * Parse boot-log text: e820 lines in the modern "[mem a-b] type" form (end
+ * inclusive) and the old "a - b (type)" form (end exclusive), with any
+ * prefix (timestamps, syslog levels, host names); SRAT memory affinity
+ * lines. Only the BIOS-provided map is taken; other maps are counted in
+ * ignored_maps. Lines that are no map lines are skipped.
+ * Return: 0, or PMM_EPARSE (a malformed map line, no map at all, or
+ * overlapping NUMA ranges) with *@err saying which line and why.
+ */
+int pmm_memmap_parse_dmesg(struct pmm_memmap *m, const char *text, size_t len,
+			   struct pmm_parse_error *err);
+
+/*
+ * Read a Multiboot (v1) memory map: @len bytes at @buf of entries
+ * {u32 size; u64 base; u64 length; u32 type}, size not counting itself.
+ * Return: 0, PMM_EPARSE for a truncated or zero-sized entry, PMM_EFULL.
+ */
+int pmm_memmap_from_multiboot(struct pmm_memmap *m, const void *buf,
+			      size_t len);
+
+/* Return: the node of NUMA range holding @pa, or -1 when none does. */
+int pmm_memmap_node_of(const struct pmm_memmap *m, pmm_phys_t pa);
+
+/* Write Linux's name for @type into @buf ("usable", "type 9", ...). */
+const char *pmm_mem_type_name(uint32_t type, char *buf, size_t size);
+
+/* Return: total usable bytes in @m. */
+uint64_t pmm_memmap_usable_bytes(const struct pmm_memmap *m);
+
+#endif /* PMM_MEMMAP_H */

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pmm/zone.h - nodes, zones, free areas, watermarks and zonelists.
+ *
+ * Every page the buddy allocator manages belongs to one zone of one node.
+ * A zone spans [start_pfn, end_pfn); within it, present pages are usable
+ * RAM, managed pages are those handed to the buddy allocator.
+ *
+ * Counters (all in pages, guarded by the zone lock):
+ *   managed == free_pages + pcp pages + allocated pages
+ *   free_pages == sum over k of nr_free[k] << k
+ *
+ * The pair bitmap of order k (k < PMM_MAX_ORDER) has one bit per pair of
+ * buddies of order k, indexed by (pfn - map_base) >> (k + 1); the bit is the
+ * XOR of "block A is a free head of order k" and "block B is a free head of
+ * order k". map_base is start_pfn rounded down to 2^PMM_MAX_ORDER so that
+ * both buddies of any pair index the same bit.
+ */
+#ifndef PMM_ZONE_H
+#define PMM_ZONE_H
+
+#include <pmm/page.h>
+#include <pmm/platform.h>
+
+enum pmm_zone_type {
+	PMM_ZONE_DMA,     /* below 16 MiB (ISA DMA) */
+	PMM_ZONE_DMA32,   /* below 4 GiB (x86_64 profile) */
+	PMM_ZONE_NORMAL,  /* directly mapped memory */
+	PMM_ZONE_HIGHMEM, /* above the profile's highmem boundary (i386) */
+	PMM_NR_ZONES
+};
+
+enum pmm_wmark { PMM_WMARK_MIN, PMM_WMARK_LOW, PMM_WMARK_HIGH, PMM_NR_WMARK };
+
+struct pmm_free_area {
+	uint32_t head;    /* pfn + 1 of the first free head, 0 = empty */
+	uint64_t nr_free; /* blocks on the list */
+	uint64_t *map;    /* pair bitmap; NULL for PMM_MAX_ORDER */
+};
+
+/* A per-CPU list of free order-0 pages, touched only by its own CPU. */
+struct pmm_pcp {
+	uint32_t head;  /* pfn + 1 of the first page, 0 = empty (singly linked) */
+	uint32_t count; /* pages on the list */
+	uint32_t high;  /* drain a batch when count exceeds this */
+	uint32_t batch; /* pages moved per refill or drain */
+};
+
+struct pmm_zone {
+	struct pmm_lock lock; /* guards everything below except pcp */
+	struct pmm_free_area free_area[PMM_NR_ORDERS];
+	uint64_t free_pages;               /* pages in free blocks [pages] */
+	uint64_t watermark[PMM_NR_WMARK];  /* [pages] */
+	pmm_pfn_t start_pfn;               /* span, inclusive */
+	pmm_pfn_t end_pfn;                 /* span, exclusive */
+	pmm_pfn_t map_base;                /* start_pfn & ~(2^PMM_MAX_ORDER - 1) */
+	uint64_t spanned;                  /* end_pfn - start_pfn [pages] */
+	uint64_t present;                  /* usable RAM in the span [pages] */
+	uint64_t managed;                  /* handed to the buddy allocator */
+	int node;
+	enum pmm_zone_type type;
+	bool initialized;
+	struct pmm_pcp pcp[PMM_NR_CPUS];   /* each guarded by its CPU */
+};
+
+struct pmm_node {
+	int id;
+	bool online;
+	pmm_pfn_t start_pfn; /* inclusive */
+	pmm_pfn_t end_pfn;   /* exclusive */
+	struct pmm_zone zones[PMM_NR_ZONES];
+};
+
+extern struct pmm_node pmm_nodes[PMM_MAX_NUMNODES];
+
+/* Return: "DMA", "DMA32", "Normal" or "HighMem", as Linux prints them. */
+const char *pmm_zone_name(enum pmm_zone_type type);
+
+/* Forget every node, zone and descriptor array (tests, a second boot). */
+void pmm_zones_reset(void);
+
+/* Bring node @nid online spanning pfns [@start, @end). */
+int pmm_node_init(int nid, pmm_pfn_t start, pmm_pfn_t end);
+
+/* Return: bytes of pair bitmap a zone spanning [@start, @end) needs. */
+size_t pmm_zone_bitmap_bytes(pmm_pfn_t start, pmm_pfn_t end);
+
+/*
+ * Set up zone @type of online node @nid over [@start, @end) with @present
+ * usable pages; @bitmap is zeroed memory of pmm_zone_bitmap_bytes() bytes.
+ * The zone starts empty: pages join it through pmm_buddy_handoff_range().
+ * Return: 0, PMM_EINVAL for a bad node, type or range, PMM_EOVERLAP when the
+ * span overlaps another zone.
+ */
+int pmm_zone_init(int nid, enum pmm_zone_type type, pmm_pfn_t start,
+		  pmm_pfn_t end, uint64_t present, void *bitmap);
+
+/* Return: the zone whose span holds @pfn, or NULL. */
+struct pmm_zone *pmm_pfn_zone(pmm_pfn_t pfn);
+
+/* Set watermarks from managed sizes as Linux does (min_free_kbytes). */
+void pmm_zones_setup_watermarks(void);
+
+/* Set one zone's watermarks explicitly [pages]. */
+void pmm_zone_set_watermarks(struct pmm_zone *zone, uint64_t min,
+			     uint64_t low, uint64_t high);
+
+/* Iterate initialised zones: for (z = pmm_zone_first(); z; z = pmm_zone_next(z)) */
+struct pmm_zone *pmm_zone_first(void);
+struct pmm_zone *pmm_zone_next(struct pmm_zone *zone);
+
+#endif /* PMM_ZONE_H */

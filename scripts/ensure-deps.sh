@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Make sure the Debian packages a target needs are installed: install them
+# when we can (root with apt-get), otherwise stop with the exact command.
+#   scripts/ensure-deps.sh check   what `make check` needs
+#   scripts/ensure-deps.sh bench   what `make bench` needs
+set -euo pipefail
+
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+case "${1:-check}" in
+check) want=(libcmocka-dev qemu-system-x86 gcc-multilib clang libclang-rt-14-dev gcovr linux-source-6.1 valgrind) ;;
+bench) want=(libjemalloc-dev libmimalloc-dev) ;;
+*) echo "usage: $0 check|bench" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do have_pkg "$p" || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+line="apt-get install -y ${missing[*]}"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	echo "ensure-deps: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2 || true
+	apt-get install -y -qq "${missing[@]}" >&2 && exit 0
+	echo "ensure-deps: apt-get failed; run as root: $line" >&2
+	exit 1
+fi
+echo "ensure-deps: missing packages: ${missing[*]}" >&2
+echo "ensure-deps: install them with: sudo $line" >&2
+exit 1

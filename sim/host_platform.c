@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * host_platform.c - the platform seam for user-space hosts.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "host_platform.h"
+
+_Static_assert(sizeof(pthread_spinlock_t) <= PMM_LOCK_SIZE, "lock fits");
+
+static struct {
+	struct host_platform_options opt;
+	unsigned char *phys;
+	size_t phys_len;
+	unsigned int reports;
+	int last_err;
+	char last_msg[256];
+	char *capture;
+	size_t capture_len;
+	bool capturing;
+	pthread_mutex_t capture_lock;
+} host = { .capture_lock = PTHREAD_MUTEX_INITIALIZER };
+
+static _Thread_local unsigned int this_cpu;
+
+static void host_log(void *ctx, const char *s, size_t len)
+{
+	(void)ctx;
+	if (host.capturing) {
+		pthread_mutex_lock(&host.capture_lock);
+		char *p = realloc(host.capture, host.capture_len + len + 1);
+		if (p) {
+			memcpy(p + host.capture_len, s, len);
+			host.capture_len += len;
+			p[host.capture_len] = '\0';
+			host.capture = p;
+		}
+		pthread_mutex_unlock(&host.capture_lock);
+	}
+	if (!host.opt.quiet)
+		fwrite(s, 1, len, stdout);
+}
+
+static void host_report(void *ctx, int err, const char *func, const char *msg)
+{
+	(void)ctx;
+	host.reports++;
+	host.last_err = err;
+	snprintf(host.last_msg, sizeof(host.last_msg), "%s: %s", func, msg);
+	if (!host.opt.quiet_reports)
+		fprintf(stderr, "pmm: %s: %s (%s)\n", func, msg, pmm_strerror(err));
+}
+
+static void *host_map(void *ctx, pmm_phys_t pa, size_t size, bool *zeroed)
+{
+	(void)ctx;
+	*zeroed = false;
+	if (host.opt.untouchable || !host.phys)
+		return NULL;
+	if (pa > host.phys_len || size > host.phys_len - pa)
+		return NULL;
+	return host.phys + pa;
+}
+
+static void *host_memmap_alloc(void *ctx, size_t bytes, bool *zeroed)
+{
+	(void)ctx;
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	*zeroed = true;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void host_lock_init(void *ctx, struct pmm_lock *lock)
+{
+	(void)ctx;
+	pthread_spin_init((pthread_spinlock_t *)(void *)lock->opaque,
+			  PTHREAD_PROCESS_PRIVATE);
+}
+
+static void host_lock(void *ctx, struct pmm_lock *lock)
+{
+	(void)ctx;
+	pthread_spin_lock((pthread_spinlock_t *)(void *)lock->opaque);
+}
+
+static void host_unlock(void *ctx, struct pmm_lock *lock)
+{
+	(void)ctx;
+	pthread_spin_unlock((pthread_spinlock_t *)(void *)lock->opaque);
+}
+
+static unsigned int host_cpu_id(void *ctx)
+{
+	(void)ctx;
+	return this_cpu;
+}
+
+static uint64_t host_now_ns(void *ctx)
+{
+	struct timespec ts;
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int map_phys(pmm_phys_t size)
+{
+	if (size == 0)
+		return 0;
+	if (size > (pmm_phys_t)SIZE_MAX)
+		return -1;
+	void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	host.phys = p;
+	host.phys_len = (size_t)size;
+	return 0;
+}
+
+int host_platform_install(const struct host_platform_options *opt)
+{
+	host_platform_remove();
+	host.opt = *opt;
+	if (!opt->untouchable && map_phys(opt->phys_size) != 0)
+		return -1;
+	struct pmm_platform p = {
+		.log = host_log,
+		.report = host_report,
+		.map = host_map,
+		.memmap_alloc = host_memmap_alloc,
+		.lock_init = host_lock_init,
+		.lock = host_lock,
+		.unlock = host_unlock,
+		.cpu_id = host_cpu_id,
+		.now_ns = host_now_ns,
+	};
+	pmm_platform_set(&p);
+	return 0;
+}
+
+void host_platform_remove(void)
+{
+	if (host.phys)
+		munmap(host.phys, host.phys_len);
+	host.phys = NULL;
+	host.phys_len = 0;
+	host.reports = 0;
+	host.last_err = 0;
+	host.last_msg[0] = '\0';
+	pmm_platform_set(NULL);
+}
+
+unsigned int host_report_count(void) { return host.reports; }
+int host_last_report_err(void) { return host.last_err; }
+const char *host_last_report_msg(void) { return host.last_msg; }
+
+void host_log_capture_start(void)
+{
+	free(host.capture);
+	host.capture = NULL;
+	host.capture_len = 0;
+	host.capturing = true;
+}
+
+char *host_log_capture_stop(void)
+{
+	char *s = host.capture ? host.capture : strdup("");
+	host.capture = NULL;
+	host.capture_len = 0;
+	host.capturing = false;
+	return s;
+}
+
+void host_set_cpu(unsigned int cpu) { this_cpu = cpu; }
+
+void *host_phys_ptr(pmm_phys_t pa)
+{
+	if (!host.phys || pa >= host.phys_len)
+		return NULL;
+	return host.phys + pa;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * host_platform.h - pmm's platform for a user-space host: the simulator,
+ * the tests and the benchmarks.
+ *
+ * Simulated physical memory [0, size) is one lazily allocated, never
+ * reserved host mapping, so any part of it can be touched (poison, zeroing,
+ * metadata) and costs host memory only once written. Locks are pthread
+ * spinlocks; each thread has its own CPU number.
+ */
+#ifndef PMM_HOST_PLATFORM_H
+#define PMM_HOST_PLATFORM_H
+
+#include <pmm/platform.h>
+
+struct host_platform_options {
+	pmm_phys_t phys_size; /* bytes of simulated physical memory to back */
+	bool untouchable;     /* map() answers NULL: memory cannot be touched */
+	bool quiet;           /* drop log text */
+	bool quiet_reports;   /* count reports without printing them */
+};
+
+/* Install the host platform; returns 0 or -1 when the mapping fails. */
+int host_platform_install(const struct host_platform_options *opt);
+/* Uninstall and unmap everything. */
+void host_platform_remove(void);
+
+/* Reports seen since install (broken invariants), and the last one. */
+unsigned int host_report_count(void);
+int host_last_report_err(void);
+const char *host_last_report_msg(void);
+
+/* Log text is also appended here while capturing (tests). */
+void host_log_capture_start(void);
+/* Return: the text captured since start (malloc'd; caller frees). */
+char *host_log_capture_stop(void);
+
+/* Set the calling thread's CPU number. */
+void host_set_cpu(unsigned int cpu);
+
+/* Pointer to simulated physical address @pa (NULL when out of range). */
+void *host_phys_ptr(pmm_phys_t pa);
+
+#endif /* PMM_HOST_PLATFORM_H */
