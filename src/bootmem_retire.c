@@ -17,11 +17,14 @@
 #include "bootmem_impl.h"
 
 /*
- * Return: true if every pfn of [@s, @e) lies in a zone. *@zone caches the
- * last zone found, so runs in one zone cost one lookup in all.
+ * Return: true if every pfn of [@s, @e) has a descriptor and lies in a
+ * zone. *@zone caches the last zone found, so runs in one zone cost one
+ * lookup in all.
  */
 static bool in_zones(pmm_pfn_t s, pmm_pfn_t e, struct pmm_zone **zone)
 {
+	if (e > pmm_max_pfn)
+		return false;
 	while (s < e) {
 		struct pmm_zone *z = *zone;
 		if (!z || s < z->start_pfn || s >= z->end_pfn)
