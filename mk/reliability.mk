@@ -66,3 +66,19 @@ $(DIFF_LONG): fuzz/diff_long.c $(REL_HOST_OBJ) $(B)/sim/host_platform.o $(LIB) $
 
 check-diff-long: $(DIFF_LONG)
 	PMM_DIFF_OPS=$(DIFF_OPS) PMM_DIFF_SEED=$(DIFF_SEED) $(DIFF_LONG)
+
+# ---- threaded stress under ThreadSanitizer ----
+TSAN_B := build/tsan
+TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
+STRESS_THREADS ?= 2
+STRESS_OPS ?= 1000000
+
+$(TSAN_B)/stress_threads: tests/stress_threads.c $(CORE_SRC) $(REL_HDRS) sim/host_platform.c tests/support/buddy_setup.c
+	$(MAKE) --no-print-directory CC=clang B=$(TSAN_B) EXTRA_CFLAGS="$(TSAN_FLAGS)" \
+		LDFLAGS="$(TSAN_FLAGS)" $(TSAN_B)/libpmm.a $(TSAN_B)/sim/host_platform.o \
+		$(TSAN_B)/tests/support/buddy_setup.o
+	clang $(HOST_CFLAGS) $(TSAN_FLAGS) $< $(TSAN_B)/tests/support/buddy_setup.o \
+		$(TSAN_B)/sim/host_platform.o $(TSAN_B)/libpmm.a -o $@ -lpthread
+
+check-tsan: $(TSAN_B)/stress_threads
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(CURDIR)/tests/stress_threads.supp" $< $(STRESS_THREADS) $(STRESS_OPS)
