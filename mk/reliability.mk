@@ -86,3 +86,43 @@ check-tsan: $(TSAN_B)/stress_threads
 # ---- the command-line rows of docs/errors.md ----
 check-errors-cli: $(SIM)
 	tests/errors_cli.sh $(SIM)
+
+# ---- coverage gate (gcc --coverage, gcovr) ----
+COV_B := build/cov
+COV_LINE_MIN ?= 95
+COV_BRANCH_MIN ?= 90
+
+coverage:
+	rm -rf $(COV_B)
+	$(MAKE) --no-print-directory CC=gcc B=$(COV_B) OPT="-O0 -g" \
+		EXTRA_CFLAGS="--coverage" LDFLAGS="--coverage" tests sim
+	-@scripts/run-tests.sh $(COV_B) $(TEST_SRC:tests/%.c=$(COV_B)/tests/%) | tail -n 2
+	-@tests/sim_cli.sh $(COV_B)/pmm-sim | tail -n 1
+	-@tests/errors_cli.sh $(COV_B)/pmm-sim | tail -n 1
+	@gcovr -r . --filter 'src/' --object-directory $(COV_B) \
+		--exclude-unreachable-branches --txt $(COV_B)/coverage.txt \
+		--print-summary --fail-under-line $(COV_LINE_MIN) \
+		--fail-under-branch $(COV_BRANCH_MIN) \
+		|| { echo "coverage: below the gate ($(COV_LINE_MIN)% lines, $(COV_BRANCH_MIN)% branches); per file: $(COV_B)/coverage.txt"; exit 1; }
+
+# ---- valgrind memcheck: unit tests and a small simulated machine ----
+# Fails on memcheck errors only (exit 99); a test that fails for another
+# reason under valgrind (e.g. a machine too big for valgrind's address
+# space) is listed, and check-unit is where test failures count.
+VG := valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q
+
+check-valgrind: $(TESTS) $(SIM)
+	@fails=0; for t in $(TESTS); do \
+		$(VG) $$t >$(B)/valgrind-$$(basename $$t).log 2>&1; rc=$$?; \
+		if [ $$rc -eq 99 ]; then echo "valgrind: $$t: MEMORY ERRORS (see $(B)/valgrind-$$(basename $$t).log)"; fails=1; \
+		elif [ $$rc -ne 0 ]; then echo "valgrind: $$t: no memory errors, but test failures under valgrind (exit $$rc)"; fi; \
+	done; \
+	for a in "" "--early memblock --json"; do \
+		$(VG) $(SIM) boot --mem 256M $$a >$(B)/valgrind-sim.log 2>&1 \
+			|| { echo "valgrind: pmm-sim boot --mem 256M $$a FAILED (see $(B)/valgrind-sim.log)"; fails=1; }; \
+	done; \
+	echo "valgrind: $(words $(TESTS)) test binaries and 2 simulator boots: $$([ $$fails = 0 ] && echo clean || echo ERRORS)"; \
+	exit $$fails
+
+CHECK_EXTRA += check-errors-cli check-fuzz check-tsan check-diff-long \
+	check-valgrind coverage
