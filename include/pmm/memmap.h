@@ -94,9 +94,9 @@ int pmm_memmap_add_size(struct pmm_memmap *m, pmm_phys_t start, uint64_t size,
  * type wins over usable); merge touching entries of one type; trim usable
  * ranges inward to whole pages; cut everything at or above @limit (0: no
  * limit) and add the usable bytes cut to dropped_bytes.
- * Return: 0, PMM_EFULL when the resolved map needs more than
- * PMM_MEMMAP_MAX entries, PMM_EBUSY when another sanitize runs at the same
- * time (it uses one static scratch table). Context: boot time.
+ * Return: 0, PMM_EFULL (map unchanged) when the resolved map needs more
+ * than PMM_MEMMAP_MAX entries. Context: any thread; concurrent calls take
+ * turns (one static scratch table), so not from an interrupt handler.
  */
 int pmm_memmap_sanitize(struct pmm_memmap *m, pmm_phys_t limit);
 
