@@ -106,7 +106,8 @@ int pmm_memmap_sanitize(struct pmm_memmap *m, pmm_phys_t limit);
  * prefix (timestamps, syslog levels, host names); SRAT memory affinity
  * lines. Only the BIOS-provided map is taken; other maps are counted in
  * ignored_maps. Lines that are no map lines are skipped. Entries and NUMA
- * ranges are appended to what @m holds. @err may be NULL.
+ * ranges are appended to what @m holds. An inclusive end of 2^64 - 1 is
+ * clipped to an exclusive end of 2^64 - 1. @err may be NULL.
  * Return: 0, PMM_EPARSE (a malformed map line, no map at all, or
  * overlapping NUMA ranges) or PMM_EFULL (more entries or NUMA ranges than
  * the tables hold), with *@err saying which line and why.
