@@ -67,6 +67,9 @@ static void test_init_node_bad_args(void **state)
 			 PMM_EINVAL);
 	/* The bitmap must start on a page: retirement frees its pages. */
 	assert_int_equal(pmm_bootmem_init_node(&bm_fix, 0, 16, 48, map, PG + 8), PMM_EALIGN);
+	assert_int_equal(pmm_bootmem_init_node(&bm_fix, 0, 16, 48,
+					       (uint64_t *)(void *)((char *)map + 4), PG),
+			 PMM_EALIGN);
 	assert_int_equal(pmm_bootmem_init_node(&bm_fix, 0, 16, 16 + (1u << 20), map,
 					       UINT64_MAX & PMM_PAGE_MASK),
 			 PMM_EOVERFLOW);
