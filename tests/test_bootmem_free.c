@@ -56,6 +56,7 @@ static void test_init_node_bad_args(void **state)
 {
 	(void)state;
 	uint64_t *map = host_phys_ptr(PG);
+	pmm_bootmem_init(NULL);
 	assert_int_equal(pmm_bootmem_init_node(NULL, 0, 16, 48, map, PG), PMM_EINVAL);
 	assert_int_equal(pmm_bootmem_init_node(&bm_fix, -1, 16, 48, map, PG), PMM_EINVAL);
 	assert_int_equal(pmm_bootmem_init_node(&bm_fix, PMM_MAX_NUMNODES, 16, 48, map, PG),

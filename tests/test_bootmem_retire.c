@@ -193,6 +193,7 @@ static void test_calls_after_retirement_get_eretired(void **state)
 	assert_int_equal(pmm_bootmem_reserve(&bm_fix, 300 * PG, PG), PMM_ERETIRED);
 	assert_int_equal(pmm_bootmem_alloc(&bm_fix, 0, PG, PG, 0, 0, &pa), PMM_ERETIRED);
 	assert_int_equal(pmm_bootmem_free_all(&bm_fix, &freed), PMM_ERETIRED);
+	assert_int_equal(pmm_bootmem_free_all(NULL, &freed), PMM_EINVAL);
 	assert_int_equal(pmm_bootmem_init_node(&bm_fix, 1, 4096, 4160, map, 8 * PG),
 			 PMM_ERETIRED);
 	assert_int_equal(pa, 0);
