@@ -238,6 +238,20 @@ static void test_handoff_errors(void **state)
 	assert_clean();
 }
 
+/* Handing a block head over twice is refused whole and reported. */
+static void test_handoff_twice(void **state)
+{
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+			 .max_pfn = 1024 }), 0);
+	assert_int_equal(pmm_buddy_handoff_range(512, 1024, NULL), 0);
+	uint64_t freed = 0;
+	EXPECT_REFUSED(pmm_buddy_handoff_range(256, 1024, &freed),
+		       PMM_EDOUBLEFREE, true);
+	assert_int_equal(freed, 0);
+	assert_int_equal(buddy_zone(PMM_ZONE_NORMAL)->managed, 512);
+}
+
 /* A range crossing a zone boundary is split there. */
 static void test_handoff_across_zones(void **state)
 {
@@ -336,6 +350,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_free_reserved, teardown),
 		cmocka_unit_test_teardown(test_handoff_maximal_blocks, teardown),
 		cmocka_unit_test_teardown(test_handoff_errors, teardown),
+		cmocka_unit_test_teardown(test_handoff_twice, teardown),
 		cmocka_unit_test_teardown(test_handoff_across_zones, teardown),
 		cmocka_unit_test_teardown(test_free_range, teardown),
 		cmocka_unit_test_teardown(test_free_pcp_page, teardown),
