@@ -66,8 +66,8 @@ static void zero_phys(pmm_phys_t addr, uint64_t size)
  * try_pack - place the request in the rest of @nd's last allocated page.
  * @lo: lowest address this pass may return (the goal, or the node start)
  *
- * Return: true with *@out set when it fits there, aligned, at or above @lo
- * and below the limit.
+ * Return: true with *@out set when it fits there, aligned, at or above @lo,
+ * ending at or below the limit.
  */
 static bool try_pack(struct pmm_bootmem_node *nd, const struct alloc_req *rq,
 		     pmm_phys_t lo, pmm_phys_t *out)
