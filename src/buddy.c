@@ -20,8 +20,10 @@
  * of order k finds list k empty - it would split a larger block or fail -
  * the lazy heads of the lower orders are coalesced first, lowest order
  * first. Per zone and order the number of lazy heads is counted, so that
- * pass stops after the last one; its cost is the lazy heads plus the plain
- * heads in front of them on those lists.
+ * pass stops after the last one. Its cost is amortized O(1) per free: each
+ * lazy head is settled once, and a plain head is walked over only while a
+ * lazy head sits behind it - lists grow at the front, so after one pass
+ * nothing behind a plain head is ever lazy again.
  *
  * Pages enter through pmm_buddy_handoff_range() (boot) and
  * pmm_buddy_free_range() (late frees), leave through the allocation API and
