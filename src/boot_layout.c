@@ -99,6 +99,19 @@ bool boot_seg_next(struct boot_seg_iter *it, struct pmm_phys_range *seg, int *ni
 	return true;
 }
 
+bool boot_resv_piece_next(struct boot_seg_iter *it, const struct pmm_phys_range *r,
+			  struct pmm_phys_range *piece, int *nid)
+{
+	struct pmm_phys_range seg;
+	while (boot_seg_next(it, &seg, nid)) {
+		piece->start = r->start > seg.start ? r->start : seg.start;
+		piece->end = r->end < seg.end ? r->end : seg.end;
+		if (piece->end > piece->start)
+			return true;
+	}
+	return false;
+}
+
 static void node_extend(struct boot_node *n, pmm_pfn_t start, pmm_pfn_t end)
 {
 	if (!n->online) {

@@ -31,16 +31,12 @@ static int add_memory(struct boot_state *bs)
 static int reserve_in_usable(struct boot_state *bs, const struct pmm_phys_range *r)
 {
 	struct boot_seg_iter it;
-	struct pmm_phys_range seg;
+	struct pmm_phys_range p;
 	int nid, err = 0;
 
 	boot_seg_iter_init(&it, bs);
-	while (!err && boot_seg_next(&it, &seg, &nid)) {
-		pmm_phys_t s = r->start > seg.start ? r->start : seg.start;
-		pmm_phys_t e = r->end < seg.end ? r->end : seg.end;
-		if (e > s)
-			err = pmm_memblock_reserve(s, e - s);
-	}
+	while (!err && boot_resv_piece_next(&it, r, &p, &nid))
+		err = pmm_memblock_reserve(p.start, p.end - p.start);
 	return err;
 }
 

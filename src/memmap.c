@@ -293,6 +293,19 @@ int pmm_memmap_node_of(const struct pmm_memmap *m, pmm_phys_t pa)
 	return PMM_NUMA_NO_NODE;
 }
 
+pmm_phys_t pmm_memmap_end_of_ram(const struct pmm_memmap *m)
+{
+	pmm_phys_t top = 0;
+
+	for (unsigned int i = 0; m && i < m->nr && i < PMM_MEMMAP_MAX; i++) {
+		const struct pmm_memmap_entry *e = &m->entry[i];
+
+		if (e->type == PMM_MEM_USABLE && entry_is_valid(e) && e->end > top)
+			top = e->end;
+	}
+	return top;
+}
+
 uint64_t pmm_memmap_usable_bytes(const struct pmm_memmap *m)
 {
 	uint64_t sum = 0;

@@ -32,19 +32,10 @@ static void default_config(struct pmm_boot_config *cfg, enum pmm_early early)
 	cfg->init = (struct pmm_phys_range){ 7 * MiB, 8 * MiB };
 }
 
-static pmm_phys_t highest_ram(const struct pmm_memmap *m)
-{
-	pmm_phys_t top = 0;
-	for (unsigned int i = 0; i < m->nr; i++)
-		if (m->entry[i].type == PMM_MEM_USABLE && m->entry[i].end > top)
-			top = m->entry[i].end;
-	return top;
-}
-
 static int boot_map(const struct pmm_boot_config *cfg)
 {
 	struct host_platform_options o = {
-		.phys_size = highest_ram(&map), .quiet = true, .quiet_reports = true,
+		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = true, .quiet_reports = true,
 	};
 	assert_int_equal(host_platform_install(&o), 0);
 	return pmm_boot(&map, cfg, &info);

@@ -140,4 +140,7 @@ const char *pmm_mem_type_name(uint32_t type, char *buf, size_t size);
 /* Return: total bytes of the usable entries in @m (sanitize first). */
 uint64_t pmm_memmap_usable_bytes(const struct pmm_memmap *m);
 
+/* Return: the end (exclusive) of the highest usable entry of @m, 0 if none. */
+pmm_phys_t pmm_memmap_end_of_ram(const struct pmm_memmap *m);
+
 #endif /* PMM_MEMMAP_H */
