@@ -61,15 +61,13 @@ _start:
 	cli
 	cld
 	movl $boot_stack_top, %esp
-	movl %eax, %esi                /* keep magic and mbi across setup */
-	movl %ebx, %edx
+	movl %eax, %ebp                /* magic and mbi (%ebx) survive setup */
 
 	movl $__bss_start, %edi        /* loaders zero .bss; be sure anyway */
 	movl $__bss_end, %ecx
 	subl %edi, %ecx
 	xorl %eax, %eax
 	rep stosb
-	movl %edx, %edi
 
 	lgdt gdt_desc
 	ljmp $0x08, $1f
@@ -84,8 +82,8 @@ _start:
 
 	pushl $0                       /* EFLAGS: interrupts off, DF clear */
 	popfl
-	pushl %edi                     /* mbi */
-	pushl %esi                     /* magic */
+	pushl %ebx                     /* mbi */
+	pushl %ebp                     /* magic */
 	call kmain
 2:	cli
 	hlt
