@@ -37,7 +37,7 @@ static inline uint64_t rdtsc(void)
 
 /* --- linker symbols (kernel.ld): addresses only, never read -------------- */
 
-extern char __kernel_start[], __kernel_code_end[], __kernel_data_start[];
+extern char __kernel_start[], __kernel_code_end[], __data_start[], __data_end[];
 extern char __init_begin[], __init_end[], __bss_start[], __bss_end[];
 extern char __brk_start[], __brk_end[], __kernel_end[];
 extern const pmm_initcall_t __initcall_start[], __initcall_end[];

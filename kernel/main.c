@@ -14,11 +14,14 @@
  * runs the self-test (selftest.c) and leaves QEMU through isa-debug-exit.
  *
  * Command line: pmm.early=bootmem|memblock   the early allocator
- *               pmm.selftest=sparse|full|off the self-test's pattern
+ *               pmm.selftest=full|sparse|off every word of every page
+ *                                            (default), first and last
+ *                                            word of each page, or none
  *               memblock=debug               log memblock's calls
  */
 #include <pmm/buddy.h>
 #include <pmm/check.h>
+#include <pmm/report.h>
 #include "kernel.h"
 
 #define KERNEL_MAX_AVOID (KERNEL_MAX_RANGES + PMM_MEMMAP_MAX + 16)
@@ -67,8 +70,9 @@ static __pmm_init void read_cmdline(const char *cmdline)
 	if (kernel_cmdline_get(cmdline, "memblock", v, sizeof(v)) &&
 	    !pmm_memcmp(v, "debug", 6))
 		cfg.memblock_debug = true;
+	selftest_opts.full_pattern = true;
 	if (kernel_cmdline_get(cmdline, "pmm.selftest", v, sizeof(v))) {
-		selftest_opts.full_pattern = !pmm_memcmp(v, "full", 5);
+		selftest_opts.full_pattern = pmm_memcmp(v, "sparse", 7) != 0;
 		selftest_off = !pmm_memcmp(v, "off", 4);
 	}
 }
@@ -127,6 +131,14 @@ static __pmm_init void reserve(pmm_phys_t start, pmm_phys_t end)
 	reserve_one(img_e, end);
 }
 
+static __pmm_init void log_reserve(const char *what, pmm_phys_t start,
+				   pmm_phys_t end)
+{
+	pmm_printk("Reserving [mem 0x%08llx-0x%08llx] %s\n",
+		   (unsigned long long)start, (unsigned long long)end - 1, what);
+	reserve(start, end);
+}
+
 static __pmm_init void setup_reservations(void)
 {
 	cfg.kernel_code = (struct pmm_phys_range){ KPHYS(__kernel_start),
@@ -135,11 +147,6 @@ static __pmm_init void setup_reservations(void)
 					    KPHYS(__init_end) };
 	cfg.kernel_data = (struct pmm_phys_range){ KPHYS(__init_end),
 						   KPHYS(__bss_end) };
-	reserve(0, PMM_PAGE_SIZE); /* page 0: real-mode IVT and BIOS data */
-	reserve(KPHYS(__brk_start), KPHYS(__brk_end));
-	for (unsigned int i = 0; i < bd.nr_boot; i++)
-		reserve(bd.boot[i].start, bd.boot[i].end);
-	reserved_merge();
 	pmm_printk("Kernel image: code [mem 0x%08llx-0x%08llx], init "
 		   "[mem 0x%08llx-0x%08llx], data [mem 0x%08llx-0x%08llx]\n",
 		   (unsigned long long)cfg.kernel_code.start,
@@ -148,11 +155,11 @@ static __pmm_init void setup_reservations(void)
 		   (unsigned long long)cfg.init.end - 1,
 		   (unsigned long long)cfg.kernel_data.start,
 		   (unsigned long long)cfg.kernel_data.end - 1);
-	for (unsigned int i = 0; i < cfg.nr_reserved; i++)
-		pmm_printk("Reserving [mem 0x%08llx-0x%08llx] (page 0, brk, "
-			   "boot data)\n",
-			   (unsigned long long)cfg.reserved[i].start,
-			   (unsigned long long)cfg.reserved[i].end - 1);
+	log_reserve("page 0 (real-mode IVT, BIOS data)", 0, PMM_PAGE_SIZE);
+	log_reserve("brk area", KPHYS(__brk_start), KPHYS(__brk_end));
+	for (unsigned int i = 0; i < bd.nr_boot; i++)
+		log_reserve(bd.boot[i].what, bd.boot[i].start, bd.boot[i].end);
+	reserved_merge();
 }
 
 /* Everything up to a running buddy allocator; all of it init code. */
@@ -161,9 +168,9 @@ static __pmm_init void boot(uint32_t magic, uint32_t mbi_pa)
 	int err;
 
 	pmm_printk("very very very early allocator: build time .data/.bss: "
-		   ".data %luK, .bss %luK (page tables, map arrays, zones)\n",
-		   kib(KPHYS(__init_begin) - KPHYS(__kernel_data_start) +
-		       KPHYS(__bss_start) - KPHYS(__init_end)),
+		   ".data %llu bytes, .bss %luK (node and zone tables, boot "
+		   "state, stack)\n",
+		   (unsigned long long)(KPHYS(__data_end) - KPHYS(__data_start)),
 		   kib(KPHYS(__bss_end) - KPHYS(__bss_start)));
 	pmm_printk("very very early allocator: brk [mem 0x%08llx-0x%08llx] "
 		   "%luK after .bss\n", (unsigned long long)KPHYS(__brk_start),
@@ -210,6 +217,7 @@ static __pmm_init void run_initcalls(void)
 	for (const pmm_initcall_t *fn = __initcall_start; fn < __initcall_end;
 	     fn++, n++) {
 		uint64_t t0 = pmm_now_ns();
+		pmm_printk("calling  0x%08x @ %u\n", (unsigned int)(uintptr_t)*fn, n);
 		int ret = (*fn)();
 		pmm_printk("initcall 0x%08x returned %d after %llu usecs\n",
 			   (unsigned int)(uintptr_t)*fn, ret,
@@ -246,30 +254,13 @@ static void build_avoid_list(void)
 		  KPHYS(pmm_mem_map) + pmm_max_pfn * sizeof(struct pmm_page));
 }
 
-static void print_zones(void)
-{
-	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z))
-		pmm_printk("zone %-7s [mem 0x%08llx-0x%08llx] spanned %llu "
-			   "present %llu managed %llu free %llu\n",
-			   pmm_zone_name(z->type),
-			   (unsigned long long)PMM_PFN_PHYS(z->start_pfn),
-			   (unsigned long long)PMM_PFN_PHYS(z->end_pfn) - 1,
-			   (unsigned long long)z->spanned,
-			   (unsigned long long)z->present,
-			   (unsigned long long)z->managed,
-			   (unsigned long long)z->free_pages);
-}
-
-static void print_buddyinfo(void)
+static void print_reports(void)
 {
 	pmm_pcp_drain_all();
-	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
-		pmm_printk("Node %d, zone %8s", z->node, pmm_zone_name(z->type));
-		for (unsigned int k = 0; k < PMM_NR_ORDERS; k++)
-			pmm_printk(" %6llu",
-				   (unsigned long long)z->free_area[k].nr_free);
-		pmm_printk("\n");
-	}
+	pmm_printk("/proc/zoneinfo:\n");
+	pmm_report_zoneinfo(pmm_log_out());
+	pmm_printk("/proc/buddyinfo:\n");
+	pmm_report_buddyinfo(pmm_log_out());
 }
 
 static void free_init_sections(void)
@@ -316,8 +307,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	run_initcalls();
 	free_init_sections();
 
-	print_zones();
-	print_buddyinfo();
+	print_reports();
 	if ((bad = pmm_check()) != NULL) {
 		pmm_printk("pmm_check after boot: %s\n", bad);
 		pass = false;
@@ -326,7 +316,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		build_avoid_list();
 		pass = kernel_selftest(boot_map, avoid, nr_avoid,
 				       &selftest_opts) && pass;
-		print_buddyinfo();
+		pmm_printk("/proc/buddyinfo after the self-test:\n");
+		pmm_report_buddyinfo(pmm_log_out());
 	}
 	pmm_printk("pmm self-test: %s\n", pass ? "PASS" : "FAIL");
 	kernel_exit(pass);

@@ -40,8 +40,9 @@ kernel: $(KERNEL_ELF)
 $(KB)/src/%.o: src/%.c $(HDRS) | $(KB)/src
 	$(KCC) $(KERNEL_CORE_CFLAGS) -c $< -o $@
 
+# -fno-toplevel-reorder: initcalls run in the order a file defines them.
 $(KB)/kernel/%.o: kernel/%.c $(HDRS) kernel/kernel.h | $(KB)/kernel
-	$(KCC) $(KERNEL_CFLAGS) -c $< -o $@
+	$(KCC) $(KERNEL_CFLAGS) -fno-toplevel-reorder -c $< -o $@
 
 $(KB)/kernel/%.o: kernel/%.S | $(KB)/kernel
 	$(KCC) -m32 -c $< -o $@
@@ -82,8 +83,13 @@ $(X64B)/src:
 $(X64B)/pmm-core.o: $(X64_OBJ)
 	$(KLD) -r -m elf_x86_64 $^ -o $@
 
+# The core needs nothing from outside: no undefined symbol may remain.
 check-freestanding-x86_64: $(X64B)/pmm-core.o
-	@echo "check-freestanding-x86_64: $(words $(X64_OBJ)) files -> $<" \
-		"($$(wc -c < $<) bytes)"
+	@undef=$$(nm -u $< | awk '{print $$2}' | tr '\n' ' '); \
+	if [ -n "$$undef" ]; then \
+		echo "check-freestanding-x86_64: undefined symbols: $$undef"; exit 1; \
+	fi; \
+	echo "check-freestanding-x86_64: $(words $(X64_OBJ)) files -> $<" \
+		"($$(wc -c < $<) bytes), no undefined symbols"
 
 CHECK_EXTRA += check-freestanding-x86_64
