@@ -156,8 +156,17 @@ bool kernel_initcalls_ran_once(void);
 
 /* --- self-test (selftest.c) ---------------------------------------------- */
 
+enum kernel_pattern {
+	KERNEL_PATTERN_AUTO,   /* full up to KERNEL_FULL_PATTERN_MAX, else sparse */
+	KERNEL_PATTERN_FULL,   /* every word of every page */
+	KERNEL_PATTERN_SPARSE, /* the first and the last word of every page */
+};
+
+/* Free memory up to which the automatic pattern writes every word. */
+#define KERNEL_FULL_PATTERN_MAX ((uint64_t)1 << 30)
+
 struct kernel_selftest_opts {
-	bool full_pattern; /* every word of every page, not first and last */
+	enum kernel_pattern pattern;
 };
 
 /*

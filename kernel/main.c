@@ -14,9 +14,11 @@
  * runs the self-test (selftest.c) and leaves QEMU through isa-debug-exit.
  *
  * Command line: pmm.early=bootmem|memblock   the early allocator
- *               pmm.selftest=full|sparse|off every word of every page
- *                                            (default), first and last
- *                                            word of each page, or none
+ *               pmm.selftest=full|sparse|off every word of every page,
+ *                                            the first and last word of
+ *                                            each page, or no self-test;
+ *                                            default: full up to 1 GiB
+ *                                            free, sparse above
  *               memblock=debug               log memblock's calls
  */
 #include <pmm/buddy.h>
@@ -70,9 +72,12 @@ static __pmm_init void read_cmdline(const char *cmdline)
 	if (kernel_cmdline_get(cmdline, "memblock", v, sizeof(v)) &&
 	    !pmm_memcmp(v, "debug", 6))
 		cfg.memblock_debug = true;
-	selftest_opts.full_pattern = true;
+	selftest_opts.pattern = KERNEL_PATTERN_AUTO;
 	if (kernel_cmdline_get(cmdline, "pmm.selftest", v, sizeof(v))) {
-		selftest_opts.full_pattern = pmm_memcmp(v, "sparse", 7) != 0;
+		if (!pmm_memcmp(v, "full", 5))
+			selftest_opts.pattern = KERNEL_PATTERN_FULL;
+		else if (!pmm_memcmp(v, "sparse", 7))
+			selftest_opts.pattern = KERNEL_PATTERN_SPARSE;
 		selftest_off = !pmm_memcmp(v, "off", 4);
 	}
 }
