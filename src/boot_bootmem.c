@@ -106,9 +106,12 @@ static int bootmem_setup(struct boot_state *bs)
 	return err;
 }
 
+/* bootmem zeroes what it hands out where it can touch it, as Linux 2.4 did. */
 static int bootmem_alloc(struct boot_state *bs, int nid, uint64_t size,
-			 uint64_t align, pmm_phys_t limit, pmm_phys_t *out)
+			 uint64_t align, pmm_phys_t limit, bool zero,
+			 pmm_phys_t *out)
 {
+	(void)zero;
 	pmm_phys_t goal = PMM_PFN_PHYS(bs->node[nid].start_pfn);
 	pmm_phys_t dma_end = (pmm_phys_t)16 << 20;
 	return pmm_bootmem_alloc(&bootmem, nid, size, align,

@@ -61,9 +61,9 @@ uint64_t boot_present_pages(const struct boot_state *bs, int nid,
 struct boot_early_ops {
 	/* Take the usable RAM, then the reservations; log what it did. */
 	int (*setup)(struct boot_state *bs);
-	/* Zeroed early memory on node @nid below @limit (0: none). */
+	/* Early memory on node @nid below @limit (0: none), zeroed if @zero. */
 	int (*alloc)(struct boot_state *bs, int nid, uint64_t size,
-		     uint64_t align, pmm_phys_t limit, pmm_phys_t *out);
+		     uint64_t align, pmm_phys_t limit, bool zero, pmm_phys_t *out);
 	/* Retire: hand every free page to the buddy allocator. */
 	int (*retire)(struct boot_state *bs);
 	/* After retirement: give a reserved range to the buddy allocator. */
