@@ -25,10 +25,20 @@
 
 _Static_assert(sizeof(uint64_t) * 8 == BM_WORD_BITS, "bitmap words are 64 bits");
 
-/* Return: the index of the lowest set bit of @w, which is not zero. */
+/*
+ * Return: the index of the lowest set bit of @w, which is not zero. On
+ * 32-bit targets two 32-bit scans avoid a call into libgcc (__ctzdi2).
+ */
 static inline uint64_t bm_lowest_bit(uint64_t w)
 {
+#if UINTPTR_MAX > 0xffffffffu
 	return (uint64_t)__builtin_ctzll(w);
+#else
+	uint32_t lo = (uint32_t)w;
+	if (lo)
+		return (uint64_t)__builtin_ctz(lo);
+	return 32 + (uint64_t)__builtin_ctz((uint32_t)(w >> 32));
+#endif
 }
 
 /* Return: bits [@lo, @lo + @cnt) of a word set, 0 <= @lo, 1 <= @cnt, lo + cnt <= 64. */

@@ -56,6 +56,7 @@ static void test_init_node_bad_args(void **state)
 {
 	(void)state;
 	uint64_t *map = host_phys_ptr(PG);
+	pmm_bootmem_init(NULL);
 	assert_int_equal(pmm_bootmem_init_node(NULL, 0, 16, 48, map, PG), PMM_EINVAL);
 	assert_int_equal(pmm_bootmem_init_node(&bm_fix, -1, 16, 48, map, PG), PMM_EINVAL);
 	assert_int_equal(pmm_bootmem_init_node(&bm_fix, PMM_MAX_NUMNODES, 16, 48, map, PG),
@@ -67,6 +68,9 @@ static void test_init_node_bad_args(void **state)
 			 PMM_EINVAL);
 	/* The bitmap must start on a page: retirement frees its pages. */
 	assert_int_equal(pmm_bootmem_init_node(&bm_fix, 0, 16, 48, map, PG + 8), PMM_EALIGN);
+	assert_int_equal(pmm_bootmem_init_node(&bm_fix, 0, 16, 48,
+					       (uint64_t *)(void *)((char *)map + 4), PG),
+			 PMM_EALIGN);
 	assert_int_equal(pmm_bootmem_init_node(&bm_fix, 0, 16, 16 + (1u << 20), map,
 					       UINT64_MAX & PMM_PAGE_MASK),
 			 PMM_EOVERFLOW);
