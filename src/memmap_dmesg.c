@@ -189,13 +189,18 @@ static int fail(struct dmesg_state *st, int ret, const char *what,
 static int fail_text(struct dmesg_state *st, const char *what, const char *why,
 		     const struct cur *bad)
 {
-	int n = (int)(bad->end - bad->p);
+	size_t n = (size_t)(bad->end - bad->p);
+	char quote[33];
 
+	/* A NUL-terminated copy: the text itself may end without one. */
+	if (n > sizeof(quote) - 1)
+		n = sizeof(quote) - 1;
+	pmm_memcpy(quote, bad->p, n);
+	quote[n] = '\0';
 	if (st->err) {
 		st->err->line = st->line;
 		pmm_snprintf(st->err->msg, sizeof(st->err->msg),
-			     "line %u: %s: %s '%.*s'", st->line, what, why,
-			     n > 32 ? 32 : n, bad->p);
+			     "line %u: %s: %s '%s'", st->line, what, why, quote);
 	}
 	return PMM_EPARSE;
 }
