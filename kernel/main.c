@@ -20,6 +20,8 @@
  *                                            default: full up to 1 GiB
  *                                            free, sparse above
  *               memblock=debug               log memblock's calls
+ *               pmm.test=doublefree          free a page twice: the report
+ *                                            hook must panic (status 35)
  */
 #include <pmm/buddy.h>
 #include <pmm/check.h>
@@ -36,6 +38,7 @@ static struct kernel_range avoid[KERNEL_MAX_AVOID];
 static unsigned int nr_avoid;
 static struct kernel_selftest_opts selftest_opts;
 static bool selftest_off;
+static bool test_double_free;
 
 void kmain(uint32_t magic, uint32_t mbi_pa);
 
@@ -80,6 +83,9 @@ static __pmm_init void read_cmdline(const char *cmdline)
 			selftest_opts.pattern = KERNEL_PATTERN_SPARSE;
 		selftest_off = !pmm_memcmp(v, "off", 4);
 	}
+	if (kernel_cmdline_get(cmdline, "pmm.test", v, sizeof(v)) &&
+	    !pmm_memcmp(v, "doublefree", 11))
+		test_double_free = true;
 }
 
 /* Sort cfg.reserved by start and merge what overlaps or touches. */
@@ -199,7 +205,11 @@ static __pmm_init void boot(uint32_t magic, uint32_t mbi_pa)
 	read_cmdline(bd.cmdline);
 	setup_reservations();
 
-	pmm_printk("early allocator: %s\n", pmm_early_name(cfg.early));
+	pmm_printk("early allocator: %s (%s)\n", pmm_early_name(cfg.early),
+		   cfg.early == PMM_EARLY_MEMBLOCK
+			   ? "ranges, the reserve_early idea of seed 003; it "
+			     "is the very early allocator too"
+			   : "a bitmap per node, seed chapter 6");
 	err = pmm_boot(boot_map, &cfg, &info);
 	if (err)
 		kernel_panic("pmm_boot failed: %s", pmm_strerror(err));
@@ -287,6 +297,18 @@ static void free_init_sections(void)
 			     (unsigned long long)want);
 }
 
+/* Break an invariant on purpose: the second free must end in a panic. */
+static void double_free(void)
+{
+	pmm_phys_t pa = pmm_get_free_page(PMM_GFP_KERNEL);
+
+	pmm_printk("pmm.test=doublefree: freeing the page at 0x%08llx twice\n",
+		   (unsigned long long)pa);
+	pmm_free_page_addr(pa);
+	pmm_free_page_addr(pa);
+	pmm_printk("pmm.test=doublefree: the second free returned\n");
+}
+
 void kmain(uint32_t magic, uint32_t mbi_pa)
 {
 	uint64_t brk_freed = 0;
@@ -313,6 +335,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	free_init_sections();
 
 	print_reports();
+	if (test_double_free)
+		double_free();
 	if ((bad = pmm_check()) != NULL) {
 		pmm_printk("pmm_check after boot: %s\n", bad);
 		pass = false;

@@ -58,6 +58,15 @@ for size in "${sizes[@]}"; do
 		fi
 	done
 done
+# The failure path: a double free must reach the report hook, panic, and
+# leave QEMU with status 35.
+neg="$logdir/boot-doublefree.log"
+timeout "$limit" "$qemu" -display none -no-reboot -m 32M \
+	-serial "file:$neg" -monitor none \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-kernel "$kernel" -append "pmm.test=doublefree pmm.selftest=off" \
+	</dev/null >"$neg.qemu" 2>&1
+neg_st=$?
 wait
 
 # Check one boot's log; print what is missing, return 1 if anything is.
@@ -75,7 +84,7 @@ check_log() { # size early log status
 		esac
 		bad=1
 	fi
-	need "early allocator: $early\$"
+	need "early allocator: $early( |\$)"
 	need "Memory: [0-9]+K/[0-9]+K available"
 	need "allocator: buddy: [0-9]+ pages free"
 	need "very very early allocator: brk retired"
@@ -121,5 +130,12 @@ for size in "${sizes[@]}"; do
 		fi
 	done
 done
+if [ "$neg_st" = 35 ] && grep -q "Kernel panic - not syncing: pmm: .*double free" "$neg"; then
+	echo "PASS  -m 32M  pmm.test=doublefree    panics with status 35"
+	pass=$((pass + 1))
+else
+	echo "FAIL  -m 32M  pmm.test=doublefree    status $neg_st (want 35 and a panic; log $neg)"
+	fail=$((fail + 1))
+fi
 echo "check-kernel: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
