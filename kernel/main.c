@@ -213,11 +213,6 @@ static __pmm_init void boot(uint32_t magic, uint32_t mbi_pa)
 	err = pmm_boot(boot_map, &cfg, &info);
 	if (err)
 		kernel_panic("pmm_boot failed: %s", pmm_strerror(err));
-	if (info.dropped_bytes)
-		pmm_printk("i386: dropped %lluMB of RAM above 4GB (%llu bytes): "
-			   "this kernel addresses 4 GiB\n",
-			   (unsigned long long)(info.dropped_bytes >> 20),
-			   (unsigned long long)info.dropped_bytes);
 	pmm_printk("allocator: buddy: %llu pages free, %llu handed over by "
 		   "%s\n", (unsigned long long)pmm_nr_free_pages(),
 		   (unsigned long long)info.handoff_pages,
@@ -267,6 +262,13 @@ static void build_avoid_list(void)
 				  raw->entry[i].end);
 	avoid_add("page descriptors", KPHYS(pmm_mem_map),
 		  KPHYS(pmm_mem_map) + pmm_max_pfn * sizeof(struct pmm_page));
+	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z))
+		if (z->free_area[0].map)
+			avoid_add("a zone's pair bitmap",
+				  KPHYS(z->free_area[0].map),
+				  KPHYS(z->free_area[0].map) +
+					  pmm_zone_bitmap_bytes(z->start_pfn,
+								z->end_pfn));
 }
 
 static void print_reports(void)
