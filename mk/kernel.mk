@@ -13,15 +13,21 @@ QEMU_MEM ?= 128M
 QEMU_CMDLINE ?= pmm.early=bootmem
 KB := $(B)/kernel
 
+# $(call kcc-option,FLAG): FLAG if $(KCC) takes it (gcc-only flags, clang).
+kcc-option = $(shell $(KCC) $(1) -Werror -c -x c /dev/null -o /dev/null \
+	>/dev/null 2>&1 && echo $(1))
+
 # -fno-tree-loop-distribute-patterns: no memset/memcpy calls from loops;
-# kernel/libc.c still provides them for what gcc emits on its own.
+# kernel/libc.c still provides them for what the compiler emits by itself.
 KERNEL_CFLAGS := -std=c11 $(WARN) -O2 -g -Iinclude -m32 -march=i686 \
 	-ffreestanding -fno-builtin -fno-common -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables \
-	-fno-tree-loop-distribute-patterns -mno-sse -mno-mmx -mno-80387 \
-	-nostdlib $(EXTRA_KERNEL_CFLAGS)
+	$(call kcc-option,-fno-tree-loop-distribute-patterns) \
+	-mno-sse -mno-mmx -mno-80387 -nostdlib $(EXTRA_KERNEL_CFLAGS)
+# Initcalls run in the order a file defines them.
+KERNEL_OWN_CFLAGS := $(call kcc-option,-fno-toplevel-reorder)
 KERNEL_CORE_CFLAGS := $(KERNEL_CFLAGS) -Wconversion
-KERNEL_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+KERNEL_LDFLAGS := -m32 -nostdlib -static $(call kcc-option,-no-pie) -Wl,--build-id=none \
 	-Wl,-T,kernel/kernel.ld -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 KERNEL_C := $(sort $(wildcard kernel/*.c))
@@ -40,9 +46,8 @@ kernel: $(KERNEL_ELF)
 $(KB)/src/%.o: src/%.c $(HDRS) | $(KB)/src
 	$(KCC) $(KERNEL_CORE_CFLAGS) -c $< -o $@
 
-# -fno-toplevel-reorder: initcalls run in the order a file defines them.
 $(KB)/kernel/%.o: kernel/%.c $(HDRS) kernel/kernel.h | $(KB)/kernel
-	$(KCC) $(KERNEL_CFLAGS) -fno-toplevel-reorder -c $< -o $@
+	$(KCC) $(KERNEL_CFLAGS) $(KERNEL_OWN_CFLAGS) -c $< -o $@
 
 $(KB)/kernel/%.o: kernel/%.S | $(KB)/kernel
 	$(KCC) -m32 -c $< -o $@
@@ -71,7 +76,8 @@ X64B := $(B)/x86_64
 X64_CFLAGS := -std=c11 $(WARN) -Wconversion -O2 -Iinclude -m64 \
 	-mno-red-zone -mcmodel=kernel -fno-pic -fno-pie -ffreestanding \
 	-fno-builtin -fno-common -fno-stack-protector \
-	-fno-tree-loop-distribute-patterns -mno-sse -mno-mmx -mno-80387 -nostdlib
+	$(call kcc-option,-fno-tree-loop-distribute-patterns) \
+	-mno-sse -mno-mmx -mno-80387 -nostdlib
 X64_OBJ := $(CORE_SRC:src/%.c=$(X64B)/src/%.o)
 
 $(X64B)/src/%.o: src/%.c $(HDRS) | $(X64B)/src
