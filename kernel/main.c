@@ -173,7 +173,13 @@ static __pmm_init void setup_reservations(void)
 	reserved_merge();
 }
 
-/* Everything up to a running buddy allocator; all of it init code. */
+/*
+ * boot - everything up to a running buddy allocator, all of it init code:
+ * the Multiboot information, the map copies from brk, the command line,
+ * the reservations, then pmm_boot() with the chosen early allocator.
+ * Panics (exit status 35) when any step fails.
+ * Context: boot CPU, interrupts off, before free_initmem.
+ */
 static __pmm_init void boot(uint32_t magic, uint32_t mbi_pa)
 {
 	int err;
@@ -219,7 +225,12 @@ static __pmm_init void boot(uint32_t magic, uint32_t mbi_pa)
 		   pmm_early_name(cfg.early));
 }
 
-/* Call each initcall in [__initcall_start, __initcall_end) once. */
+/*
+ * run_initcalls - call each initcall in [__initcall_start, __initcall_end)
+ * once, in table order, logging Linux's initcall_debug lines; panic unless
+ * all returned 0 and each ran exactly once.
+ * Context: after the buddy allocator runs, before free_initmem.
+ */
 static __pmm_init void run_initcalls(void)
 {
 	unsigned int n = 0, ok = 0;
@@ -280,6 +291,11 @@ static void print_reports(void)
 	pmm_report_buddyinfo(pmm_log_out());
 }
 
+/*
+ * free_init_sections - free [__init_begin, __init_end) to the buddy
+ * allocator and panic unless the freed page count is what the linker
+ * symbols say. Must not run from init code: it poisons that code.
+ */
 static void free_init_sections(void)
 {
 	uint64_t freed = 0;

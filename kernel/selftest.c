@@ -60,6 +60,7 @@ static const pmm_order_t order_cycle[PMM_NR_ORDERS] = {
 };
 _Static_assert(PMM_MAX_ORDER == 10, "order_cycle lists orders 0..10");
 
+/* Drain the per-CPU lists and record each zone's free blocks per order. */
 static void snapshot_take(struct snapshot *s)
 {
 	pmm_pcp_drain_all();
@@ -74,6 +75,7 @@ static void snapshot_take(struct snapshot *s)
 	}
 }
 
+/* Set every zone's watermarks to 0, or back to those in @s. */
 static void watermarks_set(const struct snapshot *s, bool zero)
 {
 	unsigned int i = 0;
@@ -115,7 +117,12 @@ static bool in_usable_ram(const struct pmm_memmap *map, pmm_phys_t s,
 	return false;
 }
 
-/* Check where block [@pa, @end) landed: RAM, its zone, nothing kept. */
+/*
+ * check_place - check where block [@pa, @end) landed: inside one usable
+ * map entry below 4 GiB, over none of the avoided ranges, in a zone that
+ * request @g allows. Return: nothing; each violation is counted by fail().
+ * Context: boot CPU, interrupts off (no locks needed).
+ */
 static void check_place(struct run *r, pmm_phys_t pa, pmm_phys_t end,
 			unsigned int g)
 {
@@ -144,6 +151,10 @@ static void check_place(struct run *r, pmm_phys_t pa, pmm_phys_t end,
 		     (unsigned long long)pa);
 }
 
+/*
+ * write_block - write the pattern of block number r->seq over its pages,
+ * then link the block into the chain through its head page.
+ */
 static void write_block(struct run *r, pmm_phys_t pa, pmm_order_t order,
 			unsigned int g)
 {
@@ -183,7 +194,12 @@ static bool verify_page(struct run *r, pmm_phys_t p, uint32_t seq, bool head)
 	return true;
 }
 
-/* Allocate until every (zone request, order) pair fails. */
+/*
+ * allocate_all - allocate until every (zone request, order) pair fails.
+ * Requests cycle through gfp_cycle, orders through order_cycle; a failed
+ * pair closes itself and every higher order of the same request (no larger
+ * block can exist either). Each block is checked and written as it comes.
+ */
 static void allocate_all(struct run *r)
 {
 	bool done[NR_GFP][PMM_NR_ORDERS] = { { false } };
@@ -215,7 +231,11 @@ static void allocate_all(struct run *r)
 	}
 }
 
-/* Walk the chain (newest first): verify each block, then free it. */
+/*
+ * verify_and_free - walk the chain newest first; read back each page's
+ * pattern, then free the block with the order it was allocated with.
+ * The link is read before the free, which may poison the block.
+ */
 static void verify_and_free(struct run *r)
 {
 	uint32_t seq = r->seq;
@@ -241,6 +261,7 @@ static void verify_and_free(struct run *r)
 	}
 }
 
+/* Every zone must have as many free blocks of each order in @b as in @a. */
 static void compare(struct run *r, const struct snapshot *a,
 		    const struct snapshot *b)
 {

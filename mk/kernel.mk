@@ -23,10 +23,9 @@ KERNEL_CFLAGS := -std=c11 $(WARN) -O2 -g -Iinclude -m32 -march=i686 \
 	-ffreestanding -fno-builtin -fno-common -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables \
 	$(call kcc-option,-fno-tree-loop-distribute-patterns) \
-	-mno-sse -mno-mmx -mno-80387 -nostdlib $(EXTRA_KERNEL_CFLAGS)
+	-mno-sse -mno-mmx -mno-80387 -nostdlib -Wconversion $(EXTRA_KERNEL_CFLAGS)
 # Initcalls run in the order a file defines them.
 KERNEL_OWN_CFLAGS := $(call kcc-option,-fno-toplevel-reorder)
-KERNEL_CORE_CFLAGS := $(KERNEL_CFLAGS) -Wconversion
 KERNEL_LDFLAGS := -m32 -nostdlib -static $(call kcc-option,-no-pie) -Wl,--build-id=none \
 	-Wl,-T,kernel/kernel.ld -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
@@ -44,7 +43,7 @@ QEMU_ARGS := -display none -serial stdio -no-reboot \
 kernel: $(KERNEL_ELF)
 
 $(KB)/src/%.o: src/%.c $(HDRS) | $(KB)/src
-	$(KCC) $(KERNEL_CORE_CFLAGS) -c $< -o $@
+	$(KCC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(KB)/kernel/%.o: kernel/%.c $(HDRS) kernel/kernel.h | $(KB)/kernel
 	$(KCC) $(KERNEL_CFLAGS) $(KERNEL_OWN_CFLAGS) -c $< -o $@
