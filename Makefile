@@ -43,6 +43,7 @@ SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(B)/%.o)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+.SECONDARY: $(SUPPORT_OBJ) $(HOST_OBJ)
 
 .PHONY: all lib sim tests run check check-unit check-san install clean deps
 all: lib sim tests

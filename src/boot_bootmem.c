@@ -106,16 +106,16 @@ static int bootmem_setup(struct boot_state *bs)
 	return err;
 }
 
-/* bootmem zeroes what it hands out where it can touch it, as Linux 2.4 did. */
 static int bootmem_alloc(struct boot_state *bs, int nid, uint64_t size,
 			 uint64_t align, pmm_phys_t limit, bool zero,
 			 pmm_phys_t *out)
 {
-	(void)zero;
 	pmm_phys_t goal = PMM_PFN_PHYS(bs->node[nid].start_pfn);
 	pmm_phys_t dma_end = (pmm_phys_t)16 << 20;
-	return pmm_bootmem_alloc(&bootmem, nid, size, align,
-				 goal > dma_end ? goal : dma_end, limit, out);
+	goal = goal > dma_end ? goal : dma_end;
+	if (zero)
+		return pmm_bootmem_alloc(&bootmem, nid, size, align, goal, limit, out);
+	return pmm_bootmem_alloc_raw(&bootmem, nid, size, align, goal, limit, out);
 }
 
 /* Hand [start, end) minus the reservations to the buddy allocator. */

@@ -64,6 +64,19 @@ static bool seg_entry_advance(struct boot_seg_iter *it)
 	return false;
 }
 
+/*
+ * A NUMA edge inside a page gives the whole page to the upper node, so that
+ * no page has two nodes; the entry's own end is page aligned already.
+ */
+static pmm_phys_t page_edge(pmm_phys_t pos, pmm_phys_t edge, pmm_phys_t entry_end)
+{
+	pmm_phys_t down = edge & PMM_PAGE_MASK;
+	if (edge == entry_end || down > pos)
+		return edge == entry_end ? edge : down;
+	pmm_phys_t up = down + PMM_PAGE_SIZE;
+	return up < entry_end ? up : entry_end;
+}
+
 bool boot_seg_next(struct boot_seg_iter *it, struct pmm_phys_range *seg, int *nid)
 {
 	const struct pmm_memmap *m = it->bs->map;
@@ -81,8 +94,8 @@ bool boot_seg_next(struct boot_seg_iter *it, struct pmm_phys_range *seg, int *ni
 			end = next->start;
 	}
 	seg->start = it->pos;
-	seg->end = end;
-	it->pos = end;
+	seg->end = page_edge(it->pos, end, m->entry[it->entry].end);
+	it->pos = seg->end;
 	return true;
 }
 

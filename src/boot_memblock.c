@@ -4,7 +4,9 @@
  * range-based early allocator (seed 003's reserve_early idea).
  *
  * memblock takes every usable segment with its node, then the reservations;
- * early metadata is allocated top-down below the lowmem limit; retirement
+ * early metadata is allocated bottom-up from 16 MiB below the lowmem limit,
+ * as bootmem allocates it from its goal, so that booting a machine with
+ * either allocator leaves the same free pages in every zone; retirement
  * hands memory minus reserved to the buddy allocator, highmem included, in
  * one pass with no bitmap to destroy.
  */
@@ -52,6 +54,7 @@ static int memblock_setup(struct boot_state *bs)
 	if (err)
 		return err;
 	pmm_memblock_allow_resize();
+	pmm_memblock_set_bottom_up(true);
 	pmm_memblock_set_current_limit(PMM_PFN_PHYS(bs->lowmem_end_pfn));
 	pmm_memblock_dump_all();
 	return 0;

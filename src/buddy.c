@@ -626,6 +626,24 @@ static int range_in_zones(pmm_pfn_t start, pmm_pfn_t end)
 	return 0;
 }
 
+/*
+ * Return: the first block head of the hand-off of [@start, @end) whose
+ * descriptor is not blank (a page handed over twice), or @end. O(blocks).
+ */
+static pmm_pfn_t first_used_head(pmm_pfn_t start, pmm_pfn_t end)
+{
+	while (start < end) {
+		struct pmm_zone *zone = pmm_pfn_zone(start);
+		pmm_pfn_t stop = zone->end_pfn < end ? zone->end_pfn : end;
+		while (start < stop) {
+			if (!pmm_page_is_blank(&pmm_mem_map[start]))
+				return start;
+			start += pmm_order_pages(max_block_order(start, stop));
+		}
+	}
+	return end;
+}
+
 static uint64_t free_span(pmm_pfn_t start, pmm_pfn_t end)
 {
 	uint64_t pages = 0;
@@ -641,9 +659,11 @@ static uint64_t free_span(pmm_pfn_t start, pmm_pfn_t end)
 /**
  * pmm_buddy_handoff_range - give never-seen pages [@start, @end) to the
  * buddy allocator (see buddy.h). pfn 0 is skipped silently: it is never
- * managed. Cost: O(blocks), split at zone boundaries.
+ * managed. Cost: O(blocks), split at zone boundaries; only the block heads
+ * are read, so a head already in use is caught (PMM_EDOUBLEFREE, reported)
+ * but a page inside a block is trusted.
  * Return: 0, PMM_EINVAL (reversed range), PMM_ERANGE (a page in no zone or
- * beyond the descriptors; nothing handed then).
+ * beyond the descriptors), PMM_EDOUBLEFREE; nothing is handed on error.
  * Locking: each zone's lock in turn.
  */
 int pmm_buddy_handoff_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed)
@@ -657,6 +677,12 @@ int pmm_buddy_handoff_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed)
 	int err = range_in_zones(start, end);
 	if (err)
 		return err;
+	pmm_pfn_t used = first_used_head(start, end);
+	if (used != end)
+		return pmm_report(PMM_EDOUBLEFREE, __func__,
+				  "range [0x%llx, 0x%llx): pfn 0x%llx handed over twice (info 0x%x)",
+				  ULL(start), ULL(end), ULL(used),
+				  pmm_mem_map[used].info);
 	uint64_t pages = free_span(start, end);
 	if (freed != NULL)
 		*freed += pages;

@@ -261,6 +261,37 @@ static void test_memmap_logs_aquarius_no_limit(void **state)
 			 memmap_data_node_bytes(lc.nodes, lc.nr_nodes, 0) + PAGE);
 }
 
+/*
+ * Every log under the i386 limit: what is kept and what is dropped add up
+ * to the kernel's node ranges on either side of 4 GiB.
+ */
+static void test_memmap_logs_all_i386_limit(void **state)
+{
+	static const char *const logs[] = {
+		"02-dell-pe2850-centos6-2.6.32-oldfmt.txt",
+		"04-supermicro-h8qg6-8node-type9-5.0.txt",
+		"16-framework-12thgen-type20-6.3.txt",
+		"36-aquarius-s5000psl-i686-pae-highmem-9g-4.9.txt",
+	};
+	const pmm_phys_t limit = 4 * GiB;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+		uint64_t all, low;
+
+		load(logs[i]);
+		all = memmap_data_node_bytes(lc.nodes, lc.nr_nodes, 0);
+		low = memmap_data_node_bytes(lc.nodes, lc.nr_nodes, limit);
+		assert_int_equal(pmm_memmap_sanitize(&lc.m, limit), 0);
+		assert_sane(&lc.m);
+		assert_int_equal(pmm_memmap_usable_bytes(&lc.m), low + PAGE);
+		assert_int_equal(lc.m.dropped_bytes, all - low);
+		free(lc.text);
+		lc.text = NULL;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +300,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_memmap_logs_framework_type20, teardown),
 		cmocka_unit_test_teardown(test_memmap_logs_aquarius_i386_limit, teardown),
 		cmocka_unit_test_teardown(test_memmap_logs_aquarius_no_limit, teardown),
+		cmocka_unit_test_teardown(test_memmap_logs_all_i386_limit, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

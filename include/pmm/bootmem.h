@@ -85,6 +85,11 @@ int pmm_bootmem_alloc(struct pmm_bootmem *bm, int nid, uint64_t size,
 		      uint64_t align, pmm_phys_t goal, pmm_phys_t limit,
 		      pmm_phys_t *out);
 
+/* As pmm_bootmem_alloc(), without zeroing (memory the caller fills). */
+int pmm_bootmem_alloc_raw(struct pmm_bootmem *bm, int nid, uint64_t size,
+			  uint64_t align, pmm_phys_t goal, pmm_phys_t limit,
+			  pmm_phys_t *out);
+
 /*
  * Retire: hand every free page to the buddy allocator in maximal naturally
  * aligned blocks, then the bitmaps' own pages; later calls get

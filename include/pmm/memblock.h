@@ -288,6 +288,9 @@ int pmm_memblock_free_late(pmm_phys_t base, uint64_t size);
 /* After free_all: free the region arrays' pages if they were allocated. */
 int pmm_memblock_discard(void);
 
+/* Physical address of @type's array once doubled; 0 while static. */
+pmm_phys_t pmm_memblock_array_phys(const struct pmm_memblock_type *type);
+
 /* Write the memblock=debug dump ("MEMBLOCK configuration:" ...) to @out. */
 void pmm_memblock_dump(const struct pmm_out *out);
 /* The dump through pmm_printk(), only while debug is on (Linux's rule). */
