@@ -134,6 +134,7 @@ struct kernel_boot_data {
 	const char *cmdline;                     /* "" when none */
 	struct pmm_memmap *raw_map;              /* the map as firmware gave it */
 	struct kernel_range boot[KERNEL_MAX_RANGES]; /* loader data to keep */
+	uint32_t boot_sum[KERNEL_MAX_RANGES];        /* FNV-1a of each, at boot */
 	unsigned int nr_boot;
 };
 
@@ -144,6 +145,13 @@ struct kernel_boot_data {
  */
 int kernel_multiboot_read(uint32_t magic, uint32_t mbi_pa,
 			  struct kernel_boot_data *bd);
+
+/*
+ * Checksum every boot data range again and compare with what boot saw: a
+ * range the allocator handed out (and the self-test wrote over) differs.
+ * Return: the number of ranges that changed; each is logged.
+ */
+unsigned int kernel_multiboot_verify(const struct kernel_boot_data *bd);
 
 /* Return: the value of "@key=" on @cmdline copied to @buf, or NULL. */
 const char *kernel_cmdline_get(const char *cmdline, const char *key,

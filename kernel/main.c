@@ -366,6 +366,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		pmm_printk("/proc/buddyinfo after the self-test:\n");
 		pmm_report_buddyinfo(pmm_log_out());
 	}
+	if (kernel_multiboot_verify(&bd))
+		pass = false;
 	pmm_printk("pmm self-test: %s\n", pass ? "PASS" : "FAIL");
 	kernel_exit(pass);
 }

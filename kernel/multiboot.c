@@ -4,7 +4,9 @@
  * map, the command line, the modules, and where all of that lies, so that
  * the boot can reserve it before any allocator may hand it out.
  *
- * Everything here runs once, before free_initmem, so it lives in .init.text.
+ * Everything here but the final check runs once, before free_initmem, so it
+ * lives in .init.text. The check (kernel_multiboot_verify) runs after the
+ * self-test: the loader's data must read as it did at boot, modules too.
  */
 #include <pmm/init.h>
 #include "kernel.h"
@@ -86,9 +88,46 @@ static __pmm_init void read_modules(const struct mb_info *mbi,
 	}
 }
 
-int kernel_multiboot_read(uint32_t magic, uint32_t mbi_pa,
+/* FNV-1a over [@start, @end): cheap, and any changed byte shows. */
+static uint32_t checksum(pmm_phys_t start, pmm_phys_t end)
+{
+	const unsigned char *p = KVIRT(start);
+	uint32_t h = 2166136261u;
+
+	for (pmm_phys_t i = 0; i < end - start; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+unsigned int kernel_multiboot_verify(const struct kernel_boot_data *bd)
+{
+	unsigned int changed = 0;
+
+	for (unsigned int i = 0; i < bd->nr_boot; i++) {
+		const struct kernel_range *r = &bd->boot[i];
+		if (checksum(r->start, r->end) == bd->boot_sum[i])
+			continue;
+		pmm_printk("multiboot: %s [mem 0x%08llx-0x%08llx] changed "
+			   "since boot\n", r->what, (unsigned long long)r->start,
+			   (unsigned long long)r->end - 1);
+		changed++;
+	}
+	pmm_printk("multiboot: boot data %s: %u ranges checked\n",
+		   changed ? "CHANGED" : "intact", bd->nr_boot);
+	return changed;
+}
+
+static __pmm_init void checksum_all(struct kernel_boot_data *bd)
+{
+	for (unsigned int i = 0; i < bd->nr_boot; i++)
+		bd->boot_sum[i] = checksum(bd->boot[i].start, bd->boot[i].end);
+}
+
+__pmm_init int kernel_multiboot_read(uint32_t magic, uint32_t mbi_pa,
 			  struct kernel_boot_data *bd)
 {
+	int err;
+
 	const struct mb_info *mbi = KVIRT(mbi_pa);
 
 	if (magic != MB_BOOT_MAGIC) {
@@ -112,7 +151,9 @@ int kernel_multiboot_read(uint32_t magic, uint32_t mbi_pa,
 			  string_end(mbi->boot_loader_name));
 	}
 	read_modules(mbi, bd);
-	return read_map(mbi, bd);
+	err = read_map(mbi, bd);
+	checksum_all(bd);
+	return err;
 }
 
 const char *kernel_cmdline_get(const char *cmdline, const char *key,

@@ -7,6 +7,8 @@
 # Environment: QEMU (qemu-system-i386), QEMU_TIMEOUT (seconds per boot, 120),
 # QEMU_JOBS (boots run at once, default: number of CPUs), QEMU_SIZES and
 # QEMU_EARLY (space-separated lists to narrow the matrix).
+# Two more boots: a double free that must panic (status 35), and a boot
+# with a module that must survive the self-test unchanged.
 # Prints one line per boot and "N passed, N failed"; exits 1 on any failure.
 set -uo pipefail
 
@@ -67,6 +69,16 @@ timeout "$limit" "$qemu" -display none -no-reboot -m 32M \
 	-kernel "$kernel" -append "pmm.test=doublefree pmm.selftest=off" \
 	</dev/null >"$neg.qemu" 2>&1
 neg_st=$?
+
+# Modules: the kernel image itself as a module, which must be reserved and
+# read back unchanged after the self-test has written over all free RAM.
+modlog="$logdir/boot-module.log"
+timeout "$limit" "$qemu" -display none -no-reboot -m 128M \
+	-serial "file:$modlog" -monitor none \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-kernel "$kernel" -initrd "$kernel module-arg" -append "pmm.early=memblock" \
+	</dev/null >"$modlog.qemu" 2>&1
+mod_st=$?
 wait
 
 # Check one boot's log; print what is missing, return 1 if anything is.
@@ -92,6 +104,7 @@ check_log() { # size early log status
 	need "Freeing unused kernel memory: [0-9]+K freed"
 	need "pmm self-test: 0 checks failed"
 	need "pmm self-test: PASS"
+	need "multiboot: boot data intact"
 	mb=$(dropped_mb "$size")
 	if [ "$mb" != 0 ]; then
 		need "pmm: ${mb}MB of RAM at or above 4096MB dropped"
@@ -135,6 +148,15 @@ if [ "$neg_st" = 35 ] && grep -q "Kernel panic - not syncing: pmm: .*double free
 	pass=$((pass + 1))
 else
 	echo "FAIL  -m 32M  pmm.test=doublefree    status $neg_st (want 35 and a panic; log $neg)"
+	fail=$((fail + 1))
+fi
+if [ "$mod_st" = 33 ] && grep -q "multiboot: module 0 .*module-arg" "$modlog" &&
+	grep -q "multiboot: boot data intact" "$modlog" &&
+	grep -q "pmm self-test: PASS" "$modlog"; then
+	echo "PASS  -m 128M -initrd (a module)    reserved, intact after the self-test"
+	pass=$((pass + 1))
+else
+	echo "FAIL  -m 128M -initrd (a module)    status $mod_st (log $modlog)"
 	fail=$((fail + 1))
 fi
 echo "check-kernel: $pass passed, $fail failed"
