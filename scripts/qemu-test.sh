@@ -5,7 +5,7 @@
 #   scripts/qemu-test.sh KERNEL.elf LOGDIR
 #
 # Environment: QEMU (qemu-system-i386), QEMU_TIMEOUT (seconds per boot, 120),
-# QEMU_JOBS (boots run at once, default: number of CPUs), QEMU_SIZES and
+# QEMU_JOBS (boots run at once, default: CPUs, fewer if RAM is short), QEMU_SIZES and
 # QEMU_EARLY (space-separated lists to narrow the matrix).
 # Two more boots: a double free that must panic (status 35), and a boot
 # with a module that must survive the self-test unchanged.
@@ -16,7 +16,17 @@ kernel=${1:?usage: $0 KERNEL.elf LOGDIR}
 logdir=${2:?usage: $0 KERNEL.elf LOGDIR}
 qemu=${QEMU:-qemu-system-i386}
 limit=${QEMU_TIMEOUT:-120}
-jobs=${QEMU_JOBS:-$(nproc 2>/dev/null || echo 2)}
+# Boots at once: one per CPU, but no more than the host's available RAM
+# holds, since the 3G/4G/8G self-tests touch about 3 GiB each.
+default_jobs() {
+	local cpus avail_kb by_mem
+	cpus=$(nproc 2>/dev/null || echo 1)
+	avail_kb=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null)
+	by_mem=$(( ${avail_kb:-0} / (3584 * 1024) ))
+	[ "$by_mem" -lt 1 ] && by_mem=1
+	echo $(( cpus < by_mem ? cpus : by_mem ))
+}
+jobs=${QEMU_JOBS:-$(default_jobs)}
 sizes=(${QEMU_SIZES:-32M 128M 1G 3G 4G 8G})
 earlies=(${QEMU_EARLY:-bootmem memblock})
 
@@ -37,10 +47,17 @@ if ! command -v "$qemu" >/dev/null; then
 fi
 mkdir -p "$logdir"
 
+# Guest RAM without a host reservation (MAP_NORESERVE), so that -m 8G
+# starts on hosts with less memory; the kernel touches at most 3 GiB.
+mem_args() {
+	echo "-m $1 -object memory-backend-ram,id=ram0,size=$1,reserve=off" \
+		"-machine memory-backend=ram0"
+}
+
 boot() { # size early
 	local log="$logdir/boot-$1-$2.log"
 	local t0=$SECONDS
-	timeout "$limit" "$qemu" -display none -no-reboot -m "$1" \
+	timeout "$limit" "$qemu" -display none -no-reboot $(mem_args "$1") \
 		-serial "file:$log" -monitor none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-kernel "$kernel" -append "pmm.early=$2" \
