@@ -17,9 +17,9 @@
  * failure must mean the model has no free aligned block either. Frees give
  * back exactly 2^order pages; the error cases (wrong order, double free,
  * inside a block, reserved) change nothing. pmm_check() runs every
- * PMM_DIFF_CHECK_EVERY operations and at the end, where everything is
- * freed and the free lists must equal the canonical decomposition of the
- * free runs.
+ * CHECK_EVERY operations, after each phase and at the end, where
+ * everything is freed and the free lists must equal the canonical
+ * decomposition of the free runs.
  *
  * PMM_DIFF_OPS (default 1000000) and PMM_DIFF_SEED override the run.
  */

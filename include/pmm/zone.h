@@ -38,8 +38,16 @@ struct pmm_free_area {
 	uint64_t *map;    /* pair bitmap; NULL for PMM_MAX_ORDER */
 };
 
-/* A per-CPU list of free order-0 pages, touched only by its own CPU. */
+#ifndef PMM_CACHELINE
+#define PMM_CACHELINE 64
+#endif
+
+/*
+ * A per-CPU list of free order-0 pages, touched only by its own CPU; one
+ * cache line each, so that CPUs never share a line on their fast path.
+ */
 struct pmm_pcp {
+	_Alignas(PMM_CACHELINE)
 	uint32_t head;  /* pfn + 1 of the first page, 0 = empty (singly linked) */
 	uint32_t count; /* pages on the list */
 	uint32_t high;  /* drain a batch when count exceeds this */
