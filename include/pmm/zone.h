@@ -88,7 +88,8 @@ size_t pmm_zone_bitmap_bytes(pmm_pfn_t start, pmm_pfn_t end);
 /*
  * Set up zone @type of online node @nid over [@start, @end) with @present
  * usable pages; @bitmap is zeroed memory of pmm_zone_bitmap_bytes() bytes.
- * The zone starts empty: pages join it through pmm_buddy_handoff_range().
+ * The span must lie within pmm_page_map_init()'s descriptors. The zone
+ * starts empty: pages join it through pmm_buddy_handoff_range().
  * Return: 0, PMM_EINVAL for a bad node, type or range, PMM_EOVERLAP when the
  * span overlaps another zone.
  */
