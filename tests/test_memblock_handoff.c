@@ -122,8 +122,12 @@ static void test_free_all_outside_zones(void **state)
 	(void)state;
 	assert_int_equal(pmm_memblock_add(SZ_1M, SZ_1M), 0);
 	assert_int_equal(pmm_memblock_add(128 * SZ_1M, SZ_1M), 0);
+	assert_int_equal(pmm_memblock_add(129 * SZ_1M + SZ_4K, SZ_4K), 0);
+	assert_int_equal(pmm_memblock_add(4 * SZ_1M, SZ_1M), 0);
 	assert_int_equal(pmm_memblock_free_all(&pages), PMM_ERANGE);
-	assert_int_equal(pages, SZ_1M / SZ_4K);
+	/* the ranges inside zones were handed over all the same */
+	assert_int_equal(pages, 2 * SZ_1M / SZ_4K);
+	assert_int_equal(pmm_nr_free_pages(), 2 * SZ_1M / SZ_4K);
 }
 
 /*
