@@ -152,6 +152,7 @@ static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
 	pmm_phys_t old_phys = *home;
 	pmm_phys_t addr;
 	bool zeroed = false;
+	int err;
 
 	if (type != &MB.reserved)
 		avoid_base = avoid_size = 0;
@@ -177,11 +178,19 @@ static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
 	type->regions = fresh;
 	type->max *= 2;
 	*home = addr;
+	err = PMM_OK;
 	if (old != memory_init && old != reserved_init)
-		pmm_memblock_remove_range_grow(&MB.reserved, old_phys, old_alloc,
-					       false);
-	return pmm_memblock_add_range_grow(&MB.reserved, addr, new_alloc,
-					   MB.nid_none, PMM_MEMBLOCK_NONE, false);
+		err = pmm_memblock_remove_range_grow(&MB.reserved, old_phys,
+						     old_alloc, false);
+	if (!err)
+		err = pmm_memblock_add_range_grow(&MB.reserved, addr, new_alloc,
+						  MB.nid_none, PMM_MEMBLOCK_NONE,
+						  false);
+	if (err)
+		return pmm_report(PMM_ECORRUPT, __func__,
+				  "reserved has no room for the %s array at 0x%llx (%d)",
+				  type->name, (unsigned long long)addr, err);
+	return PMM_OK;
 }
 
 /*
