@@ -638,3 +638,49 @@ pmm_phys_t pmm_memblock_end_of_dram(void)
 {
 	return mb_region_end(&MB.memory.regions[MB.memory.cnt - 1]);
 }
+
+static char check_msg[160];
+
+/* Return: NULL or what is wrong with @type. */
+static const char *check_type(const struct pmm_memblock_type *type)
+{
+	const struct pmm_memblock_region *r = type->regions;
+	uint64_t total = 0;
+
+	if (type->cnt < 1 || type->cnt > type->max)
+		return "cnt outside [1, max]";
+	if (type->cnt == 1 && r[0].size == 0)
+		return type->total_size ? "empty type with a total size" : NULL;
+	for (unsigned long i = 0; i < type->cnt; i++) {
+		if (r[i].size == 0)
+			return "a region of size 0";
+		if (r[i].size > PMM_PHYS_ADDR_MAX - r[i].base)
+			return "a region that wraps";
+		total += r[i].size;
+		if (i + 1 == type->cnt)
+			break;
+		if (mb_region_end(&r[i]) > r[i + 1].base)
+			return "regions out of order or overlapping";
+		if (mb_region_end(&r[i]) == r[i + 1].base &&
+		    mb_region_nid(&r[i]) == mb_region_nid(&r[i + 1]) &&
+		    r[i].flags == r[i + 1].flags)
+			return "touching regions left unmerged";
+	}
+	return total == type->total_size ? NULL : "total_size is not the sum";
+}
+
+const char *pmm_memblock_check(void)
+{
+	const struct pmm_memblock_type *types[] = { &MB.memory, &MB.reserved };
+
+	for (unsigned int t = 0; t < 2; t++) {
+		const char *why = check_type(types[t]);
+
+		if (why) {
+			pmm_snprintf(check_msg, sizeof(check_msg), "%s: %s",
+				     types[t]->name, why);
+			return check_msg;
+		}
+	}
+	return NULL;
+}

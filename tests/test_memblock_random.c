@@ -413,6 +413,7 @@ static void run_seed(uint64_t seed, uint64_t ops)
 		else
 			op_alloc(op);
 		compare(op);
+		assert_null(pmm_memblock_check());
 		if (op % 16 == 0)
 			check_free_walk(op);
 		/* now and then start over with nothing reserved */

@@ -295,6 +295,14 @@ int pmm_memblock_free_late(pmm_phys_t base, uint64_t size);
 /* After free_all: free the region arrays' pages if they were allocated. */
 int pmm_memblock_discard(void);
 
+/*
+ * Prove the invariants of both arrays (sorted, disjoint, merged, sizes,
+ * total_size, 1 <= cnt <= max). O(regions): for tests and debugging.
+ * Return: NULL, or the first violation (static buffer, valid until the
+ * next call).
+ */
+const char *pmm_memblock_check(void);
+
 /* Physical address of @type's array once doubled; 0 while static. */
 pmm_phys_t pmm_memblock_array_phys(const struct pmm_memblock_type *type);
 
