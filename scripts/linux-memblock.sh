@@ -9,8 +9,9 @@
 #   scripts/linux-memblock.sh            both configurations (NUMA=0, NUMA=1)
 #   LINUX_MEMBLOCK_TARBALL=path ...      another copy of the tarball
 #
-# Prints every check (the suite's -v lines) and one total line per
-# configuration; fails unless every check of both passes.
+# Prints every check (the suite's -v lines) and one total line per run:
+# each configuration runs plain and with -m (the movable_node policy); fails
+# unless every check of every run passes.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -108,7 +109,7 @@ C
 }
 
 run_config() {
-	local numa=$1 log rc=0 pass fail
+	local numa=$1 log rc=0
 	log=$out/numa$numa.log
 	make -s -C "$suite" clean >/dev/null 2>&1 || true
 	CFLAGS="-I$root/include" LDLIBS="$out/pmm/libpmm.a" \
@@ -117,17 +118,26 @@ run_config() {
 		echo "linux-memblock: build failed (NUMA=$numa)" >&2
 		return 1
 	}
-	(cd "$suite" && ./main -v) >"$log" 2>&1 || rc=$?
+	run_main "NUMA=$numa" "$log" "${expect[$numa]}" -v || rc=1
+	run_main "NUMA=$numa, movable_node" "$log.m" "${expect[$numa]}" -v -m || rc=1
+	return $rc
+}
+
+# Run the built suite with @args; print its checks and a total line.
+run_main() {
+	local what=$1 log=$2 want=$3 rc=0 pass fail
+	shift 3
+	(cd "$suite" && ./main "$@") >"$log" 2>&1 || rc=$?
 	grep -E '^(not )?ok ' "$log" || true
 	pass=$(grep -c '^ok ' "$log" || true)
 	fail=$(grep -c '^not ok ' "$log" || true)
 	if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
-	if [ "$pass" -ne "${expect[$numa]}" ] && [ "$fail" -eq 0 ]; then
-		echo "linux-memblock: expected ${expect[$numa]} checks, saw $pass" >&2
-		fail=$(( ${expect[$numa]} - pass ))
+	if [ "$pass" -ne "$want" ] && [ "$fail" -eq 0 ]; then
+		echo "linux-memblock: expected $want checks, saw $pass" >&2
+		fail=$((want - pass))
 	fi
 	[ "$rc" -eq 0 ] || tail -n 5 "$log" >&2
-	echo "linux memblock suite (NUMA=$numa): $pass passed, $fail failed"
+	echo "linux memblock suite ($what): $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
 

@@ -297,6 +297,40 @@ static void test_own_type(void **state)
 	assert_int_equal(t.total_size, 2 * SZ_1M);
 }
 
+/* The validator finds each kind of damage someone could do by hand. */
+static void test_check_finds_damage(void **state)
+{
+	struct pmm_memblock_region save;
+
+	(void)state;
+	assert_null(pmm_memblock_check());
+	assert_int_equal(pmm_memblock_add(SZ_1M, SZ_1M), 0);
+	assert_int_equal(pmm_memblock_add_node(4 * SZ_1M, SZ_1M, 1, 0), 0);
+	assert_null(pmm_memblock_check());
+	save = MEM->regions[1];
+	MEM->regions[1].base = SZ_1M + SZ_4K;
+	assert_string_equal(pmm_memblock_check(),
+			    "memory: regions out of order or overlapping");
+	MEM->regions[1] = save;
+	MEM->regions[1].nid = NONE;
+	MEM->regions[1].base = 2 * SZ_1M;
+	assert_string_equal(pmm_memblock_check(),
+			    "memory: touching regions left unmerged");
+	MEM->regions[1] = save;
+	MEM->total_size++;
+	assert_string_equal(pmm_memblock_check(),
+			    "memory: total_size is not the sum");
+	MEM->total_size--;
+	RSV->total_size = 1;
+	assert_string_equal(pmm_memblock_check(),
+			    "reserved: empty type with a total size");
+	RSV->total_size = 0;
+	MEM->regions[0].size = 0;
+	assert_string_equal(pmm_memblock_check(), "memory: a region of size 0");
+	MEM->regions[0].size = SZ_1M;
+	assert_null(pmm_memblock_check());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +354,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_flags_each, mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_set_node, mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_own_type, mbt_setup, mbt_teardown),
+		cmocka_unit_test_setup_teardown(test_check_finds_damage, mbt_setup, mbt_teardown),
 	};
 	return cmocka_run_group_tests_name("memblock_basic", tests, NULL, NULL);
 }
