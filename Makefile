@@ -7,6 +7,7 @@
 #
 # Layer files add their own targets in mk/*.mk.
 
+SHELL := /bin/bash
 CC ?= cc
 AR ?= ar
 PREFIX ?= /usr/local
@@ -87,10 +88,13 @@ check-unit: $(TESTS) $(SIM)
 check-san:
 	$(MAKE) B=build/san SAN=1 check-unit check-sim
 
+# Everything, with one closing total of all suites' "N passed, M failed".
 check: deps
-	$(MAKE) check-unit
-	$(MAKE) check-san
-	$(MAKE) check-extra
+	@mkdir -p build
+	@set -o pipefail; { $(MAKE) check-unit && $(MAKE) check-san && \
+		$(MAKE) check-extra; } 2>&1 | tee build/check.log; rc=$$?; \
+	[ $$rc -eq 0 ] || echo "check: a step failed (exit $$rc); see build/check.log"; \
+	scripts/sum-results.sh build/check.log && exit $$rc
 
 install: $(LIB)
 	install -d $(DESTDIR)$(PREFIX)/include/pmm/linux $(DESTDIR)$(PREFIX)/lib/pkgconfig
