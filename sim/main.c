@@ -212,15 +212,6 @@ static void place_kernel(struct sim_options *o)
 					       base + o->kernel + o->init };
 }
 
-static pmm_phys_t highest_ram(const struct pmm_memmap *m)
-{
-	pmm_phys_t top = 0;
-	for (unsigned int i = 0; i < m->nr; i++)
-		if (m->entry[i].type == PMM_MEM_USABLE && m->entry[i].end > top)
-			top = m->entry[i].end;
-	return top;
-}
-
 static void print_reports(const struct sim_options *o, const struct pmm_boot_info *info)
 {
 	struct pmm_out out = { out_stdout, stdout };
@@ -247,7 +238,7 @@ static int boot(struct sim_options *o)
 	place_kernel(o);
 	o->cfg.quiet = o->json;
 	struct host_platform_options hopt = {
-		.phys_size = highest_ram(&map), .quiet = o->json,
+		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = o->json,
 	};
 	if (host_platform_install(&hopt) != 0) {
 		fprintf(stderr, "pmm-sim: cannot map %llu bytes of simulated memory\n",

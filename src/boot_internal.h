@@ -40,6 +40,10 @@ void boot_seg_iter_init(struct boot_seg_iter *it, const struct boot_state *bs);
 /* Return: false at the end; else the next usable segment and its node. */
 bool boot_seg_next(struct boot_seg_iter *it, struct pmm_phys_range *seg, int *nid);
 
+/* Return: false at the end; else the next part of @r that is usable RAM. */
+bool boot_resv_piece_next(struct boot_seg_iter *it, const struct pmm_phys_range *r,
+			  struct pmm_phys_range *piece, int *nid);
+
 /* Work out nodes and max_pfn from the map. Return: 0 or an error. */
 int boot_layout_nodes(struct boot_state *bs);
 /* Collect the reservations of the config, sorted and merged. */

@@ -4,7 +4,9 @@
  * range-based early allocator (seed 003's reserve_early idea).
  *
  * memblock takes every usable segment with its node, then the reservations;
- * early metadata is allocated top-down below the lowmem limit; retirement
+ * early metadata is allocated bottom-up from 16 MiB below the lowmem limit,
+ * as bootmem allocates it from its goal, so that booting a machine with
+ * either allocator leaves the same free pages in every zone; retirement
  * hands memory minus reserved to the buddy allocator, highmem included, in
  * one pass with no bitmap to destroy.
  */
@@ -29,16 +31,12 @@ static int add_memory(struct boot_state *bs)
 static int reserve_in_usable(struct boot_state *bs, const struct pmm_phys_range *r)
 {
 	struct boot_seg_iter it;
-	struct pmm_phys_range seg;
+	struct pmm_phys_range p;
 	int nid, err = 0;
 
 	boot_seg_iter_init(&it, bs);
-	while (!err && boot_seg_next(&it, &seg, &nid)) {
-		pmm_phys_t s = r->start > seg.start ? r->start : seg.start;
-		pmm_phys_t e = r->end < seg.end ? r->end : seg.end;
-		if (e > s)
-			err = pmm_memblock_reserve(s, e - s);
-	}
+	while (!err && boot_resv_piece_next(&it, r, &p, &nid))
+		err = pmm_memblock_reserve(p.start, p.end - p.start);
 	return err;
 }
 
@@ -52,6 +50,7 @@ static int memblock_setup(struct boot_state *bs)
 	if (err)
 		return err;
 	pmm_memblock_allow_resize();
+	pmm_memblock_set_bottom_up(true);
 	pmm_memblock_set_current_limit(PMM_PFN_PHYS(bs->lowmem_end_pfn));
 	pmm_memblock_dump_all();
 	return 0;

@@ -85,7 +85,8 @@ static int check_node_overlap(const struct pmm_bootmem *bm, pmm_pfn_t s,
  * Every page starts reserved. The bitmap owns the pages it touches:
  * retirement frees them, so nothing else may live in its last page.
  *
- * Return: 0, PMM_EINVAL, PMM_EALIGN (@map_phys inside a page), PMM_EOVERFLOW
+ * Return: 0, PMM_EINVAL, PMM_EALIGN (@map_phys inside a page, or @map not
+ * 8-byte aligned), PMM_EOVERFLOW
  * (the bitmap does not fit in memory), PMM_EOVERLAP, PMM_ERETIRED.
  * Context: boot CPU, no lock.
  */
@@ -100,7 +101,8 @@ int pmm_bootmem_init_node(struct pmm_bootmem *bm, int nid, pmm_pfn_t start,
 		return PMM_EINVAL;
 	if (start >= end || end > BM_PFN_END || !map)
 		return PMM_EINVAL;
-	if (map_phys & (PMM_PAGE_SIZE - 1))
+	if ((map_phys & (PMM_PAGE_SIZE - 1)) ||
+	    ((uintptr_t)map & (sizeof(uint64_t) - 1)))
 		return PMM_EALIGN;
 	size_t bytes = pmm_bootmem_bitmap_bytes(end - start);
 	if (bytes == 0 || bytes > UINT64_MAX - map_phys)

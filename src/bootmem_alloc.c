@@ -66,8 +66,8 @@ static void zero_phys(pmm_phys_t addr, uint64_t size)
  * try_pack - place the request in the rest of @nd's last allocated page.
  * @lo: lowest address this pass may return (the goal, or the node start)
  *
- * Return: true with *@out set when it fits there, aligned, at or above @lo
- * and below the limit.
+ * Return: true with *@out set when it fits there, aligned, at or above @lo,
+ * ending at or below the limit.
  */
 static bool try_pack(struct pmm_bootmem_node *nd, const struct alloc_req *rq,
 		     pmm_phys_t lo, pmm_phys_t *out)
@@ -193,7 +193,7 @@ static int check_alloc_args(const struct pmm_bootmem *bm, int nid,
 }
 
 /**
- * pmm_bootmem_alloc - allocate @size bytes aligned to @align.
+ * pmm_bootmem_alloc_raw - allocate @size bytes aligned to @align.
  * @bm: the allocator
  * @nid: node to try first, or PMM_NUMA_NO_NODE for the node of @goal
  * @size: bytes, not zero
@@ -204,15 +204,15 @@ static int check_alloc_args(const struct pmm_bootmem *bm, int nid,
  *
  * A fresh allocation takes whole pages and remembers its final page for
  * packing when @size is not a multiple of the page size. The memory is
- * zeroed where pmm_phys_map() can reach it.
+ * left as it is; pmm_bootmem_alloc() zeroes it.
  *
  * Return: 0, PMM_EINVAL, PMM_EALIGN, PMM_EOVERFLOW, PMM_ENOMEM (no node has
  * room below @limit), PMM_ERETIRED.
  * Context: boot CPU, no lock.
  */
-int pmm_bootmem_alloc(struct pmm_bootmem *bm, int nid, uint64_t size,
-		      uint64_t align, pmm_phys_t goal, pmm_phys_t limit,
-		      pmm_phys_t *out)
+int pmm_bootmem_alloc_raw(struct pmm_bootmem *bm, int nid, uint64_t size,
+			  uint64_t align, pmm_phys_t goal, pmm_phys_t limit,
+			  pmm_phys_t *out)
 {
 	int err = check_alloc_args(bm, nid, size, align, out);
 	if (err)
@@ -235,7 +235,16 @@ int pmm_bootmem_alloc(struct pmm_bootmem *bm, int nid, uint64_t size,
 	}
 	if (!found)
 		return PMM_ENOMEM;
-	zero_phys(addr, size);
 	*out = addr;
 	return 0;
+}
+
+int pmm_bootmem_alloc(struct pmm_bootmem *bm, int nid, uint64_t size,
+		      uint64_t align, pmm_phys_t goal, pmm_phys_t limit,
+		      pmm_phys_t *out)
+{
+	int err = pmm_bootmem_alloc_raw(bm, nid, size, align, goal, limit, out);
+	if (!err)
+		zero_phys(*out, size);
+	return err;
 }

@@ -53,8 +53,24 @@ static pmm_pfn_t first_unzoned_free(const struct pmm_bootmem_node *nd,
 }
 
 /*
+ * Return: the first pfn of [@s, @e) that is free in node @nd's bitmap, or
+ * @e. A word-wise scan of the part of the range inside the node.
+ */
+static pmm_pfn_t first_free_in(const struct pmm_bootmem_node *nd, pmm_pfn_t s,
+			       pmm_pfn_t e)
+{
+	pmm_pfn_t a = s > nd->start_pfn ? s : nd->start_pfn;
+	pmm_pfn_t b = e < nd->end_pfn ? e : nd->end_pfn;
+	if (a >= b)
+		return e;
+	uint64_t i = bm_next_zero(nd->map, a - nd->start_pfn, b - nd->start_pfn);
+	return i == b - nd->start_pfn ? e : nd->start_pfn + i;
+}
+
+/*
  * Return: 0, or PMM_ECORRUPT (reported) when a page of a bitmap is free in a
- * node's bitmap: it was handed out or handed over twice otherwise.
+ * node's bitmap: it would be handed over twice, and may have been handed
+ * out already.
  */
 static int check_map_pages_reserved(const struct pmm_bootmem *bm)
 {
@@ -62,12 +78,16 @@ static int check_map_pages_reserved(const struct pmm_bootmem *bm)
 		if (!bm->node[nid].present)
 			continue;
 		struct pmm_pfn_range r = pmm_bootmem_map_pages(&bm->node[nid]);
-		for (pmm_pfn_t pfn = r.start; pfn < r.end; pfn++) {
-			int owner = pmm_bootmem_node_of(bm, pfn);
-			if (owner >= 0 && !pmm_bootmem_is_reserved(bm, pfn))
-				return pmm_report(PMM_ECORRUPT, "pmm_bootmem_free_all",
-						  "bitmap page 0x%llx of node %d is free in node %d: reserve the bitmap",
-						  (unsigned long long)pfn, nid, owner);
+		for (int owner = 0; owner < PMM_MAX_NUMNODES; owner++) {
+			const struct pmm_bootmem_node *nd = &bm->node[owner];
+			if (!nd->present)
+				continue;
+			pmm_pfn_t pfn = first_free_in(nd, r.start, r.end);
+			if (pfn == r.end)
+				continue;
+			return pmm_report(PMM_ECORRUPT, "pmm_bootmem_free_all",
+					  "bitmap page 0x%llx of node %d is free in node %d: reserve the bitmap",
+					  (unsigned long long)pfn, nid, owner);
 		}
 	}
 	return 0;

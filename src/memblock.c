@@ -152,6 +152,7 @@ static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
 	pmm_phys_t old_phys = *home;
 	pmm_phys_t addr;
 	bool zeroed = false;
+	int err;
 
 	if (type != &MB.reserved)
 		avoid_base = avoid_size = 0;
@@ -177,11 +178,19 @@ static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
 	type->regions = fresh;
 	type->max *= 2;
 	*home = addr;
+	err = PMM_OK;
 	if (old != memory_init && old != reserved_init)
-		pmm_memblock_remove_range_grow(&MB.reserved, old_phys, old_alloc,
-					       false);
-	return pmm_memblock_add_range_grow(&MB.reserved, addr, new_alloc,
-					   MB.nid_none, PMM_MEMBLOCK_NONE, false);
+		err = pmm_memblock_remove_range_grow(&MB.reserved, old_phys,
+						     old_alloc, false);
+	if (!err)
+		err = pmm_memblock_add_range_grow(&MB.reserved, addr, new_alloc,
+						  MB.nid_none, PMM_MEMBLOCK_NONE,
+						  false);
+	if (err)
+		return pmm_report(PMM_ECORRUPT, __func__,
+				  "reserved has no room for the %s array at 0x%llx (%d)",
+				  type->name, (unsigned long long)addr, err);
+	return PMM_OK;
 }
 
 /*
@@ -628,4 +637,50 @@ pmm_phys_t pmm_memblock_start_of_dram(void)
 pmm_phys_t pmm_memblock_end_of_dram(void)
 {
 	return mb_region_end(&MB.memory.regions[MB.memory.cnt - 1]);
+}
+
+static char check_msg[160];
+
+/* Return: NULL or what is wrong with @type. */
+static const char *check_type(const struct pmm_memblock_type *type)
+{
+	const struct pmm_memblock_region *r = type->regions;
+	uint64_t total = 0;
+
+	if (type->cnt < 1 || type->cnt > type->max)
+		return "cnt outside [1, max]";
+	if (type->cnt == 1 && r[0].size == 0)
+		return type->total_size ? "empty type with a total size" : NULL;
+	for (unsigned long i = 0; i < type->cnt; i++) {
+		if (r[i].size == 0)
+			return "a region of size 0";
+		if (r[i].size > PMM_PHYS_ADDR_MAX - r[i].base)
+			return "a region that wraps";
+		total += r[i].size;
+		if (i + 1 == type->cnt)
+			break;
+		if (mb_region_end(&r[i]) > r[i + 1].base)
+			return "regions out of order or overlapping";
+		if (mb_region_end(&r[i]) == r[i + 1].base &&
+		    mb_region_nid(&r[i]) == mb_region_nid(&r[i + 1]) &&
+		    r[i].flags == r[i + 1].flags)
+			return "touching regions left unmerged";
+	}
+	return total == type->total_size ? NULL : "total_size is not the sum";
+}
+
+const char *pmm_memblock_check(void)
+{
+	const struct pmm_memblock_type *types[] = { &MB.memory, &MB.reserved };
+
+	for (unsigned int t = 0; t < 2; t++) {
+		const char *why = check_type(types[t]);
+
+		if (why) {
+			pmm_snprintf(check_msg, sizeof(check_msg), "%s: %s",
+				     types[t]->name, why);
+			return check_msg;
+		}
+	}
+	return NULL;
 }

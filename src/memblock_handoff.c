@@ -20,32 +20,35 @@
  * HOTPLUG is cleared everywhere first (its job ends with boot), then each
  * free range of whole pages goes to pmm_buddy_handoff_range(), NOMAP and
  * DRIVER_MANAGED memory excluded.
- * Return: 0, PMM_ERETIRED, or the buddy allocator's error (the hand-off
- * stops there; what was handed stays handed).
+ * Return: 0, PMM_ERETIRED, or the buddy allocator's first error (the
+ * other ranges are still handed over; what was handed stays handed).
  * Context: boot CPU; the zones exist.
  */
 int pmm_memblock_free_all(uint64_t *pages)
 {
 	struct pmm_memblock_iter it;
 	uint64_t count = 0;
-	int err = PMM_OK;
+	int first_err = PMM_OK;
 
 	if (MB.handed_off)
 		return PMM_ERETIRED;
 	if (MB.memory.total_size)
 		pmm_memblock_clear_hotplug(0, PMM_PHYS_ADDR_MAX);
 	MB.handed_off = true;
-	pmm_memblock_iter_init(&it, PMM_NUMA_NO_NODE, PMM_MEMBLOCK_NONE, false);
-	while (!err && pmm_memblock_iter_next(&it)) {
+	pmm_memblock_for_each_free(it, PMM_NUMA_NO_NODE, PMM_MEMBLOCK_NONE) {
 		pmm_pfn_t start = PMM_PFN_UP(it.range.start);
 		pmm_pfn_t end = PMM_PFN_DOWN(it.range.end);
+		int err;
 
-		if (start < end)
-			err = pmm_buddy_handoff_range(start, end, &count);
+		if (start >= end)
+			continue;
+		err = pmm_buddy_handoff_range(start, end, &count);
+		if (err && !first_err)
+			first_err = err;
 	}
 	if (pages)
 		*pages += count;
-	return err;
+	return first_err;
 }
 
 int pmm_memblock_free_late(pmm_phys_t base, uint64_t size)

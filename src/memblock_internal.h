@@ -92,7 +92,4 @@ void pmm_memblock_dbg_range(const char *what, pmm_phys_t base,
 void pmm_memblock_dbg(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
-/* Physical address of the allocated array of @type, 0 if static. */
-pmm_phys_t pmm_memblock_array_phys(const struct pmm_memblock_type *type);
-
 #endif /* PMM_MEMBLOCK_INTERNAL_H */

@@ -31,7 +31,9 @@ _Static_assert(PMM_NUMA_MAX >= 1 && PMM_NUMA_MAX <= 65536,
 /*
  * The sanitizer builds its result here before it replaces the entries, so
  * that a map too large for the table is left as it was. Static, not on the
- * stack: kernel stacks are small. One sanitize at a time (boot time).
+ * stack: kernel stacks are small. Callers on several threads (the host
+ * simulator booting machines side by side) take turns on a spin flag; a
+ * sanitize takes microseconds.
  */
 static struct pmm_memmap_entry sanitize_out[PMM_MEMMAP_MAX];
 static atomic_flag sanitize_busy = ATOMIC_FLAG_INIT;
@@ -244,9 +246,10 @@ static void sweep_run(const struct pmm_memmap *m, struct sweep *sw)
  * alignment to m->trimmed_bytes.
  *
  * Return: 0, PMM_EINVAL for a NULL @m, PMM_EFULL (map unchanged) when the
- * result needs more than PMM_MEMMAP_MAX entries, PMM_EBUSY when another
- * sanitize is running.
- * Context: boot time; uses one static scratch table, guarded by a flag.
+ * result needs more than PMM_MEMMAP_MAX entries.
+ * Context: any thread; sanitizes run one at a time (one static scratch
+ * table behind a spin flag), so never call it from an interrupt that may
+ * have interrupted a sanitize.
  */
 int pmm_memmap_sanitize(struct pmm_memmap *m, pmm_phys_t limit)
 {
@@ -256,11 +259,12 @@ int pmm_memmap_sanitize(struct pmm_memmap *m, pmm_phys_t limit)
 
 	if (!m || m->nr > PMM_MEMMAP_MAX)
 		return PMM_EINVAL;
-	if (atomic_flag_test_and_set(&sanitize_busy))
-		return PMM_EBUSY;
+	while (atomic_flag_test_and_set_explicit(&sanitize_busy,
+						 memory_order_acquire))
+		;
 	sweep_run(m, &sw);
 	if (sw.full) {
-		atomic_flag_clear(&sanitize_busy);
+		atomic_flag_clear_explicit(&sanitize_busy, memory_order_release);
 		return PMM_EFULL;
 	}
 	trimmed = sweep_trim(&sw);
@@ -272,7 +276,7 @@ int pmm_memmap_sanitize(struct pmm_memmap *m, pmm_phys_t limit)
 	m->nr = sw.nr;
 	m->dropped_bytes += sw.dropped;
 	m->trimmed_bytes += trimmed;
-	atomic_flag_clear(&sanitize_busy);
+	atomic_flag_clear_explicit(&sanitize_busy, memory_order_release);
 	return 0;
 }
 
@@ -287,6 +291,19 @@ int pmm_memmap_node_of(const struct pmm_memmap *m, pmm_phys_t pa)
 			return m->numa[i].nid;
 	}
 	return PMM_NUMA_NO_NODE;
+}
+
+pmm_phys_t pmm_memmap_end_of_ram(const struct pmm_memmap *m)
+{
+	pmm_phys_t top = 0;
+
+	for (unsigned int i = 0; m && i < m->nr && i < PMM_MEMMAP_MAX; i++) {
+		const struct pmm_memmap_entry *e = &m->entry[i];
+
+		if (e->type == PMM_MEM_USABLE && entry_is_valid(e) && e->end > top)
+			top = e->end;
+	}
+	return top;
 }
 
 uint64_t pmm_memmap_usable_bytes(const struct pmm_memmap *m)

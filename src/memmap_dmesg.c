@@ -401,6 +401,8 @@ static int parse_srat_range(struct dmesg_state *st, struct cur *c,
 
 	if (modern)
 		skip_space(c);
+	else
+		accept(c, "0x");
 	ra = read_hex(c, modern, &a);
 	if (ra != NUM_OK)
 		return fail(st, PMM_EPARSE, "SRAT", hex_problem(ra, true));
@@ -465,14 +467,11 @@ static int take_bios(struct dmesg_state *st, const struct dmesg_entry *e)
 {
 	int ret;
 
-	if (!st->bios_seen) {
-		st->bios_seen = true;
-	} else if (st->prev != LBL_BIOS && !st->bios_done) {
-		st->bios_done = true;
-		st->m->ignored_maps++;
-	} else if (st->prev != LBL_BIOS) {
+	if (st->bios_seen && st->prev != LBL_BIOS) {
+		st->bios_done = true; /* a new run: another map */
 		st->m->ignored_maps++;
 	}
+	st->bios_seen = true;
 	if (st->bios_done)
 		return 0;
 	ret = pmm_memmap_add(st->m, e->start, e->end, e->type);

@@ -18,6 +18,8 @@
 #include "memmap_impl.h"
 
 #define MB_ENTRY_MIN 20u /* base_addr + length + type */
+_Static_assert(MB_ENTRY_MIN == 2 * sizeof(uint64_t) + sizeof(uint32_t),
+	       "a Multiboot mmap record holds two u64 and one u32 after size");
 
 static uint32_t mb_le32(const unsigned char *p)
 {

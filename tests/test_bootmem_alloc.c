@@ -334,6 +334,25 @@ static void test_alloc_zeroes_memory(void **state)
 	assert_int_equal(q[50], 0xaa);
 }
 
+/*
+ * Byte alignment packs tightly, and zeroing copes with odd addresses:
+ *   page 16: [0,3) a  [3,53) b  [53,60) c
+ */
+static void test_alloc_byte_aligned_packing_zeroes_exactly(void **state)
+{
+	(void)state;
+	free_node();
+	unsigned char *mem = host_phys_ptr(16 * PG);
+	memset(mem, 0x55, PG);
+	assert_int_equal(alloc(0, 3, 1, 0, 0), 16 * PG);
+	assert_int_equal(alloc(0, 50, 1, 0, 0), 16 * PG + 3);
+	assert_int_equal(alloc(0, 7, 1, 0, 0), 16 * PG + 53);
+	for (size_t i = 0; i < 60; i++)
+		assert_int_equal(mem[i], 0);
+	assert_int_equal(mem[60], 0x55);
+	assert_int_equal(bm_fix.node[0].last_offset, 60);
+}
+
 /* Memory the platform cannot touch is allocated all the same, unzeroed. */
 static void test_alloc_untouchable_memory(void **state)
 {
@@ -426,6 +445,7 @@ int main(void)
 		T(test_alloc_no_pack_into_freed_page),
 		T(test_alloc_finds_pages_freed_below_hint),
 		T(test_alloc_zeroes_memory),
+		T(test_alloc_byte_aligned_packing_zeroes_exactly),
 		TU(test_alloc_untouchable_memory),
 		T(test_alloc_bad_args),
 		T(test_alloc_enomem),

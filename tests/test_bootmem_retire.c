@@ -193,6 +193,7 @@ static void test_calls_after_retirement_get_eretired(void **state)
 	assert_int_equal(pmm_bootmem_reserve(&bm_fix, 300 * PG, PG), PMM_ERETIRED);
 	assert_int_equal(pmm_bootmem_alloc(&bm_fix, 0, PG, PG, 0, 0, &pa), PMM_ERETIRED);
 	assert_int_equal(pmm_bootmem_free_all(&bm_fix, &freed), PMM_ERETIRED);
+	assert_int_equal(pmm_bootmem_free_all(NULL, &freed), PMM_EINVAL);
 	assert_int_equal(pmm_bootmem_init_node(&bm_fix, 1, 4096, 4160, map, 8 * PG),
 			 PMM_ERETIRED);
 	assert_int_equal(pa, 0);
@@ -339,6 +340,72 @@ static void test_free_all_1tib_scan_is_fast(void **state)
 	assert_int_equal(pmm_nr_free_pages(), 16384 - 16);
 }
 
+/* Count the maximal naturally aligned blocks of run [@s, @e) per order. */
+static void count_blocks(pmm_pfn_t s, pmm_pfn_t e, uint64_t *nr)
+{
+	while (s < e) {
+		unsigned int k = 0;
+		while (k < PMM_MAX_ORDER && (s & (((pmm_pfn_t)2 << k) - 1)) == 0 &&
+		       s + ((pmm_pfn_t)2 << k) <= e)
+			k++;
+		nr[k]++;
+		s += (pmm_pfn_t)1 << k;
+	}
+}
+
+/*
+ * Random bitmaps: runs of free and reserved pages of random lengths over a
+ * node [64, 8000); the bitmap lives at pfn 8, outside the node. After
+ * retirement the buddy allocator's free lists hold exactly the maximal
+ * blocks of each run (runs never merge: reserved pages separate them),
+ * plus the bitmap page, and every page's state matches the bitmap's.
+ *   0       8          64                                     8000   8192
+ *   ########b##########|..####.......#..........#####...##....|#######
+ */
+static void test_free_all_random_bitmaps_give_maximal_blocks(void **state)
+{
+	uint64_t rng = 0x2545f4914f6cdd1dull;
+	for (int round = 0; round < 8; round++) {
+		teardown(state);
+		assert_int_equal(setup(state), 0);
+		buddy_descs(8192);
+		buddy_node(0, 0, 8192);
+		bm_fix_node(0, 64, 8000, 8);
+		uint64_t want[PMM_NR_ORDERS] = { 0 };
+		want[0] = 1; /* the bitmap page */
+		uint64_t total = 1;
+		bool model[8000] = { false };
+		for (pmm_pfn_t pfn = 64; pfn < 8000;) {
+			rng ^= rng << 13;
+			rng ^= rng >> 7;
+			rng ^= rng << 17;
+			pmm_pfn_t len = 1 + (rng >> 8) % (rng & 1 ? 40 : 1500);
+			if (len > 8000 - pfn)
+				len = 8000 - pfn;
+			if ((rng >> 4) & 1) {
+				bm_fix_free_pfns(pfn, pfn + len);
+				count_blocks(pfn, pfn + len, want);
+				total += len;
+				for (pmm_pfn_t p = pfn; p < pfn + len; p++)
+					model[p] = true;
+			}
+			/* A reserved page after every run keeps runs apart. */
+			pfn += len + 1;
+		}
+		uint64_t freed = 0;
+		assert_int_equal(pmm_bootmem_free_all(&bm_fix, &freed), 0);
+		assert_int_equal(freed, total);
+		assert_int_equal(pmm_nr_free_pages(), total);
+		const struct pmm_zone *z = zone_of(0);
+		for (unsigned int k = 0; k < PMM_NR_ORDERS; k++)
+			assert_int_equal(z->free_area[k].nr_free, want[k]);
+		for (pmm_pfn_t p = 64; p < 8000; p++)
+			assert_int_equal(pmm_pfn_is_reserved(p), !model[p]);
+		assert_false(pmm_pfn_is_reserved(8));
+		assert_null(pmm_check());
+	}
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -347,6 +414,7 @@ int main(void)
 		T(test_free_all_hands_over_maximal_blocks),
 		T(test_free_all_frees_bitmap_pages),
 		T(test_free_all_two_nodes),
+		T(test_free_all_random_bitmaps_give_maximal_blocks),
 		T(test_calls_after_retirement_get_eretired),
 		T(test_free_late_reaches_buddy),
 		T(test_free_late_double_free_caught),

@@ -150,6 +150,21 @@ static void test_memmap_add_usable_bytes(void **state)
 	assert_int_equal(pmm_memmap_usable_bytes(NULL), 0);
 }
 
+/*
+ *   0        1M   4M     4G           5G
+ *   |usable  |    |rsvd  |   usable   |   reserved above
+ */
+static void test_memmap_add_end_of_ram(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memmap_end_of_ram(&m), 0);
+	assert_int_equal(pmm_memmap_add(&m, 0, 0x100000, PMM_MEM_USABLE), 0);
+	assert_int_equal(pmm_memmap_add(&m, 0x100000, 0x400000, PMM_MEM_RESERVED), 0);
+	assert_int_equal(pmm_memmap_add(&m, 0x100000000ULL, 0x140000000ULL, PMM_MEM_USABLE), 0);
+	assert_int_equal(pmm_memmap_add(&m, 0x140000000ULL, 0x180000000ULL, PMM_MEM_RESERVED), 0);
+	assert_int_equal(pmm_memmap_end_of_ram(&m), 0x140000000ULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +176,7 @@ int main(void)
 		cmocka_unit_test_setup(test_memmap_add_type_names, setup),
 		cmocka_unit_test_setup(test_memmap_add_node_of, setup),
 		cmocka_unit_test_setup(test_memmap_add_usable_bytes, setup),
+		cmocka_unit_test_setup(test_memmap_add_end_of_ram, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,10 @@
  * (that is a reservation, made later), so every check below is
  *
  *   pmm usable bytes == sum(kernel's node ranges) + one page
+ *
+ * and the node ranges in turn agree with the kernel's "Memory: a/bK
+ * available" line (b is the present memory; 2.6.32 prints max_pfn there
+ * and the holes as "k absent").
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +39,19 @@ struct log_case {
 
 static struct log_case lc;
 
+/* The log's own "Memory:" line against its node ranges. */
+static void check_memory_line(void)
+{
+	uint64_t total_k = 0, absent_k = 0, node_k;
+
+	assert_true(memmap_data_memory_k(lc.text, lc.len, &total_k, &absent_k));
+	node_k = memmap_data_node_bytes(lc.nodes, lc.nr_nodes, 0) / 1024;
+	if (absent_k)
+		assert_int_equal(total_k - absent_k, node_k);
+	else
+		assert_int_equal(total_k, node_k);
+}
+
 static void load(const char *name)
 {
 	struct pmm_parse_error err = { 0, "" };
@@ -45,6 +62,7 @@ static void load(const char *name)
 	assert_non_null(lc.text);
 	lc.nr_nodes = memmap_data_node_lines(lc.text, lc.len, lc.nodes, 32);
 	assert_true(lc.nr_nodes > 0);
+	check_memory_line();
 	pmm_memmap_init(&lc.m);
 	ret = pmm_memmap_parse_dmesg(&lc.m, lc.text, lc.len, &err);
 	if (ret)
@@ -119,6 +137,8 @@ static void test_memmap_logs_dell_oldfmt(void **state)
 	assert_int_equal(pmm_memmap_usable_bytes(&lc.m),
 			 memmap_data_node_bytes(lc.nodes, lc.nr_nodes, 0) + PAGE);
 	assert_int_equal(lc.nr_nodes, 6);
+	/* 2.6.32's "17301504k" total is max_pfn: the end of the last entry. */
+	assert_int_equal(lc.m.entry[lc.m.nr - 1].end / 1024, 17301504);
 }
 
 /*
@@ -241,6 +261,37 @@ static void test_memmap_logs_aquarius_no_limit(void **state)
 			 memmap_data_node_bytes(lc.nodes, lc.nr_nodes, 0) + PAGE);
 }
 
+/*
+ * Every log under the i386 limit: what is kept and what is dropped add up
+ * to the kernel's node ranges on either side of 4 GiB.
+ */
+static void test_memmap_logs_all_i386_limit(void **state)
+{
+	static const char *const logs[] = {
+		"02-dell-pe2850-centos6-2.6.32-oldfmt.txt",
+		"04-supermicro-h8qg6-8node-type9-5.0.txt",
+		"16-framework-12thgen-type20-6.3.txt",
+		"36-aquarius-s5000psl-i686-pae-highmem-9g-4.9.txt",
+	};
+	const pmm_phys_t limit = 4 * GiB;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+		uint64_t all, low;
+
+		load(logs[i]);
+		all = memmap_data_node_bytes(lc.nodes, lc.nr_nodes, 0);
+		low = memmap_data_node_bytes(lc.nodes, lc.nr_nodes, limit);
+		assert_int_equal(pmm_memmap_sanitize(&lc.m, limit), 0);
+		assert_sane(&lc.m);
+		assert_int_equal(pmm_memmap_usable_bytes(&lc.m), low + PAGE);
+		assert_int_equal(lc.m.dropped_bytes, all - low);
+		free(lc.text);
+		lc.text = NULL;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +300,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_memmap_logs_framework_type20, teardown),
 		cmocka_unit_test_teardown(test_memmap_logs_aquarius_i386_limit, teardown),
 		cmocka_unit_test_teardown(test_memmap_logs_aquarius_no_limit, teardown),
+		cmocka_unit_test_teardown(test_memmap_logs_all_i386_limit, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

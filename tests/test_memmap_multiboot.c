@@ -213,6 +213,34 @@ static void test_memmap_multiboot_empty_and_null(void **state)
 	assert_int_equal(pmm_memmap_from_multiboot(&m, buf, 3), PMM_EPARSE);
 }
 
+/* Random bytes: no crash, no read past @len, failures change nothing. */
+static void test_memmap_multiboot_random_bytes(void **state)
+{
+	unsigned int round;
+
+	(void)state;
+	srand(777);
+	for (round = 0; round < 5000; round++) {
+		size_t n = (size_t)rand() % 200, i;
+		unsigned char *copy = malloc(n ? n : 1);
+		int ret;
+
+		for (i = 0; i < n; i++)
+			copy[i] = (unsigned char)rand();
+		/* Mostly plausible size fields, so that walks go deep. */
+		for (i = 0; i + 4 <= n; i += 24)
+			if (rand() % 4)
+				copy[i] = 20, copy[i + 1] = copy[i + 2] = copy[i + 3] = 0;
+		pmm_memmap_init(&m);
+		before = m;
+		ret = pmm_memmap_from_multiboot(&m, copy, n);
+		if (ret)
+			assert_memory_equal(&m, &before, sizeof(m));
+		assert_true(ret == 0 || ret == PMM_EPARSE || ret == PMM_EOVERFLOW);
+		free(copy);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +253,7 @@ int main(void)
 		cmocka_unit_test_setup(test_memmap_multiboot_overflow, setup),
 		cmocka_unit_test_setup(test_memmap_multiboot_full, setup),
 		cmocka_unit_test_setup(test_memmap_multiboot_empty_and_null, setup),
+		cmocka_unit_test_setup(test_memmap_multiboot_random_bytes, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include <pmm/memmap.h>
 #include "memmap_data.h"
@@ -387,6 +388,51 @@ static void test_memmap_sanitize_random_vs_model(void **state)
 	}
 }
 
+/*
+ * Threads sanitizing their own maps at once take turns on the shared
+ * scratch table: every result is right.
+ *
+ *   U U U U U U U U      (thread t: the hole sits at page t + 1)
+ *       R
+ */
+#define THREADS 4
+
+static void *sanitize_thread(void *arg)
+{
+	unsigned int t = (unsigned int)(uintptr_t)arg, i;
+	static struct pmm_memmap maps[THREADS];
+	struct pmm_memmap *mm = &maps[t];
+	uintptr_t bad = 0;
+
+	for (i = 0; i < 2000; i++) {
+		pmm_memmap_init(mm);
+		pmm_memmap_add(mm, 0, 8 * K, U);
+		pmm_memmap_add(mm, (t + 1) * K, (t + 2) * K, R);
+		if (pmm_memmap_sanitize(mm, 0) != 0 || mm->nr != 3 ||
+		    mm->entry[1].start != (t + 1) * K ||
+		    mm->entry[2].end != 8 * K)
+			bad++;
+	}
+	return (void *)bad;
+}
+
+static void test_memmap_sanitize_threads(void **state)
+{
+	pthread_t th[THREADS];
+	unsigned int t;
+
+	(void)state;
+	for (t = 0; t < THREADS; t++)
+		assert_int_equal(pthread_create(&th[t], NULL, sanitize_thread,
+						(void *)(uintptr_t)t), 0);
+	for (t = 0; t < THREADS; t++) {
+		void *bad;
+
+		assert_int_equal(pthread_join(th[t], &bad), 0);
+		assert_int_equal((uintptr_t)bad, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +456,7 @@ int main(void)
 		cmocka_unit_test_setup(test_memmap_sanitize_empty, setup),
 		cmocka_unit_test_setup(test_memmap_sanitize_full_unchanged, setup),
 		cmocka_unit_test_setup(test_memmap_sanitize_random_vs_model, setup),
+		cmocka_unit_test_setup(test_memmap_sanitize_threads, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -178,7 +178,7 @@ static void test_setting_survives_zone_init(void **state)
 	assert_clean();
 }
 
-/* Refill stops at the min watermark; per-CPU pages are not counted free. */
+/* Refill stops at the min watermark; this CPU's listed pages count. */
 static void test_refill_respects_watermark(void **state)
 {
 	(void)state;
@@ -188,10 +188,18 @@ static void test_refill_respects_watermark(void **state)
 	assert_non_null(pmm_alloc_page(0));
 	assert_int_equal(z->pcp[0].count, 2);
 	assert_int_equal(z->free_pages, 60);
-	/* The zone is at min now: no order-0 page even from the list. */
+	/* Listed pages count as free: 60 + 2 may go down to 60 + 0. */
+	assert_non_null(pmm_alloc_page(0));
+	assert_non_null(pmm_alloc_page(0));
+	assert_int_equal(z->pcp[0].count, 0);
 	assert_null(pmm_alloc_page(0));
+	assert_int_equal(z->free_pages, 60);
+	/* PMM_GFP_HIGH halves min: a refill of up to 16 down to 30. */
 	assert_non_null(pmm_alloc_page(PMM_GFP_HIGH));
-	assert_int_equal(z->pcp[0].count, 1);
+	assert_int_equal(z->pcp[0].count, 15);
+	assert_int_equal(z->free_pages, 44);
+	/* Without PMM_GFP_HIGH, 44 + 15 < 61: refused despite the list. */
+	assert_null(pmm_alloc_page(0));
 	assert_clean();
 }
 

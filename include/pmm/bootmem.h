@@ -48,9 +48,9 @@ void pmm_bootmem_init(struct pmm_bootmem *bm);
  * [@map_phys, @map_phys + map_bytes) rounded out to pages: the boot code
  * reserves those pages, retirement frees them.
  * Return: 0, PMM_EINVAL (bad node, empty range, node present), PMM_EALIGN
- * (@map_phys not page-aligned), PMM_EOVERFLOW (the bitmap wraps), PMM_EOVERLAP
- * (another node covers part of the range, or its bitmap shares a page with
- * this one), PMM_ERETIRED.
+ * (@map_phys not page-aligned, @map not 8-byte aligned), PMM_EOVERFLOW (the
+ * bitmap wraps), PMM_EOVERLAP (another node covers part of the range, or its
+ * bitmap shares a page with this one's), PMM_ERETIRED.
  */
 int pmm_bootmem_init_node(struct pmm_bootmem *bm, int nid, pmm_pfn_t start,
 			  pmm_pfn_t end, uint64_t *map, pmm_phys_t map_phys);
@@ -84,6 +84,11 @@ int pmm_bootmem_reserve(struct pmm_bootmem *bm, pmm_phys_t addr,
 int pmm_bootmem_alloc(struct pmm_bootmem *bm, int nid, uint64_t size,
 		      uint64_t align, pmm_phys_t goal, pmm_phys_t limit,
 		      pmm_phys_t *out);
+
+/* As pmm_bootmem_alloc(), without zeroing (memory the caller fills). */
+int pmm_bootmem_alloc_raw(struct pmm_bootmem *bm, int nid, uint64_t size,
+			  uint64_t align, pmm_phys_t goal, pmm_phys_t limit,
+			  pmm_phys_t *out);
 
 /*
  * Retire: hand every free page to the buddy allocator in maximal naturally

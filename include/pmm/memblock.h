@@ -235,6 +235,11 @@ void pmm_memblock_iter_init(struct pmm_memblock_iter *it, int nid,
 /* Return: true with the next free range in it->range, false at the end. */
 bool pmm_memblock_iter_next(struct pmm_memblock_iter *it);
 
+/* for_each_free_mem_range() in pmm's words, low to high. */
+#define pmm_memblock_for_each_free(it, nid, flags)                     \
+	for (pmm_memblock_iter_init(&(it), (nid), (flags), false);      \
+	     pmm_memblock_iter_next(&(it));)
+
 /* Memory pfn ranges (whole pages of each region), Linux's int encoding:
  * start with *@idx = -1; *@idx is -1 again at the end. @nid: nid_none or
  * PMM_MAX_NUMNODES for all. */
@@ -273,7 +278,9 @@ int pmm_memblock_phys_alloc(uint64_t size, uint64_t align, pmm_phys_t *out);
  * DRIVER_MANAGED memory excluded, HOTPLUG cleared first) to the buddy
  * allocator with one pmm_buddy_handoff_range() per range, whole pages only.
  * Allocations end here. *@pages (may be NULL) gets the pages handed over.
- * Return: 0, PMM_ERETIRED (second call), or the buddy allocator's error.
+ * Return: 0, PMM_ERETIRED (second call), or the buddy allocator's first
+ * error (e.g. PMM_ERANGE for memory in no zone; the other ranges are
+ * still handed over).
  */
 int pmm_memblock_free_all(uint64_t *pages);
 
@@ -287,6 +294,17 @@ int pmm_memblock_free_late(pmm_phys_t base, uint64_t size);
 
 /* After free_all: free the region arrays' pages if they were allocated. */
 int pmm_memblock_discard(void);
+
+/*
+ * Prove the invariants of both arrays (sorted, disjoint, merged, sizes,
+ * total_size, 1 <= cnt <= max). O(regions): for tests and debugging.
+ * Return: NULL, or the first violation (static buffer, valid until the
+ * next call).
+ */
+const char *pmm_memblock_check(void);
+
+/* Physical address of @type's array once doubled; 0 while static. */
+pmm_phys_t pmm_memblock_array_phys(const struct pmm_memblock_type *type);
 
 /* Write the memblock=debug dump ("MEMBLOCK configuration:" ...) to @out. */
 void pmm_memblock_dump(const struct pmm_out *out);

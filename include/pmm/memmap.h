@@ -94,9 +94,9 @@ int pmm_memmap_add_size(struct pmm_memmap *m, pmm_phys_t start, uint64_t size,
  * type wins over usable); merge touching entries of one type; trim usable
  * ranges inward to whole pages; cut everything at or above @limit (0: no
  * limit) and add the usable bytes cut to dropped_bytes.
- * Return: 0, PMM_EFULL when the resolved map needs more than
- * PMM_MEMMAP_MAX entries, PMM_EBUSY when another sanitize runs at the same
- * time (it uses one static scratch table). Context: boot time.
+ * Return: 0, PMM_EFULL (map unchanged) when the resolved map needs more
+ * than PMM_MEMMAP_MAX entries. Context: any thread; concurrent calls take
+ * turns (one static scratch table), so not from an interrupt handler.
  */
 int pmm_memmap_sanitize(struct pmm_memmap *m, pmm_phys_t limit);
 
@@ -106,7 +106,8 @@ int pmm_memmap_sanitize(struct pmm_memmap *m, pmm_phys_t limit);
  * prefix (timestamps, syslog levels, host names); SRAT memory affinity
  * lines. Only the BIOS-provided map is taken; other maps are counted in
  * ignored_maps. Lines that are no map lines are skipped. Entries and NUMA
- * ranges are appended to what @m holds. @err may be NULL.
+ * ranges are appended to what @m holds. An inclusive end of 2^64 - 1 is
+ * clipped to an exclusive end of 2^64 - 1. @err may be NULL.
  * Return: 0, PMM_EPARSE (a malformed map line, no map at all, or
  * overlapping NUMA ranges) or PMM_EFULL (more entries or NUMA ranges than
  * the tables hold), with *@err saying which line and why.
@@ -138,5 +139,8 @@ const char *pmm_mem_type_name(uint32_t type, char *buf, size_t size);
 
 /* Return: total bytes of the usable entries in @m (sanitize first). */
 uint64_t pmm_memmap_usable_bytes(const struct pmm_memmap *m);
+
+/* Return: the end (exclusive) of the highest usable entry of @m, 0 if none. */
+pmm_phys_t pmm_memmap_end_of_ram(const struct pmm_memmap *m);
 
 #endif /* PMM_MEMMAP_H */

@@ -123,6 +123,38 @@ uint64_t memmap_data_node_bytes(const struct memmap_node_line *l,
 	return sum;
 }
 
+int memmap_data_memory_k(const char *text, size_t len, uint64_t *total,
+			 uint64_t *absent)
+{
+	const char *p = text, *end = text + len;
+	unsigned long long avail, tot, abs_k;
+	char unit;
+
+	*absent = 0;
+	while (p < end) {
+		const char *hit = memmem(p, (size_t)(end - p), "Memory: ", 8);
+
+		if (!hit)
+			return 0;
+		if (sscanf(hit, "Memory: %llu%c/%lluk", &avail, &unit, &tot) == 3 ||
+		    sscanf(hit, "Memory: %lluK/%lluK", &avail, &tot) == 2) {
+			const char *a = strstr(hit, "k absent");
+			const char *nl = memchr(hit, '\n', (size_t)(end - hit));
+
+			*total = tot;
+			if (a && (!nl || a < nl)) {
+				while (a > hit && a[-1] >= '0' && a[-1] <= '9')
+					a--;
+				if (sscanf(a, "%llu", &abs_k) == 1)
+					*absent = abs_k;
+			}
+			return 1;
+		}
+		p = hit + 8;
+	}
+	return 0;
+}
+
 unsigned int memmap_data_count_lines(const char *text, size_t len,
 				     const char *needle)
 {

@@ -33,6 +33,14 @@ unsigned int memmap_data_node_lines(const char *text, size_t len,
 uint64_t memmap_data_node_bytes(const struct memmap_node_line *l,
 				unsigned int n, pmm_phys_t limit);
 
+/*
+ * The kernel's "Memory: <avail>K/<total>K available" line: *@total in KiB
+ * (present pages on 2.6.36 and later; max_pfn on 2.6.32, where *@absent
+ * also holds the "k absent" figure, else 0). Return: 1 if found, else 0.
+ */
+int memmap_data_memory_k(const char *text, size_t len, uint64_t *total,
+			 uint64_t *absent);
+
 /* Number of lines of @text that contain @needle. */
 unsigned int memmap_data_count_lines(const char *text, size_t len,
 				     const char *needle);
