@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_debug_poison.c - page poisoning (src/poison.c): the pattern, the
- * check and its report, switching on over free and per-CPU pages, and
- * memory that cannot be touched.
+ * test_debug_poison.c - page poisoning (src/poison.c and its hooks in
+ * buddy.c): the pattern, the check and its report, switching on over free
+ * and per-CPU pages, memory that cannot be touched, and a use after free
+ * caught when the page is allocated again.
  *
  * Machine: one Normal zone over pfns [0, 1024), all handed off, over
  * touchable simulated memory.
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -145,6 +147,69 @@ static void poison_skips_untouchable_memory(void **state)
 	assert_null(pmm_check());
 }
 
+/* Freeing with poisoning on fills the block; allocating checks it clean. */
+static void free_poisons_and_alloc_checks(void **state)
+{
+	(void)state;
+	pmm_debug_set_poison(true);
+	struct pmm_page *b = pmm_alloc_pages(PMM_GFP_KERNEL, 3);
+	assert_non_null(b);
+	pmm_pfn_t pfn = pmm_page_to_pfn(b);
+	memset(page_bytes(pfn), 0x11, 8 * PMM_PAGE_SIZE); /* the owner's data */
+	assert_int_equal(pmm_free_pages(b, 3), 0);
+	for (pmm_pfn_t p = pfn; p < pfn + 8; p++)
+		assert_int_equal(page_bytes(p)[PMM_PAGE_SIZE / 2], PMM_POISON_BYTE);
+	unsigned int r = host_report_count();
+	assert_non_null(pmm_alloc_pages(PMM_GFP_KERNEL, 3));
+	assert_int_equal(host_report_count(), r);
+}
+
+/* Take every page, so that the next allocation returns the page freed. */
+static pmm_pfn_t fill_all_but_one(void)
+{
+	struct pmm_page *p, *last = NULL;
+	while ((p = pmm_alloc_page(PMM_GFP_KERNEL)) != NULL)
+		last = p;
+	assert_non_null(last);
+	assert_int_equal(pmm_free_page(last), 0);
+	return pmm_page_to_pfn(last);
+}
+
+/*
+ * A write into a freed page is caught when the page is handed out again:
+ *   free(X); X[0x10] = 0x42; alloc() == X  ->  "pfn X offset 0x10"
+ */
+static void use_after_free_reported_on_allocation(void **state)
+{
+	(void)state;
+	pmm_debug_set_poison(true);
+	pmm_pfn_t x = fill_all_but_one();
+	page_bytes(x)[0x10] = 0x42;
+	unsigned int r = host_report_count();
+	struct pmm_page *again = pmm_alloc_page(PMM_GFP_KERNEL);
+	assert_non_null(again);
+	assert_true(pmm_page_to_pfn(again) == x);
+	assert_int_equal(host_report_count(), r + 1);
+	assert_int_equal(host_last_report_err(), PMM_ECORRUPT);
+	char want[64];
+	snprintf(want, sizeof(want), "pfn 0x%llx offset 0x10: byte 0x42",
+		 (unsigned long long)x);
+	assert_non_null(strstr(host_last_report_msg(), want));
+	assert_null(pmm_check());
+}
+
+/* Off, nothing is written or checked. */
+static void poisoning_off_checks_nothing(void **state)
+{
+	(void)state;
+	pmm_pfn_t x = fill_all_but_one();
+	assert_int_equal(page_bytes(x)[0], 0);
+	page_bytes(x)[0x10] = 0x42;
+	unsigned int r = host_report_count();
+	assert_non_null(pmm_alloc_page(PMM_GFP_KERNEL));
+	assert_int_equal(host_report_count(), r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +219,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(set_poison_covers_free_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(set_poison_covers_pcp_pages, setup_pcp, teardown),
 		cmocka_unit_test_setup_teardown(poison_skips_untouchable_memory, setup_untouchable, teardown),
+		cmocka_unit_test_setup_teardown(free_poisons_and_alloc_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(use_after_free_reported_on_allocation, setup, teardown),
+		cmocka_unit_test_setup_teardown(poisoning_off_checks_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("debug: page poisoning", tests, NULL, NULL);
 }

@@ -4,7 +4,8 @@
  * model of tests/support/reliability_ops.c, on every machine the model
  * knows: each of the 64 combinations of zone layout (4), per-CPU lists on
  * or off, lazy buddy on or off, reserved holes for late frees, and
- * touchable or untouchable memory gets a fixed pseudo-random sequence of
+ * touchable or untouchable memory (and a third of them again with page
+ * poisoning on) gets a fixed pseudo-random sequence of
  * 2000 operations. The model aborts on any disagreement (an error code, a
  * report, a changed state after a failed call, a misplaced block, an
  * allocation that fails while a free block exists, pmm_check()).
@@ -77,12 +78,21 @@ static void model_agrees_untouchable_memory(void **state)
 		run_machine(mode, 0x9abc + mode);
 }
 
+/* Modes 64..127: page poisoning on (a false use-after-free report fails). */
+static void model_agrees_with_poisoning(void **state)
+{
+	(void)state;
+	for (unsigned int mode = 64; mode < 128; mode += 3)
+		run_machine(mode, 0xdef0 + mode);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(model_agrees_plain_machines),
 		cmocka_unit_test(model_agrees_with_late_frees),
 		cmocka_unit_test(model_agrees_untouchable_memory),
+		cmocka_unit_test(model_agrees_with_poisoning),
 	};
 	return cmocka_run_group_tests_name("buddy vs reference model", tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 
 #include <pmm/buddy.h>
 #include <pmm/check.h>
+#include <pmm/debug.h>
 
 #include "buddy_setup.h"
 #include "host_platform.h"
@@ -56,7 +57,7 @@ static const struct rm_layout layouts[] = {
 
 static struct {
 	const struct rm_layout *lay;
-	bool pcp, lazy, touchable;
+	bool pcp, lazy, touchable, poison;
 	uint16_t owner[RM_MAX_PFN]; /* block index + 1, 0 = none */
 	bool managed[RM_MAX_PFN];
 	struct rm_block blk[RM_MAX_BLOCKS];
@@ -394,8 +395,12 @@ static void op_alloc(struct rel_src *s, struct rel_stats *st)
 		want = PMM_EINVAL;
 
 	int err = 0;
+	unsigned int reports = host_report_count();
 	struct pmm_page *pg = call_alloc(how, nid, gfp, order, tag, &err);
 	st->allocs++;
+	if (host_report_count() != reports)
+		rm_fail("allocation reported %d: %s", host_last_report_err(),
+			host_last_report_msg());
 	if (want != 0) {
 		if (pg != NULL || (how == 0 && err != want))
 			rm_fail("bad request (order %u gfp 0x%x nid %d) gave %p err %d, want %d",
@@ -612,6 +617,7 @@ static void setup(struct rel_src *s)
 	rm.lazy = (a >> 3) & 1;
 	bool holes = (a >> 4) & 1;
 	rm.touchable = !((a >> 5) & 1);
+	rm.poison = (a >> 6) & 1;
 
 	struct buddy_setup_opts o = {
 		.max_pfn = rm.lay->max_pfn, .zones = rm.lay->z,
@@ -626,6 +632,7 @@ static void setup(struct rel_src *s)
 			rm_fail("pcp setting refused");
 	}
 	pmm_buddy_set_lazy(rm.lazy);
+	pmm_debug_set_poison(rm.poison);
 	/* Hand off every zone except up to three holes, freed later. */
 	pmm_pfn_t hole_lo[3] = { 0 }, hole_hi[3] = { 0 };
 	for (int h = 0; holes && h < 3; h++) {
@@ -683,6 +690,7 @@ static void teardown(void)
 	rm.lazy = false;
 	check_full();
 	check_coalesced();
+	pmm_debug_set_poison(false);
 	if (pmm_nr_free_pages() != rm.managed_pages)
 		rm_fail("after freeing everything: %llu free, %llu managed",
 			(unsigned long long)pmm_nr_free_pages(),
