@@ -122,9 +122,7 @@ static void buddy_put_lazy_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 			  pmm_order_t order)
 {
-	/* Atomic store: zone_try() and pmm_pcp_alloc() read it unlocked. */
-	__atomic_store_n(&zone->free_pages,
-			 zone->free_pages + pmm_order_pages(order), __ATOMIC_RELAXED);
+	pmm_zone_free_set_locked(zone, zone->free_pages + pmm_order_pages(order));
 	if (buddy_lazy)
 		buddy_put_lazy_locked(zone, pfn, order);
 	else
@@ -238,8 +236,7 @@ bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
 	if (k < PMM_MAX_ORDER)
 		pmm_pair_toggle(zone, k, head);
 	buddy_split_locked(zone, head, k, order);
-	__atomic_store_n(&zone->free_pages,
-			 zone->free_pages - pmm_order_pages(order), __ATOMIC_RELAXED);
+	pmm_zone_free_set_locked(zone, zone->free_pages - pmm_order_pages(order));
 	*pfn = head;
 	return true;
 }
@@ -268,8 +265,7 @@ static inline bool zone_try(struct pmm_zone *zone, unsigned int gfp,
 	if (order == 0 && pmm_pcp_enabled(zone))
 		return pmm_pcp_alloc(zone, min, pfn);
 	/* Unlocked read, as Linux's fast watermark check: a hint. */
-	if (__atomic_load_n(&zone->free_pages, __ATOMIC_RELAXED) <
-	    min + pmm_order_pages(order))
+	if (pmm_zone_free_hint(zone) < min + pmm_order_pages(order))
 		return false;
 	pmm_lock(&zone->lock);
 	bool ok = zone->free_pages >= min + pmm_order_pages(order) &&
