@@ -64,7 +64,15 @@ $(DIFF_LONG): fuzz/diff_long.c $(REL_HOST_OBJ) $(B)/sim/host_platform.o $(LIB) $
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $< $(REL_HOST_OBJ) $(B)/sim/host_platform.o $(LIB) -o $@ $(LDFLAGS) -lpthread
 
-check-diff-long: $(DIFF_LONG)
+# Both differential runs: the buddy helper's (tests/test_buddy_diff.c, exact
+# placement, 4 phases) and the reliability model's (all machine modes, bad
+# calls, late frees, poisoning); each DIFF_OPS operations, timed.
+check-diff-long: $(DIFF_LONG) $(B)/tests/test_buddy_diff
+	@start=$$(date +%s.%N); \
+	PMM_DIFF_OPS=$(DIFF_OPS) PMM_DIFF_SEED=$(DIFF_SEED) $(B)/tests/test_buddy_diff \
+		>$(B)/diff-long.log 2>&1; rc=$$?; \
+	grep -E '^diff:|PASSED|FAILED|ERROR' $(B)/diff-long.log; [ $$rc -eq 0 ] || exit 1; \
+	echo "diff-long: test_buddy_diff $(DIFF_OPS) operations in $$(echo "$$(date +%s.%N) - $$start" | bc) s"
 	PMM_DIFF_OPS=$(DIFF_OPS) PMM_DIFF_SEED=$(DIFF_SEED) $(DIFF_LONG)
 
 # ---- threaded stress under ThreadSanitizer ----
