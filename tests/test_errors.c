@@ -20,6 +20,7 @@
 #include <pmm/bootmem.h>
 #include <pmm/buddy.h>
 #include <pmm/check.h>
+#include <pmm/init.h>
 #include <pmm/memblock.h>
 #include <pmm/memmap.h>
 
@@ -666,6 +667,39 @@ static void E54_buddy_put_page_not_descriptor(void **state)
 	bd_unchanged(0, 0);
 }
 
+static void E67_free_initmem_reversed(void **state)
+{
+	(void)state;
+	uint64_t freed = 99;
+	assert_int_equal(pmm_free_initmem(PMM_PFN_PHYS(2010), PMM_PFN_PHYS(2004), &freed),
+			 PMM_EINVAL);
+	assert_true(freed == 0);
+	bd_unchanged(0, 0);
+}
+
+/* [1998, 2004): 1998 and 1999 are free: refused before anything is poisoned. */
+static void E68_free_initmem_not_reserved(void **state)
+{
+	(void)state;
+	unsigned char *p = host_phys_ptr(PMM_PFN_PHYS(2000));
+	p[0] = 0x17;
+	assert_int_equal(pmm_free_initmem(PMM_PFN_PHYS(1998), PMM_PFN_PHYS(2004), NULL),
+			 PMM_EDOUBLEFREE);
+	assert_int_equal(p[0], 0x17);
+	bd_unchanged(1, PMM_EDOUBLEFREE);
+}
+
+/* Less than one whole page: nothing to free, "0K freed". */
+static void E69_free_initmem_no_whole_page(void **state)
+{
+	(void)state;
+	uint64_t freed = 99;
+	assert_int_equal(pmm_free_initmem(PMM_PFN_PHYS(2004) + 100,
+					  PMM_PFN_PHYS(2005) + 50, &freed), 0);
+	assert_true(freed == 0);
+	bd_unchanged(0, 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* memblock: memory [0, 64 MiB), reserved [0, 1 MiB).                   */
 /* ------------------------------------------------------------------ */
@@ -918,6 +952,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(E52_buddy_get_page_of_free_page, bd_setup, bd_teardown),
 		cmocka_unit_test_setup_teardown(E53_buddy_pcp_batch_above_high, bd_setup, bd_teardown),
 		cmocka_unit_test_setup_teardown(E54_buddy_put_page_not_descriptor, bd_setup, bd_teardown),
+		cmocka_unit_test_setup_teardown(E67_free_initmem_reversed, bd_setup, bd_teardown),
+		cmocka_unit_test_setup_teardown(E68_free_initmem_not_reserved, bd_setup, bd_teardown),
+		cmocka_unit_test_setup_teardown(E69_free_initmem_no_whole_page, bd_setup, bd_teardown),
 		cmocka_unit_test_setup(E55_memblock_add_size_zero, mb_setup),
 		cmocka_unit_test_setup(E56_memblock_range_wraps, mb_setup),
 		cmocka_unit_test_setup(E57_memblock_add_bad_flags, mb_setup),
