@@ -3,7 +3,8 @@
  * test_reliability_platform.c - the platform seam's documented defaults
  * (every hook NULL) and its forwarding to installed hooks: a kernel or
  * firmware that fills only some hooks must get exactly what platform.h
- * promises for the others.
+ * promises for the others; and the libc-free helpers a report goes
+ * through (pmm_fmt's rarer formats, pmm_memset at every alignment).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -135,12 +136,53 @@ static void report_without_hook_logs(void **state)
 	assert_string_equal(logged, "pmm: pmm_free_pages: pfn 0x42 (double free)\n");
 }
 
+/* Formats a kernel's messages may use: every length, odd flags, NULL
+ * strings, '*' widths, an unknown conversion and a lone '%' at the end. */
+static void fmt_edge_cases(void **state)
+{
+	(void)state;
+	char b[160];
+	const char *unknown = "%q|%";
+	pmm_snprintf(b, sizeof(b), "%hhd %hd %ld %jd %td %zd %hhu %hu %ju %tu",
+		     (signed char)-1, (short)-2, -3L, (intmax_t)-4, (ptrdiff_t)-5,
+		     (size_t)6, (unsigned char)255, (unsigned short)65535,
+		     (uintmax_t)7, (ptrdiff_t)8);
+	assert_string_equal(b, "-1 -2 -3 -4 -5 6 255 65535 7 8");
+	const char *volatile null_str = NULL; /* opaque to -Wformat */
+	const char *fmt = "[% d][%+d][%#x][%-*d][%*d][%.*s][%s]";
+	pmm_snprintf(b, sizeof(b), fmt, 1, 2, 0x1f, -4, 5, 3, 6, 2, "abcdef",
+		     null_str);
+	assert_string_equal(b, "[1][2][1f][5   ][  6][ab][(null)]");
+	pmm_snprintf(b, sizeof(b), unknown, 0);
+	assert_string_equal(b, "%q|%");
+	/* A sink without a write function counts but writes nothing. */
+	struct pmm_out none = { NULL, NULL };
+	assert_int_equal(pmm_fmt(&none, "%d", 12345), 5);
+}
+
+/* pmm_memset at every alignment and length, and the bytes around it. */
+static void memset_alignments(void **state)
+{
+	(void)state;
+	unsigned char buf[64];
+	for (size_t off = 0; off < 9; off++) {
+		for (size_t n = 0; n < 40; n++) {
+			memset(buf, 0x11, sizeof(buf));
+			pmm_memset(buf + off, 0xab, n);
+			for (size_t i = 0; i < sizeof(buf); i++)
+				assert_int_equal(buf[i], i >= off && i < off + n ? 0xab : 0x11);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(defaults_without_hooks, teardown),
 		cmocka_unit_test_teardown(hooks_are_forwarded, teardown),
 		cmocka_unit_test_teardown(report_without_hook_logs, teardown),
+		cmocka_unit_test(fmt_edge_cases),
+		cmocka_unit_test(memset_alignments),
 	};
 	return cmocka_run_group_tests_name("platform seam defaults", tests, NULL, NULL);
 }
