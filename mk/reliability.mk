@@ -72,7 +72,7 @@ check-diff-long: $(DIFF_LONG) $(B)/tests/test_buddy_diff
 	PMM_DIFF_OPS=$(DIFF_OPS) PMM_DIFF_SEED=$(DIFF_SEED) $(B)/tests/test_buddy_diff \
 		>$(B)/diff-long.log 2>&1; rc=$$?; \
 	grep -E '^diff:|PASSED|FAILED|ERROR' $(B)/diff-long.log; [ $$rc -eq 0 ] || exit 1; \
-	echo "diff-long: test_buddy_diff $(DIFF_OPS) operations in $$(echo "$$(date +%s.%N) - $$start" | bc) s"
+	echo "diff-long: test_buddy_diff $(DIFF_OPS) operations in $$(awk "BEGIN { printf \"%.1f\", $$(date +%s.%N) - $$start }") s"
 	PMM_DIFF_OPS=$(DIFF_OPS) PMM_DIFF_SEED=$(DIFF_SEED) $(DIFF_LONG)
 
 # ---- threaded stress under ThreadSanitizer ----
