@@ -37,7 +37,7 @@ SIM_SRC := $(sort $(wildcard sim/*.c))
 SIM_OBJ := $(SIM_SRC:%.c=$(B)/%.o)
 SIM := $(B)/pmm-sim
 # The host platform is shared by the simulator and the tests.
-HOST_OBJ := $(B)/sim/host_platform.o
+HOST_OBJ := $(B)/sim/host_platform.o $(B)/sim/machine.o
 
 SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(B)/%.o)
@@ -84,7 +84,7 @@ check-unit: $(TESTS) $(SIM)
 	@scripts/run-tests.sh $(B) $(TESTS)
 
 check-san:
-	$(MAKE) B=build/san SAN=1 check-unit
+	$(MAKE) B=build/san SAN=1 check-unit check-sim
 
 check: deps
 	$(MAKE) check-unit

@@ -194,6 +194,9 @@ static void emit_conversion(const struct pmm_out *out, char conv,
 	case 's':
 		emit_string(out, sp, va_arg(*ap, const char *), count);
 		break;
+	case '%':
+		emit(out, "%", 1, count);
+		break;
 	default:
 		emit(out, "%", 1, count);
 		if (conv)

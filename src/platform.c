@@ -6,6 +6,7 @@
  * the CPU number through the wrappers here.
  */
 #include <pmm/fmt.h>
+#include <pmm/report.h>
 
 static const struct pmm_platform no_platform;
 static struct pmm_platform current;
@@ -28,6 +29,11 @@ static void log_write(void *ctx, const char *s, size_t len)
 }
 
 static const struct pmm_out log_out = { log_write, NULL };
+
+const struct pmm_out *pmm_log_out(void)
+{
+	return &log_out;
+}
 
 void pmm_printk(const char *fmt, ...)
 {

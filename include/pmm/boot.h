@@ -73,6 +73,14 @@ void pmm_boot_config_init(struct pmm_boot_config *cfg);
 int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
 	     struct pmm_boot_info *info);
 
+/*
+ * After pmm_boot(): give the reserved whole pages of [@addr, @addr + @size)
+ * to the buddy allocator through the early allocator that booted
+ * (free_bootmem_late / memblock_free_late, seed 003).
+ * Return: 0, PMM_ESTATE before a boot, or the early allocator's error.
+ */
+int pmm_boot_free_late(pmm_phys_t addr, uint64_t size);
+
 /* Return: the highmem boundary of @profile in bytes (0: no highmem). */
 pmm_phys_t pmm_profile_highmem_start(enum pmm_profile profile);
 /* Return: the highest address + 1 @profile can use (0: no limit). */

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pmm/linux/gfp.h - Linux's page allocator names on top of pmm.
+ *
+ * Code written against Linux's alloc_pages()/__free_pages() family (the
+ * seed's table 7.2) compiles against pmm with this header. "struct page" is
+ * pmm's struct pmm_page through a macro, which renames every identifier
+ * `page` in the including file consistently; define PMM_NO_PAGE_ALIAS to
+ * keep the name free and write struct pmm_page instead.
+ *
+ * Addresses are physical (pmm has no kernel virtual map of its own).
+ */
+#ifndef PMM_LINUX_GFP_H
+#define PMM_LINUX_GFP_H
+
+#include <pmm/buddy.h>
+
+#ifndef PMM_NO_PAGE_ALIAS
+#define page pmm_page
+#endif
+
+typedef unsigned int gfp_t;
+
+#define __GFP_DMA PMM_GFP_DMA
+#define __GFP_HIGHMEM PMM_GFP_HIGHMEM
+#define __GFP_DMA32 PMM_GFP_DMA32
+#define __GFP_HIGH PMM_GFP_HIGH
+#define __GFP_IO PMM_GFP_IO
+#define __GFP_FS PMM_GFP_FS
+#define __GFP_ZERO PMM_GFP_ZERO
+#define __GFP_ATOMIC PMM_GFP_ATOMIC_
+#define __GFP_DIRECT_RECLAIM PMM_GFP_DIRECT_RECLAIM
+#define __GFP_KSWAPD_RECLAIM PMM_GFP_KSWAPD_RECLAIM
+#define __GFP_RECLAIM PMM_GFP_RECLAIM
+#define __GFP_NOWARN PMM_GFP_NOWARN
+#define __GFP_THISNODE PMM_GFP_THISNODE
+#define GFP_KERNEL PMM_GFP_KERNEL
+#define GFP_ATOMIC PMM_GFP_ATOMIC
+#define GFP_NOWAIT PMM_GFP_KSWAPD_RECLAIM
+#define GFP_NOIO PMM_GFP_RECLAIM
+#define GFP_NOFS (PMM_GFP_RECLAIM | PMM_GFP_IO)
+#define GFP_USER PMM_GFP_KERNEL
+#define GFP_DMA PMM_GFP_DMA
+#define GFP_DMA32 PMM_GFP_DMA32
+#define GFP_HIGHUSER PMM_GFP_HIGHUSER
+
+#ifndef NUMA_NO_NODE
+#define NUMA_NO_NODE PMM_NUMA_NO_NODE
+#endif
+#ifndef MAX_ORDER
+#define MAX_ORDER PMM_NR_ORDERS
+#endif
+#ifndef PAGE_SHIFT
+#define PAGE_SHIFT PMM_PAGE_SHIFT
+#define PAGE_SIZE PMM_PAGE_SIZE
+#endif
+
+static inline struct pmm_page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return pmm_alloc_pages(gfp, order);
+}
+
+static inline struct pmm_page *alloc_page(gfp_t gfp)
+{
+	return pmm_alloc_page(gfp);
+}
+
+static inline struct pmm_page *alloc_pages_node(int nid, gfp_t gfp,
+						unsigned int order)
+{
+	return pmm_alloc_pages_node(nid, gfp, order);
+}
+
+static inline unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	return (unsigned long)pmm_get_free_pages(gfp, order);
+}
+
+static inline unsigned long __get_free_page(gfp_t gfp)
+{
+	return (unsigned long)pmm_get_free_page(gfp);
+}
+
+static inline unsigned long get_zeroed_page(gfp_t gfp)
+{
+	return (unsigned long)pmm_get_zeroed_page(gfp);
+}
+
+static inline void __free_pages(struct pmm_page *pg, unsigned int order)
+{
+	(void)pmm_free_pages(pg, order);
+}
+
+static inline void __free_page(struct pmm_page *pg)
+{
+	(void)pmm_free_page(pg);
+}
+
+static inline void free_pages(unsigned long addr, unsigned int order)
+{
+	(void)pmm_free_pages_addr((pmm_phys_t)addr, order);
+}
+
+static inline void free_page(unsigned long addr)
+{
+	(void)pmm_free_page_addr((pmm_phys_t)addr);
+}
+
+static inline void get_page(struct pmm_page *pg)
+{
+	(void)pmm_get_page(pg);
+}
+
+static inline void put_page(struct pmm_page *pg)
+{
+	(void)pmm_put_page(pg);
+}
+
+static inline unsigned long page_to_pfn(const struct pmm_page *pg)
+{
+	return (unsigned long)pmm_page_to_pfn(pg);
+}
+
+static inline struct pmm_page *pfn_to_page(unsigned long pfn)
+{
+	return pmm_pfn_to_page(pfn);
+}
+
+static inline unsigned long nr_free_pages(void)
+{
+	return (unsigned long)pmm_nr_free_pages();
+}
+
+#endif /* PMM_LINUX_GFP_H */

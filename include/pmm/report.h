@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pmm/report.h - reports in Linux's formats, and JSON for tools.
+ *
+ * Every report writes text to a struct pmm_out (pmm/platform.h), so a
+ * kernel sends it to its console and a host to a file or a buffer.
+ */
+#ifndef PMM_REPORT_H
+#define PMM_REPORT_H
+
+#include <pmm/boot.h>
+
+/* /proc/buddyinfo, exactly as Linux prints it. */
+void pmm_report_buddyinfo(const struct pmm_out *out);
+
+/* A /proc/zoneinfo subset: pages free, min, low, high, spanned, present, managed. */
+void pmm_report_zoneinfo(const struct pmm_out *out);
+
+/* Linux's "Zone ranges:" and "Early memory node ranges" boot lines. */
+void pmm_report_zone_ranges(const struct pmm_out *out, const struct pmm_memmap *m);
+
+/* The map as "@label: [mem 0x...-0x...] type" lines (end inclusive). */
+void pmm_report_memmap(const struct pmm_out *out, const struct pmm_memmap *m,
+		       const char *label);
+
+/*
+ * "Memory: NK/NK available (NK kernel code, NK reserved, NK init,
+ * NK highmem)" from the boot's figures.
+ */
+void pmm_report_memory_line(const struct pmm_out *out,
+			    const struct pmm_boot_config *cfg,
+			    const struct pmm_boot_info *info);
+
+/* Per zone, Linux's unusable free space index for each order (0.000-1.000). */
+void pmm_report_unusable_index(const struct pmm_out *out);
+
+/* One JSON object: memmap, nodes, zones (with free_by_order) and boot. */
+void pmm_report_json(const struct pmm_out *out, const struct pmm_memmap *m,
+		     const struct pmm_boot_info *info);
+
+/* Return: a sink that writes to the platform log. */
+const struct pmm_out *pmm_log_out(void);
+
+#endif /* PMM_REPORT_H */

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - pmm-sim: boot a described machine with pmm in user space and
+ * print what a kernel would: the sanitized map, the boot log, the
+ * retirement counts, /proc/buddyinfo and /proc/zoneinfo, or all as JSON.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pmm/check.h>
+#include <pmm/report.h>
+
+#include "host_platform.h"
+#include "sim.h"
+
+struct sim_options {
+	const char *map_file;
+	uint64_t mem;
+	unsigned int nodes;
+	uint64_t kernel;
+	uint64_t init;
+	bool json;
+	bool memblock_debug;
+	struct pmm_boot_config cfg;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: pmm-sim boot [--map FILE|-] [--mem SIZE] [--nodes N]\n"
+		"                    [--profile i386|x86_64] [--early bootmem|memblock]\n"
+		"                    [--kernel SIZE] [--init SIZE] [--memblock-debug] [--json]\n"
+		"Boots a machine with pmm: the built-in 4 GiB PC by default, or the\n"
+		"BIOS-e820 map of a boot log (FILE, or - for standard input).\n"
+		"SIZE takes K, M, G or T suffixes.\n");
+}
+
+static void out_stdout(void *ctx, const char *s, size_t n)
+{
+	fwrite(s, 1, n, ctx);
+}
+
+static int bad_arg(const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, "pmm-sim: %s %s: %s\n", opt, val ? val : "(missing)", why);
+	usage(stderr);
+	return 2;
+}
+
+static int parse_size_arg(const char *opt, const char *val, uint64_t *out)
+{
+	if (!val || sim_parse_size(val, out) != 0)
+		return bad_arg(opt, val, "not a size (e.g. 512M, 4G)");
+	return 0;
+}
+
+static int parse_choice(const char *opt, const char *val, const char *a,
+			const char *b, int *out)
+{
+	if (val && strcmp(val, a) == 0)
+		*out = 0;
+	else if (val && strcmp(val, b) == 0)
+		*out = 1;
+	else
+		return bad_arg(opt, val, "unknown choice");
+	return 0;
+}
+
+static int parse_nodes(const char *val, unsigned int *out)
+{
+	char *end;
+	unsigned long n = val ? strtoul(val, &end, 10) : 0;
+	if (!val || *end || n == 0 || n > PMM_MAX_NUMNODES)
+		return bad_arg("--nodes", val, "must be 1 to PMM_MAX_NUMNODES");
+	*out = (unsigned int)n;
+	return 0;
+}
+
+static int parse_one(struct sim_options *o, const char *opt, const char *val,
+		     int *used)
+{
+	int c = 0, err = 0;
+	*used = 2;
+	if (strcmp(opt, "--map") == 0 && val)
+		o->map_file = val;
+	else if (strcmp(opt, "--mem") == 0)
+		err = parse_size_arg(opt, val, &o->mem);
+	else if (strcmp(opt, "--kernel") == 0)
+		err = parse_size_arg(opt, val, &o->kernel);
+	else if (strcmp(opt, "--init") == 0)
+		err = parse_size_arg(opt, val, &o->init);
+	else if (strcmp(opt, "--nodes") == 0)
+		err = parse_nodes(val, &o->nodes);
+	else if (strcmp(opt, "--profile") == 0) {
+		err = parse_choice(opt, val, "i386", "x86_64", &c);
+		o->cfg.profile = c ? PMM_PROFILE_X86_64 : PMM_PROFILE_I386;
+	} else if (strcmp(opt, "--early") == 0) {
+		err = parse_choice(opt, val, "bootmem", "memblock", &c);
+		o->cfg.early = c ? PMM_EARLY_MEMBLOCK : PMM_EARLY_BOOTMEM;
+	} else {
+		*used = 1;
+		if (strcmp(opt, "--json") == 0)
+			o->json = true;
+		else if (strcmp(opt, "--memblock-debug") == 0)
+			o->cfg.memblock_debug = true;
+		else
+			err = bad_arg(opt, val, "unknown option");
+	}
+	return err;
+}
+
+static int parse_args(int argc, char **argv, struct sim_options *o)
+{
+	pmm_boot_config_init(&o->cfg);
+	o->mem = SIM_DEFAULT_MEM;
+	o->nodes = 1;
+	o->kernel = 6 << 20;
+	o->init = 1 << 20;
+	if (argc < 2 || strcmp(argv[1], "boot") != 0) {
+		if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+			usage(stdout);
+			return 1;
+		}
+		usage(stderr);
+		return 2;
+	}
+	for (int i = 2; i < argc;) {
+		int used, err = parse_one(o, argv[i], i + 1 < argc ? argv[i + 1] : NULL, &used);
+		if (err)
+			return err;
+		i += used;
+	}
+	return 0;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n == cap) {
+			char *p = realloc(buf, cap ? cap * 2 : 65536);
+			if (!p)
+				break;
+			buf = p;
+			cap = cap ? cap * 2 : 65536;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f) || !buf) {
+		free(buf);
+		buf = NULL;
+	}
+	if (f != stdin)
+		fclose(f);
+	*len = n;
+	return buf;
+}
+
+static int load_map(const struct sim_options *o, struct pmm_memmap *m)
+{
+	struct pmm_parse_error perr = { 0, "" };
+	size_t len = 0;
+	if (!o->map_file) {
+		if (sim_machine_pc(m, o->mem, o->nodes) == 0)
+			return 0;
+		fprintf(stderr, "pmm-sim: cannot describe a %llu-byte machine with "
+			"%u nodes\n", (unsigned long long)o->mem, o->nodes);
+		return 1;
+	}
+	char *text = read_all(o->map_file, &len);
+	if (!text) {
+		fprintf(stderr, "pmm-sim: cannot read %s: %s\n", o->map_file,
+			strerror(errno ? errno : EIO));
+		return 1;
+	}
+	pmm_memmap_init(m);
+	int err = pmm_memmap_parse_dmesg(m, text, len, &perr);
+	free(text);
+	if (err) {
+		fprintf(stderr, "pmm-sim: %s:%u: %s\n", o->map_file, perr.line, perr.msg);
+		return 1;
+	}
+	return 0;
+}
+
+/* Place the kernel image at 1 MiB: code, data, then the init sections. */
+static void place_kernel(struct sim_options *o)
+{
+	pmm_phys_t base = 1 << 20;
+	uint64_t code = (o->kernel * 2 / 3) & PMM_PAGE_MASK;
+	o->cfg.kernel_code = (struct pmm_phys_range){ base, base + code };
+	o->cfg.kernel_data = (struct pmm_phys_range){ base + code, base + o->kernel };
+	o->cfg.init = (struct pmm_phys_range){ base + o->kernel,
+					       base + o->kernel + o->init };
+}
+
+static pmm_phys_t highest_ram(const struct pmm_memmap *m)
+{
+	pmm_phys_t top = 0;
+	for (unsigned int i = 0; i < m->nr; i++)
+		if (m->entry[i].type == PMM_MEM_USABLE && m->entry[i].end > top)
+			top = m->entry[i].end;
+	return top;
+}
+
+static void print_reports(const struct sim_options *o, const struct pmm_boot_info *info)
+{
+	struct pmm_out out = { out_stdout, stdout };
+	printf("\npmm-sim: retirement: %llu pages handed to the buddy allocator "
+	       "(%llu bitmap pages, %llu highmem pages); %llu init pages freed\n",
+	       (unsigned long long)info->handoff_pages,
+	       (unsigned long long)info->bitmap_pages_freed,
+	       (unsigned long long)info->highmem_pages_freed,
+	       (unsigned long long)info->init_pages_freed);
+	printf("\n/proc/buddyinfo:\n");
+	pmm_report_buddyinfo(&out);
+	printf("\n/proc/zoneinfo (subset):\n");
+	pmm_report_zoneinfo(&out);
+	(void)o;
+}
+
+static int boot(struct sim_options *o)
+{
+	static struct pmm_memmap map;
+	struct pmm_boot_info info;
+	int rc = load_map(o, &map);
+	if (rc)
+		return rc;
+	place_kernel(o);
+	o->cfg.quiet = o->json;
+	struct host_platform_options hopt = {
+		.phys_size = highest_ram(&map), .quiet = o->json,
+	};
+	if (host_platform_install(&hopt) != 0) {
+		fprintf(stderr, "pmm-sim: cannot map %llu bytes of simulated memory\n",
+			(unsigned long long)hopt.phys_size);
+		return 1;
+	}
+	int err = pmm_boot(&map, &o->cfg, &info);
+	if (err) {
+		fprintf(stderr, "pmm-sim: boot failed: %s\n", pmm_strerror(err));
+		return 1;
+	}
+	const char *bad = pmm_check();
+	if (bad) {
+		fprintf(stderr, "pmm-sim: consistency check failed: %s\n", bad);
+		return 1;
+	}
+	if (o->json) {
+		struct pmm_out out = { out_stdout, stdout };
+		pmm_report_json(&out, &map, &info);
+	} else {
+		print_reports(o, &info);
+		printf("\npmm_check: consistent\n");
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct sim_options o;
+	int rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	rc = boot(&o);
+	host_platform_remove();
+	return rc;
+}

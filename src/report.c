@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report.c - what pmm tells people: Linux-format reports and JSON.
+ *
+ * Reads the zones (pmm/zone.h), a memory map and the boot's figures; writes
+ * text to a struct pmm_out. Reads counters without the zone lock: a report
+ * is a snapshot that may be torn under concurrent allocation.
+ */
+#include <pmm/fmt.h>
+#include <pmm/report.h>
+#include <pmm/zone.h>
+
+#define KB(pages) ((uint64_t)(pages) << (PMM_PAGE_SHIFT - 10))
+
+static bool zone_is_populated(const struct pmm_zone *z)
+{
+	return z->initialized && z->present > 0;
+}
+
+static const struct pmm_zone *next_populated(const struct pmm_zone *z)
+{
+	for (int nid = z ? z->node : 0; nid < PMM_MAX_NUMNODES; nid++) {
+		const struct pmm_node *node = &pmm_nodes[nid];
+		int t = (z && z->node == nid) ? (int)z->type + 1 : 0;
+		if (!node->online)
+			continue;
+		for (; t < PMM_NR_ZONES; t++)
+			if (zone_is_populated(&node->zones[t]))
+				return &node->zones[t];
+	}
+	return NULL;
+}
+
+#define for_each_populated_zone(z) \
+	for (z = next_populated(NULL); z; z = next_populated(z))
+
+static uint64_t zone_pcp_pages(const struct pmm_zone *z)
+{
+	uint64_t n = 0;
+	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++)
+		n += z->pcp[cpu].count;
+	return n;
+}
+
+void pmm_report_buddyinfo(const struct pmm_out *out)
+{
+	const struct pmm_zone *z;
+	for_each_populated_zone(z) {
+		pmm_fmt(out, "Node %d, zone %8s ", z->node, pmm_zone_name(z->type));
+		for (int k = 0; k < PMM_NR_ORDERS; k++)
+			pmm_fmt(out, "%6llu ",
+				(unsigned long long)z->free_area[k].nr_free);
+		pmm_fmt(out, "\n");
+	}
+}
+
+void pmm_report_zoneinfo(const struct pmm_out *out)
+{
+	const struct pmm_zone *z;
+	for_each_populated_zone(z) {
+		pmm_fmt(out, "Node %d, zone %8s\n", z->node, pmm_zone_name(z->type));
+		pmm_fmt(out, "  pages free     %llu\n",
+			(unsigned long long)(z->free_pages + zone_pcp_pages(z)));
+		pmm_fmt(out, "        min      %llu\n",
+			(unsigned long long)z->watermark[PMM_WMARK_MIN]);
+		pmm_fmt(out, "        low      %llu\n",
+			(unsigned long long)z->watermark[PMM_WMARK_LOW]);
+		pmm_fmt(out, "        high     %llu\n",
+			(unsigned long long)z->watermark[PMM_WMARK_HIGH]);
+		pmm_fmt(out, "        spanned  %llu\n", (unsigned long long)z->spanned);
+		pmm_fmt(out, "        present  %llu\n", (unsigned long long)z->present);
+		pmm_fmt(out, "        managed  %llu\n", (unsigned long long)z->managed);
+	}
+}
+
+static void print_range(const struct pmm_out *out, const char *lead,
+			pmm_pfn_t start, pmm_pfn_t end)
+{
+	pmm_fmt(out, "%s[mem 0x%016llx-0x%016llx]\n", lead,
+		(unsigned long long)PMM_PFN_PHYS(start),
+		(unsigned long long)(PMM_PFN_PHYS(end) - 1));
+}
+
+static void zone_range_line(const struct pmm_out *out, enum pmm_zone_type t)
+{
+	pmm_pfn_t start = 0, end = 0;
+	bool any = false;
+	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		const struct pmm_zone *z = &pmm_nodes[nid].zones[t];
+		if (!pmm_nodes[nid].online || !zone_is_populated(z))
+			continue;
+		start = any && start < z->start_pfn ? start : z->start_pfn;
+		end = end > z->end_pfn ? end : z->end_pfn;
+		any = true;
+	}
+	char lead[32];
+	pmm_snprintf(lead, sizeof(lead), "  %-8s ", pmm_zone_name(t));
+	if (any)
+		print_range(out, lead, start, end);
+}
+
+void pmm_report_zone_ranges(const struct pmm_out *out, const struct pmm_memmap *m)
+{
+	pmm_fmt(out, "Zone ranges:\n");
+	for (int t = 0; t < PMM_NR_ZONES; t++)
+		zone_range_line(out, (enum pmm_zone_type)t);
+	pmm_fmt(out, "Early memory node ranges\n");
+	for (unsigned int i = 0; i < m->nr; i++) {
+		const struct pmm_memmap_entry *e = &m->entry[i];
+		char lead[32];
+		int nid = pmm_memmap_node_of(m, e->start);
+		if (e->type != PMM_MEM_USABLE || e->end <= e->start)
+			continue;
+		pmm_snprintf(lead, sizeof(lead), "  node %3d: ", nid < 0 ? 0 : nid);
+		print_range(out, lead, PMM_PFN_DOWN(e->start), PMM_PFN_UP(e->end));
+	}
+}
+
+void pmm_report_memmap(const struct pmm_out *out, const struct pmm_memmap *m,
+		       const char *label)
+{
+	char name[32];
+	for (unsigned int i = 0; i < m->nr; i++) {
+		const struct pmm_memmap_entry *e = &m->entry[i];
+		pmm_fmt(out, "%s: [mem 0x%016llx-0x%016llx] %s\n", label,
+			(unsigned long long)e->start,
+			(unsigned long long)(e->end - 1),
+			pmm_mem_type_name(e->type, name, sizeof(name)));
+	}
+}
+
+void pmm_report_memory_line(const struct pmm_out *out,
+			    const struct pmm_boot_config *cfg,
+			    const struct pmm_boot_info *info)
+{
+	uint64_t avail = info->present_pages - info->reserved_pages;
+	uint64_t code = cfg->kernel_code.end - cfg->kernel_code.start;
+	uint64_t init = cfg->init.end - cfg->init.start;
+	pmm_fmt(out,
+		"Memory: %lluK/%lluK available (%lluK kernel code, %lluK reserved, "
+		"%lluK init, %lluK highmem)\n",
+		(unsigned long long)KB(avail),
+		(unsigned long long)KB(info->present_pages),
+		(unsigned long long)(code >> 10),
+		(unsigned long long)KB(info->reserved_pages),
+		(unsigned long long)(init >> 10),
+		(unsigned long long)KB(info->highmem_pages));
+}
+
+static void unusable_index_line(const struct pmm_out *out,
+				const struct pmm_zone *z)
+{
+	uint64_t free = z->free_pages;
+	pmm_fmt(out, "Node %d, zone %8s ", z->node, pmm_zone_name(z->type));
+	for (int j = 0; j < PMM_NR_ORDERS; j++) {
+		uint64_t suitable = 0;
+		for (int k = j; k < PMM_NR_ORDERS; k++)
+			suitable += z->free_area[k].nr_free << k;
+		uint64_t milli = free ? ((free - suitable) * 1000u) / free : 0;
+		pmm_fmt(out, "%llu.%03llu ", (unsigned long long)(milli / 1000u),
+			(unsigned long long)(milli % 1000u));
+	}
+	pmm_fmt(out, "\n");
+}
+
+void pmm_report_unusable_index(const struct pmm_out *out)
+{
+	const struct pmm_zone *z;
+	for_each_populated_zone(z)
+		unusable_index_line(out, z);
+}
+
+static void json_memmap(const struct pmm_out *out, const struct pmm_memmap *m)
+{
+	char name[32];
+	pmm_fmt(out, "\"memmap\":[");
+	for (unsigned int i = 0; i < m->nr; i++) {
+		const struct pmm_memmap_entry *e = &m->entry[i];
+		pmm_fmt(out, "%s{\"start\":%llu,\"end\":%llu,\"type\":\"%s\",\"type_id\":%u}",
+			i ? "," : "", (unsigned long long)e->start,
+			(unsigned long long)e->end,
+			pmm_mem_type_name(e->type, name, sizeof(name)), e->type);
+	}
+	pmm_fmt(out, "]");
+}
+
+static void json_nodes(const struct pmm_out *out)
+{
+	bool first = true;
+	pmm_fmt(out, ",\"nodes\":[");
+	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		const struct pmm_node *n = &pmm_nodes[nid];
+		if (!n->online)
+			continue;
+		pmm_fmt(out, "%s{\"id\":%d,\"start_pfn\":%llu,\"end_pfn\":%llu}",
+			first ? "" : ",", nid, (unsigned long long)n->start_pfn,
+			(unsigned long long)n->end_pfn);
+		first = false;
+	}
+	pmm_fmt(out, "]");
+}
+
+static void json_zone(const struct pmm_out *out, const struct pmm_zone *z)
+{
+	pmm_fmt(out,
+		"{\"node\":%d,\"name\":\"%s\",\"start_pfn\":%llu,\"spanned\":%llu,"
+		"\"present\":%llu,\"managed\":%llu,\"free\":%llu,\"min\":%llu,"
+		"\"low\":%llu,\"high\":%llu,\"free_by_order\":[",
+		z->node, pmm_zone_name(z->type), (unsigned long long)z->start_pfn,
+		(unsigned long long)z->spanned, (unsigned long long)z->present,
+		(unsigned long long)z->managed,
+		(unsigned long long)(z->free_pages + zone_pcp_pages(z)),
+		(unsigned long long)z->watermark[PMM_WMARK_MIN],
+		(unsigned long long)z->watermark[PMM_WMARK_LOW],
+		(unsigned long long)z->watermark[PMM_WMARK_HIGH]);
+	for (int k = 0; k < PMM_NR_ORDERS; k++)
+		pmm_fmt(out, "%s%llu", k ? "," : "",
+			(unsigned long long)z->free_area[k].nr_free);
+	pmm_fmt(out, "]}");
+}
+
+static void json_boot(const struct pmm_out *out, const struct pmm_memmap *m,
+		      const struct pmm_boot_info *info)
+{
+	pmm_fmt(out,
+		",\"boot\":{\"early\":\"%s\",\"present_pages\":%llu,"
+		"\"reserved_pages\":%llu,\"memmap_pages\":%llu,"
+		"\"handoff_pages\":%llu,\"bitmap_pages_freed\":%llu,"
+		"\"highmem_pages_freed\":%llu,\"init_pages_freed\":%llu,"
+		"\"dropped_bytes\":%llu,\"ignored_maps\":%u,\"handoff_ns\":%llu}",
+		pmm_early_name(info->early), (unsigned long long)info->present_pages,
+		(unsigned long long)info->reserved_pages,
+		(unsigned long long)info->memmap_pages,
+		(unsigned long long)info->handoff_pages,
+		(unsigned long long)info->bitmap_pages_freed,
+		(unsigned long long)info->highmem_pages_freed,
+		(unsigned long long)info->init_pages_freed,
+		(unsigned long long)info->dropped_bytes, m->ignored_maps,
+		(unsigned long long)info->handoff_ns);
+}
+
+void pmm_report_json(const struct pmm_out *out, const struct pmm_memmap *m,
+		     const struct pmm_boot_info *info)
+{
+	const struct pmm_zone *z;
+	bool first = true;
+	pmm_fmt(out, "{");
+	json_memmap(out, m);
+	json_nodes(out);
+	pmm_fmt(out, ",\"zones\":[");
+	for_each_populated_zone(z) {
+		pmm_fmt(out, "%s", first ? "" : ",");
+		json_zone(out, z);
+		first = false;
+	}
+	pmm_fmt(out, "]");
+	json_boot(out, m, info);
+	pmm_fmt(out, "}\n");
+}
