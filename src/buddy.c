@@ -1,0 +1,759 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * buddy.c - the zoned buddy page allocator of seed 002 (chapter 7.3).
+ *
+ * Each zone keeps, per order k, a doubly linked list of free blocks of 2^k
+ * pages, linked through the descriptors of their heads (pfn + 1, 0 = none),
+ * and a pair bitmap: one bit per pair of buddies, the XOR of "this block is
+ * a free head of order k" over the two. Every time a block enters or leaves
+ * free list k its pair bit flips. Freeing a block flips its bit; a 0 then
+ * means the buddy (pfn ^ 2^k) is free as well, so the two leave list k and
+ * the merged block tries again one order up - the seed's coalescing. Blocks
+ * never merge across zones (each zone has its own bitmap, and a free head
+ * of a zone lies wholly inside it) nor past PMM_MAX_ORDER.
+ *
+ * Descriptors are lazily valid (page.h): only heads are non-zero, so a merge
+ * clears the head it absorbs and a split writes the head it creates.
+ *
+ * Lazy buddy (optional, pmm_buddy_set_lazy): a freed block goes on its list
+ * marked PMM_PG_LAZY, its bit flipped but not acted on. When an allocation
+ * of order k finds list k empty - it would split a larger block or fail -
+ * the lazy heads of the lower orders are coalesced first, lowest order
+ * first. Per zone and order the number of lazy heads is counted, so that
+ * pass stops after the last one; its cost is the lazy heads plus the plain
+ * heads in front of them on those lists.
+ *
+ * Pages enter through pmm_buddy_handoff_range() (boot) and
+ * pmm_buddy_free_range() (late frees), leave through the allocation API and
+ * come back through pmm_free_pages(); order-0 traffic goes through the
+ * per-CPU lists of pcp.c.
+ *
+ * Locking: each zone's lock guards its lists, bitmaps and counters.
+ */
+#include <pmm/fmt.h>
+
+#include "buddy_internal.h"
+
+struct lazy_state {
+	uint32_t nr[PMM_NR_ORDERS]; /* PMM_PG_LAZY heads on each list */
+	uint64_t total;
+};
+
+static bool buddy_lazy;
+static struct lazy_state lazy_states[PMM_MAX_NUMNODES][PMM_NR_ZONES];
+
+#define ULL(x) ((unsigned long long)(x))
+
+void pmm_buddy_reset_state(void)
+{
+	buddy_lazy = false;
+	pmm_memset(lazy_states, 0, sizeof(lazy_states));
+}
+
+static inline struct lazy_state *zone_lazy(const struct pmm_zone *zone)
+{
+	return &lazy_states[zone->node][zone->type];
+}
+
+static inline void lazy_forget(struct pmm_zone *zone, pmm_order_t k,
+			       struct pmm_page *page)
+{
+	if (page->info & PMM_PG_LAZY) {
+		struct lazy_state *ls = zone_lazy(zone);
+		ls->nr[k]--;
+		ls->total--;
+	}
+}
+
+/*
+ * Coalesce the free block at @pfn of order @k (head descriptor blank, its
+ * pages counted in free_pages by the caller) as far up as its buddies allow
+ * and put the result on its list. Zone lock held.
+ */
+static void buddy_merge_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+			       pmm_order_t k)
+{
+	struct pmm_page *map = pmm_mem_map;
+	while (k < PMM_MAX_ORDER) {
+		if (pmm_pair_toggle(zone, k, pfn))
+			break; /* buddy not free: this block now is */
+		pmm_pfn_t buddy = pfn ^ pmm_order_pages(k);
+		struct pmm_page *b = &map[buddy];
+		if ((b->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
+		    (PMM_PG_BUDDY | k)) {
+			pmm_pair_toggle(zone, k, pfn);
+			pmm_report(PMM_ECORRUPT, __func__,
+				   "%s: pair bit of pfn 0x%llx order %u says free, buddy 0x%llx info 0x%x",
+				   pmm_zone_name(zone->type), ULL(pfn), k,
+				   ULL(buddy), b->info);
+			break;
+		}
+		/* Both leave list k: two more flips, the bit stays 0. */
+		pmm_list_del(zone, k, b);
+		lazy_forget(zone, k, b);
+		pmm_page_clear(b);
+		pfn &= ~pmm_order_pages(k);
+		k++;
+	}
+	map[pfn].info = PMM_PG_BUDDY | k;
+	pmm_list_add(zone, k, pfn);
+}
+
+/* Lazy mode: list the block at @pfn as it is, marked PMM_PG_LAZY. */
+static void buddy_put_lazy_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				  pmm_order_t k)
+{
+	if (k == PMM_MAX_ORDER) {
+		pmm_mem_map[pfn].info = PMM_PG_BUDDY | k;
+		pmm_list_add(zone, k, pfn);
+		return;
+	}
+	pmm_pair_toggle(zone, k, pfn);
+	pmm_mem_map[pfn].info = PMM_PG_BUDDY | PMM_PG_LAZY | k;
+	pmm_list_add(zone, k, pfn);
+	struct lazy_state *ls = zone_lazy(zone);
+	ls->nr[k]++;
+	ls->total++;
+}
+
+void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+			  pmm_order_t order)
+{
+	zone->free_pages += pmm_order_pages(order);
+	if (buddy_lazy)
+		buddy_put_lazy_locked(zone, pfn, order);
+	else
+		buddy_merge_locked(zone, pfn, order);
+}
+
+/*
+ * Coalesce the lazy head @page (pfn @pfn, order @k) with its buddy if that
+ * is free. *@next is the list walk's next link, moved past the buddy when
+ * the buddy is that next entry. Return: lazy heads of order @k consumed.
+ */
+static uint32_t lazy_settle_locked(struct pmm_zone *zone, pmm_order_t k,
+				   pmm_pfn_t pfn, uint32_t *next)
+{
+	struct pmm_page *map = pmm_mem_map;
+	struct pmm_page *page = &map[pfn];
+	uint32_t used = 1;
+	lazy_forget(zone, k, page);
+	page->info &= ~PMM_PG_LAZY;
+	if (pmm_pair_test(zone, k, pfn))
+		return used; /* buddy not free */
+	pmm_pfn_t buddy = pfn ^ pmm_order_pages(k);
+	struct pmm_page *b = &map[buddy];
+	if ((b->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
+	    (PMM_PG_BUDDY | k)) {
+		pmm_report(PMM_ECORRUPT, __func__,
+			   "%s: pair bit of pfn 0x%llx order %u says free, buddy 0x%llx info 0x%x",
+			   pmm_zone_name(zone->type), ULL(pfn), k, ULL(buddy),
+			   b->info);
+		return used;
+	}
+	if (b->info & PMM_PG_LAZY)
+		used++;
+	if (*next == buddy + 1)
+		*next = b->next;
+	/* Both leave list k: two flips, the bit stays 0. */
+	pmm_list_del(zone, k, page);
+	pmm_list_del(zone, k, b);
+	lazy_forget(zone, k, b);
+	pmm_page_clear(page);
+	pmm_page_clear(b);
+	buddy_merge_locked(zone, pfn & ~pmm_order_pages(k), k + 1);
+	return used;
+}
+
+/*
+ * Coalesce every lazy head of orders [0, @upto), lowest order first, so
+ * that merged blocks meet their buddies one order up. Zone lock held.
+ */
+static void lazy_coalesce_locked(struct pmm_zone *zone, pmm_order_t upto)
+{
+	struct lazy_state *ls = zone_lazy(zone);
+	if (upto > PMM_MAX_ORDER)
+		upto = PMM_MAX_ORDER;
+	for (pmm_order_t k = 0; k < upto && ls->total != 0; k++) {
+		uint32_t left = ls->nr[k];
+		uint32_t cur = zone->free_area[k].head;
+		while (left != 0 && cur != 0) {
+			pmm_pfn_t pfn = (pmm_pfn_t)cur - 1;
+			uint32_t next = pmm_mem_map[pfn].next;
+			if (pmm_mem_map[pfn].info & PMM_PG_LAZY) {
+				uint32_t used = lazy_settle_locked(zone, k, pfn,
+								   &next);
+				left = used < left ? left - used : 0;
+			}
+			cur = next;
+		}
+	}
+}
+
+static inline bool lazy_below(const struct pmm_zone *zone, pmm_order_t order)
+{
+	const struct lazy_state *ls = zone_lazy(zone);
+	if (ls->total == 0)
+		return false;
+	for (pmm_order_t k = 0; k < order; k++)
+		if (ls->nr[k] != 0)
+			return true;
+	return false;
+}
+
+/* Split the block @pfn of order @k down to @order, listing upper halves. */
+static inline void buddy_split_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				      pmm_order_t k, pmm_order_t order)
+{
+	while (k > order) {
+		k--;
+		pmm_pfn_t half = pfn + pmm_order_pages(k);
+		pmm_mem_map[half].info = PMM_PG_BUDDY | k;
+		pmm_list_add(zone, k, half);
+		pmm_pair_toggle(zone, k, half);
+	}
+}
+
+bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
+			   pmm_pfn_t *pfn)
+{
+	struct pmm_free_area *area = zone->free_area;
+	pmm_order_t k = order;
+	if (area[order].head == 0 && order != 0 && lazy_below(zone, order))
+		lazy_coalesce_locked(zone, order);
+	while (area[k].head == 0) {
+		if (++k > PMM_MAX_ORDER)
+			return false;
+	}
+	pmm_pfn_t head = (pmm_pfn_t)area[k].head - 1;
+	struct pmm_page *page = &pmm_mem_map[head];
+	pmm_list_del(zone, k, page);
+	lazy_forget(zone, k, page);
+	pmm_page_clear(page);
+	if (k < PMM_MAX_ORDER)
+		pmm_pair_toggle(zone, k, head);
+	buddy_split_locked(zone, head, k, order);
+	zone->free_pages -= pmm_order_pages(order);
+	*pfn = head;
+	return true;
+}
+
+/* ---- allocation ---- */
+
+/* Return: the highest zone @gfp allows, or -1 for contradictory flags. */
+static inline int gfp_top_zone(unsigned int gfp)
+{
+	switch (gfp & PMM_GFP_ZONEMASK) {
+	case 0: return PMM_ZONE_NORMAL;
+	case PMM_GFP_DMA: return PMM_ZONE_DMA;
+	case PMM_GFP_DMA32: return PMM_ZONE_DMA32;
+	case PMM_GFP_HIGHMEM: return PMM_ZONE_HIGHMEM;
+	default: return -1;
+	}
+}
+
+/* Try one zone. Return: true and *@pfn (head descriptor to be set). */
+static inline bool zone_try(struct pmm_zone *zone, unsigned int gfp,
+			    pmm_order_t order, pmm_pfn_t *pfn)
+{
+	uint64_t min = zone->watermark[PMM_WMARK_MIN];
+	if (gfp & PMM_GFP_HIGH)
+		min >>= 1;
+	/* Unlocked read, as Linux's fast watermark check: a hint. */
+	if (zone->free_pages < min + pmm_order_pages(order))
+		return false;
+	if (order == 0 && pmm_pcp_enabled(zone))
+		return pmm_pcp_alloc(zone, min, pfn);
+	pmm_lock(&zone->lock);
+	bool ok = zone->free_pages >= min + pmm_order_pages(order) &&
+		  pmm_buddy_take_locked(zone, order, pfn);
+	pmm_unlock(&zone->lock);
+	return ok;
+}
+
+/* Walk node @nid's zones from @top down to DMA. */
+static inline bool node_try(int nid, int top, unsigned int gfp,
+			    pmm_order_t order, pmm_pfn_t *pfn)
+{
+	struct pmm_node *node = &pmm_nodes[nid];
+	for (int t = top; t >= 0; t--) {
+		struct pmm_zone *zone = &node->zones[t];
+		if (zone->managed == 0)
+			continue;
+		if (zone_try(zone, gfp, order, pfn))
+			return true;
+	}
+	return false;
+}
+
+static void zero_block(pmm_pfn_t pfn, pmm_order_t order)
+{
+	const pmm_pfn_t chunk = 256; /* pages mapped per call */
+	pmm_pfn_t left = pmm_order_pages(order);
+	while (left != 0) {
+		pmm_pfn_t n = left < chunk ? left : chunk;
+		size_t bytes = (size_t)(n << PMM_PAGE_SHIFT);
+		bool zeroed = false;
+		void *p = pmm_phys_map(PMM_PFN_PHYS(pfn), bytes, &zeroed);
+		if (p == NULL)
+			return; /* cannot be touched: nothing to zero */
+		if (!zeroed)
+			pmm_memset(p, 0, bytes);
+		pfn += n;
+		left -= n;
+	}
+}
+
+static bool alloc_from_nodes(int nid, int top, unsigned int gfp,
+			     pmm_order_t order, pmm_pfn_t *pfn)
+{
+	if (node_try(nid, top, gfp, order, pfn))
+		return true;
+	if (gfp & PMM_GFP_THISNODE)
+		return false;
+	for (int n = 0; n < PMM_MAX_NUMNODES; n++)
+		if (n != nid && pmm_nodes[n].online &&
+		    node_try(n, top, gfp, order, pfn))
+			return true;
+	return false;
+}
+
+/**
+ * pmm_alloc_pages_tagged - allocate 2^@order pages (see buddy.h).
+ *
+ * PMM_NUMA_NO_NODE means the lowest online node: the platform seam does not
+ * say which node a CPU sits on. Zones are tried from the highest @gfp
+ * allows down to DMA on the preferred node, then on the other online nodes
+ * in id order unless PMM_GFP_THISNODE. A zone serves the request only while
+ * free_pages - 2^@order >= its min watermark (half of it with PMM_GFP_HIGH).
+ * Return: the head descriptor (PMM_PG_HEAD, refcount 1, @tag), or NULL.
+ * Locking: takes the zone lock of the zone that serves, except for order-0
+ * pages taken from this CPU's list.
+ */
+struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
+					pmm_order_t order, uint64_t tag,
+					int *err)
+{
+	int e = PMM_ENOMEM;
+	int top = gfp_top_zone(gfp);
+	pmm_pfn_t pfn;
+	if (nid == PMM_NUMA_NO_NODE)
+		nid = pmm_node_default();
+	if (order > PMM_MAX_ORDER) {
+		e = PMM_EORDER;
+		goto fail;
+	}
+	if (top < 0 || nid < 0 || nid >= PMM_MAX_NUMNODES ||
+	    !pmm_nodes[nid].online) {
+		e = PMM_EINVAL;
+		goto fail;
+	}
+	if (!alloc_from_nodes(nid, top, gfp, order, &pfn))
+		goto fail;
+
+	struct pmm_page *page = &pmm_mem_map[pfn];
+	page->next = (uint32_t)tag;
+	page->prev = (uint32_t)(tag >> 32);
+	page->info = PMM_PG_HEAD | PMM_PG_REF_ONE | order |
+		     (tag != 0 ? PMM_PG_OWNER : 0);
+	if (gfp & PMM_GFP_ZERO)
+		zero_block(pfn, order);
+	return page;
+fail:
+	if (err != NULL)
+		*err = e;
+	return NULL;
+}
+
+struct pmm_page *pmm_alloc_pages(unsigned int gfp, pmm_order_t order)
+{
+	return pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, order, 0, NULL);
+}
+
+struct pmm_page *pmm_alloc_pages_node(int nid, unsigned int gfp,
+				      pmm_order_t order)
+{
+	return pmm_alloc_pages_tagged(nid, gfp, order, 0, NULL);
+}
+
+struct pmm_page *pmm_alloc_page(unsigned int gfp)
+{
+	return pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, 0, 0, NULL);
+}
+
+pmm_phys_t pmm_get_free_pages(unsigned int gfp, pmm_order_t order)
+{
+	struct pmm_page *page = pmm_alloc_pages(gfp, order);
+	return page != NULL ? PMM_PFN_PHYS(pmm_page_to_pfn(page)) : 0;
+}
+
+pmm_phys_t pmm_get_free_page(unsigned int gfp)
+{
+	return pmm_get_free_pages(gfp, 0);
+}
+
+pmm_phys_t pmm_get_zeroed_page(unsigned int gfp)
+{
+	return pmm_get_free_pages(gfp | PMM_GFP_ZERO, 0);
+}
+
+/* ---- freeing ---- */
+
+/*
+ * The head of the block that holds the blank page @pfn, or @pfn itself if
+ * none: look at pfn rounded down to 2^k for every order k. Zone lock held.
+ */
+static pmm_pfn_t find_block_head(const struct pmm_zone *zone, pmm_pfn_t pfn)
+{
+	for (pmm_order_t k = 1; k <= PMM_MAX_ORDER; k++) {
+		pmm_pfn_t h = pfn & ~(pmm_order_pages(k) - 1);
+		if (h == pfn)
+			continue;
+		if (h < zone->start_pfn)
+			break;
+		const struct pmm_page *d = &pmm_mem_map[h];
+		if ((d->info & (PMM_PG_BUDDY | PMM_PG_HEAD)) &&
+		    pfn - h < pmm_order_pages(pmm_page_order(d)))
+			return h;
+	}
+	return pfn;
+}
+
+/* Say why freeing @pfn at @order is wrong (nothing changes). */
+static int free_error(pmm_pfn_t pfn, pmm_order_t order)
+{
+	struct pmm_zone *zone = pmm_pfn_zone(pfn);
+	const struct pmm_page *d = &pmm_mem_map[pfn];
+	uint32_t info;
+	int err;
+	if (zone == NULL)
+		return pmm_report(PMM_ERESERVED, "pmm_free_pages",
+				  "pfn 0x%llx order %u: in no zone, info 0x%x",
+				  ULL(pfn), order, d->info);
+	pmm_lock(&zone->lock);
+	info = d->info;
+	pmm_pfn_t head = pfn;
+	if (info & (PMM_PG_BUDDY | PMM_PG_PCP)) {
+		err = PMM_EDOUBLEFREE;
+	} else if (info & PMM_PG_HEAD) {
+		if (pmm_page_order(d) != order)
+			err = PMM_EWRONGORDER;
+		else if (pmm_page_refcount(d) == 0)
+			err = PMM_EDOUBLEFREE;
+		else
+			err = PMM_ECORRUPT;
+	} else {
+		head = find_block_head(zone, pfn);
+		const struct pmm_page *h = &pmm_mem_map[head];
+		if (head == pfn)
+			err = PMM_ERESERVED;
+		else if (h->info & PMM_PG_HEAD)
+			err = PMM_ENOTHEAD;
+		else
+			err = PMM_EDOUBLEFREE;
+		info = h->info;
+	}
+	pmm_unlock(&zone->lock);
+	return pmm_report(err, "pmm_free_pages",
+			  "%s: pfn 0x%llx order %u: block head 0x%llx info 0x%x",
+			  pmm_zone_name(zone->type), ULL(pfn), order,
+			  ULL(head), info);
+}
+
+/* The block's refcount reached zero: give it back. */
+static void free_block(struct pmm_zone *zone, pmm_pfn_t pfn,
+		       pmm_order_t order)
+{
+	pmm_page_clear(&pmm_mem_map[pfn]);
+	if (order == 0 && pmm_pcp_free(zone, pfn))
+		return;
+	pmm_lock(&zone->lock);
+	pmm_buddy_put_locked(zone, pfn, order);
+	pmm_unlock(&zone->lock);
+}
+
+/**
+ * pmm_free_pages - drop a reference to the block of 2^@order pages at @page
+ * and free it at zero (see buddy.h).
+ *
+ * Always on: the head must carry PMM_PG_HEAD and @order, be aligned to its
+ * order and lie in a zone; anything else is classified on a slow path.
+ * Return: 0 or an error; nothing changes on error.
+ * Locking: the zone lock for blocks of order > 0 (and per-CPU batches).
+ */
+int pmm_free_pages(struct pmm_page *page, pmm_order_t order)
+{
+	if (!pmm_page_in_map(page))
+		return PMM_EINVAL;
+	if (order > PMM_MAX_ORDER)
+		return PMM_EORDER;
+	pmm_pfn_t pfn = pmm_page_to_pfn(page);
+	uint32_t info = page->info;
+	if ((info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
+		    (PMM_PG_HEAD | order) ||
+	    info < PMM_PG_REF_ONE)
+		return free_error(pfn, order);
+	struct pmm_zone *zone = pmm_pfn_zone(pfn);
+	if (zone == NULL || (pfn & (pmm_order_pages(order) - 1)) != 0 ||
+	    pfn + pmm_order_pages(order) > zone->end_pfn)
+		return pmm_report(PMM_ECORRUPT, __func__,
+				  "pfn 0x%llx order %u: misplaced head, info 0x%x",
+				  ULL(pfn), order, info);
+	if (info >= 2 * PMM_PG_REF_ONE) {
+		uint32_t old = __atomic_fetch_sub(&page->info, PMM_PG_REF_ONE,
+						  __ATOMIC_ACQ_REL);
+		if (old >= 2 * PMM_PG_REF_ONE)
+			return 0;
+	}
+	free_block(zone, pfn, order);
+	return 0;
+}
+
+int pmm_free_page(struct pmm_page *page)
+{
+	return pmm_free_pages(page, 0);
+}
+
+/**
+ * pmm_free_pages_addr - pmm_free_pages() by physical address.
+ *
+ * Address 0 (the failure value of the allocators) is accepted and ignored,
+ * as Linux's free_pages(0, order) is.
+ * Return: 0, PMM_EINVAL (not page aligned or beyond the descriptors), or
+ * pmm_free_pages()'s error.
+ */
+int pmm_free_pages_addr(pmm_phys_t addr, pmm_order_t order)
+{
+	if (addr == 0)
+		return 0;
+	if ((addr & ~PMM_PAGE_MASK) != 0 || PMM_PFN_DOWN(addr) >= pmm_max_pfn)
+		return PMM_EINVAL;
+	return pmm_free_pages(pmm_pfn_to_page(PMM_PFN_DOWN(addr)), order);
+}
+
+int pmm_free_page_addr(pmm_phys_t addr)
+{
+	return pmm_free_pages_addr(addr, 0);
+}
+
+/**
+ * pmm_get_page - take a reference on the allocated block headed by @page.
+ * Return: 0, PMM_EINVAL (not the head of an allocated block), PMM_EBUSY
+ * (the count would overflow). Locking: none (atomic on the head).
+ */
+int pmm_get_page(struct pmm_page *page)
+{
+	if (!pmm_page_in_map(page))
+		return PMM_EINVAL;
+	uint32_t info = __atomic_load_n(&page->info, __ATOMIC_RELAXED);
+	for (;;) {
+		if ((info & PMM_PG_STATE_MASK) != PMM_PG_HEAD ||
+		    info < PMM_PG_REF_ONE)
+			return PMM_EINVAL;
+		if ((info >> PMM_PG_REF_SHIFT) == PMM_PG_REF_MAX)
+			return PMM_EBUSY;
+		if (__atomic_compare_exchange_n(&page->info, &info,
+						info + PMM_PG_REF_ONE, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED))
+			return 0;
+	}
+}
+
+/* Drop a reference; free the block with its own order at zero. */
+int pmm_put_page(struct pmm_page *page)
+{
+	if (!pmm_page_in_map(page))
+		return PMM_EINVAL;
+	return pmm_free_pages(page, pmm_page_order(page));
+}
+
+/* ---- hand-off and late frees ---- */
+
+static inline pmm_order_t lowest_bit_order(pmm_pfn_t pfn)
+{
+	return (pmm_order_t)__builtin_ctzll(pfn);
+}
+
+static inline pmm_order_t floor_log2(pmm_pfn_t n)
+{
+	return (pmm_order_t)(63 - __builtin_clzll(n));
+}
+
+/* Largest naturally aligned block at @pfn that fits in [@pfn, @end). */
+static inline pmm_order_t max_block_order(pmm_pfn_t pfn, pmm_pfn_t end)
+{
+	pmm_order_t k = floor_log2(end - pfn);
+	if (pfn != 0 && lowest_bit_order(pfn) < k)
+		k = lowest_bit_order(pfn);
+	return k < PMM_MAX_ORDER ? k : PMM_MAX_ORDER;
+}
+
+/*
+ * Free [@start, @end), all inside @zone, in maximal aligned blocks, each
+ * as seed 001 does: head = PMM_PG_HEAD | order, refcount 1, then freed.
+ */
+static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
+			       pmm_pfn_t end)
+{
+	uint64_t pages = end - start;
+	pmm_lock(&zone->lock);
+	while (start < end) {
+		pmm_order_t k = max_block_order(start, end);
+		struct pmm_page *head = &pmm_mem_map[start];
+		head->info = PMM_PG_HEAD | PMM_PG_REF_ONE | k;
+		zone->managed += pmm_order_pages(k);
+		pmm_page_clear(head); /* the refcount drops to zero */
+		pmm_buddy_put_locked(zone, start, k);
+		start += pmm_order_pages(k);
+	}
+	pmm_unlock(&zone->lock);
+	pmm_pcp_update_zone(zone);
+	return pages;
+}
+
+/* Return: 0 if every pfn of [@start, @end) is in a zone, else PMM_ERANGE. */
+static int range_in_zones(pmm_pfn_t start, pmm_pfn_t end)
+{
+	if (end > pmm_max_pfn)
+		return PMM_ERANGE;
+	while (start < end) {
+		struct pmm_zone *zone = pmm_pfn_zone(start);
+		if (zone == NULL)
+			return PMM_ERANGE;
+		start = zone->end_pfn < end ? zone->end_pfn : end;
+	}
+	return 0;
+}
+
+static uint64_t free_span(pmm_pfn_t start, pmm_pfn_t end)
+{
+	uint64_t pages = 0;
+	while (start < end) {
+		struct pmm_zone *zone = pmm_pfn_zone(start);
+		pmm_pfn_t stop = zone->end_pfn < end ? zone->end_pfn : end;
+		pages += zone_free_span(zone, start, stop);
+		start = stop;
+	}
+	return pages;
+}
+
+/**
+ * pmm_buddy_handoff_range - give never-seen pages [@start, @end) to the
+ * buddy allocator (see buddy.h). pfn 0 is skipped silently: it is never
+ * managed. Cost: O(blocks), split at zone boundaries.
+ * Return: 0, PMM_EINVAL (reversed range), PMM_ERANGE (a page in no zone or
+ * beyond the descriptors; nothing handed then).
+ * Locking: each zone's lock in turn.
+ */
+int pmm_buddy_handoff_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed)
+{
+	if (start > end)
+		return PMM_EINVAL;
+	if (start == 0)
+		start = 1;
+	if (start >= end)
+		return 0;
+	int err = range_in_zones(start, end);
+	if (err)
+		return err;
+	uint64_t pages = free_span(start, end);
+	if (freed != NULL)
+		*freed += pages;
+	return 0;
+}
+
+bool pmm_pfn_is_reserved(pmm_pfn_t pfn)
+{
+	if (pfn >= pmm_max_pfn)
+		return true;
+	struct pmm_zone *zone = pmm_pfn_zone(pfn);
+	if (zone == NULL)
+		return pmm_page_is_blank(&pmm_mem_map[pfn]);
+	pmm_lock(&zone->lock);
+	bool reserved = pmm_page_is_blank(&pmm_mem_map[pfn]) &&
+			find_block_head(zone, pfn) == pfn;
+	pmm_unlock(&zone->lock);
+	return reserved;
+}
+
+/* Return: the first pfn of [@start, @end) that is not reserved, or @end. */
+static pmm_pfn_t first_unreserved(pmm_pfn_t start, pmm_pfn_t end)
+{
+	if (!pmm_pfn_is_reserved(start))
+		return start;
+	/* Any block that meets the range either holds start or has its head
+	 * inside the range. */
+	for (pmm_pfn_t pfn = start + 1; pfn < end; pfn++)
+		if (!pmm_page_is_blank(&pmm_mem_map[pfn]))
+			return pfn;
+	return end;
+}
+
+/**
+ * pmm_buddy_free_range - give reserved pages [@start, @end) to the buddy
+ * allocator (late frees, init sections), after proving each is reserved
+ * and in a zone (O(pages) reads). pfn 0 is refused: PMM_ERANGE.
+ * Return: 0, PMM_EINVAL (empty or reversed), PMM_ERANGE (pfn 0, beyond the
+ * descriptors, or in no zone), PMM_EDOUBLEFREE (a page is free or allocated,
+ * also reported); nothing changes on error.
+ * Locking: each zone's lock in turn; the caller must not race other frees
+ * of the same range.
+ */
+int pmm_buddy_free_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed)
+{
+	if (start >= end)
+		return PMM_EINVAL;
+	if (start == 0)
+		return PMM_ERANGE;
+	int err = range_in_zones(start, end);
+	if (err)
+		return err;
+	pmm_pfn_t bad = first_unreserved(start, end);
+	if (bad != end)
+		return pmm_report(PMM_EDOUBLEFREE, __func__,
+				  "range [0x%llx, 0x%llx): pfn 0x%llx is not reserved (info 0x%x)",
+				  ULL(start), ULL(end), ULL(bad),
+				  pmm_mem_map[bad].info);
+	uint64_t pages = free_span(start, end);
+	if (freed != NULL)
+		*freed += pages;
+	return 0;
+}
+
+uint64_t pmm_nr_free_pages(void)
+{
+	uint64_t n = 0;
+	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
+		n += z->free_pages;
+		for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++)
+			n += z->pcp[cpu].count;
+	}
+	return n;
+}
+
+/* ---- lazy buddy switch ---- */
+
+/**
+ * pmm_buddy_set_lazy - switch delayed coalescing on or off. Switching off
+ * coalesces every lazy head at once.
+ * Locking: each zone's lock in turn; call while the allocator is quiet
+ * (a free racing the switch may leave one lazy head behind, which the
+ * next allocation that needs it coalesces anyway).
+ */
+void pmm_buddy_set_lazy(bool lazy)
+{
+	buddy_lazy = lazy;
+	if (lazy)
+		return;
+	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
+		pmm_lock(&z->lock);
+		lazy_coalesce_locked(z, PMM_MAX_ORDER);
+		pmm_unlock(&z->lock);
+	}
+}
+
+bool pmm_buddy_is_lazy(void)
+{
+	return buddy_lazy;
+}

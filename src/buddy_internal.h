@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * buddy_internal.h - what page.c, zone.c, buddy.c, pcp.c and check.c share
+ * and no one else needs: inline free-list and pair-bitmap helpers, and the
+ * calls between the buddy core and the per-CPU lists.
+ *
+ * Everything here that changes a zone runs with that zone's lock held
+ * (names end in _locked), except the per-CPU fast paths, which rely on the
+ * platform's cpu_id() guarantee.
+ */
+#ifndef PMM_BUDDY_INTERNAL_H
+#define PMM_BUDDY_INTERNAL_H
+
+#include <pmm/buddy.h>
+
+_Static_assert(PMM_NR_ORDERS <= 32, "free-area orders fit a 32-bit mask");
+
+#define PMM_PG_STATE_MASK (PMM_PG_BUDDY | PMM_PG_HEAD | PMM_PG_PCP)
+
+static inline pmm_pfn_t pmm_order_pages(pmm_order_t order)
+{
+	return (pmm_pfn_t)1 << order;
+}
+
+/* Return: true if @page lies in pmm_mem_map on a descriptor boundary. */
+static inline bool pmm_page_in_map(const struct pmm_page *page)
+{
+	uintptr_t p = (uintptr_t)page;
+	uintptr_t b = (uintptr_t)pmm_mem_map;
+	if (pmm_mem_map == NULL || p < b)
+		return false;
+	uintptr_t off = p - b;
+	if (off % sizeof(struct pmm_page) != 0) /* constant: a multiply */
+		return false;
+	return (pmm_pfn_t)(off / sizeof(struct pmm_page)) < pmm_max_pfn;
+}
+
+static inline void pmm_page_clear(struct pmm_page *page)
+{
+	page->next = 0;
+	page->prev = 0;
+	page->info = 0;
+}
+
+/* Pair bitmap word and bit for the pair holding @pfn at order @k < MAX. */
+static inline uint64_t *pmm_pair_word(const struct pmm_zone *zone,
+				      pmm_order_t k, pmm_pfn_t pfn,
+				      uint64_t *mask)
+{
+	pmm_pfn_t idx = (pfn - zone->map_base) >> (k + 1);
+	*mask = (uint64_t)1 << (idx & 63);
+	return &zone->free_area[k].map[idx >> 6];
+}
+
+/* Toggle the pair bit of @pfn at order @k. Return: the new bit. */
+static inline bool pmm_pair_toggle(const struct pmm_zone *zone, pmm_order_t k,
+				   pmm_pfn_t pfn)
+{
+	uint64_t mask;
+	uint64_t *w = pmm_pair_word(zone, k, pfn, &mask);
+	*w ^= mask;
+	return (*w & mask) != 0;
+}
+
+static inline bool pmm_pair_test(const struct pmm_zone *zone, pmm_order_t k,
+				 pmm_pfn_t pfn)
+{
+	uint64_t mask;
+	const uint64_t *w = pmm_pair_word(zone, k, pfn, &mask);
+	return (*w & mask) != 0;
+}
+
+/* Push the free head @pfn onto free list @k (no bitmap, no counters). */
+static inline void pmm_list_add(struct pmm_zone *zone, pmm_order_t k,
+				pmm_pfn_t pfn)
+{
+	struct pmm_free_area *area = &zone->free_area[k];
+	struct pmm_page *page = &pmm_mem_map[pfn];
+	uint32_t first = area->head;
+	page->next = first;
+	page->prev = 0;
+	if (first != 0)
+		pmm_mem_map[first - 1].prev = (uint32_t)(pfn + 1);
+	area->head = (uint32_t)(pfn + 1);
+	area->nr_free++;
+}
+
+/* Unlink the free head @page from free list @k (no bitmap, no counters). */
+static inline void pmm_list_del(struct pmm_zone *zone, pmm_order_t k,
+				struct pmm_page *page)
+{
+	struct pmm_free_area *area = &zone->free_area[k];
+	if (page->prev != 0)
+		pmm_mem_map[page->prev - 1].next = page->next;
+	else
+		area->head = page->next;
+	if (page->next != 0)
+		pmm_mem_map[page->next - 1].prev = page->prev;
+	area->nr_free--;
+}
+
+/* zone.c */
+/* Return: the node PMM_NUMA_NO_NODE stands for (lowest online), or -1. */
+int pmm_node_default(void);
+
+/* buddy.c (zone lock held) */
+/*
+ * Remove a block of 2^@order pages from @zone's free lists, splitting a
+ * larger one if needed; free_pages drops by 2^@order. The head descriptor is
+ * left blank. Return: true and *@pfn, or false when no block is free.
+ */
+bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
+			   pmm_pfn_t *pfn);
+/*
+ * Put the block of 2^@order pages at @pfn (head descriptor blank) on
+ * @zone's free lists, coalescing now or lazily; free_pages grows.
+ */
+void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+			  pmm_order_t order);
+/* Forget lazy-buddy state (pmm_zones_reset()). */
+void pmm_buddy_reset_state(void);
+
+/* pcp.c */
+/* Set @zone's per-CPU lists to the defaults (or the explicit setting). */
+void pmm_pcp_init_zone(struct pmm_zone *zone);
+/* Recompute the defaults after @zone's managed count changed. */
+void pmm_pcp_update_zone(struct pmm_zone *zone);
+/* Forget an explicit pmm_pcp_set_high_batch() (pmm_zones_reset()). */
+void pmm_pcp_reset_state(void);
+/*
+ * Take one page from this CPU's list of @zone, refilling a batch under the
+ * zone lock while free_pages stays at or above @min + 1.
+ * Return: true and *@pfn (descriptor still marked PCP), false if none.
+ */
+bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_pfn_t *pfn);
+/*
+ * Put the page @pfn (descriptor blank) on this CPU's list of @zone,
+ * draining a batch when the list grows past its high mark.
+ * Return: false (nothing done) when per-CPU lists are disabled.
+ */
+bool pmm_pcp_free(struct pmm_zone *zone, pmm_pfn_t pfn);
+/* Return: true when @zone's per-CPU lists are in use. */
+static inline bool pmm_pcp_enabled(const struct pmm_zone *zone)
+{
+	return zone->pcp[0].batch != 0;
+}
+
+#endif /* PMM_BUDDY_INTERNAL_H */

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check.c - the whole-structure validator of the buddy allocator.
+ *
+ * For each zone: a linear walk of its span classifies every page as free
+ * head (+ inside), allocated head (+ inside), per-CPU page or reserved and
+ * proves every non-head descriptor blank; then the free lists (links both
+ * ways, heads of the list's order, aligned, inside the zone, counts), the
+ * per-CPU lists, the pair bitmaps (bit == XOR of the two buddies' "free head
+ * of order k" for every pair) and the counters (free_pages, and managed ==
+ * free + per-CPU + allocated). pmm_check() also proves every descriptor
+ * outside all zones blank. Cost O(pages); for tests and debugging.
+ *
+ * Locking: each zone's lock while it is checked; per-CPU lists must be
+ * quiet.
+ */
+#include <pmm/check.h>
+#include <pmm/fmt.h>
+
+#include "buddy_internal.h"
+
+#define ULL(x) ((unsigned long long)(x))
+
+static char check_msg[320];
+
+struct walk {
+	uint64_t nr_free[PMM_NR_ORDERS]; /* free heads per order */
+	uint64_t free_pages;
+	uint64_t alloc_pages;
+	uint64_t pcp_pages;
+};
+
+__attribute__((format(printf, 2, 3)))
+static const char *fail(const struct pmm_zone *zone, const char *fmt, ...)
+{
+	size_t n = 0;
+	if (zone != NULL)
+		n = pmm_snprintf(check_msg, sizeof(check_msg), "node %d zone %s: ",
+				 zone->node, pmm_zone_name(zone->type));
+	if (n >= sizeof(check_msg))
+		n = sizeof(check_msg) - 1;
+	va_list ap;
+	va_start(ap, fmt);
+	pmm_vsnprintf(check_msg + n, sizeof(check_msg) - n, fmt, ap);
+	va_end(ap);
+	return check_msg;
+}
+
+/* Return: NULL if pages (@pfn, @pfn + 2^@k) are all blank. */
+static const char *check_inside(const struct pmm_zone *zone, pmm_pfn_t pfn,
+				pmm_order_t k)
+{
+	pmm_pfn_t end = pfn + pmm_order_pages(k);
+	for (pmm_pfn_t p = pfn + 1; p < end; p++) {
+		const struct pmm_page *d = &pmm_mem_map[p];
+		if (!pmm_page_is_blank(d))
+			return fail(zone,
+				    "pfn 0x%llx inside block 0x%llx order %u not blank: info 0x%x next %u prev %u",
+				    ULL(p), ULL(pfn), k, d->info, d->next,
+				    d->prev);
+	}
+	return NULL;
+}
+
+static const char *check_block(const struct pmm_zone *zone, pmm_pfn_t pfn,
+			       const struct pmm_page *d)
+{
+	pmm_order_t k = pmm_page_order(d);
+	if (k > PMM_MAX_ORDER)
+		return fail(zone, "pfn 0x%llx: order %u above %u", ULL(pfn), k,
+			    PMM_MAX_ORDER);
+	if ((pfn & (pmm_order_pages(k) - 1)) != 0)
+		return fail(zone, "pfn 0x%llx: head of order %u not aligned",
+			    ULL(pfn), k);
+	if (pfn + pmm_order_pages(k) > zone->end_pfn)
+		return fail(zone, "pfn 0x%llx order %u: block ends past zone end 0x%llx",
+			    ULL(pfn), k, ULL(zone->end_pfn));
+	return check_inside(zone, pfn, k);
+}
+
+/* Classify one non-blank descriptor; *@step gets the pages it covers. */
+static const char *walk_one(const struct pmm_zone *zone, struct walk *w,
+			    pmm_pfn_t pfn, pmm_pfn_t *step)
+{
+	const struct pmm_page *d = &pmm_mem_map[pfn];
+	uint32_t state = d->info & PMM_PG_STATE_MASK;
+	pmm_order_t k = pmm_page_order(d);
+	const char *err;
+	*step = 1;
+	if (pfn == 0)
+		return fail(zone, "pfn 0 is managed: info 0x%x", d->info);
+	switch (state) {
+	case PMM_PG_BUDDY:
+		if (pmm_page_refcount(d) != 0 ||
+		    (d->info & (PMM_PG_OWNER)) != 0)
+			return fail(zone, "free head 0x%llx order %u: info 0x%x has refcount or owner",
+				    ULL(pfn), k, d->info);
+		if ((d->info & PMM_PG_LAZY) && k == PMM_MAX_ORDER)
+			return fail(zone, "free head 0x%llx: lazy at the top order", ULL(pfn));
+		if ((err = check_block(zone, pfn, d)) != NULL)
+			return err;
+		w->nr_free[k]++;
+		w->free_pages += pmm_order_pages(k);
+		*step = pmm_order_pages(k);
+		return NULL;
+	case PMM_PG_HEAD:
+		if (pmm_page_refcount(d) == 0)
+			return fail(zone, "allocated head 0x%llx order %u: refcount 0",
+				    ULL(pfn), k);
+		if ((d->info & PMM_PG_LAZY) != 0)
+			return fail(zone, "allocated head 0x%llx: lazy flag", ULL(pfn));
+		if ((err = check_block(zone, pfn, d)) != NULL)
+			return err;
+		w->alloc_pages += pmm_order_pages(k);
+		*step = pmm_order_pages(k);
+		return NULL;
+	case PMM_PG_PCP:
+		if ((d->info & ~PMM_PG_PCP) != 0 || d->prev != 0)
+			return fail(zone, "per-CPU page 0x%llx: info 0x%x prev %u",
+				    ULL(pfn), d->info, d->prev);
+		w->pcp_pages++;
+		return NULL;
+	default:
+		return fail(zone, "pfn 0x%llx: descriptor in no state: info 0x%x next %u prev %u",
+			    ULL(pfn), d->info, d->next, d->prev);
+	}
+}
+
+static const char *check_walk(const struct pmm_zone *zone, struct walk *w)
+{
+	pmm_pfn_t pfn = zone->start_pfn;
+	while (pfn < zone->end_pfn) {
+		pmm_pfn_t step = 1;
+		if (!pmm_page_is_blank(&pmm_mem_map[pfn])) {
+			const char *err = walk_one(zone, w, pfn, &step);
+			if (err != NULL)
+				return err;
+		}
+		pfn += step;
+	}
+	return NULL;
+}
+
+static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
+			      const struct walk *w)
+{
+	const struct pmm_free_area *area = &zone->free_area[k];
+	uint64_t n = 0;
+	uint32_t prev = 0;
+	for (uint32_t cur = area->head; cur != 0;) {
+		pmm_pfn_t pfn = (pmm_pfn_t)cur - 1;
+		if (++n > area->nr_free)
+			return fail(zone, "free list %u: more than nr_free %llu entries (cycle?) at pfn 0x%llx",
+				    k, ULL(area->nr_free), ULL(pfn));
+		if (pfn < zone->start_pfn || pfn >= zone->end_pfn)
+			return fail(zone, "free list %u: pfn 0x%llx outside the zone",
+				    k, ULL(pfn));
+		const struct pmm_page *d = &pmm_mem_map[pfn];
+		if ((d->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
+		    (PMM_PG_BUDDY | k))
+			return fail(zone, "free list %u: pfn 0x%llx info 0x%x is not a free head of order %u",
+				    k, ULL(pfn), d->info, k);
+		if (d->prev != prev)
+			return fail(zone, "free list %u: pfn 0x%llx prev %u, expected %u",
+				    k, ULL(pfn), d->prev, prev);
+		prev = cur;
+		cur = d->next;
+	}
+	if (n != area->nr_free || n != w->nr_free[k])
+		return fail(zone, "order %u: nr_free %llu, list holds %llu, walk found %llu",
+			    k, ULL(area->nr_free), ULL(n), ULL(w->nr_free[k]));
+	return NULL;
+}
+
+static const char *check_pcp(const struct pmm_zone *zone, uint64_t *total)
+{
+	*total = 0;
+	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++) {
+		const struct pmm_pcp *pcp = &zone->pcp[cpu];
+		uint64_t n = 0;
+		if (pcp->batch > pcp->high)
+			return fail(zone, "cpu %u: batch %u above high %u", cpu,
+				    pcp->batch, pcp->high);
+		for (uint32_t cur = pcp->head; cur != 0;) {
+			pmm_pfn_t pfn = (pmm_pfn_t)cur - 1;
+			if (++n > pcp->count)
+				return fail(zone, "cpu %u: per-CPU list longer than count %u",
+					    cpu, pcp->count);
+			if (pfn < zone->start_pfn || pfn >= zone->end_pfn ||
+			    pmm_mem_map[pfn].info != PMM_PG_PCP)
+				return fail(zone, "cpu %u: per-CPU entry pfn 0x%llx bad (info 0x%x)",
+					    cpu, ULL(pfn),
+					    pfn < pmm_max_pfn ? pmm_mem_map[pfn].info : 0);
+			cur = pmm_mem_map[pfn].next;
+		}
+		if (n != pcp->count)
+			return fail(zone, "cpu %u: per-CPU count %u, list holds %llu",
+				    cpu, pcp->count, ULL(n));
+		*total += n;
+	}
+	return NULL;
+}
+
+static bool is_free_head(const struct pmm_zone *zone, pmm_pfn_t pfn,
+			 pmm_order_t k)
+{
+	if (pfn < zone->start_pfn || pfn >= zone->end_pfn)
+		return false;
+	uint32_t info = pmm_mem_map[pfn].info;
+	return (info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) ==
+	       (PMM_PG_BUDDY | k);
+}
+
+static const char *check_bitmaps(const struct pmm_zone *zone)
+{
+	for (pmm_order_t k = 0; k < PMM_MAX_ORDER; k++) {
+		pmm_pfn_t pairs = ((zone->end_pfn - zone->map_base) +
+				   pmm_order_pages(k + 1) - 1) >> (k + 1);
+		for (pmm_pfn_t i = 0; i < pairs; i++) {
+			pmm_pfn_t a = zone->map_base + (i << (k + 1));
+			pmm_pfn_t b = a + pmm_order_pages(k);
+			bool want = is_free_head(zone, a, k) != is_free_head(zone, b, k);
+			if (pmm_pair_test(zone, k, a) != want)
+				return fail(zone, "pair bitmap order %u, pair 0x%llx/0x%llx: bit %d, free heads %d/%d",
+					    k, ULL(a), ULL(b), !want,
+					    is_free_head(zone, a, k),
+					    is_free_head(zone, b, k));
+		}
+	}
+	return NULL;
+}
+
+static const char *check_zone_locked(const struct pmm_zone *zone)
+{
+	struct walk w;
+	uint64_t pcp_pages, listed = 0;
+	const char *err;
+	pmm_memset(&w, 0, sizeof(w));
+	if (zone->end_pfn > pmm_max_pfn || zone->start_pfn >= zone->end_pfn)
+		return fail(zone, "span [0x%llx, 0x%llx) outside the descriptors (max_pfn 0x%llx)",
+			    ULL(zone->start_pfn), ULL(zone->end_pfn), ULL(pmm_max_pfn));
+	if ((err = check_walk(zone, &w)) != NULL)
+		return err;
+	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
+		if ((err = check_list(zone, k, &w)) != NULL)
+			return err;
+		listed += zone->free_area[k].nr_free << k;
+	}
+	if ((err = check_pcp(zone, &pcp_pages)) != NULL)
+		return err;
+	if (pcp_pages != w.pcp_pages)
+		return fail(zone, "per-CPU lists hold %llu pages, walk found %llu",
+			    ULL(pcp_pages), ULL(w.pcp_pages));
+	if (zone->free_pages != listed || listed != w.free_pages)
+		return fail(zone, "free_pages %llu, lists hold %llu, walk found %llu",
+			    ULL(zone->free_pages), ULL(listed), ULL(w.free_pages));
+	if (zone->managed != w.free_pages + w.pcp_pages + w.alloc_pages)
+		return fail(zone, "managed %llu != free %llu + per-CPU %llu + allocated %llu",
+			    ULL(zone->managed), ULL(w.free_pages),
+			    ULL(w.pcp_pages), ULL(w.alloc_pages));
+	if (zone->managed > zone->spanned)
+		return fail(zone, "managed %llu above spanned %llu",
+			    ULL(zone->managed), ULL(zone->spanned));
+	return check_bitmaps(zone);
+}
+
+const char *pmm_check_zone(const struct pmm_zone *zone)
+{
+	if (zone == NULL || !zone->initialized)
+		return NULL;
+	struct pmm_zone *z = (struct pmm_zone *)(uintptr_t)zone;
+	pmm_lock(&z->lock);
+	const char *err = check_zone_locked(zone);
+	pmm_unlock(&z->lock);
+	return err;
+}
+
+/* Every descriptor in no zone must be blank. */
+static const char *check_outside(void)
+{
+	for (pmm_pfn_t pfn = 0; pfn < pmm_max_pfn; pfn++) {
+		struct pmm_zone *zone = pmm_pfn_zone(pfn);
+		if (zone != NULL) {
+			pfn = zone->end_pfn - 1;
+			continue;
+		}
+		const struct pmm_page *d = &pmm_mem_map[pfn];
+		if (!pmm_page_is_blank(d))
+			return fail(NULL, "pfn 0x%llx in no zone not blank: info 0x%x next %u prev %u",
+				    ULL(pfn), d->info, d->next, d->prev);
+	}
+	return NULL;
+}
+
+const char *pmm_check(void)
+{
+	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
+		const char *err = pmm_check_zone(z);
+		if (err != NULL)
+			return err;
+	}
+	return check_outside();
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pcp.c - per-CPU lists of free order-0 pages.
+ *
+ * Each zone keeps one short LIFO list of free single pages per CPU, linked
+ * singly through the descriptors' next field (pfn + 1, 0 = end) and marked
+ * PMM_PG_PCP. An order-0 allocation pops this CPU's list without a lock and
+ * refills it with a batch of pages under the zone lock when empty; a free
+ * pushes onto it and, once the list holds more than its high mark, hands a
+ * batch back to the buddy lists under the zone lock. Pages on these lists
+ * count as managed but not in zone->free_pages.
+ *
+ * Defaults (Linux's zone_batchsize() and the old high = 6 * batch rule):
+ * batch = managed / 4096 pages (at most 1 MiB worth / 4), then b + b/2
+ * rounded down to a power of two, minus one, clamped to [1, 63]; high =
+ * 6 * batch. A zone of 4 GiB gets batch 63, high 378; 64 MiB gets 3, 18.
+ * pmm_pcp_set_high_batch() overrides the defaults for every zone (also
+ * zones set up later) until pmm_zones_reset(); 0 disables the lists.
+ *
+ * Locking: a list is touched only by its own CPU (the platform guarantees
+ * cpu_id() is stable during a call), except by pmm_pcp_drain_cpu() and
+ * pmm_pcp_drain_all(), which the caller runs while that CPU is quiet.
+ */
+#include "buddy_internal.h"
+
+#define PCP_BATCH_MAX 63u
+#define PCP_HIGH_FACTOR 6u
+
+static struct {
+	bool set; /* explicit setting in force */
+	uint32_t high;
+	uint32_t batch;
+} pcp_setting;
+
+void pmm_pcp_reset_state(void)
+{
+	pcp_setting.set = false;
+	pcp_setting.high = 0;
+	pcp_setting.batch = 0;
+}
+
+static uint32_t round_down_pow2(uint64_t n)
+{
+	uint32_t p = 1;
+	while ((uint64_t)p * 2 <= n)
+		p *= 2;
+	return p;
+}
+
+static uint32_t default_batch(uint64_t managed)
+{
+	uint64_t b = managed >> 10;
+	uint64_t cap = ((uint64_t)1 << 20) >> PMM_PAGE_SHIFT; /* 1 MiB */
+	if (b > cap)
+		b = cap;
+	b >>= 2;
+	if (b == 0)
+		return 1;
+	uint32_t r = round_down_pow2(b + (b >> 1)) - 1;
+	if (r == 0)
+		r = 1;
+	return r < PCP_BATCH_MAX ? r : PCP_BATCH_MAX;
+}
+
+static void zone_set_pcp(struct pmm_zone *zone, uint32_t high, uint32_t batch)
+{
+	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++) {
+		zone->pcp[cpu].high = high;
+		zone->pcp[cpu].batch = batch;
+	}
+}
+
+void pmm_pcp_init_zone(struct pmm_zone *zone)
+{
+	pmm_memset(zone->pcp, 0, sizeof(zone->pcp));
+	pmm_pcp_update_zone(zone);
+}
+
+void pmm_pcp_update_zone(struct pmm_zone *zone)
+{
+	if (pcp_setting.set) {
+		zone_set_pcp(zone, pcp_setting.high, pcp_setting.batch);
+		return;
+	}
+	uint32_t batch = default_batch(zone->managed);
+	zone_set_pcp(zone, PCP_HIGH_FACTOR * batch, batch);
+}
+
+static inline void pcp_push(struct pmm_pcp *pcp, pmm_pfn_t pfn)
+{
+	struct pmm_page *page = &pmm_mem_map[pfn];
+	page->info = PMM_PG_PCP;
+	page->prev = 0;
+	page->next = pcp->head;
+	pcp->head = (uint32_t)(pfn + 1);
+	pcp->count++;
+}
+
+static inline pmm_pfn_t pcp_pop(struct pmm_pcp *pcp)
+{
+	pmm_pfn_t pfn = (pmm_pfn_t)pcp->head - 1;
+	struct pmm_page *page = &pmm_mem_map[pfn];
+	pcp->head = page->next;
+	pcp->count--;
+	page->next = 0;
+	return pfn;
+}
+
+/* Give up to @n pages of @pcp back to @zone's buddy lists. */
+static void pcp_drain_locked(struct pmm_zone *zone, struct pmm_pcp *pcp,
+			     uint32_t n)
+{
+	while (n-- != 0 && pcp->head != 0) {
+		pmm_pfn_t pfn = pcp_pop(pcp);
+		pmm_page_clear(&pmm_mem_map[pfn]);
+		pmm_buddy_put_locked(zone, pfn, 0);
+	}
+}
+
+bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_pfn_t *pfn)
+{
+	struct pmm_pcp *pcp = &zone->pcp[pmm_cpu_id()];
+	if (pcp->head == 0) {
+		pmm_pfn_t p;
+		pmm_lock(&zone->lock);
+		for (uint32_t i = 0; i < pcp->batch; i++) {
+			if (zone->free_pages < min + 1 ||
+			    !pmm_buddy_take_locked(zone, 0, &p))
+				break;
+			pcp_push(pcp, p);
+		}
+		pmm_unlock(&zone->lock);
+		if (pcp->head == 0)
+			return false;
+	}
+	*pfn = pcp_pop(pcp);
+	return true;
+}
+
+bool pmm_pcp_free(struct pmm_zone *zone, pmm_pfn_t pfn)
+{
+	if (!pmm_pcp_enabled(zone))
+		return false;
+	struct pmm_pcp *pcp = &zone->pcp[pmm_cpu_id()];
+	pcp_push(pcp, pfn);
+	if (pcp->count > pcp->high) {
+		pmm_lock(&zone->lock);
+		pcp_drain_locked(zone, pcp, pcp->batch);
+		pmm_unlock(&zone->lock);
+	}
+	return true;
+}
+
+/**
+ * pmm_pcp_drain_cpu - give every page on @cpu's lists back to the zones.
+ * Locking: each zone's lock; @cpu must not allocate or free meanwhile.
+ */
+void pmm_pcp_drain_cpu(unsigned int cpu)
+{
+	if (cpu >= PMM_NR_CPUS)
+		return;
+	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
+		struct pmm_pcp *pcp = &z->pcp[cpu];
+		if (pcp->head == 0)
+			continue;
+		pmm_lock(&z->lock);
+		pcp_drain_locked(z, pcp, UINT32_MAX);
+		pmm_unlock(&z->lock);
+	}
+}
+
+void pmm_pcp_drain_all(void)
+{
+	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++)
+		pmm_pcp_drain_cpu(cpu);
+}
+
+/**
+ * pmm_pcp_set_high_batch - set every zone's per-CPU high mark and batch.
+ *
+ * @high 0 (or @batch 0) disables the lists: all are drained and order-0
+ * requests go to the buddy lists directly. Zones set up later get the same.
+ * Return: 0 or PMM_EINVAL (@batch > @high).
+ * Locking: while every CPU is quiet (the lists are drained).
+ */
+int pmm_pcp_set_high_batch(uint32_t high, uint32_t batch)
+{
+	if (high == 0 || batch == 0)
+		high = batch = 0;
+	if (batch > high)
+		return PMM_EINVAL;
+	pcp_setting.set = true;
+	pcp_setting.high = high;
+	pcp_setting.batch = batch;
+	pmm_pcp_drain_all();
+	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z))
+		zone_set_pcp(z, high, batch);
+	return 0;
+}

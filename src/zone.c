@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zone.c - nodes, zones, the pfn -> zone lookup and watermarks.
+ *
+ * The boot path brings nodes online (pmm_node_init) and carves each into
+ * zones (pmm_zone_init) with a pair bitmap it allocated from the early
+ * allocator; pages then arrive through the hand-off in buddy.c. Zones are
+ * also kept in a table sorted by start pfn so that pmm_pfn_zone() costs a
+ * short scan on small machines and a binary search on large NUMA ones.
+ *
+ * Watermarks follow Linux: min_free_kbytes = sqrt(16 * lowmem KiB), clamped
+ * to [128 KiB, 256 MiB], split among the non-highmem zones in proportion to
+ * their managed pages; a HighMem zone gets managed/1024 clamped to
+ * [32, 128] pages. low = min + min/4, high = min + min/2.
+ */
+#include "buddy_internal.h"
+
+struct pmm_node pmm_nodes[PMM_MAX_NUMNODES];
+
+#define ZONE_TABLE_SIZE (PMM_MAX_NUMNODES * PMM_NR_ZONES)
+#define ZONE_LINEAR_MAX 4 /* scan this many zones before binary search */
+
+static struct pmm_zone *zone_table[ZONE_TABLE_SIZE]; /* sorted by start */
+static unsigned int zone_count;
+static int default_node = -1;
+
+const char *pmm_zone_name(enum pmm_zone_type type)
+{
+	switch (type) {
+	case PMM_ZONE_DMA: return "DMA";
+	case PMM_ZONE_DMA32: return "DMA32";
+	case PMM_ZONE_NORMAL: return "Normal";
+	case PMM_ZONE_HIGHMEM: return "HighMem";
+	default: return "?";
+	}
+}
+
+/**
+ * pmm_zones_reset - forget every node, zone, descriptor array and the
+ * allocator's global settings (lazy buddy, explicit per-CPU settings).
+ *
+ * Locking: none; no allocation may run.
+ */
+void pmm_zones_reset(void)
+{
+	pmm_memset(pmm_nodes, 0, sizeof(pmm_nodes));
+	for (int i = 0; i < PMM_MAX_NUMNODES; i++)
+		pmm_nodes[i].id = i;
+	pmm_memset(zone_table, 0, sizeof(zone_table));
+	zone_count = 0;
+	default_node = -1;
+	pmm_page_map_init(NULL, 0);
+	pmm_buddy_reset_state();
+	pmm_pcp_reset_state();
+}
+
+int pmm_node_default(void)
+{
+	return default_node;
+}
+
+static bool node_has_zones(const struct pmm_node *node)
+{
+	for (int t = 0; t < PMM_NR_ZONES; t++)
+		if (node->zones[t].initialized)
+			return true;
+	return false;
+}
+
+/**
+ * pmm_node_init - bring node @nid online spanning pfns [@start, @end).
+ *
+ * A node that is online but has no zones yet may be given a new span.
+ * Return: 0, PMM_EINVAL (bad id or empty/reversed span, or beyond
+ * PMM_PFN_LIMIT), PMM_ESTATE (the node already has zones), PMM_EOVERLAP (the
+ * span overlaps another online node).
+ * Locking: boot time.
+ */
+int pmm_node_init(int nid, pmm_pfn_t start, pmm_pfn_t end)
+{
+	if (nid < 0 || nid >= PMM_MAX_NUMNODES)
+		return PMM_EINVAL;
+	if (start >= end || end > PMM_PFN_LIMIT)
+		return PMM_EINVAL;
+	struct pmm_node *node = &pmm_nodes[nid];
+	if (node->online && node_has_zones(node))
+		return PMM_ESTATE;
+	for (int i = 0; i < PMM_MAX_NUMNODES; i++) {
+		const struct pmm_node *o = &pmm_nodes[i];
+		if (i != nid && o->online && start < o->end_pfn &&
+		    o->start_pfn < end)
+			return PMM_EOVERLAP;
+	}
+	node->id = nid;
+	node->online = true;
+	node->start_pfn = start;
+	node->end_pfn = end;
+	if (default_node < 0 || nid < default_node)
+		default_node = nid;
+	return 0;
+}
+
+static pmm_pfn_t zone_map_base(pmm_pfn_t start)
+{
+	return start & ~(pmm_order_pages(PMM_MAX_ORDER) - 1);
+}
+
+/* Return: 64-bit words of the pair bitmap of order @k over [base, end). */
+static pmm_pfn_t bitmap_words(pmm_pfn_t base, pmm_pfn_t end, pmm_order_t k)
+{
+	pmm_pfn_t pairs = ((end - base) + pmm_order_pages(k + 1) - 1) >> (k + 1);
+	return (pairs + 63) >> 6;
+}
+
+size_t pmm_zone_bitmap_bytes(pmm_pfn_t start, pmm_pfn_t end)
+{
+	if (start >= end)
+		return 0;
+	pmm_pfn_t base = zone_map_base(start);
+	pmm_pfn_t words = 0;
+	for (pmm_order_t k = 0; k < PMM_MAX_ORDER; k++)
+		words += bitmap_words(base, end, k);
+	return (size_t)(words * sizeof(uint64_t));
+}
+
+static bool span_overlaps_zone(pmm_pfn_t start, pmm_pfn_t end)
+{
+	for (unsigned int i = 0; i < zone_count; i++) {
+		const struct pmm_zone *z = zone_table[i];
+		if (start < z->end_pfn && z->start_pfn < end)
+			return true;
+	}
+	return false;
+}
+
+static void zone_table_insert(struct pmm_zone *zone)
+{
+	unsigned int i = zone_count;
+	while (i > 0 && zone_table[i - 1]->start_pfn > zone->start_pfn) {
+		zone_table[i] = zone_table[i - 1];
+		i--;
+	}
+	zone_table[i] = zone;
+	zone_count++;
+}
+
+static void zone_set_maps(struct pmm_zone *zone, uint64_t *bitmap)
+{
+	for (pmm_order_t k = 0; k < PMM_MAX_ORDER; k++) {
+		zone->free_area[k].map = bitmap;
+		bitmap += bitmap_words(zone->map_base, zone->end_pfn, k);
+	}
+	zone->free_area[PMM_MAX_ORDER].map = NULL;
+}
+
+/**
+ * pmm_zone_init - set up zone @type of node @nid over [@start, @end).
+ * @present: usable pages in the span (for reports)
+ * @bitmap:  zeroed, 8-byte aligned, pmm_zone_bitmap_bytes(@start, @end) bytes
+ *
+ * The span must lie inside the node and inside the descriptor array
+ * (pmm_page_map_init() comes first). The zone starts empty, with zero
+ * watermarks and default per-CPU lists.
+ * Return: 0, PMM_EINVAL (bad node, type, span, present count or bitmap, or
+ * the zone is already set up), PMM_EOVERLAP (the span overlaps another zone).
+ * Locking: boot time.
+ */
+int pmm_zone_init(int nid, enum pmm_zone_type type, pmm_pfn_t start,
+		  pmm_pfn_t end, uint64_t present, void *bitmap)
+{
+	if (nid < 0 || nid >= PMM_MAX_NUMNODES || !pmm_nodes[nid].online)
+		return PMM_EINVAL;
+	if ((unsigned int)type >= PMM_NR_ZONES)
+		return PMM_EINVAL;
+	struct pmm_node *node = &pmm_nodes[nid];
+	if (start >= end || start < node->start_pfn || end > node->end_pfn)
+		return PMM_EINVAL;
+	if (end > pmm_max_pfn || present > end - start)
+		return PMM_EINVAL;
+	if (bitmap == NULL || ((uintptr_t)bitmap & (sizeof(uint64_t) - 1)))
+		return PMM_EINVAL;
+	struct pmm_zone *zone = &node->zones[type];
+	if (zone->initialized)
+		return PMM_EINVAL;
+	if (span_overlaps_zone(start, end))
+		return PMM_EOVERLAP;
+
+	pmm_memset(zone, 0, sizeof(*zone));
+	pmm_lock_init(&zone->lock);
+	zone->start_pfn = start;
+	zone->end_pfn = end;
+	zone->map_base = zone_map_base(start);
+	zone->spanned = end - start;
+	zone->present = present;
+	zone->node = nid;
+	zone->type = type;
+	zone_set_maps(zone, bitmap);
+	pmm_pcp_init_zone(zone);
+	zone->initialized = true;
+	zone_table_insert(zone);
+	return 0;
+}
+
+/**
+ * pmm_pfn_zone - the zone whose span holds @pfn.
+ *
+ * A linear scan for up to ZONE_LINEAR_MAX zones (one node), else a binary
+ * search of the sorted zone table.
+ * Return: the zone, or NULL. Locking: none (zones never move after boot).
+ */
+struct pmm_zone *pmm_pfn_zone(pmm_pfn_t pfn)
+{
+	unsigned int n = zone_count;
+	if (n <= ZONE_LINEAR_MAX) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct pmm_zone *z = zone_table[i];
+			if (pfn - z->start_pfn < z->spanned)
+				return z;
+		}
+		return NULL;
+	}
+	unsigned int lo = 0, hi = n;
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) >> 1;
+		if (zone_table[mid]->start_pfn <= pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	struct pmm_zone *z = zone_table[lo - 1];
+	return pfn - z->start_pfn < z->spanned ? z : NULL;
+}
+
+static uint64_t int_sqrt64(uint64_t x)
+{
+	uint64_t r = 0;
+	uint64_t bit = (uint64_t)1 << 62;
+	while (bit > x)
+		bit >>= 2;
+	while (bit != 0) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return r;
+}
+
+static uint64_t clamp_u64(uint64_t v, uint64_t lo, uint64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+void pmm_zone_set_watermarks(struct pmm_zone *zone, uint64_t min,
+			     uint64_t low, uint64_t high)
+{
+	if (zone == NULL)
+		return;
+	pmm_lock(&zone->lock);
+	zone->watermark[PMM_WMARK_MIN] = min;
+	zone->watermark[PMM_WMARK_LOW] = low;
+	zone->watermark[PMM_WMARK_HIGH] = high;
+	pmm_unlock(&zone->lock);
+}
+
+static void zone_set_min(struct pmm_zone *zone, uint64_t min)
+{
+	pmm_zone_set_watermarks(zone, min, min + (min >> 2), min + (min >> 1));
+}
+
+/**
+ * pmm_zones_setup_watermarks - set every zone's watermarks from the managed
+ * page counts, as Linux's init_per_zone_wmark_min() and
+ * setup_per_zone_wmarks() do (see the file comment for the rule).
+ *
+ * Locking: takes each zone's lock in turn; call after the hand-off.
+ */
+void pmm_zones_setup_watermarks(void)
+{
+	uint64_t lowmem = 0;
+	struct pmm_zone *z;
+	for (z = pmm_zone_first(); z; z = pmm_zone_next(z))
+		if (z->type != PMM_ZONE_HIGHMEM)
+			lowmem += z->managed;
+	uint64_t lowmem_kb = lowmem << (PMM_PAGE_SHIFT - 10);
+	uint64_t min_kb = clamp_u64(int_sqrt64(lowmem_kb * 16), 128, 262144);
+	uint64_t min_pages = min_kb >> (PMM_PAGE_SHIFT - 10);
+
+	for (z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
+		if (z->type == PMM_ZONE_HIGHMEM) {
+			zone_set_min(z, clamp_u64(z->managed / 1024, 32, 128));
+			continue;
+		}
+		uint64_t min = lowmem ? min_pages * z->managed / lowmem : 0;
+		zone_set_min(z, min);
+	}
+}
+
+static struct pmm_zone *zone_scan(int nid, int type)
+{
+	for (; nid < PMM_MAX_NUMNODES; nid++, type = 0) {
+		if (!pmm_nodes[nid].online)
+			continue;
+		for (; type < PMM_NR_ZONES; type++)
+			if (pmm_nodes[nid].zones[type].initialized)
+				return &pmm_nodes[nid].zones[type];
+	}
+	return NULL;
+}
+
+struct pmm_zone *pmm_zone_first(void)
+{
+	return zone_scan(0, 0);
+}
+
+struct pmm_zone *pmm_zone_next(struct pmm_zone *zone)
+{
+	if (zone == NULL)
+		return NULL;
+	return zone_scan(zone->node, (int)zone->type + 1);
+}
