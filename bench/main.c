@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <pmm/zone.h>
 
@@ -112,9 +113,9 @@ static int run_pass(const struct bench_alloc *a, const struct wl *w,
 	return r->error ? -1 : 0;
 }
 
-/* Validation pass, then @runs timed runs of @a on @w. */
-static void run_series(struct bench_opts *o, const struct bench_alloc *a,
-		       const struct wl *w, struct series *s)
+/* The untimed validation pass of @a on @w. */
+static void validate_series(struct bench_opts *o, const struct bench_alloc *a,
+			    const struct wl *w, struct series *s)
 {
 	memset(s, 0, sizeof(*s));
 	bench_progress("%s %s: validation pass", w->id, a->name);
@@ -126,20 +127,26 @@ static void run_series(struct bench_opts *o, const struct bench_alloc *a,
 		o->failures++;
 		return;
 	}
-	for (unsigned int i = 0; i < o->runs; i++) {
-		struct bench_result r;
-		bench_progress("%s %s: run %u/%u", w->id, a->name, i + 1,
-			       o->runs);
-		if (run_pass(a, w, false, &r) != 0) {
-			printf("  %-22s FAILED: %s\n", a->name, r.error);
-			o->failures++;
-			return;
-		}
-		s->v[s->n++] = (double)r.ns / (double)r.ops;
-		if (r.failed > s->failed_max)
-			s->failed_max = r.failed;
-	}
 	s->ok = true;
+}
+
+/* Timed run @i of @a on @w, when its validation passed. */
+static void time_series(struct bench_opts *o, const struct bench_alloc *a,
+			const struct wl *w, struct series *s, unsigned int i)
+{
+	struct bench_result r;
+	if (!s->ok)
+		return;
+	bench_progress("%s %s: run %u/%u", w->id, a->name, i + 1, o->runs);
+	if (run_pass(a, w, false, &r) != 0) {
+		printf("  %-22s FAILED: %s\n", a->name, r.error);
+		o->failures++;
+		s->ok = false;
+		return;
+	}
+	s->v[s->n++] = (double)r.ns / (double)r.ops;
+	if (r.failed > s->failed_max)
+		s->failed_max = r.failed;
 }
 
 static void mixed_notes(const struct series *s, bool arena, char *buf,
@@ -175,8 +182,12 @@ static void run_workload(struct bench_opts *o, const struct wl *w)
 		 w->mixed ? "operation" : "alloc+free pair",
 		 (unsigned long long)w->p.ops,
 		 (unsigned long long)(w->p.arena_pages >> (20 - PMM_PAGE_SHIFT)));
+	/* Runs interleaved, so that load from elsewhere hits all alike. */
 	for (size_t i = 0; i < NR_ALLOCS; i++)
-		run_series(o, allocs[i], w, &s[i]);
+		validate_series(o, allocs[i], w, &s[i]);
+	for (unsigned int r = 0; r < o->runs; r++)
+		for (size_t i = 0; i < NR_ALLOCS; i++)
+			time_series(o, allocs[i], w, &s[i], r);
 	bench_section(w->title, unit, "floor (plain free-list buddy)");
 	double floor_med = series_median(&s[1]);
 	for (size_t i = 0; i < NR_ALLOCS; i++) {
@@ -227,10 +238,12 @@ static void run_w6(struct bench_opts *o, const struct wl *w2,
 		char id[32];
 		snprintf(id, sizeof(id), "W6 %s", ws[i]->id);
 		small.id = big.id = id;
-		memset(&s_small, 0, sizeof(s_small));
-		memset(&s_big, 0, sizeof(s_big));
-		run_series(o, &bench_alloc_pmm, &small, &s_small);
-		run_series(o, &bench_alloc_pmm, &big, &s_big);
+		validate_series(o, &bench_alloc_pmm, &small, &s_small);
+		validate_series(o, &bench_alloc_pmm, &big, &s_big);
+		for (unsigned int r = 0; r < o->runs; r++) {
+			time_series(o, &bench_alloc_pmm, &small, &s_small, r);
+			time_series(o, &bench_alloc_pmm, &big, &s_big, r);
+		}
 		char title[160], unit[64];
 		snprintf(title, sizeof(title),
 			 "W6 scale independence: pmm %s at %llu GiB vs %llu MiB",
@@ -305,6 +318,17 @@ static bool wanted(const char *only, const char *id)
 	return false;
 }
 
+/* Return: the 1, 5 and 15 minute load averages as text. */
+static const char *loadavg(void)
+{
+	static char buf[64];
+	double l[3];
+	if (getloadavg(l, 3) != 3)
+		return "unknown";
+	snprintf(buf, sizeof(buf), "%.2f %.2f %.2f", l[0], l[1], l[2]);
+	return buf;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...]\n");
@@ -333,9 +357,10 @@ int main(int argc, char **argv)
 		return 1;
 	host_plain();
 
-	printf("pmm-bench%s: %u run(s) per figure, seed 0x%llx\n",
+	printf("pmm-bench%s: %u run(s) per figure, seed 0x%llx, %ld CPUs, load average %s\n",
 	       o.smoke ? " --smoke (validation only: timings not judged)" : "",
-	       o.runs, (unsigned long long)BENCH_SEED);
+	       o.runs, (unsigned long long)BENCH_SEED, sysconf(_SC_NPROCESSORS_ONLN),
+	       loadavg());
 	struct wl w[4] = {
 		{ "W1", "W1 pair, empty: alloc order 0 + free on an empty arena", false,
 		  { .ops = o.w12_ops } },
@@ -369,6 +394,7 @@ int main(int argc, char **argv)
 		bench_w7(&o);
 	if (wanted(only, "W8"))
 		bench_w8(&o);
+	printf("\nload average at the end: %s\n", loadavg());
 	bench_print_lines();
 	if (o.failures) {
 		printf("pmm-bench: %d validation failure(s)\n", o.failures);

@@ -9,6 +9,7 @@
  * an allocation and the call of its free.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +47,32 @@ static void w7_note(struct w7_ctx *c, uint64_t pfn, bool add)
 	pthread_mutex_unlock(&c->chk_lock);
 }
 
+/* Keep thread @cpu on host CPU @cpu (mod the CPUs there are), if allowed. */
+static void pin_to_cpu(unsigned int cpu)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) != 0 || CPU_COUNT(&set) < 2)
+		return;
+	unsigned int want = cpu % (unsigned int)CPU_COUNT(&set), seen = 0;
+	for (int i = 0; i < CPU_SETSIZE; i++) {
+		if (!CPU_ISSET(i, &set))
+			continue;
+		if (seen++ == want) {
+			cpu_set_t one;
+			CPU_ZERO(&one);
+			CPU_SET(i, &one);
+			pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+			return;
+		}
+	}
+}
+
 static void *w7_thread(void *p)
 {
 	struct w7_arg *a = p;
 	struct w7_ctx *c = a->ctx;
 	host_set_cpu(a->cpu);
+	pin_to_cpu(a->cpu);
 	struct pmm_page *held = pmm_alloc_pages(PMM_GFP_KERNEL, 0);
 	if (held && c->chk)
 		w7_note(c, pmm_page_to_pfn(held), true);
