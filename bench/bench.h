@@ -126,6 +126,9 @@ void bench_print_lines(void);
 
 /* Print the table head of a workload section. */
 void bench_section(const char *title, const char *unit, const char *baseline);
+/* The same, with the table's times divided by @div (1e6: ms). */
+void bench_section_div(const char *title, const char *unit,
+		       const char *baseline, double div);
 /*
  * One figure: a table row and the machine-readable line. @v holds the
  * per-run values [ns]; @base the baseline's median (0: no ratio);

@@ -282,7 +282,7 @@ static void opts_full(struct bench_opts *o)
 	for (unsigned int i = 0; i < 5; i++)
 		o->w5_sizes_gib[i] = sizes[i];
 	o->w5_nr_sizes = 5;
-	o->w5_seed_max_gib = 64;
+	o->w5_seed_max_gib = 256;
 	o->w6_pages = BENCH_GIB_PAGES << 10;
 	o->w7_ops = 5000000;
 }

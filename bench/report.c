@@ -13,6 +13,7 @@
 #include "bench.h"
 
 static char *lines;
+static double table_div = 1; /* table values are v / table_div */
 static size_t lines_len, lines_cap;
 
 static void add_line(const char *s)
@@ -82,8 +83,16 @@ static double max_d(const double *v, unsigned int n)
 	return m;
 }
 
+void bench_section_div(const char *title, const char *unit,
+		       const char *baseline, double div)
+{
+	bench_section(title, unit, baseline);
+	table_div = div;
+}
+
 void bench_section(const char *title, const char *unit, const char *baseline)
 {
+	table_div = 1;
 	printf("\n%s\n  %s, median of the runs [min .. max]; ratio = median / %s\n",
 	       title, unit, baseline);
 	printf("  %-22s %12s %12s %12s %8s  %s\n", "allocator", "median",
@@ -99,8 +108,9 @@ void bench_figure(const char *workload, const char *allocator,
 	double med = bench_median_d(v, n);
 	if (base > 0)
 		snprintf(ratio, sizeof(ratio), "%.3f", med / base);
-	printf("  %-22s %12.2f %12.2f %12.2f %8s  %s\n", allocator, med,
-	       min_d(v, n), max_d(v, n), ratio, extra ? extra : "");
+	printf("  %-22s %12.3f %12.3f %12.3f %8s  %s\n", allocator,
+	       med / table_div, min_d(v, n) / table_div,
+	       max_d(v, n) / table_div, ratio, extra ? extra : "");
 	fflush(stdout);
 	snprintf(line, sizeof(line),
 		 "workload=%s allocator=%s median_ns=%.2f min_ns=%.2f max_ns=%.2f ratio=%s runs=%u%s%s",

@@ -208,9 +208,9 @@ static void w5_early(struct bench_opts *o, unsigned int gib, enum pmm_early earl
 
 void bench_w5(struct bench_opts *o)
 {
-	bench_section("W5 hand-off at scale through pmm_boot (x86_64 profile, one node)",
-		      "ns for the whole hand-off (ms and ns/GiB in the notes)",
-		      "the seed's page-by-page hand-off of the same size");
+	bench_section_div("W5 hand-off at scale through pmm_boot (x86_64 profile, one node)",
+			  "ms (machine lines: ns); ns per GiB in the notes",
+			  "the seed's page-by-page hand-off of the same size", 1e6);
 	for (unsigned int s = 0; s < o->w5_nr_sizes; s++) {
 		unsigned int gib = o->w5_sizes_gib[s];
 		double seed_med;
