@@ -2,7 +2,7 @@
 /*
  * main.c - pmm-bench: the standard workloads W1-W8 of shared/BENCHMARKS.md.
  *
- *   pmm-bench [--smoke] [--runs N] [--only W1,W3,...] [--small-pages]
+ *   pmm-bench [--smoke] [--runs N] [--only W1,W3,...]
  *
  * Each W1-W4 allocator first runs one untimed validation pass (every block
  * recorded and checked for overlap, alignment and, for the buddy
@@ -28,13 +28,6 @@ static struct {
 	size_t bytes;
 } bufs[BENCH_NR_BUFS];
 
-/*
- * Descriptor arrays on 2 MiB pages where the host allows (madvise), as a
- * kernel maps its memmap (x86_64 vmemmap) and direct map; --small-pages
- * keeps 4 KiB pages. The floor's and pmm's arrays are treated alike.
- */
-static bool bench_hugepages = true;
-
 void *bench_buf_get(int slot, size_t bytes)
 {
 	if (bufs[slot].p && bufs[slot].bytes >= bytes)
@@ -44,8 +37,6 @@ void *bench_buf_get(int slot, size_t bytes)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
-	if (bench_hugepages)
-		madvise(p, bytes, MADV_HUGEPAGE);
 	bufs[slot].p = p;
 	bufs[slot].bytes = bytes;
 	return p;
@@ -340,7 +331,7 @@ static const char *loadavg(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...] [--small-pages]\n");
+	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...]\n");
 	return 2;
 }
 
@@ -353,8 +344,6 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--smoke") == 0)
 			opts_smoke(&o);
-		else if (strcmp(argv[i], "--small-pages") == 0)
-			bench_hugepages = false;
 		else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
 			runs = (unsigned int)strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
@@ -368,10 +357,10 @@ int main(int argc, char **argv)
 		return 1;
 	host_plain();
 
-	printf("pmm-bench%s: %u run(s) per figure, seed 0x%llx, %ld CPUs, load average %s, descriptor arrays on %s pages\n",
+	printf("pmm-bench%s: %u run(s) per figure, seed 0x%llx, %ld CPUs, load average %s\n",
 	       o.smoke ? " --smoke (validation only: timings not judged)" : "",
 	       o.runs, (unsigned long long)BENCH_SEED, sysconf(_SC_NPROCESSORS_ONLN),
-	       loadavg(), bench_hugepages ? "2 MiB (madvise)" : "4 KiB");
+	       loadavg());
 	struct wl w[4] = {
 		{ "W1", "W1 pair, empty: alloc order 0 + free on an empty arena", false,
 		  { .ops = o.w12_ops } },
