@@ -11,6 +11,8 @@
  *     with refcount 1 through the free path, so coalescing happens page by
  *     page), on pmm's allocator through pmm_buddy_handoff_range() one page
  *     at a time, up to opts.w5_seed_max_gib;
+ *   - pmm_buddy_handoff_range() of the whole size in one call: the buddy
+ *     allocator's share of the hand-off, without the early allocator;
  *   - the cost a kernel pays and the simulator does not: zeroing the
  *     descriptor array (memset of max_pfn descriptors, timed; the bench
  *     hands pmm_boot() that zeroed array through the platform's
@@ -133,6 +135,43 @@ static uint64_t seed_handoff(uint64_t pages, const char **error)
 	return ns;
 }
 
+/*
+ * The buddy allocator's part alone: pmm_buddy_handoff_range() of one
+ * arena of @gib GiB in one call (no early allocator, no scan), into a
+ * zeroed, faulted-in descriptor array.
+ */
+static void w5_range(struct bench_opts *o, unsigned int gib)
+{
+	struct host_platform_options ho = { .untouchable = true, .quiet = true };
+	double v[BENCH_MAX_RUNS];
+	uint64_t pages = BENCH_GIB_PAGES * gib;
+	host_platform_install(&ho);
+	for (unsigned int i = 0; i < o->runs; i++) {
+		uint64_t freed = 0;
+		if (bench_pmm_arena(pages, false) != 0) {
+			o->failures++;
+			return;
+		}
+		uint64_t t0 = bench_now_ns();
+		int err = pmm_buddy_handoff_range(BENCH_ARENA_BASE,
+						  BENCH_ARENA_BASE + pages, &freed);
+		v[i] = (double)(bench_now_ns() - t0);
+		if (err || freed != pages || pmm_nr_free_pages() != pages) {
+			printf("  %-22s FAILED: %s\n", "pmm-handoff-range",
+			       err ? pmm_strerror(err) : "pages lost");
+			o->failures++;
+			return;
+		}
+	}
+	char notes[128];
+	snprintf(notes, sizeof(notes),
+		 "size_gib=%u what=pmm_buddy_handoff_range_alone blocks=%llu ns_per_block=%.1f",
+		 gib, (unsigned long long)(pages >> PMM_MAX_ORDER),
+		 bench_median_d(v, o->runs) / (double)(pages >> PMM_MAX_ORDER));
+	bench_figure("W5", "pmm-handoff-range", v, o->runs, 0, notes);
+	bench_buf_release(BENCH_BUF_PMM_MAP);
+}
+
 static void w5_seed(struct bench_opts *o, unsigned int gib, double *med)
 {
 	struct host_platform_options ho = { .untouchable = true, .quiet = true };
@@ -216,6 +255,7 @@ void bench_w5(struct bench_opts *o)
 		double seed_med;
 		uint64_t free_b = 0, free_m = 0;
 		w5_seed(o, gib, &seed_med);
+		w5_range(o, gib);
 		w5_early(o, gib, PMM_EARLY_BOOTMEM, seed_med, &free_b);
 		w5_early(o, gib, PMM_EARLY_MEMBLOCK, seed_med, &free_m);
 		if (free_b != free_m) {
