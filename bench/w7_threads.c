@@ -30,6 +30,7 @@ struct w7_ctx {
 	pthread_mutex_t chk_lock;
 	const char *error;
 	uint64_t t0, t_end[W7_MAX_THREADS];
+	bool control; /* no allocator: a private compute loop per thread */
 };
 
 struct w7_arg {
@@ -67,12 +68,34 @@ static void pin_to_cpu(unsigned int cpu)
 	}
 }
 
+/*
+ * The control: the same threads running a loop that shares nothing, to
+ * show how far two threads can scale on this machine at this moment.
+ */
+static void w7_control_loop(struct w7_ctx *c, unsigned int cpu)
+{
+	uint64_t x = cpu;
+	for (uint64_t i = 0; i < c->ops; i++) {
+		for (int k = 0; k < 4; k++)
+			x = bench_rng_next(&x);
+		__asm__ volatile("" : "+r"(x));
+	}
+}
+
 static void *w7_thread(void *p)
 {
 	struct w7_arg *a = p;
 	struct w7_ctx *c = a->ctx;
 	host_set_cpu(a->cpu);
 	pin_to_cpu(a->cpu);
+	if (c->control) {
+		pthread_barrier_wait(&c->start);
+		if (a->cpu == 0)
+			c->t0 = bench_now_ns();
+		w7_control_loop(c, a->cpu);
+		c->t_end[a->cpu] = bench_now_ns();
+		return NULL;
+	}
 	struct pmm_page *held = pmm_alloc_pages(PMM_GFP_KERNEL, 0);
 	if (held && c->chk)
 		w7_note(c, pmm_page_to_pfn(held), true);
@@ -107,10 +130,12 @@ static void *w7_thread(void *p)
 
 /* One pass with @nthreads threads; Return: ns of wall time, 0 on error. */
 static uint64_t w7_pass(struct bench_opts *o, unsigned int nthreads,
-			uint64_t ops, bool validate, const char **error)
+			uint64_t ops, bool validate, bool control,
+			const char **error)
 {
 	struct w7_ctx c;
 	memset(&c, 0, sizeof(c));
+	c.control = control;
 	c.nthreads = nthreads;
 	c.ops = ops;
 	*error = NULL;
@@ -140,7 +165,7 @@ static uint64_t w7_pass(struct bench_opts *o, unsigned int nthreads,
 	uint64_t end = 0;
 	for (unsigned int t = 0; t < nthreads; t++)
 		end = c.t_end[t] > end ? c.t_end[t] : end;
-	if (!c.error && validate) {
+	if (!c.error && validate && !control) {
 		pmm_pcp_drain_all();
 		if (host_report_count())
 			c.error = host_last_report_msg();
@@ -161,17 +186,18 @@ void bench_w7(struct bench_opts *o)
 	for (unsigned int nt = 1; nt <= W7_MAX_THREADS; nt++) {
 		bench_progress("W7 pmm %u thread(s): validation pass", nt);
 		uint64_t vops = o->w7_ops < 200000 ? o->w7_ops : 200000;
-		if (!w7_pass(o, nt, vops, true, &err)) {
+		if (!w7_pass(o, nt, vops, true, false, &err)) {
 			printf("  W7 %u threads: VALIDATION FAILED: %s\n", nt, err);
 			o->failures++;
 			return;
 		}
 	}
 	/* Interleave one- and two-thread runs so drift hits both alike. */
+	double ctl[W7_MAX_THREADS + 1][BENCH_MAX_RUNS];
 	for (unsigned int i = 0; i < o->runs; i++) {
 		for (unsigned int nt = 1; nt <= W7_MAX_THREADS; nt++) {
 			bench_progress("W7 pmm %u thread(s): run %u/%u", nt, i + 1, o->runs);
-			uint64_t ns = w7_pass(o, nt, o->w7_ops, false, &err);
+			uint64_t ns = w7_pass(o, nt, o->w7_ops, false, false, &err);
 			if (!ns) {
 				printf("  W7 %u threads: FAILED: %s\n", nt, err);
 				o->failures++;
@@ -180,6 +206,8 @@ void bench_w7(struct bench_opts *o)
 			double pairs = (double)o->w7_ops * nt;
 			thr[nt][i] = pairs / ((double)ns / 1e9);
 			ns_pair[nt][i] = (double)ns / pairs;
+			ns = w7_pass(o, nt, o->w7_ops, false, true, &err);
+			ctl[nt][i] = ns ? pairs / ((double)ns / 1e9) : 0;
 		}
 	}
 	char unit[128];
@@ -203,4 +231,8 @@ void bench_w7(struct bench_opts *o)
 		sp[i] = thr[2][i] / thr[1][i];
 	bench_value("W7", "pmm", "speedup_2_vs_1", bench_median_d(sp, o->runs),
 		    "throughput(2 threads) / throughput(1 thread), median of paired runs");
+	for (unsigned int i = 0; i < o->runs; i++)
+		sp[i] = ctl[1][i] > 0 ? ctl[2][i] / ctl[1][i] : 0;
+	bench_value("W7", "control", "speedup_2_vs_1", bench_median_d(sp, o->runs),
+		    "the same threads on a loop that shares nothing: what the machine allows now");
 }
