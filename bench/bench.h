@@ -124,7 +124,7 @@ uint64_t bench_checker_free_windows(const struct bench_checker *chk);
 /* Print every machine-readable line collected so far. */
 void bench_print_lines(void);
 
-/* Print the table head of a workload section. */
+/* Print the table head of a workload section (@baseline NULL: values). */
 void bench_section(const char *title, const char *unit, const char *baseline);
 /* The same, with the table's times divided by @div (1e6: ms). */
 void bench_section_div(const char *title, const char *unit,

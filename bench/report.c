@@ -93,6 +93,11 @@ void bench_section_div(const char *title, const char *unit,
 void bench_section(const char *title, const char *unit, const char *baseline)
 {
 	table_div = 1;
+	if (!baseline) {
+		printf("\n%s\n  %s\n", title, unit);
+		fflush(stdout);
+		return;
+	}
 	printf("\n%s\n  %s, median of the runs [min .. max]; ratio = median / %s\n",
 	       title, unit, baseline);
 	printf("  %-22s %12s %12s %12s %8s  %s\n", "allocator", "median",

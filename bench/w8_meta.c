@@ -19,8 +19,8 @@ void bench_w8(struct bench_opts *o)
 {
 	(void)o;
 	static const unsigned int gib[] = { 1, 1024 };
-	bench_section("W8 metadata per 4 KiB page", "bytes (bits for bootmem)",
-		      "- (no ratio)");
+	bench_section("W8 metadata per 4 KiB page",
+		      "computed from the structures: value, unit, parts", NULL);
 	for (unsigned int i = 0; i < 2; i++) {
 		uint64_t pages = BENCH_GIB_PAGES * gib[i];
 		pmm_pfn_t s = BENCH_ARENA_BASE, e = s + pages;
