@@ -7,6 +7,7 @@
 #
 # Layer files add their own targets in mk/*.mk.
 
+SHELL := /bin/bash
 CC ?= cc
 AR ?= ar
 PREFIX ?= /usr/local
@@ -43,6 +44,7 @@ SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(B)/%.o)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+.SECONDARY: $(SUPPORT_OBJ) $(HOST_OBJ)
 
 .PHONY: all lib sim tests run check check-unit check-san install clean deps
 all: lib sim tests
@@ -86,10 +88,13 @@ check-unit: $(TESTS) $(SIM)
 check-san:
 	$(MAKE) B=build/san SAN=1 check-unit check-sim
 
+# Everything, with one closing total of all suites' "N passed, M failed".
 check: deps
-	$(MAKE) check-unit
-	$(MAKE) check-san
-	$(MAKE) check-extra
+	@mkdir -p build
+	@set -o pipefail; { $(MAKE) check-unit && $(MAKE) check-san && \
+		$(MAKE) check-extra; } 2>&1 | tee build/check.log; rc=$$?; \
+	[ $$rc -eq 0 ] || echo "check: a step failed (exit $$rc); see build/check.log"; \
+	scripts/sum-results.sh build/check.log && exit $$rc
 
 install: $(LIB)
 	install -d $(DESTDIR)$(PREFIX)/include/pmm/linux $(DESTDIR)$(PREFIX)/lib/pkgconfig

@@ -8,7 +8,7 @@ set -euo pipefail
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 case "${1:-check}" in
-check) want=(libcmocka-dev qemu-system-x86 gcc-multilib clang libclang-rt-14-dev gcovr linux-source-6.1 valgrind) ;;
+check) want=(libcmocka-dev qemu-system-x86 gcc-multilib clang libclang-rt-14-dev gcovr linux-source-6.1 liburcu-dev valgrind) ;;
 bench) want=(libjemalloc-dev libmimalloc-dev) ;;
 *) echo "usage: $0 check|bench" >&2; exit 2 ;;
 esac

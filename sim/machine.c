@@ -32,7 +32,8 @@ static int split_nodes(struct pmm_memmap *m, uint64_t mem, unsigned int nodes)
 		if (e->type != PMM_MEM_USABLE)
 			continue;
 		while (nid + 1 < nodes && !err && acc + (e->end - pos) >= share) {
-			uint64_t cut = pos + (share - acc);
+			uint64_t cut = (pos + (share - acc)) & ~(4 * MiB - 1);
+			cut = cut > pos ? cut : pos;
 			err = add_numa(m, start, cut, (int)nid++);
 			start = pos = cut;
 			acc = 0;

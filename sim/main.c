@@ -15,6 +15,8 @@
 #include "host_platform.h"
 #include "sim.h"
 
+#define SIM_CHECK_AUTO_MAX ((pmm_phys_t)64 << 30)
+
 struct sim_options {
 	const char *map_file;
 	uint64_t mem;
@@ -22,7 +24,7 @@ struct sim_options {
 	uint64_t kernel;
 	uint64_t init;
 	bool json;
-	bool memblock_debug;
+	int check; /* 1: always, 0: never, -1: when RAM <= SIM_CHECK_AUTO_MAX */
 	struct pmm_boot_config cfg;
 };
 
@@ -32,9 +34,11 @@ static void usage(FILE *f)
 		"usage: pmm-sim boot [--map FILE|-] [--mem SIZE] [--nodes N]\n"
 		"                    [--profile i386|x86_64] [--early bootmem|memblock]\n"
 		"                    [--kernel SIZE] [--init SIZE] [--memblock-debug] [--json]\n"
+		"                    [--check|--no-check]\n"
 		"Boots a machine with pmm: the built-in 4 GiB PC by default, or the\n"
 		"BIOS-e820 map of a boot log (FILE, or - for standard input).\n"
-		"SIZE takes K, M, G or T suffixes.\n");
+		"SIZE takes K, M, G or T suffixes. pmm_check() runs after the boot on\n"
+		"machines up to 64 GiB unless --check or --no-check says otherwise.\n");
 }
 
 static void out_stdout(void *ctx, const char *s, size_t n)
@@ -103,6 +107,10 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 		*used = 1;
 		if (strcmp(opt, "--json") == 0)
 			o->json = true;
+		else if (strcmp(opt, "--check") == 0)
+			o->check = 1;
+		else if (strcmp(opt, "--no-check") == 0)
+			o->check = 0;
 		else if (strcmp(opt, "--memblock-debug") == 0)
 			o->cfg.memblock_debug = true;
 		else
@@ -116,6 +124,7 @@ static int parse_args(int argc, char **argv, struct sim_options *o)
 	pmm_boot_config_init(&o->cfg);
 	o->mem = SIM_DEFAULT_MEM;
 	o->nodes = 1;
+	o->check = -1;
 	o->kernel = 6 << 20;
 	o->init = 1 << 20;
 	if (argc < 2 || strcmp(argv[1], "boot") != 0) {
@@ -203,15 +212,6 @@ static void place_kernel(struct sim_options *o)
 					       base + o->kernel + o->init };
 }
 
-static pmm_phys_t highest_ram(const struct pmm_memmap *m)
-{
-	pmm_phys_t top = 0;
-	for (unsigned int i = 0; i < m->nr; i++)
-		if (m->entry[i].type == PMM_MEM_USABLE && m->entry[i].end > top)
-			top = m->entry[i].end;
-	return top;
-}
-
 static void print_reports(const struct sim_options *o, const struct pmm_boot_info *info)
 {
 	struct pmm_out out = { out_stdout, stdout };
@@ -238,7 +238,7 @@ static int boot(struct sim_options *o)
 	place_kernel(o);
 	o->cfg.quiet = o->json;
 	struct host_platform_options hopt = {
-		.phys_size = highest_ram(&map), .quiet = o->json,
+		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = o->json,
 	};
 	if (host_platform_install(&hopt) != 0) {
 		fprintf(stderr, "pmm-sim: cannot map %llu bytes of simulated memory\n",
@@ -250,7 +250,9 @@ static int boot(struct sim_options *o)
 		fprintf(stderr, "pmm-sim: boot failed: %s\n", pmm_strerror(err));
 		return 1;
 	}
-	const char *bad = pmm_check();
+	bool check = o->check == 1 ||
+		     (o->check == -1 && info.max_pfn <= PMM_PFN_DOWN(SIM_CHECK_AUTO_MAX));
+	const char *bad = check ? pmm_check() : NULL;
 	if (bad) {
 		fprintf(stderr, "pmm-sim: consistency check failed: %s\n", bad);
 		return 1;
@@ -260,7 +262,7 @@ static int boot(struct sim_options *o)
 		pmm_report_json(&out, &map, &info);
 	} else {
 		print_reports(o, &info);
-		printf("\npmm_check: consistent\n");
+		printf("\npmm_check: %s\n", check ? "consistent" : "skipped (--check runs it)");
 	}
 	return 0;
 }

@@ -104,15 +104,15 @@ static void count_present(struct boot_state *bs)
 }
 
 static int alloc_meta(struct boot_state *bs, int nid, uint64_t size,
-		      pmm_phys_t *pa)
+		      bool zero, pmm_phys_t *pa)
 {
 	pmm_phys_t limit = PMM_PFN_PHYS(bs->lowmem_end_pfn);
-	int err = active_early->alloc(bs, nid, size, PMM_PAGE_SIZE, limit, pa);
+	int err = active_early->alloc(bs, nid, size, PMM_PAGE_SIZE, limit, zero, pa);
 	if (err == PMM_ENOMEM) {
 		for (int other = 0; other < PMM_MAX_NUMNODES && err; other++)
 			if (other != nid && bs->node[other].online)
 				err = active_early->alloc(bs, other, size,
-							  PMM_PAGE_SIZE, limit, pa);
+							  PMM_PAGE_SIZE, limit, zero, pa);
 	}
 	if (err)
 		pmm_printk("pmm: cannot allocate %llu bytes of early memory on node "
@@ -134,7 +134,7 @@ static int memmap_reserve_slices(struct boot_state *bs)
 		if (!n->online)
 			continue;
 		uint64_t bytes = (n->end_pfn - n->start_pfn) * sizeof(struct pmm_page);
-		int err = alloc_meta(bs, nid, bytes, &pa);
+		int err = alloc_meta(bs, nid, bytes, false, &pa);
 		if (err)
 			return err;
 		bs->info->memmap_pages += pages_of(bytes);
@@ -177,7 +177,7 @@ static int memmap_from_early(struct boot_state *bs, size_t bytes,
 	while (!bs->node[nid].online)
 		nid++;
 	uint64_t t0 = pmm_now_ns();
-	int err = alloc_meta(bs, nid, bytes, &pa);
+	int err = alloc_meta(bs, nid, bytes, true, &pa);
 	if (err)
 		return err;
 	bs->info->memmap_pages = pages_of(bytes);
@@ -237,7 +237,7 @@ static int setup_zone(struct boot_state *bs, int nid, enum pmm_zone_type t,
 	size_t bytes = pmm_zone_bitmap_bytes(start, end);
 	void *bitmap = NULL;
 	if (bytes) {
-		int err = alloc_meta(bs, nid, bytes, &pa);
+		int err = alloc_meta(bs, nid, bytes, true, &pa);
 		if (err)
 			return err;
 		bitmap = pmm_phys_map(pa, bytes, NULL);
@@ -246,7 +246,6 @@ static int setup_zone(struct boot_state *bs, int nid, enum pmm_zone_type t,
 				   (unsigned long long)pa);
 			return PMM_ERANGE;
 		}
-		pmm_memset(bitmap, 0, bytes);
 	}
 	return pmm_zone_init(nid, t, start, end, present, bitmap);
 }

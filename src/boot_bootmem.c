@@ -79,16 +79,13 @@ static int reserve_in_usable(struct boot_state *bs,
 			     const struct pmm_phys_range *r)
 {
 	struct boot_seg_iter it;
-	struct pmm_phys_range seg;
+	struct pmm_phys_range p;
 	int nid, err = 0;
 
 	boot_seg_iter_init(&it, bs);
-	while (!err && boot_seg_next(&it, &seg, &nid)) {
-		pmm_phys_t s = r->start > seg.start ? r->start : seg.start;
-		pmm_phys_t e = r->end < seg.end ? r->end : seg.end;
-		if (e > s && clip_to_cover(bs, nid, &s, &e))
-			err = pmm_bootmem_reserve(&bootmem, s, e - s);
-	}
+	while (!err && boot_resv_piece_next(&it, r, &p, &nid))
+		if (clip_to_cover(bs, nid, &p.start, &p.end))
+			err = pmm_bootmem_reserve(&bootmem, p.start, p.end - p.start);
 	return err;
 }
 
@@ -107,12 +104,15 @@ static int bootmem_setup(struct boot_state *bs)
 }
 
 static int bootmem_alloc(struct boot_state *bs, int nid, uint64_t size,
-			 uint64_t align, pmm_phys_t limit, pmm_phys_t *out)
+			 uint64_t align, pmm_phys_t limit, bool zero,
+			 pmm_phys_t *out)
 {
 	pmm_phys_t goal = PMM_PFN_PHYS(bs->node[nid].start_pfn);
 	pmm_phys_t dma_end = (pmm_phys_t)16 << 20;
-	return pmm_bootmem_alloc(&bootmem, nid, size, align,
-				 goal > dma_end ? goal : dma_end, limit, out);
+	goal = goal > dma_end ? goal : dma_end;
+	if (zero)
+		return pmm_bootmem_alloc(&bootmem, nid, size, align, goal, limit, out);
+	return pmm_bootmem_alloc_raw(&bootmem, nid, size, align, goal, limit, out);
 }
 
 /* Hand [start, end) minus the reservations to the buddy allocator. */

@@ -40,6 +40,10 @@ void boot_seg_iter_init(struct boot_seg_iter *it, const struct boot_state *bs);
 /* Return: false at the end; else the next usable segment and its node. */
 bool boot_seg_next(struct boot_seg_iter *it, struct pmm_phys_range *seg, int *nid);
 
+/* Return: false at the end; else the next part of @r that is usable RAM. */
+bool boot_resv_piece_next(struct boot_seg_iter *it, const struct pmm_phys_range *r,
+			  struct pmm_phys_range *piece, int *nid);
+
 /* Work out nodes and max_pfn from the map. Return: 0 or an error. */
 int boot_layout_nodes(struct boot_state *bs);
 /* Collect the reservations of the config, sorted and merged. */
@@ -61,9 +65,9 @@ uint64_t boot_present_pages(const struct boot_state *bs, int nid,
 struct boot_early_ops {
 	/* Take the usable RAM, then the reservations; log what it did. */
 	int (*setup)(struct boot_state *bs);
-	/* Zeroed early memory on node @nid below @limit (0: none). */
+	/* Early memory on node @nid below @limit (0: none), zeroed if @zero. */
 	int (*alloc)(struct boot_state *bs, int nid, uint64_t size,
-		     uint64_t align, pmm_phys_t limit, pmm_phys_t *out);
+		     uint64_t align, pmm_phys_t limit, bool zero, pmm_phys_t *out);
 	/* Retire: hand every free page to the buddy allocator. */
 	int (*retire)(struct boot_state *bs);
 	/* After retirement: give a reserved range to the buddy allocator. */

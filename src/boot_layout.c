@@ -64,6 +64,19 @@ static bool seg_entry_advance(struct boot_seg_iter *it)
 	return false;
 }
 
+/*
+ * A NUMA edge inside a page gives the whole page to the upper node, so that
+ * no page has two nodes; the entry's own end is page aligned already.
+ */
+static pmm_phys_t page_edge(pmm_phys_t pos, pmm_phys_t edge, pmm_phys_t entry_end)
+{
+	pmm_phys_t down = edge & PMM_PAGE_MASK;
+	if (edge == entry_end || down > pos)
+		return edge == entry_end ? edge : down;
+	pmm_phys_t up = down + PMM_PAGE_SIZE;
+	return up < entry_end ? up : entry_end;
+}
+
 bool boot_seg_next(struct boot_seg_iter *it, struct pmm_phys_range *seg, int *nid)
 {
 	const struct pmm_memmap *m = it->bs->map;
@@ -81,9 +94,22 @@ bool boot_seg_next(struct boot_seg_iter *it, struct pmm_phys_range *seg, int *ni
 			end = next->start;
 	}
 	seg->start = it->pos;
-	seg->end = end;
-	it->pos = end;
+	seg->end = page_edge(it->pos, end, m->entry[it->entry].end);
+	it->pos = seg->end;
 	return true;
+}
+
+bool boot_resv_piece_next(struct boot_seg_iter *it, const struct pmm_phys_range *r,
+			  struct pmm_phys_range *piece, int *nid)
+{
+	struct pmm_phys_range seg;
+	while (boot_seg_next(it, &seg, nid)) {
+		piece->start = r->start > seg.start ? r->start : seg.start;
+		piece->end = r->end < seg.end ? r->end : seg.end;
+		if (piece->end > piece->start)
+			return true;
+	}
+	return false;
 }
 
 static void node_extend(struct boot_node *n, pmm_pfn_t start, pmm_pfn_t end)

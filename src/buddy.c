@@ -20,8 +20,10 @@
  * of order k finds list k empty - it would split a larger block or fail -
  * the lazy heads of the lower orders are coalesced first, lowest order
  * first. Per zone and order the number of lazy heads is counted, so that
- * pass stops after the last one; its cost is the lazy heads plus the plain
- * heads in front of them on those lists.
+ * pass stops after the last one. Its cost is amortized O(1) per free: each
+ * lazy head is settled once, and a plain head is walked over only while a
+ * lazy head sits behind it - lists grow at the front, so after one pass
+ * nothing behind a plain head is ever lazy again.
  *
  * Pages enter through pmm_buddy_handoff_range() (boot) and
  * pmm_buddy_free_range() (late frees), leave through the allocation API and
@@ -259,11 +261,11 @@ static inline bool zone_try(struct pmm_zone *zone, unsigned int gfp,
 	uint64_t min = zone->watermark[PMM_WMARK_MIN];
 	if (gfp & PMM_GFP_HIGH)
 		min >>= 1;
+	if (order == 0 && pmm_pcp_enabled(zone))
+		return pmm_pcp_alloc(zone, min, pfn);
 	/* Unlocked read, as Linux's fast watermark check: a hint. */
 	if (zone->free_pages < min + pmm_order_pages(order))
 		return false;
-	if (order == 0 && pmm_pcp_enabled(zone))
-		return pmm_pcp_alloc(zone, min, pfn);
 	pmm_lock(&zone->lock);
 	bool ok = zone->free_pages >= min + pmm_order_pages(order) &&
 		  pmm_buddy_take_locked(zone, order, pfn);
@@ -325,7 +327,8 @@ static bool alloc_from_nodes(int nid, int top, unsigned int gfp,
  * say which node a CPU sits on. Zones are tried from the highest @gfp
  * allows down to DMA on the preferred node, then on the other online nodes
  * in id order unless PMM_GFP_THISNODE. A zone serves the request only while
- * free_pages - 2^@order >= its min watermark (half of it with PMM_GFP_HIGH).
+ * free_pages - 2^@order >= its min watermark (half of it with PMM_GFP_HIGH);
+ * for order 0 with per-CPU lists, this CPU's listed pages count as free.
  * Return: the head descriptor (PMM_PG_HEAD, refcount 1, @tag), or NULL.
  * Locking: takes the zone lock of the zone that serves, except for order-0
  * pages taken from this CPU's list.
@@ -626,6 +629,24 @@ static int range_in_zones(pmm_pfn_t start, pmm_pfn_t end)
 	return 0;
 }
 
+/*
+ * Return: the first block head of the hand-off of [@start, @end) whose
+ * descriptor is not blank (a page handed over twice), or @end. O(blocks).
+ */
+static pmm_pfn_t first_used_head(pmm_pfn_t start, pmm_pfn_t end)
+{
+	while (start < end) {
+		struct pmm_zone *zone = pmm_pfn_zone(start);
+		pmm_pfn_t stop = zone->end_pfn < end ? zone->end_pfn : end;
+		while (start < stop) {
+			if (!pmm_page_is_blank(&pmm_mem_map[start]))
+				return start;
+			start += pmm_order_pages(max_block_order(start, stop));
+		}
+	}
+	return end;
+}
+
 static uint64_t free_span(pmm_pfn_t start, pmm_pfn_t end)
 {
 	uint64_t pages = 0;
@@ -641,9 +662,11 @@ static uint64_t free_span(pmm_pfn_t start, pmm_pfn_t end)
 /**
  * pmm_buddy_handoff_range - give never-seen pages [@start, @end) to the
  * buddy allocator (see buddy.h). pfn 0 is skipped silently: it is never
- * managed. Cost: O(blocks), split at zone boundaries.
+ * managed. Cost: O(blocks), split at zone boundaries; only the block heads
+ * are read, so a head already in use is caught (PMM_EDOUBLEFREE, reported)
+ * but a page inside a block is trusted.
  * Return: 0, PMM_EINVAL (reversed range), PMM_ERANGE (a page in no zone or
- * beyond the descriptors; nothing handed then).
+ * beyond the descriptors), PMM_EDOUBLEFREE; nothing is handed on error.
  * Locking: each zone's lock in turn.
  */
 int pmm_buddy_handoff_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed)
@@ -657,6 +680,12 @@ int pmm_buddy_handoff_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed)
 	int err = range_in_zones(start, end);
 	if (err)
 		return err;
+	pmm_pfn_t used = first_used_head(start, end);
+	if (used != end)
+		return pmm_report(PMM_EDOUBLEFREE, __func__,
+				  "range [0x%llx, 0x%llx): pfn 0x%llx handed over twice (info 0x%x)",
+				  ULL(start), ULL(end), ULL(used),
+				  pmm_mem_map[used].info);
 	uint64_t pages = free_span(start, end);
 	if (freed != NULL)
 		*freed += pages;

@@ -128,8 +128,9 @@ void pmm_pcp_update_zone(struct pmm_zone *zone);
 /* Forget an explicit pmm_pcp_set_high_batch() (pmm_zones_reset()). */
 void pmm_pcp_reset_state(void);
 /*
- * Take one page from this CPU's list of @zone, refilling a batch under the
- * zone lock while free_pages stays at or above @min + 1.
+ * Take one page from this CPU's list of @zone if free_pages plus the
+ * list's pages reach @min + 1, refilling a batch under the zone lock (while
+ * free_pages stays at or above @min + 1) when the list is empty.
  * Return: true and *@pfn (descriptor still marked PCP), false if none.
  */
 bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_pfn_t *pfn);

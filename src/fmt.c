@@ -160,7 +160,7 @@ static void emit_string(const struct pmm_out *out, const struct spec *sp,
 	size_t n = 0;
 	if (!s)
 		s = "(null)";
-	while (s[n] && (sp->precision < 0 || n < (size_t)sp->precision))
+	while ((sp->precision < 0 || n < (size_t)sp->precision) && s[n])
 		n++;
 	emit_field(out, sp, s, n, count);
 }

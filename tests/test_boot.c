@@ -32,19 +32,10 @@ static void default_config(struct pmm_boot_config *cfg, enum pmm_early early)
 	cfg->init = (struct pmm_phys_range){ 7 * MiB, 8 * MiB };
 }
 
-static pmm_phys_t highest_ram(const struct pmm_memmap *m)
-{
-	pmm_phys_t top = 0;
-	for (unsigned int i = 0; i < m->nr; i++)
-		if (m->entry[i].type == PMM_MEM_USABLE && m->entry[i].end > top)
-			top = m->entry[i].end;
-	return top;
-}
-
 static int boot_map(const struct pmm_boot_config *cfg)
 {
 	struct host_platform_options o = {
-		.phys_size = highest_ram(&map), .quiet = true, .quiet_reports = true,
+		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = true, .quiet_reports = true,
 	};
 	assert_int_equal(host_platform_install(&o), 0);
 	return pmm_boot(&map, cfg, &info);
@@ -141,6 +132,12 @@ static void collect_free(uint64_t out[PMM_MAX_NUMNODES][PMM_NR_ZONES])
 		out[z->node][z->type] = z->free_pages;
 }
 
+/* pmm_check() walks every page: the big real maps get it in their own test. */
+static const char *check_if_small(void)
+{
+	return info.max_pfn <= PMM_PFN_DOWN(16 * GiB) ? pmm_check() : NULL;
+}
+
 static void assert_same_free_both_early(const char *what)
 {
 	static uint64_t a[PMM_MAX_NUMNODES][PMM_NR_ZONES], b[PMM_MAX_NUMNODES][PMM_NR_ZONES];
@@ -150,12 +147,12 @@ static void assert_same_free_both_early(const char *what)
 	default_config(&cfg, PMM_EARLY_BOOTMEM);
 	cfg.profile = PMM_PROFILE_X86_64;
 	assert_int_equal(boot_map(&cfg), 0);
-	assert_null(pmm_check());
+	assert_null(check_if_small());
 	collect_free(a);
 	map = saved;
 	cfg.early = PMM_EARLY_MEMBLOCK;
 	assert_int_equal(boot_map(&cfg), 0);
-	assert_null(pmm_check());
+	assert_null(check_if_small());
 	collect_free(b);
 	for (int n = 0; n < PMM_MAX_NUMNODES; n++)
 		for (int t = 0; t < PMM_NR_ZONES; t++)

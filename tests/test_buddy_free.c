@@ -238,6 +238,20 @@ static void test_handoff_errors(void **state)
 	assert_clean();
 }
 
+/* Handing a block head over twice is refused whole and reported. */
+static void test_handoff_twice(void **state)
+{
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+			 .max_pfn = 1024 }), 0);
+	assert_int_equal(pmm_buddy_handoff_range(512, 1024, NULL), 0);
+	uint64_t freed = 0;
+	EXPECT_REFUSED(pmm_buddy_handoff_range(256, 1024, &freed),
+		       PMM_EDOUBLEFREE, true);
+	assert_int_equal(freed, 0);
+	assert_int_equal(buddy_zone(PMM_ZONE_NORMAL)->managed, 512);
+}
+
 /* A range crossing a zone boundary is split there. */
 static void test_handoff_across_zones(void **state)
 {
@@ -306,6 +320,47 @@ static void test_free_range(void **state)
 	assert_clean();
 }
 
+/*
+ * Forged or damaged heads: a head at a misaligned pfn, a head whose count
+ * already dropped to zero. Both refused and reported.
+ */
+static void test_free_forged_heads(void **state)
+{
+	(void)state;
+	setup_ab();
+	struct pmm_page *p = pmm_pfn_to_page(5); /* inside a: 4-7 */
+	p->info = PMM_PG_HEAD | PMM_PG_REF_ONE | 1;
+	unsigned int r = host_report_count();
+	assert_int_equal(pmm_free_pages(p, 1), PMM_ECORRUPT);
+	assert_int_equal(host_report_count(), r + 1);
+	p->info = 0;
+	uint32_t info = a_blk->info;
+	a_blk->info = PMM_PG_HEAD | 2; /* refcount 0 */
+	assert_int_equal(pmm_free_pages(a_blk, 2), PMM_EDOUBLEFREE);
+	a_blk->info = info;
+	assert_clean();
+}
+
+/*
+ * A damaged pair bit (pair 0/1 at order 0 claims pfn 0 free): the free of
+ * pfn 1 notices that 0 is no free head, reports PMM_ECORRUPT, and lists 1
+ * alone, which puts the bit right again.
+ */
+static void test_free_damaged_pair_bit(void **state)
+{
+	(void)state;
+	setup_ab();
+	struct pmm_zone *z = buddy_zone(PMM_ZONE_NORMAL);
+	z->free_area[0].map[0] ^= 1;
+	assert_non_null(pmm_check());
+	unsigned int r = host_report_count();
+	assert_int_equal(pmm_free_page(b_pg), 0);
+	assert_int_equal(host_report_count(), r + 1);
+	assert_int_equal(host_last_report_err(), PMM_ECORRUPT);
+	assert_true(pmm_page_is_free_head(b_pg));
+	assert_clean();
+}
+
 /* pmm_free_pages on per-CPU pages: double free. */
 static void test_free_pcp_page(void **state)
 {
@@ -336,9 +391,12 @@ int main(void)
 		cmocka_unit_test_teardown(test_free_reserved, teardown),
 		cmocka_unit_test_teardown(test_handoff_maximal_blocks, teardown),
 		cmocka_unit_test_teardown(test_handoff_errors, teardown),
+		cmocka_unit_test_teardown(test_handoff_twice, teardown),
 		cmocka_unit_test_teardown(test_handoff_across_zones, teardown),
 		cmocka_unit_test_teardown(test_free_range, teardown),
 		cmocka_unit_test_teardown(test_free_pcp_page, teardown),
+		cmocka_unit_test_teardown(test_free_forged_heads, teardown),
+		cmocka_unit_test_teardown(test_free_damaged_pair_bit, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

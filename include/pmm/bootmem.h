@@ -43,18 +43,24 @@ void pmm_bootmem_init(struct pmm_bootmem *bm);
 
 /*
  * Cover pfns [@start, @end) of node @nid with the bitmap at @map (virtual)
- * that lives at physical @map_phys; every page starts reserved.
- * Return: 0, PMM_EINVAL (bad node, empty range, node present), PMM_EOVERLAP
- * (another node covers part of the range), PMM_ERETIRED.
+ * that lives at physical @map_phys; every page starts reserved. The bitmap
+ * must start on a page boundary and owns every page it touches,
+ * [@map_phys, @map_phys + map_bytes) rounded out to pages: the boot code
+ * reserves those pages, retirement frees them.
+ * Return: 0, PMM_EINVAL (bad node, empty range, node present), PMM_EALIGN
+ * (@map_phys not page-aligned, @map not 8-byte aligned), PMM_EOVERFLOW (the
+ * bitmap wraps), PMM_EOVERLAP (another node covers part of the range, or its
+ * bitmap shares a page with this one's), PMM_ERETIRED.
  */
 int pmm_bootmem_init_node(struct pmm_bootmem *bm, int nid, pmm_pfn_t start,
 			  pmm_pfn_t end, uint64_t *map, pmm_phys_t map_phys);
 
 /*
  * Mark the whole pages inside [@addr, @addr + @size) free; a partial page at
- * either end stays reserved. Return: 0, PMM_EINVAL (size 0), PMM_EOVERFLOW,
- * PMM_ERANGE (outside every node), PMM_EDOUBLEFREE (a page already free:
- * reported, nothing changed), PMM_ERETIRED.
+ * either end stays reserved. The range may span adjacent nodes; everything
+ * is checked before anything changes. Return: 0, PMM_EINVAL (size 0),
+ * PMM_EOVERFLOW, PMM_ERANGE (a page outside every node), PMM_EDOUBLEFREE (a
+ * page already free: reported, nothing changed), PMM_ERETIRED.
  */
 int pmm_bootmem_free(struct pmm_bootmem *bm, pmm_phys_t addr, uint64_t size);
 
@@ -68,7 +74,8 @@ int pmm_bootmem_reserve(struct pmm_bootmem *bm, pmm_phys_t addr,
 
 /*
  * Allocate @size bytes aligned to @align (a power of two), at or above @goal
- * if possible (else from the node start), below @limit (0: none), from node
+ * if possible (else from the node start), in pages that end at or below
+ * @limit (0: none), from node
  * @nid first (PMM_NUMA_NO_NODE: the node of @goal, else node 0), then the
  * others. Small allocations share the last partly used page. The memory is
  * zeroed where the platform can touch it. *@out gets the address.
@@ -78,10 +85,18 @@ int pmm_bootmem_alloc(struct pmm_bootmem *bm, int nid, uint64_t size,
 		      uint64_t align, pmm_phys_t goal, pmm_phys_t limit,
 		      pmm_phys_t *out);
 
+/* As pmm_bootmem_alloc(), without zeroing (memory the caller fills). */
+int pmm_bootmem_alloc_raw(struct pmm_bootmem *bm, int nid, uint64_t size,
+			  uint64_t align, pmm_phys_t goal, pmm_phys_t limit,
+			  pmm_phys_t *out);
+
 /*
  * Retire: hand every free page to the buddy allocator in maximal naturally
  * aligned blocks, then the bitmaps' own pages; later calls get
  * PMM_ERETIRED. *@freed (if not NULL) gets the page count.
+ * Return: 0, PMM_EINVAL, PMM_ERETIRED, PMM_ECORRUPT (a bitmap page is free
+ * in a bitmap: reported), PMM_ERANGE (a page to hand over is in no zone);
+ * nothing changes on these errors.
  */
 int pmm_bootmem_free_all(struct pmm_bootmem *bm, uint64_t *freed);
 
@@ -93,10 +108,16 @@ int pmm_bootmem_free_all(struct pmm_bootmem *bm, uint64_t *freed);
 int pmm_bootmem_free_late(struct pmm_bootmem *bm, pmm_phys_t addr,
 			  uint64_t size);
 
-/* Return: true if @pfn is reserved (or outside every node). */
+/*
+ * Return: true if @pfn is reserved (or outside every node). After
+ * retirement the bitmaps are gone and every pfn reads reserved.
+ */
 bool pmm_bootmem_is_reserved(const struct pmm_bootmem *bm, pmm_pfn_t pfn);
 
-/* Return: free pages of node @nid (all nodes for PMM_NUMA_NO_NODE). */
+/*
+ * Return: free pages of node @nid (all nodes for PMM_NUMA_NO_NODE); 0 after
+ * retirement.
+ */
 uint64_t pmm_bootmem_free_pages(const struct pmm_bootmem *bm, int nid);
 
 #endif /* PMM_BOOTMEM_H */

@@ -36,7 +36,7 @@
 
 /*
  * Allocate 2^@order pages, preferring node @nid (PMM_NUMA_NO_NODE: the
- * caller's), from the highest zone @gfp allows down to DMA, then other
+ * lowest online node), from the highest zone @gfp allows down to DMA, then other
  * nodes unless PMM_GFP_THISNODE. The block's head gets refcount 1 and owner
  * tag @tag. On failure *@err (if not NULL) says why: PMM_EORDER, PMM_EINVAL
  * (contradictory zone flags or bad node), PMM_ENOMEM.
@@ -70,12 +70,16 @@ pmm_phys_t pmm_get_zeroed_page(unsigned int gfp);
 int pmm_free_pages(struct pmm_page *page, pmm_order_t order);
 /* pmm_free_pages(@page, 0). */
 int pmm_free_page(struct pmm_page *page);
-/* Free by physical address: pmm_free_pages(pfn_to_page(@addr), @order). */
+/*
+ * Free by physical address: pmm_free_pages(pfn_to_page(@addr), @order).
+ * @addr 0 (the allocators' failure value) is ignored and returns 0.
+ */
 int pmm_free_pages_addr(pmm_phys_t addr, pmm_order_t order);
 /* pmm_free_pages_addr(@addr, 0). */
 int pmm_free_page_addr(pmm_phys_t addr);
 
-/* Take a reference on the allocated block headed by @page. */
+/* Take a reference on the allocated block headed by @page (0, PMM_EINVAL,
+ * PMM_EBUSY when the count is at its maximum). */
 int pmm_get_page(struct pmm_page *page);
 /* Drop a reference; free the block (with its own order) at zero. */
 int pmm_put_page(struct pmm_page *page);
@@ -85,7 +89,9 @@ int pmm_put_page(struct pmm_page *page);
  * in maximal naturally aligned blocks, each exactly as seed 001 says:
  * refcount 1, then freed. Trusted caller (an early allocator's retirement):
  * cost grows with the number of blocks, not pages. Ranges may cross zones.
- * Return: 0 or PMM_ERANGE (a page in no zone); *@freed += pages handed.
+ * pfn 0 is skipped. Return: 0, PMM_ERANGE (a page in no zone), PMM_EINVAL
+ * (reversed range) or PMM_EDOUBLEFREE (a block head already in use);
+ * *@freed += pages handed.
  */
 int pmm_buddy_handoff_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed);
 
@@ -93,7 +99,8 @@ int pmm_buddy_handoff_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed);
  * As pmm_buddy_handoff_range(), for untrusted callers (late frees, init
  * sections): every page must be reserved (in no free or allocated block and
  * in a zone), else nothing changes and the error says which rule broke
- * (PMM_EDOUBLEFREE, PMM_ERANGE, PMM_EINVAL for an empty or reversed range).
+ * (PMM_EDOUBLEFREE, PMM_ERANGE - also for pfn 0 -, PMM_EINVAL for an empty
+ * or reversed range).
  */
 int pmm_buddy_free_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed);
 

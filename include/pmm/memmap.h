@@ -22,6 +22,9 @@ enum pmm_mem_type {
 	PMM_MEM_PRAM = 12,    /* persistent memory, legacy type 12 */
 };
 
+/* EFI "specific purpose" memory; Linux prints it as "soft reserved". */
+#define PMM_MEM_SOFT_RESERVED 0xefffffffu
+
 #ifndef PMM_MEMMAP_MAX
 #define PMM_MEMMAP_MAX 256
 #endif
@@ -44,6 +47,11 @@ struct pmm_numa_range {
 	bool hotplug;
 };
 
+/*
+ * Invariant: entry[i] for i >= nr and numa[i] for i >= nr_numa are all zero
+ * bytes (pmm_memmap_init zeroes, the sanitizer clears what it frees), so a
+ * failed call can restore the exact bytes it found.
+ */
 struct pmm_memmap {
 	struct pmm_memmap_entry entry[PMM_MEMMAP_MAX];
 	unsigned int nr;
@@ -64,18 +72,31 @@ struct pmm_parse_error {
 void pmm_memmap_init(struct pmm_memmap *m);
 
 /*
- * Append [@start, @end) of @type. Return: 0, PMM_EINVAL for an empty or
- * reversed range, PMM_EFULL when PMM_MEMMAP_MAX entries exist (raise it).
+ * Append [@start, @end) of @type. An empty range (@start == @end) is
+ * dropped: nothing is added and 0 returned. Return: 0, PMM_EINVAL for a
+ * reversed range or type 0, PMM_EFULL when PMM_MEMMAP_MAX entries exist
+ * (raise it).
  */
 int pmm_memmap_add(struct pmm_memmap *m, pmm_phys_t start, pmm_phys_t end,
 		   uint32_t type);
+
+/*
+ * Append [@start, @start + @size) of @type, as firmware states it. A range
+ * that ends exactly at 2^64 is clipped to end at 2^64 - 1 (that last byte
+ * is never a whole page). Return: as pmm_memmap_add, or PMM_EOVERFLOW when
+ * @start + @size passes 2^64.
+ */
+int pmm_memmap_add_size(struct pmm_memmap *m, pmm_phys_t start, uint64_t size,
+			uint32_t type);
 
 /*
  * Sanitize: sort; where entries overlap the higher type number wins (so any
  * type wins over usable); merge touching entries of one type; trim usable
  * ranges inward to whole pages; cut everything at or above @limit (0: no
  * limit) and add the usable bytes cut to dropped_bytes.
- * Return: 0 or PMM_EFULL.
+ * Return: 0, PMM_EFULL (map unchanged) when the resolved map needs more
+ * than PMM_MEMMAP_MAX entries. Context: any thread; concurrent calls take
+ * turns (one static scratch table), so not from an interrupt handler.
  */
 int pmm_memmap_sanitize(struct pmm_memmap *m, pmm_phys_t limit);
 
@@ -84,9 +105,12 @@ int pmm_memmap_sanitize(struct pmm_memmap *m, pmm_phys_t limit);
  * inclusive) and the old "a - b (type)" form (end exclusive), with any
  * prefix (timestamps, syslog levels, host names); SRAT memory affinity
  * lines. Only the BIOS-provided map is taken; other maps are counted in
- * ignored_maps. Lines that are no map lines are skipped.
- * Return: 0, or PMM_EPARSE (a malformed map line, no map at all, or
- * overlapping NUMA ranges) with *@err saying which line and why.
+ * ignored_maps. Lines that are no map lines are skipped. Entries and NUMA
+ * ranges are appended to what @m holds. An inclusive end of 2^64 - 1 is
+ * clipped to an exclusive end of 2^64 - 1. @err may be NULL.
+ * Return: 0, PMM_EPARSE (a malformed map line, no map at all, or
+ * overlapping NUMA ranges) or PMM_EFULL (more entries or NUMA ranges than
+ * the tables hold), with *@err saying which line and why.
  */
 int pmm_memmap_parse_dmesg(struct pmm_memmap *m, const char *text, size_t len,
 			   struct pmm_parse_error *err);
@@ -94,7 +118,12 @@ int pmm_memmap_parse_dmesg(struct pmm_memmap *m, const char *text, size_t len,
 /*
  * Read a Multiboot (v1) memory map: @len bytes at @buf of entries
  * {u32 size; u64 base; u64 length; u32 type}, size not counting itself.
- * Return: 0, PMM_EPARSE for a truncated or zero-sized entry, PMM_EFULL.
+ * Entries of length 0 are skipped; Multiboot type 1..5 map onto the e820
+ * types of the same number, type 0 becomes reserved, any other number is
+ * kept (GRUB passes e820 numbers through) and so treated as reserved.
+ * Return: 0, PMM_EPARSE for a truncated entry or one whose size is below
+ * 20, PMM_EOVERFLOW for an entry that wraps past 2^64 (rejected, not
+ * clipped), PMM_EFULL, PMM_EINVAL for a NULL @buf with @len > 0.
  */
 int pmm_memmap_from_multiboot(struct pmm_memmap *m, const void *buf,
 			      size_t len);
@@ -102,10 +131,16 @@ int pmm_memmap_from_multiboot(struct pmm_memmap *m, const void *buf,
 /* Return: the node of NUMA range holding @pa, or -1 when none does. */
 int pmm_memmap_node_of(const struct pmm_memmap *m, pmm_phys_t pa);
 
-/* Write Linux's name for @type into @buf ("usable", "type 9", ...). */
+/*
+ * Write Linux's name for @type into @buf ("usable", "type 9", ...).
+ * Return: @buf, or a constant "?" when @buf is NULL or @size is 0.
+ */
 const char *pmm_mem_type_name(uint32_t type, char *buf, size_t size);
 
-/* Return: total usable bytes in @m. */
+/* Return: total bytes of the usable entries in @m (sanitize first). */
 uint64_t pmm_memmap_usable_bytes(const struct pmm_memmap *m);
+
+/* Return: the end (exclusive) of the highest usable entry of @m, 0 if none. */
+pmm_phys_t pmm_memmap_end_of_ram(const struct pmm_memmap *m);
 
 #endif /* PMM_MEMMAP_H */

@@ -10,6 +10,7 @@
 #include <pmm/fmt.h>
 #include <pmm/memmap.h>
 #include <pmm/bootmem.h>
+#include <pmm/memblock.h>
 #include <pmm/page.h>
 #include <pmm/zone.h>
 #include <pmm/buddy.h>

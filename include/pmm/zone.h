@@ -38,8 +38,16 @@ struct pmm_free_area {
 	uint64_t *map;    /* pair bitmap; NULL for PMM_MAX_ORDER */
 };
 
-/* A per-CPU list of free order-0 pages, touched only by its own CPU. */
+#ifndef PMM_CACHELINE
+#define PMM_CACHELINE 64
+#endif
+
+/*
+ * A per-CPU list of free order-0 pages, touched only by its own CPU; one
+ * cache line each, so that CPUs never share a line on their fast path.
+ */
 struct pmm_pcp {
+	_Alignas(PMM_CACHELINE)
 	uint32_t head;  /* pfn + 1 of the first page, 0 = empty (singly linked) */
 	uint32_t count; /* pages on the list */
 	uint32_t high;  /* drain a batch when count exceeds this */
@@ -88,7 +96,8 @@ size_t pmm_zone_bitmap_bytes(pmm_pfn_t start, pmm_pfn_t end);
 /*
  * Set up zone @type of online node @nid over [@start, @end) with @present
  * usable pages; @bitmap is zeroed memory of pmm_zone_bitmap_bytes() bytes.
- * The zone starts empty: pages join it through pmm_buddy_handoff_range().
+ * The span must lie within pmm_page_map_init()'s descriptors. The zone
+ * starts empty: pages join it through pmm_buddy_handoff_range().
  * Return: 0, PMM_EINVAL for a bad node, type or range, PMM_EOVERLAP when the
  * span overlaps another zone.
  */

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bootmem_retire.c - retiring the boot memory allocator (seed chapter 6,
+ * 6.5) and freeing its reservations late (seed 003, free_bootmem_late).
+ *
+ * Retirement scans each node's bitmap a 64-bit word at a time: a word of
+ * reserved pages costs one compare, and each maximal run of free pages goes
+ * to the buddy allocator in one pmm_buddy_handoff_range() call, which cuts
+ * it into maximal naturally aligned blocks. The cost is one bit per page
+ * plus work per run, never a call per page. Then each bitmap's own pages
+ * follow, and the bitmaps are gone: bootmem answers only is_reserved(),
+ * free_pages() and free_late() from then on.
+ */
+#include <pmm/buddy.h>
+#include <pmm/fmt.h>
+
+#include "bootmem_impl.h"
+
+/*
+ * Return: true if every pfn of [@s, @e) has a descriptor and lies in a
+ * zone. *@zone caches the last zone found, so runs in one zone cost one
+ * lookup in all.
+ */
+static bool in_zones(pmm_pfn_t s, pmm_pfn_t e, struct pmm_zone **zone)
+{
+	if (e > pmm_max_pfn)
+		return false;
+	while (s < e) {
+		struct pmm_zone *z = *zone;
+		if (!z || s < z->start_pfn || s >= z->end_pfn)
+			z = pmm_pfn_zone(s);
+		if (!z)
+			return false;
+		*zone = z;
+		s = z->end_pfn;
+	}
+	return true;
+}
+
+/* Return: the first free pfn of node @nd outside every zone, or end_pfn. */
+static pmm_pfn_t first_unzoned_free(const struct pmm_bootmem_node *nd,
+				    struct pmm_zone **zone)
+{
+	uint64_t n = nd->end_pfn - nd->start_pfn;
+	uint64_t i = bm_next_zero(nd->map, 0, n);
+	while (i < n) {
+		uint64_t j = bm_next_one(nd->map, i, n);
+		if (!in_zones(nd->start_pfn + i, nd->start_pfn + j, zone))
+			return nd->start_pfn + i;
+		i = bm_next_zero(nd->map, j, n);
+	}
+	return nd->end_pfn;
+}
+
+/*
+ * Return: the first pfn of [@s, @e) that is free in node @nd's bitmap, or
+ * @e. A word-wise scan of the part of the range inside the node.
+ */
+static pmm_pfn_t first_free_in(const struct pmm_bootmem_node *nd, pmm_pfn_t s,
+			       pmm_pfn_t e)
+{
+	pmm_pfn_t a = s > nd->start_pfn ? s : nd->start_pfn;
+	pmm_pfn_t b = e < nd->end_pfn ? e : nd->end_pfn;
+	if (a >= b)
+		return e;
+	uint64_t i = bm_next_zero(nd->map, a - nd->start_pfn, b - nd->start_pfn);
+	return i == b - nd->start_pfn ? e : nd->start_pfn + i;
+}
+
+/*
+ * Return: 0, or PMM_ECORRUPT (reported) when a page of a bitmap is free in a
+ * node's bitmap: it would be handed over twice, and may have been handed
+ * out already.
+ */
+static int check_map_pages_reserved(const struct pmm_bootmem *bm)
+{
+	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		if (!bm->node[nid].present)
+			continue;
+		struct pmm_pfn_range r = pmm_bootmem_map_pages(&bm->node[nid]);
+		for (int owner = 0; owner < PMM_MAX_NUMNODES; owner++) {
+			const struct pmm_bootmem_node *nd = &bm->node[owner];
+			if (!nd->present)
+				continue;
+			pmm_pfn_t pfn = first_free_in(nd, r.start, r.end);
+			if (pfn == r.end)
+				continue;
+			return pmm_report(PMM_ECORRUPT, "pmm_bootmem_free_all",
+					  "bitmap page 0x%llx of node %d is free in node %d: reserve the bitmap",
+					  (unsigned long long)pfn, nid, owner);
+		}
+	}
+	return 0;
+}
+
+/* Return: 0, or PMM_ERANGE (logged) when a page to hand over is in no zone. */
+static int check_zones(const struct pmm_bootmem *bm)
+{
+	struct pmm_zone *zone = NULL;
+	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		const struct pmm_bootmem_node *nd = &bm->node[nid];
+		if (!nd->present)
+			continue;
+		pmm_pfn_t pfn = first_unzoned_free(nd, &zone);
+		struct pmm_pfn_range r = pmm_bootmem_map_pages(nd);
+		if (pfn == nd->end_pfn && in_zones(r.start, r.end, &zone))
+			continue;
+		pmm_printk("pmm: bootmem node %d: a page to hand over (pfn 0x%llx or bitmap [0x%llx, 0x%llx)) is in no zone: set up zones over all of bootmem's memory first\n",
+			   nid, (unsigned long long)pfn,
+			   (unsigned long long)r.start, (unsigned long long)r.end);
+		return PMM_ERANGE;
+	}
+	return 0;
+}
+
+/* Hand each maximal run of free pages of @nd over; Return: first error. */
+static int hand_off_node(const struct pmm_bootmem_node *nd, uint64_t *count)
+{
+	int first_err = 0;
+	uint64_t n = nd->end_pfn - nd->start_pfn;
+	uint64_t i = bm_next_zero(nd->map, 0, n);
+	while (i < n) {
+		uint64_t j = bm_next_one(nd->map, i, n);
+		int err = pmm_buddy_handoff_range(nd->start_pfn + i,
+						  nd->start_pfn + j, count);
+		if (err && !first_err)
+			first_err = err;
+		i = bm_next_zero(nd->map, j, n);
+	}
+	return first_err;
+}
+
+/**
+ * pmm_bootmem_free_all - retire: hand every free page, then the bitmaps'
+ * own pages, to the buddy allocator.
+ * @bm: the allocator
+ * @freed: if not NULL, gets the pages handed over (bitmap pages included)
+ *
+ * Checks first, changes after: every bitmap page inside a node must be
+ * reserved there, and every page to hand over must lie in a zone of the
+ * buddy allocator. Records freed_pages and bitmap_pages_freed and marks
+ * @bm retired; the bitmaps are no longer read (their pages are the buddy
+ * allocator's now), every node reads as having no free pages.
+ *
+ * Return: 0, PMM_EINVAL, PMM_ERETIRED, PMM_ECORRUPT (a bitmap page was
+ * free: reported), PMM_ERANGE (a page outside every zone); on these
+ * nothing changed. A hand-off that fails after the checks passed is
+ * reported as PMM_ECORRUPT, and the allocator is retired all the same.
+ * Context: boot CPU, no lock; the zones' locks are taken by the buddy.
+ */
+int pmm_bootmem_free_all(struct pmm_bootmem *bm, uint64_t *freed)
+{
+	if (!bm)
+		return PMM_EINVAL;
+	if (bm->retired)
+		return PMM_ERETIRED;
+	int err = check_map_pages_reserved(bm);
+	if (!err)
+		err = check_zones(bm);
+	if (err)
+		return err;
+
+	uint64_t pages = 0, map_pages = 0;
+	int first_err = 0;
+	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		if (!bm->node[nid].present)
+			continue;
+		err = hand_off_node(&bm->node[nid], &pages);
+		if (err && !first_err)
+			first_err = err;
+	}
+	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		struct pmm_bootmem_node *nd = &bm->node[nid];
+		if (!nd->present)
+			continue;
+		struct pmm_pfn_range r = pmm_bootmem_map_pages(nd);
+		err = pmm_buddy_handoff_range(r.start, r.end, &map_pages);
+		if (err && !first_err)
+			first_err = err;
+		nd->map = NULL;
+		nd->free_pages = 0;
+		nd->last_offset = 0;
+	}
+	bm->retired = true;
+	bm->freed_pages = pages + map_pages;
+	bm->bitmap_pages_freed = map_pages;
+	if (freed)
+		*freed = bm->freed_pages;
+	if (first_err)
+		return pmm_report(PMM_ECORRUPT, __func__,
+				  "hand-off failed after its checks passed (%s)",
+				  pmm_strerror(first_err));
+	return 0;
+}
+
+/**
+ * pmm_bootmem_free_late - after retirement, give the whole pages of the
+ * reserved range [@addr, @addr + @size) to the buddy allocator.
+ * @bm: the (retired) allocator
+ * @addr: first byte
+ * @size: bytes
+ *
+ * The pages go straight to the buddy allocator (seed 003), which checks
+ * that every one is reserved and in a zone. A partial page at either end
+ * stays reserved; a range without a whole page frees nothing.
+ *
+ * Return: 0, PMM_EINVAL, PMM_ESTATE (not retired yet), PMM_EOVERFLOW, or
+ * pmm_buddy_free_range()'s error.
+ * Context: any CPU; the zones' locks are taken by the buddy.
+ */
+int pmm_bootmem_free_late(struct pmm_bootmem *bm, pmm_phys_t addr,
+			  uint64_t size)
+{
+	if (!bm)
+		return PMM_EINVAL;
+	if (!bm->retired)
+		return PMM_ESTATE;
+	if (size == 0)
+		return PMM_EINVAL;
+	if (size > UINT64_MAX - addr)
+		return PMM_EOVERFLOW;
+	pmm_pfn_t s = bm_pfn_up(addr);
+	pmm_pfn_t e = PMM_PFN_DOWN(addr + size);
+	if (s >= e)
+		return 0;
+	uint64_t freed = 0;
+	return pmm_buddy_free_range(s, e, &freed);
+}

@@ -1,0 +1,686 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memblock.c - the region arrays of the range-based early allocator.
+ *
+ * Owns the "memory" and "reserved" arrays: adding, removing, splitting at a
+ * range's ends (isolation), merging equal neighbours, flags and nodes,
+ * doubling a full array into memory taken from memblock itself, and the
+ * queries. Data comes from the boot code (firmware map, reservations);
+ * allocation and the hand-off to the buddy allocator are in
+ * memblock_alloc.c, iteration in memblock_iter.c, text in memblock_dump.c.
+ *
+ * Locking: none (boot CPU only, see pmm/memblock.h).
+ */
+#include "memblock_internal.h"
+
+static struct pmm_memblock_region memory_init[PMM_INIT_MEMBLOCK_REGIONS];
+static struct pmm_memblock_region reserved_init[PMM_INIT_MEMBLOCK_REGIONS];
+
+/* Physical homes of the arrays once doubled; 0 while static. */
+static pmm_phys_t memory_array_phys;
+static pmm_phys_t reserved_array_phys;
+
+struct pmm_memblock pmm_memblock = {
+	.bottom_up = false,
+	.current_limit = PMM_MEMBLOCK_ALLOC_ANYWHERE,
+	.memory = { .cnt = 1, .max = PMM_INIT_MEMBLOCK_REGIONS,
+		    .regions = memory_init, .name = "memory" },
+	.reserved = { .cnt = 1, .max = PMM_INIT_MEMBLOCK_REGIONS,
+		      .regions = reserved_init, .name = "reserved" },
+	.nid_none = PMM_MAX_NUMNODES,
+};
+
+_Static_assert(PMM_INIT_MEMBLOCK_REGIONS >= 4,
+	       "PMM_INIT_MEMBLOCK_REGIONS must leave room to split");
+
+void pmm_memblock_reset(void)
+{
+	pmm_memset(memory_init, 0, sizeof(memory_init));
+	pmm_memset(reserved_init, 0, sizeof(reserved_init));
+	pmm_memset(&MB, 0, sizeof(MB));
+	MB.current_limit = PMM_MEMBLOCK_ALLOC_ANYWHERE;
+	MB.memory.cnt = 1;
+	MB.memory.max = PMM_INIT_MEMBLOCK_REGIONS;
+	MB.memory.regions = memory_init;
+	MB.memory.name = "memory";
+	MB.reserved.cnt = 1;
+	MB.reserved.max = PMM_INIT_MEMBLOCK_REGIONS;
+	MB.reserved.regions = reserved_init;
+	MB.reserved.name = "reserved";
+	MB.nid_none = PMM_MAX_NUMNODES;
+	memory_array_phys = 0;
+	reserved_array_phys = 0;
+}
+
+void pmm_memblock_allow_resize(void) { MB.can_resize = true; }
+void pmm_memblock_set_debug(bool on) { MB.debug = on; }
+void pmm_memblock_set_movable_node(bool on) { MB.movable_node = on; }
+void pmm_memblock_set_bottom_up(bool on) { MB.bottom_up = on; }
+bool pmm_memblock_bottom_up(void) { return MB.bottom_up; }
+void pmm_memblock_set_current_limit(pmm_phys_t limit) { MB.current_limit = limit; }
+pmm_phys_t pmm_memblock_get_current_limit(void) { return MB.current_limit; }
+
+pmm_phys_t pmm_memblock_array_phys(const struct pmm_memblock_type *type)
+{
+	if (type == &MB.memory)
+		return memory_array_phys;
+	if (type == &MB.reserved)
+		return reserved_array_phys;
+	return 0;
+}
+
+/* Open a hole at @idx and fill it; the array has room (checked by callers). */
+static void insert_region(struct pmm_memblock_type *type, unsigned long idx,
+			  pmm_phys_t base, uint64_t size, int nid,
+			  enum pmm_memblock_flags flags)
+{
+	struct pmm_memblock_region *r = &type->regions[idx];
+
+	for (unsigned long i = type->cnt; i > idx; i--)
+		type->regions[i] = type->regions[i - 1];
+	r->base = base;
+	r->size = size;
+	r->flags = flags;
+	r->nid = nid;
+	type->cnt++;
+	type->total_size += size;
+}
+
+/* Drop entry @idx; an emptied type keeps one zero-size entry. */
+static void remove_region(struct pmm_memblock_type *type, unsigned long idx)
+{
+	type->total_size -= type->regions[idx].size;
+	for (unsigned long i = idx; i + 1 < type->cnt; i++)
+		type->regions[i] = type->regions[i + 1];
+	type->cnt--;
+	if (type->cnt > 0)
+		return;
+	type->cnt = 1;
+	type->regions[0].base = 0;
+	type->regions[0].size = 0;
+	type->regions[0].flags = PMM_MEMBLOCK_NONE;
+	type->regions[0].nid = MB.nid_none;
+}
+
+/* Merge every pair of touching neighbours with equal node and flags. */
+static void merge_regions(struct pmm_memblock_type *type)
+{
+	unsigned long i = 0;
+
+	while (i + 1 < type->cnt) {
+		struct pmm_memblock_region *this = &type->regions[i];
+		struct pmm_memblock_region *next = &type->regions[i + 1];
+
+		if (mb_region_end(this) > next->base)
+			pmm_report(PMM_ECORRUPT, __func__,
+				   "%s[%lu] ends at 0x%llx past next base 0x%llx",
+				   type->name, i,
+				   (unsigned long long)mb_region_end(this),
+				   (unsigned long long)next->base);
+		if (mb_region_end(this) != next->base ||
+		    mb_region_nid(this) != mb_region_nid(next) ||
+		    this->flags != next->flags) {
+			i++;
+			continue;
+		}
+		this->size += next->size;
+		for (unsigned long j = i + 1; j + 1 < type->cnt; j++)
+			type->regions[j] = type->regions[j + 1];
+		type->cnt--;
+	}
+}
+
+/*
+ * double_array - give @type an array twice as large, taken from free memory
+ * (outside [@avoid_base, @avoid_base + @avoid_size) when doubling
+ * "reserved"), reserved, and written through the map hook.
+ * Return: 0, PMM_ENOMEM (no room or memory cannot be mapped).
+ * Context: "reserved" has room for the reservation and the old array's
+ * release (see grow_array()).
+ */
+static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
+			uint64_t avoid_size)
+{
+	size_t old_bytes = type->max * sizeof(struct pmm_memblock_region);
+	size_t new_bytes = old_bytes * 2;
+	uint64_t old_alloc = (old_bytes + PMM_PAGE_SIZE - 1) & PMM_PAGE_MASK;
+	uint64_t new_alloc = (new_bytes + PMM_PAGE_SIZE - 1) & PMM_PAGE_MASK;
+	pmm_phys_t *home = type == &MB.memory ? &memory_array_phys
+					       : &reserved_array_phys;
+	struct pmm_memblock_region *old = type->regions;
+	struct pmm_memblock_region *fresh;
+	pmm_phys_t old_phys = *home;
+	pmm_phys_t addr;
+	bool zeroed = false;
+	int err;
+
+	if (type != &MB.reserved)
+		avoid_base = avoid_size = 0;
+	addr = pmm_memblock_find(avoid_base + avoid_size, MB.current_limit,
+				 new_alloc, PMM_PAGE_SIZE);
+	if (!addr && avoid_size)
+		addr = pmm_memblock_find(0, mb_min(avoid_base, MB.current_limit),
+					 new_alloc, PMM_PAGE_SIZE);
+	fresh = NULL;
+	if (addr)
+		fresh = MB.map ? MB.map(addr, (size_t)new_alloc)
+			       : pmm_phys_map(addr, (size_t)new_alloc, &zeroed);
+	if (!fresh) {
+		pmm_printk("memblock: Failed to double %s array from %lu to %lu entries !\n",
+			   type->name, type->max, type->max * 2);
+		return PMM_ENOMEM;
+	}
+	pmm_memblock_dbg("memblock: %s is doubled to %lu at [0x%016llx-0x%016llx]",
+			 type->name, type->max * 2, (unsigned long long)addr,
+			 (unsigned long long)(addr + new_bytes - 1));
+	pmm_memcpy(fresh, old, old_bytes);
+	pmm_memset((char *)fresh + old_bytes, 0, old_bytes);
+	type->regions = fresh;
+	type->max *= 2;
+	*home = addr;
+	err = PMM_OK;
+	if (old != memory_init && old != reserved_init)
+		err = pmm_memblock_remove_range_grow(&MB.reserved, old_phys,
+						     old_alloc, false);
+	if (!err)
+		err = pmm_memblock_add_range_grow(&MB.reserved, addr, new_alloc,
+						  MB.nid_none, PMM_MEMBLOCK_NONE,
+						  false);
+	if (err)
+		return pmm_report(PMM_ECORRUPT, __func__,
+				  "reserved has no room for the %s array at 0x%llx (%d)",
+				  type->name, (unsigned long long)addr, err);
+	return PMM_OK;
+}
+
+/*
+ * grow_array - double @type's array if resizing is allowed. Doubling
+ * "memory" reserves in "reserved", so that one is doubled first when it
+ * could not take the new array's reservation and the old one's release.
+ * Return: 0, PMM_EFULL (resizing off, or not one of memblock's types),
+ * PMM_ENOMEM.
+ */
+static int grow_array(struct pmm_memblock_type *type, pmm_phys_t base,
+		      uint64_t size)
+{
+	int err;
+
+	if (type != &MB.memory && type != &MB.reserved)
+		return PMM_EFULL;
+	if (!MB.can_resize) {
+		pmm_printk("memblock: %s array full at %lu entries: call pmm_memblock_allow_resize() or raise PMM_INIT_MEMBLOCK_REGIONS\n",
+			   type->name, type->max);
+		return PMM_EFULL;
+	}
+	if (type != &MB.reserved && MB.reserved.cnt + 3 > MB.reserved.max) {
+		err = double_array(&MB.reserved, 0, 0);
+		if (err)
+			return err;
+	}
+	return double_array(type, base, size);
+}
+
+/* Pieces of [@base, @end) no region of @type covers yet. */
+static unsigned long count_new(const struct pmm_memblock_type *type,
+			       pmm_phys_t base, pmm_phys_t end)
+{
+	unsigned long n = 0;
+
+	for (unsigned long i = 0; i < type->cnt; i++) {
+		const struct pmm_memblock_region *r = &type->regions[i];
+
+		if (r->base >= end)
+			break;
+		if (mb_region_end(r) <= base)
+			continue;
+		if (r->base > base)
+			n++;
+		base = mb_min(mb_region_end(r), end);
+	}
+	return base < end ? n + 1 : n;
+}
+
+/* Insert the uncovered pieces of [@base, @end), then merge. */
+static void insert_pieces(struct pmm_memblock_type *type, pmm_phys_t base,
+			  pmm_phys_t end, int nid,
+			  enum pmm_memblock_flags flags)
+{
+	unsigned long i;
+
+	for (i = 0; i < type->cnt; i++) {
+		struct pmm_memblock_region *r = &type->regions[i];
+		pmm_phys_t rbase = r->base, rend = mb_region_end(r);
+
+		if (rbase >= end)
+			break;
+		if (rend <= base)
+			continue;
+		if (rbase > base)
+			insert_region(type, i++, base, rbase - base, nid, flags);
+		base = mb_min(rend, end);
+	}
+	if (base < end)
+		insert_region(type, i, base, end - base, nid, flags);
+	merge_regions(type);
+}
+
+int pmm_memblock_add_range_grow(struct pmm_memblock_type *type,
+				pmm_phys_t base, uint64_t size, int nid,
+				enum pmm_memblock_flags flags, bool may_grow)
+{
+	pmm_phys_t end = base + size;
+	unsigned long n;
+	int err;
+
+	if (type->regions[0].size == 0) {
+		type->regions[0].base = base;
+		type->regions[0].size = size;
+		type->regions[0].flags = flags;
+		type->regions[0].nid = nid;
+		type->total_size = size;
+		return PMM_OK;
+	}
+	for (;;) {
+		n = count_new(type, base, end);
+		if (n == 0)
+			return PMM_OK;
+		if (type->cnt + n <= type->max)
+			break;
+		if (!may_grow)
+			return PMM_EFULL;
+		err = grow_array(type, base, size);
+		if (err)
+			return err;
+	}
+	insert_pieces(type, base, end, nid, flags);
+	return PMM_OK;
+}
+
+static int valid_nid(int nid)
+{
+	if (nid == PMM_NUMA_NO_NODE)
+		return MB.nid_none;
+	if (nid < 0 || nid > MB.nid_none)
+		return -2;
+	return nid;
+}
+
+int pmm_memblock_add_range(struct pmm_memblock_type *type, pmm_phys_t base,
+			   uint64_t size, int nid,
+			   enum pmm_memblock_flags flags)
+{
+	int err = mb_check_range(base, size);
+
+	if (err)
+		return err;
+	if (!type || ((unsigned int)flags & ~0xfu) != 0)
+		return PMM_EINVAL;
+	nid = valid_nid(nid);
+	if (nid < 0)
+		return PMM_EINVAL;
+	return pmm_memblock_add_range_grow(type, base, size, nid, flags, true);
+}
+
+int pmm_memblock_add_node(pmm_phys_t base, uint64_t size, int nid,
+			  enum pmm_memblock_flags flags)
+{
+	if (MB.debug)
+		pmm_printk("memblock_add_node: [0x%016llx-0x%016llx] nid=%d flags=%x %s\n",
+			   (unsigned long long)base,
+			   (unsigned long long)(base + size - 1), nid,
+			   (unsigned int)flags, __func__);
+	return pmm_memblock_add_range(&MB.memory, base, size, nid, flags);
+}
+
+int pmm_memblock_add(pmm_phys_t base, uint64_t size)
+{
+	pmm_memblock_dbg_range("memblock_add", base, size, __func__);
+	return pmm_memblock_add_range(&MB.memory, base, size, MB.nid_none,
+				      PMM_MEMBLOCK_NONE);
+}
+
+int pmm_memblock_reserve(pmm_phys_t base, uint64_t size)
+{
+	pmm_memblock_dbg_range("memblock_reserve", base, size, __func__);
+	return pmm_memblock_add_range(&MB.reserved, base, size, MB.nid_none,
+				      PMM_MEMBLOCK_NONE);
+}
+
+/*
+ * isolate - split the regions of @type that cross @base or @base + @size,
+ * so that the range is covered by whole regions [*@first, *@last).
+ * Return: 0, PMM_EFULL or PMM_ENOMEM (no room for the two splits).
+ */
+static int isolate(struct pmm_memblock_type *type, pmm_phys_t base,
+		   uint64_t size, bool may_grow, unsigned long *first,
+		   unsigned long *last)
+{
+	pmm_phys_t end = base + size;
+	unsigned long i = 0;
+	int err;
+
+	*first = *last = 0;
+	while (type->cnt + 2 > type->max) {
+		if (!may_grow)
+			return PMM_EFULL;
+		err = grow_array(type, base, size);
+		if (err)
+			return err;
+	}
+	while (i < type->cnt) {
+		struct pmm_memblock_region *r = &type->regions[i];
+		pmm_phys_t rbase = r->base, rend = mb_region_end(r);
+
+		if (rbase >= end)
+			break;
+		if (rend <= base) {
+			i++;
+			continue;
+		}
+		if (rbase < base) {
+			/* cut below: keep the lower part, go on with the upper */
+			r->base = base;
+			r->size -= base - rbase;
+			type->total_size -= base - rbase;
+			insert_region(type, i, rbase, base - rbase, r->nid,
+				      r->flags);
+			i++;
+		} else if (rend > end) {
+			/* cut above: the lower part is looked at next */
+			r->base = end;
+			r->size -= end - rbase;
+			type->total_size -= end - rbase;
+			insert_region(type, i, rbase, end - rbase, r->nid,
+				      r->flags);
+		} else {
+			if (*last == 0)
+				*first = i;
+			*last = ++i;
+		}
+	}
+	return PMM_OK;
+}
+
+int pmm_memblock_remove_range_grow(struct pmm_memblock_type *type,
+				   pmm_phys_t base, uint64_t size,
+				   bool may_grow)
+{
+	unsigned long first, last;
+	int err = isolate(type, base, size, may_grow, &first, &last);
+
+	if (err)
+		return err;
+	while (last > first)
+		remove_region(type, --last);
+	return PMM_OK;
+}
+
+int pmm_memblock_remove_range(struct pmm_memblock_type *type,
+			      pmm_phys_t base, uint64_t size)
+{
+	int err = mb_check_range(base, size);
+
+	if (err)
+		return err;
+	if (!type)
+		return PMM_EINVAL;
+	return pmm_memblock_remove_range_grow(type, base, size, true);
+}
+
+int pmm_memblock_remove(pmm_phys_t base, uint64_t size)
+{
+	pmm_memblock_dbg_range("memblock_remove", base, size, __func__);
+	return pmm_memblock_remove_range(&MB.memory, base, size);
+}
+
+int pmm_memblock_free(pmm_phys_t base, uint64_t size)
+{
+	pmm_memblock_dbg_range("memblock_phys_free", base, size, __func__);
+	return pmm_memblock_remove_range(&MB.reserved, base, size);
+}
+
+int pmm_memblock_setclr_flag(pmm_phys_t base, uint64_t size,
+			     enum pmm_memblock_flags flag, bool set)
+{
+	unsigned long first, last;
+	int err = mb_check_range(base, size);
+
+	if (err)
+		return err;
+	if (((unsigned int)flag & ~0xfu) != 0)
+		return PMM_EINVAL;
+	err = isolate(&MB.memory, base, size, true, &first, &last);
+	if (err)
+		return err;
+	for (unsigned long i = first; i < last; i++) {
+		struct pmm_memblock_region *r = &MB.memory.regions[i];
+		unsigned int f = (unsigned int)r->flags;
+
+		f = set ? f | (unsigned int)flag : f & ~(unsigned int)flag;
+		r->flags = (enum pmm_memblock_flags)f;
+	}
+	merge_regions(&MB.memory);
+	return PMM_OK;
+}
+
+int pmm_memblock_mark_hotplug(pmm_phys_t base, uint64_t size)
+{
+	return pmm_memblock_setclr_flag(base, size, PMM_MEMBLOCK_HOTPLUG, true);
+}
+
+int pmm_memblock_clear_hotplug(pmm_phys_t base, uint64_t size)
+{
+	return pmm_memblock_setclr_flag(base, size, PMM_MEMBLOCK_HOTPLUG, false);
+}
+
+int pmm_memblock_mark_mirror(pmm_phys_t base, uint64_t size)
+{
+	int err = pmm_memblock_setclr_flag(base, size, PMM_MEMBLOCK_MIRROR, true);
+
+	if (!err)
+		MB.has_mirror = true;
+	return err;
+}
+
+int pmm_memblock_mark_nomap(pmm_phys_t base, uint64_t size)
+{
+	return pmm_memblock_setclr_flag(base, size, PMM_MEMBLOCK_NOMAP, true);
+}
+
+int pmm_memblock_clear_nomap(pmm_phys_t base, uint64_t size)
+{
+	return pmm_memblock_setclr_flag(base, size, PMM_MEMBLOCK_NOMAP, false);
+}
+
+int pmm_memblock_set_node(pmm_phys_t base, uint64_t size,
+			  struct pmm_memblock_type *type, int nid)
+{
+	unsigned long first, last;
+	int err = mb_check_range(base, size);
+
+	if (err)
+		return err;
+	nid = valid_nid(nid);
+	if (!type || nid < 0)
+		return PMM_EINVAL;
+	err = isolate(type, base, size, true, &first, &last);
+	if (err)
+		return err;
+	for (unsigned long i = first; i < last; i++)
+		type->regions[i].nid = nid;
+	merge_regions(type);
+	return PMM_OK;
+}
+
+int pmm_memblock_trim_memory(pmm_phys_t align)
+{
+	unsigned long i = 0;
+
+	if (!mb_is_pow2(align))
+		return PMM_EALIGN;
+	while (i < MB.memory.cnt) {
+		struct pmm_memblock_region *r = &MB.memory.regions[i];
+		pmm_phys_t end = mb_region_end(r) & ~(align - 1);
+		pmm_phys_t start = (r->base + align - 1) & ~(align - 1);
+
+		if (start < r->base)
+			start = end; /* rounding up wrapped: nothing left */
+		if (start == r->base && end == mb_region_end(r)) {
+			i++;
+			continue;
+		}
+		if (start < end) {
+			MB.memory.total_size -= r->size - (end - start);
+			r->base = start;
+			r->size = end - start;
+			i++;
+		} else {
+			remove_region(&MB.memory, i);
+		}
+	}
+	return PMM_OK;
+}
+
+bool pmm_memblock_addrs_overlap(pmm_phys_t base1, uint64_t size1,
+				pmm_phys_t base2, uint64_t size2)
+{
+	return base1 < base2 + size2 && base2 < base1 + size1;
+}
+
+bool pmm_memblock_overlaps_region(const struct pmm_memblock_type *type,
+				  pmm_phys_t base, uint64_t size)
+{
+	size = mb_cap_size(base, size);
+	for (unsigned long i = 0; i < type->cnt; i++)
+		if (pmm_memblock_addrs_overlap(base, size,
+					       type->regions[i].base,
+					       type->regions[i].size))
+			return true;
+	return false;
+}
+
+bool pmm_memblock_is_region_reserved(pmm_phys_t base, uint64_t size)
+{
+	return pmm_memblock_overlaps_region(&MB.reserved, base, size);
+}
+
+/* Return: the index of the region of @type holding @addr, or -1. */
+static long search(const struct pmm_memblock_type *type, pmm_phys_t addr)
+{
+	unsigned long lo = 0, hi = type->cnt;
+
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+		const struct pmm_memblock_region *r = &type->regions[mid];
+
+		if (addr < r->base)
+			hi = mid;
+		else if (addr >= mb_region_end(r))
+			lo = mid + 1;
+		else
+			return (long)mid;
+	}
+	return -1;
+}
+
+bool pmm_memblock_is_reserved(pmm_phys_t addr)
+{
+	return search(&MB.reserved, addr) >= 0;
+}
+
+bool pmm_memblock_is_memory(pmm_phys_t addr)
+{
+	return search(&MB.memory, addr) >= 0;
+}
+
+bool pmm_memblock_is_map_memory(pmm_phys_t addr)
+{
+	long i = search(&MB.memory, addr);
+
+	return i >= 0 && !(MB.memory.regions[i].flags & PMM_MEMBLOCK_NOMAP);
+}
+
+bool pmm_memblock_is_region_memory(pmm_phys_t base, uint64_t size)
+{
+	long i = search(&MB.memory, base);
+
+	if (i < 0)
+		return false;
+	return mb_region_end(&MB.memory.regions[i]) >=
+	       base + mb_cap_size(base, size);
+}
+
+int pmm_memblock_search_pfn_nid(pmm_pfn_t pfn, pmm_pfn_t *start,
+				pmm_pfn_t *end)
+{
+	long i = search(&MB.memory, PMM_PFN_PHYS(pfn));
+	const struct pmm_memblock_region *r;
+
+	if (i < 0)
+		return -1;
+	r = &MB.memory.regions[i];
+	if (start)
+		*start = PMM_PFN_DOWN(r->base);
+	if (end)
+		*end = PMM_PFN_DOWN(mb_region_end(r));
+	return mb_region_nid(r);
+}
+
+pmm_phys_t pmm_memblock_phys_mem_size(void) { return MB.memory.total_size; }
+pmm_phys_t pmm_memblock_reserved_size(void) { return MB.reserved.total_size; }
+
+pmm_phys_t pmm_memblock_start_of_dram(void)
+{
+	return MB.memory.regions[0].base;
+}
+
+pmm_phys_t pmm_memblock_end_of_dram(void)
+{
+	return mb_region_end(&MB.memory.regions[MB.memory.cnt - 1]);
+}
+
+static char check_msg[160];
+
+/* Return: NULL or what is wrong with @type. */
+static const char *check_type(const struct pmm_memblock_type *type)
+{
+	const struct pmm_memblock_region *r = type->regions;
+	uint64_t total = 0;
+
+	if (type->cnt < 1 || type->cnt > type->max)
+		return "cnt outside [1, max]";
+	if (type->cnt == 1 && r[0].size == 0)
+		return type->total_size ? "empty type with a total size" : NULL;
+	for (unsigned long i = 0; i < type->cnt; i++) {
+		if (r[i].size == 0)
+			return "a region of size 0";
+		if (r[i].size > PMM_PHYS_ADDR_MAX - r[i].base)
+			return "a region that wraps";
+		total += r[i].size;
+		if (i + 1 == type->cnt)
+			break;
+		if (mb_region_end(&r[i]) > r[i + 1].base)
+			return "regions out of order or overlapping";
+		if (mb_region_end(&r[i]) == r[i + 1].base &&
+		    mb_region_nid(&r[i]) == mb_region_nid(&r[i + 1]) &&
+		    r[i].flags == r[i + 1].flags)
+			return "touching regions left unmerged";
+	}
+	return total == type->total_size ? NULL : "total_size is not the sum";
+}
+
+const char *pmm_memblock_check(void)
+{
+	const struct pmm_memblock_type *types[] = { &MB.memory, &MB.reserved };
+
+	for (unsigned int t = 0; t < 2; t++) {
+		const char *why = check_type(types[t]);
+
+		if (why) {
+			pmm_snprintf(check_msg, sizeof(check_msg), "%s: %s",
+				     types[t]->name, why);
+			return check_msg;
+		}
+	}
+	return NULL;
+}

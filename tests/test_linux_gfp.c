@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_linux_gfp.c - the seed's table 7.2 and the allocation API under
+ * Linux's own names, through <pmm/linux/gfp.h>: code written for Linux's
+ * page allocator compiles against pmm and behaves the same.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <pmm/linux/gfp.h>
+
+#include "buddy_setup.h"
+#include "host_platform.h"
+
+/*
+ * pfn 0      4096             16384
+ *    | DMA   |     Normal     |
+ */
+static int setup(void **state)
+{
+	static const struct buddy_zone_spec zones[] = {
+		{ 0, PMM_ZONE_DMA, 0, 4096 },
+		{ 0, PMM_ZONE_NORMAL, 4096, 16384 },
+	};
+	(void)state;
+	return buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = 16384, .zones = zones, .nr_zones = 2, .handoff = true });
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	buddy_teardown();
+	return 0;
+}
+
+static void linux_alloc_pages_and_free_pages(void **state)
+{
+	(void)state;
+	unsigned long before = nr_free_pages();
+	struct page *page = alloc_pages(GFP_KERNEL, 3);
+	assert_non_null(page);
+	assert_int_equal(page_to_pfn(page) % 8, 0);
+	assert_int_equal(nr_free_pages(), before - 8);
+	__free_pages(page, 3);
+	assert_int_equal(nr_free_pages(), before);
+	assert_null(pmm_check());
+}
+
+static void linux_get_free_pages_by_address(void **state)
+{
+	(void)state;
+	unsigned long before = nr_free_pages();
+	unsigned long addr = __get_free_pages(GFP_KERNEL, 2);
+	unsigned long one = __get_free_page(GFP_KERNEL);
+	assert_int_not_equal(addr, 0);
+	assert_int_not_equal(one, 0);
+	assert_int_equal(addr % (4 * PAGE_SIZE), 0);
+	assert_ptr_equal(pfn_to_page(addr >> PAGE_SHIFT), pmm_pfn_to_page(addr >> PAGE_SHIFT));
+	free_pages(addr, 2);
+	free_page(one);
+	assert_int_equal(nr_free_pages(), before);
+	assert_null(pmm_check());
+}
+
+static void linux_get_zeroed_page_is_zero(void **state)
+{
+	(void)state;
+	unsigned long addr = get_zeroed_page(GFP_KERNEL);
+	assert_int_not_equal(addr, 0);
+	const unsigned char *p = host_phys_ptr(addr);
+	assert_non_null(p);
+	for (size_t i = 0; i < PAGE_SIZE; i++)
+		assert_int_equal(p[i], 0);
+	free_page(addr);
+	assert_null(pmm_check());
+}
+
+static void linux_gfp_dma_comes_from_dma(void **state)
+{
+	(void)state;
+	struct page *page = alloc_page(GFP_KERNEL | GFP_DMA);
+	assert_non_null(page);
+	assert_true(page_to_pfn(page) < 4096);
+	__free_page(page);
+	page = alloc_pages_node(0, GFP_KERNEL, 0);
+	assert_non_null(page);
+	assert_true(page_to_pfn(page) >= 4096);
+	__free_page(page);
+	assert_null(pmm_check());
+}
+
+static void linux_get_page_put_page_count_references(void **state)
+{
+	(void)state;
+	unsigned long before = nr_free_pages();
+	struct page *page = alloc_page(GFP_KERNEL);
+	get_page(page);
+	put_page(page);
+	assert_int_equal(nr_free_pages(), before - 1);
+	put_page(page);
+	assert_int_equal(nr_free_pages(), before);
+	assert_null(pmm_check());
+}
+
+static void linux_double_free_changes_nothing(void **state)
+{
+	(void)state;
+	struct page *page = alloc_pages(GFP_KERNEL, 1);
+	__free_pages(page, 1);
+	unsigned long before = nr_free_pages();
+	unsigned int reports = host_report_count();
+	__free_pages(page, 1);
+	assert_int_equal(host_report_count(), reports + 1);
+	assert_int_equal(nr_free_pages(), before);
+	assert_null(pmm_check());
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(linux_alloc_pages_and_free_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(linux_get_free_pages_by_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(linux_get_zeroed_page_is_zero, setup, teardown),
+		cmocka_unit_test_setup_teardown(linux_gfp_dma_comes_from_dma, setup, teardown),
+		cmocka_unit_test_setup_teardown(linux_get_page_put_page_count_references, setup, teardown),
+		cmocka_unit_test_setup_teardown(linux_double_free_changes_nothing, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_report.c - the reports, byte for byte in Linux's formats.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <pmm/fmt.h>
+#include <pmm/report.h>
+
+#include "buddy_setup.h"
+
+static char text[8192];
+static struct pmm_buf_out buf;
+
+static const struct pmm_out *sink(void)
+{
+	pmm_buf_out_init(&buf, text, sizeof(text));
+	return &buf.out;
+}
+
+/*
+ * pfn 0      4096             16384
+ *    | DMA   |     Normal     |      pfn 0 is never managed, so DMA holds
+ *                                    one block of each order 0..9 and 3 of 10.
+ */
+static int setup(void **state)
+{
+	static const struct buddy_zone_spec zones[] = {
+		{ 0, PMM_ZONE_DMA, 0, 4096 },
+		{ 0, PMM_ZONE_NORMAL, 4096, 16384 },
+	};
+	(void)state;
+	return buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = 16384, .zones = zones, .nr_zones = 2, .handoff = true });
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	buddy_teardown();
+	return 0;
+}
+
+static void report_buddyinfo_as_linux_prints_it(void **state)
+{
+	(void)state;
+	pmm_report_buddyinfo(sink());
+	assert_string_equal(text,
+		"Node 0, zone      DMA      1      1      1      1      1      1      1      1      1      1      3 \n"
+		"Node 0, zone   Normal      0      0      0      0      0      0      0      0      0      0     12 \n");
+}
+
+static void report_zoneinfo_subset(void **state)
+{
+	(void)state;
+	pmm_zone_set_watermarks(buddy_zone(PMM_ZONE_NORMAL), 10, 12, 15);
+	pmm_report_zoneinfo(sink());
+	assert_non_null(strstr(text,
+		"Node 0, zone   Normal\n"
+		"  pages free     12288\n"
+		"        min      10\n"
+		"        low      12\n"
+		"        high     15\n"
+		"        spanned  12288\n"
+		"        present  12288\n"
+		"        managed  12288\n"));
+	assert_non_null(strstr(text, "Node 0, zone      DMA\n  pages free     4095\n"));
+}
+
+static void report_unusable_index(void **state)
+{
+	(void)state;
+	pmm_report_unusable_index(sink());
+	/* Normal: all free memory is in order-10 blocks, so nothing is unusable. */
+	assert_non_null(strstr(text, "Node 0, zone   Normal 0.000 0.000 0.000 0.000 0.000 "
+				     "0.000 0.000 0.000 0.000 0.000 0.000 \n"));
+	/* DMA, order 10: 1023 of 4095 free pages sit in smaller blocks. */
+	assert_non_null(strstr(text, " 0.249 \n"));
+}
+
+static void report_memmap_lines(void **state)
+{
+	static struct pmm_memmap m;
+	(void)state;
+	pmm_memmap_init(&m);
+	assert_int_equal(pmm_memmap_add(&m, 0, 0x9f000, PMM_MEM_USABLE), 0);
+	assert_int_equal(pmm_memmap_add(&m, 0xb7e6e000, 0xb7e70000, 9), 0);
+	pmm_report_memmap(sink(), &m, "BIOS-e820");
+	assert_string_equal(text,
+		"BIOS-e820: [mem 0x0000000000000000-0x000000000009efff] usable\n"
+		"BIOS-e820: [mem 0x00000000b7e6e000-0x00000000b7e6ffff] type 9\n");
+}
+
+static void report_memory_line(void **state)
+{
+	struct pmm_boot_config cfg;
+	struct pmm_boot_info info;
+	(void)state;
+	pmm_boot_config_init(&cfg);
+	memset(&info, 0, sizeof(info));
+	cfg.kernel_code = (struct pmm_phys_range){ 0x100000, 0x500000 };
+	cfg.init = (struct pmm_phys_range){ 0x700000, 0x800000 };
+	info.present_pages = 1000;
+	info.reserved_pages = 100;
+	info.highmem_pages = 256;
+	pmm_report_memory_line(sink(), &cfg, &info);
+	assert_string_equal(text, "Memory: 3600K/4000K available (4096K kernel code, "
+				  "400K reserved, 1024K init, 1024K highmem)\n");
+}
+
+static void report_json_has_every_section(void **state)
+{
+	static struct pmm_memmap m;
+	struct pmm_boot_info info;
+	(void)state;
+	pmm_memmap_init(&m);
+	assert_int_equal(pmm_memmap_add(&m, 0x1000, 0x9f000, PMM_MEM_USABLE), 0);
+	memset(&info, 0, sizeof(info));
+	info.bitmap_pages_freed = 7;
+	pmm_report_json(sink(), &m, &info);
+	assert_non_null(strstr(text, "{\"memmap\":[{\"start\":4096,\"end\":651264,\"type\":\"usable\",\"type_id\":1}]"));
+	assert_non_null(strstr(text, "\"nodes\":[{\"id\":0,"));
+	assert_non_null(strstr(text, "{\"node\":0,\"name\":\"DMA\","));
+	assert_non_null(strstr(text, "\"free_by_order\":[1,1,1,1,1,1,1,1,1,1,3]"));
+	assert_non_null(strstr(text, "\"name\":\"Normal\""));
+	assert_non_null(strstr(text, "\"boot\":{\"early\":\"bootmem\""));
+	assert_non_null(strstr(text, "\"bitmap_pages_freed\":7"));
+	assert_int_equal(text[strlen(text) - 2], '}');
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(report_buddyinfo_as_linux_prints_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(report_zoneinfo_subset, setup, teardown),
+		cmocka_unit_test_setup_teardown(report_unusable_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(report_memmap_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(report_memory_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(report_json_has_every_section, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
