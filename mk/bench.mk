@@ -1,0 +1,50 @@
+# mk/bench.mk - the benchmark program (bench/) and its targets.
+#
+#   make bench         install libjemalloc-dev/libmimalloc-dev if absent,
+#                      build $(B)/bench/pmm-bench (-O2, no sanitizers) and run
+#                      the standard workloads W1-W8 (shared/BENCHMARKS.md)
+#   make bench-smoke   tiny counts, one run: validates, never judges timings
+#                      (part of `make check` through CHECK_EXTRA)
+#   BENCH_ARGS=...     extra arguments, e.g. BENCH_ARGS="--only W2,W3 --runs 7"
+
+BENCH_DIR := $(B)/bench
+BENCH := $(BENCH_DIR)/pmm-bench
+BENCH_JE := $(BENCH_DIR)/libpmmbench-je.so
+BENCH_SRC := $(sort $(filter-out bench/je_shim.c,$(wildcard bench/*.c)))
+BENCH_OBJ := $(BENCH_SRC:%.c=$(B)/%.o)
+BENCH_HDRS := $(wildcard bench/*.h) sim/host_platform.h
+BENCH_CFLAGS := -std=c11 $(WARN) -O2 -g -Iinclude -Isim -D_GNU_SOURCE
+BENCH_ARGS ?=
+
+.PHONY: bench bench-smoke bench-deps bench-build
+CHECK_EXTRA += bench-smoke
+
+bench-deps:
+	@scripts/ensure-deps.sh bench
+
+bench-build: $(BENCH)
+
+bench: bench-deps
+	@$(MAKE) --no-print-directory bench-build
+	./$(BENCH) $(BENCH_ARGS)
+
+bench-smoke: bench-deps
+	@$(MAKE) --no-print-directory bench-build
+	./$(BENCH) --smoke $(BENCH_ARGS)
+
+$(BENCH_DIR):
+	mkdir -p $@
+
+$(B)/bench/%.o: bench/%.c $(HDRS) $(BENCH_HDRS) | $(BENCH_DIR)
+	$(CC) $(BENCH_CFLAGS) -c $< -o $@
+
+# jemalloc's archive in a shared object that exports only the shim.
+$(BENCH_JE): bench/je_shim.c bench/je_shim.map | $(BENCH_DIR)
+	$(CC) $(BENCH_CFLAGS) -fPIC -shared -o $@ bench/je_shim.c \
+		$$($(CC) -print-file-name=libjemalloc_pic.a) \
+		-Wl,--version-script=bench/je_shim.map -Wl,-Bsymbolic \
+		-lpthread -lm -ldl
+
+$(BENCH): $(BENCH_OBJ) $(HOST_OBJ) $(LIB) $(BENCH_JE)
+	$(CC) $(BENCH_OBJ) $(HOST_OBJ) $(LIB) -o $@ -L$(BENCH_DIR) \
+		-lpmmbench-je -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
