@@ -32,6 +32,7 @@
  *
  * Locking: each zone's lock guards its lists, bitmaps and counters.
  */
+#include <pmm/debug.h>
 #include <pmm/fmt.h>
 
 #include "buddy_internal.h"
@@ -121,7 +122,7 @@ static void buddy_put_lazy_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 			  pmm_order_t order)
 {
-	zone->free_pages += pmm_order_pages(order);
+	pmm_zone_free_set_locked(zone, zone->free_pages + pmm_order_pages(order));
 	if (buddy_lazy)
 		buddy_put_lazy_locked(zone, pfn, order);
 	else
@@ -235,7 +236,7 @@ bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
 	if (k < PMM_MAX_ORDER)
 		pmm_pair_toggle(zone, k, head);
 	buddy_split_locked(zone, head, k, order);
-	zone->free_pages -= pmm_order_pages(order);
+	pmm_zone_free_set_locked(zone, zone->free_pages - pmm_order_pages(order));
 	*pfn = head;
 	return true;
 }
@@ -264,7 +265,7 @@ static inline bool zone_try(struct pmm_zone *zone, unsigned int gfp,
 	if (order == 0 && pmm_pcp_enabled(zone))
 		return pmm_pcp_alloc(zone, min, pfn);
 	/* Unlocked read, as Linux's fast watermark check: a hint. */
-	if (zone->free_pages < min + pmm_order_pages(order))
+	if (pmm_zone_free_hint(zone) < min + pmm_order_pages(order))
 		return false;
 	pmm_lock(&zone->lock);
 	bool ok = zone->free_pages >= min + pmm_order_pages(order) &&
@@ -353,6 +354,8 @@ struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
 	}
 	if (!alloc_from_nodes(nid, top, gfp, order, &pfn))
 		goto fail;
+	if (pmm_debug_poison_on())
+		pmm_poison_check(pfn, order); /* reports use after free */
 
 	struct pmm_page *page = &pmm_mem_map[pfn];
 	page->next = (uint32_t)tag;
@@ -468,6 +471,8 @@ static void free_block(struct pmm_zone *zone, pmm_pfn_t pfn,
 		       pmm_order_t order)
 {
 	pmm_page_clear(&pmm_mem_map[pfn]);
+	if (pmm_debug_poison_on())
+		pmm_poison_block(pfn, order);
 	if (order == 0 && pmm_pcp_free(zone, pfn))
 		return;
 	pmm_lock(&zone->lock);
@@ -607,6 +612,8 @@ static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
 		head->info = PMM_PG_HEAD | PMM_PG_REF_ONE | k;
 		zone->managed += pmm_order_pages(k);
 		pmm_page_clear(head); /* the refcount drops to zero */
+		if (pmm_debug_poison_on())
+			pmm_poison_block(start, k);
 		pmm_buddy_put_locked(zone, start, k);
 		start += pmm_order_pages(k);
 	}

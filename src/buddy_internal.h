@@ -99,6 +99,34 @@ static inline void pmm_list_del(struct pmm_zone *zone, pmm_order_t k,
 	area->nr_free--;
 }
 
+/*
+ * zone->free_pages is written under the zone lock and read without it as a
+ * watermark hint (zone_try(), pmm_pcp_alloc()). Where 64-bit loads and
+ * stores are native these are relaxed atomics, so the unlocked read is no
+ * data race (ThreadSanitizer checks it); 32-bit targets (i386 has no
+ * 8-byte atomic without libatomic, and no ThreadSanitizer) use a volatile
+ * read, where a torn value is only a wrong hint.
+ */
+static inline uint64_t pmm_zone_free_hint(const struct pmm_zone *zone)
+{
+#if UINTPTR_MAX > 0xffffffffu
+	return __atomic_load_n(&zone->free_pages, __ATOMIC_RELAXED);
+#else
+	return *(const volatile uint64_t *)&zone->free_pages;
+#endif
+}
+
+/* Set zone->free_pages; zone lock held. */
+static inline void pmm_zone_free_set_locked(struct pmm_zone *zone,
+					    uint64_t pages)
+{
+#if UINTPTR_MAX > 0xffffffffu
+	__atomic_store_n(&zone->free_pages, pages, __ATOMIC_RELAXED);
+#else
+	zone->free_pages = pages;
+#endif
+}
+
 /* zone.c */
 /* Return: the node PMM_NUMA_NO_NODE stands for (lowest online), or -1. */
 int pmm_node_default(void);

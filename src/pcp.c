@@ -121,7 +121,7 @@ bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_pfn_t *pfn)
 {
 	struct pmm_pcp *pcp = &zone->pcp[pmm_cpu_id()];
 	/* Unlocked read of free_pages: a hint, as in zone_try(). */
-	if (zone->free_pages + pcp->count < min + 1)
+	if (pmm_zone_free_hint(zone) + pcp->count < min + 1)
 		return false;
 	if (pcp->head == 0) {
 		pmm_pfn_t p;

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * poison.c - page poisoning: a pattern over free pages, checked when they
+ * are handed out again (see pmm/debug.h).
+ *
+ * The buddy allocator calls pmm_poison_block() on the way in (free) and
+ * pmm_poison_check() on the way out (allocation) while
+ * pmm_poison_enabled is set. Pages reach memory through pmm_phys_map() a
+ * chunk at a time; memory the platform cannot map (highmem without a
+ * mapping, simulated memory) is skipped, so poisoning never faults.
+ */
+#include <pmm/debug.h>
+#include <pmm/fmt.h>
+
+#include "buddy_internal.h"
+
+bool pmm_poison_enabled;
+
+/* Pages mapped per pmm_phys_map() call. */
+#define POISON_CHUNK 64u
+
+/* Map pages [@pfn, @pfn + @n). Return: the mapping or NULL. */
+static unsigned char *map_pages(pmm_pfn_t pfn, pmm_pfn_t n)
+{
+	bool zeroed;
+	return pmm_phys_map(PMM_PFN_PHYS(pfn), (size_t)(n << PMM_PAGE_SHIFT),
+			    &zeroed);
+}
+
+uint64_t pmm_poison_block(pmm_pfn_t pfn, pmm_order_t order)
+{
+	pmm_pfn_t left = pmm_order_pages(order);
+	uint64_t done = 0;
+	while (left != 0) {
+		pmm_pfn_t n = left < POISON_CHUNK ? left : POISON_CHUNK;
+		unsigned char *p = map_pages(pfn, n);
+		if (p == NULL)
+			return done; /* untouchable memory: nothing to poison */
+		pmm_memset(p, PMM_POISON_BYTE, (size_t)(n << PMM_PAGE_SHIFT));
+		done += n;
+		pfn += n;
+		left -= n;
+	}
+	return done;
+}
+
+/* Return: offset of the first byte of @page that is not the pattern, or
+ * PMM_PAGE_SIZE. Reads words where alignment allows. */
+static uint64_t first_bad(const unsigned char *page)
+{
+	const uint64_t pat = 0x0101010101010101ull * PMM_POISON_BYTE;
+	const uint64_t *w = (const uint64_t *)(const void *)page;
+	uint64_t i = 0;
+	while (i < PMM_PAGE_SIZE / 8 && w[i] == pat)
+		i++;
+	for (uint64_t b = i * 8; b < PMM_PAGE_SIZE; b++)
+		if (page[b] != PMM_POISON_BYTE)
+			return b;
+	return PMM_PAGE_SIZE;
+}
+
+int pmm_poison_check(pmm_pfn_t pfn, pmm_order_t order)
+{
+	pmm_pfn_t end = pfn + pmm_order_pages(order);
+	int err = 0;
+	for (; pfn < end; pfn++) {
+		const unsigned char *p = map_pages(pfn, 1);
+		if (p == NULL)
+			return err;
+		uint64_t off = first_bad(p);
+		if (off == PMM_PAGE_SIZE)
+			continue;
+		err = pmm_report(PMM_ECORRUPT, "pmm_poison_check",
+				 "pfn 0x%llx offset 0x%llx: byte 0x%02x, want 0x%02x (written after free)",
+				 (unsigned long long)pfn, (unsigned long long)off,
+				 p[off], PMM_POISON_BYTE);
+	}
+	return err;
+}
+
+/* Poison every free block of @zone: free lists and per-CPU lists. */
+static void poison_zone(struct pmm_zone *zone)
+{
+	pmm_lock(&zone->lock);
+	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++)
+		for (uint32_t h = zone->free_area[k].head; h != 0;
+		     h = pmm_mem_map[h - 1].next)
+			pmm_poison_block((pmm_pfn_t)h - 1, k);
+	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++)
+		for (uint32_t h = zone->pcp[cpu].head; h != 0;
+		     h = pmm_mem_map[h - 1].next)
+			pmm_poison_block((pmm_pfn_t)h - 1, 0);
+	pmm_unlock(&zone->lock);
+}
+
+/**
+ * pmm_debug_set_poison - switch page poisoning on or off.
+ * @on: the new setting
+ *
+ * Switching on poisons what is free now, so every later allocation checks
+ * memory that was poisoned when it became free.
+ * Locking: each zone's lock in turn; per-CPU lists must be quiet.
+ */
+void pmm_debug_set_poison(bool on)
+{
+	if (on && !pmm_poison_enabled)
+		for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z))
+			poison_zone(z);
+	pmm_poison_enabled = on;
+}

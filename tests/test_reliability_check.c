@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_reliability_check.c - pmm_check() finds every kind of corruption:
+ * each case breaks one invariant of page.h / zone.h by hand and expects
+ * the checker to name it. A checker that misses a corruption would let the
+ * fuzzers and the differential runs pass over a broken allocator.
+ *
+ * Machine: Normal zone over pfns [0, 3000), descriptors for [0, 3400);
+ * [2560, 3000) never handed off (reserved); per-CPU lists on; one order-2
+ * block allocated (A) and one page freed onto CPU 0's list.
+ *
+ *   pfn 0                            2560        3000        3400
+ *       |  free blocks, A, pcp page    |  reserved  | no zone   |
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <pmm/buddy.h>
+#include <pmm/check.h>
+
+#include "buddy_setup.h"
+
+static struct pmm_zone *zone;
+static struct pmm_page *blk_a;
+static pmm_pfn_t pcp_pfn;
+
+static int setup(void **state)
+{
+	(void)state;
+	static const struct buddy_zone_spec z = { 0, PMM_ZONE_NORMAL, 0, 3000 };
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = 3400, .zones = &z, .nr_zones = 1, .keep_pcp = true }), 0);
+	uint64_t n = 0;
+	assert_int_equal(pmm_buddy_handoff_range(1, 2560, &n), 0);
+	zone = buddy_zone(PMM_ZONE_NORMAL);
+	blk_a = pmm_alloc_pages(PMM_GFP_KERNEL, 2);
+	struct pmm_page *p = pmm_alloc_page(PMM_GFP_KERNEL);
+	assert_non_null(blk_a);
+	assert_non_null(p);
+	pcp_pfn = pmm_page_to_pfn(p);
+	assert_int_equal(pmm_free_page(p), 0);
+	assert_true(zone->pcp[0].count > 0);
+	assert_null(pmm_check());
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	buddy_teardown();
+	return 0;
+}
+
+static void expect(const char *what)
+{
+	const char *msg = pmm_check();
+	assert_non_null(msg);
+	if (strstr(msg, what) == NULL)
+		fail_msg("pmm_check said \"%s\", expected \"%s\"", msg, what);
+}
+
+/* Return: the order of some non-empty free list (the lowest). */
+static pmm_order_t some_order(void)
+{
+	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++)
+		if (zone->free_area[k].head != 0)
+			return k;
+	fail_msg("no free block");
+	return 0;
+}
+
+static struct pmm_page *free_head(pmm_order_t k)
+{
+	return &pmm_mem_map[zone->free_area[k].head - 1];
+}
+
+static void pfn0_managed(void **s)
+{
+	(void)s;
+	pmm_mem_map[0].info = PMM_PG_HEAD | PMM_PG_REF_ONE;
+	expect("pfn 0 is managed");
+}
+
+static void free_head_with_refcount(void **s)
+{
+	(void)s;
+	free_head(some_order())->info += PMM_PG_REF_ONE;
+	expect("has refcount or owner");
+}
+
+static void lazy_head_at_top_order(void **s)
+{
+	(void)s;
+	assert_true(zone->free_area[PMM_MAX_ORDER].head != 0);
+	free_head(PMM_MAX_ORDER)->info |= PMM_PG_LAZY;
+	expect("lazy at the top order");
+}
+
+static void order_above_max(void **s)
+{
+	(void)s;
+	pmm_mem_map[2560].info = PMM_PG_HEAD | PMM_PG_REF_ONE | 31u;
+	expect("order 31 above");
+}
+
+static void head_not_aligned(void **s)
+{
+	(void)s;
+	pmm_mem_map[2561].info = PMM_PG_HEAD | PMM_PG_REF_ONE | 1u;
+	expect("not aligned");
+}
+
+static void block_past_zone_end(void **s)
+{
+	(void)s;
+	pmm_mem_map[2560].info = PMM_PG_HEAD | PMM_PG_REF_ONE | 9u;
+	expect("ends past zone end");
+}
+
+static void page_inside_block_not_blank(void **s)
+{
+	(void)s;
+	blk_a[1].next = 7;
+	expect("inside block");
+}
+
+static void allocated_refcount_zero(void **s)
+{
+	(void)s;
+	blk_a->info &= ~(PMM_PG_REF_ONE * PMM_PG_REF_MAX);
+	expect("refcount 0");
+}
+
+static void allocated_lazy(void **s)
+{
+	(void)s;
+	blk_a->info |= PMM_PG_LAZY;
+	expect("lazy flag");
+}
+
+static void pcp_page_bad_info(void **s)
+{
+	(void)s;
+	pmm_mem_map[pcp_pfn].prev = 3;
+	expect("per-CPU page");
+}
+
+static void descriptor_in_no_state(void **s)
+{
+	(void)s;
+	pmm_mem_map[2564].info = PMM_PG_POISON;
+	expect("in no state");
+}
+
+static void free_list_longer_than_count(void **s)
+{
+	(void)s;
+	zone->free_area[some_order()].nr_free--;
+	expect("more than nr_free");
+}
+
+static void free_list_outside_zone(void **s)
+{
+	(void)s;
+	pmm_order_t k = some_order();
+	free_head(k)->prev = 3051; /* keep the old head reachable: */
+	pmm_mem_map[3050].next = zone->free_area[k].head;
+	zone->free_area[k].head = 3051;
+	zone->free_area[k].nr_free++;
+	expect("outside the zone");
+}
+
+static void free_list_entry_not_free_head(void **s)
+{
+	(void)s;
+	pmm_order_t k = some_order();
+	zone->free_area[k].head = 2566;
+	zone->free_area[k].nr_free++;
+	expect("is not a free head");
+}
+
+static void free_list_prev_wrong(void **s)
+{
+	(void)s;
+	free_head(some_order())->prev = 5;
+	expect("expected 0");
+}
+
+static void free_count_differs(void **s)
+{
+	(void)s;
+	zone->free_area[some_order()].nr_free++;
+	expect("nr_free");
+}
+
+static void pcp_batch_above_high(void **s)
+{
+	(void)s;
+	zone->pcp[1].batch = zone->pcp[1].high + 1;
+	expect("above high");
+}
+
+static void pcp_list_longer_than_count(void **s)
+{
+	(void)s;
+	zone->pcp[0].count--;
+	expect("longer than count");
+}
+
+static void pcp_entry_not_pcp_page(void **s)
+{
+	(void)s;
+	zone->pcp[3].head = zone->free_area[some_order()].head;
+	zone->pcp[3].count = 1;
+	expect("per-CPU entry");
+}
+
+static void pcp_count_differs(void **s)
+{
+	(void)s;
+	zone->pcp[2].count = 5;
+	expect("per-CPU count 5");
+}
+
+static void pcp_page_on_no_list(void **s)
+{
+	(void)s;
+	pmm_mem_map[2569].info = PMM_PG_PCP;
+	expect("per-CPU lists hold");
+}
+
+static void free_pages_counter_wrong(void **s)
+{
+	(void)s;
+	zone->free_pages++;
+	expect("free_pages");
+}
+
+static void managed_counter_wrong(void **s)
+{
+	(void)s;
+	zone->managed++;
+	expect("!= free");
+}
+
+static void managed_above_spanned(void **s)
+{
+	(void)s;
+	zone->spanned = zone->managed - 1;
+	expect("above spanned");
+}
+
+static void pair_bit_flipped(void **s)
+{
+	(void)s;
+	zone->free_area[0].map[0] ^= 1;
+	expect("pair bitmap order 0");
+}
+
+static void span_beyond_descriptors(void **s)
+{
+	(void)s;
+	zone->end_pfn = 3500;
+	expect("outside the descriptors");
+	zone->end_pfn = 3000;
+}
+
+static void page_outside_zones_not_blank(void **s)
+{
+	(void)s;
+	pmm_mem_map[3050].info = PMM_PG_HEAD;
+	expect("in no zone not blank");
+	assert_null(pmm_check_zone(NULL));
+}
+
+#define CASE(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		CASE(pfn0_managed), CASE(free_head_with_refcount),
+		CASE(lazy_head_at_top_order), CASE(order_above_max),
+		CASE(head_not_aligned), CASE(block_past_zone_end),
+		CASE(page_inside_block_not_blank), CASE(allocated_refcount_zero),
+		CASE(allocated_lazy), CASE(pcp_page_bad_info),
+		CASE(descriptor_in_no_state), CASE(free_list_longer_than_count),
+		CASE(free_list_outside_zone), CASE(free_list_entry_not_free_head),
+		CASE(free_list_prev_wrong), CASE(free_count_differs),
+		CASE(pcp_batch_above_high), CASE(pcp_list_longer_than_count),
+		CASE(pcp_entry_not_pcp_page), CASE(pcp_count_differs),
+		CASE(pcp_page_on_no_list), CASE(free_pages_counter_wrong),
+		CASE(managed_counter_wrong), CASE(managed_above_spanned),
+		CASE(pair_bit_flipped), CASE(span_beyond_descriptors),
+		CASE(page_outside_zones_not_blank),
+	};
+	return cmocka_run_group_tests_name("pmm_check finds corruption", tests, NULL, NULL);
+}
