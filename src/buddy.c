@@ -389,15 +389,42 @@ fail:
 	return NULL;
 }
 
-/* The allocation path: the order-0 fast path, else the full one. */
+/*
+ * The fast path of higher orders: zone_try() on pmm_zone_fast alone, for a
+ * @gfp without zone flags. Return: the pfn, or 0 to take the full path
+ * (which tries that zone again, then the others).
+ */
+static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
+							   pmm_order_t order)
+{
+	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
+	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0 ||
+	    order > PMM_MAX_ORDER)
+		return 0;
+	uint64_t min = zone->watermark[PMM_WMARK_MIN];
+	if (gfp & PMM_GFP_HIGH)
+		min >>= 1;
+	uint64_t need = min + pmm_order_pages(order);
+	if (pmm_zone_free_hint(zone) < need)
+		return 0;
+	pmm_pfn_t pfn = 0;
+	pmm_platform_lock(&zone->lock);
+	if (zone->free_pages >= need && !pmm_buddy_take_locked(zone, order, &pfn))
+		pfn = 0;
+	pmm_platform_unlock(&zone->lock);
+	return pfn;
+}
+
+/* The allocation path: the fast paths, else the full one. */
 static inline __attribute__((always_inline)) struct pmm_page *
 alloc_pages(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
 	    int *err)
 {
-	if (order == 0 && nid == PMM_NUMA_NO_NODE) {
-		pmm_pfn_t pfn = alloc_pcp_fast(gfp);
+	if (nid == PMM_NUMA_NO_NODE) {
+		pmm_pfn_t pfn = order == 0 ? alloc_pcp_fast(gfp)
+					   : alloc_zone_fast(gfp, order);
 		if (__builtin_expect(pfn != 0, 1))
-			return alloc_finish(pfn, 0, gfp, tag);
+			return alloc_finish(pfn, order, gfp, tag);
 	}
 	return alloc_pages_slow(nid, gfp, order, tag, err);
 }
