@@ -390,8 +390,8 @@ fail:
 }
 
 /*
- * The fast path of higher orders: zone_try() on pmm_zone_fast alone, for a
- * @gfp without zone flags. Return: the pfn, or 0 to take the full path
+ * The fast path of higher orders (and of order 0 without per-CPU lists):
+ * zone_try() on pmm_zone_fast alone, for a @gfp without zone flags. Return: the pfn, or 0 to take the full path
  * (which tries that zone again, then the others).
  */
 static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
@@ -401,6 +401,8 @@ static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
 	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0 ||
 	    order > PMM_MAX_ORDER)
 		return 0;
+	if (order == 0 && zone->pcp[pmm_platform_cpu()].batch != 0)
+		return 0; /* per-CPU lists on: pmm_pcp_alloc() refills */
 	uint64_t min = zone->watermark[PMM_WMARK_MIN];
 	if (gfp & PMM_GFP_HIGH)
 		min >>= 1;
@@ -421,8 +423,9 @@ alloc_pages(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
 	    int *err)
 {
 	if (nid == PMM_NUMA_NO_NODE) {
-		pmm_pfn_t pfn = order == 0 ? alloc_pcp_fast(gfp)
-					   : alloc_zone_fast(gfp, order);
+		pmm_pfn_t pfn = order == 0 ? alloc_pcp_fast(gfp) : 0;
+		if (__builtin_expect(pfn == 0, 0))
+			pfn = alloc_zone_fast(gfp, order);
 		if (__builtin_expect(pfn != 0, 1))
 			return alloc_finish(pfn, order, gfp, tag);
 	}
