@@ -73,8 +73,8 @@ static inline void lazy_forget(struct pmm_zone *zone, pmm_order_t k,
  * pages counted in free_pages by the caller) as far up as its buddies allow
  * and put the result on its list. Zone lock held.
  */
-static void buddy_merge_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
-			       pmm_order_t k)
+static inline void buddy_merge_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				      pmm_order_t k)
 {
 	struct pmm_page *map = pmm_mem_map;
 	while (k < PMM_MAX_ORDER) {
@@ -119,14 +119,21 @@ static void buddy_put_lazy_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 	ls->total++;
 }
 
-void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
-			  pmm_order_t order)
+/* pmm_buddy_put_locked(), inlined into the free paths of this file. */
+static inline void buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				    pmm_order_t order)
 {
 	pmm_zone_free_set_locked(zone, zone->free_pages + pmm_order_pages(order));
 	if (buddy_lazy)
 		buddy_put_lazy_locked(zone, pfn, order);
 	else
 		buddy_merge_locked(zone, pfn, order);
+}
+
+void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+			  pmm_order_t order)
+{
+	buddy_put_locked(zone, pfn, order);
 }
 
 /*
@@ -217,8 +224,9 @@ static inline void buddy_split_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 	}
 }
 
-bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
-			   pmm_pfn_t *pfn)
+/* pmm_buddy_take_locked(), inlined into the allocation fast path. */
+static inline bool buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
+				     pmm_pfn_t *pfn)
 {
 	struct pmm_free_area *area = zone->free_area;
 	pmm_order_t k = order;
@@ -239,6 +247,12 @@ bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
 	pmm_zone_free_set_locked(zone, zone->free_pages - pmm_order_pages(order));
 	*pfn = head;
 	return true;
+}
+
+bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
+			   pmm_pfn_t *pfn)
+{
+	return buddy_take_locked(zone, order, pfn);
 }
 
 /* ---- allocation ---- */
@@ -411,7 +425,7 @@ static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
 		return 0;
 	pmm_pfn_t pfn = 0;
 	pmm_platform_lock(&zone->lock);
-	if (zone->free_pages >= need && !pmm_buddy_take_locked(zone, order, &pfn))
+	if (zone->free_pages >= need && !buddy_take_locked(zone, order, &pfn))
 		pfn = 0;
 	pmm_platform_unlock(&zone->lock);
 	return pfn;
@@ -556,7 +570,7 @@ static __attribute__((noinline)) void free_block_locked(struct pmm_zone *zone,
 							pmm_order_t order)
 {
 	pmm_platform_lock(&zone->lock);
-	pmm_buddy_put_locked(zone, pfn, order);
+	buddy_put_locked(zone, pfn, order);
 	pmm_platform_unlock(&zone->lock);
 }
 
@@ -706,6 +720,25 @@ static inline pmm_order_t max_block_order(pmm_pfn_t pfn, pmm_pfn_t end)
 }
 
 /*
+ * Heads of maximal blocks lie 2^k descriptors apart, each on its own page
+ * of the descriptor array at the top order: fetch the head a few blocks
+ * ahead of @pfn (order @k) so that its cache and TLB misses overlap.
+ */
+#define HANDOFF_PREFETCH_BLOCKS 16
+
+static inline void prefetch_head(pmm_pfn_t pfn, pmm_order_t k, pmm_pfn_t end,
+				 bool write)
+{
+	pmm_pfn_t ahead = pfn + ((pmm_pfn_t)HANDOFF_PREFETCH_BLOCKS << k);
+	if (ahead >= end)
+		return;
+	if (write)
+		__builtin_prefetch(&pmm_mem_map[ahead], 1);
+	else
+		__builtin_prefetch(&pmm_mem_map[ahead], 0);
+}
+
+/*
  * Free [@start, @end), all inside @zone, in maximal aligned blocks, each
  * as seed 001 does: head = PMM_PG_HEAD | order, refcount 1, then freed.
  */
@@ -717,6 +750,7 @@ static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
 	while (start < end) {
 		pmm_order_t k = max_block_order(start, end);
 		struct pmm_page *head = &pmm_mem_map[start];
+		prefetch_head(start, k, end, true);
 		head->info = PMM_PG_HEAD | PMM_PG_REF_ONE | k;
 		zone->managed += pmm_order_pages(k);
 		pmm_page_clear(head); /* the refcount drops to zero */
@@ -755,9 +789,11 @@ static pmm_pfn_t first_used_head(pmm_pfn_t start, pmm_pfn_t end)
 		struct pmm_zone *zone = pmm_pfn_zone(start);
 		pmm_pfn_t stop = zone->end_pfn < end ? zone->end_pfn : end;
 		while (start < stop) {
+			pmm_order_t k = max_block_order(start, stop);
+			prefetch_head(start, k, stop, false);
 			if (!pmm_page_is_blank(&pmm_mem_map[start]))
 				return start;
-			start += pmm_order_pages(max_block_order(start, stop));
+			start += pmm_order_pages(k);
 		}
 	}
 	return end;
