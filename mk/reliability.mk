@@ -103,7 +103,8 @@ COV_BRANCH_MIN ?= 90
 coverage:
 	rm -rf $(COV_B)
 	$(MAKE) --no-print-directory CC=gcc B=$(COV_B) OPT="-O0 -g" \
-		EXTRA_CFLAGS="--coverage" LDFLAGS="--coverage" tests sim
+		EXTRA_CFLAGS="--coverage -fprofile-update=atomic" \
+		LDFLAGS="--coverage -fprofile-update=atomic" tests sim
 	-@scripts/run-tests.sh $(COV_B) $(TEST_SRC:tests/%.c=$(COV_B)/tests/%) | tail -n 2
 	-@tests/sim_cli.sh $(COV_B)/pmm-sim | tail -n 1
 	-@tests/errors_cli.sh $(COV_B)/pmm-sim | tail -n 1

@@ -33,7 +33,11 @@ int pmm_free_initmem(pmm_phys_t begin, pmm_phys_t end, uint64_t *freed)
 	}
 	for (pmm_pfn_t pfn = first; pfn < last; pfn++)
 		if (!pmm_pfn_is_reserved(pfn))
-			return PMM_EDOUBLEFREE;
+			return pmm_report(PMM_EDOUBLEFREE, __func__,
+					  "pfn 0x%llx of [0x%llx, 0x%llx) is not reserved",
+					  (unsigned long long)pfn,
+					  (unsigned long long)first,
+					  (unsigned long long)last);
 	poison_range(PMM_PFN_PHYS(first), PMM_PFN_PHYS(last));
 	int err = pmm_buddy_free_range(first, last, &n);
 	if (err)

@@ -16,9 +16,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <pmm/boot.h>
 #include <pmm/bootmem.h>
 #include <pmm/buddy.h>
 #include <pmm/check.h>
+#include <pmm/init.h>
 #include <pmm/memblock.h>
 #include <pmm/memmap.h>
 
@@ -665,6 +667,39 @@ static void E54_buddy_put_page_not_descriptor(void **state)
 	bd_unchanged(0, 0);
 }
 
+static void E67_free_initmem_reversed(void **state)
+{
+	(void)state;
+	uint64_t freed = 99;
+	assert_int_equal(pmm_free_initmem(PMM_PFN_PHYS(2010), PMM_PFN_PHYS(2004), &freed),
+			 PMM_EINVAL);
+	assert_true(freed == 0);
+	bd_unchanged(0, 0);
+}
+
+/* [1998, 2004): 1998 and 1999 are free: refused before anything is poisoned. */
+static void E68_free_initmem_not_reserved(void **state)
+{
+	(void)state;
+	unsigned char *p = host_phys_ptr(PMM_PFN_PHYS(2000));
+	p[0] = 0x17;
+	assert_int_equal(pmm_free_initmem(PMM_PFN_PHYS(1998), PMM_PFN_PHYS(2004), NULL),
+			 PMM_EDOUBLEFREE);
+	assert_int_equal(p[0], 0x17);
+	bd_unchanged(1, PMM_EDOUBLEFREE);
+}
+
+/* Less than one whole page: nothing to free, "0K freed". */
+static void E69_free_initmem_no_whole_page(void **state)
+{
+	(void)state;
+	uint64_t freed = 99;
+	assert_int_equal(pmm_free_initmem(PMM_PFN_PHYS(2004) + 100,
+					  PMM_PFN_PHYS(2005) + 50, &freed), 0);
+	assert_true(freed == 0);
+	bd_unchanged(0, 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* memblock: memory [0, 64 MiB), reserved [0, 1 MiB).                   */
 /* ------------------------------------------------------------------ */
@@ -782,6 +817,84 @@ static void E63_memblock_use_after_retire(void **state)
 	buddy_teardown();
 }
 
+/* ------------------------------------------------------------------ */
+/* pmm_boot(): maps and configurations it cannot boot. The map is       */
+/* sanitized in place (documented); nothing else may be left behind:    */
+/* no zone, no descriptors, and a log line that says what to change.    */
+/* ------------------------------------------------------------------ */
+
+static char *boot_log;
+
+static int boot_err(struct pmm_boot_config *cfg, pmm_phys_t phys)
+{
+	struct pmm_boot_info info;
+	struct host_platform_options o = { .phys_size = phys, .quiet = true,
+					   .quiet_reports = true };
+	assert_int_equal(host_platform_install(&o), 0);
+	host_log_capture_start();
+	int err = pmm_boot(&mm, cfg, &info);
+	boot_log = host_log_capture_stop();
+	return err;
+}
+
+static int boot_teardown(void **state)
+{
+	(void)state;
+	free(boot_log);
+	boot_log = NULL;
+	pmm_zones_reset();
+	host_platform_remove();
+	return 0;
+}
+
+static void boot_left_nothing(const char *says)
+{
+	assert_null(pmm_zone_first());
+	assert_null(pmm_check());
+	if (strstr(boot_log, says) == NULL)
+		fail_msg("boot log lacks \"%s\":\n%s", says, boot_log);
+}
+
+static void E64_boot_map_too_fragmented(void **state)
+{
+	(void)state;
+	struct pmm_boot_config cfg;
+	pmm_boot_config_init(&cfg);
+	pmm_memmap_init(&mm);
+	assert_int_equal(pmm_memmap_add(&mm, 0, (pmm_phys_t)1 << 30, PMM_MEM_USABLE), 0);
+	for (pmm_phys_t i = 1; i <= 200; i++)
+		assert_int_equal(pmm_memmap_add(&mm, i << 20, (i << 20) + 0x1000,
+						PMM_MEM_RESERVED), 0);
+	assert_int_equal(boot_err(&cfg, (pmm_phys_t)1 << 30), PMM_EFULL);
+	boot_left_nothing("pmm: cannot sanitize the memory map: table full");
+}
+
+static void E65_boot_ram_past_pfn_limit(void **state)
+{
+	(void)state;
+	struct pmm_boot_config cfg;
+	pmm_boot_config_init(&cfg);
+	cfg.profile = PMM_PROFILE_X86_64;
+	pmm_memmap_init(&mm);
+	assert_int_equal(pmm_memmap_add(&mm, 0x100000, 0x8000000, PMM_MEM_USABLE), 0);
+	assert_int_equal(pmm_memmap_add(&mm, (pmm_phys_t)1 << 46,
+					((pmm_phys_t)1 << 46) + 0x100000,
+					PMM_MEM_USABLE), 0);
+	assert_int_equal(boot_err(&cfg, 0x8000000), PMM_ERANGE);
+	boot_left_nothing("raise PMM_PAGE_SHIFT or cut the map");
+}
+
+static void E66_boot_map_without_ram(void **state)
+{
+	(void)state;
+	struct pmm_boot_config cfg;
+	pmm_boot_config_init(&cfg);
+	pmm_memmap_init(&mm);
+	assert_int_equal(pmm_memmap_add(&mm, 0, (pmm_phys_t)1 << 30, PMM_MEM_RESERVED), 0);
+	assert_int_equal(boot_err(&cfg, (pmm_phys_t)1 << 30), PMM_ENOMEM);
+	boot_left_nothing("pmm: the memory map has no usable RAM");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -839,6 +952,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(E52_buddy_get_page_of_free_page, bd_setup, bd_teardown),
 		cmocka_unit_test_setup_teardown(E53_buddy_pcp_batch_above_high, bd_setup, bd_teardown),
 		cmocka_unit_test_setup_teardown(E54_buddy_put_page_not_descriptor, bd_setup, bd_teardown),
+		cmocka_unit_test_setup_teardown(E67_free_initmem_reversed, bd_setup, bd_teardown),
+		cmocka_unit_test_setup_teardown(E68_free_initmem_not_reserved, bd_setup, bd_teardown),
+		cmocka_unit_test_setup_teardown(E69_free_initmem_no_whole_page, bd_setup, bd_teardown),
 		cmocka_unit_test_setup(E55_memblock_add_size_zero, mb_setup),
 		cmocka_unit_test_setup(E56_memblock_range_wraps, mb_setup),
 		cmocka_unit_test_setup(E57_memblock_add_bad_flags, mb_setup),
@@ -848,6 +964,9 @@ int main(void)
 		cmocka_unit_test_setup(E61_memblock_trim_bad_align, mb_setup),
 		cmocka_unit_test_setup(E62_memblock_free_late_before_free_all, mb_setup),
 		cmocka_unit_test(E63_memblock_use_after_retire),
+		cmocka_unit_test_teardown(E64_boot_map_too_fragmented, boot_teardown),
+		cmocka_unit_test_teardown(E65_boot_ram_past_pfn_limit, boot_teardown),
+		cmocka_unit_test_teardown(E66_boot_map_without_ram, boot_teardown),
 	};
 	return cmocka_run_group_tests_name("errors (docs/errors.md)", tests, NULL, NULL);
 }
