@@ -596,24 +596,21 @@ static inline void free_block(struct pmm_zone *zone, pmm_pfn_t pfn,
 	free_block_locked(zone, pfn, order);
 }
 
-/* pmm_free_pages(), inlined into each entry point. */
-static inline __attribute__((always_inline)) int
-free_pages(struct pmm_page *page, pmm_order_t order)
+/* pmm_free_pages() after the fast path missed: every case, in order. */
+static __attribute__((noinline)) int free_pages_slow(struct pmm_page *page,
+						     pmm_pfn_t pfn,
+						     pmm_order_t order)
 {
-	pmm_pfn_t pfn;
-	if (!pmm_page_pfn_checked(page, &pfn))
-		return PMM_EINVAL;
 	if (order > PMM_MAX_ORDER)
 		return PMM_EORDER;
 	uint32_t info = page->info;
-	if (__builtin_expect((info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
-				     (PMM_PG_HEAD | order) ||
-			     info < PMM_PG_REF_ONE, 0))
+	if ((info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
+		    (PMM_PG_HEAD | order) ||
+	    info < PMM_PG_REF_ONE)
 		return free_error(pfn, order);
 	struct pmm_zone *zone = pmm_pfn_zone_fast(pfn);
-	if (__builtin_expect(zone == NULL ||
-			     (pfn & (pmm_order_pages(order) - 1)) != 0 ||
-			     pfn + pmm_order_pages(order) > zone->end_pfn, 0))
+	if (zone == NULL || (pfn & (pmm_order_pages(order) - 1)) != 0 ||
+	    pfn + pmm_order_pages(order) > zone->end_pfn)
 		return free_misplaced(pfn, order, info);
 	if (info >= 2 * PMM_PG_REF_ONE) {
 		uint32_t old = __atomic_fetch_sub(&page->info, PMM_PG_REF_ONE,
@@ -623,6 +620,37 @@ free_pages(struct pmm_page *page, pmm_order_t order)
 	}
 	free_block(zone, pfn, order);
 	return 0;
+}
+
+#define PMM_PG_REF_MASK (~(PMM_PG_REF_ONE - 1))
+
+/*
+ * pmm_free_pages(), inlined into each entry point. The fast path is the
+ * common case - an allocated head of @order with one reference, aligned,
+ * inside its zone - found with the same checks as the slow path makes, in
+ * one comparison for flags, order and refcount.
+ */
+static inline __attribute__((always_inline)) int
+free_pages(struct pmm_page *page, pmm_order_t order)
+{
+	pmm_pfn_t pfn;
+	if (!pmm_page_pfn_checked(page, &pfn))
+		return PMM_EINVAL;
+	uint32_t info = page->info;
+	if (__builtin_expect(order <= PMM_MAX_ORDER &&
+			     (info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK |
+				      PMM_PG_REF_MASK)) ==
+				     (PMM_PG_HEAD | PMM_PG_REF_ONE | order), 1)) {
+		struct pmm_zone *zone = pmm_pfn_zone_fast(pfn);
+		if (__builtin_expect(zone != NULL &&
+				     (pfn & (pmm_order_pages(order) - 1)) == 0 &&
+				     pfn + pmm_order_pages(order) <= zone->end_pfn,
+				     1)) {
+			free_block(zone, pfn, order);
+			return 0;
+		}
+	}
+	return free_pages_slow(page, pfn, order);
 }
 
 /**
