@@ -21,7 +21,9 @@ for t in "$@"; do
 	art=$build/artifacts/$t
 	mkdir -p "$work" "$art"
 	log=$build/fuzz-$t.log
-	if "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
+	# Operation-sequence targets: inputs long enough for deep states.
+	case $t in buddy|bootmem|memblock) len=-max_len=2048 ;; *) len= ;; esac
+	if "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 $len \
 		-print_final_stats=1 -artifact_prefix="$art/" \
 		"$work" "fuzz/corpus/$t" >"$log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

@@ -17,6 +17,8 @@ static struct {
 	struct host_platform_options opt;
 	unsigned char *phys;
 	size_t phys_len;
+	void *memmap;
+	size_t memmap_len;
 	unsigned int reports;
 	int last_err;
 	char last_msg[256];
@@ -67,13 +69,29 @@ static void *host_map(void *ctx, pmm_phys_t pa, size_t size, bool *zeroed)
 	return host.phys + pa;
 }
 
+/*
+ * The hand-off writes one descriptor per 4 MiB block: every third host page
+ * of the array. Up to HUGE_MEMMAP_MAX the array asks for huge host pages,
+ * so those writes cost a few hundred faults instead of a fault each; past
+ * it, huge pages would make the whole array resident.
+ */
+#define HUGE_MEMMAP_MAX ((size_t)4 << 30)
+
 static void *host_memmap_alloc(void *ctx, size_t bytes, bool *zeroed)
 {
 	(void)ctx;
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	*zeroed = true;
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	if (bytes <= HUGE_MEMMAP_MAX)
+		madvise(p, bytes, MADV_HUGEPAGE);
+	if (host.memmap)
+		munmap(host.memmap, host.memmap_len);
+	host.memmap = p;
+	host.memmap_len = bytes;
+	return p;
 }
 
 static void host_lock_init(void *ctx, struct pmm_lock *lock)
@@ -149,6 +167,10 @@ void host_platform_remove(void)
 {
 	if (host.phys)
 		munmap(host.phys, host.phys_len);
+	if (host.memmap)
+		munmap(host.memmap, host.memmap_len);
+	host.memmap = NULL;
+	host.memmap_len = 0;
 	host.phys = NULL;
 	host.phys_len = 0;
 	host.reports = 0;

@@ -14,12 +14,16 @@
  * twice. At the end every block is freed, the lists drained, pmm_check()
  * must pass and the free page count must equal the managed count exactly.
  *
- *   stress_threads [THREADS [OPS]]     defaults 2 and 1000000
+ *   stress_threads [THREADS [OPS [lazy]]]   defaults 2, 1000000, eager
+ *
+ * With "lazy" the lazy buddy (delayed coalescing) is on during the run and
+ * switched off (coalescing everything) before the final check.
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <pmm/buddy.h>
@@ -213,6 +217,7 @@ int main(int argc, char **argv)
 		nthreads = (unsigned int)strtoul(argv[1], NULL, 0);
 	if (argc > 2)
 		nops = strtoull(argv[2], NULL, 0);
+	bool lazy = argc > 3 && strcmp(argv[3], "lazy") == 0;
 	if (nthreads < 2 || nthreads > MAX_THREADS || nthreads > PMM_NR_CPUS) {
 		fprintf(stderr, "stress: 2..%d threads\n", MAX_THREADS);
 		return 2;
@@ -230,6 +235,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	uint64_t managed = buddy_setup_handed();
+	pmm_buddy_set_lazy(lazy);
 	static struct worker w[MAX_THREADS];
 	pthread_t th[MAX_THREADS];
 	struct timespec t0, t1;
@@ -256,6 +262,7 @@ int main(int argc, char **argv)
 			q->count--;
 		}
 	pmm_pcp_drain_all();
+	pmm_buddy_set_lazy(false);
 	const char *why = pmm_check();
 	uint64_t free_pages = pmm_nr_free_pages();
 	uint64_t allocs = 0, frees = main_w.frees, cross = 0, fails = 0;
@@ -267,9 +274,9 @@ int main(int argc, char **argv)
 	}
 	double secs = (double)(t1.tv_sec - t0.tv_sec) +
 		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("stress: %u threads x %llu ops in %.1f s: %llu allocations "
+	printf("stress: %u threads x %llu ops%s in %.1f s: %llu allocations "
 	       "(%llu failed), %llu frees (%llu cross-CPU)\n",
-	       nthreads, (unsigned long long)nops, secs,
+	       nthreads, (unsigned long long)nops, lazy ? " (lazy buddy)" : "", secs,
 	       (unsigned long long)allocs, (unsigned long long)fails,
 	       (unsigned long long)frees, (unsigned long long)cross);
 	printf("stress: pmm_check %s; free pages %llu, managed %llu\n",

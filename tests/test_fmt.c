@@ -29,7 +29,7 @@ static void fmt_integers_match_printf(void **state)
 		   18446744073709551615ULL);
 	CHECK_SAME("%x %X %llx %016llx", 0xbeefu, 0xbeefu, 0x123456789abcULL, 0x9fc00ULL);
 	CHECK_SAME("%zu %zx", (size_t)12345, (size_t)0xfff);
-	CHECK_SAME("%hhu %hu %hhd", 300, 70000, 200);
+	CHECK_SAME("%hhu %hu %hhd", (unsigned char)300, (unsigned short)70000, (signed char)-56);
 	CHECK_SAME("[%6lu ] [%-6d] [%06d] [%-3s] [%8s]", 12UL, -5, -5, "DMA", "Normal");
 	CHECK_SAME("%*d|%-*d|", 5, 3, 4, 9);
 }
