@@ -588,11 +588,11 @@ static __attribute__((noinline)) int free_misplaced(pmm_pfn_t pfn,
 static inline void free_block(struct pmm_zone *zone, pmm_pfn_t pfn,
 			      pmm_order_t order)
 {
-	pmm_page_clear(&pmm_mem_map[pfn]);
 	if (pmm_debug_poison_on())
 		pmm_poison_block(pfn, order);
 	if (order == 0 && pmm_pcp_free(zone, pfn))
-		return;
+		return; /* the push rewrote the whole descriptor */
+	pmm_page_clear(&pmm_mem_map[pfn]);
 	free_block_locked(zone, pfn, order);
 }
 

@@ -26,18 +26,18 @@ static inline pmm_pfn_t pmm_order_pages(pmm_order_t order)
 
 /*
  * Return: true if @page lies in pmm_mem_map on a descriptor boundary, and
- * then its pfn in *@pfn (one multiply: the quotient, checked back).
+ * then its pfn in *@pfn (one multiply: the quotient, checked back). A
+ * pointer below the map wraps to an index far above pmm_max_pfn, and no
+ * map means pmm_max_pfn == 0, so the bound test covers both.
  */
 static inline bool pmm_page_pfn_checked(const struct pmm_page *page,
 					pmm_pfn_t *pfn)
 {
-	uintptr_t p = (uintptr_t)page;
-	uintptr_t b = (uintptr_t)pmm_mem_map;
-	uintptr_t off = p - b;
+	uintptr_t off = (uintptr_t)page - (uintptr_t)pmm_mem_map;
 	uintptr_t idx = off / sizeof(struct pmm_page); /* constant: a multiply */
 	*pfn = (pmm_pfn_t)idx;
-	return pmm_mem_map != NULL && p >= b &&
-	       idx * sizeof(struct pmm_page) == off && (pmm_pfn_t)idx < pmm_max_pfn;
+	return idx * sizeof(struct pmm_page) == off &&
+	       (pmm_pfn_t)idx < pmm_max_pfn;
 }
 
 /* Return: true if @page lies in pmm_mem_map on a descriptor boundary. */
@@ -227,19 +227,22 @@ static inline void pmm_pcp_push(struct pmm_pcp *pcp, pmm_pfn_t pfn)
 	pcp->count++;
 }
 
-/* Pop the first page of the non-empty @pcp (still marked PMM_PG_PCP). */
+/*
+ * Pop the first page of the non-empty @pcp. Its descriptor still says
+ * PMM_PG_PCP and holds a stale link: every caller rewrites all of it
+ * (allocation: the allocated head; drain: cleared).
+ */
 static inline pmm_pfn_t pmm_pcp_pop(struct pmm_pcp *pcp)
 {
 	pmm_pfn_t pfn = (pmm_pfn_t)pcp->head - 1;
-	struct pmm_page *page = &pmm_mem_map[pfn];
-	pcp->head = page->next;
+	pcp->head = pmm_mem_map[pfn].next;
 	pcp->count--;
-	page->next = 0;
 	return pfn;
 }
 
 /*
- * Put the page @pfn (descriptor blank) on this CPU's list of @zone,
+ * Put the page @pfn on this CPU's list of @zone (the push rewrites its
+ * whole descriptor),
  * draining a batch when the list grows past its high mark. Reads only
  * this CPU's line (its own batch says whether the lists are on).
  * Return: false (nothing done) when per-CPU lists are disabled.
