@@ -158,3 +158,62 @@ const struct bench_alloc bench_alloc_pmm = {
 	.pair = pmmw_pair_checked,
 	.mixed = pmmw_mixed_checked,
 };
+
+/*
+ * The lazy-buddy comparison (workload LZ): pmm with coalescing forced
+ * immediate or lazy, with the default per-CPU lists (W3, W4) or without
+ * any (the seed's worst case, where every order-0 free would otherwise be
+ * absorbed by the per-CPU list).
+ */
+static int pmmw_setup_mode(uint64_t pages, bool lazy, bool pcp)
+{
+	if (bench_pmm_arena(pages, true) != 0)
+		return -1;
+	if (!pcp && pmm_pcp_set_high_batch(0, 0) != 0)
+		return -1;
+	pmm_buddy_set_lazy(lazy);
+	return 0;
+}
+
+static int pmmw_setup_imm(uint64_t pages)
+{
+	return pmmw_setup_mode(pages, false, true);
+}
+
+static int pmmw_setup_lazy(uint64_t pages)
+{
+	return pmmw_setup_mode(pages, true, true);
+}
+
+static int pmmw_setup_nopcp_imm(uint64_t pages)
+{
+	return pmmw_setup_mode(pages, false, false);
+}
+
+static int pmmw_setup_nopcp_lazy(uint64_t pages)
+{
+	return pmmw_setup_mode(pages, true, false);
+}
+
+/* Back to pmm's defaults for the workloads that follow. */
+static void pmmw_teardown_mode(void)
+{
+	pmm_buddy_set_lazy(false);
+}
+
+#define PMMW_MODE(var, label, setup_fn)                                       \
+	const struct bench_alloc var = {                                      \
+		.name = label,                                                \
+		.arena = true,                                                \
+		.size_aligned = true,                                         \
+		.setup = setup_fn,                                            \
+		.teardown = pmmw_teardown_mode,                               \
+		.pair = pmmw_pair_checked,                                    \
+		.mixed = pmmw_mixed_checked,                                  \
+	}
+
+PMMW_MODE(bench_alloc_pmm_immediate, "pmm-immediate", pmmw_setup_imm);
+PMMW_MODE(bench_alloc_pmm_lazy, "pmm-lazy", pmmw_setup_lazy);
+PMMW_MODE(bench_alloc_pmm_nopcp_immediate, "pmm-nopcp-immediate",
+	  pmmw_setup_nopcp_imm);
+PMMW_MODE(bench_alloc_pmm_nopcp_lazy, "pmm-nopcp-lazy", pmmw_setup_nopcp_lazy);

@@ -84,6 +84,11 @@ struct bench_alloc {
 };
 
 extern const struct bench_alloc bench_alloc_pmm;
+/* pmm with coalescing forced immediate or lazy; nopcp: no per-CPU lists. */
+extern const struct bench_alloc bench_alloc_pmm_immediate;
+extern const struct bench_alloc bench_alloc_pmm_lazy;
+extern const struct bench_alloc bench_alloc_pmm_nopcp_immediate;
+extern const struct bench_alloc bench_alloc_pmm_nopcp_lazy;
 extern const struct bench_alloc bench_alloc_floor;
 extern const struct bench_alloc bench_alloc_null;
 extern const struct bench_alloc bench_alloc_glibc;

@@ -2,7 +2,10 @@
 /*
  * main.c - pmm-bench: the standard workloads W1-W8 of shared/BENCHMARKS.md.
  *
- *   pmm-bench [--smoke] [--runs N] [--only W1,W3,...]
+ *   pmm-bench [--smoke] [--runs N] [--only W1,W3,...,LZ]
+ *
+ * LZ (after W4) is not one of the standard workloads: it measures the lazy
+ * buddy against immediate coalescing (issue 5, item 2).
  *
  * Each W1-W4 allocator first runs one untimed validation pass (every block
  * recorded and checked for overlap, alignment and, for the buddy
@@ -268,6 +271,76 @@ static void run_w6(struct bench_opts *o, const struct wl *w2,
 	}
 }
 
+/*
+ * Run @w on the @n allocators of @set, interleaved as run_workload() does;
+ * the ratio is against @set[0]'s median.
+ */
+static void run_compare(struct bench_opts *o, const struct wl *w,
+			const struct bench_alloc *const *set, size_t n,
+			const char *fig_id, const char *title)
+{
+	struct series *s = calloc(n, sizeof(*s));
+	if (!s)
+		return;
+	for (size_t i = 0; i < n; i++)
+		validate_series(o, set[i], w, &s[i]);
+	for (unsigned int r = 0; r < o->runs; r++)
+		for (size_t i = 0; i < n; i++)
+			time_series(o, set[i], w, &s[i], r);
+	char unit[96], base[64];
+	snprintf(unit, sizeof(unit), "ns per %s, %llu timed, arena %llu MiB",
+		 w->mixed ? "operation" : "alloc+free pair",
+		 (unsigned long long)w->p.ops,
+		 (unsigned long long)(w->p.arena_pages >> (20 - PMM_PAGE_SHIFT)));
+	snprintf(base, sizeof(base), "%s", set[0]->name);
+	bench_section(title, unit, base);
+	double base_med = series_median(&s[0]);
+	for (size_t i = 0; i < n; i++) {
+		char notes[320];
+		if (!s[i].ok)
+			continue;
+		int k = snprintf(notes, sizeof(notes), "baseline=%s", set[0]->name);
+		if (w->mixed && k > 0) {
+			notes[k++] = ' ';
+			mixed_notes(&s[i], set[i]->arena, notes + k,
+				    sizeof(notes) - (size_t)k);
+		}
+		bench_figure(fig_id, set[i]->name, s[i].v, s[i].n, base_med,
+			     notes);
+	}
+	free(s);
+}
+
+/*
+ * LZ: the lazy buddy (seed 7.3) against immediate coalescing - on the
+ * seed's worst case (W1 without per-CPU lists: every free merges up to
+ * the top order, the next allocation splits all the way down again) and
+ * on W3 and W4 with the default per-CPU lists.
+ */
+static void run_lazy(struct bench_opts *o, const struct wl *w1,
+		     const struct wl *w3, const struct wl *w4)
+{
+	static const struct bench_alloc *const worst[] = {
+		&bench_alloc_pmm_nopcp_immediate, &bench_alloc_pmm_nopcp_lazy,
+		&bench_alloc_floor,
+	};
+	static const struct bench_alloc *const mixed[] = {
+		&bench_alloc_pmm_immediate, &bench_alloc_pmm_lazy,
+		&bench_alloc_floor,
+	};
+	struct wl seed = *w1;
+	seed.id = "LZ seed";
+	run_compare(o, &seed, worst, 3, "LZ-seed",
+		    "LZ lazy buddy, seed worst case: W1 without per-CPU lists (free, then split of the same block)");
+	struct wl m3 = *w3, m4 = *w4;
+	m3.id = "LZ W3";
+	m4.id = "LZ W4";
+	run_compare(o, &m3, mixed, 3, "LZ-W3",
+		    "LZ lazy buddy on W3 (mixed, half full), per-CPU lists on");
+	run_compare(o, &m4, mixed, 3, "LZ-W4",
+		    "LZ lazy buddy on W4 (mixed, nearly full), per-CPU lists on");
+}
+
 static void opts_full(struct bench_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -331,7 +404,7 @@ static const char *loadavg(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...]\n");
+	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...,LZ]\n");
 	return 2;
 }
 
@@ -384,6 +457,8 @@ int main(int argc, char **argv)
 		if (wanted(only, w[i].id))
 			run_workload(&o, &w[i]);
 	}
+	if (wanted(only, "LZ"))
+		run_lazy(&o, &w[0], &w[2], &w[3]);
 	bench_buf_release(BENCH_BUF_FLOOR_MAP);
 	if (wanted(only, "W5"))
 		bench_w5(&o);

@@ -73,8 +73,8 @@ static inline void lazy_forget(struct pmm_zone *zone, pmm_order_t k,
  * pages counted in free_pages by the caller) as far up as its buddies allow
  * and put the result on its list. Zone lock held.
  */
-static void buddy_merge_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
-			       pmm_order_t k)
+static inline void buddy_merge_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				      pmm_order_t k)
 {
 	struct pmm_page *map = pmm_mem_map;
 	while (k < PMM_MAX_ORDER) {
@@ -119,14 +119,21 @@ static void buddy_put_lazy_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 	ls->total++;
 }
 
-void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
-			  pmm_order_t order)
+/* pmm_buddy_put_locked(), inlined into the free paths of this file. */
+static inline void buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				    pmm_order_t order)
 {
 	pmm_zone_free_set_locked(zone, zone->free_pages + pmm_order_pages(order));
 	if (buddy_lazy)
 		buddy_put_lazy_locked(zone, pfn, order);
 	else
 		buddy_merge_locked(zone, pfn, order);
+}
+
+void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+			  pmm_order_t order)
+{
+	buddy_put_locked(zone, pfn, order);
 }
 
 /*
@@ -217,8 +224,9 @@ static inline void buddy_split_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 	}
 }
 
-bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
-			   pmm_pfn_t *pfn)
+/* pmm_buddy_take_locked(), inlined into the allocation fast path. */
+static inline bool buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
+				     pmm_pfn_t *pfn)
 {
 	struct pmm_free_area *area = zone->free_area;
 	pmm_order_t k = order;
@@ -239,6 +247,12 @@ bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
 	pmm_zone_free_set_locked(zone, zone->free_pages - pmm_order_pages(order));
 	*pfn = head;
 	return true;
+}
+
+bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
+			   pmm_pfn_t *pfn)
+{
+	return buddy_take_locked(zone, order, pfn);
 }
 
 /* ---- allocation ---- */
@@ -262,15 +276,15 @@ static inline bool zone_try(struct pmm_zone *zone, unsigned int gfp,
 	uint64_t min = zone->watermark[PMM_WMARK_MIN];
 	if (gfp & PMM_GFP_HIGH)
 		min >>= 1;
-	if (order == 0 && pmm_pcp_enabled(zone))
+	if (order == 0 && zone->pcp[pmm_platform_cpu()].batch != 0)
 		return pmm_pcp_alloc(zone, min, pfn);
 	/* Unlocked read, as Linux's fast watermark check: a hint. */
 	if (pmm_zone_free_hint(zone) < min + pmm_order_pages(order))
 		return false;
-	pmm_lock(&zone->lock);
+	pmm_platform_lock(&zone->lock);
 	bool ok = zone->free_pages >= min + pmm_order_pages(order) &&
 		  pmm_buddy_take_locked(zone, order, pfn);
-	pmm_unlock(&zone->lock);
+	pmm_platform_unlock(&zone->lock);
 	return ok;
 }
 
@@ -321,26 +335,54 @@ static bool alloc_from_nodes(int nid, int top, unsigned int gfp,
 	return false;
 }
 
-/**
- * pmm_alloc_pages_tagged - allocate 2^@order pages (see buddy.h).
- *
- * PMM_NUMA_NO_NODE means the lowest online node: the platform seam does not
- * say which node a CPU sits on. Zones are tried from the highest @gfp
- * allows down to DMA on the preferred node, then on the other online nodes
- * in id order unless PMM_GFP_THISNODE. A zone serves the request only while
- * free_pages - 2^@order >= its min watermark (half of it with PMM_GFP_HIGH);
- * for order 0 with per-CPU lists, this CPU's listed pages count as free.
- * Return: the head descriptor (PMM_PG_HEAD, refcount 1, @tag), or NULL.
- * Locking: takes the zone lock of the zone that serves, except for order-0
- * pages taken from this CPU's list.
+/*
+ * The order-0 fast path: pop this CPU's list of the first zone the
+ * zonelist walk tries on the default node (pmm_zone_fast) for a @gfp
+ * without zone flags, when the list holds a page and the watermark allows
+ * (the same test pmm_pcp_alloc() makes).
+ * Return: the pfn, or 0 to take the full path, which tries that same
+ * zone first (refilling its list), so nothing is skipped.
  */
-struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
-					pmm_order_t order, uint64_t tag,
-					int *err)
+static inline pmm_pfn_t alloc_pcp_fast(unsigned int gfp)
+{
+	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
+	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0)
+		return 0;
+	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
+	uint64_t min = zone->watermark[PMM_WMARK_MIN];
+	if (gfp & PMM_GFP_HIGH)
+		min >>= 1;
+	/* pmm_pcp_alloc()'s test: free_pages + count >= min + 1. */
+	if (pcp->head == 0 ||
+	    (pcp->count <= min && pmm_zone_free_hint(zone) + pcp->count <= min))
+		return 0;
+	return pmm_pcp_pop(pcp);
+}
+
+/* Make the block at @pfn an allocated head: refcount 1, owner @tag. */
+static inline struct pmm_page *alloc_finish(pmm_pfn_t pfn, pmm_order_t order,
+					    unsigned int gfp, uint64_t tag)
+{
+	if (pmm_debug_poison_on())
+		pmm_poison_check(pfn, order); /* reports use after free */
+	struct pmm_page *page = &pmm_mem_map[pfn];
+	page->next = (uint32_t)tag;
+	page->prev = (uint32_t)(tag >> 32);
+	page->info = PMM_PG_HEAD | PMM_PG_REF_ONE | order |
+		     (tag != 0 ? PMM_PG_OWNER : 0);
+	if (gfp & PMM_GFP_ZERO)
+		zero_block(pfn, order);
+	return page;
+}
+
+/* The full allocation path: every node and zone the walk allows. */
+static __attribute__((noinline)) struct pmm_page *
+alloc_pages_slow(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
+		 int *err)
 {
 	int e = PMM_ENOMEM;
-	int top = gfp_top_zone(gfp);
 	pmm_pfn_t pfn;
+	int top = gfp_top_zone(gfp);
 	if (nid == PMM_NUMA_NO_NODE)
 		nid = pmm_node_default();
 	if (order > PMM_MAX_ORDER) {
@@ -354,42 +396,98 @@ struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
 	}
 	if (!alloc_from_nodes(nid, top, gfp, order, &pfn))
 		goto fail;
-	if (pmm_debug_poison_on())
-		pmm_poison_check(pfn, order); /* reports use after free */
-
-	struct pmm_page *page = &pmm_mem_map[pfn];
-	page->next = (uint32_t)tag;
-	page->prev = (uint32_t)(tag >> 32);
-	page->info = PMM_PG_HEAD | PMM_PG_REF_ONE | order |
-		     (tag != 0 ? PMM_PG_OWNER : 0);
-	if (gfp & PMM_GFP_ZERO)
-		zero_block(pfn, order);
-	return page;
+	return alloc_finish(pfn, order, gfp, tag);
 fail:
 	if (err != NULL)
 		*err = e;
 	return NULL;
 }
 
+/*
+ * The fast path of higher orders (and of order 0 without per-CPU lists):
+ * zone_try() on pmm_zone_fast alone, for a @gfp without zone flags. Return: the pfn, or 0 to take the full path
+ * (which tries that zone again, then the others).
+ */
+static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
+							   pmm_order_t order)
+{
+	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
+	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0 ||
+	    order > PMM_MAX_ORDER)
+		return 0;
+	if (order == 0 && zone->pcp[pmm_platform_cpu()].batch != 0)
+		return 0; /* per-CPU lists on: pmm_pcp_alloc() refills */
+	uint64_t min = zone->watermark[PMM_WMARK_MIN];
+	if (gfp & PMM_GFP_HIGH)
+		min >>= 1;
+	uint64_t need = min + pmm_order_pages(order);
+	if (pmm_zone_free_hint(zone) < need)
+		return 0;
+	pmm_pfn_t pfn = 0;
+	pmm_platform_lock(&zone->lock);
+	if (zone->free_pages >= need && !buddy_take_locked(zone, order, &pfn))
+		pfn = 0;
+	pmm_platform_unlock(&zone->lock);
+	return pfn;
+}
+
+/* The allocation path: the fast paths, else the full one. */
+static inline __attribute__((always_inline)) struct pmm_page *
+alloc_pages(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
+	    int *err)
+{
+	if (nid == PMM_NUMA_NO_NODE) {
+		pmm_pfn_t pfn = order == 0 ? alloc_pcp_fast(gfp) : 0;
+		if (__builtin_expect(pfn == 0, 0))
+			pfn = alloc_zone_fast(gfp, order);
+		if (__builtin_expect(pfn != 0, 1))
+			return alloc_finish(pfn, order, gfp, tag);
+	}
+	return alloc_pages_slow(nid, gfp, order, tag, err);
+}
+
+/**
+ * pmm_alloc_pages_tagged - allocate 2^@order pages (see buddy.h).
+ *
+ * PMM_NUMA_NO_NODE means the lowest online node: the platform seam does not
+ * say which node a CPU sits on. Zones are tried from the highest @gfp
+ * allows down to DMA on the preferred node, then on the other online nodes
+ * in id order unless PMM_GFP_THISNODE. A zone serves the request only while
+ * free_pages - 2^@order >= its min watermark (half of it with PMM_GFP_HIGH);
+ * for order 0 with per-CPU lists, this CPU's listed pages count as free.
+ * Order 0 on the default node first tries a pop of this CPU's list of the
+ * first zone of that walk (alloc_pcp_fast()), with the same tests.
+ * Return: the head descriptor (PMM_PG_HEAD, refcount 1, @tag), or NULL.
+ * Locking: takes the zone lock of the zone that serves, except for order-0
+ * pages taken from this CPU's list.
+ */
+struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
+					pmm_order_t order, uint64_t tag,
+					int *err)
+{
+	return alloc_pages(nid, gfp, order, tag, err);
+}
+
 struct pmm_page *pmm_alloc_pages(unsigned int gfp, pmm_order_t order)
 {
-	return pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, order, 0, NULL);
+	return alloc_pages(PMM_NUMA_NO_NODE, gfp, order, 0, NULL);
 }
 
 struct pmm_page *pmm_alloc_pages_node(int nid, unsigned int gfp,
 				      pmm_order_t order)
 {
-	return pmm_alloc_pages_tagged(nid, gfp, order, 0, NULL);
+	return alloc_pages(nid, gfp, order, 0, NULL);
 }
 
 struct pmm_page *pmm_alloc_page(unsigned int gfp)
 {
-	return pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, 0, 0, NULL);
+	return alloc_pages(PMM_NUMA_NO_NODE, gfp, 0, 0, NULL);
 }
 
 pmm_phys_t pmm_get_free_pages(unsigned int gfp, pmm_order_t order)
 {
-	struct pmm_page *page = pmm_alloc_pages(gfp, order);
+	struct pmm_page *page = alloc_pages(PMM_NUMA_NO_NODE, gfp, order, 0,
+					    NULL);
 	return page != NULL ? PMM_PFN_PHYS(pmm_page_to_pfn(page)) : 0;
 }
 
@@ -426,7 +524,7 @@ static pmm_pfn_t find_block_head(const struct pmm_zone *zone, pmm_pfn_t pfn)
 }
 
 /* Say why freeing @pfn at @order is wrong (nothing changes). */
-static int free_error(pmm_pfn_t pfn, pmm_order_t order)
+static __attribute__((noinline)) int free_error(pmm_pfn_t pfn, pmm_order_t order)
 {
 	struct pmm_zone *zone = pmm_pfn_zone(pfn);
 	const struct pmm_page *d = &pmm_mem_map[pfn];
@@ -466,18 +564,93 @@ static int free_error(pmm_pfn_t pfn, pmm_order_t order)
 			  ULL(head), info);
 }
 
-/* The block's refcount reached zero: give it back. */
-static void free_block(struct pmm_zone *zone, pmm_pfn_t pfn,
-		       pmm_order_t order)
+/* Give the block back to the buddy lists under the zone lock. */
+static __attribute__((noinline)) void free_block_locked(struct pmm_zone *zone,
+							pmm_pfn_t pfn,
+							pmm_order_t order)
 {
-	pmm_page_clear(&pmm_mem_map[pfn]);
+	pmm_platform_lock(&zone->lock);
+	buddy_put_locked(zone, pfn, order);
+	pmm_platform_unlock(&zone->lock);
+}
+
+/* A misplaced head: out of the zone or not aligned to its order. */
+static __attribute__((noinline)) int free_misplaced(pmm_pfn_t pfn,
+						    pmm_order_t order,
+						    uint32_t info)
+{
+	return pmm_report(PMM_ECORRUPT, "pmm_free_pages",
+			  "pfn 0x%llx order %u: misplaced head, info 0x%x",
+			  ULL(pfn), order, info);
+}
+
+/* The block's refcount reached zero: give it back. */
+static inline void free_block(struct pmm_zone *zone, pmm_pfn_t pfn,
+			      pmm_order_t order)
+{
 	if (pmm_debug_poison_on())
 		pmm_poison_block(pfn, order);
 	if (order == 0 && pmm_pcp_free(zone, pfn))
-		return;
-	pmm_lock(&zone->lock);
-	pmm_buddy_put_locked(zone, pfn, order);
-	pmm_unlock(&zone->lock);
+		return; /* the push rewrote the whole descriptor */
+	pmm_page_clear(&pmm_mem_map[pfn]);
+	free_block_locked(zone, pfn, order);
+}
+
+/* pmm_free_pages() after the fast path missed: every case, in order. */
+static __attribute__((noinline)) int free_pages_slow(struct pmm_page *page,
+						     pmm_pfn_t pfn,
+						     pmm_order_t order)
+{
+	if (order > PMM_MAX_ORDER)
+		return PMM_EORDER;
+	uint32_t info = page->info;
+	if ((info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
+		    (PMM_PG_HEAD | order) ||
+	    info < PMM_PG_REF_ONE)
+		return free_error(pfn, order);
+	struct pmm_zone *zone = pmm_pfn_zone_fast(pfn);
+	if (zone == NULL || (pfn & (pmm_order_pages(order) - 1)) != 0 ||
+	    pfn + pmm_order_pages(order) > zone->end_pfn)
+		return free_misplaced(pfn, order, info);
+	if (info >= 2 * PMM_PG_REF_ONE) {
+		uint32_t old = __atomic_fetch_sub(&page->info, PMM_PG_REF_ONE,
+						  __ATOMIC_ACQ_REL);
+		if (old >= 2 * PMM_PG_REF_ONE)
+			return 0;
+	}
+	free_block(zone, pfn, order);
+	return 0;
+}
+
+#define PMM_PG_REF_MASK (~(PMM_PG_REF_ONE - 1))
+
+/*
+ * pmm_free_pages(), inlined into each entry point. The fast path is the
+ * common case - an allocated head of @order with one reference, aligned,
+ * inside its zone - found with the same checks as the slow path makes, in
+ * one comparison for flags, order and refcount.
+ */
+static inline __attribute__((always_inline)) int
+free_pages(struct pmm_page *page, pmm_order_t order)
+{
+	pmm_pfn_t pfn;
+	if (!pmm_page_pfn_checked(page, &pfn))
+		return PMM_EINVAL;
+	uint32_t info = page->info;
+	if (__builtin_expect(order <= PMM_MAX_ORDER &&
+			     (info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK |
+				      PMM_PG_REF_MASK)) ==
+				     (PMM_PG_HEAD | PMM_PG_REF_ONE | order), 1)) {
+		struct pmm_zone *zone = pmm_pfn_zone_fast(pfn);
+		if (__builtin_expect(zone != NULL &&
+				     (pfn & (pmm_order_pages(order) - 1)) == 0 &&
+				     pfn + pmm_order_pages(order) <= zone->end_pfn,
+				     1)) {
+			free_block(zone, pfn, order);
+			return 0;
+		}
+	}
+	return free_pages_slow(page, pfn, order);
 }
 
 /**
@@ -491,35 +664,12 @@ static void free_block(struct pmm_zone *zone, pmm_pfn_t pfn,
  */
 int pmm_free_pages(struct pmm_page *page, pmm_order_t order)
 {
-	if (!pmm_page_in_map(page))
-		return PMM_EINVAL;
-	if (order > PMM_MAX_ORDER)
-		return PMM_EORDER;
-	pmm_pfn_t pfn = pmm_page_to_pfn(page);
-	uint32_t info = page->info;
-	if ((info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
-		    (PMM_PG_HEAD | order) ||
-	    info < PMM_PG_REF_ONE)
-		return free_error(pfn, order);
-	struct pmm_zone *zone = pmm_pfn_zone(pfn);
-	if (zone == NULL || (pfn & (pmm_order_pages(order) - 1)) != 0 ||
-	    pfn + pmm_order_pages(order) > zone->end_pfn)
-		return pmm_report(PMM_ECORRUPT, __func__,
-				  "pfn 0x%llx order %u: misplaced head, info 0x%x",
-				  ULL(pfn), order, info);
-	if (info >= 2 * PMM_PG_REF_ONE) {
-		uint32_t old = __atomic_fetch_sub(&page->info, PMM_PG_REF_ONE,
-						  __ATOMIC_ACQ_REL);
-		if (old >= 2 * PMM_PG_REF_ONE)
-			return 0;
-	}
-	free_block(zone, pfn, order);
-	return 0;
+	return free_pages(page, order);
 }
 
 int pmm_free_page(struct pmm_page *page)
 {
-	return pmm_free_pages(page, 0);
+	return free_pages(page, 0);
 }
 
 /**
@@ -598,6 +748,25 @@ static inline pmm_order_t max_block_order(pmm_pfn_t pfn, pmm_pfn_t end)
 }
 
 /*
+ * Heads of maximal blocks lie 2^k descriptors apart, each on its own page
+ * of the descriptor array at the top order: fetch the head a few blocks
+ * ahead of @pfn (order @k) so that its cache and TLB misses overlap.
+ */
+#define HANDOFF_PREFETCH_BLOCKS 16
+
+static inline void prefetch_head(pmm_pfn_t pfn, pmm_order_t k, pmm_pfn_t end,
+				 bool write)
+{
+	pmm_pfn_t ahead = pfn + ((pmm_pfn_t)HANDOFF_PREFETCH_BLOCKS << k);
+	if (ahead >= end)
+		return;
+	if (write)
+		__builtin_prefetch(&pmm_mem_map[ahead], 1);
+	else
+		__builtin_prefetch(&pmm_mem_map[ahead], 0);
+}
+
+/*
  * Free [@start, @end), all inside @zone, in maximal aligned blocks, each
  * as seed 001 does: head = PMM_PG_HEAD | order, refcount 1, then freed.
  */
@@ -609,6 +778,7 @@ static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
 	while (start < end) {
 		pmm_order_t k = max_block_order(start, end);
 		struct pmm_page *head = &pmm_mem_map[start];
+		prefetch_head(start, k, end, true);
 		head->info = PMM_PG_HEAD | PMM_PG_REF_ONE | k;
 		zone->managed += pmm_order_pages(k);
 		pmm_page_clear(head); /* the refcount drops to zero */
@@ -619,6 +789,7 @@ static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
 	}
 	pmm_unlock(&zone->lock);
 	pmm_pcp_update_zone(zone);
+	pmm_zone_fast_update();
 	return pages;
 }
 
@@ -646,9 +817,11 @@ static pmm_pfn_t first_used_head(pmm_pfn_t start, pmm_pfn_t end)
 		struct pmm_zone *zone = pmm_pfn_zone(start);
 		pmm_pfn_t stop = zone->end_pfn < end ? zone->end_pfn : end;
 		while (start < stop) {
+			pmm_order_t k = max_block_order(start, stop);
+			prefetch_head(start, k, stop, false);
 			if (!pmm_page_is_blank(&pmm_mem_map[start]))
 				return start;
-			start += pmm_order_pages(max_block_order(start, stop));
+			start += pmm_order_pages(k);
 		}
 	}
 	return end;

@@ -13,6 +13,8 @@
 
 #include <pmm/buddy.h>
 
+#include "platform_internal.h"
+
 _Static_assert(PMM_NR_ORDERS <= 32, "free-area orders fit a 32-bit mask");
 
 #define PMM_PG_STATE_MASK (PMM_PG_BUDDY | PMM_PG_HEAD | PMM_PG_PCP)
@@ -20,6 +22,22 @@ _Static_assert(PMM_NR_ORDERS <= 32, "free-area orders fit a 32-bit mask");
 static inline pmm_pfn_t pmm_order_pages(pmm_order_t order)
 {
 	return (pmm_pfn_t)1 << order;
+}
+
+/*
+ * Return: true if @page lies in pmm_mem_map on a descriptor boundary, and
+ * then its pfn in *@pfn (one multiply: the quotient, checked back). A
+ * pointer below the map wraps to an index far above pmm_max_pfn, and no
+ * map means pmm_max_pfn == 0, so the bound test covers both.
+ */
+static inline bool pmm_page_pfn_checked(const struct pmm_page *page,
+					pmm_pfn_t *pfn)
+{
+	uintptr_t off = (uintptr_t)page - (uintptr_t)pmm_mem_map;
+	uintptr_t idx = off / sizeof(struct pmm_page); /* constant: a multiply */
+	*pfn = (pmm_pfn_t)idx;
+	return idx * sizeof(struct pmm_page) == off &&
+	       (pmm_pfn_t)idx < pmm_max_pfn;
 }
 
 /* Return: true if @page lies in pmm_mem_map on a descriptor boundary. */
@@ -128,8 +146,32 @@ static inline void pmm_zone_free_set_locked(struct pmm_zone *zone,
 }
 
 /* zone.c */
+/* The lowest online node, or -1 (zone.c; written at boot only). */
+extern int pmm_node_default_id;
+/* The zone with the largest span, or NULL (zone.c; written at boot only). */
+extern struct pmm_zone *pmm_zone_hint;
+/* The first zone a request without zone flags tries, or NULL (zone.c). */
+extern struct pmm_zone *pmm_zone_fast;
+/* Recompute pmm_zone_fast (a node came online, a zone got pages). */
+void pmm_zone_fast_update(void);
+
 /* Return: the node PMM_NUMA_NO_NODE stands for (lowest online), or -1. */
-int pmm_node_default(void);
+static inline int pmm_node_default(void)
+{
+	return pmm_node_default_id;
+}
+
+/*
+ * pmm_pfn_zone() in O(1) for the common case: the largest zone (on one
+ * node, where nearly every page is) is tried first, the table after.
+ */
+static inline struct pmm_zone *pmm_pfn_zone_fast(pmm_pfn_t pfn)
+{
+	struct pmm_zone *z = pmm_zone_hint;
+	if (__builtin_expect(z != NULL && pfn - z->start_pfn < z->spanned, 1))
+		return z;
+	return pmm_pfn_zone(pfn);
+}
 
 /* buddy.c (zone lock held) */
 /*
@@ -163,15 +205,57 @@ void pmm_pcp_reset_state(void);
  */
 bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_pfn_t *pfn);
 /*
- * Put the page @pfn (descriptor blank) on this CPU's list of @zone,
- * draining a batch when the list grows past its high mark.
- * Return: false (nothing done) when per-CPU lists are disabled.
+ * Hand a batch of @pcp's pages back to @zone's buddy lists (its list grew
+ * past the high mark). Takes the zone lock.
  */
-bool pmm_pcp_free(struct pmm_zone *zone, pmm_pfn_t pfn);
+void pmm_pcp_drain_batch(struct pmm_zone *zone, struct pmm_pcp *pcp);
+
 /* Return: true when @zone's per-CPU lists are in use. */
 static inline bool pmm_pcp_enabled(const struct pmm_zone *zone)
 {
 	return zone->pcp[0].batch != 0;
+}
+
+/* Push the free page @pfn on @pcp (marks it PMM_PG_PCP). */
+static inline void pmm_pcp_push(struct pmm_pcp *pcp, pmm_pfn_t pfn)
+{
+	struct pmm_page *page = &pmm_mem_map[pfn];
+	page->info = PMM_PG_PCP;
+	page->prev = 0;
+	page->next = pcp->head;
+	pcp->head = (uint32_t)(pfn + 1);
+	pcp->count++;
+}
+
+/*
+ * Pop the first page of the non-empty @pcp. Its descriptor still says
+ * PMM_PG_PCP and holds a stale link: every caller rewrites all of it
+ * (allocation: the allocated head; drain: cleared).
+ */
+static inline pmm_pfn_t pmm_pcp_pop(struct pmm_pcp *pcp)
+{
+	pmm_pfn_t pfn = (pmm_pfn_t)pcp->head - 1;
+	pcp->head = pmm_mem_map[pfn].next;
+	pcp->count--;
+	return pfn;
+}
+
+/*
+ * Put the page @pfn on this CPU's list of @zone (the push rewrites its
+ * whole descriptor),
+ * draining a batch when the list grows past its high mark. Reads only
+ * this CPU's line (its own batch says whether the lists are on).
+ * Return: false (nothing done) when per-CPU lists are disabled.
+ */
+static inline bool pmm_pcp_free(struct pmm_zone *zone, pmm_pfn_t pfn)
+{
+	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
+	if (pcp->batch == 0)
+		return false;
+	pmm_pcp_push(pcp, pfn);
+	if (__builtin_expect(pcp->count > pcp->high, 0))
+		pmm_pcp_drain_batch(zone, pcp);
+	return true;
 }
 
 #endif /* PMM_BUDDY_INTERNAL_H */

@@ -86,32 +86,12 @@ void pmm_pcp_update_zone(struct pmm_zone *zone)
 	zone_set_pcp(zone, PCP_HIGH_FACTOR * batch, batch);
 }
 
-static inline void pcp_push(struct pmm_pcp *pcp, pmm_pfn_t pfn)
-{
-	struct pmm_page *page = &pmm_mem_map[pfn];
-	page->info = PMM_PG_PCP;
-	page->prev = 0;
-	page->next = pcp->head;
-	pcp->head = (uint32_t)(pfn + 1);
-	pcp->count++;
-}
-
-static inline pmm_pfn_t pcp_pop(struct pmm_pcp *pcp)
-{
-	pmm_pfn_t pfn = (pmm_pfn_t)pcp->head - 1;
-	struct pmm_page *page = &pmm_mem_map[pfn];
-	pcp->head = page->next;
-	pcp->count--;
-	page->next = 0;
-	return pfn;
-}
-
 /* Give up to @n pages of @pcp back to @zone's buddy lists. */
 static void pcp_drain_locked(struct pmm_zone *zone, struct pmm_pcp *pcp,
 			     uint32_t n)
 {
 	while (n-- != 0 && pcp->head != 0) {
-		pmm_pfn_t pfn = pcp_pop(pcp);
+		pmm_pfn_t pfn = pmm_pcp_pop(pcp);
 		pmm_page_clear(&pmm_mem_map[pfn]);
 		pmm_buddy_put_locked(zone, pfn, 0);
 	}
@@ -119,39 +99,32 @@ static void pcp_drain_locked(struct pmm_zone *zone, struct pmm_pcp *pcp,
 
 bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_pfn_t *pfn)
 {
-	struct pmm_pcp *pcp = &zone->pcp[pmm_cpu_id()];
+	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
 	/* Unlocked read of free_pages: a hint, as in zone_try(). */
 	if (pmm_zone_free_hint(zone) + pcp->count < min + 1)
 		return false;
 	if (pcp->head == 0) {
 		pmm_pfn_t p;
-		pmm_lock(&zone->lock);
+		pmm_platform_lock(&zone->lock);
 		for (uint32_t i = 0; i < pcp->batch; i++) {
 			if (zone->free_pages < min + 1 ||
 			    !pmm_buddy_take_locked(zone, 0, &p))
 				break;
-			pcp_push(pcp, p);
+			pmm_pcp_push(pcp, p);
 		}
-		pmm_unlock(&zone->lock);
+		pmm_platform_unlock(&zone->lock);
 		if (pcp->head == 0)
 			return false;
 	}
-	*pfn = pcp_pop(pcp);
+	*pfn = pmm_pcp_pop(pcp);
 	return true;
 }
 
-bool pmm_pcp_free(struct pmm_zone *zone, pmm_pfn_t pfn)
+void pmm_pcp_drain_batch(struct pmm_zone *zone, struct pmm_pcp *pcp)
 {
-	if (!pmm_pcp_enabled(zone))
-		return false;
-	struct pmm_pcp *pcp = &zone->pcp[pmm_cpu_id()];
-	pcp_push(pcp, pfn);
-	if (pcp->count > pcp->high) {
-		pmm_lock(&zone->lock);
-		pcp_drain_locked(zone, pcp, pcp->batch);
-		pmm_unlock(&zone->lock);
-	}
-	return true;
+	pmm_platform_lock(&zone->lock);
+	pcp_drain_locked(zone, pcp, pcp->batch);
+	pmm_platform_unlock(&zone->lock);
 }
 
 /**

@@ -3,29 +3,33 @@
  * platform.c - the installed environment and the core's defaults for it.
  *
  * Every other core file reaches locks, logs, reports, memory mappings and
- * the CPU number through the wrappers here.
+ * the CPU number through the wrappers here, or (the allocator's hot paths)
+ * through the inline accessors of platform_internal.h, which read the same
+ * installed hooks.
  */
 #include <pmm/fmt.h>
 #include <pmm/report.h>
 
+#include "platform_internal.h"
+
 static const struct pmm_platform no_platform;
-static struct pmm_platform current;
+_Alignas(64) struct pmm_platform pmm_platform_installed; /* read-mostly */
 
 void pmm_platform_set(const struct pmm_platform *p)
 {
-	current = p ? *p : no_platform;
+	pmm_platform_installed = p ? *p : no_platform;
 }
 
 const struct pmm_platform *pmm_platform_get(void)
 {
-	return &current;
+	return &pmm_platform_installed;
 }
 
 static void log_write(void *ctx, const char *s, size_t len)
 {
 	(void)ctx;
-	if (current.log)
-		current.log(current.ctx, s, len);
+	if (pmm_platform_installed.log)
+		pmm_platform_installed.log(pmm_platform_installed.ctx, s, len);
 }
 
 static const struct pmm_out log_out = { log_write, NULL };
@@ -50,8 +54,8 @@ int pmm_report(int err, const char *func, const char *fmt, ...)
 	va_start(ap, fmt);
 	pmm_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (current.report)
-		current.report(current.ctx, err, func, msg);
+	if (pmm_platform_installed.report)
+		pmm_platform_installed.report(pmm_platform_installed.ctx, err, func, msg);
 	else
 		pmm_printk("pmm: %s: %s (%s)\n", func, msg, pmm_strerror(err));
 	return err;
@@ -60,7 +64,7 @@ int pmm_report(int err, const char *func, const char *fmt, ...)
 void *pmm_phys_map(pmm_phys_t pa, size_t size, bool *zeroed)
 {
 	bool z = false;
-	void *p = current.map ? current.map(current.ctx, pa, size, &z) : NULL;
+	void *p = pmm_platform_installed.map ? pmm_platform_installed.map(pmm_platform_installed.ctx, pa, size, &z) : NULL;
 	if (zeroed)
 		*zeroed = p != NULL && z;
 	return p;
@@ -69,29 +73,26 @@ void *pmm_phys_map(pmm_phys_t pa, size_t size, bool *zeroed)
 void pmm_lock_init(struct pmm_lock *lock)
 {
 	pmm_memset(lock, 0, sizeof(*lock));
-	if (current.lock_init)
-		current.lock_init(current.ctx, lock);
+	if (pmm_platform_installed.lock_init)
+		pmm_platform_installed.lock_init(pmm_platform_installed.ctx, lock);
 }
 
 void pmm_lock(struct pmm_lock *lock)
 {
-	if (current.lock)
-		current.lock(current.ctx, lock);
+	pmm_platform_lock(lock);
 }
 
 void pmm_unlock(struct pmm_lock *lock)
 {
-	if (current.unlock)
-		current.unlock(current.ctx, lock);
+	pmm_platform_unlock(lock);
 }
 
 unsigned int pmm_cpu_id(void)
 {
-	unsigned int cpu = current.cpu_id ? current.cpu_id(current.ctx) : 0;
-	return cpu < PMM_NR_CPUS ? cpu : cpu % PMM_NR_CPUS;
+	return pmm_platform_cpu();
 }
 
 uint64_t pmm_now_ns(void)
 {
-	return current.now_ns ? current.now_ns(current.ctx) : 0;
+	return pmm_platform_installed.now_ns ? pmm_platform_installed.now_ns(pmm_platform_installed.ctx) : 0;
 }

@@ -6,7 +6,8 @@
  * zones (pmm_zone_init) with a pair bitmap it allocated from the early
  * allocator; pages then arrive through the hand-off in buddy.c. Zones are
  * also kept in a table sorted by start pfn so that pmm_pfn_zone() costs a
- * short scan on small machines and a binary search on large NUMA ones.
+ * short scan on small machines and a binary search on large NUMA ones,
+ * after one comparison with the largest zone, which holds most pages.
  *
  * Watermarks follow Linux: min_free_kbytes = sqrt(16 * lowmem KiB), clamped
  * to [128 KiB, 256 MiB], split among the non-highmem zones in proportion to
@@ -22,7 +23,31 @@ struct pmm_node pmm_nodes[PMM_MAX_NUMNODES];
 
 static struct pmm_zone *zone_table[ZONE_TABLE_SIZE]; /* sorted by start */
 static unsigned int zone_count;
-static int default_node = -1;
+int pmm_node_default_id = -1;
+struct pmm_zone *pmm_zone_hint;
+struct pmm_zone *pmm_zone_fast;
+
+/**
+ * pmm_zone_fast_update - recompute pmm_zone_fast: the first zone the
+ * zonelist walk of a request without zone flags tries on the default node
+ * (the highest zone up to Normal with managed pages), or NULL.
+ *
+ * Managed counts only grow, so this changes only when a node comes online
+ * or a zone gets its first pages.
+ * Locking: boot time or the hand-off; the pointer is read without a lock.
+ */
+void pmm_zone_fast_update(void)
+{
+	struct pmm_zone *fast = NULL;
+	int nid = pmm_node_default_id;
+	for (int t = PMM_ZONE_NORMAL; nid >= 0 && t >= 0; t--) {
+		if (pmm_nodes[nid].zones[t].managed != 0) {
+			fast = &pmm_nodes[nid].zones[t];
+			break;
+		}
+	}
+	__atomic_store_n(&pmm_zone_fast, fast, __ATOMIC_RELAXED);
+}
 
 const char *pmm_zone_name(enum pmm_zone_type type)
 {
@@ -48,15 +73,12 @@ void pmm_zones_reset(void)
 		pmm_nodes[i].id = i;
 	pmm_memset(zone_table, 0, sizeof(zone_table));
 	zone_count = 0;
-	default_node = -1;
+	pmm_node_default_id = -1;
+	pmm_zone_hint = NULL;
+	pmm_zone_fast_update();
 	pmm_page_map_init(NULL, 0);
 	pmm_buddy_reset_state();
 	pmm_pcp_reset_state();
-}
-
-int pmm_node_default(void)
-{
-	return default_node;
 }
 
 static bool node_has_zones(const struct pmm_node *node)
@@ -95,8 +117,9 @@ int pmm_node_init(int nid, pmm_pfn_t start, pmm_pfn_t end)
 	node->online = true;
 	node->start_pfn = start;
 	node->end_pfn = end;
-	if (default_node < 0 || nid < default_node)
-		default_node = nid;
+	if (pmm_node_default_id < 0 || nid < pmm_node_default_id)
+		pmm_node_default_id = nid;
+	pmm_zone_fast_update();
 	return 0;
 }
 
@@ -198,18 +221,24 @@ int pmm_zone_init(int nid, enum pmm_zone_type type, pmm_pfn_t start,
 	pmm_pcp_init_zone(zone);
 	zone->initialized = true;
 	zone_table_insert(zone);
+	if (pmm_zone_hint == NULL || zone->spanned > pmm_zone_hint->spanned)
+		pmm_zone_hint = zone;
 	return 0;
 }
 
 /**
  * pmm_pfn_zone - the zone whose span holds @pfn.
  *
- * A linear scan for up to ZONE_LINEAR_MAX zones (one node), else a binary
- * search of the sorted zone table.
+ * The largest zone first (O(1) for most pages), then a linear scan for up
+ * to ZONE_LINEAR_MAX zones (one node), else a binary search of the sorted
+ * zone table.
  * Return: the zone, or NULL. Locking: none (zones never move after boot).
  */
 struct pmm_zone *pmm_pfn_zone(pmm_pfn_t pfn)
 {
+	struct pmm_zone *hint = pmm_zone_hint;
+	if (hint != NULL && pfn - hint->start_pfn < hint->spanned)
+		return hint;
 	unsigned int n = zone_count;
 	if (n <= ZONE_LINEAR_MAX) {
 		for (unsigned int i = 0; i < n; i++) {

@@ -54,20 +54,30 @@ struct pmm_pcp {
 	uint32_t batch; /* pages moved per refill or drain */
 };
 
+/*
+ * Layout: the first cache line holds what the fast paths read and only
+ * boot or the hand-off writes (span, watermarks, managed); the lock, the
+ * free-page count and the free areas, written under the lock, follow on
+ * their own lines; then one line per CPU's list. So order-0 traffic on
+ * different CPUs shares no line that either writes.
+ */
 struct pmm_zone {
-	struct pmm_lock lock; /* guards everything below except pcp */
-	struct pmm_free_area free_area[PMM_NR_ORDERS];
-	uint64_t free_pages;               /* pages in free blocks [pages] */
-	uint64_t watermark[PMM_NR_WMARK];  /* [pages] */
+	/* read-mostly */
 	pmm_pfn_t start_pfn;               /* span, inclusive */
-	pmm_pfn_t end_pfn;                 /* span, exclusive */
-	pmm_pfn_t map_base;                /* start_pfn & ~(2^PMM_MAX_ORDER - 1) */
 	uint64_t spanned;                  /* end_pfn - start_pfn [pages] */
-	uint64_t present;                  /* usable RAM in the span [pages] */
+	pmm_pfn_t end_pfn;                 /* span, exclusive */
+	uint64_t watermark[PMM_NR_WMARK];  /* [pages] */
 	uint64_t managed;                  /* handed to the buddy allocator */
 	int node;
 	enum pmm_zone_type type;
+	pmm_pfn_t map_base;                /* start_pfn & ~(2^PMM_MAX_ORDER - 1) */
+	uint64_t present;                  /* usable RAM in the span [pages] */
 	bool initialized;
+	/* written under the lock */
+	_Alignas(PMM_CACHELINE)
+	struct pmm_lock lock; /* guards everything below except pcp */
+	uint64_t free_pages;               /* pages in free blocks [pages] */
+	struct pmm_free_area free_area[PMM_NR_ORDERS];
 	struct pmm_pcp pcp[PMM_NR_CPUS];   /* each guarded by its CPU */
 };
 
