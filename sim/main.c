@@ -48,9 +48,23 @@ static void out_stdout(void *ctx, const char *s, size_t n)
 
 static int bad_arg(const char *opt, const char *val, const char *why)
 {
-	fprintf(stderr, "pmm-sim: %s %s: %s\n", opt, val ? val : "(missing)", why);
+	if (val)
+		fprintf(stderr, "pmm-sim: %s %s: %s\n", opt, val, why);
+	else
+		fprintf(stderr, "pmm-sim: %s: %s\n", opt, why);
 	usage(stderr);
 	return 2;
+}
+
+static bool takes_value(const char *opt)
+{
+	static const char *const with_value[] = {
+		"--map", "--mem", "--kernel", "--init", "--nodes", "--profile", "--early",
+	};
+	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
+		if (strcmp(opt, with_value[i]) == 0)
+			return true;
+	return false;
 }
 
 static int parse_size_arg(const char *opt, const char *val, uint64_t *out)
@@ -87,7 +101,9 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 {
 	int c = 0, err = 0;
 	*used = 2;
-	if (strcmp(opt, "--map") == 0 && val)
+	if (takes_value(opt) && !val)
+		return bad_arg(opt, NULL, "needs a value");
+	if (strcmp(opt, "--map") == 0)
 		o->map_file = val;
 	else if (strcmp(opt, "--mem") == 0)
 		err = parse_size_arg(opt, val, &o->mem);
@@ -114,7 +130,7 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 		else if (strcmp(opt, "--memblock-debug") == 0)
 			o->cfg.memblock_debug = true;
 		else
-			err = bad_arg(opt, val, "unknown option");
+			err = bad_arg(opt, NULL, "unknown option");
 	}
 	return err;
 }

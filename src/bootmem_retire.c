@@ -101,8 +101,12 @@ static int check_zones(const struct pmm_bootmem *bm)
 		const struct pmm_bootmem_node *nd = &bm->node[nid];
 		if (!nd->present)
 			continue;
-		pmm_pfn_t pfn = first_unzoned_free(nd, &zone);
 		struct pmm_pfn_range r = pmm_bootmem_map_pages(nd);
+		/* Zones over the whole node: no free page can be outside them. */
+		if (in_zones(nd->start_pfn, nd->end_pfn, &zone) &&
+		    in_zones(r.start, r.end, &zone))
+			continue;
+		pmm_pfn_t pfn = first_unzoned_free(nd, &zone);
 		if (pfn == nd->end_pfn && in_zones(r.start, r.end, &zone))
 			continue;
 		pmm_printk("pmm: bootmem node %d: a page to hand over (pfn 0x%llx or bitmap [0x%llx, 0x%llx)) is in no zone: set up zones over all of bootmem's memory first\n",

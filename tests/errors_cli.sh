@@ -27,9 +27,9 @@ printf 'BIOS-e820: [mem 0x0000000000000000-0x000000000009zzzz] usable\n' >"$tmp/
 
 row C01 2 "$usage" --
 row C02 2 "$usage" -- frobnicate
-row C03 2 'pmm-sim: --frobnicate (missing): unknown option' -- boot --frobnicate
+row C03 2 'pmm-sim: --frobnicate: unknown option' -- boot --frobnicate
 row C04 2 'pmm-sim: --mem 12Q: not a size (e.g. 512M, 4G)' -- boot --mem 12Q
-row C05 2 'pmm-sim: --mem (missing): not a size (e.g. 512M, 4G)' -- boot --mem
+row C05 2 'pmm-sim: --mem: needs a value' -- boot --mem
 row C06 2 'pmm-sim: --profile sparc: unknown choice' -- boot --profile sparc
 row C07 2 'pmm-sim: --early slab: unknown choice' -- boot --early slab
 row C08 2 'pmm-sim: --nodes 0: must be 1 to PMM_MAX_NUMNODES' -- boot --nodes 0
