@@ -22,13 +22,8 @@
  */
 static int setup(void **state)
 {
-	static const struct buddy_zone_spec zones[] = {
-		{ 0, PMM_ZONE_DMA, 0, 4096 },
-		{ 0, PMM_ZONE_NORMAL, 4096, 16384 },
-	};
 	(void)state;
-	return buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = 16384, .zones = zones, .nr_zones = 2, .handoff = true });
+	return buddy_setup_dma_normal(4096, 16384);
 }
 
 static int teardown(void **state)

@@ -104,6 +104,16 @@ int buddy_setup_simple(pmm_pfn_t max_pfn)
 						       .handoff = true });
 }
 
+int buddy_setup_dma_normal(pmm_pfn_t dma_end, pmm_pfn_t max_pfn)
+{
+	const struct buddy_zone_spec zones[] = {
+		{ 0, PMM_ZONE_DMA, 0, dma_end },
+		{ 0, PMM_ZONE_NORMAL, dma_end, max_pfn },
+	};
+	return buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = max_pfn, .zones = zones, .nr_zones = 2, .handoff = true });
+}
+
 uint64_t buddy_setup_handed(void)
 {
 	return st.handed;

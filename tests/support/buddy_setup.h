@@ -45,6 +45,9 @@ int buddy_setup_simple(pmm_pfn_t max_pfn);
 /* Free everything buddy_setup() made and reset pmm and the platform. */
 void buddy_teardown(void);
 
+/* DMA [0, @dma_end) and Normal [@dma_end, @max_pfn) on node 0, handed off. */
+int buddy_setup_dma_normal(pmm_pfn_t dma_end, pmm_pfn_t max_pfn);
+
 /* Pages handed off by buddy_setup() (0 without .handoff). */
 uint64_t buddy_setup_handed(void);
 
