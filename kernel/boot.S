@@ -43,7 +43,7 @@ idt_desc:
 	.word 32 * 8 - 1
 	.long idt
 
-/* One stub per exception vector; those without an error code push 0. */
+/* One entry point per exception vector; those without an error code push 0. */
 .macro trap_stub vec, has_err
 	.balign 8
 trap_stub_\vec:
