@@ -27,6 +27,7 @@
 #include <pmm/buddy.h>
 #include <pmm/check.h>
 
+#include "fuzz_input.h"
 #include "buddy_setup.h"
 #include "host_platform.h"
 
@@ -54,30 +55,8 @@ static void fz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), n
 static void fz_fail(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "bootmem model: op %u: ", fz.op);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
-
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct in *in)
-{
-	if (in->n == 0)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static uint32_t u16(struct in *in)
-{
-	return (uint32_t)u8(in) << 8 | u8(in);
+	fuzz_vfail("bootmem model", fz.op, fmt, ap);
 }
 
 static int node_of(pmm_pfn_t pfn)
@@ -134,10 +113,10 @@ static void check_bits(void)
 	}
 }
 
-static pmm_phys_t pick_addr(struct in *in)
+static pmm_phys_t pick_addr(struct fuzz_in *in)
 {
-	uint8_t m = u8(in);
-	pmm_phys_t pfn = u16(in) % (fz.max_pfn + 16);
+	uint8_t m = fuzz_u8(in);
+	pmm_phys_t pfn = fuzz_u16(in) % (fz.max_pfn + 16);
 	switch (m & 3) {
 	case 0: return PMM_PFN_PHYS(pfn);
 	case 1: return PMM_PFN_PHYS(pfn) + (m >> 2) * 64;
@@ -146,10 +125,10 @@ static pmm_phys_t pick_addr(struct in *in)
 	}
 }
 
-static uint64_t pick_size(struct in *in)
+static uint64_t pick_size(struct fuzz_in *in)
 {
-	uint8_t m = u8(in);
-	uint64_t n = u8(in);
+	uint8_t m = fuzz_u8(in);
+	uint64_t n = fuzz_u8(in);
 	switch (m & 3) {
 	case 0: return n * PG;
 	case 1: return n * 97 + (m >> 2);
@@ -166,7 +145,7 @@ static bool touches_map(pmm_pfn_t s, pmm_pfn_t e)
 	return false;
 }
 
-static void op_free(struct in *in)
+static void op_free(struct fuzz_in *in)
 {
 	pmm_phys_t addr = pick_addr(in);
 	uint64_t size = pick_size(in);
@@ -214,7 +193,7 @@ static void op_free(struct in *in)
 		fz.st[p] = P_FREE;
 }
 
-static void op_reserve(struct in *in)
+static void op_reserve(struct fuzz_in *in)
 {
 	pmm_phys_t addr = pick_addr(in);
 	uint64_t size = pick_size(in);
@@ -306,18 +285,18 @@ static void accept_alloc(pmm_phys_t a, uint64_t size, uint64_t align,
 	}
 }
 
-static void op_alloc(struct in *in)
+static void op_alloc(struct fuzz_in *in)
 {
-	uint8_t m = u8(in);
+	uint8_t m = fuzz_u8(in);
 	static const int nids[] = { PMM_NUMA_NO_NODE, 0, 1, 5, -3, PMM_MAX_NUMNODES };
 	int nid = nids[m % 6];
-	uint64_t size = (m & 0x80) ? (uint64_t)u8(in) * 37 + 1 : ((uint64_t)u8(in) % 24) * PG + u8(in);
+	uint64_t size = (m & 0x80) ? (uint64_t)fuzz_u8(in) * 37 + 1 : ((uint64_t)fuzz_u8(in) % 24) * PG + fuzz_u8(in);
 	static const uint64_t aligns[] = { 1, 8, 64, PG, 2 * PG, 16 * PG, 0, 24 };
 	uint64_t align = aligns[(m >> 3) & 7];
-	pmm_phys_t goal = PMM_PFN_PHYS(u8(in) * 16);
-	pmm_phys_t limit = (m & 0x40) ? PMM_PFN_PHYS((pmm_pfn_t)u8(in) * 16) : 0;
+	pmm_phys_t goal = PMM_PFN_PHYS(fuzz_u8(in) * 16);
+	pmm_phys_t limit = (m & 0x40) ? PMM_PFN_PHYS((pmm_pfn_t)fuzz_u8(in) * 16) : 0;
 	if ((m & 0xc0) == 0xc0)
-		size = UINT64_MAX - u8(in);
+		size = UINT64_MAX - fuzz_u8(in);
 	int want = 0;
 	if (size == 0 || (nid != PMM_NUMA_NO_NODE && (nid < 0 || nid >= PMM_MAX_NUMNODES)))
 		want = PMM_EINVAL;
@@ -348,9 +327,9 @@ static void op_alloc(struct in *in)
 }
 
 /* Free the whole pages of a live allocation (the packed page stays). */
-static void op_free_live(struct in *in)
+static void op_free_live(struct fuzz_in *in)
 {
-	uint8_t m = u8(in);
+	uint8_t m = fuzz_u8(in);
 	if (fz.nr_live == 0)
 		return;
 	unsigned int i = m % fz.nr_live;
@@ -365,10 +344,10 @@ static void op_free_live(struct in *in)
 		fz.st[p] = P_FREE;
 }
 
-static void setup(struct in *in)
+static void setup(struct fuzz_in *in)
 {
 	memset(&fz, 0, sizeof(fz));
-	uint8_t a = u8(in), b = u8(in), c = u8(in);
+	uint8_t a = fuzz_u8(in), b = fuzz_u8(in), c = fuzz_u8(in);
 	fz.nr_nodes = 1 + (a & 1);
 	fz.ns[0] = 0;
 	fz.ne[0] = 64 + (pmm_pfn_t)b * 8;
@@ -430,13 +409,13 @@ static void retire(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct in in = { data, size };
+	struct fuzz_in in = { data, size };
 	if (size < 3)
 		return 0;
 	setup(&in);
 	while (in.n != 0) {
 		fz.op++;
-		switch (u8(&in) % 8) {
+		switch (fuzz_u8(&in) % 8) {
 		case 0: case 1: op_free(&in); break;
 		case 2: op_reserve(&in); break;
 		case 3: case 4: case 5: op_alloc(&in); break;

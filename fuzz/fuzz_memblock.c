@@ -27,6 +27,7 @@
 #include <pmm/check.h>
 #include <pmm/memblock.h>
 
+#include "fuzz_input.h"
 #include "buddy_setup.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -51,25 +52,8 @@ static void md_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), n
 static void md_fail(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "memblock model: op %u: ", md.op);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
-
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct in *in)
-{
-	if (in->n == 0)
-		return 0;
-	in->n--;
-	return *in->p++;
+	fuzz_vfail("memblock model", md.op, fmt, ap);
 }
 
 static void snap(void)
@@ -131,18 +115,18 @@ static void compare(void)
 }
 
 /* A page range from the input: [s, s + n) pages, n >= 1. */
-static void pick_range(struct in *in, unsigned int *s, unsigned int *n)
+static void pick_range(struct fuzz_in *in, unsigned int *s, unsigned int *n)
 {
-	*s = u8(in) % NP;
-	*n = 1 + u8(in) % 48;
+	*s = fuzz_u8(in) % NP;
+	*n = 1 + fuzz_u8(in) % 48;
 	if (*s + *n > NP)
 		*n = NP - *s;
 }
 
-static void op_malformed(struct in *in)
+static void op_malformed(struct fuzz_in *in)
 {
-	uint8_t m = u8(in);
-	pmm_phys_t base = (pmm_phys_t)u8(in) * PG;
+	uint8_t m = fuzz_u8(in);
+	pmm_phys_t base = (pmm_phys_t)fuzz_u8(in) * PG;
 	pmm_phys_t out;
 	int err, want;
 	snap();
@@ -171,7 +155,7 @@ static bool applied(int err)
 	return true;
 }
 
-static void op_range(struct in *in, unsigned int kind)
+static void op_range(struct fuzz_in *in, unsigned int kind)
 {
 	unsigned int s, n;
 	pick_range(in, &s, &n);
@@ -237,9 +221,9 @@ static bool predict(unsigned int n, unsigned int apages, unsigned int *at)
 	return found;
 }
 
-static void op_alloc(struct in *in)
+static void op_alloc(struct fuzz_in *in)
 {
-	uint8_t m = u8(in), k = u8(in);
+	uint8_t m = fuzz_u8(in), k = fuzz_u8(in);
 	unsigned int n = 1 + k % 8;
 	unsigned int apages = 1u << (m % 4);
 	unsigned int at = 0;
@@ -265,9 +249,9 @@ static void op_alloc(struct in *in)
 		md.rsv[p] = true;
 }
 
-static void op_policy(struct in *in)
+static void op_policy(struct fuzz_in *in)
 {
-	uint8_t m = u8(in), v = u8(in);
+	uint8_t m = fuzz_u8(in), v = fuzz_u8(in);
 	if (m & 1) {
 		md.bottom_up = !md.bottom_up;
 		pmm_memblock_set_bottom_up(md.bottom_up);
@@ -305,14 +289,14 @@ static void retire(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct in in = { data, size };
+	struct fuzz_in in = { data, size };
 	memset(&md, 0, sizeof(md));
 	md.limit = PMM_MEMBLOCK_ALLOC_ANYWHERE;
 	pmm_memblock_reset();
 	compare();
 	while (in.n != 0) {
 		md.op++;
-		uint8_t op = u8(&in);
+		uint8_t op = fuzz_u8(&in);
 		switch (op % 16) {
 		case 0: case 1: case 2: op_range(&in, 0); break;
 		case 3: op_range(&in, 1); break;

@@ -899,6 +899,16 @@ static pmm_pfn_t first_unreserved(pmm_pfn_t start, pmm_pfn_t end)
 	return end;
 }
 
+pmm_pfn_t pmm_first_unreserved(pmm_pfn_t start, pmm_pfn_t end)
+{
+	/* Pages past the descriptors are in no block, as pmm_pfn_is_reserved() says. */
+	pmm_pfn_t stop = end < pmm_max_pfn ? end : pmm_max_pfn;
+	if (start >= stop)
+		return end;
+	pmm_pfn_t bad = first_unreserved(start, stop);
+	return bad == stop ? end : bad;
+}
+
 /**
  * pmm_buddy_free_range - give reserved pages [@start, @end) to the buddy
  * allocator (late frees, init sections), after proving each is reserved

@@ -31,13 +31,13 @@ int pmm_free_initmem(pmm_phys_t begin, pmm_phys_t end, uint64_t *freed)
 		pmm_printk("Freeing unused kernel memory: 0K freed\n");
 		return 0;
 	}
-	for (pmm_pfn_t pfn = first; pfn < last; pfn++)
-		if (!pmm_pfn_is_reserved(pfn))
-			return pmm_report(PMM_EDOUBLEFREE, __func__,
-					  "pfn 0x%llx of [0x%llx, 0x%llx) is not reserved",
-					  (unsigned long long)pfn,
-					  (unsigned long long)first,
-					  (unsigned long long)last);
+	/* Prove the range reserved before poisoning it (the free proves it too). */
+	pmm_pfn_t bad = pmm_first_unreserved(first, last);
+	if (bad != last)
+		return pmm_report(PMM_EDOUBLEFREE, __func__,
+				  "pfn 0x%llx of [0x%llx, 0x%llx) is not reserved",
+				  (unsigned long long)bad, (unsigned long long)first,
+				  (unsigned long long)last);
 	poison_range(PMM_PFN_PHYS(first), PMM_PFN_PHYS(last));
 	int err = pmm_buddy_free_range(first, last, &n);
 	if (err)

@@ -379,9 +379,29 @@ static void test_free_pcp_page(void **state)
 	assert_clean();
 }
 
+/*
+ * pfn 0   1     64 (max_pfn)
+ *     | - | free ... |  past the descriptors: in no block
+ * Before the hand-off every page is reserved; after it, pfn 1 is the first
+ * page in a block, and pages past max_pfn still count as reserved.
+ */
+static void test_first_unreserved(void **state)
+{
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){ .max_pfn = 64 }), 0);
+	assert_int_equal(pmm_first_unreserved(1, 64), 64);
+	assert_int_equal(pmm_buddy_handoff_range(1, 64, NULL), 0);
+	assert_int_equal(pmm_first_unreserved(1, 64), 1);
+	assert_int_equal(pmm_first_unreserved(60, 200), 60);
+	assert_int_equal(pmm_first_unreserved(64, 200), 200);
+	assert_int_equal(pmm_first_unreserved(0, 1), 1);
+	assert_int_equal(pmm_first_unreserved(5, 5), 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_first_unreserved, teardown),
 		cmocka_unit_test_teardown(test_free_not_descriptor, teardown),
 		cmocka_unit_test_teardown(test_free_bad_order, teardown),
 		cmocka_unit_test_teardown(test_free_wrong_order, teardown),

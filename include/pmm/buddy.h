@@ -107,6 +107,13 @@ int pmm_buddy_free_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed);
 /* Return: true if @pfn is in no free or allocated block. */
 bool pmm_pfn_is_reserved(pmm_pfn_t pfn);
 
+/*
+ * Return: the first pfn of [@start, @end) that is in a free or allocated
+ * block, or @end when all are reserved (the proof pmm_buddy_free_range()
+ * makes: O(pages) descriptor reads, no lock per page).
+ */
+pmm_pfn_t pmm_first_unreserved(pmm_pfn_t start, pmm_pfn_t end);
+
 /* Total free pages in all zones, per-CPU lists included. */
 uint64_t pmm_nr_free_pages(void);
 
