@@ -53,7 +53,7 @@ lib: $(LIB)
 sim: $(SIM)
 tests: $(TESTS)
 
-$(B)/src/%.o: src/%.c $(HDRS) | $(B)/src
+$(B)/src/%.o: src/%.c $(HDRS) $(wildcard src/*.h) | $(B)/src
 	$(CC) $(CORE_CFLAGS) -c $< -o $@
 
 $(B)/sim/%.o: sim/%.c $(HDRS) $(wildcard sim/*.h) | $(B)/sim

@@ -42,7 +42,7 @@ QEMU_ARGS := -display none -serial stdio -no-reboot \
 .PHONY: kernel qemu check-kernel check-freestanding-x86_64
 kernel: $(KERNEL_ELF)
 
-$(KB)/src/%.o: src/%.c $(HDRS) | $(KB)/src
+$(KB)/src/%.o: src/%.c $(HDRS) $(wildcard src/*.h) | $(KB)/src
 	$(KCC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(KB)/kernel/%.o: kernel/%.c $(HDRS) kernel/kernel.h | $(KB)/kernel
@@ -79,7 +79,7 @@ X64_CFLAGS := -std=c11 $(WARN) -Wconversion -O2 -Iinclude -m64 \
 	-mno-sse -mno-mmx -mno-80387 -nostdlib
 X64_OBJ := $(CORE_SRC:src/%.c=$(X64B)/src/%.o)
 
-$(X64B)/src/%.o: src/%.c $(HDRS) | $(X64B)/src
+$(X64B)/src/%.o: src/%.c $(HDRS) $(wildcard src/*.h) | $(X64B)/src
 	$(KCC) $(X64_CFLAGS) -c $< -o $@
 
 $(X64B)/src:
