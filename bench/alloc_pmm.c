@@ -67,18 +67,17 @@ static inline void pmmw_free(uint64_t pfn, unsigned int order)
 		pmmw_free_errors++;
 }
 
-/* True when pmm holds a free block of @order or above (pcp for order 0). */
+/* True when pmm holds a free block of @order or above (per-CPU ones too). */
 static bool pmmw_has_free(unsigned int order)
 {
 	const struct pmm_zone *z = bench_zone();
 	for (unsigned int k = order; k <= PMM_MAX_ORDER; k++)
 		if (z->free_area[k].nr_free)
 			return true;
-	if (order > 0)
-		return false;
 	for (unsigned int c = 0; c < PMM_NR_CPUS; c++)
-		if (z->pcp[c].count)
-			return true;
+		for (unsigned int k = order; k <= PMM_PCP_MAX_ORDER; k++)
+			if (z->pcp[c].head[k])
+				return true;
 	return false;
 }
 

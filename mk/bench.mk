@@ -15,6 +15,11 @@ BENCH_OBJ := $(BENCH_SRC:%.c=$(B)/%.o)
 BENCH_HDRS := $(wildcard bench/*.h) sim/host_platform.h
 BENCH_CFLAGS := -std=c11 $(WARN) -O2 -g -Iinclude -Isim -D_GNU_SOURCE
 BENCH_ARGS ?=
+# The core as a kernel would build it: the CPU number read inline
+# (PMM_ARCH_CPU_ID from sim/host_cpu.h), not through the cpu_id hook.
+BENCH_CORE_DIR := $(BENCH_DIR)/core
+BENCH_CORE_OBJ := $(CORE_SRC:src/%.c=$(BENCH_CORE_DIR)/%.o)
+BENCH_LIB := $(BENCH_DIR)/libpmm-bench.a
 
 .PHONY: bench bench-smoke bench-deps bench-build
 CHECK_EXTRA += bench-smoke
@@ -45,6 +50,16 @@ $(BENCH_JE): bench/je_shim.c bench/je_shim.map | $(BENCH_DIR)
 		-Wl,--version-script=bench/je_shim.map -Wl,-Bsymbolic \
 		-lpthread -lm -ldl
 
-$(BENCH): $(BENCH_OBJ) $(HOST_OBJ) $(LIB) $(BENCH_JE)
-	$(CC) $(BENCH_OBJ) $(HOST_OBJ) $(LIB) -o $@ -L$(BENCH_DIR) \
+$(BENCH_CORE_DIR):
+	mkdir -p $@
+
+$(BENCH_CORE_DIR)/%.o: src/%.c $(HDRS) $(wildcard src/*.h) sim/host_cpu.h | $(BENCH_CORE_DIR)
+	$(CC) $(CORE_CFLAGS) -include sim/host_cpu.h -c $< -o $@
+
+$(BENCH_LIB): $(BENCH_CORE_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BENCH): $(BENCH_OBJ) $(HOST_OBJ) $(BENCH_LIB) $(BENCH_JE)
+	$(CC) $(BENCH_OBJ) $(HOST_OBJ) $(BENCH_LIB) -o $@ -L$(BENCH_DIR) \
 		-lpmmbench-je -Wl,-rpath,'$$ORIGIN' -ldl -lpthread

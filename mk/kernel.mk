@@ -17,13 +17,15 @@ KB := $(B)/kernel
 kcc-option = $(shell $(KCC) $(1) -Werror -c -x c /dev/null -o /dev/null \
 	>/dev/null 2>&1 && echo $(1))
 
+# One CPU: PMM_ARCH_CPU_ID() is the constant 0 (platform.h), no hook call.
 # -fno-tree-loop-distribute-patterns: no memset/memcpy calls from loops;
 # kernel/libc.c still provides them for what the compiler emits by itself.
 KERNEL_CFLAGS := -std=c11 $(WARN) -O2 -g -Iinclude -m32 -march=i686 \
 	-ffreestanding -fno-builtin -fno-common -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables \
 	$(call kcc-option,-fno-tree-loop-distribute-patterns) \
-	-mno-sse -mno-mmx -mno-80387 -nostdlib -Wconversion $(EXTRA_KERNEL_CFLAGS)
+	-mno-sse -mno-mmx -mno-80387 -nostdlib -Wconversion \
+	'-DPMM_ARCH_CPU_ID()=0u' $(EXTRA_KERNEL_CFLAGS)
 # Initcalls run in the order a file defines them.
 KERNEL_OWN_CFLAGS := $(call kcc-option,-fno-toplevel-reorder)
 KERNEL_LDFLAGS := -m32 -nostdlib -static $(call kcc-option,-no-pie) -Wl,--build-id=none \

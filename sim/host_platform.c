@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "host_cpu.h"
 #include "host_platform.h"
 
 _Static_assert(sizeof(pthread_spinlock_t) <= PMM_LOCK_SIZE, "lock fits");
@@ -28,7 +29,8 @@ static struct {
 	pthread_mutex_t capture_lock;
 } host = { .capture_lock = PTHREAD_MUTEX_INITIALIZER };
 
-static _Thread_local unsigned int this_cpu;
+/* The calling thread's CPU (host_cpu.h reads it inline in some builds). */
+_Thread_local unsigned int host_this_cpu;
 
 static void host_log(void *ctx, const char *s, size_t len)
 {
@@ -116,7 +118,7 @@ static void host_unlock(void *ctx, struct pmm_lock *lock)
 static unsigned int host_cpu_id(void *ctx)
 {
 	(void)ctx;
-	return this_cpu;
+	return host_this_cpu;
 }
 
 static uint64_t host_now_ns(void *ctx)
@@ -200,7 +202,7 @@ char *host_log_capture_stop(void)
 	return s;
 }
 
-void host_set_cpu(unsigned int cpu) { this_cpu = cpu; }
+void host_set_cpu(unsigned int cpu) { host_this_cpu = cpu; }
 
 void *host_phys_ptr(pmm_phys_t pa)
 {

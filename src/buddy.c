@@ -27,8 +27,8 @@
  *
  * Pages enter through pmm_buddy_handoff_range() (boot) and
  * pmm_buddy_free_range() (late frees), leave through the allocation API and
- * come back through pmm_free_pages(); order-0 traffic goes through the
- * per-CPU lists of pcp.c.
+ * come back through pmm_free_pages(); traffic of orders 0..PMM_PCP_MAX_ORDER
+ * goes through the per-CPU lists of pcp.c.
  *
  * Locking: each zone's lock guards its lists, bitmaps and counters.
  */
@@ -276,8 +276,8 @@ static inline bool zone_try(struct pmm_zone *zone, unsigned int gfp,
 	uint64_t min = zone->watermark[PMM_WMARK_MIN];
 	if (gfp & PMM_GFP_HIGH)
 		min >>= 1;
-	if (order == 0 && zone->pcp[pmm_platform_cpu()].batch != 0)
-		return pmm_pcp_alloc(zone, min, pfn);
+	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_enabled(zone))
+		return pmm_pcp_alloc(zone, min, order, pfn);
 	/* Unlocked read, as Linux's fast watermark check: a hint. */
 	if (pmm_zone_free_hint(zone) < min + pmm_order_pages(order))
 		return false;
@@ -336,27 +336,30 @@ static bool alloc_from_nodes(int nid, int top, unsigned int gfp,
 }
 
 /*
- * The order-0 fast path: pop this CPU's list of the first zone the
- * zonelist walk tries on the default node (pmm_zone_fast) for a @gfp
- * without zone flags, when the list holds a page and the watermark allows
- * (the same test pmm_pcp_alloc() makes).
- * Return: the pfn, or 0 to take the full path, which tries that same
- * zone first (refilling its list), so nothing is skipped.
+ * The per-CPU fast path (@order <= PMM_PCP_MAX_ORDER): pop this CPU's list
+ * of the first zone the zonelist walk tries on the default node
+ * (pmm_zone_fast) for a @gfp without zone flags, when the list holds a
+ * block and the watermark allows (the same test pmm_pcp_alloc() makes).
+ * Return: true and *@pfn, or false to take the full path, which tries that
+ * same zone first (refilling its list), so nothing is skipped.
  */
-static inline pmm_pfn_t alloc_pcp_fast(unsigned int gfp)
+static inline bool alloc_pcp_fast(unsigned int gfp, pmm_order_t order,
+				  pmm_pfn_t *pfn)
 {
 	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
 	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0)
-		return 0;
+		return false;
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
-	uint64_t min = zone->watermark[PMM_WMARK_MIN];
+	uint64_t need = zone->watermark[PMM_WMARK_MIN];
 	if (gfp & PMM_GFP_HIGH)
-		min >>= 1;
-	/* pmm_pcp_alloc()'s test: free_pages + count >= min + 1. */
-	if (pcp->head == 0 ||
-	    (pcp->count <= min && pmm_zone_free_hint(zone) + pcp->count <= min))
-		return 0;
-	return pmm_pcp_pop(pcp);
+		need >>= 1;
+	need += pmm_order_pages(order);
+	/* pmm_pcp_alloc()'s test: free_pages + count >= min + 2^order. */
+	if (pcp->head[order] == 0 ||
+	    (pcp->count < need && pmm_zone_free_hint(zone) + pcp->count < need))
+		return false;
+	*pfn = pmm_pcp_pop(pcp, order);
+	return true;
 }
 
 /* Make the block at @pfn an allocated head: refcount 1, owner @tag. */
@@ -373,6 +376,14 @@ static inline struct pmm_page *alloc_finish(pmm_pfn_t pfn, pmm_order_t order,
 	if (gfp & PMM_GFP_ZERO)
 		zero_block(pfn, order);
 	return page;
+}
+
+/* alloc_finish() out of line, for the fast path's uncommon requests. */
+static __attribute__((noinline)) struct pmm_page *
+alloc_finish_call(pmm_pfn_t pfn, pmm_order_t order, unsigned int gfp,
+		  uint64_t tag)
+{
+	return alloc_finish(pfn, order, gfp, tag);
 }
 
 /* The full allocation path: every node and zone the walk allows. */
@@ -394,7 +405,9 @@ alloc_pages_slow(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
 		e = PMM_EINVAL;
 		goto fail;
 	}
-	if (!alloc_from_nodes(nid, top, gfp, order, &pfn))
+	/* This CPU's lists may hold the pages a block needs to coalesce. */
+	if (!alloc_from_nodes(nid, top, gfp, order, &pfn) &&
+	    !(pmm_pcp_drain_local() && alloc_from_nodes(nid, top, gfp, order, &pfn)))
 		goto fail;
 	return alloc_finish(pfn, order, gfp, tag);
 fail:
@@ -404,9 +417,10 @@ fail:
 }
 
 /*
- * The fast path of higher orders (and of order 0 without per-CPU lists):
- * zone_try() on pmm_zone_fast alone, for a @gfp without zone flags. Return: the pfn, or 0 to take the full path
- * (which tries that zone again, then the others).
+ * The fast path of orders above the per-CPU ones (and of every order
+ * without per-CPU lists): zone_try() on pmm_zone_fast alone, for a @gfp
+ * without zone flags. Return: the pfn, or 0 to take the full path (which
+ * tries that zone again, then the others).
  */
 static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
 							   pmm_order_t order)
@@ -415,7 +429,7 @@ static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
 	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0 ||
 	    order > PMM_MAX_ORDER)
 		return 0;
-	if (order == 0 && zone->pcp[pmm_platform_cpu()].batch != 0)
+	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_enabled(zone))
 		return 0; /* per-CPU lists on: pmm_pcp_alloc() refills */
 	uint64_t min = zone->watermark[PMM_WMARK_MIN];
 	if (gfp & PMM_GFP_HIGH)
@@ -431,19 +445,43 @@ static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
 	return pfn;
 }
 
-/* The allocation path: the fast paths, else the full one. */
+/* The paths after the per-CPU pop missed: the zone's, else the full one. */
+static __attribute__((noinline)) struct pmm_page *
+alloc_pages_rest(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
+		 int *err)
+{
+	if (nid == PMM_NUMA_NO_NODE) {
+		pmm_pfn_t pfn = alloc_zone_fast(gfp, order);
+		if (pfn != 0)
+			return alloc_finish(pfn, order, gfp, tag);
+	}
+	return alloc_pages_slow(nid, gfp, order, tag, err);
+}
+
+/*
+ * The allocation path. The common request - default node, a per-CPU
+ * order, no tag, no zeroing, no poisoning - pops this CPU's list and
+ * writes the head without a call; everything else is a tail call, so the
+ * fast path needs no stack frame.
+ */
 static inline __attribute__((always_inline)) struct pmm_page *
 alloc_pages(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
 	    int *err)
 {
-	if (nid == PMM_NUMA_NO_NODE) {
-		pmm_pfn_t pfn = order == 0 ? alloc_pcp_fast(gfp) : 0;
-		if (__builtin_expect(pfn == 0, 0))
-			pfn = alloc_zone_fast(gfp, order);
-		if (__builtin_expect(pfn != 0, 1))
-			return alloc_finish(pfn, order, gfp, tag);
+	if (nid == PMM_NUMA_NO_NODE && order <= PMM_PCP_MAX_ORDER) {
+		pmm_pfn_t pfn;
+		if (__builtin_expect(alloc_pcp_fast(gfp, order, &pfn), 1)) {
+			if (__builtin_expect(tag != 0 || (gfp & PMM_GFP_ZERO) ||
+						     pmm_debug_poison_on(), 0))
+				return alloc_finish_call(pfn, order, gfp, tag);
+			struct pmm_page *page = &pmm_mem_map[pfn];
+			page->next = 0;
+			page->prev = 0;
+			page->info = PMM_PG_HEAD | PMM_PG_REF_ONE | order;
+			return page;
+		}
 	}
-	return alloc_pages_slow(nid, gfp, order, tag, err);
+	return alloc_pages_rest(nid, gfp, order, tag, err);
 }
 
 /**
@@ -454,12 +492,14 @@ alloc_pages(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
  * allows down to DMA on the preferred node, then on the other online nodes
  * in id order unless PMM_GFP_THISNODE. A zone serves the request only while
  * free_pages - 2^@order >= its min watermark (half of it with PMM_GFP_HIGH);
- * for order 0 with per-CPU lists, this CPU's listed pages count as free.
- * Order 0 on the default node first tries a pop of this CPU's list of the
- * first zone of that walk (alloc_pcp_fast()), with the same tests.
+ * for a per-CPU order with the lists on, this CPU's listed pages count as
+ * free. When every zone fails, this CPU's lists go back to the zones
+ * (their blocks may be what a larger one needs) and the walk runs again.
+ * A per-CPU order on the default node first tries a pop of this CPU's list
+ * of the first zone of that walk (alloc_pcp_fast()), with the same tests.
  * Return: the head descriptor (PMM_PG_HEAD, refcount 1, @tag), or NULL.
- * Locking: takes the zone lock of the zone that serves, except for order-0
- * pages taken from this CPU's list.
+ * Locking: takes the zone lock of the zone that serves, except for blocks
+ * taken from this CPU's list.
  */
 struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
 					pmm_order_t order, uint64_t tag,
@@ -516,7 +556,7 @@ static pmm_pfn_t find_block_head(const struct pmm_zone *zone, pmm_pfn_t pfn)
 		if (h < zone->start_pfn)
 			break;
 		const struct pmm_page *d = &pmm_mem_map[h];
-		if ((d->info & (PMM_PG_BUDDY | PMM_PG_HEAD)) &&
+		if ((d->info & (PMM_PG_BUDDY | PMM_PG_HEAD | PMM_PG_PCP)) &&
 		    pfn - h < pmm_order_pages(pmm_page_order(d)))
 			return h;
 	}
@@ -590,7 +630,7 @@ static inline void free_block(struct pmm_zone *zone, pmm_pfn_t pfn,
 {
 	if (pmm_debug_poison_on())
 		pmm_poison_block(pfn, order);
-	if (order == 0 && pmm_pcp_free(zone, pfn))
+	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_free(zone, pfn, order))
 		return; /* the push rewrote the whole descriptor */
 	pmm_page_clear(&pmm_mem_map[pfn]);
 	free_block_locked(zone, pfn, order);
@@ -624,11 +664,22 @@ static __attribute__((noinline)) int free_pages_slow(struct pmm_page *page,
 
 #define PMM_PG_REF_MASK (~(PMM_PG_REF_ONE - 1))
 
+/* Drain a batch of @pcp after a free pushed it past its high mark. */
+static __attribute__((noinline)) int free_drain(struct pmm_zone *zone,
+						struct pmm_pcp *pcp)
+{
+	pmm_pcp_drain_batch(zone, pcp);
+	return 0;
+}
+
 /*
  * pmm_free_pages(), inlined into each entry point. The fast path is the
- * common case - an allocated head of @order with one reference, aligned,
- * inside its zone - found with the same checks as the slow path makes, in
- * one comparison for flags, order and refcount.
+ * common case - an allocated head of a per-CPU @order with one reference,
+ * aligned, inside the largest zone, no poisoning, per-CPU lists on - found
+ * with the same checks as the slow path makes (flags, order and refcount
+ * in one comparison), and pushed on this CPU's list without a call;
+ * everything else is a tail call to free_pages_slow(), which classifies
+ * and serves every case, so the fast path needs no stack frame.
  */
 static inline __attribute__((always_inline)) int
 free_pages(struct pmm_page *page, pmm_order_t order)
@@ -636,21 +687,26 @@ free_pages(struct pmm_page *page, pmm_order_t order)
 	pmm_pfn_t pfn;
 	if (!pmm_page_pfn_checked(page, &pfn))
 		return PMM_EINVAL;
-	uint32_t info = page->info;
-	if (__builtin_expect(order <= PMM_MAX_ORDER &&
-			     (info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK |
-				      PMM_PG_REF_MASK)) ==
-				     (PMM_PG_HEAD | PMM_PG_REF_ONE | order), 1)) {
-		struct pmm_zone *zone = pmm_pfn_zone_fast(pfn);
-		if (__builtin_expect(zone != NULL &&
-				     (pfn & (pmm_order_pages(order) - 1)) == 0 &&
-				     pfn + pmm_order_pages(order) <= zone->end_pfn,
-				     1)) {
-			free_block(zone, pfn, order);
-			return 0;
-		}
-	}
-	return free_pages_slow(page, pfn, order);
+	const struct pmm_zone *hint = pmm_zone_hint;
+	if (__builtin_expect(order > PMM_PCP_MAX_ORDER ||
+			     (page->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK |
+					    PMM_PG_REF_MASK)) !=
+				     (PMM_PG_HEAD | PMM_PG_REF_ONE | order) ||
+			     hint == NULL ||
+			     pfn - hint->start_pfn >= hint->spanned ||
+			     (pfn & (pmm_order_pages(order) - 1)) != 0 ||
+			     pfn - hint->start_pfn + pmm_order_pages(order) >
+				     hint->spanned ||
+			     pmm_debug_poison_on(), 0))
+		return free_pages_slow(page, pfn, order);
+	struct pmm_zone *zone = pmm_zone_hint;
+	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
+	if (__builtin_expect(pcp->batch == 0, 0))
+		return free_pages_slow(page, pfn, order);
+	pmm_pcp_push(pcp, order, pfn);
+	if (__builtin_expect(pcp->count > pcp->high, 0))
+		return free_drain(zone, pcp);
+	return 0;
 }
 
 /**

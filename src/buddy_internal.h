@@ -26,18 +26,20 @@ static inline pmm_pfn_t pmm_order_pages(pmm_order_t order)
 
 /*
  * Return: true if @page lies in pmm_mem_map on a descriptor boundary, and
- * then its pfn in *@pfn (one multiply: the quotient, checked back). A
- * pointer below the map wraps to an index far above pmm_max_pfn, and no
- * map means pmm_max_pfn == 0, so the bound test covers both.
+ * then its pfn in *@pfn. Exact division by 12: a quarter of the byte
+ * offset times the inverse of 3 modulo 2^N. Multiples of 3 map to their
+ * third, every other value to 2^N / 3 or above - past any pmm_max_pfn, as
+ * the descriptor array (12 bytes a pfn) fits the address space - and a
+ * pointer below the map wraps the same way; no map means pmm_max_pfn == 0.
  */
 static inline bool pmm_page_pfn_checked(const struct pmm_page *page,
 					pmm_pfn_t *pfn)
 {
+	const uintptr_t inverse_of_3 = (uintptr_t)0xaaaaaaaaaaaaaaabull;
 	uintptr_t off = (uintptr_t)page - (uintptr_t)pmm_mem_map;
-	uintptr_t idx = off / sizeof(struct pmm_page); /* constant: a multiply */
+	uintptr_t idx = (off >> 2) * inverse_of_3;
 	*pfn = (pmm_pfn_t)idx;
-	return idx * sizeof(struct pmm_page) == off &&
-	       (pmm_pfn_t)idx < pmm_max_pfn;
+	return (off & 3) == 0 && (pmm_pfn_t)idx < pmm_max_pfn;
 }
 
 /* Return: true if @page lies in pmm_mem_map on a descriptor boundary. */
@@ -198,17 +200,26 @@ void pmm_pcp_update_zone(struct pmm_zone *zone);
 /* Forget an explicit pmm_pcp_set_high_batch() (pmm_zones_reset()). */
 void pmm_pcp_reset_state(void);
 /*
- * Take one page from this CPU's list of @zone if free_pages plus the
- * list's pages reach @min + 1, refilling a batch under the zone lock (while
- * free_pages stays at or above @min + 1) when the list is empty.
+ * Take one block of @order (<= PMM_PCP_MAX_ORDER) from this CPU's list of
+ * @zone if free_pages plus the lists' pages reach @min + 2^@order,
+ * refilling the list under the zone lock (while free_pages stays at or
+ * above @min + 2^@order) when it is empty.
  * Return: true and *@pfn (descriptor still marked PCP), false if none.
  */
-bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_pfn_t *pfn);
+bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_order_t order,
+		   pmm_pfn_t *pfn);
 /*
- * Hand a batch of @pcp's pages back to @zone's buddy lists (its list grew
- * past the high mark). Takes the zone lock.
+ * Hand at least a batch of @pcp's pages back to @zone's buddy lists (the
+ * lists grew past the high mark). Takes the zone lock.
  */
 void pmm_pcp_drain_batch(struct pmm_zone *zone, struct pmm_pcp *pcp);
+
+/*
+ * Give every block on this CPU's lists back to the zones (an allocation
+ * failed: they may be what a larger block needs). Takes each zone's lock.
+ * Return: true if any page moved.
+ */
+bool pmm_pcp_drain_local(void);
 
 /* Return: true when @zone's per-CPU lists are in use. */
 static inline bool pmm_pcp_enabled(const struct pmm_zone *zone)
@@ -216,43 +227,45 @@ static inline bool pmm_pcp_enabled(const struct pmm_zone *zone)
 	return zone->pcp[0].batch != 0;
 }
 
-/* Push the free page @pfn on @pcp (marks it PMM_PG_PCP). */
-static inline void pmm_pcp_push(struct pmm_pcp *pcp, pmm_pfn_t pfn)
+/* Push the free block @pfn of @order on @pcp (marks it PMM_PG_PCP). */
+static inline void pmm_pcp_push(struct pmm_pcp *pcp, pmm_order_t order,
+				pmm_pfn_t pfn)
 {
 	struct pmm_page *page = &pmm_mem_map[pfn];
-	page->info = PMM_PG_PCP;
+	page->info = PMM_PG_PCP | order;
 	page->prev = 0;
-	page->next = pcp->head;
-	pcp->head = (uint32_t)(pfn + 1);
-	pcp->count++;
+	page->next = pcp->head[order];
+	pcp->head[order] = (uint32_t)(pfn + 1);
+	pcp->count += 1u << order;
 }
 
 /*
- * Pop the first page of the non-empty @pcp. Its descriptor still says
- * PMM_PG_PCP and holds a stale link: every caller rewrites all of it
- * (allocation: the allocated head; drain: cleared).
+ * Pop the first block of the non-empty list @order of @pcp. Its descriptor
+ * still says PMM_PG_PCP and holds a stale link: every caller rewrites all
+ * of it (allocation: the allocated head; drain: cleared).
  */
-static inline pmm_pfn_t pmm_pcp_pop(struct pmm_pcp *pcp)
+static inline pmm_pfn_t pmm_pcp_pop(struct pmm_pcp *pcp, pmm_order_t order)
 {
-	pmm_pfn_t pfn = (pmm_pfn_t)pcp->head - 1;
-	pcp->head = pmm_mem_map[pfn].next;
-	pcp->count--;
+	pmm_pfn_t pfn = (pmm_pfn_t)pcp->head[order] - 1;
+	pcp->head[order] = pmm_mem_map[pfn].next;
+	pcp->count -= 1u << order;
 	return pfn;
 }
 
 /*
- * Put the page @pfn on this CPU's list of @zone (the push rewrites its
- * whole descriptor),
- * draining a batch when the list grows past its high mark. Reads only
- * this CPU's line (its own batch says whether the lists are on).
+ * Put the block @pfn of @order (<= PMM_PCP_MAX_ORDER) on this CPU's list
+ * of @zone (the push rewrites its whole descriptor), draining a batch when
+ * the lists grow past their high mark. Reads only this CPU's line (its own
+ * batch says whether the lists are on).
  * Return: false (nothing done) when per-CPU lists are disabled.
  */
-static inline bool pmm_pcp_free(struct pmm_zone *zone, pmm_pfn_t pfn)
+static inline bool pmm_pcp_free(struct pmm_zone *zone, pmm_pfn_t pfn,
+				pmm_order_t order)
 {
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
 	if (pcp->batch == 0)
 		return false;
-	pmm_pcp_push(pcp, pfn);
+	pmm_pcp_push(pcp, order, pfn);
 	if (__builtin_expect(pcp->count > pcp->high, 0))
 		pmm_pcp_drain_batch(zone, pcp);
 	return true;

@@ -3,10 +3,10 @@
  * check.c - the whole-structure validator of the buddy allocator.
  *
  * For each zone: a linear walk of its span classifies every page as free
- * head (+ inside), allocated head (+ inside), per-CPU page or reserved and
- * proves every non-head descriptor blank; then the free lists (links both
- * ways, heads of the list's order, aligned, inside the zone, counts), the
- * per-CPU lists, the pair bitmaps (bit == XOR of the two buddies' "free head
+ * head (+ inside), allocated head (+ inside), per-CPU head (+ inside) or
+ * reserved and proves every non-head descriptor blank; then the free lists
+ * (links both ways, heads of the list's order, aligned, inside the zone,
+ * counts), the per-CPU lists, the pair bitmaps (bit == XOR of the two buddies' "free head
  * of order k" for every pair) and the counters (free_pages, and managed ==
  * free + per-CPU + allocated). pmm_check() also proves every descriptor
  * outside all zones blank. Cost O(pages); for tests and debugging.
@@ -115,10 +115,14 @@ static const char *walk_one(const struct pmm_zone *zone, struct walk *w,
 		*step = pmm_order_pages(k);
 		return NULL;
 	case PMM_PG_PCP:
-		if ((d->info & ~PMM_PG_PCP) != 0 || d->prev != 0)
-			return fail(zone, "per-CPU page 0x%llx: info 0x%x prev %u",
+		if ((d->info & ~(PMM_PG_PCP | PMM_PG_ORDER_MASK)) != 0 ||
+		    k > PMM_PCP_MAX_ORDER || d->prev != 0)
+			return fail(zone, "per-CPU head 0x%llx: info 0x%x prev %u",
 				    ULL(pfn), d->info, d->prev);
-		w->pcp_pages++;
+		if ((err = check_block(zone, pfn, d)) != NULL)
+			return err;
+		w->pcp_pages += pmm_order_pages(k);
+		*step = pmm_order_pages(k);
 		return NULL;
 	default:
 		return fail(zone, "pfn 0x%llx: descriptor in no state: info 0x%x next %u prev %u",
@@ -172,31 +176,53 @@ static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
 	return NULL;
 }
 
+/* Walk list @k of @cpu's set; *@pages gets the pages it holds. */
+static const char *check_pcp_list(const struct pmm_zone *zone,
+				  unsigned int cpu, pmm_order_t k,
+				  uint64_t *pages)
+{
+	const struct pmm_pcp *pcp = &zone->pcp[cpu];
+	uint64_t limit = pcp->count >> k;
+	uint64_t n = 0;
+	for (uint32_t cur = pcp->head[k]; cur != 0;) {
+		pmm_pfn_t pfn = (pmm_pfn_t)cur - 1;
+		if (++n > limit)
+			return fail(zone, "cpu %u: per-CPU list %u longer than count %u allows",
+				    cpu, k, pcp->count);
+		if (pfn < zone->start_pfn || pfn >= zone->end_pfn ||
+		    pmm_mem_map[pfn].info != (PMM_PG_PCP | k))
+			return fail(zone, "cpu %u: per-CPU list %u entry pfn 0x%llx bad (info 0x%x)",
+				    cpu, k, ULL(pfn),
+				    pfn < pmm_max_pfn ? pmm_mem_map[pfn].info : 0);
+		cur = pmm_mem_map[pfn].next;
+	}
+	*pages = n << k;
+	return NULL;
+}
+
 static const char *check_pcp(const struct pmm_zone *zone, uint64_t *total)
 {
 	*total = 0;
 	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++) {
 		const struct pmm_pcp *pcp = &zone->pcp[cpu];
-		uint64_t n = 0;
+		uint64_t held = 0;
 		if (pcp->batch > pcp->high)
 			return fail(zone, "cpu %u: batch %u above high %u", cpu,
 				    pcp->batch, pcp->high);
-		for (uint32_t cur = pcp->head; cur != 0;) {
-			pmm_pfn_t pfn = (pmm_pfn_t)cur - 1;
-			if (++n > pcp->count)
-				return fail(zone, "cpu %u: per-CPU list longer than count %u",
-					    cpu, pcp->count);
-			if (pfn < zone->start_pfn || pfn >= zone->end_pfn ||
-			    pmm_mem_map[pfn].info != PMM_PG_PCP)
-				return fail(zone, "cpu %u: per-CPU entry pfn 0x%llx bad (info 0x%x)",
-					    cpu, ULL(pfn),
-					    pfn < pmm_max_pfn ? pmm_mem_map[pfn].info : 0);
-			cur = pmm_mem_map[pfn].next;
+		if (pcp->drain_order >= PMM_PCP_NR_ORDERS)
+			return fail(zone, "cpu %u: drain order %u above %u", cpu,
+				    pcp->drain_order, PMM_PCP_MAX_ORDER);
+		for (pmm_order_t k = 0; k <= PMM_PCP_MAX_ORDER; k++) {
+			uint64_t pages = 0;
+			const char *err = check_pcp_list(zone, cpu, k, &pages);
+			if (err != NULL)
+				return err;
+			held += pages;
 		}
-		if (n != pcp->count)
-			return fail(zone, "cpu %u: per-CPU count %u, list holds %llu",
-				    cpu, pcp->count, ULL(n));
-		*total += n;
+		if (held != pcp->count)
+			return fail(zone, "cpu %u: per-CPU count %u, lists hold %llu",
+				    cpu, pcp->count, ULL(held));
+		*total += held;
 	}
 	return NULL;
 }

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pcp.c - per-CPU lists of free order-0 pages.
+ * pcp.c - per-CPU lists of free blocks of orders 0..PMM_PCP_MAX_ORDER.
  *
- * Each zone keeps one short LIFO list of free single pages per CPU, linked
- * singly through the descriptors' next field (pfn + 1, 0 = end) and marked
- * PMM_PG_PCP. An order-0 allocation pops this CPU's list without a lock and
- * refills it with a batch of pages under the zone lock when empty; a free
- * pushes onto it and, once the list holds more than its high mark, hands a
- * batch back to the buddy lists under the zone lock. Pages on these lists
- * count as managed but not in zone->free_pages.
+ * Each zone keeps, per CPU, one short LIFO list per low order, linked
+ * singly through the head descriptors' next field (pfn + 1, 0 = end) and
+ * marked PMM_PG_PCP with the order. An allocation of such an order pops
+ * this CPU's list without a lock and, when the list is empty, refills it
+ * under the zone lock with batch >> order blocks (at least one); a free
+ * pushes onto it and, once the lists together hold more pages than the
+ * high mark, hands at least a batch of pages back to the buddy lists under
+ * the zone lock, one block per list in turn, so that no order hoards pages
+ * that could coalesce. Pages on these lists count as managed but not in
+ * zone->free_pages.
  *
  * Defaults (Linux's zone_batchsize() and the old high = 6 * batch rule):
  * batch = managed / 4096 pages (at most 1 MiB worth / 4), then b + b/2
@@ -86,37 +89,60 @@ void pmm_pcp_update_zone(struct pmm_zone *zone)
 	zone_set_pcp(zone, PCP_HIGH_FACTOR * batch, batch);
 }
 
-/* Give up to @n pages of @pcp back to @zone's buddy lists. */
+/*
+ * Give at least @pages pages of @pcp back to @zone's buddy lists (fewer if
+ * the lists run dry), one block from each non-empty list in turn, starting
+ * where the last drain stopped. Zone lock held.
+ */
 static void pcp_drain_locked(struct pmm_zone *zone, struct pmm_pcp *pcp,
-			     uint32_t n)
+			     uint32_t pages)
 {
-	while (n-- != 0 && pcp->head != 0) {
-		pmm_pfn_t pfn = pmm_pcp_pop(pcp);
+	uint32_t k = pcp->drain_order;
+	uint32_t done = 0;
+	while (done < pages && pcp->count != 0) {
+		while (pcp->head[k] == 0)
+			k = (k + 1) % PMM_PCP_NR_ORDERS;
+		pmm_pfn_t pfn = pmm_pcp_pop(pcp, k);
 		pmm_page_clear(&pmm_mem_map[pfn]);
-		pmm_buddy_put_locked(zone, pfn, 0);
+		pmm_buddy_put_locked(zone, pfn, k);
+		done += 1u << k;
+		k = (k + 1) % PMM_PCP_NR_ORDERS;
 	}
+	pcp->drain_order = k;
 }
 
-bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_pfn_t *pfn)
+/* Fill the empty list @order of @pcp with up to batch >> @order blocks. */
+static void pcp_refill(struct pmm_zone *zone, struct pmm_pcp *pcp,
+		       pmm_order_t order, uint64_t need)
+{
+	uint32_t n = pcp->batch >> order;
+	if (n == 0)
+		n = 1;
+	pmm_platform_lock(&zone->lock);
+	for (uint32_t i = 0; i < n; i++) {
+		pmm_pfn_t p;
+		if (zone->free_pages < need ||
+		    !pmm_buddy_take_locked(zone, order, &p))
+			break;
+		pmm_pcp_push(pcp, order, p);
+	}
+	pmm_platform_unlock(&zone->lock);
+}
+
+bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_order_t order,
+		   pmm_pfn_t *pfn)
 {
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
+	uint64_t need = min + pmm_order_pages(order);
 	/* Unlocked read of free_pages: a hint, as in zone_try(). */
-	if (pmm_zone_free_hint(zone) + pcp->count < min + 1)
+	if (pmm_zone_free_hint(zone) + pcp->count < need)
 		return false;
-	if (pcp->head == 0) {
-		pmm_pfn_t p;
-		pmm_platform_lock(&zone->lock);
-		for (uint32_t i = 0; i < pcp->batch; i++) {
-			if (zone->free_pages < min + 1 ||
-			    !pmm_buddy_take_locked(zone, 0, &p))
-				break;
-			pmm_pcp_push(pcp, p);
-		}
-		pmm_platform_unlock(&zone->lock);
-		if (pcp->head == 0)
+	if (pcp->head[order] == 0) {
+		pcp_refill(zone, pcp, order, need);
+		if (pcp->head[order] == 0)
 			return false;
 	}
-	*pfn = pmm_pcp_pop(pcp);
+	*pfn = pmm_pcp_pop(pcp, order);
 	return true;
 }
 
@@ -137,12 +163,23 @@ void pmm_pcp_drain_cpu(unsigned int cpu)
 		return;
 	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
 		struct pmm_pcp *pcp = &z->pcp[cpu];
-		if (pcp->head == 0)
+		if (pcp->count == 0)
 			continue;
 		pmm_lock(&z->lock);
 		pcp_drain_locked(z, pcp, UINT32_MAX);
 		pmm_unlock(&z->lock);
 	}
+}
+
+bool pmm_pcp_drain_local(void)
+{
+	unsigned int cpu = pmm_platform_cpu();
+	bool moved = false;
+	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z))
+		moved |= z->pcp[cpu].count != 0;
+	if (moved)
+		pmm_pcp_drain_cpu(cpu);
+	return moved;
 }
 
 void pmm_pcp_drain_all(void)

@@ -16,11 +16,21 @@
 /* The installed platform (platform.c); read-only outside pmm_platform_set(). */
 extern struct pmm_platform pmm_platform_installed;
 
-/* Return: the caller's CPU, 0..PMM_NR_CPUS-1 (the cpu_id hook, default 0). */
+/*
+ * Return: the caller's CPU, 0..PMM_NR_CPUS-1: the build's PMM_ARCH_CPU_ID()
+ * when it has one (platform.h), else the cpu_id hook (default 0).
+ */
 static inline unsigned int pmm_platform_cpu(void)
 {
+#ifdef PMM_ARCH_CPU_ID
+	unsigned int cpu = PMM_ARCH_CPU_ID();
+#else
 	unsigned int (*fn)(void *) = pmm_platform_installed.cpu_id;
 	unsigned int cpu = fn ? fn(pmm_platform_installed.ctx) : 0;
+#endif
+	/* A power of two wraps with a mask, one instruction, no branch. */
+	if ((PMM_NR_CPUS & (PMM_NR_CPUS - 1)) == 0)
+		return cpu % PMM_NR_CPUS;
 	if (__builtin_expect(cpu >= PMM_NR_CPUS, 0))
 		cpu %= PMM_NR_CPUS;
 	return cpu;

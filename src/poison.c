@@ -87,9 +87,10 @@ static void poison_zone(struct pmm_zone *zone)
 		     h = pmm_mem_map[h - 1].next)
 			pmm_poison_block((pmm_pfn_t)h - 1, k);
 	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++)
-		for (uint32_t h = zone->pcp[cpu].head; h != 0;
-		     h = pmm_mem_map[h - 1].next)
-			pmm_poison_block((pmm_pfn_t)h - 1, 0);
+		for (pmm_order_t k = 0; k <= PMM_PCP_MAX_ORDER; k++)
+			for (uint32_t h = zone->pcp[cpu].head[k]; h != 0;
+			     h = pmm_mem_map[h - 1].next)
+				pmm_poison_block((pmm_pfn_t)h - 1, k);
 	pmm_unlock(&zone->lock);
 }
 

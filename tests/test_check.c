@@ -191,12 +191,12 @@ static void test_pcp_counts(void **state)
 	struct pmm_page *p = pmm_alloc_page(0);
 	assert_null(pmm_check());
 	z->pcp[0].count++;
-	expect("cpu 0: per-CPU count 4, list holds 3");
+	expect("cpu 0: per-CPU count 4, lists hold 3");
 	z->pcp[0].count--;
 	z->pcp[0].batch = 9;
 	expect("batch 9 above high 8");
 	z->pcp[0].batch = 4;
-	struct pmm_page *first = pmm_pfn_to_page(z->pcp[0].head - 1);
+	struct pmm_page *first = pmm_pfn_to_page(z->pcp[0].head[0] - 1);
 	first->info = PMM_PG_PCP | PMM_PG_POISON;
 	expect("per-CPU");
 	first->info = PMM_PG_PCP;

@@ -121,18 +121,26 @@ static void set_poison_covers_free_blocks(void **state)
 	assert_null(pmm_check());
 }
 
-/* Pages waiting on a per-CPU list are poisoned too. */
+/* Blocks waiting on a per-CPU list, of every per-CPU order, are poisoned too. */
 static void set_poison_covers_pcp_pages(void **state)
 {
 	(void)state;
+	assert_int_equal(pmm_pcp_set_high_batch(32, 8), 0);
 	struct pmm_page *p = pmm_alloc_page(PMM_GFP_KERNEL);
+	struct pmm_page *q = pmm_alloc_pages(PMM_GFP_KERNEL, PMM_PCP_MAX_ORDER);
 	assert_non_null(p);
+	assert_non_null(q);
 	assert_int_equal(pmm_free_page(p), 0);
+	assert_int_equal(pmm_free_pages(q, PMM_PCP_MAX_ORDER), 0);
 	const struct pmm_zone *z = buddy_zone(PMM_ZONE_NORMAL);
-	assert_true(z->pcp[0].count > 0);
+	assert_true(z->pcp[0].head[0] != 0);
+	assert_true(z->pcp[0].head[PMM_PCP_MAX_ORDER] != 0);
+	unsigned int r = host_report_count();
 	pmm_debug_set_poison(true);
-	for (uint32_t h = z->pcp[0].head; h; h = pmm_mem_map[h - 1].next)
-		assert_int_equal(pmm_poison_check(h - 1, 0), 0);
+	for (pmm_order_t k = 0; k <= PMM_PCP_MAX_ORDER; k++)
+		for (uint32_t h = z->pcp[0].head[k]; h; h = pmm_mem_map[h - 1].next)
+			assert_int_equal(pmm_poison_check(h - 1, k), 0);
+	assert_int_equal(host_report_count(), r);
 	pmm_debug_set_poison(false);
 	assert_false(pmm_debug_poison_on());
 }

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_pcp.c - per-CPU order-0 lists: refill, drain, high/batch settings,
- * cross-CPU frees, defaults.
+ * test_pcp.c - per-CPU lists of orders 0..PMM_PCP_MAX_ORDER: refill,
+ * drain, high/batch settings, cross-CPU frees, defaults, the drain of this
+ * CPU's lists when an allocation fails, and what pmm_check() proves.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "buddy_setup.h"
@@ -235,6 +237,184 @@ static void test_exhaust_and_return(void **state)
 	assert_clean();
 }
 
+/*
+ * batch 8: an order-2 request takes 8 >> 2 = 2 blocks of order 2 from the
+ * zone (pfns 4..11: the buddy lists split 1..1023 from the low end) and
+ * hands out one; order 3 takes 8 >> 3 = 1 block and hands it out.
+ */
+static void test_high_order_refill(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = setup_pcp(1024, 32, 8);
+	struct pmm_page *a = pmm_alloc_pages(0, 2);
+	assert_non_null(a);
+	assert_int_equal(z->pcp[0].count, 4);
+	assert_int_equal(z->free_pages, 1023 - 8);
+	pmm_pfn_t listed = (pmm_pfn_t)z->pcp[0].head[2] - 1;
+	assert_int_equal(pmm_mem_map[listed].info, PMM_PG_PCP | 2);
+	assert_int_equal(listed & 3, 0);
+	struct pmm_page *b = pmm_alloc_pages(0, 3);
+	assert_non_null(b);
+	assert_int_equal(z->pcp[0].head[3], 0);
+	assert_int_equal(z->pcp[0].count, 4);
+	assert_int_equal(z->free_pages, 1023 - 16);
+	assert_clean();
+	/* Frees go to the lists of their order, LIFO. */
+	assert_int_equal(pmm_free_pages(b, 3), 0);
+	assert_int_equal(b->info, PMM_PG_PCP | 3);
+	assert_int_equal(z->pcp[0].count, 12);
+	assert_ptr_equal(pmm_alloc_pages(0, 3), b);
+	assert_int_equal(pmm_free_pages(b, 3), 0);
+	assert_int_equal(pmm_free_pages(a, 2), 0);
+	assert_int_equal(pmm_nr_free_pages(), 1023);
+	assert_clean();
+	pmm_pcp_drain_all();
+	assert_int_equal(z->free_pages, 1023);
+	for (int k = 0; k < PMM_MAX_ORDER; k++)
+		assert_int_equal(z->free_area[k].nr_free, 1);
+	assert_clean();
+}
+
+/*
+ * high 6, batch 3: lists hold 3 order-0 pages and one order-1 block (5
+ * pages); freeing an order-2 block makes 9 > 6, and the drain takes one
+ * block from each list in turn until 3 pages went back: an order-0 page,
+ * then the order-1 block. The next drain starts at order 2.
+ */
+static void test_drain_round_robin(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = setup_pcp(1024, 64, 1);
+	struct pmm_page *p0[3], *p1, *p2;
+	for (int i = 0; i < 3; i++)
+		assert_non_null(p0[i] = pmm_alloc_page(0));
+	assert_non_null(p1 = pmm_alloc_pages(0, 1));
+	assert_non_null(p2 = pmm_alloc_pages(0, 2));
+	assert_int_equal(z->pcp[0].count, 0);
+	assert_int_equal(pmm_pcp_set_high_batch(6, 3), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pmm_free_page(p0[i]), 0);
+	assert_int_equal(pmm_free_pages(p1, 1), 0);
+	assert_int_equal(z->pcp[0].count, 5);
+	assert_int_equal(pmm_free_pages(p2, 2), 0);
+	assert_int_equal(z->pcp[0].count, 6);
+	assert_int_equal(z->pcp[0].head[1], 0);
+	assert_true(z->pcp[0].head[0] != 0 && z->pcp[0].head[2] != 0);
+	assert_int_equal(z->pcp[0].drain_order, 2);
+	assert_int_equal(z->free_pages, 1023 - 6);
+	assert_clean();
+}
+
+/* Fill CPU 0's lists with every page of the zone as single pages. */
+static struct pmm_zone *all_pages_on_cpu0_lists(void)
+{
+	struct pmm_zone *z = setup_pcp(1024, 2048, 1);
+	static struct pmm_page *pg[1023];
+	for (int i = 0; i < 1023; i++)
+		assert_non_null(pg[i] = pmm_alloc_page(0));
+	assert_null(pmm_alloc_page(0));
+	for (int i = 0; i < 1023; i++)
+		assert_int_equal(pmm_free_page(pg[i]), 0);
+	assert_int_equal(z->pcp[0].count, 1023);
+	assert_int_equal(z->free_pages, 0);
+	return z;
+}
+
+/*
+ * Every free page sits on CPU 0's order-0 list, none in the buddy lists:
+ * a larger request fails there, drains this CPU's lists (the pages
+ * coalesce back to 1, 2..3, ..., 512..1023) and is served on the retry.
+ */
+static void test_failure_drains_this_cpu(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = all_pages_on_cpu0_lists();
+	struct pmm_page *big = pmm_alloc_pages(0, 9);
+	assert_non_null(big);
+	assert_int_equal(pmm_page_to_pfn(big), 512);
+	assert_int_equal(z->pcp[0].count, 0);
+	assert_int_equal(z->free_pages, 511);
+	assert_int_equal(pmm_free_pages(big, 9), 0);
+	assert_clean();
+	/* A per-CPU order refills from the buddy lists, so it also works. */
+	buddy_teardown();
+	z = all_pages_on_cpu0_lists();
+	struct pmm_page *two = pmm_alloc_pages(0, 1);
+	assert_non_null(two);
+	assert_int_equal(z->free_pages, 1021);
+	assert_int_equal(pmm_free_pages(two, 1), 0);
+	assert_clean();
+}
+
+/*
+ * Another CPU's lists are not drained: only that CPU may touch them (or
+ * pmm_pcp_drain_cpu() while it is quiet), so the request fails.
+ */
+static void test_failure_leaves_other_cpus(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = all_pages_on_cpu0_lists();
+	host_set_cpu(1);
+	assert_null(pmm_alloc_pages(0, 9));
+	assert_int_equal(z->pcp[0].count, 1023);
+	pmm_pcp_drain_cpu(0);
+	struct pmm_page *big = pmm_alloc_pages(0, 9);
+	assert_non_null(big);
+	assert_int_equal(pmm_free_pages(big, 9), 0);
+	host_set_cpu(0);
+	assert_clean();
+}
+
+/* A page inside a block on a per-CPU list is free: freeing it is a double free. */
+static void test_free_inside_pcp_block(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = setup_pcp(1024, 32, 4);
+	struct pmm_page *a = pmm_alloc_pages(0, 2);
+	assert_non_null(a);
+	assert_int_equal(pmm_free_pages(a, 2), 0);
+	uint32_t count = z->pcp[0].count;
+	assert_int_equal(pmm_free_page(a + 1), PMM_EDOUBLEFREE);
+	assert_int_equal(pmm_free_pages(a, 2), PMM_EDOUBLEFREE);
+	assert_int_equal(pmm_free_pages(a, 1), PMM_EDOUBLEFREE);
+	assert_false(pmm_pfn_is_reserved(pmm_page_to_pfn(a) + 3));
+	assert_int_equal(z->pcp[0].count, count);
+	assert_clean();
+}
+
+static void expect_check_msg(const char *what)
+{
+	const char *e = pmm_check();
+	if (e == NULL || strstr(e, what) == NULL)
+		fail_msg("pmm_check: expected \"%s\", got \"%s\"", what,
+			 e ? e : "(null)");
+}
+
+/* pmm_check() proves the per-CPU blocks: order, alignment, inside, lists. */
+static void test_check_sees_bad_pcp_blocks(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = setup_pcp(1024, 32, 4);
+	struct pmm_page *a = pmm_alloc_pages(0, 2);
+	assert_int_equal(pmm_free_pages(a, 2), 0);
+	a->info = PMM_PG_PCP | (PMM_PCP_MAX_ORDER + 1);
+	expect_check_msg("per-CPU head");
+	a->info = PMM_PG_PCP | 2;
+	a[2].info = PMM_PG_POISON;
+	expect_check_msg("inside block");
+	a[2].info = 0;
+	z->pcp[0].drain_order = PMM_PCP_NR_ORDERS;
+	expect_check_msg("drain order");
+	z->pcp[0].drain_order = 0;
+	uint32_t h = z->pcp[0].head[2];
+	z->pcp[0].head[2] = 0;
+	z->pcp[0].head[1] = h;
+	expect_check_msg("per-CPU list 1 entry");
+	z->pcp[0].head[1] = 0;
+	z->pcp[0].head[2] = h;
+	assert_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +426,12 @@ int main(void)
 		cmocka_unit_test_teardown(test_setting_survives_zone_init, teardown),
 		cmocka_unit_test_teardown(test_refill_respects_watermark, teardown),
 		cmocka_unit_test_teardown(test_exhaust_and_return, teardown),
+		cmocka_unit_test_teardown(test_high_order_refill, teardown),
+		cmocka_unit_test_teardown(test_drain_round_robin, teardown),
+		cmocka_unit_test_teardown(test_failure_drains_this_cpu, teardown),
+		cmocka_unit_test_teardown(test_failure_leaves_other_cpus, teardown),
+		cmocka_unit_test_teardown(test_free_inside_pcp_block, teardown),
+		cmocka_unit_test_teardown(test_check_sees_bad_pcp_blocks, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

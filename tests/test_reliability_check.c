@@ -146,7 +146,7 @@ static void pcp_page_bad_info(void **s)
 {
 	(void)s;
 	pmm_mem_map[pcp_pfn].prev = 3;
-	expect("per-CPU page");
+	expect("per-CPU head");
 }
 
 static void descriptor_in_no_state(void **s)
@@ -214,9 +214,9 @@ static void pcp_list_longer_than_count(void **s)
 static void pcp_entry_not_pcp_page(void **s)
 {
 	(void)s;
-	zone->pcp[3].head = zone->free_area[some_order()].head;
+	zone->pcp[3].head[0] = zone->free_area[some_order()].head;
 	zone->pcp[3].count = 1;
-	expect("per-CPU entry");
+	expect("per-CPU list 0 entry");
 }
 
 static void pcp_count_differs(void **s)

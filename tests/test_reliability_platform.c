@@ -111,7 +111,12 @@ static void hooks_are_forwarded(void **state)
 	assert_string_equal(logged, "hello pmm\n");
 	assert_int_equal(pmm_report(PMM_EWRONGORDER, "f", "x"), PMM_EWRONGORDER);
 	assert_int_equal(reported, PMM_EWRONGORDER);
+#ifdef PMM_ARCH_CPU_ID
+	/* A build with an inline CPU accessor never calls the hook. */
+	assert_int_equal(pmm_cpu_id(), PMM_ARCH_CPU_ID() % PMM_NR_CPUS);
+#else
 	assert_int_equal(pmm_cpu_id(), 11 % PMM_NR_CPUS);
+#endif
 	assert_true(pmm_now_ns() == 42);
 	struct pmm_lock lock;
 	pmm_lock_init(&lock);

@@ -8,7 +8,8 @@
  * physical; pfn 0 is never managed, so 0 is the failure value.
  *
  * Locking: each zone's lock guards its free lists and counters; the per-CPU
- * order-0 lists take no lock and rely on the platform's cpu_id() guarantee.
+ * lists (orders 0..PMM_PCP_MAX_ORDER) take no lock and rely on the
+ * platform's cpu_id() guarantee.
  */
 #ifndef PMM_BUDDY_H
 #define PMM_BUDDY_H
@@ -120,7 +121,11 @@ uint64_t pmm_nr_free_pages(void);
 /* Per-CPU lists: move every page of @cpu's (or all) lists back to the zones. */
 void pmm_pcp_drain_cpu(unsigned int cpu);
 void pmm_pcp_drain_all(void);
-/* Set every per-CPU list's high mark and batch (batch <= high; 0 disables). */
+/*
+ * Set every per-CPU list set's high mark and batch, in pages (batch <=
+ * high; 0 disables the lists). A refill of order k takes batch >> k blocks
+ * (at least one); a drain gives back at least batch pages.
+ */
 int pmm_pcp_set_high_batch(uint32_t high, uint32_t batch);
 
 /* Lazy buddy (seed 7.3): delay coalescing until an allocation needs it. */

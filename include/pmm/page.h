@@ -12,7 +12,8 @@
  * States (a page is in exactly one, see pmm_check()):
  *   free head   PMM_PG_BUDDY, order k: heads a free block of 2^k pages on
  *               its zone's free list k; next/prev link the list.
- *   pcp page    PMM_PG_PCP, order 0: a free page on a per-CPU list.
+ *   pcp head    PMM_PG_PCP, order k <= PMM_PCP_MAX_ORDER: heads a free block
+ *               on a per-CPU list; next links the list, prev is 0.
  *   alloc head  PMM_PG_HEAD, order k, refcount >= 1: heads an allocated
  *               block; next/prev hold the owner tag.
  *   inside      all zero, within a free or allocated block, not its head.
@@ -36,7 +37,7 @@ _Static_assert(sizeof(struct pmm_page) == 12, "page descriptor is 12 bytes");
 #define PMM_PG_ORDER_MASK 0x1fu
 #define PMM_PG_BUDDY (1u << 5)  /* head of a free block on a free list */
 #define PMM_PG_HEAD (1u << 6)   /* head of an allocated block */
-#define PMM_PG_PCP (1u << 7)    /* free order-0 page on a per-CPU list */
+#define PMM_PG_PCP (1u << 7)    /* head of a free block on a per-CPU list */
 #define PMM_PG_POISON (1u << 8) /* block was poisoned when freed */
 #define PMM_PG_OWNER (1u << 9)  /* next/prev hold an owner tag */
 #define PMM_PG_LAZY (1u << 10)  /* free head not yet coalesced (lazy buddy) */

@@ -67,6 +67,15 @@ struct pmm_platform {
 	 * The CPU the caller runs on, 0..PMM_NR_CPUS-1. The environment
 	 * guarantees it does not change until the pmm call returns (preemption
 	 * disabled, or one per-CPU list set per thread). Default: 0.
+	 *
+	 * Build-time alternative: an environment whose CPU number is one load
+	 * away (a %gs-relative read in a kernel, a thread-local variable in
+	 * the simulator, the constant 0 on one CPU) defines the macro
+	 * PMM_ARCH_CPU_ID() - an unsigned int expression with the same
+	 * guarantee - when it compiles the core, e.g. with -include of its own
+	 * header (sim/host_cpu.h is the simulator's). The per-CPU fast paths
+	 * and pmm_cpu_id() then read it inline and this hook is not called:
+	 * an order-0 allocation and free then make no call at all.
 	 */
 	unsigned int (*cpu_id)(void *ctx);
 

@@ -43,22 +43,38 @@ struct pmm_free_area {
 #endif
 
 /*
- * A per-CPU list of free order-0 pages, touched only by its own CPU; one
- * cache line each, so that CPUs never share a line on their fast path.
+ * Orders with per-CPU lists: 0..PMM_PCP_MAX_ORDER (Linux's "costly" order
+ * is 3: requests above it are rare and go to the zone under its lock).
+ */
+#ifndef PMM_PCP_MAX_ORDER
+#define PMM_PCP_MAX_ORDER 3
+#endif
+#define PMM_PCP_NR_ORDERS (PMM_PCP_MAX_ORDER + 1)
+_Static_assert(PMM_PCP_MAX_ORDER >= 0 && PMM_PCP_MAX_ORDER <= PMM_MAX_ORDER &&
+		       PMM_PCP_NR_ORDERS <= 8,
+	       "per-CPU orders: 0..PMM_PCP_MAX_ORDER, at most 8 lists");
+
+/*
+ * One CPU's lists of free blocks of orders 0..PMM_PCP_MAX_ORDER, touched
+ * only by its own CPU; one cache line each, so that CPUs never share a
+ * line on their fast path. count, high and batch are in pages.
  */
 struct pmm_pcp {
 	_Alignas(PMM_CACHELINE)
-	uint32_t head;  /* pfn + 1 of the first page, 0 = empty (singly linked) */
-	uint32_t count; /* pages on the list */
+	uint32_t head[PMM_PCP_NR_ORDERS]; /* pfn + 1 of the first block, 0 = empty */
+	uint32_t count; /* pages on all the lists */
 	uint32_t high;  /* drain a batch when count exceeds this */
-	uint32_t batch; /* pages moved per refill or drain */
+	uint32_t batch; /* pages moved per refill (shifted by order) or drain */
+	uint32_t drain_order; /* the list the next drain starts from */
 };
+_Static_assert(sizeof(struct pmm_pcp) == PMM_CACHELINE,
+	       "a per-CPU list set fills exactly one cache line");
 
 /*
  * Layout: the first cache line holds what the fast paths read and only
  * boot or the hand-off writes (span, watermarks, managed); the lock, the
  * free-page count and the free areas, written under the lock, follow on
- * their own lines; then one line per CPU's list. So order-0 traffic on
+ * their own lines; then one line per CPU's lists. So per-CPU traffic on
  * different CPUs shares no line that either writes.
  */
 struct pmm_zone {
