@@ -695,8 +695,7 @@ free_pages(struct pmm_page *page, pmm_order_t order)
 			     hint == NULL ||
 			     pfn - hint->start_pfn >= hint->spanned ||
 			     (pfn & (pmm_order_pages(order) - 1)) != 0 ||
-			     pfn - hint->start_pfn + pmm_order_pages(order) >
-				     hint->spanned ||
+			     pfn + pmm_order_pages(order) > hint->end_pfn ||
 			     pmm_debug_poison_on(), 0))
 		return free_pages_slow(page, pfn, order);
 	struct pmm_zone *zone = pmm_zone_hint;
