@@ -163,6 +163,25 @@ uint64_t pmm_kmem_cache_shrink(struct pmm_kmem_cache *c)
 	return slab_release_chain(c, chain);
 }
 
+/**
+ * pmm_slab_shrink_all - shrink every cache.
+ *
+ * Return: pages freed. Locking: quiet; the slab lock across the walk, each
+ * cache's lock in turn (the buddy allocator is called under the slab lock).
+ */
+uint64_t pmm_slab_shrink_all(void)
+{
+	uint64_t pages = 0;
+	if (!pmm_slab_state.ready)
+		return 0;
+	pmm_lock(&pmm_slab_state.lock);
+	for (struct pmm_kmem_cache *c = pmm_slab_state.caches; c;
+	     c = c->next_cache)
+		pages += pmm_kmem_cache_shrink(c);
+	pmm_unlock(&pmm_slab_state.lock);
+	return pages;
+}
+
 static void cache_unlist(struct pmm_kmem_cache *c)
 {
 	pmm_lock(&pmm_slab_state.lock);

@@ -131,6 +131,10 @@ int pmm_kmem_cache_free(struct pmm_kmem_cache *cache, void *obj);
  */
 uint64_t pmm_kmem_cache_shrink(struct pmm_kmem_cache *cache);
 
+/* pmm_kmem_cache_shrink() on every cache, kmalloc's included. Quiet.
+ * Return: pages freed. */
+uint64_t pmm_slab_shrink_all(void);
+
 /*
  * Destroy @cache: shrink it, then free its descriptor. Quiet. A cache that
  * still has allocated objects stays as it is (usable) and the call returns
