@@ -135,7 +135,7 @@ static int obj_take(struct pmm_kmem_cache *c, unsigned char *obj)
  */
 void *pmm_kmem_cache_alloc(struct pmm_kmem_cache *c, unsigned int gfp)
 {
-	if (c == NULL || c->magic != CACHE_MAGIC)
+	if (!slab_cache_ok(c))
 		return NULL;
 	struct slab_cpu *ac = slab_cpu(c, pmm_cpu_id());
 	unsigned char *obj;
@@ -234,7 +234,7 @@ int pmm_kmem_cache_free(struct pmm_kmem_cache *c, void *obj)
 	uint32_t idx;
 	if (obj == NULL)
 		return 0;
-	if (c == NULL || c->magic != CACHE_MAGIC)
+	if (!slab_cache_ok(c))
 		return pmm_report(PMM_EINVAL, __func__, "%p is not a cache",
 				  (void *)c);
 	if (slab_where(obj, &w) != 0 || w.slab == NULL)

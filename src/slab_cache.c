@@ -153,7 +153,7 @@ bool slab_cache_is_live(const struct pmm_kmem_cache *c)
  */
 uint64_t pmm_kmem_cache_shrink(struct pmm_kmem_cache *c)
 {
-	if (c == NULL || c->magic != CACHE_MAGIC)
+	if (!slab_cache_ok(c))
 		return 0;
 	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++)
 		slab_drain_cpu(c, cpu);
@@ -228,7 +228,7 @@ size_t pmm_kmem_cache_size(const struct pmm_kmem_cache *c)
 
 int pmm_kmem_cache_stats(struct pmm_kmem_cache *c, struct pmm_slab_stats *st)
 {
-	if (c == NULL || c->magic != CACHE_MAGIC || st == NULL)
+	if (!slab_cache_ok(c) || st == NULL)
 		return PMM_EINVAL;
 	pmm_memset(st, 0, sizeof(*st));
 	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++) {

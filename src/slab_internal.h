@@ -113,6 +113,14 @@ struct slab_state {
 };
 extern struct slab_state pmm_slab_state;
 
+/* Return: true if @c looks like a live cache: descriptors start a page
+ * (checked before anything is read) and carry CACHE_MAGIC. O(1). */
+static inline bool slab_cache_ok(const struct pmm_kmem_cache *c)
+{
+	return c != NULL && ((uintptr_t)c & (uintptr_t)(PMM_PAGE_SIZE - 1)) == 0 &&
+	       c->magic == CACHE_MAGIC;
+}
+
 /* --- slab_map.c: slab memory and finding a pointer's block --- */
 
 /* Allocate and map 2^@order pages tagged @tag from the zone in @gfp.
