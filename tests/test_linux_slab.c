@@ -20,21 +20,6 @@ struct inode_like {
 	_Alignas(32) int lock;
 };
 
-static int setup(void **state)
-{
-	(void)state;
-	assert_int_equal(slab_setup(4096, 0), 0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	assert_null(pmm_slab_check());
-	slab_teardown();
-	return 0;
-}
-
 /* A cache made with KMEM_CACHE(), used and destroyed with Linux's names. */
 static void test_linux_kmem_cache(void **state)
 {
@@ -86,8 +71,8 @@ static void test_linux_kmalloc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_linux_kmem_cache, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_linux_kmalloc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_linux_kmem_cache, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_linux_kmalloc, slab_fixture_setup, slab_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

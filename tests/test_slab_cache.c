@@ -4,7 +4,7 @@
  * constructors, alignment, zone flags, and every bad input of those calls
  * (each reported where the contract says so, and changing nothing).
  *
- * The machine: 16 MiB of one Normal zone (pfn 0 never managed), per-CPU
+ * The machine: 32 MiB of one Normal zone (pfn 0 never managed), per-CPU
  * page lists off, so the buddy's free count is exact.
  */
 #include <setjmp.h>
@@ -24,22 +24,6 @@
 #include "slab_setup.h"
 
 #define NPAGES 4096u
-
-static int setup(void **state)
-{
-	(void)state;
-	assert_int_equal(slab_setup(NPAGES, 0), 0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	assert_null(pmm_slab_check());
-	assert_null(pmm_check());
-	slab_teardown();
-	return 0;
-}
 
 static struct pmm_slab_stats stats(struct pmm_kmem_cache *c)
 {
@@ -424,18 +408,18 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cache_before_init),
-		cmocka_unit_test_setup_teardown(test_cache_alloc_address_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_grows_and_shrinks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_ctor_once_per_object, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_alignment, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_big_objects, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_alloc_zero, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_create_bad_args, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_free_bad_pointers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_destroy_busy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_out_of_memory, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_dma_zone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cache_owner_tags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cache_alloc_address_order, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_grows_and_shrinks, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_ctor_once_per_object, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_alignment, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_big_objects, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_alloc_zero, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_create_bad_args, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_free_bad_pointers, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_destroy_busy, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_out_of_memory, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_dma_zone, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_owner_tags, slab_fixture_setup, slab_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,21 +23,6 @@
 #include "host_platform.h"
 #include "slab_setup.h"
 
-static int setup(void **state)
-{
-	(void)state;
-	assert_int_equal(slab_setup(4096, 0), 0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	assert_null(pmm_check());
-	slab_teardown();
-	return 0;
-}
-
 static struct pmm_kmem_cache *rz_cache(void)
 {
 	struct pmm_kmem_cache *c = pmm_kmem_cache_create("rz", 64, 8,
@@ -212,13 +197,13 @@ static void test_debug_kmalloc_flags(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_debug_patterns, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_debug_overrun, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_debug_underrun, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_debug_use_after_free, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_debug_double_free, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_debug_poison_with_ctor, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_debug_kmalloc_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_debug_patterns, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_debug_overrun, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_debug_underrun, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_debug_use_after_free, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_debug_double_free, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_debug_poison_with_ctor, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_debug_kmalloc_flags, slab_fixture_setup, slab_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

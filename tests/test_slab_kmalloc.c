@@ -23,22 +23,6 @@
 
 #define NPAGES 8192u
 
-static int setup(void **state)
-{
-	(void)state;
-	assert_int_equal(slab_setup(NPAGES, 0), 0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	assert_null(pmm_slab_check());
-	assert_null(pmm_check());
-	slab_teardown();
-	return 0;
-}
-
 /* The class table and the index of every size up to the last class. */
 static void test_kmalloc_classes(void **state)
 {
@@ -268,15 +252,15 @@ static void test_kmalloc_dma(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_kmalloc_classes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kmalloc_each_class, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kmalloc_zero_size, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kmalloc_large, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kmalloc_kzalloc, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kmalloc_krealloc, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kmalloc_kfree_bad, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kmalloc_kfree_cache_object, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kmalloc_dma, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kmalloc_classes, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_kmalloc_each_class, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_kmalloc_zero_size, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_kmalloc_large, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_kmalloc_kzalloc, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_kmalloc_krealloc, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_kmalloc_kfree_bad, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_kmalloc_kfree_cache_object, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_kmalloc_dma, slab_fixture_setup, slab_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

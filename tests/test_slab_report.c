@@ -19,22 +19,6 @@
 #include "host_platform.h"
 #include "slab_setup.h"
 
-static int setup(void **state)
-{
-	(void)state;
-	assert_int_equal(slab_setup(4096, 0), 0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	assert_null(pmm_slab_check());
-	assert_null(pmm_check());
-	slab_teardown();
-	return 0;
-}
-
 /* The header lines are Linux's, byte for byte; an empty layer prints
  * only them. */
 static void test_report_header(void **state)
@@ -218,12 +202,12 @@ static void test_check_pages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_report_header, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_report_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_alloc_bit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_stack, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_lists_and_counts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_header, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_report_line, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_check_alloc_bit, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_check_stack, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_check_lists_and_counts, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_check_pages, slab_fixture_setup, slab_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,9 +3,16 @@
  * slab_setup.c - set-up and report helpers of the slab tests (see
  * slab_setup.h).
  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <pmm/check.h>
 
 #include <pmm/debug.h>
 #include <pmm/fmt.h>
@@ -33,6 +40,22 @@ int slab_setup_dma(pmm_pfn_t dma_end, pmm_pfn_t pages, unsigned int flags)
 void slab_teardown(void)
 {
 	buddy_teardown();
+}
+
+int slab_fixture_setup(void **state)
+{
+	(void)state;
+	assert_int_equal(slab_setup(8192, 0), 0);
+	return 0;
+}
+
+int slab_fixture_teardown(void **state)
+{
+	(void)state;
+	assert_null(pmm_slab_check());
+	assert_null(pmm_check());
+	slab_teardown();
+	return 0;
 }
 
 struct grow_buf {

@@ -6,6 +6,7 @@
  * text reports.
  *
  *   slab_setup(4096, 0);          16 MiB Normal, plain kmalloc caches
+ *   cmocka_unit_test_setup_teardown(t, slab_fixture_setup, slab_fixture_teardown)
  *   ...
  *   slab_teardown();
  */
@@ -20,6 +21,11 @@ int slab_setup(pmm_pfn_t pages, unsigned int flags);
 /* DMA [0, @dma_end) + Normal [@dma_end, @pages), then the slab layer. */
 int slab_setup_dma(pmm_pfn_t dma_end, pmm_pfn_t pages, unsigned int flags);
 void slab_teardown(void);
+
+/* cmocka fixtures: slab_setup(8192, 0); and, after the case, both
+ * checkers must pass before slab_teardown(). */
+int slab_fixture_setup(void **state);
+int slab_fixture_teardown(void **state);
 
 /* pmm_report_slabinfo() into a malloc'd string (caller frees). */
 char *slab_info_text(void);
