@@ -6,8 +6,10 @@
  * alignment and flags; no memory is touched.
  *
  * The order is the smallest (up to PMM_SLAB_MAX_ORDER) whose slab wastes
- * at most 1/8 of itself (header and tail included); when none does, the
- * one that wastes the smallest share.
+ * at most 1/8 of itself; when none does, the one that wastes the smallest
+ * share. Waste is the fixed header, the alignment padding and the tail:
+ * the per-object bookkeeping (2 bytes and 2 bits) is the same at every
+ * order, so it does not count against small orders.
  */
 #include "slab_internal.h"
 
@@ -59,9 +61,11 @@ static int choose_order(struct pmm_kmem_cache *c)
 	for (pmm_order_t k = 0; k <= PMM_SLAB_MAX_ORDER; k++) {
 		uint32_t n = objs_fit(c, k);
 		size_t bytes = (size_t)PMM_PAGE_SIZE << k;
-		size_t waste = bytes - (size_t)n * c->slot;
 		if (n == 0)
 			continue;
+		size_t waste = bytes - (size_t)n * c->slot -
+			       (size_t)n * sizeof(uint16_t) -
+			       (size_t)map_words(n) * 8;
 		if (best_n == 0 || waste * best_bytes < best_waste * bytes) {
 			best = k;
 			best_n = n;

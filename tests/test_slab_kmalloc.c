@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,22 @@ static void test_kmalloc_each_class(void **state)
 	assert_non_null(strstr(info, "\nkmalloc-96 "));
 	assert_non_null(strstr(info, "\nkmalloc-192 "));
 	assert_non_null(strstr(info, "\nkmalloc-8192 "));
+	/* Slabs: one page up to 512 bytes; from 32 bytes on, objects fill at
+	 * least 7/8 of every slab (smaller ones pay 2 bytes of free stack). */
+	for (int i = 0; i < 13; i++) {
+		char name[32];
+		struct slab_info_line l;
+		size_t cs = pmm_kmalloc_class_size(i);
+		snprintf(name, sizeof(name), "kmalloc-%zu", cs);
+		assert_true(slab_info_find(info, name, &l));
+		assert_int_equal(l.objsize, cs);
+		if (cs <= 512)
+			assert_int_equal(l.pages, 1);
+		if (cs >= 32)
+			assert_true(l.perslab * cs * 8 >= l.pages * PMM_PAGE_SIZE * 7);
+		else
+			assert_true(l.perslab * cs * 4 >= l.pages * PMM_PAGE_SIZE * 3);
+	}
 	free(info);
 }
 
