@@ -55,9 +55,9 @@ void *slab_block_alloc(unsigned int gfp, pmm_order_t order, uint64_t tag,
 	void *va;
 	if (!map_linear(PMM_PFN_PHYS(head), (size_t)(PMM_PAGE_SIZE << order),
 			&va)) {
-		pmm_printk("slab: pfn 0x%llx is not linearly mapped; slabs "
-			   "need a direct map of low memory\n",
-			   (unsigned long long)head);
+		pmm_printk("slab: pfn 0x%llx cannot be mapped, or not at the "
+			   "offset of the first slab; slabs need a linear map "
+			   "of low memory\n", (unsigned long long)head);
 		(void)pmm_free_pages(pg, order);
 		return NULL;
 	}

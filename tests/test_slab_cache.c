@@ -368,6 +368,26 @@ static void test_cache_out_of_memory(void **state)
 	assert_int_equal(pmm_nr_free_pages(), 255);
 }
 
+/* Memory the platform cannot map: no cache can be made, no kmalloc
+ * succeeds, and no page stays taken. */
+static void test_cache_untouchable_memory(void **state)
+{
+	(void)state;
+	slab_teardown();
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+			 .max_pfn = 1024, .handoff = true, .untouchable = true }), 0);
+	assert_int_equal(pmm_slab_init(0), 0);
+	uint64_t free0 = pmm_nr_free_pages();
+	int err = 0;
+	assert_null(pmm_kmem_cache_create_err("nomap", 64, 0, 0, NULL, &err));
+	assert_int_equal(err, PMM_ENOMEM);
+	assert_null(pmm_kmalloc(64, 0));
+	assert_null(pmm_kmalloc(100000, 0));
+	int local;
+	assert_int_equal(pmm_kfree(&local), PMM_EINVAL);
+	assert_int_equal(pmm_nr_free_pages(), free0);
+}
+
 /* A DMA cache's slabs come from ZONE_DMA. */
 static void test_cache_dma_zone(void **state)
 {
@@ -418,6 +438,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cache_free_bad_pointers, slab_fixture_setup, slab_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_destroy_busy, slab_fixture_setup, slab_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_out_of_memory, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_untouchable_memory, slab_fixture_setup, slab_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_dma_zone, slab_fixture_setup, slab_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_owner_tags, slab_fixture_setup, slab_fixture_teardown),
 	};
