@@ -253,6 +253,11 @@ static void test_cache_before_init(void **state)
 	assert_null(pmm_kmalloc(8, 0));
 	assert_null(pmm_kmalloc(1 << 20, 0));
 	assert_null(pmm_slab_check());
+	assert_int_equal(pmm_slab_shrink_all(), 0);
+	char *t = slab_info_text();
+	assert_non_null(strstr(t, "slabinfo - version: 2.1\n# name"));
+	assert_null(strstr(t, "kmalloc"));
+	free(t);
 	assert_int_equal(pmm_nr_free_pages(), free0);
 	assert_int_equal(pmm_slab_init(0x80), PMM_EINVAL);
 	assert_int_equal(pmm_slab_init(0), 0);

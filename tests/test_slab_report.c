@@ -170,7 +170,13 @@ static void test_check_lists_and_counts(void **state)
 	f.s->magic = 1;
 	expect("magic 0x1");
 	f.s->magic = SLAB_MAGIC;
+	f.s->next = f.s; /* a cycle */
+	expect("longer than the 1 slabs");
+	f.s->next = NULL;
 	struct slab_cpu *ac = slab_cpu(f.c, 0);
+	ac->avail += f.c->limit;
+	expect("CPU 0 array holds");
+	ac->avail -= f.c->limit;
 	void *keep = ac->entry[0];
 	ac->entry[0] = (char *)f.p0 + 1;
 	expect("CPU 0 array entry 0");
@@ -195,6 +201,9 @@ static void test_check_pages(void **state)
 	f.c->magic = 0;
 	expect("descriptor (magic 0x0)");
 	f.c->magic = CACHE_MAGIC;
+	f.c->desc_order++;
+	expect("descriptor (magic 0xcac4e0)");
+	f.c->desc_order--;
 	assert_null(pmm_slab_check());
 	pmm_kmem_cache_free(f.c, f.p0);
 }
