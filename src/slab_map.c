@@ -116,8 +116,9 @@ int slab_where(const void *p, struct slab_where *w)
 	if ((uint32_t)(w->tag >> 32) != PMM_SLAB_TAG_SLAB)
 		return 0;
 	struct slab *s = slab_pfn_to_virt(w->head);
-	if (s->magic == SLAB_MAGIC && s->pfn == w->head && s->cache != NULL &&
-	    s->cache->tag == w->tag && s->cache->order == w->order)
+	if (s->magic == SLAB_MAGIC && s->pfn == w->head &&
+	    slab_cache_ok(s->cache) && s->cache->tag == w->tag &&
+	    s->cache->order == w->order)
 		w->slab = s;
 	return 0;
 }
