@@ -14,9 +14,12 @@
  * byte and checks it before the free, so overlapping allocations are
  * caught; for pmm, pmm_slab_check() and pmm_check() must then hold and no
  * report may have been made. Figures: ns per operation, median of the
- * runs, ratio against glibc.
+ * runs, ratio against glibc; then the same with W9_THREADS threads (pmm's
+ * each on its own CPU number) replaying the stream at once, as wall time
+ * per operation of all threads, and pmm checked again after each run.
  */
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +189,55 @@ static void w9_drain(enum w9_alloc a, void **slot, uint32_t pool)
 		}
 }
 
+#define W9_THREADS 2
+
+struct w9_thread {
+	enum w9_alloc a;
+	const struct w9_stream *s;
+	void **slot;
+	unsigned int cpu;
+	pthread_barrier_t *start;
+	uint64_t ns;
+};
+
+static void *w9_thread_main(void *arg)
+{
+	struct w9_thread *t = arg;
+	host_set_cpu(t->cpu);
+	pthread_barrier_wait(t->start);
+	t->ns = w9_time(t->a, t->s, t->slot);
+	return NULL;
+}
+
+/* W9_THREADS replays at once, each with its own slots (@slots holds
+ * W9_THREADS pools). Return: wall ns, or 0 when an allocation failed. */
+static uint64_t w9_time_threads(enum w9_alloc a, const struct w9_stream *s,
+				void **slots)
+{
+	pthread_barrier_t start;
+	struct w9_thread t[W9_THREADS];
+	pthread_t id[W9_THREADS];
+	bool failed = false;
+	pthread_barrier_init(&start, NULL, W9_THREADS + 1);
+	for (unsigned int i = 0; i < W9_THREADS; i++) {
+		t[i] = (struct w9_thread){ a, s, slots + (size_t)i * s->pool, i,
+					   &start, 0 };
+		pthread_create(&id[i], NULL, w9_thread_main, &t[i]);
+	}
+	pthread_barrier_wait(&start);
+	uint64_t t0 = bench_now_ns();
+	for (unsigned int i = 0; i < W9_THREADS; i++)
+		pthread_join(id[i], NULL);
+	uint64_t wall = bench_now_ns() - t0;
+	pthread_barrier_destroy(&start);
+	host_set_cpu(0);
+	for (unsigned int i = 0; i < W9_THREADS; i++) {
+		failed = failed || t[i].ns == 0;
+		w9_drain(a, slots + (size_t)i * s->pool, s->pool);
+	}
+	return failed ? 0 : wall;
+}
+
 /* pmm: touchable simulated memory, the arena, the slab layer. */
 static int w9_pmm_setup(uint64_t pages)
 {
@@ -224,10 +276,11 @@ static int w9_mi_init(void)
 	return m.obj && f.obj ? 0 : -1;
 }
 
-/* Run allocator @a: validation, then @runs timed replays into @v. */
+/* Run allocator @a: validation, then @runs timed replays into @v (one
+ * thread) and @vt (W9_THREADS threads). */
 static bool w9_series(struct bench_opts *o, enum w9_alloc a,
 		      const struct w9_stream *s, uint64_t pages, double *v,
-		      void **slot, uint32_t *size)
+		      double *vt, void **slot, uint32_t *size)
 {
 	const char *e = NULL;
 	bench_progress("W9 %s: validation pass", w9_names[a]);
@@ -244,9 +297,15 @@ static bool w9_series(struct bench_opts *o, enum w9_alloc a,
 			e = "pmm set-up failed";
 		uint64_t ns = e ? 0 : w9_time(a, s, slot);
 		w9_drain(a, slot, s->pool);
-		if (!e && ns == 0)
+		if (!e && a == W9_PMM && w9_pmm_setup(pages) != 0)
+			e = "pmm set-up failed";
+		uint64_t nt = e || !ns ? 0 : w9_time_threads(a, s, slot);
+		if (!e && a == W9_PMM)
+			e = w9_pmm_verify();
+		if (!e && (ns == 0 || nt == 0))
 			e = "allocation failed in a timed run";
 		v[r] = (double)ns / (double)s->n;
+		vt[r] = (double)nt / (double)(s->n * W9_THREADS);
 	}
 	if (!e)
 		return true;
@@ -255,13 +314,25 @@ static bool w9_series(struct bench_opts *o, enum w9_alloc a,
 	return false;
 }
 
+static void w9_report(const struct bench_opts *o, const char *id,
+		      const char *title, const char *unit,
+		      double v[][BENCH_MAX_RUNS], const bool *ok,
+		      const char *notes)
+{
+	bench_section(title, unit, "glibc");
+	double base = ok[W9_GLIBC] ? bench_median_d(v[W9_GLIBC], o->runs) : 0;
+	for (int a = 0; a < W9_NR; a++)
+		if (ok[a])
+			bench_figure(id, w9_names[a], v[a], o->runs, base, notes);
+}
+
 void bench_w9(struct bench_opts *o)
 {
 	uint64_t ops = o->smoke ? 100000 : 10000000;
 	uint32_t pool = o->smoke ? 2000 : 20000;
 	uint64_t pages = o->smoke ? BENCH_GIB_PAGES / 16 : BENCH_GIB_PAGES / 2;
 	struct w9_stream s;
-	void **slot = calloc(pool, sizeof(*slot));
+	void **slot = calloc((size_t)pool * W9_THREADS, sizeof(*slot));
 	uint32_t *size = calloc(pool, sizeof(*size));
 	if (!slot || !size || w9_stream_make(&s, ops, pool) != 0 || w9_mi_init() != 0) {
 		fprintf(stderr, "pmm-bench: W9: set-up failed\n");
@@ -270,23 +341,27 @@ void bench_w9(struct bench_opts *o)
 		free(size);
 		return;
 	}
-	double v[W9_NR][BENCH_MAX_RUNS];
+	static double v[W9_NR][BENCH_MAX_RUNS], vt[W9_NR][BENCH_MAX_RUNS];
 	bool ok[W9_NR];
 	for (int a = 0; a < W9_NR; a++)
-		ok[a] = w9_series(o, (enum w9_alloc)a, &s, pages, v[a], slot, size);
+		ok[a] = w9_series(o, (enum w9_alloc)a, &s, pages, v[a], vt[a],
+				  slot, size);
 	char unit[128], notes[160];
 	snprintf(unit, sizeof(unit),
 		 "ns per operation, %llu timed, pool of at most %u live, sizes 8 B..32 KiB",
 		 (unsigned long long)ops, pool);
-	bench_section("W9 kmalloc/kfree, mixed sizes, one thread", unit, "glibc");
-	double base = ok[W9_GLIBC] ? bench_median_d(v[W9_GLIBC], o->runs) : 0;
-	for (int a = 0; a < W9_NR; a++) {
-		if (!ok[a])
-			continue;
-		snprintf(notes, sizeof(notes), "baseline=glibc ops=%llu pool=%u",
-			 (unsigned long long)ops, pool);
-		bench_figure("W9", w9_names[a], v[a], o->runs, base, notes);
-	}
+	snprintf(notes, sizeof(notes), "baseline=glibc ops=%llu pool=%u",
+		 (unsigned long long)ops, pool);
+	w9_report(o, "W9", "W9 kmalloc/kfree, mixed sizes, one thread", unit,
+		  v, ok, notes);
+	snprintf(unit, sizeof(unit),
+		 "wall ns per operation of all %u threads (each %llu ops, its own pool)",
+		 W9_THREADS, (unsigned long long)ops);
+	snprintf(notes, sizeof(notes), "baseline=glibc threads=%u ops=%llu pool=%u",
+		 W9_THREADS, (unsigned long long)ops, pool);
+	w9_report(o, "W9-threads",
+		  "W9 threads: the same stream in each thread at once", unit,
+		  vt, ok, notes);
 	struct host_platform_options plain = { .untouchable = true, .quiet = true };
 	host_platform_install(&plain);
 	free(s.req);
