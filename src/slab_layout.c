@@ -21,6 +21,8 @@
 #define SLAB_MAX_OBJS 65535u
 
 _Static_assert(sizeof(struct slab) % 4 == 0, "bitmaps follow the header");
+_Static_assert((PMM_PAGE_SIZE << PMM_SLAB_MAX_ORDER) <= UINT32_MAX,
+	       "offsets in a slab fit 32 bits");
 
 static size_t round_up(size_t x, size_t a)
 {

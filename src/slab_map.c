@@ -140,9 +140,9 @@ int slab_obj_index(const struct pmm_kmem_cache *c, struct slab *s,
 	if (a < first)
 		return PMM_EINVAL;
 	uintptr_t off = a - first;
-	uintptr_t i = off / c->slot;
-	if (i >= c->objs_per_slab)
+	if (off >= (uintptr_t)c->objs_per_slab * c->slot)
 		return PMM_EINVAL;
-	*idx = (uint32_t)i;
-	return off % c->slot == 0 ? 0 : PMM_ENOTHEAD;
+	uint32_t i = (uint32_t)off / (uint32_t)c->slot;
+	*idx = i;
+	return (uint32_t)off == i * (uint32_t)c->slot ? 0 : PMM_ENOTHEAD;
 }
