@@ -9,7 +9,9 @@
  * Every object handed out is claimed in a shared table with
  * compare-and-swap (one byte per 8 bytes of simulated memory), so an
  * object given to two threads at once is caught; each thread also writes
- * its id over the object and checks it before freeing. At the end
+ * its id over the object and checks it before freeing. One cache has red
+ * zones, one red zones and poison; the buddy allocator's per-CPU page
+ * lists are on. At the end
  * everything is freed and the slab layer and the buddy allocator must be
  * consistent, with no object left allocated.
  */
@@ -40,8 +42,8 @@ struct obj {
 	size_t size;
 };
 
-static struct pmm_kmem_cache *caches[2];
-static const size_t cache_size[2] = { 64, 500 };
+static struct pmm_kmem_cache *caches[3];
+static const size_t cache_size[3] = { 64, 500, 200 };
 static _Atomic unsigned char *claims;
 static _Atomic unsigned int failures;
 static struct {
@@ -89,7 +91,7 @@ static uint64_t next(uint64_t *x)
 
 static bool alloc_one(struct obj *o, uint64_t x, unsigned int id)
 {
-	o->cache = (int)(x % 4) - 2;
+	o->cache = (int)(x % 5) - 2;
 	if (o->cache < -1)
 		o->cache = -1;
 	if (o->cache >= 0) {
@@ -155,6 +157,9 @@ static void test_slab_threads_stress(void **state)
 	assert_non_null(claims);
 	caches[0] = pmm_kmem_cache_create("t64", 64, 0, 0, NULL);
 	caches[1] = pmm_kmem_cache_create("t500", 500, 0, PMM_SLAB_RED_ZONE, NULL);
+	caches[2] = pmm_kmem_cache_create("t200", 200, 0, PMM_SLAB_DEBUG, NULL);
+	/* The buddy's per-CPU page lists on too: slabs come and go through them. */
+	assert_int_equal(pmm_pcp_set_high_batch(32, 8), 0);
 	pthread_t t[NTHREADS];
 	for (unsigned int i = 0; i < NTHREADS; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, worker,
@@ -171,7 +176,7 @@ static void test_slab_threads_stress(void **state)
 	assert_int_equal(atomic_load(&failures), 0);
 	assert_int_equal(host_report_count(), 0);
 	assert_null(pmm_slab_check());
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		struct pmm_slab_stats st;
 		pmm_kmem_cache_stats(caches[k], &st);
 		assert_int_equal(st.allocated, 0);
@@ -181,6 +186,8 @@ static void test_slab_threads_stress(void **state)
 	assert_null(pmm_slab_check());
 	assert_int_equal(pmm_kmem_cache_destroy(caches[0]), 0);
 	assert_int_equal(pmm_kmem_cache_destroy(caches[1]), 0);
+	assert_int_equal(pmm_kmem_cache_destroy(caches[2]), 0);
+	pmm_pcp_drain_all();
 	assert_null(pmm_check());
 	free((void *)claims);
 	slab_teardown();
