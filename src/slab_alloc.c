@@ -4,8 +4,9 @@
  * fast path, no lock) and the slabs behind them (the cache lock).
  *
  * Allocation pops the caller's CPU array; an empty array is refilled with
- * up to `batch` objects from the partial slabs, then the empty ones, then
- * a new slab. Freeing validates the pointer from the page descriptors and
+ * up to `batch` objects from the CPU's own slab, then a partial slab no
+ * other CPU owns, then an empty one, then a new slab - so that each slab's
+ * header and alloc map stay in one CPU's cache. Freeing validates the pointer from the page descriptors and
  * the slab header (slab_where()), clears the object's alloc bit atomically
  * - a bit already clear is a double free - and pushes the object on the
  * CPU array; a full array flushes its oldest `batch` objects back to their
@@ -25,15 +26,50 @@ static uint32_t obj_index(const struct pmm_kmem_cache *c, const struct slab *s,
 	return (uint32_t)off / (uint32_t)c->slot;
 }
 
-/* Pop up to @want objects of the slabs of @c into @ac. Cache lock held. */
+/* Partial slabs a refill looks at for one no other CPU refills from. */
+#define SLAB_PICK_SCAN 8u
+
+/* Make @s the slab CPU @cpu (array @ac) refills from. Cache lock held. */
+static struct slab *claim_locked(struct pmm_kmem_cache *c, struct slab_cpu *ac,
+				 struct slab *s, unsigned int cpu)
+{
+	slab_disown_locked(c, s);
+	s->owner = cpu + 1;
+	ac->own = s;
+	return s;
+}
+
+/*
+ * The slab CPU @cpu refills from: its own while that has free objects,
+ * else one of the first SLAB_PICK_SCAN partial slabs that no other CPU
+ * owns, else an empty slab, else the first partial one (taken over).
+ * Return: the slab, or NULL when every slab is full. Cache lock held.
+ */
+static struct slab *pick_slab_locked(struct pmm_kmem_cache *c,
+				     struct slab_cpu *ac, unsigned int cpu)
+{
+	if (ac->own && ac->own->nr_free != 0)
+		return ac->own;
+	unsigned int n = 0;
+	for (struct slab *s = c->lists[SLAB_PARTIAL]; s && n < SLAB_PICK_SCAN;
+	     s = s->next, n++)
+		if (s->owner == 0 || s->owner == cpu + 1)
+			return claim_locked(c, ac, s, cpu);
+	struct slab *s = c->lists[SLAB_EMPTY];
+	if (s == NULL)
+		s = c->lists[SLAB_PARTIAL];
+	return s ? claim_locked(c, ac, s, cpu) : NULL;
+}
+
+/* Pop up to @want objects of the slabs of @c into @ac, the array of CPU
+ * @cpu. Cache lock held. */
 static void take_from_slabs_locked(struct pmm_kmem_cache *c,
-				   struct slab_cpu *ac, uint32_t want)
+				   struct slab_cpu *ac, uint32_t want,
+				   unsigned int cpu)
 {
 	uint32_t first = ac->avail;
 	while (ac->avail < want) {
-		struct slab *s = c->lists[SLAB_PARTIAL];
-		if (s == NULL)
-			s = c->lists[SLAB_EMPTY];
+		struct slab *s = pick_slab_locked(c, ac, cpu);
 		if (s == NULL)
 			break;
 		uint16_t *stack = slab_stack(c, s);
@@ -55,11 +91,11 @@ static void take_from_slabs_locked(struct pmm_kmem_cache *c,
 /* Refill @ac from the slabs, growing the cache if they are all full.
  * Return: objects in @ac. Locking: takes the cache lock. */
 static uint32_t cache_refill(struct pmm_kmem_cache *c, struct slab_cpu *ac,
-			     unsigned int gfp)
+			     unsigned int cpu, unsigned int gfp)
 {
 	pmm_lock(&c->lock);
 	for (;;) {
-		take_from_slabs_locked(c, ac, c->batch);
+		take_from_slabs_locked(c, ac, c->batch, cpu);
 		if (ac->avail != 0)
 			break;
 		pmm_unlock(&c->lock);
@@ -138,10 +174,11 @@ void *pmm_kmem_cache_alloc(struct pmm_kmem_cache *c, unsigned int gfp)
 {
 	if (!slab_cache_ok(c))
 		return NULL;
-	struct slab_cpu *ac = slab_cpu(c, pmm_cpu_id());
+	unsigned int cpu = pmm_cpu_id();
+	struct slab_cpu *ac = slab_cpu(c, cpu);
 	unsigned char *obj;
 	do {
-		if (ac->avail == 0 && cache_refill(c, ac, gfp) == 0)
+		if (ac->avail == 0 && cache_refill(c, ac, cpu, gfp) == 0)
 			return NULL;
 		obj = ac->entry[--ac->avail];
 	} while (obj_take(c, obj) != 0);

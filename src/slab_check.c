@@ -7,8 +7,9 @@
  *      allocated block of the cache's order with the cache's tag, the list
  *      that its free count asks for; its free stack marks each free object
  *      once (mark map), none of them allocated;
- *   2. each CPU's array: every entry an object of this cache, marked once,
- *      not allocated;
+ *   2. each CPU's array: its own slab (if any) a slab of this cache that
+ *      it owns; every entry an object of this cache, marked once, not
+ *      allocated;
  *   3. each slab again: every object allocated or marked (exactly one),
  *      red zones and poison as its state wants; then the counters: slabs
  *      per list, inuse == sum of (objs - free) == allocated + per-CPU.
@@ -107,8 +108,12 @@ static const char *check_cpu(struct pmm_kmem_cache *c, unsigned int cpu,
 	if (ac->avail > c->limit)
 		return CHECK_FAIL("cache %s: CPU %u array holds %u of %u",
 				  c->name, cpu, ac->avail, c->limit);
+	struct slab_where w;
+	if (ac->own && (slab_where(ac->own, &w) != 0 || w.slab != ac->own ||
+			w.slab->cache != c || ac->own->owner != cpu + 1))
+		return CHECK_FAIL("cache %s: CPU %u refills from %p, which is no slab of the cache it owns",
+				  c->name, cpu, (void *)ac->own);
 	for (uint32_t i = 0; i < ac->avail; i++) {
-		struct slab_where w;
 		uint32_t idx;
 		const void *p = ac->entry[i];
 		if (slab_where(p, &w) != 0 || w.slab == NULL ||

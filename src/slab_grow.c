@@ -52,7 +52,7 @@ struct slab *slab_grow(struct pmm_kmem_cache *c, unsigned int gfp)
 	s->pfn = pfn;
 	s->next = s->prev = NULL;
 	s->list = SLAB_EMPTY;
-	s->pad = 0;
+	s->owner = 0;
 	s->nr_free = c->objs_per_slab;
 	pmm_memset(slab_alloc_map(c, s), 0, (size_t)c->map_words * 8);
 	uint16_t *stack = slab_stack(c, s);
@@ -122,11 +122,22 @@ void slab_release(struct pmm_kmem_cache *c, struct slab *s)
 	(void)slab_block_free(pfn, c->order);
 }
 
+void slab_disown_locked(struct pmm_kmem_cache *c, struct slab *s)
+{
+	if (s->owner == 0)
+		return;
+	struct slab_cpu *ac = slab_cpu(c, s->owner - 1);
+	if (ac->own == s)
+		ac->own = NULL;
+	s->owner = 0;
+}
+
 struct slab *slab_take_empty_locked(struct pmm_kmem_cache *c, uint64_t keep)
 {
 	struct slab *chain = NULL;
 	while (c->nr_list[SLAB_EMPTY] > keep) {
 		struct slab *s = c->lists[SLAB_EMPTY];
+		slab_disown_locked(c, s);
 		slab_unlink_locked(c, s);
 		s->next = chain;
 		chain = s;

@@ -16,6 +16,8 @@
  * mark map:  scratch for pmm_slab_check() only.
  * free stack: indices of the objects free on this slab; the top is
  *            stack[nr_free - 1]. Guarded by the cache lock.
+ * owner:     the CPU whose array refills from this slab first (a hint that
+ *            keeps the slab's cache lines on one CPU; see struct slab_cpu).
  *
  * A cache descriptor (2^desc_order pages, tagged "SLBC" + id):
  *
@@ -51,14 +53,21 @@ struct slab {
 	struct slab *next, *prev;     /* on cache->lists[list] */
 	pmm_pfn_t pfn;                /* head page; set once */
 	uint32_t list;                /* enum slab_list */
-	uint32_t pad;
+	uint32_t owner;               /* CPU + 1 that refills from it, 0 none */
 };
 
-/* One CPU's array of free objects; touched by its CPU only. */
+/*
+ * One CPU's array of free objects; touched by its CPU only, except @own,
+ * which is under the cache lock: the slab this CPU refills from first, so
+ * that a slab's objects (and its alloc map's cache line) stay with one CPU
+ * while it can be so. Invariant: own is NULL or a live slab of the cache
+ * whose owner is this CPU + 1.
+ */
 struct slab_cpu {
 	uint32_t avail;          /* entries in entry[0 .. avail) */
 	uint32_t pad;
 	uint64_t allocs, frees;  /* successful calls on this CPU */
+	struct slab *own;        /* cache lock */
 	void *entry[];           /* cache->limit slots */
 };
 
@@ -206,6 +215,9 @@ void slab_add_locked(struct pmm_kmem_cache *c, struct slab *s);
 void slab_relist_locked(struct pmm_kmem_cache *c, struct slab *s);
 /* Take @s off its list and out of the counters. Cache lock held. */
 void slab_unlink_locked(struct pmm_kmem_cache *c, struct slab *s);
+/* Forget that a CPU refills from @s (it is released or taken over).
+ * Cache lock held. */
+void slab_disown_locked(struct pmm_kmem_cache *c, struct slab *s);
 /* Give the unlinked slab @s back to the buddy allocator. No lock held. */
 void slab_release(struct pmm_kmem_cache *c, struct slab *s);
 /*
