@@ -4,8 +4,9 @@
  * fast path, no lock) and the slabs behind them (the cache lock).
  *
  * Allocation pops the caller's CPU array; an empty array is refilled with
- * up to `batch` objects from the CPU's own slab, then a partial slab no
- * other CPU owns, then an empty one, then a new slab - so that each slab's
+ * up to `batch` objects from the CPU's own partial and empty slabs, then
+ * another CPU's empty slab, then a new slab, and only when the buddy
+ * allocator has none another CPU's partial slab - so that each slab's
  * header and alloc map stay in one CPU's cache. Freeing validates the pointer from the page descriptors and
  * the slab header (slab_where()), clears the object's alloc bit atomically
  * - a bit already clear is a double free - and pushes the object on the
@@ -26,50 +27,47 @@ static uint32_t obj_index(const struct pmm_kmem_cache *c, const struct slab *s,
 	return (uint32_t)off / (uint32_t)c->slot;
 }
 
-/* Partial slabs a refill looks at for one no other CPU refills from. */
-#define SLAB_PICK_SCAN 8u
-
-/* Make @s the slab CPU @cpu (array @ac) refills from. Cache lock held. */
-static struct slab *claim_locked(struct pmm_kmem_cache *c, struct slab_cpu *ac,
-				 struct slab *s, unsigned int cpu)
+/* The first slab of list @l of any CPU (a slab to take over), or NULL. */
+static struct slab *any_cpu_first(struct pmm_kmem_cache *c, uint32_t l)
 {
-	slab_disown_locked(c, s);
-	s->owner = cpu + 1;
-	ac->own = s;
-	return s;
+	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++)
+		if (c->lists[cpu][l])
+			return c->lists[cpu][l];
+	return NULL;
 }
 
 /*
- * The slab CPU @cpu refills from: its own while that has free objects,
- * else one of the first SLAB_PICK_SCAN partial slabs that no other CPU
- * owns, else an empty slab, else the first partial one (taken over).
- * Return: the slab, or NULL when every slab is full. Cache lock held.
+ * The slab CPU @cpu refills from: the first of its own partial, then its
+ * own empty slabs; else another CPU's empty slab, taken over; else, when
+ * @steal (the buddy allocator has no new slab), another CPU's partial
+ * slab, taken over - only then do two CPUs share a slab's objects.
+ * Return: the slab, or NULL. Cache lock held.
  */
 static struct slab *pick_slab_locked(struct pmm_kmem_cache *c,
-				     struct slab_cpu *ac, unsigned int cpu)
+				     unsigned int cpu, bool steal)
 {
-	if (ac->own && ac->own->nr_free != 0)
-		return ac->own;
-	unsigned int n = 0;
-	for (struct slab *s = c->lists[SLAB_PARTIAL]; s && n < SLAB_PICK_SCAN;
-	     s = s->next, n++)
-		if (s->owner == 0 || s->owner == cpu + 1)
-			return claim_locked(c, ac, s, cpu);
-	struct slab *s = c->lists[SLAB_EMPTY];
+	struct slab *s = c->lists[cpu][SLAB_PARTIAL];
 	if (s == NULL)
-		s = c->lists[SLAB_PARTIAL];
-	return s ? claim_locked(c, ac, s, cpu) : NULL;
+		s = c->lists[cpu][SLAB_EMPTY];
+	if (s != NULL)
+		return s;
+	s = any_cpu_first(c, SLAB_EMPTY);
+	if (s == NULL && steal)
+		s = any_cpu_first(c, SLAB_PARTIAL);
+	if (s != NULL)
+		slab_set_owner_locked(c, s, cpu);
+	return s;
 }
 
 /* Pop up to @want objects of the slabs of @c into @ac, the array of CPU
  * @cpu. Cache lock held. */
 static void take_from_slabs_locked(struct pmm_kmem_cache *c,
 				   struct slab_cpu *ac, uint32_t want,
-				   unsigned int cpu)
+				   unsigned int cpu, bool steal)
 {
 	uint32_t first = ac->avail;
 	while (ac->avail < want) {
-		struct slab *s = pick_slab_locked(c, ac, cpu);
+		struct slab *s = pick_slab_locked(c, cpu, steal);
 		if (s == NULL)
 			break;
 		uint16_t *stack = slab_stack(c, s);
@@ -95,15 +93,17 @@ static uint32_t cache_refill(struct pmm_kmem_cache *c, struct slab_cpu *ac,
 {
 	pmm_lock(&c->lock);
 	for (;;) {
-		take_from_slabs_locked(c, ac, c->batch, cpu);
+		take_from_slabs_locked(c, ac, c->batch, cpu, false);
 		if (ac->avail != 0)
 			break;
 		pmm_unlock(&c->lock);
 		struct slab *s = slab_grow(c, gfp);
 		pmm_lock(&c->lock);
-		if (s == NULL)
+		if (s == NULL) {
+			take_from_slabs_locked(c, ac, c->batch, cpu, true);
 			break;
-		slab_add_locked(c, s);
+		}
+		slab_add_locked(c, s, cpu);
 	}
 	pmm_unlock(&c->lock);
 	return ac->avail;

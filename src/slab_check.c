@@ -3,13 +3,13 @@
  * slab_check.c - pmm_slab_check(): the slab layer's consistency checker.
  *
  * For every cache, under the slab lock and the cache's lock:
- *   1. each slab on each list: header (magic, cache, list), its pages an
+ *   1. each slab on each CPU's lists: header (magic, cache, owner, list),
+ *      its pages an
  *      allocated block of the cache's order with the cache's tag, the list
  *      that its free count asks for; its free stack marks each free object
  *      once (mark map), none of them allocated;
- *   2. each CPU's array: its own slab (if any) a slab of this cache that
- *      it owns; every entry an object of this cache, marked once, not
- *      allocated;
+ *   2. each CPU's array: every entry an object of this cache, marked once,
+ *      not allocated;
  *   3. each slab again: every object allocated or marked (exactly one),
  *      red zones and poison as its state wants; then the counters: slabs
  *      per list, inuse == sum of (objs - free) == allocated + per-CPU.
@@ -56,13 +56,14 @@ static const char *mark(struct pmm_kmem_cache *c, struct slab *s, uint32_t i,
 }
 
 static const char *check_header(struct pmm_kmem_cache *c, struct slab *s,
-				uint32_t l)
+				unsigned int cpu, uint32_t l)
 {
 	const struct pmm_page *pg = pmm_pfn_to_page(s->pfn);
-	if (s->magic != SLAB_MAGIC || s->cache != c || s->list != l)
-		return CHECK_FAIL("cache %s: slab %p on list %u: magic 0x%x cache %p list %u",
-				  c->name, (void *)s, l, s->magic,
-				  (void *)s->cache, s->list);
+	if (s->magic != SLAB_MAGIC || s->cache != c || s->list != l ||
+	    s->owner != cpu)
+		return CHECK_FAIL("cache %s: slab %p on CPU %u's list %u: magic 0x%x cache %p CPU %u list %u",
+				  c->name, (void *)s, cpu, l, s->magic,
+				  (void *)s->cache, s->owner, s->list);
 	if (slab_pfn_to_virt(s->pfn) != (void *)s)
 		return CHECK_FAIL("cache %s: slab %p says pfn 0x%llx, mapped elsewhere",
 				  c->name, (void *)s, (unsigned long long)s->pfn);
@@ -85,11 +86,11 @@ static const char *check_header(struct pmm_kmem_cache *c, struct slab *s,
 	return NULL;
 }
 
-/* Pass 1 for slab @s on list @l. */
+/* Pass 1 for slab @s on list @l of CPU @cpu. */
 static const char *check_slab_stack(struct pmm_kmem_cache *c, struct slab *s,
-				    uint32_t l)
+				    unsigned int cpu, uint32_t l)
 {
-	const char *e = check_header(c, s, l);
+	const char *e = check_header(c, s, cpu, l);
 	if (e)
 		return e;
 	pmm_memset(slab_mark_map(c, s), 0, (size_t)c->map_words * 4);
@@ -108,12 +109,8 @@ static const char *check_cpu(struct pmm_kmem_cache *c, unsigned int cpu,
 	if (ac->avail > c->limit)
 		return CHECK_FAIL("cache %s: CPU %u array holds %u of %u",
 				  c->name, cpu, ac->avail, c->limit);
-	struct slab_where w;
-	if (ac->own && (slab_where(ac->own, &w) != 0 || w.slab != ac->own ||
-			w.slab->cache != c || ac->own->owner != cpu + 1))
-		return CHECK_FAIL("cache %s: CPU %u refills from %p, which is no slab of the cache it owns",
-				  c->name, cpu, (void *)ac->own);
 	for (uint32_t i = 0; i < ac->avail; i++) {
+		struct slab_where w;
 		uint32_t idx;
 		const void *p = ac->entry[i];
 		if (slab_where(p, &w) != 0 || w.slab == NULL ||
@@ -165,19 +162,32 @@ static const char *check_desc(const struct pmm_kmem_cache *c)
 	return NULL;
 }
 
+/* Run pass @pass over the slabs on list @l of CPU @cpu; *@n counts them. */
+static const char *each_slab_on(struct pmm_kmem_cache *c, int pass,
+				unsigned int cpu, uint32_t l, uint64_t *n,
+				struct check_sum *sum)
+{
+	for (struct slab *s = c->lists[cpu][l]; s; s = s->next) {
+		if (++*n > c->nr_slabs)
+			return CHECK_FAIL("cache %s: list %u is longer than the %llu slabs (a cycle?)",
+					  c->name, l,
+					  (unsigned long long)c->nr_slabs);
+		const char *e = pass == 1 ? check_slab_stack(c, s, cpu, l)
+				: check_slab_objects(c, s, sum);
+		if (e)
+			return e;
+	}
+	return NULL;
+}
+
 /* Run pass @pass over every slab of @c. */
 static const char *each_slab(struct pmm_kmem_cache *c, int pass,
 			     struct check_sum *sum)
 {
 	for (uint32_t l = 0; l < SLAB_NR_LISTS; l++) {
 		uint64_t n = 0;
-		for (struct slab *s = c->lists[l]; s; s = s->next) {
-			if (++n > c->nr_slabs)
-				return CHECK_FAIL("cache %s: list %u is longer than the %llu slabs (a cycle?)",
-						  c->name, l,
-						  (unsigned long long)c->nr_slabs);
-			const char *e = pass == 1 ? check_slab_stack(c, s, l)
-					: check_slab_objects(c, s, sum);
+		for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++) {
+			const char *e = each_slab_on(c, pass, cpu, l, &n, sum);
 			if (e)
 				return e;
 		}

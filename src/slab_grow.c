@@ -67,7 +67,7 @@ static void list_del(struct pmm_kmem_cache *c, struct slab *s)
 	if (s->prev)
 		s->prev->next = s->next;
 	else
-		c->lists[s->list] = s->next;
+		c->lists[s->owner][s->list] = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
 	c->nr_list[s->list]--;
@@ -78,10 +78,10 @@ static void list_add(struct pmm_kmem_cache *c, struct slab *s, uint32_t l)
 {
 	s->list = l;
 	s->prev = NULL;
-	s->next = c->lists[l];
+	s->next = c->lists[s->owner][l];
 	if (s->next)
 		s->next->prev = s;
-	c->lists[l] = s;
+	c->lists[s->owner][l] = s;
 	c->nr_list[l]++;
 }
 
@@ -92,11 +92,22 @@ static uint32_t list_for(const struct pmm_kmem_cache *c, const struct slab *s)
 	return s->nr_free == 0 ? SLAB_FULL : SLAB_PARTIAL;
 }
 
-void slab_add_locked(struct pmm_kmem_cache *c, struct slab *s)
+void slab_add_locked(struct pmm_kmem_cache *c, struct slab *s,
+		     unsigned int cpu)
 {
+	s->owner = cpu;
 	list_add(c, s, SLAB_EMPTY);
 	c->nr_slabs++;
 	c->grown++;
+}
+
+void slab_set_owner_locked(struct pmm_kmem_cache *c, struct slab *s,
+			   unsigned int cpu)
+{
+	uint32_t l = s->list;
+	list_del(c, s);
+	s->owner = cpu;
+	list_add(c, s, l);
 }
 
 void slab_relist_locked(struct pmm_kmem_cache *c, struct slab *s)
@@ -122,25 +133,17 @@ void slab_release(struct pmm_kmem_cache *c, struct slab *s)
 	(void)slab_block_free(pfn, c->order);
 }
 
-void slab_disown_locked(struct pmm_kmem_cache *c, struct slab *s)
-{
-	if (s->owner == 0)
-		return;
-	struct slab_cpu *ac = slab_cpu(c, s->owner - 1);
-	if (ac->own == s)
-		ac->own = NULL;
-	s->owner = 0;
-}
-
 struct slab *slab_take_empty_locked(struct pmm_kmem_cache *c, uint64_t keep)
 {
 	struct slab *chain = NULL;
-	while (c->nr_list[SLAB_EMPTY] > keep) {
-		struct slab *s = c->lists[SLAB_EMPTY];
-		slab_disown_locked(c, s);
-		slab_unlink_locked(c, s);
-		s->next = chain;
-		chain = s;
+	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++) {
+		struct slab *s;
+		while (c->nr_list[SLAB_EMPTY] > keep &&
+		       (s = c->lists[cpu][SLAB_EMPTY]) != NULL) {
+			slab_unlink_locked(c, s);
+			s->next = chain;
+			chain = s;
+		}
 	}
 	return chain;
 }

@@ -16,8 +16,10 @@
  * mark map:  scratch for pmm_slab_check() only.
  * free stack: indices of the objects free on this slab; the top is
  *            stack[nr_free - 1]. Guarded by the cache lock.
- * owner:     the CPU whose array refills from this slab first (a hint that
- *            keeps the slab's cache lines on one CPU; see struct slab_cpu).
+ * Each slab belongs to one CPU (owner): it is on that CPU's partial, full
+ * or empty list, and that CPU's array refills from it before any other
+ * CPU's, so a slab's header and alloc map stay in one CPU's cache; a CPU
+ * takes a slab over only when its own lists have no free object.
  *
  * A cache descriptor (2^desc_order pages, tagged "SLBC" + id):
  *
@@ -53,21 +55,14 @@ struct slab {
 	struct slab *next, *prev;     /* on cache->lists[list] */
 	pmm_pfn_t pfn;                /* head page; set once */
 	uint32_t list;                /* enum slab_list */
-	uint32_t owner;               /* CPU + 1 that refills from it, 0 none */
+	uint32_t owner;               /* the CPU whose lists it is on */
 };
 
-/*
- * One CPU's array of free objects; touched by its CPU only, except @own,
- * which is under the cache lock: the slab this CPU refills from first, so
- * that a slab's objects (and its alloc map's cache line) stay with one CPU
- * while it can be so. Invariant: own is NULL or a live slab of the cache
- * whose owner is this CPU + 1.
- */
+/* One CPU's array of free objects; touched by its CPU only. */
 struct slab_cpu {
 	uint32_t avail;          /* entries in entry[0 .. avail) */
 	uint32_t pad;
 	uint64_t allocs, frees;  /* successful calls on this CPU */
-	struct slab *own;        /* cache lock */
 	void *entry[];           /* cache->limit slots */
 };
 
@@ -97,9 +92,9 @@ struct pmm_kmem_cache {
 
 	_Alignas(PMM_CACHELINE)
 	struct pmm_lock lock;    /* guards everything below */
-	struct slab *lists[SLAB_NR_LISTS];
+	struct slab *lists[PMM_NR_CPUS][SLAB_NR_LISTS]; /* by owner CPU */
 	uint64_t nr_slabs;
-	uint64_t nr_list[SLAB_NR_LISTS];
+	uint64_t nr_list[SLAB_NR_LISTS]; /* over all CPUs */
 	uint64_t inuse;          /* objects out of the slabs */
 	uint64_t grown, reaped;  /* slabs made and given back */
 };
@@ -209,15 +204,16 @@ int slab_obj_index(const struct pmm_kmem_cache *c, struct slab *s,
 
 /* A new slab for @c (no lock held). Return: the slab or NULL. */
 struct slab *slab_grow(struct pmm_kmem_cache *c, unsigned int gfp);
-/* Add @s (fresh, empty) to @c's lists. Cache lock held. */
-void slab_add_locked(struct pmm_kmem_cache *c, struct slab *s);
+/* Add @s (fresh, empty) to the lists of CPU @cpu. Cache lock held. */
+void slab_add_locked(struct pmm_kmem_cache *c, struct slab *s,
+		     unsigned int cpu);
+/* Move @s to the lists of CPU @cpu. Cache lock held. */
+void slab_set_owner_locked(struct pmm_kmem_cache *c, struct slab *s,
+			   unsigned int cpu);
 /* Put @s on the list its nr_free says. Cache lock held. */
 void slab_relist_locked(struct pmm_kmem_cache *c, struct slab *s);
 /* Take @s off its list and out of the counters. Cache lock held. */
 void slab_unlink_locked(struct pmm_kmem_cache *c, struct slab *s);
-/* Forget that a CPU refills from @s (it is released or taken over).
- * Cache lock held. */
-void slab_disown_locked(struct pmm_kmem_cache *c, struct slab *s);
 /* Give the unlinked slab @s back to the buddy allocator. No lock held. */
 void slab_release(struct pmm_kmem_cache *c, struct slab *s);
 /*

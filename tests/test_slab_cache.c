@@ -393,6 +393,62 @@ static void test_cache_untouchable_memory(void **state)
 	assert_int_equal(pmm_nr_free_pages(), free0);
 }
 
+/*
+ * Slabs belong to CPUs. CPU 1 takes CPU 0's empty slab before it asks for
+ * a new one, and another CPU's partial slab only when the buddy allocator
+ * has no page left:
+ *
+ *   CPU 0 lists: [ empty ]            -> CPU 1 takes it, grows nothing
+ *   CPU 0 lists: [ partial ] x many   -> (memory full) CPU 1 takes one
+ */
+static void test_cache_cpus_take_over(void **state)
+{
+	(void)state;
+	slab_teardown();
+	assert_int_equal(slab_setup(256, 0), 0);
+	struct pmm_kmem_cache *c = pmm_kmem_cache_create("cpus", 1024, 0, 0, NULL);
+	void *p[70];
+	for (int i = 0; i < 70; i++)
+		p[i] = pmm_kmem_cache_alloc(c, 0);
+	for (int i = 0; i < 70; i++) /* flushes leave one empty slab kept */
+		pmm_kmem_cache_free(c, p[i]);
+	struct pmm_slab_stats st;
+	pmm_kmem_cache_stats(c, &st);
+	assert_int_equal(st.slabs - st.active_slabs, 1);
+	uint64_t grown = st.grown;
+	host_set_cpu(1);
+	void *q = pmm_kmem_cache_alloc(c, 0);
+	assert_non_null(q);
+	pmm_kmem_cache_stats(c, &st);
+	assert_int_equal(st.grown, grown); /* CPU 0's empty slab, not a new one */
+	pmm_kmem_cache_free(c, q);
+	host_set_cpu(0);
+	pmm_kmem_cache_shrink(c);
+
+	/* Fill memory from CPU 0, free every other object there. */
+	host_set_cpu(0);
+	void **v = calloc(2048, sizeof(*v));
+	unsigned int n = 0;
+	while (n < 2048 && (v[n] = pmm_kmem_cache_alloc(c, 0)) != NULL)
+		n++;
+	for (unsigned int i = 0; i < n; i += 2)
+		assert_int_equal(pmm_kmem_cache_free(c, v[i]), 0);
+	assert_null(pmm_slab_check());
+	/* CPU 1 has nothing of its own and no page to grow: it takes over. */
+	host_set_cpu(1);
+	void *r = pmm_kmem_cache_alloc(c, 0);
+	assert_non_null(r);
+	assert_null(pmm_slab_check());
+	assert_int_equal(pmm_kmem_cache_free(c, r), 0);
+	for (unsigned int i = 1; i < n; i += 2)
+		assert_int_equal(pmm_kmem_cache_free(c, v[i]), 0); /* remote frees */
+	host_set_cpu(0);
+	free(v);
+	assert_null(pmm_slab_check());
+	assert_int_equal(pmm_kmem_cache_destroy(c), 0);
+	assert_int_equal(pmm_nr_free_pages(), 255);
+}
+
 /* A DMA cache's slabs come from ZONE_DMA. */
 static void test_cache_dma_zone(void **state)
 {
@@ -444,6 +500,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cache_destroy_busy, slab_fixture_setup, slab_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_out_of_memory, slab_fixture_setup, slab_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_untouchable_memory, slab_fixture_setup, slab_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_cache_cpus_take_over, slab_fixture_setup, slab_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_dma_zone, slab_fixture_setup, slab_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_owner_tags, slab_fixture_setup, slab_fixture_teardown),
 	};
