@@ -7,10 +7,12 @@
  * up to `batch` objects from the CPU's own partial and empty slabs, then
  * another CPU's empty slab, then a new slab, and only when the buddy
  * allocator has none another CPU's partial slab - so that each slab's
- * header and alloc map stay in one CPU's cache. Freeing validates the pointer from the page descriptors and
- * the slab header (slab_where()), clears the object's alloc bit atomically
- * - a bit already clear is a double free - and pushes the object on the
- * CPU array; a full array flushes its oldest `batch` objects back to their
+ * header and alloc map stay in one CPU's cache.
+ *
+ * Freeing validates the pointer from the page descriptors and the slab
+ * header (slab_where()), clears the object's alloc bit atomically - a bit
+ * already clear is a double free - and pushes the object on the CPU
+ * array; a full array flushes its oldest `batch` objects back to their
  * slabs, and empty slabs beyond SLAB_KEEP_EMPTY go back to the buddy
  * allocator.
  */

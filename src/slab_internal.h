@@ -16,10 +16,11 @@
  * mark map:  scratch for pmm_slab_check() only.
  * free stack: indices of the objects free on this slab; the top is
  *            stack[nr_free - 1]. Guarded by the cache lock.
+ *
  * Each slab belongs to one CPU (owner): it is on that CPU's partial, full
- * or empty list, and that CPU's array refills from it before any other
- * CPU's, so a slab's header and alloc map stay in one CPU's cache; a CPU
- * takes a slab over only when its own lists have no free object.
+ * or empty list, and only that CPU's array refills from it, so a slab's
+ * header and alloc map stay in one CPU's cache. Another CPU takes a slab
+ * over when it is empty, or when the buddy allocator has no page left.
  *
  * A cache descriptor (2^desc_order pages, tagged "SLBC" + id):
  *
