@@ -26,6 +26,8 @@
 #include "bench.h"
 #include "host_platform.h"
 
+void bench_w9(struct bench_opts *o);
+
 static struct {
 	void *p;
 	size_t bytes;
@@ -469,6 +471,8 @@ int main(int argc, char **argv)
 		bench_w7(&o);
 	if (wanted(only, "W8"))
 		bench_w8(&o);
+	if (wanted(only, "W9"))
+		bench_w9(&o); /* bench/w9_slab.c: kmalloc vs malloc */
 	printf("\nload average at the end: %s\n", loadavg());
 	bench_print_lines();
 	if (o.failures) {

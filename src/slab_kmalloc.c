@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * slab_kmalloc.c - kmalloc and friends: general-purpose memory from size
+ * classes, each a cache of its own, and whole blocks of pages for the
+ * sizes above the largest class.
+ *
+ *   classes  8 16 32 64 96 128 192 256 512 1024 2048 4096 8192 [bytes]
+ *   above    2^k pages from the buddy allocator, tagged "KMAL" + size
+ *
+ * A class's cache is made on first use, one set per zone type (Normal,
+ * DMA, DMA32 - the gfp zone flags pick the set), named as Linux names
+ * them ("kmalloc-96", "dma-kmalloc-96"). pmm_kfree() and pmm_ksize() find
+ * the cache or block from the pointer alone (slab_where()).
+ */
+#include <pmm/fmt.h>
+
+#include "slab_internal.h"
+
+static const uint16_t kmalloc_sizes[KMALLOC_NR_CLASSES] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+_Static_assert(PMM_KMALLOC_MAX_CACHE_SIZE == 8192, "the last class");
+
+/* Class of sizes 1..192, by (size - 1) / 8. */
+static const uint8_t small_index[24] = {
+	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5,
+	6, 6, 6, 6, 6, 6, 6, 6,
+};
+
+static const char *const type_prefix[KMALLOC_NR_TYPES] = {
+	"kmalloc-", "dma-kmalloc-", "dma32-kmalloc-",
+};
+
+int pmm_kmalloc_index(size_t size)
+{
+	if (size == 0 || size > PMM_KMALLOC_MAX_CACHE_SIZE)
+		return -1;
+	if (size <= 192)
+		return small_index[(size - 1) / 8];
+	int i = 7;
+	for (size_t s = 256; s < size; s <<= 1)
+		i++;
+	return i;
+}
+
+size_t pmm_kmalloc_class_size(int index)
+{
+	if (index < 0 || index >= KMALLOC_NR_CLASSES)
+		return 0;
+	return kmalloc_sizes[index];
+}
+
+/* Alignment of class @i: its size if a power of two (at most a page),
+ * else the largest power of two dividing it. */
+static size_t class_align(int i)
+{
+	size_t s = kmalloc_sizes[i];
+	size_t a = s & (~s + 1);
+	return a > PMM_PAGE_SIZE ? (size_t)PMM_PAGE_SIZE : a;
+}
+
+static unsigned int kmalloc_type(unsigned int gfp)
+{
+	if (gfp & PMM_GFP_DMA)
+		return 1;
+	return (gfp & PMM_GFP_DMA32) ? 2 : 0;
+}
+
+/*
+ * The cache of class @i of type @t, made now if it is the first use. Two
+ * CPUs making the same one at once both build it; the loser destroys its
+ * own. Return: the cache or NULL (no memory for its descriptor).
+ */
+static struct pmm_kmem_cache *kmalloc_cache(unsigned int t, int i)
+{
+	_Atomic(struct pmm_kmem_cache *) *slot = &pmm_slab_state.kmalloc[t][i];
+	struct pmm_kmem_cache *c = atomic_load_explicit(slot, memory_order_acquire);
+	if (c != NULL || !pmm_slab_state.ready)
+		return c;
+	static const unsigned int zone_flags[KMALLOC_NR_TYPES] = {
+		0, PMM_SLAB_CACHE_DMA, PMM_SLAB_CACHE_DMA32,
+	};
+	char name[PMM_SLAB_NAME_MAX];
+	int err;
+	pmm_snprintf(name, sizeof(name), "%s%u", type_prefix[t],
+		     (unsigned int)kmalloc_sizes[i]);
+	struct pmm_kmem_cache *made = slab_cache_new(
+		name, kmalloc_sizes[i], class_align(i),
+		pmm_slab_state.kmalloc_flags | zone_flags[t], NULL, false, &err);
+	if (made == NULL)
+		return NULL;
+	if (!atomic_compare_exchange_strong(slot, &c, made)) {
+		(void)pmm_kmem_cache_destroy(made);
+		return c;
+	}
+	made->is_kmalloc = true;
+	return made;
+}
+
+/* 2^k pages for a kmalloc above the classes. Return: memory or NULL. */
+static void *kmalloc_large(size_t size, unsigned int gfp)
+{
+	pmm_order_t order = 0;
+	pmm_pfn_t pfn;
+	if (size > PMM_KMALLOC_MAX_SIZE)
+		return NULL;
+	while (((size_t)PMM_PAGE_SIZE << order) < size)
+		order++;
+	uint64_t tag = (uint64_t)PMM_SLAB_TAG_LARGE << 32 | (uint32_t)size;
+	return slab_block_alloc(gfp & ~PMM_GFP_HIGHMEM, order, tag, &pfn);
+}
+
+void *pmm_kmalloc(size_t size, unsigned int gfp)
+{
+	if (size == 0)
+		return PMM_ZERO_SIZE_PTR;
+	int i = pmm_kmalloc_index(size);
+	if (i < 0)
+		return pmm_slab_state.ready ? kmalloc_large(size, gfp) : NULL;
+	struct pmm_kmem_cache *c = kmalloc_cache(kmalloc_type(gfp), i);
+	return c ? pmm_kmem_cache_alloc(c, gfp) : NULL;
+}
+
+void *pmm_kzalloc(size_t size, unsigned int gfp)
+{
+	return pmm_kmalloc(size, gfp | PMM_GFP_ZERO);
+}
+
+void *pmm_kmalloc_array(size_t n, size_t size, unsigned int gfp)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	return pmm_kmalloc(n * size, gfp);
+}
+
+/*
+ * Find and validate the allocation at @p for @func: a slab object
+ * (*@idx set) or the head of a large block.
+ * Return: 0, or the error already reported.
+ */
+static int kmalloc_find(const void *p, struct slab_where *w, uint32_t *idx,
+			const char *func)
+{
+	if (slab_where(p, w) != 0)
+		return pmm_report(PMM_EINVAL, func,
+				  "%p is not memory from kmalloc or a cache", p);
+	if (w->slab)
+		return slab_validate(NULL, p, w, func, idx);
+	if ((uint32_t)(w->tag >> 32) != PMM_SLAB_TAG_LARGE)
+		return pmm_report(PMM_EINVAL, func,
+				  "%p is in pages with owner tag 0x%llx, not kmalloc's",
+				  p, (unsigned long long)w->tag);
+	const unsigned char *head = slab_pfn_to_virt(w->head);
+	if ((const unsigned char *)p != head)
+		return pmm_report(PMM_ENOTHEAD, func,
+				  "%p is %zu bytes into the kmalloc block at %p",
+				  p, (size_t)((const unsigned char *)p - head),
+				  (const void *)head);
+	return 0;
+}
+
+int pmm_kfree(const void *p)
+{
+	struct slab_where w;
+	uint32_t idx;
+	if (p == NULL || p == PMM_ZERO_SIZE_PTR)
+		return 0;
+	int err = kmalloc_find(p, &w, &idx, __func__);
+	if (err)
+		return err;
+	if (w.slab)
+		return slab_free_obj(w.slab, idx, (void *)(uintptr_t)p, __func__);
+	return slab_block_free(w.head, w.order);
+}
+
+size_t pmm_ksize(const void *p)
+{
+	struct slab_where w;
+	uint32_t idx;
+	if (p == NULL || p == PMM_ZERO_SIZE_PTR)
+		return 0;
+	if (kmalloc_find(p, &w, &idx, __func__) != 0)
+		return 0;
+	if (w.slab)
+		return w.slab->cache->object_size;
+	return (size_t)PMM_PAGE_SIZE << w.order;
+}
+
+void *pmm_krealloc(void *p, size_t size, unsigned int gfp)
+{
+	if (p == NULL || p == PMM_ZERO_SIZE_PTR)
+		return pmm_kmalloc(size, gfp);
+	size_t old = pmm_ksize(p);
+	if (old == 0)
+		return NULL;
+	if (size == 0) {
+		(void)pmm_kfree(p);
+		return PMM_ZERO_SIZE_PTR;
+	}
+	if (size <= old)
+		return p;
+	void *n = pmm_kmalloc(size, gfp);
+	if (n == NULL)
+		return NULL;
+	pmm_memcpy(n, p, old);
+	(void)pmm_kfree(p);
+	return n;
+}
