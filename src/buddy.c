@@ -37,8 +37,9 @@
  * free blocks - the whole pageblock when the block covers pageblocks, or
  * when at least half of the pageblock is free (Linux's
  * steal_suitable_fallback() rule without its count of allocated movable
- * pages, which pmm does not track). Otherwise the block is taken as it is
- * and its remainder stays on its own type's lists. The pair bitmaps know
+ * pages, which pmm does not track); after a claim of one pageblock the
+ * smallest fitting block of the request's type serves it. Otherwise the
+ * block is taken as it is and its remainder stays on its own type's lists. The pair bitmaps know
  * nothing of types. pmm_buddy_set_grouping(false) serves every request as
  * the boot type (MOVABLE).
  *
@@ -449,7 +450,14 @@ buddy_take_fallback_locked(struct pmm_zone *zone, pmm_order_t order,
 		} else if (pageblock_free_pages(zone, head) >=
 			   PMM_PAGEBLOCK_PAGES / 2) {
 			pageblock_claim(zone, head, from, mt);
-			from = mt;
+			/* Of type @mt now (ko at most): the smallest fit serves. */
+			pmm_order_t fit = order;
+			while (zone->free_area[fit].head[mt] == 0)
+				fit++;
+			head = (pmm_pfn_t)zone->free_area[fit].head[mt] - 1;
+			buddy_take_head_locked(zone, head, fit, mt, order);
+			*pfn = head;
+			return true;
 		}
 	}
 	buddy_take_head_locked(zone, head, ko, from, order);
