@@ -368,7 +368,11 @@ static void set_type_raw(struct pmm_zone *z, pmm_pfn_t pfn, unsigned int mt)
 	*b = (uint8_t)((*b & ~(0xfu << shift)) | (mt << shift));
 }
 
-/* pmm_check() finds a pageblock type out of range. */
+/*
+ * pmm_check() finds a pageblock type out of range; a block freed into such
+ * a pageblock still lands on a valid list (unmovable), no write past the
+ * per-type heads.
+ */
 static void test_check_type_out_of_range(void **state)
 {
 	(void)state;
@@ -377,6 +381,11 @@ static void test_check_type_out_of_range(void **state)
 	expect_check_msg("pageblock at pfn 0xa00: type 7 out of range");
 	set_type_raw(z, 2560, PMM_MT_MOVABLE);
 	assert_clean();
+	assert_int_equal(alloc_pfn(MOV, 0), 1);
+	set_type_raw(z, 0, 7);
+	free_pfn(1, 0);
+	assert_int_equal(z->free_area[0].head[PMM_MT_UNMOVABLE], 1 + 1);
+	expect_check_msg("pageblock at pfn 0x0: type 7 out of range");
 }
 
 /*
@@ -420,6 +429,28 @@ static void test_pagetypeinfo(void **state)
 	assert_string_equal(text, want);
 }
 
+/*
+ * A list longer than 100000 blocks prints as ">100000", as Linux's:
+ * 2^18 pages all allocated as single pages, then every even pfn freed
+ * (131071 order-0 blocks that cannot merge).
+ */
+static void test_pagetypeinfo_long_list(void **state)
+{
+	(void)state;
+	static char text[4096];
+	static struct pmm_buf_out buf;
+	const pmm_pfn_t pages = (pmm_pfn_t)1 << 18;
+	setup_simple(pages);
+	while (pmm_alloc_page(MOV) != NULL)
+		;
+	for (pmm_pfn_t p = 2; p < pages; p += 2)
+		free_pfn(p, 0);
+	pmm_buf_out_init(&buf, text, sizeof(text));
+	pmm_report_pagetypeinfo(&buf.out);
+	assert_non_null(strstr(text, "type      Movable >100000      0 "));
+	assert_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +473,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_check_free_block_wrong_list,
 					  teardown),
 		cmocka_unit_test_teardown(test_pagetypeinfo, teardown),
+		cmocka_unit_test_teardown(test_pagetypeinfo_long_list, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
