@@ -243,7 +243,7 @@ void bench_fr(struct bench_opts *o)
 		 "FR fragmentation: W3's order mix, 1 in 4 requests unmovable, pool of at most %llu live blocks",
 		 (unsigned long long)o->w3_pool);
 	snprintf(unit, sizeof(unit),
-		 "ns per operation, %llu timed, arena %llu MiB, median of the runs (seed + run) [min .. max]; ratio = median / pmm-nogrouping",
+		 "ns per operation, %llu timed, arena %llu MiB, seed + run",
 		 (unsigned long long)o->w3_ops,
 		 (unsigned long long)(o->arena_pages >> (20 - PMM_PAGE_SHIFT)));
 	bench_section(title, unit, "pmm-nogrouping");
