@@ -119,14 +119,17 @@ static inline void pmm_list_del(struct pmm_zone *zone, pmm_order_t k,
 	area->nr_free--;
 }
 
-/* Set the type of the pageblock holding @pfn to @mt. Zone lock held. */
+/* Set the type of the pageblock holding @pfn to @mt. Zone lock held (all
+ * writers of a zone's types hold it). */
 static inline void pmm_pageblock_set(struct pmm_zone *zone, pmm_pfn_t pfn,
 				     unsigned int mt)
 {
 	pmm_pfn_t idx = (pfn - zone->map_base) >> PMM_PAGEBLOCK_ORDER;
 	unsigned int shift = (unsigned int)(idx & 1) * PMM_PAGEBLOCK_BITS;
 	uint8_t *b = &zone->pageblock_mt[idx >> 1];
-	*b = (uint8_t)((*b & ~(0xfu << shift)) | (mt << shift));
+	unsigned int old = __atomic_load_n(b, __ATOMIC_RELAXED);
+	__atomic_store_n(b, (uint8_t)((old & ~(0xfu << shift)) | (mt << shift)),
+			 __ATOMIC_RELAXED); /* read unlocked by frees */
 }
 
 /*

@@ -155,13 +155,19 @@ int pmm_node_init(int nid, pmm_pfn_t start, pmm_pfn_t end);
  */
 size_t pmm_zone_bitmap_bytes(pmm_pfn_t start, pmm_pfn_t end);
 
-/* Return: the migratetype of the pageblock holding @pfn (in @zone's span). */
+/*
+ * Return: the migratetype of the pageblock holding @pfn (in @zone's span).
+ * Locking: none; a relaxed atomic byte load (a free reads it without the
+ * lock while a claim may retype the pageblock: then either type is fine,
+ * the block is put by its type again when it reaches the buddy lists).
+ */
 static inline unsigned int pmm_pageblock_type(const struct pmm_zone *zone,
 					      pmm_pfn_t pfn)
 {
 	pmm_pfn_t idx = (pfn - zone->map_base) >> PMM_PAGEBLOCK_ORDER;
-	return (unsigned int)(zone->pageblock_mt[idx >> 1] >>
-			      ((idx & 1) * PMM_PAGEBLOCK_BITS)) & 0xfu;
+	unsigned int b = __atomic_load_n(&zone->pageblock_mt[idx >> 1],
+					 __ATOMIC_RELAXED);
+	return (b >> ((idx & 1) * PMM_PAGEBLOCK_BITS)) & 0xfu;
 }
 
 /*
