@@ -503,6 +503,16 @@ static inline int gfp_top_zone(unsigned int gfp)
 	}
 }
 
+/*
+ * Return: true when @gfp sets both mobility flags while grouping is on
+ * (off, the flags are not read: every request is movable).
+ */
+static bool gfp_contradicts(unsigned int gfp)
+{
+	return !buddy_grouping_off &&
+	       pmm_gfp_migratetype(gfp) >= PMM_MT_TYPES;
+}
+
 /* Try one zone. Return: true and *@pfn (head descriptor to be set). */
 static inline bool zone_try(struct pmm_zone *zone, unsigned int gfp,
 			    pmm_order_t order, pmm_pfn_t *pfn)
@@ -582,10 +592,13 @@ static inline bool alloc_pcp_fast(unsigned int gfp, pmm_order_t order,
 				  pmm_pfn_t *pfn)
 {
 	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
-	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0 ||
-	    (gfp & PMM_GFP_MOBILITY) == PMM_GFP_MOBILITY)
+	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0)
 		return false;
-	unsigned int mt = pmm_zone_gfp_type(zone, gfp);
+	/* pmm_zone_gfp_type() without its redundant mask: both flags fail. */
+	unsigned int bits = (gfp & zone->gfp_mt_mask) | zone->gfp_mt_force;
+	if (bits == PMM_GFP_MOBILITY)
+		return false;
+	unsigned int mt = bits >> PMM_GFP_MT_SHIFT;
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
 	uint64_t need = zone->watermark[PMM_WMARK_MIN];
 	if (gfp & PMM_GFP_HIGH)
@@ -637,7 +650,7 @@ alloc_pages_slow(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
 		e = PMM_EORDER;
 		goto fail;
 	}
-	if (top < 0 || pmm_gfp_migratetype(gfp) >= PMM_MT_TYPES || nid < 0 ||
+	if (top < 0 || gfp_contradicts(gfp) || nid < 0 ||
 	    nid >= PMM_MAX_NUMNODES || !pmm_nodes[nid].online) {
 		e = PMM_EINVAL;
 		goto fail;
@@ -664,8 +677,8 @@ static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
 {
 	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
 	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0 ||
-	    (gfp & PMM_GFP_MOBILITY) == PMM_GFP_MOBILITY ||
-	    order > PMM_MAX_ORDER)
+	    order > PMM_MAX_ORDER ||
+	    pmm_zone_gfp_type(zone, gfp) >= PMM_MT_TYPES)
 		return 0;
 	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_enabled(zone))
 		return 0; /* per-CPU lists on: pmm_pcp_alloc() refills */
@@ -940,9 +953,10 @@ free_pages(struct pmm_page *page, pmm_order_t order)
 		return free_pages_slow(page, pfn, order);
 	struct pmm_zone *zone = pmm_zone_hint;
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
-	if (__builtin_expect(pcp->batch == 0, 0))
+	unsigned int mt = pmm_pageblock_type(zone, pfn);
+	if (__builtin_expect(pcp->batch == 0 || mt >= PMM_MT_TYPES, 0))
 		return free_pages_slow(page, pfn, order);
-	pmm_pcp_push(pcp, pmm_free_type(zone, pfn), order, pfn);
+	pmm_pcp_push(pcp, mt, order, pfn);
 	if (__builtin_expect(pcp->count > pcp->high, 0))
 		return free_drain(zone, pcp);
 	return 0;

@@ -125,10 +125,7 @@ static inline void pmm_pageblock_set(struct pmm_zone *zone, pmm_pfn_t pfn,
 				     unsigned int mt)
 {
 	pmm_pfn_t idx = (pfn - zone->map_base) >> PMM_PAGEBLOCK_ORDER;
-	unsigned int shift = (unsigned int)(idx & 1) * PMM_PAGEBLOCK_BITS;
-	uint8_t *b = &zone->pageblock_mt[idx >> 1];
-	unsigned int old = __atomic_load_n(b, __ATOMIC_RELAXED);
-	__atomic_store_n(b, (uint8_t)((old & ~(0xfu << shift)) | (mt << shift)),
+	__atomic_store_n(&zone->pageblock_mt[idx], (uint8_t)mt,
 			 __ATOMIC_RELAXED); /* read unlocked by frees */
 }
 

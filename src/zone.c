@@ -135,13 +135,12 @@ static pmm_pfn_t bitmap_words(pmm_pfn_t base, pmm_pfn_t end, pmm_order_t k)
 	return (pairs + 63) >> 6;
 }
 
-/* Return: 64-bit words of pageblock types over [base, end) (4 bits each). */
+/* Return: 64-bit words of pageblock types over [base, end) (a byte each). */
 static pmm_pfn_t pageblock_words(pmm_pfn_t base, pmm_pfn_t end)
 {
 	pmm_pfn_t blocks = ((end - base) + PMM_PAGEBLOCK_PAGES - 1) >>
 			   PMM_PAGEBLOCK_ORDER;
-	pmm_pfn_t per_word = 64 / PMM_PAGEBLOCK_BITS;
-	return (blocks + per_word - 1) / per_word;
+	return (blocks + sizeof(uint64_t) - 1) / sizeof(uint64_t);
 }
 
 static pmm_pfn_t pair_words(pmm_pfn_t base, pmm_pfn_t end)
@@ -185,7 +184,7 @@ static void zone_table_insert(struct pmm_zone *zone)
 /*
  * Hand out the metadata: the pair bitmaps by order, then the pageblock
  * types, every pageblock PMM_MT_MOVABLE (Linux's memmap_init() does the
- * same): O(pageblocks) byte writes, 2 per KiB of a 2 MiB pageblock zone.
+ * same): one byte per pageblock.
  */
 static void zone_set_maps(struct pmm_zone *zone, uint64_t *bitmap)
 {
@@ -197,8 +196,7 @@ static void zone_set_maps(struct pmm_zone *zone, uint64_t *bitmap)
 	zone->pageblock_mt = (uint8_t *)bitmap;
 	size_t bytes = (size_t)(pageblock_words(zone->map_base, zone->end_pfn) *
 				sizeof(uint64_t));
-	pmm_memset(zone->pageblock_mt,
-		   PMM_MT_MOVABLE | (PMM_MT_MOVABLE << PMM_PAGEBLOCK_BITS), bytes);
+	pmm_memset(zone->pageblock_mt, PMM_MT_MOVABLE, bytes);
 }
 
 /**

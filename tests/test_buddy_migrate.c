@@ -362,10 +362,7 @@ static void test_grouping_off(void **state)
 
 static void set_type_raw(struct pmm_zone *z, pmm_pfn_t pfn, unsigned int mt)
 {
-	pmm_pfn_t idx = (pfn - z->map_base) >> PMM_PAGEBLOCK_ORDER;
-	unsigned int shift = (unsigned int)(idx & 1) * PMM_PAGEBLOCK_BITS;
-	uint8_t *b = &z->pageblock_mt[idx >> 1];
-	*b = (uint8_t)((*b & ~(0xfu << shift)) | (mt << shift));
+	z->pageblock_mt[(pfn - z->map_base) >> PMM_PAGEBLOCK_ORDER] = (uint8_t)mt;
 }
 
 /*

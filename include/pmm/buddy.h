@@ -57,8 +57,8 @@ static inline unsigned int pmm_gfp_migratetype(unsigned int gfp)
  * migratetype @gfp asks for when one has a free block, else from another
  * type's (Linux's fallback order), whose pageblock may change type. The
  * block's head gets refcount 1 and owner tag @tag. On failure *@err (if
- * not NULL) says why: PMM_EORDER, PMM_EINVAL (contradictory zone or
- * mobility flags, or bad node), PMM_ENOMEM.
+ * not NULL) says why: PMM_EORDER, PMM_EINVAL (contradictory zone flags,
+ * both mobility flags while grouping is on, or bad node), PMM_ENOMEM.
  * Return: the head descriptor, or NULL.
  */
 struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
@@ -148,8 +148,9 @@ int pmm_pcp_set_high_batch(uint32_t high, uint32_t batch);
 
 /*
  * Grouping by mobility (on by default): off, every request is served as
- * PMM_MT_MOVABLE, the type every pageblock gets at boot, so requests of
- * all types share pageblocks (Linux's page_group_by_mobility_disabled).
+ * PMM_MT_MOVABLE, the type every pageblock gets at boot, whatever its
+ * mobility flags say, so requests of all types share pageblocks (Linux's
+ * page_group_by_mobility_disabled).
  * Locking: while the allocator is quiet.
  */
 void pmm_buddy_set_grouping(bool on);

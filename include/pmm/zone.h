@@ -15,6 +15,19 @@
  * XOR of "block A is a free head of order k" and "block B is a free head of
  * order k". map_base is start_pfn rounded down to 2^PMM_MAX_ORDER so that
  * both buddies of any pair index the same bit.
+ *
+ * Anti-fragmentation (grouping pages by mobility, as Linux 2.6.24+): the
+ * zone is cut into pageblocks of 2^PMM_PAGEBLOCK_ORDER pages, aligned to
+ * their size, each with a migratetype (one byte a pageblock - 2 KiB per
+ * 4 GiB of 2 MiB pageblocks - after the pair bitmap in the same
+ * allocation; a byte, not 2 bits, so that a free reads it with one load).
+ * Each order has one free list per migratetype. Invariants (zone lock):
+ *   a free head lies on the list of its own pageblock's type;
+ *   a free block of order > PMM_PAGEBLOCK_ORDER has one type over all its
+ *   pageblocks;
+ *   nr_free[k] == sum over types of the lengths of the lists of order k.
+ * Per-CPU lists are per migratetype too; the type of a block there is only
+ * a hint (it goes back to the list of its pageblock's type).
  */
 #ifndef PMM_ZONE_H
 #define PMM_ZONE_H
@@ -52,7 +65,6 @@ enum pmm_migratetype {
 _Static_assert(PMM_PAGEBLOCK_ORDER >= 1 && PMM_PAGEBLOCK_ORDER <= PMM_MAX_ORDER,
 	       "a pageblock is 2^1 .. 2^PMM_MAX_ORDER pages");
 #define PMM_PAGEBLOCK_PAGES ((pmm_pfn_t)1 << PMM_PAGEBLOCK_ORDER)
-#define PMM_PAGEBLOCK_BITS 4u /* bits of a pageblock's type */
 
 struct pmm_free_area {
 	uint32_t head[PMM_MT_TYPES]; /* per type: pfn + 1 of the first free head, 0 = empty */
@@ -107,7 +119,7 @@ struct pmm_zone {
 	pmm_pfn_t start_pfn;               /* span, inclusive */
 	uint64_t spanned;                  /* end_pfn - start_pfn [pages] */
 	pmm_pfn_t map_base;                /* start_pfn & ~(2^PMM_MAX_ORDER - 1) */
-	uint8_t *pageblock_mt;             /* 4-bit type per pageblock from map_base; lock for writes */
+	uint8_t *pageblock_mt;             /* type per pageblock from map_base; lock for writes */
 	uint64_t watermark[PMM_NR_WMARK];  /* [pages] */
 	uint16_t gfp_mt_mask;              /* gfp bits that choose the type */
 	uint16_t gfp_mt_force;             /* gfp bits forced on (grouping off) */
@@ -165,9 +177,7 @@ static inline unsigned int pmm_pageblock_type(const struct pmm_zone *zone,
 					      pmm_pfn_t pfn)
 {
 	pmm_pfn_t idx = (pfn - zone->map_base) >> PMM_PAGEBLOCK_ORDER;
-	unsigned int b = __atomic_load_n(&zone->pageblock_mt[idx >> 1],
-					 __ATOMIC_RELAXED);
-	return (b >> ((idx & 1) * PMM_PAGEBLOCK_BITS)) & 0xfu;
+	return __atomic_load_n(&zone->pageblock_mt[idx], __ATOMIC_RELAXED);
 }
 
 /*
