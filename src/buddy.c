@@ -194,10 +194,13 @@ static void buddy_put_lazy_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 static inline void buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 				    pmm_order_t order)
 {
+	/*
+	 * A block above the pageblock order has one type over its pageblocks
+	 * already: it left the free lists so (or was never typed otherwise),
+	 * and claims retype only pageblocks holding free blocks.
+	 */
 	unsigned int mt = pmm_free_type(zone, pfn);
 	pmm_zone_free_set_locked(zone, zone->free_pages + pmm_order_pages(order));
-	if (order > PMM_PAGEBLOCK_ORDER)
-		pageblock_range_set(zone, pfn, order, mt); /* one type a block */
 	if (buddy_lazy)
 		buddy_put_lazy_locked(zone, pfn, order, mt);
 	else

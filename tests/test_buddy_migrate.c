@@ -342,7 +342,10 @@ static void test_pcp_lists_per_type(void **state)
 	assert_clean();
 }
 
-/* Grouping off: every request is served as movable, like the plain buddy. */
+/*
+ * Grouping off: every request is served as movable, like the plain buddy,
+ * whatever its mobility flags (both together too).
+ */
 static void test_grouping_off(void **state)
 {
 	(void)state;
@@ -352,6 +355,8 @@ static void test_grouping_off(void **state)
 	assert_false(pmm_buddy_is_grouping());
 	assert_int_equal(alloc_pfn(0, 0), 1);
 	assert_int_equal(alloc_pfn(REC, 1), 2);
+	assert_int_equal(alloc_pfn(MOV | REC, 2), 4); /* flags not read */
+	assert_int_equal(alloc_pfn(MOV | REC, 0), 8);
 	for (pmm_pfn_t p = 0; p < 4096; p += PMM_PAGEBLOCK_PAGES)
 		assert_int_equal(pb_type(z, p), PMM_MT_MOVABLE);
 	pmm_buddy_set_grouping(true);
