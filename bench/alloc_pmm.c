@@ -75,9 +75,10 @@ static bool pmmw_has_free(unsigned int order)
 		if (z->free_area[k].nr_free)
 			return true;
 	for (unsigned int c = 0; c < PMM_NR_CPUS; c++)
-		for (unsigned int k = order; k <= PMM_PCP_MAX_ORDER; k++)
-			if (z->pcp[c].head[k])
-				return true;
+		for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
+			for (unsigned int k = order; k <= PMM_PCP_MAX_ORDER; k++)
+				if (z->pcp[c].head[mt][k])
+					return true;
 	return false;
 }
 

@@ -2,10 +2,12 @@
 /*
  * main.c - pmm-bench: the standard workloads W1-W8 of shared/BENCHMARKS.md.
  *
- *   pmm-bench [--smoke] [--runs N] [--only W1,W3,...,LZ]
+ *   pmm-bench [--smoke] [--runs N] [--only W1,W3,...,LZ,FR]
  *
  * LZ (after W4) is not one of the standard workloads: it measures the lazy
- * buddy against immediate coalescing (issue 5, item 2).
+ * buddy against immediate coalescing (issue 5, item 2). Nor is FR (after
+ * LZ): fragmentation of a mixed movable/unmovable stream with grouping by
+ * mobility on and off (waf_frag.c).
  *
  * Each W1-W4 allocator first runs one untimed validation pass (every block
  * recorded and checked for overlap, alignment and, for the buddy
@@ -406,7 +408,7 @@ static const char *loadavg(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...,LZ]\n");
+	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...,LZ,FR]\n");
 	return 2;
 }
 
@@ -461,6 +463,8 @@ int main(int argc, char **argv)
 	}
 	if (wanted(only, "LZ"))
 		run_lazy(&o, &w[0], &w[2], &w[3]);
+	if (wanted(only, "FR"))
+		bench_fr(&o);
 	bench_buf_release(BENCH_BUF_FLOOR_MAP);
 	if (wanted(only, "W5"))
 		bench_w5(&o);

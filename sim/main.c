@@ -24,6 +24,7 @@ struct sim_options {
 	uint64_t kernel;
 	uint64_t init;
 	bool json;
+	bool pagetypeinfo; /* also print /proc/pagetypeinfo */
 	int check; /* 1: always, 0: never, -1: when RAM <= SIM_CHECK_AUTO_MAX */
 	struct pmm_boot_config cfg;
 };
@@ -34,7 +35,7 @@ static void usage(FILE *f)
 		"usage: pmm-sim boot [--map FILE|-] [--mem SIZE] [--nodes N]\n"
 		"                    [--profile i386|x86_64] [--early bootmem|memblock]\n"
 		"                    [--kernel SIZE] [--init SIZE] [--memblock-debug] [--json]\n"
-		"                    [--check|--no-check]\n"
+		"                    [--check|--no-check] [--pagetypeinfo]\n"
 		"Boots a machine with pmm: the built-in 4 GiB PC by default, or the\n"
 		"BIOS-e820 map of a boot log (FILE, or - for standard input).\n"
 		"SIZE takes K, M, G or T suffixes. pmm_check() runs after the boot on\n"
@@ -129,6 +130,8 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 			o->check = 0;
 		else if (strcmp(opt, "--memblock-debug") == 0)
 			o->cfg.memblock_debug = true;
+		else if (strcmp(opt, "--pagetypeinfo") == 0)
+			o->pagetypeinfo = true;
 		else
 			err = bad_arg(opt, NULL, "unknown option");
 	}
@@ -241,7 +244,10 @@ static void print_reports(const struct sim_options *o, const struct pmm_boot_inf
 	pmm_report_buddyinfo(&out);
 	printf("\n/proc/zoneinfo (subset):\n");
 	pmm_report_zoneinfo(&out);
-	(void)o;
+	if (o->pagetypeinfo) {
+		printf("\n/proc/pagetypeinfo:\n");
+		pmm_report_pagetypeinfo(&out);
+	}
 }
 
 static int boot(struct sim_options *o)

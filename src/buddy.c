@@ -25,6 +25,24 @@
  * lazy head sits behind it - lists grow at the front, so after one pass
  * nothing behind a plain head is ever lazy again.
  *
+ * Grouping by mobility (anti-fragmentation, Linux 2.6.24+): every pageblock
+ * of 2^PMM_PAGEBLOCK_ORDER pages has a migratetype and each order one list
+ * per type; a free block goes to the list of its pageblock's type (blocks
+ * of one pageblock share its type, so coalescing below the pageblock order
+ * never looks a type up; above it the buddy's pageblocks take the freed
+ * block's type, as Linux does). An allocation takes the smallest block of
+ * its own type; when there is none it falls back to the other types in
+ * Linux's order, taking the largest block there (a movable request that
+ * could not claim takes the smallest), and claims - retypes, moving its
+ * free blocks - the whole pageblock when the block covers pageblocks, or
+ * when at least half of the pageblock is free (Linux's
+ * steal_suitable_fallback() rule without its count of allocated movable
+ * pages, which pmm does not track); after a claim of one pageblock the
+ * smallest fitting block of the request's type serves it. Otherwise the
+ * block is taken as it is and its remainder stays on its own type's lists. The pair bitmaps know
+ * nothing of types. pmm_buddy_set_grouping(false) serves every request as
+ * the boot type (MOVABLE).
+ *
  * Pages enter through pmm_buddy_handoff_range() (boot) and
  * pmm_buddy_free_range() (late frees), leave through the allocation API and
  * come back through pmm_free_pages(); traffic of orders 0..PMM_PCP_MAX_ORDER
@@ -43,6 +61,7 @@ struct lazy_state {
 };
 
 static bool buddy_lazy;
+static bool buddy_grouping_off;
 static struct lazy_state lazy_states[PMM_MAX_NUMNODES][PMM_NR_ZONES];
 
 #define ULL(x) ((unsigned long long)(x))
@@ -50,7 +69,56 @@ static struct lazy_state lazy_states[PMM_MAX_NUMNODES][PMM_NR_ZONES];
 void pmm_buddy_reset_state(void)
 {
 	buddy_lazy = false;
+	buddy_grouping_off = false;
 	pmm_memset(lazy_states, 0, sizeof(lazy_states));
+}
+
+void pmm_buddy_zone_grouping(struct pmm_zone *zone)
+{
+	zone->gfp_mt_mask = buddy_grouping_off ? 0 : PMM_GFP_MOBILITY;
+	zone->gfp_mt_force = buddy_grouping_off ? PMM_GFP_MOVABLE : 0;
+}
+
+/**
+ * pmm_buddy_set_grouping - switch grouping by mobility on or off (see
+ * buddy.h). Pageblock types and free lists stay as they are: off, every
+ * request is served as MOVABLE and falls back as such.
+ * Locking: while the allocator is quiet (the fast paths read the switch
+ * from each zone without a lock).
+ */
+void pmm_buddy_set_grouping(bool on)
+{
+	buddy_grouping_off = !on;
+	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z))
+		pmm_buddy_zone_grouping(z);
+}
+
+bool pmm_buddy_is_grouping(void)
+{
+	return !buddy_grouping_off;
+}
+
+/* Give the pageblocks of [@pfn, @pfn + 2^@k) type @mt. Zone lock held. */
+static void pageblock_range_set(struct pmm_zone *zone, pmm_pfn_t pfn,
+				pmm_order_t k, unsigned int mt)
+{
+	pmm_pfn_t end = pfn + pmm_order_pages(k);
+	for (; pfn < end; pfn += PMM_PAGEBLOCK_PAGES)
+		pmm_pageblock_set(zone, pfn, mt);
+}
+
+/*
+ * The free buddy @buddy of order @k >= PMM_PAGEBLOCK_ORDER is about to
+ * merge with a block of type @mt: its pageblocks take @mt.
+ * Return: the type of the list it is on (its old type).
+ */
+static unsigned int merge_buddy_type(struct pmm_zone *zone, pmm_pfn_t buddy,
+				     pmm_order_t k, unsigned int mt)
+{
+	unsigned int bmt = pmm_free_type(zone, buddy);
+	if (bmt != mt)
+		pageblock_range_set(zone, buddy, k, mt);
+	return bmt;
 }
 
 static inline struct lazy_state *zone_lazy(const struct pmm_zone *zone)
@@ -74,7 +142,7 @@ static inline void lazy_forget(struct pmm_zone *zone, pmm_order_t k,
  * and put the result on its list. Zone lock held.
  */
 static inline void buddy_merge_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
-				      pmm_order_t k)
+				      pmm_order_t k, unsigned int mt)
 {
 	struct pmm_page *map = pmm_mem_map;
 	while (k < PMM_MAX_ORDER) {
@@ -91,29 +159,32 @@ static inline void buddy_merge_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 				   ULL(buddy), b->info);
 			break;
 		}
+		unsigned int bmt = mt;
+		if (k >= PMM_PAGEBLOCK_ORDER)
+			bmt = merge_buddy_type(zone, buddy, k, mt);
 		/* Both leave list k: two more flips, the bit stays 0. */
-		pmm_list_del(zone, k, b);
+		pmm_list_del(zone, k, bmt, b);
 		lazy_forget(zone, k, b);
 		pmm_page_clear(b);
 		pfn &= ~pmm_order_pages(k);
 		k++;
 	}
 	map[pfn].info = PMM_PG_BUDDY | k;
-	pmm_list_add(zone, k, pfn);
+	pmm_list_add(zone, k, mt, pfn);
 }
 
 /* Lazy mode: list the block at @pfn as it is, marked PMM_PG_LAZY. */
 static void buddy_put_lazy_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
-				  pmm_order_t k)
+				  pmm_order_t k, unsigned int mt)
 {
 	if (k == PMM_MAX_ORDER) {
 		pmm_mem_map[pfn].info = PMM_PG_BUDDY | k;
-		pmm_list_add(zone, k, pfn);
+		pmm_list_add(zone, k, mt, pfn);
 		return;
 	}
 	pmm_pair_toggle(zone, k, pfn);
 	pmm_mem_map[pfn].info = PMM_PG_BUDDY | PMM_PG_LAZY | k;
-	pmm_list_add(zone, k, pfn);
+	pmm_list_add(zone, k, mt, pfn);
 	struct lazy_state *ls = zone_lazy(zone);
 	ls->nr[k]++;
 	ls->total++;
@@ -123,11 +194,17 @@ static void buddy_put_lazy_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 static inline void buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 				    pmm_order_t order)
 {
+	/*
+	 * A block above the pageblock order has one type over its pageblocks
+	 * already: it left the free lists so (or was never typed otherwise),
+	 * and claims retype only pageblocks holding free blocks.
+	 */
+	unsigned int mt = pmm_free_type(zone, pfn);
 	pmm_zone_free_set_locked(zone, zone->free_pages + pmm_order_pages(order));
 	if (buddy_lazy)
-		buddy_put_lazy_locked(zone, pfn, order);
+		buddy_put_lazy_locked(zone, pfn, order, mt);
 	else
-		buddy_merge_locked(zone, pfn, order);
+		buddy_merge_locked(zone, pfn, order, mt);
 }
 
 void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
@@ -147,6 +224,7 @@ static uint32_t lazy_settle_locked(struct pmm_zone *zone, pmm_order_t k,
 	struct pmm_page *map = pmm_mem_map;
 	struct pmm_page *page = &map[pfn];
 	uint32_t used = 1;
+	unsigned int mt = pmm_free_type(zone, pfn);
 	lazy_forget(zone, k, page);
 	page->info &= ~PMM_PG_LAZY;
 	if (pmm_pair_test(zone, k, pfn))
@@ -165,14 +243,37 @@ static uint32_t lazy_settle_locked(struct pmm_zone *zone, pmm_order_t k,
 		used++;
 	if (*next == buddy + 1)
 		*next = b->next;
+	unsigned int bmt = mt;
+	if (k >= PMM_PAGEBLOCK_ORDER)
+		bmt = merge_buddy_type(zone, buddy, k, mt);
 	/* Both leave list k: two flips, the bit stays 0. */
-	pmm_list_del(zone, k, page);
-	pmm_list_del(zone, k, b);
+	pmm_list_del(zone, k, mt, page);
+	pmm_list_del(zone, k, bmt, b);
 	lazy_forget(zone, k, b);
 	pmm_page_clear(page);
 	pmm_page_clear(b);
-	buddy_merge_locked(zone, pfn & ~pmm_order_pages(k), k + 1);
+	buddy_merge_locked(zone, pfn & ~pmm_order_pages(k), k + 1, mt);
 	return used;
+}
+
+/*
+ * Settle the lazy heads of list (@k, @mt), at most @left of them.
+ * Return: how many of @left remain for the other lists. Zone lock held.
+ */
+static uint32_t lazy_coalesce_list_locked(struct pmm_zone *zone, pmm_order_t k,
+					  unsigned int mt, uint32_t left)
+{
+	uint32_t cur = zone->free_area[k].head[mt];
+	while (left != 0 && cur != 0) {
+		pmm_pfn_t pfn = (pmm_pfn_t)cur - 1;
+		uint32_t next = pmm_mem_map[pfn].next;
+		if (pmm_mem_map[pfn].info & PMM_PG_LAZY) {
+			uint32_t used = lazy_settle_locked(zone, k, pfn, &next);
+			left = used < left ? left - used : 0;
+		}
+		cur = next;
+	}
+	return left;
 }
 
 /*
@@ -186,17 +287,8 @@ static void lazy_coalesce_locked(struct pmm_zone *zone, pmm_order_t upto)
 		upto = PMM_MAX_ORDER;
 	for (pmm_order_t k = 0; k < upto && ls->total != 0; k++) {
 		uint32_t left = ls->nr[k];
-		uint32_t cur = zone->free_area[k].head;
-		while (left != 0 && cur != 0) {
-			pmm_pfn_t pfn = (pmm_pfn_t)cur - 1;
-			uint32_t next = pmm_mem_map[pfn].next;
-			if (pmm_mem_map[pfn].info & PMM_PG_LAZY) {
-				uint32_t used = lazy_settle_locked(zone, k, pfn,
-								   &next);
-				left = used < left ? left - used : 0;
-			}
-			cur = next;
-		}
+		for (unsigned int mt = 0; mt < PMM_MT_TYPES && left != 0; mt++)
+			left = lazy_coalesce_list_locked(zone, k, mt, left);
 	}
 }
 
@@ -211,48 +303,193 @@ static inline bool lazy_below(const struct pmm_zone *zone, pmm_order_t order)
 	return false;
 }
 
-/* Split the block @pfn of order @k down to @order, listing upper halves. */
+/*
+ * Split the block @pfn of order @k down to @order, listing upper halves on
+ * the lists of type @mt (the block's pageblocks' type).
+ */
 static inline void buddy_split_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
-				      pmm_order_t k, pmm_order_t order)
+				      pmm_order_t k, pmm_order_t order,
+				      unsigned int mt)
 {
 	while (k > order) {
 		k--;
 		pmm_pfn_t half = pfn + pmm_order_pages(k);
 		pmm_mem_map[half].info = PMM_PG_BUDDY | k;
-		pmm_list_add(zone, k, half);
+		pmm_list_add(zone, k, mt, half);
 		pmm_pair_toggle(zone, k, half);
 	}
 }
 
-/* pmm_buddy_take_locked(), inlined into the allocation fast path. */
-static inline bool buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
-				     pmm_pfn_t *pfn)
+/*
+ * Take the free head @head of order @k off list (@k, @mt) and split it
+ * down to @order; free_pages drops by 2^@order. Zone lock held.
+ */
+static inline void buddy_take_head_locked(struct pmm_zone *zone,
+					  pmm_pfn_t head, pmm_order_t k,
+					  unsigned int mt, pmm_order_t order)
 {
-	struct pmm_free_area *area = zone->free_area;
-	pmm_order_t k = order;
-	if (area[order].head == 0 && order != 0 && lazy_below(zone, order))
-		lazy_coalesce_locked(zone, order);
-	while (area[k].head == 0) {
-		if (++k > PMM_MAX_ORDER)
-			return false;
-	}
-	pmm_pfn_t head = (pmm_pfn_t)area[k].head - 1;
 	struct pmm_page *page = &pmm_mem_map[head];
-	pmm_list_del(zone, k, page);
+	pmm_list_del(zone, k, mt, page);
 	lazy_forget(zone, k, page);
 	pmm_page_clear(page);
 	if (k < PMM_MAX_ORDER)
 		pmm_pair_toggle(zone, k, head);
-	buddy_split_locked(zone, head, k, order);
+	buddy_split_locked(zone, head, k, order, mt);
 	pmm_zone_free_set_locked(zone, zone->free_pages - pmm_order_pages(order));
+}
+
+/* Linux's fallback order: the types a request of each type may borrow from. */
+static const uint8_t fallback_types[PMM_MT_TYPES][PMM_MT_TYPES - 1] = {
+	[PMM_MT_UNMOVABLE] = { PMM_MT_RECLAIMABLE, PMM_MT_MOVABLE },
+	[PMM_MT_MOVABLE] = { PMM_MT_RECLAIMABLE, PMM_MT_UNMOVABLE },
+	[PMM_MT_RECLAIMABLE] = { PMM_MT_UNMOVABLE, PMM_MT_MOVABLE },
+};
+
+/* Return: the first type @mt falls back to with a block of order @k, or -1. */
+static int fallback_find(const struct pmm_zone *zone, pmm_order_t k,
+			 unsigned int mt)
+{
+	for (unsigned int i = 0; i < PMM_MT_TYPES - 1; i++) {
+		unsigned int fb = fallback_types[mt][i];
+		if (zone->free_area[k].head[fb] != 0)
+			return (int)fb;
+	}
+	return -1;
+}
+
+/*
+ * Return: true when a request of type @mt that falls back to a block of
+ * order @k may claim its pageblock (Linux's can_steal_fallback()): a block
+ * of half a pageblock or more, or any unmovable or reclaimable request -
+ * those are the ones that pollute pageblocks, so they gather in few.
+ */
+static bool fallback_can_claim(pmm_order_t k, unsigned int mt)
+{
+	return k >= PMM_PAGEBLOCK_ORDER / 2 || mt != PMM_MT_MOVABLE;
+}
+
+/* The pageblock holding @pfn, clipped to @zone: [*@start, *@end). */
+static void pageblock_span(const struct pmm_zone *zone, pmm_pfn_t pfn,
+			   pmm_pfn_t *start, pmm_pfn_t *end)
+{
+	pmm_pfn_t s = pfn & ~(PMM_PAGEBLOCK_PAGES - 1);
+	pmm_pfn_t e = s + PMM_PAGEBLOCK_PAGES;
+	*start = s > zone->start_pfn ? s : zone->start_pfn;
+	*end = e < zone->end_pfn ? e : zone->end_pfn;
+}
+
+/* Return: pages of the next block at @pfn, 1 for a blank descriptor. */
+static pmm_pfn_t walk_step(pmm_pfn_t pfn)
+{
+	const struct pmm_page *d = &pmm_mem_map[pfn];
+	return pmm_page_is_blank(d) ? 1 : pmm_order_pages(pmm_page_order(d));
+}
+
+/* Return: pages in free (buddy-listed) blocks of @pfn's pageblock. */
+static uint64_t pageblock_free_pages(const struct pmm_zone *zone,
+				     pmm_pfn_t pfn)
+{
+	pmm_pfn_t p, end;
+	uint64_t free = 0;
+	pageblock_span(zone, pfn, &p, &end);
+	for (; p < end; p += walk_step(p))
+		if (pmm_page_is_free_head(&pmm_mem_map[p]))
+			free += pmm_order_pages(pmm_page_order(&pmm_mem_map[p]));
+	return free;
+}
+
+/*
+ * Give @pfn's pageblock (of type @old, below the pageblock order in every
+ * free block) type @mt and move its free blocks to @mt's lists.
+ * Zone lock held.
+ */
+static void pageblock_claim(struct pmm_zone *zone, pmm_pfn_t pfn,
+			    unsigned int old, unsigned int mt)
+{
+	pmm_pfn_t p, end;
+	pageblock_span(zone, pfn, &p, &end);
+	pmm_pageblock_set(zone, pfn, mt);
+	for (; p < end; p += walk_step(p)) {
+		struct pmm_page *d = &pmm_mem_map[p];
+		if (!pmm_page_is_free_head(d))
+			continue;
+		pmm_order_t k = pmm_page_order(d);
+		pmm_list_del(zone, k, old, d);
+		pmm_list_add(zone, k, mt, p); /* info (and PMM_PG_LAZY) stays */
+	}
+}
+
+/*
+ * Fallback: no block of type @mt and order >= @order. Find one of another
+ * type (largest first; smallest first for a movable request that could not
+ * claim), claim its pageblocks if the rule allows (see the file comment)
+ * and take 2^@order pages. Return: true and *@pfn, false if none is free.
+ * Zone lock held.
+ */
+static __attribute__((noinline)) bool
+buddy_take_fallback_locked(struct pmm_zone *zone, pmm_order_t order,
+			   unsigned int mt, pmm_pfn_t *pfn)
+{
+	int k, fb = -1;
+	for (k = PMM_MAX_ORDER; k >= (int)order; k--)
+		if ((fb = fallback_find(zone, (pmm_order_t)k, mt)) >= 0)
+			break;
+	if (fb < 0)
+		return false;
+	if (!fallback_can_claim((pmm_order_t)k, mt) && k > (int)order) {
+		for (k = (int)order; k <= PMM_MAX_ORDER; k++)
+			if ((fb = fallback_find(zone, (pmm_order_t)k, mt)) >= 0)
+				break;
+	}
+	pmm_order_t ko = (pmm_order_t)k;
+	unsigned int from = (unsigned int)fb;
+	pmm_pfn_t head = (pmm_pfn_t)zone->free_area[ko].head[from] - 1;
+	if (fallback_can_claim(ko, mt)) {
+		if (ko >= PMM_PAGEBLOCK_ORDER) {
+			pmm_list_del(zone, ko, from, &pmm_mem_map[head]);
+			pmm_list_add(zone, ko, mt, head);
+			pageblock_range_set(zone, head, ko, mt);
+			from = mt;
+		} else if (pageblock_free_pages(zone, head) >=
+			   PMM_PAGEBLOCK_PAGES / 2) {
+			pageblock_claim(zone, head, from, mt);
+			/* Of type @mt now (ko at most): the smallest fit serves. */
+			pmm_order_t fit = order;
+			while (zone->free_area[fit].head[mt] == 0)
+				fit++;
+			head = (pmm_pfn_t)zone->free_area[fit].head[mt] - 1;
+			buddy_take_head_locked(zone, head, fit, mt, order);
+			*pfn = head;
+			return true;
+		}
+	}
+	buddy_take_head_locked(zone, head, ko, from, order);
+	*pfn = head;
+	return true;
+}
+
+/* pmm_buddy_take_locked(), inlined into the allocation fast path. */
+static inline bool buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
+				     unsigned int mt, pmm_pfn_t *pfn)
+{
+	struct pmm_free_area *area = zone->free_area;
+	pmm_order_t k = order;
+	if (area[order].head[mt] == 0 && order != 0 && lazy_below(zone, order))
+		lazy_coalesce_locked(zone, order);
+	while (area[k].head[mt] == 0) {
+		if (++k > PMM_MAX_ORDER)
+			return buddy_take_fallback_locked(zone, order, mt, pfn);
+	}
+	pmm_pfn_t head = (pmm_pfn_t)area[k].head[mt] - 1;
+	buddy_take_head_locked(zone, head, k, mt, order);
 	*pfn = head;
 	return true;
 }
 
 bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
-			   pmm_pfn_t *pfn)
+			   unsigned int mt, pmm_pfn_t *pfn)
 {
-	return buddy_take_locked(zone, order, pfn);
+	return buddy_take_locked(zone, order, mt, pfn);
 }
 
 /* ---- allocation ---- */
@@ -269,21 +506,32 @@ static inline int gfp_top_zone(unsigned int gfp)
 	}
 }
 
+/*
+ * Return: true when @gfp sets both mobility flags while grouping is on
+ * (off, the flags are not read: every request is movable).
+ */
+static bool gfp_contradicts(unsigned int gfp)
+{
+	return !buddy_grouping_off &&
+	       pmm_gfp_migratetype(gfp) >= PMM_MT_TYPES;
+}
+
 /* Try one zone. Return: true and *@pfn (head descriptor to be set). */
 static inline bool zone_try(struct pmm_zone *zone, unsigned int gfp,
 			    pmm_order_t order, pmm_pfn_t *pfn)
 {
 	uint64_t min = zone->watermark[PMM_WMARK_MIN];
+	unsigned int mt = pmm_zone_gfp_type(zone, gfp);
 	if (gfp & PMM_GFP_HIGH)
 		min >>= 1;
 	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_enabled(zone))
-		return pmm_pcp_alloc(zone, min, order, pfn);
+		return pmm_pcp_alloc(zone, min, order, mt, pfn);
 	/* Unlocked read, as Linux's fast watermark check: a hint. */
 	if (pmm_zone_free_hint(zone) < min + pmm_order_pages(order))
 		return false;
 	pmm_platform_lock(&zone->lock);
 	bool ok = zone->free_pages >= min + pmm_order_pages(order) &&
-		  pmm_buddy_take_locked(zone, order, pfn);
+		  pmm_buddy_take_locked(zone, order, mt, pfn);
 	pmm_platform_unlock(&zone->lock);
 	return ok;
 }
@@ -349,16 +597,21 @@ static inline bool alloc_pcp_fast(unsigned int gfp, pmm_order_t order,
 	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
 	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0)
 		return false;
+	/* pmm_zone_gfp_type() without its redundant mask: both flags fail. */
+	unsigned int bits = (gfp & zone->gfp_mt_mask) | zone->gfp_mt_force;
+	if (bits == PMM_GFP_MOBILITY)
+		return false;
+	unsigned int mt = bits >> PMM_GFP_MT_SHIFT;
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
 	uint64_t need = zone->watermark[PMM_WMARK_MIN];
 	if (gfp & PMM_GFP_HIGH)
 		need >>= 1;
 	need += pmm_order_pages(order);
 	/* pmm_pcp_alloc()'s test: free_pages + count >= min + 2^order. */
-	if (pcp->head[order] == 0 ||
+	if (pcp->head[mt][order] == 0 ||
 	    (pcp->count < need && pmm_zone_free_hint(zone) + pcp->count < need))
 		return false;
-	*pfn = pmm_pcp_pop(pcp, order);
+	*pfn = pmm_pcp_pop(pcp, mt, order);
 	return true;
 }
 
@@ -400,8 +653,8 @@ alloc_pages_slow(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
 		e = PMM_EORDER;
 		goto fail;
 	}
-	if (top < 0 || nid < 0 || nid >= PMM_MAX_NUMNODES ||
-	    !pmm_nodes[nid].online) {
+	if (top < 0 || gfp_contradicts(gfp) || nid < 0 ||
+	    nid >= PMM_MAX_NUMNODES || !pmm_nodes[nid].online) {
 		e = PMM_EINVAL;
 		goto fail;
 	}
@@ -427,7 +680,8 @@ static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
 {
 	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
 	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0 ||
-	    order > PMM_MAX_ORDER)
+	    order > PMM_MAX_ORDER ||
+	    pmm_zone_gfp_type(zone, gfp) >= PMM_MT_TYPES)
 		return 0;
 	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_enabled(zone))
 		return 0; /* per-CPU lists on: pmm_pcp_alloc() refills */
@@ -439,7 +693,8 @@ static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
 		return 0;
 	pmm_pfn_t pfn = 0;
 	pmm_platform_lock(&zone->lock);
-	if (zone->free_pages >= need && !buddy_take_locked(zone, order, &pfn))
+	if (zone->free_pages >= need &&
+	    !buddy_take_locked(zone, order, pmm_zone_gfp_type(zone, gfp), &pfn))
 		pfn = 0;
 	pmm_platform_unlock(&zone->lock);
 	return pfn;
@@ -700,9 +955,10 @@ free_pages(struct pmm_page *page, pmm_order_t order)
 		return free_pages_slow(page, pfn, order);
 	struct pmm_zone *zone = pmm_zone_hint;
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
-	if (__builtin_expect(pcp->batch == 0, 0))
+	unsigned int mt = pmm_pageblock_type(zone, pfn);
+	if (__builtin_expect(pcp->batch == 0 || mt >= PMM_MT_TYPES, 0))
 		return free_pages_slow(page, pfn, order);
-	pmm_pcp_push(pcp, order, pfn);
+	pmm_pcp_push(pcp, mt, order, pfn);
 	if (__builtin_expect(pcp->count > pcp->high, 0))
 		return free_drain(zone, pcp);
 	return 0;

@@ -90,33 +90,65 @@ static inline bool pmm_pair_test(const struct pmm_zone *zone, pmm_order_t k,
 	return (*w & mask) != 0;
 }
 
-/* Push the free head @pfn onto free list @k (no bitmap, no counters). */
+/* Push the free head @pfn onto free list @k of type @mt (no bitmap). */
 static inline void pmm_list_add(struct pmm_zone *zone, pmm_order_t k,
-				pmm_pfn_t pfn)
+				unsigned int mt, pmm_pfn_t pfn)
 {
 	struct pmm_free_area *area = &zone->free_area[k];
 	struct pmm_page *page = &pmm_mem_map[pfn];
-	uint32_t first = area->head;
+	uint32_t first = area->head[mt];
 	page->next = first;
 	page->prev = 0;
 	if (first != 0)
 		pmm_mem_map[first - 1].prev = (uint32_t)(pfn + 1);
-	area->head = (uint32_t)(pfn + 1);
+	area->head[mt] = (uint32_t)(pfn + 1);
 	area->nr_free++;
 }
 
-/* Unlink the free head @page from free list @k (no bitmap, no counters). */
+/* Unlink the free head @page from free list @k of type @mt (no bitmap). */
 static inline void pmm_list_del(struct pmm_zone *zone, pmm_order_t k,
-				struct pmm_page *page)
+				unsigned int mt, struct pmm_page *page)
 {
 	struct pmm_free_area *area = &zone->free_area[k];
 	if (page->prev != 0)
 		pmm_mem_map[page->prev - 1].next = page->next;
 	else
-		area->head = page->next;
+		area->head[mt] = page->next;
 	if (page->next != 0)
 		pmm_mem_map[page->next - 1].prev = page->prev;
 	area->nr_free--;
+}
+
+/* Set the type of the pageblock holding @pfn to @mt. Zone lock held (all
+ * writers of a zone's types hold it). */
+static inline void pmm_pageblock_set(struct pmm_zone *zone, pmm_pfn_t pfn,
+				     unsigned int mt)
+{
+	pmm_pfn_t idx = (pfn - zone->map_base) >> PMM_PAGEBLOCK_ORDER;
+	__atomic_store_n(&zone->pageblock_mt[idx], (uint8_t)mt,
+			 __ATOMIC_RELAXED); /* read unlocked by frees */
+}
+
+/*
+ * The type a free head at @pfn lists under: its pageblock's, clamped to a
+ * valid list (pmm_check() reports a type out of range).
+ */
+static inline unsigned int pmm_free_type(const struct pmm_zone *zone,
+					 pmm_pfn_t pfn)
+{
+	unsigned int mt = pmm_pageblock_type(zone, pfn);
+	return mt < PMM_MT_TYPES ? mt : PMM_MT_UNMOVABLE;
+}
+
+/*
+ * Return: the migratetype @zone serves @gfp from (the grouping switch
+ * applied), or PMM_MT_TYPES when @gfp sets both mobility flags.
+ */
+static inline unsigned int pmm_zone_gfp_type(const struct pmm_zone *zone,
+					     unsigned int gfp)
+{
+	return pmm_gfp_migratetype((gfp & zone->gfp_mt_mask) |
+				   zone->gfp_mt_force);
 }
 
 /*
@@ -177,12 +209,15 @@ static inline struct pmm_zone *pmm_pfn_zone_fast(pmm_pfn_t pfn)
 
 /* buddy.c (zone lock held) */
 /*
- * Remove a block of 2^@order pages from @zone's free lists, splitting a
- * larger one if needed; free_pages drops by 2^@order. The head descriptor is
- * left blank. Return: true and *@pfn, or false when no block is free.
+ * Remove a block of 2^@order pages from @zone's free lists of type @mt,
+ * else (fallback) of another type, splitting a larger one if needed;
+ * free_pages drops by 2^@order. The head descriptor is left blank.
+ * Return: true and *@pfn, or false when no block is free.
  */
 bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
-			   pmm_pfn_t *pfn);
+			   unsigned int mt, pmm_pfn_t *pfn);
+/* The grouping switch zones set up later copy (buddy.c). */
+void pmm_buddy_zone_grouping(struct pmm_zone *zone);
 /*
  * Put the block of 2^@order pages at @pfn (head descriptor blank) on
  * @zone's free lists, coalescing now or lazily; free_pages grows.
@@ -207,7 +242,7 @@ void pmm_pcp_reset_state(void);
  * Return: true and *@pfn (descriptor still marked PCP), false if none.
  */
 bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_order_t order,
-		   pmm_pfn_t *pfn);
+		   unsigned int mt, pmm_pfn_t *pfn);
 /*
  * Hand at least a batch of @pcp's pages back to @zone's buddy lists (the
  * lists grew past the high mark). Takes the zone lock.
@@ -227,36 +262,38 @@ static inline bool pmm_pcp_enabled(const struct pmm_zone *zone)
 	return zone->pcp[0].batch != 0;
 }
 
-/* Push the free block @pfn of @order on @pcp (marks it PMM_PG_PCP). */
-static inline void pmm_pcp_push(struct pmm_pcp *pcp, pmm_order_t order,
-				pmm_pfn_t pfn)
+/* Push the free block @pfn of @order on @pcp's list of type @mt (marks it PMM_PG_PCP). */
+static inline void pmm_pcp_push(struct pmm_pcp *pcp, unsigned int mt,
+				pmm_order_t order, pmm_pfn_t pfn)
 {
 	struct pmm_page *page = &pmm_mem_map[pfn];
 	page->info = PMM_PG_PCP | order;
 	page->prev = 0;
-	page->next = pcp->head[order];
-	pcp->head[order] = (uint32_t)(pfn + 1);
+	page->next = pcp->head[mt][order];
+	pcp->head[mt][order] = (uint32_t)(pfn + 1);
 	pcp->count += 1u << order;
 }
 
 /*
- * Pop the first block of the non-empty list @order of @pcp. Its descriptor
- * still says PMM_PG_PCP and holds a stale link: every caller rewrites all
- * of it (allocation: the allocated head; drain: cleared).
+ * Pop the first block of the non-empty list (@mt, @order) of @pcp. Its
+ * descriptor still says PMM_PG_PCP and holds a stale link: every caller
+ * rewrites all of it (allocation: the allocated head; drain: cleared).
  */
-static inline pmm_pfn_t pmm_pcp_pop(struct pmm_pcp *pcp, pmm_order_t order)
+static inline pmm_pfn_t pmm_pcp_pop(struct pmm_pcp *pcp, unsigned int mt,
+				    pmm_order_t order)
 {
-	pmm_pfn_t pfn = (pmm_pfn_t)pcp->head[order] - 1;
-	pcp->head[order] = pmm_mem_map[pfn].next;
+	pmm_pfn_t pfn = (pmm_pfn_t)pcp->head[mt][order] - 1;
+	pcp->head[mt][order] = pmm_mem_map[pfn].next;
 	pcp->count -= 1u << order;
 	return pfn;
 }
 
 /*
  * Put the block @pfn of @order (<= PMM_PCP_MAX_ORDER) on this CPU's list
- * of @zone (the push rewrites its whole descriptor), draining a batch when
- * the lists grow past their high mark. Reads only this CPU's line (its own
- * batch says whether the lists are on).
+ * of @zone for its pageblock's type (the push rewrites its whole
+ * descriptor), draining a batch when the lists grow past their high mark.
+ * Reads only this CPU's line (its own batch says whether the lists are
+ * on) and the pageblock's type.
  * Return: false (nothing done) when per-CPU lists are disabled.
  */
 static inline bool pmm_pcp_free(struct pmm_zone *zone, pmm_pfn_t pfn,
@@ -265,7 +302,7 @@ static inline bool pmm_pcp_free(struct pmm_zone *zone, pmm_pfn_t pfn,
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
 	if (pcp->batch == 0)
 		return false;
-	pmm_pcp_push(pcp, order, pfn);
+	pmm_pcp_push(pcp, pmm_free_type(zone, pfn), order, pfn);
 	if (__builtin_expect(pcp->count > pcp->high, 0))
 		pmm_pcp_drain_batch(zone, pcp);
 	return true;

@@ -7,7 +7,9 @@
  * reserved and proves every non-head descriptor blank; then the free lists
  * (links both ways, heads of the list's order, aligned, inside the zone,
  * counts), the per-CPU lists, the pair bitmaps (bit == XOR of the two buddies' "free head
- * of order k" for every pair) and the counters (free_pages, and managed ==
+ * of order k" for every pair), the pageblock types (each a valid type; a
+ * free head on the list of its pageblock's type, a free block above the
+ * pageblock order of one type) and the counters (free_pages, and managed ==
  * free + per-CPU + allocated). pmm_check() also proves every descriptor
  * outside all zones blank. Cost O(pages); for tests and debugging.
  *
@@ -145,15 +147,44 @@ static const char *check_walk(const struct pmm_zone *zone, struct walk *w)
 	return NULL;
 }
 
-static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
-			      const struct walk *w)
+/* Every pageblock meeting the span has a valid type. */
+static const char *check_pageblocks(const struct pmm_zone *zone)
+{
+	pmm_pfn_t first = zone->start_pfn & ~(PMM_PAGEBLOCK_PAGES - 1);
+	for (pmm_pfn_t p = first; p < zone->end_pfn; p += PMM_PAGEBLOCK_PAGES) {
+		unsigned int mt = pmm_pageblock_type(zone, p);
+		if (mt >= PMM_MT_TYPES)
+			return fail(zone, "pageblock at pfn 0x%llx: type %u out of range",
+				    ULL(p), mt);
+	}
+	return NULL;
+}
+
+/* The free head @pfn of order @k on list @mt: its pageblocks are of type @mt. */
+static const char *check_free_type(const struct pmm_zone *zone, pmm_order_t k,
+				   unsigned int mt, pmm_pfn_t pfn)
+{
+	pmm_pfn_t end = pfn + pmm_order_pages(k);
+	pmm_pfn_t p = pfn;
+	do {
+		unsigned int t = pmm_pageblock_type(zone, p);
+		if (t != mt)
+			return fail(zone, "free list %u type %u: pfn 0x%llx order %u, pageblock at 0x%llx is of type %u",
+				    k, mt, ULL(pfn), k, ULL(p), t);
+		p += PMM_PAGEBLOCK_PAGES;
+	} while (p < end);
+	return NULL;
+}
+
+static const char *check_list_type(const struct pmm_zone *zone, pmm_order_t k,
+				   unsigned int mt, uint64_t *n)
 {
 	const struct pmm_free_area *area = &zone->free_area[k];
-	uint64_t n = 0;
 	uint32_t prev = 0;
-	for (uint32_t cur = area->head; cur != 0;) {
+	const char *err;
+	for (uint32_t cur = area->head[mt]; cur != 0;) {
 		pmm_pfn_t pfn = (pmm_pfn_t)cur - 1;
-		if (++n > area->nr_free)
+		if (++*n > area->nr_free)
 			return fail(zone, "free list %u: more than nr_free %llu entries (cycle?) at pfn 0x%llx",
 				    k, ULL(area->nr_free), ULL(pfn));
 		if (pfn < zone->start_pfn || pfn >= zone->end_pfn)
@@ -167,8 +198,23 @@ static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
 		if (d->prev != prev)
 			return fail(zone, "free list %u: pfn 0x%llx prev %u, expected %u",
 				    k, ULL(pfn), d->prev, prev);
+		if ((err = check_free_type(zone, k, mt, pfn)) != NULL)
+			return err;
 		prev = cur;
 		cur = d->next;
+	}
+	return NULL;
+}
+
+static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
+			      const struct walk *w)
+{
+	const struct pmm_free_area *area = &zone->free_area[k];
+	uint64_t n = 0;
+	for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++) {
+		const char *err = check_list_type(zone, k, mt, &n);
+		if (err != NULL)
+			return err;
 	}
 	if (n != area->nr_free || n != w->nr_free[k])
 		return fail(zone, "order %u: nr_free %llu, list holds %llu, walk found %llu",
@@ -176,15 +222,15 @@ static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
 	return NULL;
 }
 
-/* Walk list @k of @cpu's set; *@pages gets the pages it holds. */
+/* Walk list (@mt, @k) of @cpu's set; *@pages gets the pages it holds. */
 static const char *check_pcp_list(const struct pmm_zone *zone,
-				  unsigned int cpu, pmm_order_t k,
-				  uint64_t *pages)
+				  unsigned int cpu, unsigned int mt,
+				  pmm_order_t k, uint64_t *pages)
 {
 	const struct pmm_pcp *pcp = &zone->pcp[cpu];
 	uint64_t limit = pcp->count >> k;
 	uint64_t n = 0;
-	for (uint32_t cur = pcp->head[k]; cur != 0;) {
+	for (uint32_t cur = pcp->head[mt][k]; cur != 0;) {
 		pmm_pfn_t pfn = (pmm_pfn_t)cur - 1;
 		if (++n > limit)
 			return fail(zone, "cpu %u: per-CPU list %u longer than count %u allows",
@@ -209,12 +255,15 @@ static const char *check_pcp(const struct pmm_zone *zone, uint64_t *total)
 		if (pcp->batch > pcp->high)
 			return fail(zone, "cpu %u: batch %u above high %u", cpu,
 				    pcp->batch, pcp->high);
-		if (pcp->drain_order >= PMM_PCP_NR_ORDERS)
-			return fail(zone, "cpu %u: drain order %u above %u", cpu,
-				    pcp->drain_order, PMM_PCP_MAX_ORDER);
-		for (pmm_order_t k = 0; k <= PMM_PCP_MAX_ORDER; k++) {
+		if (pcp->drain_list >= PMM_PCP_NR_LISTS)
+			return fail(zone, "cpu %u: drain list %u above %u", cpu,
+				    pcp->drain_list, PMM_PCP_NR_LISTS - 1);
+		for (uint32_t i = 0; i < PMM_PCP_NR_LISTS; i++) {
 			uint64_t pages = 0;
-			const char *err = check_pcp_list(zone, cpu, k, &pages);
+			const char *err = check_pcp_list(zone, cpu,
+							 i / PMM_PCP_NR_ORDERS,
+							 i % PMM_PCP_NR_ORDERS,
+							 &pages);
 			if (err != NULL)
 				return err;
 			held += pages;
@@ -266,6 +315,8 @@ static const char *check_zone_locked(const struct pmm_zone *zone)
 		return fail(zone, "span [0x%llx, 0x%llx) outside the descriptors (max_pfn 0x%llx)",
 			    ULL(zone->start_pfn), ULL(zone->end_pfn), ULL(pmm_max_pfn));
 	if ((err = check_walk(zone, &w)) != NULL)
+		return err;
+	if ((err = check_pageblocks(zone)) != NULL)
 		return err;
 	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
 		if ((err = check_list(zone, k, &w)) != NULL)

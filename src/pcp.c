@@ -2,16 +2,20 @@
 /*
  * pcp.c - per-CPU lists of free blocks of orders 0..PMM_PCP_MAX_ORDER.
  *
- * Each zone keeps, per CPU, one short LIFO list per low order, linked
+ * Each zone keeps, per CPU, one short LIFO list per migratetype and low
+ * order (as Linux's per-CPU pages), linked
  * singly through the head descriptors' next field (pfn + 1, 0 = end) and
  * marked PMM_PG_PCP with the order. An allocation of such an order pops
  * this CPU's list without a lock and, when the list is empty, refills it
  * under the zone lock with batch >> order blocks (at least one); a free
  * pushes onto it and, once the lists together hold more pages than the
  * high mark, hands at least a batch of pages back to the buddy lists under
- * the zone lock, one block per list in turn, so that no order hoards pages
- * that could coalesce. Pages on these lists count as managed but not in
- * zone->free_pages.
+ * the zone lock, one block per list in turn, so that no list hoards pages
+ * that could coalesce. A refill takes blocks of the list's type (falling
+ * back as the buddy does); a free pushes on the list of the block's
+ * pageblock type, and a drain puts each block on the buddy list of its
+ * pageblock's type at that time. Pages on these lists count as managed but
+ * not in zone->free_pages.
  *
  * Defaults (Linux's zone_batchsize() and the old high = 6 * batch rule):
  * batch = managed / 4096 pages (at most 1 MiB worth / 4), then b + b/2
@@ -97,23 +101,25 @@ void pmm_pcp_update_zone(struct pmm_zone *zone)
 static void pcp_drain_locked(struct pmm_zone *zone, struct pmm_pcp *pcp,
 			     uint32_t pages)
 {
-	uint32_t k = pcp->drain_order;
+	uint32_t i = pcp->drain_list;
 	uint32_t done = 0;
 	while (done < pages && pcp->count != 0) {
-		while (pcp->head[k] == 0)
-			k = (k + 1) % PMM_PCP_NR_ORDERS;
-		pmm_pfn_t pfn = pmm_pcp_pop(pcp, k);
+		while (pcp->head[i / PMM_PCP_NR_ORDERS][i % PMM_PCP_NR_ORDERS] == 0)
+			i = (i + 1) % PMM_PCP_NR_LISTS;
+		unsigned int mt = i / PMM_PCP_NR_ORDERS;
+		pmm_order_t k = i % PMM_PCP_NR_ORDERS;
+		pmm_pfn_t pfn = pmm_pcp_pop(pcp, mt, k);
 		pmm_page_clear(&pmm_mem_map[pfn]);
 		pmm_buddy_put_locked(zone, pfn, k);
 		done += 1u << k;
-		k = (k + 1) % PMM_PCP_NR_ORDERS;
+		i = (i + 1) % PMM_PCP_NR_LISTS;
 	}
-	pcp->drain_order = k;
+	pcp->drain_list = i;
 }
 
-/* Fill the empty list @order of @pcp with up to batch >> @order blocks. */
+/* Fill the empty list (@mt, @order) of @pcp with up to batch >> @order blocks. */
 static void pcp_refill(struct pmm_zone *zone, struct pmm_pcp *pcp,
-		       pmm_order_t order, uint64_t need)
+		       pmm_order_t order, unsigned int mt, uint64_t need)
 {
 	uint32_t n = pcp->batch >> order;
 	if (n == 0)
@@ -122,27 +128,27 @@ static void pcp_refill(struct pmm_zone *zone, struct pmm_pcp *pcp,
 	for (uint32_t i = 0; i < n; i++) {
 		pmm_pfn_t p;
 		if (zone->free_pages < need ||
-		    !pmm_buddy_take_locked(zone, order, &p))
+		    !pmm_buddy_take_locked(zone, order, mt, &p))
 			break;
-		pmm_pcp_push(pcp, order, p);
+		pmm_pcp_push(pcp, mt, order, p);
 	}
 	pmm_platform_unlock(&zone->lock);
 }
 
 bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_order_t order,
-		   pmm_pfn_t *pfn)
+		   unsigned int mt, pmm_pfn_t *pfn)
 {
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
 	uint64_t need = min + pmm_order_pages(order);
 	/* Unlocked read of free_pages: a hint, as in zone_try(). */
 	if (pmm_zone_free_hint(zone) + pcp->count < need)
 		return false;
-	if (pcp->head[order] == 0) {
-		pcp_refill(zone, pcp, order, need);
-		if (pcp->head[order] == 0)
+	if (pcp->head[mt][order] == 0) {
+		pcp_refill(zone, pcp, order, mt, need);
+		if (pcp->head[mt][order] == 0)
 			return false;
 	}
-	*pfn = pmm_pcp_pop(pcp, order);
+	*pfn = pmm_pcp_pop(pcp, mt, order);
 	return true;
 }
 

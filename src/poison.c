@@ -83,14 +83,16 @@ static void poison_zone(struct pmm_zone *zone)
 {
 	pmm_lock(&zone->lock);
 	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++)
-		for (uint32_t h = zone->free_area[k].head; h != 0;
-		     h = pmm_mem_map[h - 1].next)
-			pmm_poison_block((pmm_pfn_t)h - 1, k);
-	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++)
-		for (pmm_order_t k = 0; k <= PMM_PCP_MAX_ORDER; k++)
-			for (uint32_t h = zone->pcp[cpu].head[k]; h != 0;
+		for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
+			for (uint32_t h = zone->free_area[k].head[mt]; h != 0;
 			     h = pmm_mem_map[h - 1].next)
 				pmm_poison_block((pmm_pfn_t)h - 1, k);
+	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++)
+		for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
+			for (pmm_order_t k = 0; k <= PMM_PCP_MAX_ORDER; k++)
+				for (uint32_t h = zone->pcp[cpu].head[mt][k];
+				     h != 0; h = pmm_mem_map[h - 1].next)
+					pmm_poison_block((pmm_pfn_t)h - 1, k);
 	pmm_unlock(&zone->lock);
 }
 

@@ -54,6 +54,95 @@ void pmm_report_buddyinfo(const struct pmm_out *out)
 	}
 }
 
+static const char *const migratetype_names[PMM_MT_TYPES] = {
+	[PMM_MT_UNMOVABLE] = "Unmovable",
+	[PMM_MT_MOVABLE] = "Movable",
+	[PMM_MT_RECLAIMABLE] = "Reclaimable",
+};
+
+/* Longest list walked for a count; longer ones print as ">N", as Linux. */
+#define PAGETYPE_COUNT_MAX 100000u
+
+/* Return: blocks on free list (@k, @mt), at most PAGETYPE_COUNT_MAX + 1. */
+static uint64_t free_list_length(const struct pmm_zone *z, int k,
+				 unsigned int mt)
+{
+	uint64_t n = 0;
+	for (uint32_t h = z->free_area[k].head[mt];
+	     h != 0 && n <= PAGETYPE_COUNT_MAX; h = pmm_mem_map[h - 1].next)
+		n++;
+	return n;
+}
+
+static void pagetypeinfo_free(const struct pmm_out *out,
+			      const struct pmm_zone *z)
+{
+	struct pmm_zone *locked = (struct pmm_zone *)(uintptr_t)z;
+	for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++) {
+		pmm_fmt(out, "Node %4d, zone %8s, type %12s ", z->node,
+			pmm_zone_name(z->type), migratetype_names[mt]);
+		for (int k = 0; k < PMM_NR_ORDERS; k++) {
+			pmm_lock(&locked->lock); /* the list walk needs it */
+			uint64_t n = free_list_length(z, k, mt);
+			pmm_unlock(&locked->lock);
+			bool over = n > PAGETYPE_COUNT_MAX;
+			pmm_fmt(out, "%s%6llu ", over ? ">" : "",
+				(unsigned long long)(over ? PAGETYPE_COUNT_MAX : n));
+		}
+		pmm_fmt(out, "\n");
+	}
+}
+
+static void pagetypeinfo_blocks(const struct pmm_out *out,
+				const struct pmm_zone *z)
+{
+	uint64_t count[PMM_MT_TYPES] = { 0 };
+	pmm_pfn_t p = z->start_pfn & ~(PMM_PAGEBLOCK_PAGES - 1);
+	for (; p < z->end_pfn; p += PMM_PAGEBLOCK_PAGES) {
+		unsigned int mt = pmm_pageblock_type(z, p);
+		if (mt < PMM_MT_TYPES)
+			count[mt]++;
+	}
+	pmm_fmt(out, "Node %d, zone %8s ", z->node, pmm_zone_name(z->type));
+	for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
+		pmm_fmt(out, "%12llu ", (unsigned long long)count[mt]);
+	pmm_fmt(out, "\n");
+}
+
+/* One node's part, as Linux prints one per node with memory. */
+static void pagetypeinfo_node(const struct pmm_out *out, const struct pmm_node *node)
+{
+	pmm_fmt(out, "Page block order: %d\n", PMM_PAGEBLOCK_ORDER);
+	pmm_fmt(out, "Pages per block:  %llu\n\n",
+		(unsigned long long)PMM_PAGEBLOCK_PAGES);
+	pmm_fmt(out, "%-43s ", "Free pages count per migrate type at order");
+	for (int k = 0; k < PMM_NR_ORDERS; k++)
+		pmm_fmt(out, "%6d ", k);
+	pmm_fmt(out, "\n");
+	for (int t = 0; t < PMM_NR_ZONES; t++)
+		if (zone_is_populated(&node->zones[t]))
+			pagetypeinfo_free(out, &node->zones[t]);
+	pmm_fmt(out, "\n%-23s", "Number of blocks type ");
+	for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
+		pmm_fmt(out, "%12s ", migratetype_names[mt]);
+	pmm_fmt(out, "\n");
+	for (int t = 0; t < PMM_NR_ZONES; t++)
+		if (zone_is_populated(&node->zones[t]))
+			pagetypeinfo_blocks(out, &node->zones[t]);
+}
+
+void pmm_report_pagetypeinfo(const struct pmm_out *out)
+{
+	const struct pmm_zone *z;
+	int last = -1;
+	for_each_populated_zone(z) {
+		if (z->node == last)
+			continue;
+		last = z->node;
+		pagetypeinfo_node(out, &pmm_nodes[z->node]);
+	}
+}
+
 void pmm_report_zoneinfo(const struct pmm_out *out)
 {
 	const struct pmm_zone *z;

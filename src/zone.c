@@ -135,14 +135,28 @@ static pmm_pfn_t bitmap_words(pmm_pfn_t base, pmm_pfn_t end, pmm_order_t k)
 	return (pairs + 63) >> 6;
 }
 
+/* Return: 64-bit words of pageblock types over [base, end) (a byte each). */
+static pmm_pfn_t pageblock_words(pmm_pfn_t base, pmm_pfn_t end)
+{
+	pmm_pfn_t blocks = ((end - base) + PMM_PAGEBLOCK_PAGES - 1) >>
+			   PMM_PAGEBLOCK_ORDER;
+	return (blocks + sizeof(uint64_t) - 1) / sizeof(uint64_t);
+}
+
+static pmm_pfn_t pair_words(pmm_pfn_t base, pmm_pfn_t end)
+{
+	pmm_pfn_t words = 0;
+	for (pmm_order_t k = 0; k < PMM_MAX_ORDER; k++)
+		words += bitmap_words(base, end, k);
+	return words;
+}
+
 size_t pmm_zone_bitmap_bytes(pmm_pfn_t start, pmm_pfn_t end)
 {
 	if (start >= end)
 		return 0;
 	pmm_pfn_t base = zone_map_base(start);
-	pmm_pfn_t words = 0;
-	for (pmm_order_t k = 0; k < PMM_MAX_ORDER; k++)
-		words += bitmap_words(base, end, k);
+	pmm_pfn_t words = pair_words(base, end) + pageblock_words(base, end);
 	return (size_t)(words * sizeof(uint64_t));
 }
 
@@ -167,6 +181,11 @@ static void zone_table_insert(struct pmm_zone *zone)
 	zone_count++;
 }
 
+/*
+ * Hand out the metadata: the pair bitmaps by order, then the pageblock
+ * types, every pageblock PMM_MT_MOVABLE (Linux's memmap_init() does the
+ * same): one byte per pageblock.
+ */
 static void zone_set_maps(struct pmm_zone *zone, uint64_t *bitmap)
 {
 	for (pmm_order_t k = 0; k < PMM_MAX_ORDER; k++) {
@@ -174,12 +193,17 @@ static void zone_set_maps(struct pmm_zone *zone, uint64_t *bitmap)
 		bitmap += bitmap_words(zone->map_base, zone->end_pfn, k);
 	}
 	zone->free_area[PMM_MAX_ORDER].map = NULL;
+	zone->pageblock_mt = (uint8_t *)bitmap;
+	size_t bytes = (size_t)(pageblock_words(zone->map_base, zone->end_pfn) *
+				sizeof(uint64_t));
+	pmm_memset(zone->pageblock_mt, PMM_MT_MOVABLE, bytes);
 }
 
 /**
  * pmm_zone_init - set up zone @type of node @nid over [@start, @end).
  * @present: usable pages in the span (for reports)
  * @bitmap:  zeroed, 8-byte aligned, pmm_zone_bitmap_bytes(@start, @end) bytes
+ *           (pair bitmaps, then the pageblock types this call sets MOVABLE)
  *
  * The span must lie inside the node and inside the descriptor array
  * (pmm_page_map_init() comes first). The zone starts empty, with zero
@@ -218,6 +242,7 @@ int pmm_zone_init(int nid, enum pmm_zone_type type, pmm_pfn_t start,
 	zone->node = nid;
 	zone->type = type;
 	zone_set_maps(zone, bitmap);
+	pmm_buddy_zone_grouping(zone);
 	pmm_pcp_init_zone(zone);
 	zone->initialized = true;
 	zone_table_insert(zone);

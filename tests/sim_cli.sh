@@ -25,6 +25,7 @@ expect "default boot prints the Memory line" 0 '^Memory: [0-9]+K/[0-9]+K availab
 expect "default boot frees init memory" 0 'Freeing unused kernel memory: 1024K freed' -- boot
 expect "default boot reports the bitmap pages" 0 'bitmaps. own' -- boot
 expect "default boot is consistent" 0 '^pmm_check: consistent' -- boot
+expect "pagetypeinfo: every pageblock movable after boot" 0 '^Node 0, zone   Normal            0 +[0-9]+            0 $' -- boot --pagetypeinfo
 expect "memblock boot" 0 'zone  HighMem' -- boot --early memblock
 expect "memblock debug dump" 0 'memory.cnt' -- boot --early memblock --memblock-debug
 expect "x86_64 profile has DMA32" 0 'zone    DMA32' -- boot --profile x86_64 --mem 8G

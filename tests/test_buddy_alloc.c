@@ -54,12 +54,13 @@ static void test_handoff_blocks(void **state)
 	assert_clean();
 }
 
-/* Order-0 request served by the order-0 block at pfn 1. */
+/* Order-0 movable request (the boot type: no fallback) served by the
+ * order-0 block at pfn 1. */
 static void test_alloc_exact_order(void **state)
 {
 	(void)state;
 	assert_int_equal(buddy_setup_simple(4096), 0);
-	struct pmm_page *p = pmm_alloc_pages(0, 0);
+	struct pmm_page *p = pmm_alloc_pages(PMM_GFP_MOVABLE, 0);
 	assert_non_null(p);
 	assert_int_equal(pfn_of(p), 1);
 	assert_int_equal(pmm_page_order(p), 0);
@@ -73,7 +74,7 @@ static void test_alloc_exact_order(void **state)
 }
 
 /*
- * Three order-0 requests: pfn 1, then order-1 block 2-3 split into
+ * Three order-0 movable requests: pfn 1, then order-1 block 2-3 split into
  *   |2|3|  -> 2 allocated, 3 on list 0, then 3 allocated.
  */
 static void test_alloc_splits(void **state)
@@ -81,24 +82,24 @@ static void test_alloc_splits(void **state)
 	(void)state;
 	assert_int_equal(buddy_setup_simple(4096), 0);
 	struct pmm_zone *z = buddy_zone(PMM_ZONE_NORMAL);
-	struct pmm_page *a = pmm_alloc_page(0);
-	struct pmm_page *b = pmm_alloc_page(0);
+	struct pmm_page *a = pmm_alloc_page(PMM_GFP_MOVABLE);
+	struct pmm_page *b = pmm_alloc_page(PMM_GFP_MOVABLE);
 	assert_int_equal(pfn_of(a), 1);
 	assert_int_equal(pfn_of(b), 2);
 	assert_int_equal(z->free_area[0].nr_free, 1);
 	assert_int_equal(z->free_area[1].nr_free, 0);
 	assert_true(pmm_page_is_free_head(pmm_pfn_to_page(3)));
 	assert_clean();
-	struct pmm_page *c = pmm_alloc_page(0);
+	struct pmm_page *c = pmm_alloc_page(PMM_GFP_MOVABLE);
 	assert_int_equal(pfn_of(c), 3);
 	assert_clean();
 	/* Order 3 with lists 3..9 holding one block each: takes 8-15. */
-	struct pmm_page *d = pmm_alloc_pages(0, 3);
+	struct pmm_page *d = pmm_alloc_pages(PMM_GFP_MOVABLE, 3);
 	assert_int_equal(pfn_of(d), 8);
 	assert_clean();
 	/* Order 9 takes 512; another order 9 splits 1024 (a top block). */
-	struct pmm_page *e = pmm_alloc_pages(0, 9);
-	struct pmm_page *f = pmm_alloc_pages(0, 9);
+	struct pmm_page *e = pmm_alloc_pages(PMM_GFP_MOVABLE, 9);
+	struct pmm_page *f = pmm_alloc_pages(PMM_GFP_MOVABLE, 9);
 	assert_int_equal(pfn_of(e), 512);
 	assert_true(pfn_of(f) % 1024 == 0);
 	assert_int_equal(z->free_area[9].nr_free, 1);
@@ -182,7 +183,8 @@ static void test_no_merge_across_zones(void **state)
 }
 
 /*
- * Zone fallback: DMA [0, 256) | DMA32 [256, 512) | Normal [512, 1024).
+ * Zone fallback: DMA [0, 256) | DMA32 [256, 512) | Normal [512, 1024),
+ * movable requests (the boot type, so the placement is the plain buddy's).
  * Default requests drain Normal, then DMA32, then DMA; DMA32 requests never
  * touch Normal; DMA requests only DMA.
  */
@@ -197,21 +199,21 @@ static void test_zone_fallback(void **state)
 	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
 			 .max_pfn = 1024, .zones = zs, .nr_zones = 3,
 			 .handoff = true }), 0);
-	struct pmm_page *p = pmm_alloc_pages(0, 8);
+	struct pmm_page *p = pmm_alloc_pages(PMM_GFP_MOVABLE, 8);
 	assert_int_equal(pfn_of(p), 512);
-	p = pmm_alloc_pages(PMM_GFP_DMA32, 8);
+	p = pmm_alloc_pages(PMM_GFP_DMA32 | PMM_GFP_MOVABLE, 8);
 	assert_int_equal(pfn_of(p), 256);
-	p = pmm_alloc_pages(PMM_GFP_DMA32, 6);
+	p = pmm_alloc_pages(PMM_GFP_DMA32 | PMM_GFP_MOVABLE, 6);
 	assert_non_null(p);
 	assert_true(pfn_of(p) < 256);
-	p = pmm_alloc_pages(PMM_GFP_DMA, 7);
+	p = pmm_alloc_pages(PMM_GFP_DMA | PMM_GFP_MOVABLE, 7);
 	assert_non_null(p);
 	assert_true(pfn_of(p) < 256);
-	p = pmm_alloc_pages(0, 8);
+	p = pmm_alloc_pages(PMM_GFP_MOVABLE, 8);
 	assert_int_equal(pfn_of(p), 768);
-	assert_null(pmm_alloc_pages(0, 8));
-	assert_null(pmm_alloc_pages(PMM_GFP_HIGHMEM, 8));
-	p = pmm_alloc_pages(0, 5);
+	assert_null(pmm_alloc_pages(PMM_GFP_MOVABLE, 8));
+	assert_null(pmm_alloc_pages(PMM_GFP_HIGHMEM | PMM_GFP_MOVABLE, 8));
+	p = pmm_alloc_pages(PMM_GFP_MOVABLE, 5);
 	assert_non_null(p);
 	assert_true(pfn_of(p) < 256);
 	assert_clean();

@@ -21,6 +21,11 @@
  * everything is freed and the free lists must equal the canonical
  * decomposition of the free runs.
  *
+ * Requests carry a random migratetype (unmovable, movable, reclaimable):
+ * grouping by mobility may place a block anywhere in the zone, never fail
+ * while the zone has a block (fallbacks reach every type), and pmm_check()
+ * proves the per-type lists and pageblock types at every check.
+ *
  * PMM_DIFF_OPS (default 1000000) and PMM_DIFF_SEED override the run.
  */
 #include <setjmp.h>
@@ -159,10 +164,14 @@ static pmm_order_t pick_order(void)
 	return 4 + rnd_below(PMM_MAX_ORDER - 3);
 }
 
+/* A zone choice and a random migratetype (none = unmovable). */
 static unsigned int pick_gfp(void)
 {
+	static const unsigned int mobility[] = { 0, PMM_GFP_MOVABLE,
+						 PMM_GFP_RECLAIMABLE };
 	unsigned int r = rnd_below(10);
-	return r < 7 ? 0 : r < 9 ? PMM_GFP_DMA32 : PMM_GFP_DMA;
+	unsigned int zone = r < 7 ? 0 : r < 9 ? PMM_GFP_DMA32 : PMM_GFP_DMA;
+	return zone | mobility[rnd_below(3)];
 }
 
 static void op_alloc(void)

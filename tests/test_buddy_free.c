@@ -63,7 +63,7 @@ static void snap_take(struct snap *s)
 
 /*
  * Normal [0, 1024) handed off; then:
- *   a = order 2 at 4-7 (allocated), b = order 0 at 1 (allocated)
+ *   a = order 2 at 4-7 (allocated), b = order 0 at 1 (allocated), movable
  *   |0|1b|2-3 free o1|4-7 a|8-15 free o3|...
  */
 static struct pmm_page *a_blk, *b_pg;
@@ -71,8 +71,8 @@ static struct pmm_page *a_blk, *b_pg;
 static void setup_ab(void)
 {
 	assert_int_equal(buddy_setup_simple(1024), 0);
-	b_pg = pmm_alloc_page(0);
-	a_blk = pmm_alloc_pages(0, 2);
+	b_pg = pmm_alloc_page(PMM_GFP_MOVABLE);
+	a_blk = pmm_alloc_pages(PMM_GFP_MOVABLE, 2);
 	assert_int_equal(pmm_page_to_pfn(b_pg), 1);
 	assert_int_equal(pmm_page_to_pfn(a_blk), 4);
 	assert_clean();

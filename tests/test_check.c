@@ -112,11 +112,11 @@ static void test_prev_link(void **state)
 {
 	(void)state;
 	/* Two blocks on list 0: allocate 1, 2 (splits 2-3), free 1. */
-	struct pmm_page *a = pmm_alloc_page(0);
-	struct pmm_page *b = pmm_alloc_page(0);
+	struct pmm_page *a = pmm_alloc_page(PMM_GFP_MOVABLE);
+	struct pmm_page *b = pmm_alloc_page(PMM_GFP_MOVABLE);
 	assert_int_equal(pmm_free_page(a), 0);
 	assert_int_equal(z->free_area[0].nr_free, 2);
-	struct pmm_page *second = pmm_pfn_to_page(z->free_area[0].head - 1);
+	struct pmm_page *second = pmm_pfn_to_page(z->free_area[0].head[PMM_MT_MOVABLE] - 1);
 	second = pmm_pfn_to_page(second->next - 1);
 	uint32_t saved = second->prev;
 	second->prev = 77;
@@ -124,7 +124,7 @@ static void test_prev_link(void **state)
 	second->prev = saved;
 	/* A cycle: the second points back at the first. */
 	uint32_t saved_next = second->next;
-	second->next = z->free_area[0].head;
+	second->next = z->free_area[0].head[PMM_MT_MOVABLE];
 	expect("cycle");
 	second->next = saved_next;
 	assert_null(pmm_check());
@@ -196,7 +196,7 @@ static void test_pcp_counts(void **state)
 	z->pcp[0].batch = 9;
 	expect("batch 9 above high 8");
 	z->pcp[0].batch = 4;
-	struct pmm_page *first = pmm_pfn_to_page(z->pcp[0].head[0] - 1);
+	struct pmm_page *first = pmm_pfn_to_page(z->pcp[0].head[PMM_MT_UNMOVABLE][0] - 1);
 	first->info = PMM_PG_PCP | PMM_PG_POISON;
 	expect("per-CPU");
 	first->info = PMM_PG_PCP;

@@ -112,8 +112,10 @@ static void set_poison_covers_free_blocks(void **state)
 	const struct pmm_zone *z = buddy_zone(PMM_ZONE_NORMAL);
 	unsigned int r = host_report_count();
 	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++)
-		for (uint32_t h = z->free_area[k].head; h; h = pmm_mem_map[h - 1].next)
-			assert_int_equal(pmm_poison_check(h - 1, k), 0);
+		for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
+			for (uint32_t h = z->free_area[k].head[mt]; h;
+			     h = pmm_mem_map[h - 1].next)
+				assert_int_equal(pmm_poison_check(h - 1, k), 0);
 	assert_int_equal(host_report_count(), r);
 	/* The allocated block was not poisoned. */
 	assert_int_equal(page_bytes(pmm_page_to_pfn(a))[0], 0);
@@ -133,12 +135,13 @@ static void set_poison_covers_pcp_pages(void **state)
 	assert_int_equal(pmm_free_page(p), 0);
 	assert_int_equal(pmm_free_pages(q, PMM_PCP_MAX_ORDER), 0);
 	const struct pmm_zone *z = buddy_zone(PMM_ZONE_NORMAL);
-	assert_true(z->pcp[0].head[0] != 0);
-	assert_true(z->pcp[0].head[PMM_PCP_MAX_ORDER] != 0);
+	assert_true(z->pcp[0].head[PMM_MT_UNMOVABLE][0] != 0);
+	assert_true(z->pcp[0].head[PMM_MT_UNMOVABLE][PMM_PCP_MAX_ORDER] != 0);
 	unsigned int r = host_report_count();
 	pmm_debug_set_poison(true);
 	for (pmm_order_t k = 0; k <= PMM_PCP_MAX_ORDER; k++)
-		for (uint32_t h = z->pcp[0].head[k]; h; h = pmm_mem_map[h - 1].next)
+		for (uint32_t h = z->pcp[0].head[PMM_MT_UNMOVABLE][k]; h;
+		     h = pmm_mem_map[h - 1].next)
 			assert_int_equal(pmm_poison_check(h - 1, k), 0);
 	assert_int_equal(host_report_count(), r);
 	pmm_debug_set_poison(false);

@@ -89,6 +89,28 @@ static void linux_gfp_dma_comes_from_dma(void **state)
 	assert_null(pmm_check());
 }
 
+/* Linux's mobility names: the migratetype of each, and both served. */
+static void linux_gfp_movable_names(void **state)
+{
+	(void)state;
+	assert_int_equal(gfp_migratetype(GFP_KERNEL), MIGRATE_UNMOVABLE);
+	assert_int_equal(gfp_migratetype(GFP_HIGHUSER_MOVABLE), MIGRATE_MOVABLE);
+	assert_int_equal(gfp_migratetype(GFP_USER_MOVABLE), MIGRATE_MOVABLE);
+	assert_int_equal(gfp_migratetype(GFP_KERNEL | __GFP_RECLAIMABLE),
+			 MIGRATE_RECLAIMABLE);
+	assert_int_equal(__GFP_MOVABLE, 0x08);
+	assert_int_equal(__GFP_RECLAIMABLE, 0x10);
+	assert_int_equal(GFP_MOVABLE_MASK >> GFP_MOVABLE_SHIFT, 3);
+	assert_int_equal(pageblock_nr_pages, 1u << pageblock_order);
+	struct page *page = alloc_pages(GFP_USER_MOVABLE, 2);
+	assert_non_null(page);
+	__free_pages(page, 2);
+	page = alloc_page(GFP_KERNEL | __GFP_RECLAIMABLE);
+	assert_non_null(page);
+	__free_page(page);
+	assert_null(pmm_check());
+}
+
 static void linux_get_page_put_page_count_references(void **state)
 {
 	(void)state;
@@ -122,6 +144,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(linux_get_free_pages_by_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(linux_get_zeroed_page_is_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(linux_gfp_dma_comes_from_dma, setup, teardown),
+		cmocka_unit_test_setup_teardown(linux_gfp_movable_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(linux_get_page_put_page_count_references, setup, teardown),
 		cmocka_unit_test_setup_teardown(linux_double_free_changes_nothing, setup, teardown),
 	};

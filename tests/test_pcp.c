@@ -250,12 +250,12 @@ static void test_high_order_refill(void **state)
 	assert_non_null(a);
 	assert_int_equal(z->pcp[0].count, 4);
 	assert_int_equal(z->free_pages, 1023 - 8);
-	pmm_pfn_t listed = (pmm_pfn_t)z->pcp[0].head[2] - 1;
+	pmm_pfn_t listed = (pmm_pfn_t)z->pcp[0].head[PMM_MT_UNMOVABLE][2] - 1;
 	assert_int_equal(pmm_mem_map[listed].info, PMM_PG_PCP | 2);
 	assert_int_equal(listed & 3, 0);
 	struct pmm_page *b = pmm_alloc_pages(0, 3);
 	assert_non_null(b);
-	assert_int_equal(z->pcp[0].head[3], 0);
+	assert_int_equal(z->pcp[0].head[PMM_MT_UNMOVABLE][3], 0);
 	assert_int_equal(z->pcp[0].count, 4);
 	assert_int_equal(z->free_pages, 1023 - 16);
 	assert_clean();
@@ -298,9 +298,9 @@ static void test_drain_round_robin(void **state)
 	assert_int_equal(z->pcp[0].count, 5);
 	assert_int_equal(pmm_free_pages(p2, 2), 0);
 	assert_int_equal(z->pcp[0].count, 6);
-	assert_int_equal(z->pcp[0].head[1], 0);
-	assert_true(z->pcp[0].head[0] != 0 && z->pcp[0].head[2] != 0);
-	assert_int_equal(z->pcp[0].drain_order, 2);
+	assert_int_equal(z->pcp[0].head[PMM_MT_UNMOVABLE][1], 0);
+	assert_true(z->pcp[0].head[PMM_MT_UNMOVABLE][0] != 0 && z->pcp[0].head[PMM_MT_UNMOVABLE][2] != 0);
+	assert_int_equal(z->pcp[0].drain_list, 2);
 	assert_int_equal(z->free_pages, 1023 - 6);
 	assert_clean();
 }
@@ -403,15 +403,15 @@ static void test_check_sees_bad_pcp_blocks(void **state)
 	a[2].info = PMM_PG_POISON;
 	expect_check_msg("inside block");
 	a[2].info = 0;
-	z->pcp[0].drain_order = PMM_PCP_NR_ORDERS;
-	expect_check_msg("drain order");
-	z->pcp[0].drain_order = 0;
-	uint32_t h = z->pcp[0].head[2];
-	z->pcp[0].head[2] = 0;
-	z->pcp[0].head[1] = h;
+	z->pcp[0].drain_list = PMM_PCP_NR_LISTS;
+	expect_check_msg("drain list");
+	z->pcp[0].drain_list = 0;
+	uint32_t h = z->pcp[0].head[PMM_MT_UNMOVABLE][2];
+	z->pcp[0].head[PMM_MT_UNMOVABLE][2] = 0;
+	z->pcp[0].head[PMM_MT_UNMOVABLE][1] = h;
 	expect_check_msg("per-CPU list 1 entry");
-	z->pcp[0].head[1] = 0;
-	z->pcp[0].head[2] = h;
+	z->pcp[0].head[PMM_MT_UNMOVABLE][1] = 0;
+	z->pcp[0].head[PMM_MT_UNMOVABLE][2] = h;
 	assert_clean();
 }
 

@@ -37,8 +37,9 @@ static int setup(void **state)
 	uint64_t n = 0;
 	assert_int_equal(pmm_buddy_handoff_range(1, 2560, &n), 0);
 	zone = buddy_zone(PMM_ZONE_NORMAL);
-	blk_a = pmm_alloc_pages(PMM_GFP_KERNEL, 2);
-	struct pmm_page *p = pmm_alloc_page(PMM_GFP_KERNEL);
+	/* Movable, the boot type: the order-10 block at 1024 stays whole. */
+	blk_a = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 2);
+	struct pmm_page *p = pmm_alloc_page(PMM_GFP_USER_MOVABLE);
 	assert_non_null(blk_a);
 	assert_non_null(p);
 	pcp_pfn = pmm_page_to_pfn(p);
@@ -63,19 +64,37 @@ static void expect(const char *what)
 		fail_msg("pmm_check said \"%s\", expected \"%s\"", msg, what);
 }
 
+/* Return: the first type with a free block of order @k (PMM_MT_TYPES: none). */
+static unsigned int some_type(pmm_order_t k)
+{
+	unsigned int mt = 0;
+	while (mt < PMM_MT_TYPES && zone->free_area[k].head[mt] == 0)
+		mt++;
+	return mt;
+}
+
 /* Return: the order of some non-empty free list (the lowest). */
 static pmm_order_t some_order(void)
 {
 	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++)
-		if (zone->free_area[k].head != 0)
+		if (some_type(k) < PMM_MT_TYPES)
 			return k;
 	fail_msg("no free block");
 	return 0;
 }
 
+/* The list head of some non-empty list of order @k. */
+static uint32_t *head_of(pmm_order_t k)
+{
+	unsigned int mt = some_type(k);
+	if (mt >= PMM_MT_TYPES)
+		fail_msg("no free block of order %u", k);
+	return &zone->free_area[k].head[mt < PMM_MT_TYPES ? mt : 0];
+}
+
 static struct pmm_page *free_head(pmm_order_t k)
 {
-	return &pmm_mem_map[zone->free_area[k].head - 1];
+	return &pmm_mem_map[*head_of(k) - 1];
 }
 
 static void pfn0_managed(void **s)
@@ -95,7 +114,7 @@ static void free_head_with_refcount(void **s)
 static void lazy_head_at_top_order(void **s)
 {
 	(void)s;
-	assert_true(zone->free_area[PMM_MAX_ORDER].head != 0);
+	assert_true(some_type(PMM_MAX_ORDER) < PMM_MT_TYPES);
 	free_head(PMM_MAX_ORDER)->info |= PMM_PG_LAZY;
 	expect("lazy at the top order");
 }
@@ -168,8 +187,8 @@ static void free_list_outside_zone(void **s)
 	(void)s;
 	pmm_order_t k = some_order();
 	free_head(k)->prev = 3051; /* keep the old head reachable: */
-	pmm_mem_map[3050].next = zone->free_area[k].head;
-	zone->free_area[k].head = 3051;
+	pmm_mem_map[3050].next = *head_of(k);
+	*head_of(k) = 3051;
 	zone->free_area[k].nr_free++;
 	expect("outside the zone");
 }
@@ -178,7 +197,7 @@ static void free_list_entry_not_free_head(void **s)
 {
 	(void)s;
 	pmm_order_t k = some_order();
-	zone->free_area[k].head = 2566;
+	*head_of(k) = 2566;
 	zone->free_area[k].nr_free++;
 	expect("is not a free head");
 }
@@ -214,7 +233,7 @@ static void pcp_list_longer_than_count(void **s)
 static void pcp_entry_not_pcp_page(void **s)
 {
 	(void)s;
-	zone->pcp[3].head[0] = zone->free_area[some_order()].head;
+	zone->pcp[3].head[PMM_MT_UNMOVABLE][0] = *head_of(some_order());
 	zone->pcp[3].count = 1;
 	expect("per-CPU list 0 entry");
 }

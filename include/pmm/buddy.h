@@ -20,6 +20,8 @@
 #define PMM_GFP_DMA 0x01u
 #define PMM_GFP_HIGHMEM 0x02u
 #define PMM_GFP_DMA32 0x04u
+#define PMM_GFP_MOVABLE 0x08u     /* migratetype MOVABLE (user pages) */
+#define PMM_GFP_RECLAIMABLE 0x10u /* migratetype RECLAIMABLE (caches) */
 #define PMM_GFP_HIGH 0x20u     /* high priority: may dip below min */
 #define PMM_GFP_IO 0x40u
 #define PMM_GFP_FS 0x80u
@@ -30,17 +32,33 @@
 #define PMM_GFP_NOWARN 0x2000u
 #define PMM_GFP_THISNODE 0x200000u
 #define PMM_GFP_ZONEMASK (PMM_GFP_DMA | PMM_GFP_HIGHMEM | PMM_GFP_DMA32)
+#define PMM_GFP_MOBILITY (PMM_GFP_MOVABLE | PMM_GFP_RECLAIMABLE)
+#define PMM_GFP_MT_SHIFT 3 /* type = (gfp & PMM_GFP_MOBILITY) >> this */
 #define PMM_GFP_RECLAIM (PMM_GFP_DIRECT_RECLAIM | PMM_GFP_KSWAPD_RECLAIM)
 #define PMM_GFP_KERNEL (PMM_GFP_RECLAIM | PMM_GFP_IO | PMM_GFP_FS)
 #define PMM_GFP_ATOMIC (PMM_GFP_HIGH | PMM_GFP_ATOMIC_ | PMM_GFP_KSWAPD_RECLAIM)
 #define PMM_GFP_HIGHUSER (PMM_GFP_KERNEL | PMM_GFP_HIGHMEM)
+#define PMM_GFP_HIGHUSER_MOVABLE (PMM_GFP_HIGHUSER | PMM_GFP_MOVABLE)
+#define PMM_GFP_USER_MOVABLE (PMM_GFP_KERNEL | PMM_GFP_MOVABLE)
+_Static_assert(PMM_GFP_MOVABLE >> PMM_GFP_MT_SHIFT == PMM_MT_MOVABLE &&
+		       PMM_GFP_RECLAIMABLE >> PMM_GFP_MT_SHIFT == PMM_MT_RECLAIMABLE,
+	       "the mobility flags spell the migratetype, as in Linux");
+
+/* Return: the migratetype @gfp asks for (PMM_MT_TYPES: both flags, invalid). */
+static inline unsigned int pmm_gfp_migratetype(unsigned int gfp)
+{
+	return (gfp & PMM_GFP_MOBILITY) >> PMM_GFP_MT_SHIFT;
+}
 
 /*
  * Allocate 2^@order pages, preferring node @nid (PMM_NUMA_NO_NODE: the
  * lowest online node), from the highest zone @gfp allows down to DMA, then other
- * nodes unless PMM_GFP_THISNODE. The block's head gets refcount 1 and owner
- * tag @tag. On failure *@err (if not NULL) says why: PMM_EORDER, PMM_EINVAL
- * (contradictory zone flags or bad node), PMM_ENOMEM.
+ * nodes unless PMM_GFP_THISNODE. The block comes from a pageblock of the
+ * migratetype @gfp asks for when one has a free block, else from another
+ * type's (Linux's fallback order), whose pageblock may change type. The
+ * block's head gets refcount 1 and owner tag @tag. On failure *@err (if
+ * not NULL) says why: PMM_EORDER, PMM_EINVAL (contradictory zone flags,
+ * both mobility flags while grouping is on, or bad node), PMM_ENOMEM.
  * Return: the head descriptor, or NULL.
  */
 struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
@@ -127,6 +145,16 @@ void pmm_pcp_drain_all(void);
  * (at least one); a drain gives back at least batch pages.
  */
 int pmm_pcp_set_high_batch(uint32_t high, uint32_t batch);
+
+/*
+ * Grouping by mobility (on by default): off, every request is served as
+ * PMM_MT_MOVABLE, the type every pageblock gets at boot, whatever its
+ * mobility flags say, so requests of all types share pageblocks (Linux's
+ * page_group_by_mobility_disabled).
+ * Locking: while the allocator is quiet.
+ */
+void pmm_buddy_set_grouping(bool on);
+bool pmm_buddy_is_grouping(void);
 
 /* Lazy buddy (seed 7.3): delay coalescing until an allocation needs it. */
 void pmm_buddy_set_lazy(bool lazy);

@@ -13,6 +13,14 @@
 /* /proc/buddyinfo, exactly as Linux prints it. */
 void pmm_report_buddyinfo(const struct pmm_out *out);
 
+/*
+ * /proc/pagetypeinfo in Linux's format: pageblock order and size, free
+ * blocks per zone, migratetype and order (the lists walked under each
+ * zone's lock, counts above 100000 printed as ">100000"), and pageblocks
+ * per zone and type. pmm has three types: Unmovable, Movable, Reclaimable.
+ */
+void pmm_report_pagetypeinfo(const struct pmm_out *out);
+
 /* A /proc/zoneinfo subset: pages free, min, low, high, spanned, present, managed. */
 void pmm_report_zoneinfo(const struct pmm_out *out);
 

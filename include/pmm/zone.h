@@ -15,6 +15,19 @@
  * XOR of "block A is a free head of order k" and "block B is a free head of
  * order k". map_base is start_pfn rounded down to 2^PMM_MAX_ORDER so that
  * both buddies of any pair index the same bit.
+ *
+ * Anti-fragmentation (grouping pages by mobility, as Linux 2.6.24+): the
+ * zone is cut into pageblocks of 2^PMM_PAGEBLOCK_ORDER pages, aligned to
+ * their size, each with a migratetype (one byte a pageblock - 2 KiB per
+ * 4 GiB of 2 MiB pageblocks - after the pair bitmap in the same
+ * allocation; a byte, not 2 bits, so that a free reads it with one load).
+ * Each order has one free list per migratetype. Invariants (zone lock):
+ *   a free head lies on the list of its own pageblock's type;
+ *   a free block of order > PMM_PAGEBLOCK_ORDER has one type over all its
+ *   pageblocks;
+ *   nr_free[k] == sum over types of the lengths of the lists of order k.
+ * Per-CPU lists are per migratetype too; the type of a block there is only
+ * a hint (it goes back to the list of its pageblock's type).
  */
 #ifndef PMM_ZONE_H
 #define PMM_ZONE_H
@@ -32,9 +45,30 @@ enum pmm_zone_type {
 
 enum pmm_wmark { PMM_WMARK_MIN, PMM_WMARK_LOW, PMM_WMARK_HIGH, PMM_NR_WMARK };
 
+/*
+ * Migratetypes, with Linux's numbering: what a pageblock's pages are
+ * expected to be (unmovable kernel data, movable user pages, reclaimable
+ * caches). A request's type comes from PMM_GFP_MOVABLE / PMM_GFP_RECLAIMABLE
+ * (pmm/buddy.h): (gfp >> 3) & 3.
+ */
+enum pmm_migratetype {
+	PMM_MT_UNMOVABLE,
+	PMM_MT_MOVABLE,
+	PMM_MT_RECLAIMABLE,
+	PMM_MT_TYPES
+};
+
+/* Pageblock: 2^PMM_PAGEBLOCK_ORDER pages (9: 2 MiB of 4 KiB pages). */
+#ifndef PMM_PAGEBLOCK_ORDER
+#define PMM_PAGEBLOCK_ORDER 9
+#endif
+_Static_assert(PMM_PAGEBLOCK_ORDER >= 1 && PMM_PAGEBLOCK_ORDER <= PMM_MAX_ORDER,
+	       "a pageblock is 2^1 .. 2^PMM_MAX_ORDER pages");
+#define PMM_PAGEBLOCK_PAGES ((pmm_pfn_t)1 << PMM_PAGEBLOCK_ORDER)
+
 struct pmm_free_area {
-	uint32_t head;    /* pfn + 1 of the first free head, 0 = empty */
-	uint64_t nr_free; /* blocks on the list */
+	uint32_t head[PMM_MT_TYPES]; /* per type: pfn + 1 of the first free head, 0 = empty */
+	uint64_t nr_free; /* blocks on the lists of all types */
 	uint64_t *map;    /* pair bitmap; NULL for PMM_MAX_ORDER */
 };
 
@@ -50,22 +84,25 @@ struct pmm_free_area {
 #define PMM_PCP_MAX_ORDER 3
 #endif
 #define PMM_PCP_NR_ORDERS (PMM_PCP_MAX_ORDER + 1)
+#define PMM_PCP_NR_LISTS (PMM_MT_TYPES * PMM_PCP_NR_ORDERS)
 _Static_assert(PMM_PCP_MAX_ORDER >= 0 && PMM_PCP_MAX_ORDER <= PMM_MAX_ORDER &&
-		       PMM_PCP_NR_ORDERS <= 8,
-	       "per-CPU orders: 0..PMM_PCP_MAX_ORDER, at most 8 lists");
+		       PMM_PCP_NR_LISTS <= 12,
+	       "per-CPU lists: 0..PMM_PCP_MAX_ORDER per type, at most 12");
 
 /*
- * One CPU's lists of free blocks of orders 0..PMM_PCP_MAX_ORDER, touched
- * only by its own CPU; one cache line each, so that CPUs never share a
- * line on their fast path. count, high and batch are in pages.
+ * One CPU's lists of free blocks of orders 0..PMM_PCP_MAX_ORDER, one list
+ * per migratetype and order, touched only by its own CPU; one cache line
+ * each, so that CPUs never share a line on their fast path. count, high
+ * and batch are in pages.
  */
 struct pmm_pcp {
 	_Alignas(PMM_CACHELINE)
-	uint32_t head[PMM_PCP_NR_ORDERS]; /* pfn + 1 of the first block, 0 = empty */
+	/* pfn + 1 of the first block, 0 = empty */
+	uint32_t head[PMM_MT_TYPES][PMM_PCP_NR_ORDERS];
 	uint32_t count; /* pages on all the lists */
 	uint32_t high;  /* drain a batch when count exceeds this */
 	uint32_t batch; /* pages moved per refill (shifted by order) or drain */
-	uint32_t drain_order; /* the list the next drain starts from */
+	uint32_t drain_list; /* type * PMM_PCP_NR_ORDERS + order the next drain starts from */
 };
 _Static_assert(sizeof(struct pmm_pcp) == PMM_CACHELINE,
 	       "a per-CPU list set fills exactly one cache line");
@@ -78,15 +115,19 @@ _Static_assert(sizeof(struct pmm_pcp) == PMM_CACHELINE,
  * different CPUs shares no line that either writes.
  */
 struct pmm_zone {
-	/* read-mostly */
+	/* read-mostly; the fast paths read only this first line */
 	pmm_pfn_t start_pfn;               /* span, inclusive */
 	uint64_t spanned;                  /* end_pfn - start_pfn [pages] */
-	pmm_pfn_t end_pfn;                 /* span, exclusive */
-	uint64_t watermark[PMM_NR_WMARK];  /* [pages] */
-	uint64_t managed;                  /* handed to the buddy allocator */
-	int node;
-	enum pmm_zone_type type;
 	pmm_pfn_t map_base;                /* start_pfn & ~(2^PMM_MAX_ORDER - 1) */
+	uint8_t *pageblock_mt;             /* type per pageblock from map_base; lock for writes */
+	uint64_t watermark[PMM_NR_WMARK];  /* [pages] */
+	uint16_t gfp_mt_mask;              /* gfp bits that choose the type */
+	uint16_t gfp_mt_force;             /* gfp bits forced on (grouping off) */
+	/* read-mostly, off the fast paths */
+	int node;
+	pmm_pfn_t end_pfn;                 /* span, exclusive */
+	uint64_t managed;                  /* handed to the buddy allocator */
+	enum pmm_zone_type type;
 	uint64_t present;                  /* usable RAM in the span [pages] */
 	bool initialized;
 	/* written under the lock */
@@ -105,6 +146,10 @@ struct pmm_node {
 	struct pmm_zone zones[PMM_NR_ZONES];
 };
 
+_Static_assert(offsetof(struct pmm_zone, gfp_mt_force) + sizeof(uint16_t) <=
+		       PMM_CACHELINE,
+	       "what the fast paths read fits the zone's first cache line");
+
 extern struct pmm_node pmm_nodes[PMM_MAX_NUMNODES];
 
 /* Return: "DMA", "DMA32", "Normal" or "HighMem", as Linux prints them. */
@@ -116,14 +161,31 @@ void pmm_zones_reset(void);
 /* Bring node @nid online spanning pfns [@start, @end). */
 int pmm_node_init(int nid, pmm_pfn_t start, pmm_pfn_t end);
 
-/* Return: bytes of pair bitmap a zone spanning [@start, @end) needs. */
+/*
+ * Return: bytes of zone metadata (pair bitmap, then the pageblock types) a
+ * zone spanning [@start, @end) needs, a multiple of 8.
+ */
 size_t pmm_zone_bitmap_bytes(pmm_pfn_t start, pmm_pfn_t end);
+
+/*
+ * Return: the migratetype of the pageblock holding @pfn (in @zone's span).
+ * Locking: none; a relaxed atomic byte load (a free reads it without the
+ * lock while a claim may retype the pageblock: then either type is fine,
+ * the block is put by its type again when it reaches the buddy lists).
+ */
+static inline unsigned int pmm_pageblock_type(const struct pmm_zone *zone,
+					      pmm_pfn_t pfn)
+{
+	pmm_pfn_t idx = (pfn - zone->map_base) >> PMM_PAGEBLOCK_ORDER;
+	return __atomic_load_n(&zone->pageblock_mt[idx], __ATOMIC_RELAXED);
+}
 
 /*
  * Set up zone @type of online node @nid over [@start, @end) with @present
  * usable pages; @bitmap is zeroed memory of pmm_zone_bitmap_bytes() bytes.
  * The span must lie within pmm_page_map_init()'s descriptors. The zone
- * starts empty: pages join it through pmm_buddy_handoff_range().
+ * starts empty, every pageblock PMM_MT_MOVABLE (as Linux's memmap_init):
+ * pages join it through pmm_buddy_handoff_range().
  * Return: 0, PMM_EINVAL for a bad node, type or range, PMM_EOVERLAP when the
  * span overlaps another zone.
  */

@@ -24,6 +24,8 @@ typedef unsigned int gfp_t;
 #define __GFP_DMA PMM_GFP_DMA
 #define __GFP_HIGHMEM PMM_GFP_HIGHMEM
 #define __GFP_DMA32 PMM_GFP_DMA32
+#define __GFP_MOVABLE PMM_GFP_MOVABLE
+#define __GFP_RECLAIMABLE PMM_GFP_RECLAIMABLE
 #define __GFP_HIGH PMM_GFP_HIGH
 #define __GFP_IO PMM_GFP_IO
 #define __GFP_FS PMM_GFP_FS
@@ -43,6 +45,15 @@ typedef unsigned int gfp_t;
 #define GFP_DMA PMM_GFP_DMA
 #define GFP_DMA32 PMM_GFP_DMA32
 #define GFP_HIGHUSER PMM_GFP_HIGHUSER
+#define GFP_HIGHUSER_MOVABLE PMM_GFP_HIGHUSER_MOVABLE
+#define GFP_USER_MOVABLE PMM_GFP_USER_MOVABLE
+#define GFP_MOVABLE_MASK PMM_GFP_MOBILITY
+#define GFP_MOVABLE_SHIFT PMM_GFP_MT_SHIFT
+#define MIGRATE_UNMOVABLE PMM_MT_UNMOVABLE
+#define MIGRATE_MOVABLE PMM_MT_MOVABLE
+#define MIGRATE_RECLAIMABLE PMM_MT_RECLAIMABLE
+#define pageblock_order PMM_PAGEBLOCK_ORDER
+#define pageblock_nr_pages PMM_PAGEBLOCK_PAGES
 
 #ifndef NUMA_NO_NODE
 #define NUMA_NO_NODE PMM_NUMA_NO_NODE
@@ -54,6 +65,12 @@ typedef unsigned int gfp_t;
 #define PAGE_SHIFT PMM_PAGE_SHIFT
 #define PAGE_SIZE PMM_PAGE_SIZE
 #endif
+
+/* The migratetype @gfp asks for (MIGRATE_UNMOVABLE without mobility flags). */
+static inline int gfp_migratetype(gfp_t gfp)
+{
+	return (int)pmm_gfp_migratetype(gfp);
+}
 
 static inline struct pmm_page *alloc_pages(gfp_t gfp, unsigned int order)
 {
