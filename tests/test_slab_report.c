@@ -124,7 +124,9 @@ static void test_check_alloc_bit(void **state)
 	expect("allocated and in a CPU array");
 	atomic_fetch_xor(&map[0], 2u);
 	atomic_fetch_xor(&map[1], 1u << 8); /* object 40 (on the stack): allocated */
-	expect("object 40 of slab pfn 0x1 is allocated and in its free stack");
+	/* The slab's pfn depends on where the buddy allocator placed it. */
+	expect("object 40 of slab pfn 0x");
+	expect("is allocated and in its free stack");
 	atomic_fetch_xor(&map[1], 1u << 8);
 	assert_null(pmm_slab_check());
 	pmm_kmem_cache_free(f.c, f.p0);
