@@ -17,6 +17,10 @@
  * runs, ratio against glibc; then the same with W9_THREADS threads (pmm's
  * each on its own CPU number) replaying the stream at once, as wall time
  * per operation of all threads, and pmm checked again after each run.
+ * W9s repeats both on a stream of objects up to 1 KiB only (70% 8..128,
+ * 30% 129..1024), which never reaches the buddy allocator after warm-up:
+ * the slab layer's own scaling, without the zone lock of page-sized
+ * kmallocs.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -49,9 +53,12 @@ struct w9_stream {
 static void *(*mi_malloc_fn)(size_t);
 static void (*mi_free_fn)(void *);
 
-static uint32_t w9_size(uint64_t x)
+/* A request size: the mixed stream, or (@small) objects up to 1 KiB. */
+static uint32_t w9_size(uint64_t x, bool small)
 {
 	uint64_t pick = x % 100, r = x >> 8;
+	if (small)
+		return pick < 70 ? 8 + (uint32_t)(r % 121) : 129 + (uint32_t)(r % 896);
 	if (pick < 60)
 		return 8 + (uint32_t)(r % 121);
 	if (pick < 85)
@@ -62,7 +69,8 @@ static uint32_t w9_size(uint64_t x)
 }
 
 /* Build the request stream; Return: 0 or -1 (host memory). */
-static int w9_stream_make(struct w9_stream *s, uint64_t ops, uint32_t pool)
+static int w9_stream_make(struct w9_stream *s, uint64_t ops, uint32_t pool,
+			  bool small)
 {
 	uint32_t *live = malloc(pool * sizeof(*live)); /* live slots, dense */
 	uint32_t *free_slots = malloc(pool * sizeof(*free_slots));
@@ -83,7 +91,7 @@ static int w9_stream_make(struct w9_stream *s, uint64_t ops, uint32_t pool)
 		if (alloc) {
 			uint32_t slot = free_slots[--nfree];
 			live[nlive++] = slot;
-			s->req[i] = (struct w9_req){ w9_size(x >> 1), slot };
+			s->req[i] = (struct w9_req){ w9_size(x >> 1, small), slot };
 			continue;
 		}
 		uint32_t k = (uint32_t)((x >> 1) % nlive);
@@ -326,19 +334,18 @@ static void w9_report(const struct bench_opts *o, const char *id,
 			bench_figure(id, w9_names[a], v[a], o->runs, base, notes);
 }
 
-void bench_w9(struct bench_opts *o)
+/* Run and report W9 on one stream: @small picks objects up to 1 KiB only
+ * (ids "W9s", "W9s-threads"), else the mixed sizes ("W9", "W9-threads"). */
+static void w9_run(struct bench_opts *o, bool small, void **slot,
+		   uint32_t *size)
 {
 	uint64_t ops = o->smoke ? 100000 : 10000000;
 	uint32_t pool = o->smoke ? 2000 : 20000;
 	uint64_t pages = o->smoke ? BENCH_GIB_PAGES / 16 : BENCH_GIB_PAGES / 2;
 	struct w9_stream s;
-	void **slot = calloc((size_t)pool * W9_THREADS, sizeof(*slot));
-	uint32_t *size = calloc(pool, sizeof(*size));
-	if (!slot || !size || w9_stream_make(&s, ops, pool) != 0 || w9_mi_init() != 0) {
-		fprintf(stderr, "pmm-bench: W9: set-up failed\n");
+	if (w9_stream_make(&s, ops, pool, small) != 0) {
+		fprintf(stderr, "pmm-bench: W9: out of host memory\n");
 		o->failures++;
-		free(slot);
-		free(size);
 		return;
 	}
 	static double v[W9_NR][BENCH_MAX_RUNS], vt[W9_NR][BENCH_MAX_RUNS];
@@ -346,25 +353,42 @@ void bench_w9(struct bench_opts *o)
 	for (int a = 0; a < W9_NR; a++)
 		ok[a] = w9_series(o, (enum w9_alloc)a, &s, pages, v[a], vt[a],
 				  slot, size);
-	char unit[128], notes[160];
+	const char *sizes = small ? "8 B..1 KiB" : "8 B..32 KiB";
+	char unit[128], notes[160], title[96];
 	snprintf(unit, sizeof(unit),
-		 "ns per operation, %llu timed, pool of at most %u live, sizes 8 B..32 KiB",
-		 (unsigned long long)ops, pool);
-	snprintf(notes, sizeof(notes), "baseline=glibc ops=%llu pool=%u",
-		 (unsigned long long)ops, pool);
-	w9_report(o, "W9", "W9 kmalloc/kfree, mixed sizes, one thread", unit,
-		  v, ok, notes);
+		 "ns per operation, %llu timed, pool of at most %u live, sizes %s",
+		 (unsigned long long)ops, pool, sizes);
+	snprintf(notes, sizeof(notes), "baseline=glibc ops=%llu pool=%u sizes=%s",
+		 (unsigned long long)ops, pool, small ? "8-1024" : "8-32768");
+	snprintf(title, sizeof(title), "W9%s kmalloc/kfree, sizes %s, one thread",
+		 small ? "s" : "", sizes);
+	w9_report(o, small ? "W9s" : "W9", title, unit, v, ok, notes);
 	snprintf(unit, sizeof(unit),
 		 "wall ns per operation of all %u threads (each %llu ops, its own pool)",
 		 W9_THREADS, (unsigned long long)ops);
-	snprintf(notes, sizeof(notes), "baseline=glibc threads=%u ops=%llu pool=%u",
-		 W9_THREADS, (unsigned long long)ops, pool);
-	w9_report(o, "W9-threads",
-		  "W9 threads: the same stream in each thread at once", unit,
-		  vt, ok, notes);
+	snprintf(notes, sizeof(notes), "baseline=glibc threads=%u ops=%llu pool=%u sizes=%s",
+		 W9_THREADS, (unsigned long long)ops, pool, small ? "8-1024" : "8-32768");
+	snprintf(title, sizeof(title),
+		 "W9%s threads: the same stream in each thread at once", small ? "s" : "");
+	w9_report(o, small ? "W9s-threads" : "W9-threads", title, unit, vt, ok,
+		  notes);
+	free(s.req);
+}
+
+void bench_w9(struct bench_opts *o)
+{
+	uint32_t pool = o->smoke ? 2000 : 20000;
+	void **slot = calloc((size_t)pool * W9_THREADS, sizeof(*slot));
+	uint32_t *size = calloc(pool, sizeof(*size));
+	if (slot && size && w9_mi_init() == 0) {
+		w9_run(o, false, slot, size);
+		w9_run(o, true, slot, size);
+	} else {
+		fprintf(stderr, "pmm-bench: W9: set-up failed\n");
+		o->failures++;
+	}
 	struct host_platform_options plain = { .untouchable = true, .quiet = true };
 	host_platform_install(&plain);
-	free(s.req);
 	free(slot);
 	free(size);
 }

@@ -3,7 +3,8 @@
  * fuzz_slab.c - libFuzzer target: slab layer operation sequences decoded
  * from the input - cache creation with any size, alignment and flags,
  * object and kmalloc allocations, frees, krealloc, shrink and destroy, and
- * bad frees (interior pointers, pointers freed before) - against a model
+ * bad frees (interior pointers, pointers freed before), all on any of four
+ * CPUs (so slabs move between CPUs' lists) - against a model
  * of the live allocations. Every call must return what the contract says
  * (bad frees an error, with counts unchanged), every allocation must keep
  * its bytes until freed, and pmm_slab_check() and pmm_check() must hold
@@ -16,6 +17,7 @@
 
 #include "buddy_setup.h"
 #include "fuzz_input.h"
+#include "host_platform.h"
 
 #define NCACHES 4
 #define NLIVE 64
@@ -260,7 +262,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("set-up failed");
 	while (in.n) {
 		fz.op++;
-		switch (fuzz_u8(&in) % 8) {
+		switch (fuzz_u8(&in) % 9) {
 		case 0: op_create(&in); break;
 		case 1: op_alloc(&in); break;
 		case 2: op_kmalloc(&in); break;
@@ -268,6 +270,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 4: op_bad_free(&in); break;
 		case 5: op_realloc(&in); break;
 		case 6: op_shrink_destroy(&in); break;
+		case 7: host_set_cpu(fuzz_u8(&in) % 4); break;
 		default: {
 			const char *e = pmm_slab_check();
 			if (e)
