@@ -18,5 +18,6 @@
 #include <pmm/init.h>
 #include <pmm/boot.h>
 #include <pmm/report.h>
+#include <pmm/slab.h>
 
 #endif /* PMM_PMM_H */
