@@ -187,4 +187,14 @@ bool kernel_selftest(const struct pmm_memmap *map,
 		     const struct kernel_range *avoid, unsigned int nr_avoid,
 		     const struct kernel_selftest_opts *opts);
 
+/* --- slab self-test (slab_selftest.c) ----------------------------------- */
+
+/*
+ * Run the slab layer on the booted machine: a cache with a constructor and
+ * every kmalloc class, patterns written and verified, everything freed,
+ * pmm_slab_check() and pmm_check() after each phase, no page leaked by a
+ * second kmalloc round. Return: true on pass; failures are logged.
+ */
+bool kernel_slab_selftest(void);
+
 #endif /* PMM_KERNEL_H */

@@ -363,6 +363,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		build_avoid_list();
 		pass = kernel_selftest(boot_map, avoid, nr_avoid,
 				       &selftest_opts) && pass;
+		pass = kernel_slab_selftest() && pass;
 		pmm_printk("/proc/buddyinfo after the self-test:\n");
 		pmm_report_buddyinfo(pmm_log_out());
 	}

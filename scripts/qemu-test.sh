@@ -121,6 +121,7 @@ check_log() { # size early log status
 	need "Freeing unused kernel memory: [0-9]+K freed"
 	need "pmm self-test: 0 checks failed"
 	need "pmm self-test: PASS"
+	need "pmm slab self-test: PASS"
 	need "multiboot: boot data intact"
 	mb=$(dropped_mb "$size")
 	if [ "$mb" != 0 ]; then
