@@ -3,9 +3,9 @@
  * pcp.c - per-CPU lists of free blocks of orders 0..PMM_PCP_MAX_ORDER.
  *
  * Each zone keeps, per CPU, one short LIFO list per migratetype and low
- * order (as Linux's per-CPU pages), linked
- * singly through the head descriptors' next field (pfn + 1, 0 = end) and
- * marked PMM_PG_PCP with the order. An allocation of such an order pops
+ * order (as Linux's per-CPU pages), linked singly through the head
+ * descriptors' next field (pfn + 1, 0 = end) and marked PMM_PG_PCP with
+ * the order. An allocation of such an order pops
  * this CPU's list without a lock and, when the list is empty, refills it
  * under the zone lock with batch >> order blocks (at least one); a free
  * pushes onto it and, once the lists together hold more pages than the
