@@ -517,13 +517,18 @@ static bool gfp_contradicts(unsigned int gfp)
 }
 
 /* Try one zone. Return: true and *@pfn (head descriptor to be set). */
+/* Return: @zone's min watermark for @gfp (half of it with PMM_GFP_HIGH). */
+static inline uint64_t gfp_min(const struct pmm_zone *zone, unsigned int gfp)
+{
+	uint64_t min = zone->watermark[PMM_WMARK_MIN];
+	return gfp & PMM_GFP_HIGH ? min >> 1 : min;
+}
+
 static inline bool zone_try(struct pmm_zone *zone, unsigned int gfp,
 			    pmm_order_t order, pmm_pfn_t *pfn)
 {
-	uint64_t min = zone->watermark[PMM_WMARK_MIN];
+	uint64_t min = gfp_min(zone, gfp);
 	unsigned int mt = pmm_zone_gfp_type(zone, gfp);
-	if (gfp & PMM_GFP_HIGH)
-		min >>= 1;
 	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_enabled(zone))
 		return pmm_pcp_alloc(zone, min, order, mt, pfn);
 	/* Unlocked read, as Linux's fast watermark check: a hint. */
@@ -603,10 +608,7 @@ static inline bool alloc_pcp_fast(unsigned int gfp, pmm_order_t order,
 		return false;
 	unsigned int mt = bits >> PMM_GFP_MT_SHIFT;
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
-	uint64_t need = zone->watermark[PMM_WMARK_MIN];
-	if (gfp & PMM_GFP_HIGH)
-		need >>= 1;
-	need += pmm_order_pages(order);
+	uint64_t need = gfp_min(zone, gfp) + pmm_order_pages(order);
 	/* pmm_pcp_alloc()'s test: free_pages + count >= min + 2^order. */
 	if (pcp->head[mt][order] == 0 ||
 	    (pcp->count < need && pmm_zone_free_hint(zone) + pcp->count < need))
@@ -615,17 +617,25 @@ static inline bool alloc_pcp_fast(unsigned int gfp, pmm_order_t order,
 	return true;
 }
 
-/* Make the block at @pfn an allocated head: refcount 1, owner @tag. */
-static inline struct pmm_page *alloc_finish(pmm_pfn_t pfn, pmm_order_t order,
-					    unsigned int gfp, uint64_t tag)
+/* Write the allocated head of the block at @pfn: refcount 1, owner @tag. */
+static inline struct pmm_page *alloc_head(pmm_pfn_t pfn, pmm_order_t order,
+					  uint64_t tag)
 {
-	if (pmm_debug_poison_on())
-		pmm_poison_check(pfn, order); /* reports use after free */
 	struct pmm_page *page = &pmm_mem_map[pfn];
 	page->next = (uint32_t)tag;
 	page->prev = (uint32_t)(tag >> 32);
 	page->info = PMM_PG_HEAD | PMM_PG_REF_ONE | order |
 		     (tag != 0 ? PMM_PG_OWNER : 0);
+	return page;
+}
+
+/* alloc_head(), with the poison check before and the zeroing after. */
+static inline struct pmm_page *alloc_finish(pmm_pfn_t pfn, pmm_order_t order,
+					    unsigned int gfp, uint64_t tag)
+{
+	if (pmm_debug_poison_on())
+		pmm_poison_check(pfn, order); /* reports use after free */
+	struct pmm_page *page = alloc_head(pfn, order, tag);
 	if (gfp & PMM_GFP_ZERO)
 		zero_block(pfn, order);
 	return page;
@@ -685,19 +695,8 @@ static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
 		return 0;
 	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_enabled(zone))
 		return 0; /* per-CPU lists on: pmm_pcp_alloc() refills */
-	uint64_t min = zone->watermark[PMM_WMARK_MIN];
-	if (gfp & PMM_GFP_HIGH)
-		min >>= 1;
-	uint64_t need = min + pmm_order_pages(order);
-	if (pmm_zone_free_hint(zone) < need)
-		return 0;
-	pmm_pfn_t pfn = 0;
-	pmm_platform_lock(&zone->lock);
-	if (zone->free_pages >= need &&
-	    !buddy_take_locked(zone, order, pmm_zone_gfp_type(zone, gfp), &pfn))
-		pfn = 0;
-	pmm_platform_unlock(&zone->lock);
-	return pfn;
+	pmm_pfn_t pfn;
+	return zone_try(zone, gfp, order, &pfn) ? pfn : 0;
 }
 
 /* The paths after the per-CPU pop missed: the zone's, else the full one. */
@@ -729,11 +728,7 @@ alloc_pages(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
 			if (__builtin_expect(tag != 0 || (gfp & PMM_GFP_ZERO) ||
 						     pmm_debug_poison_on(), 0))
 				return alloc_finish_call(pfn, order, gfp, tag);
-			struct pmm_page *page = &pmm_mem_map[pfn];
-			page->next = 0;
-			page->prev = 0;
-			page->info = PMM_PG_HEAD | PMM_PG_REF_ONE | order;
-			return page;
+			return alloc_head(pfn, order, 0);
 		}
 	}
 	return alloc_pages_rest(nid, gfp, order, tag, err);

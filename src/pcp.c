@@ -159,14 +159,10 @@ void pmm_pcp_drain_batch(struct pmm_zone *zone, struct pmm_pcp *pcp)
 	pmm_platform_unlock(&zone->lock);
 }
 
-/**
- * pmm_pcp_drain_cpu - give every page on @cpu's lists back to the zones.
- * Locking: each zone's lock; @cpu must not allocate or free meanwhile.
- */
-void pmm_pcp_drain_cpu(unsigned int cpu)
+/* Drain every zone's lists of @cpu; Return: true if any page moved. */
+static bool pcp_drain_cpu(unsigned int cpu)
 {
-	if (cpu >= PMM_NR_CPUS)
-		return;
+	bool moved = false;
 	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
 		struct pmm_pcp *pcp = &z->pcp[cpu];
 		if (pcp->count == 0)
@@ -174,18 +170,24 @@ void pmm_pcp_drain_cpu(unsigned int cpu)
 		pmm_lock(&z->lock);
 		pcp_drain_locked(z, pcp, UINT32_MAX);
 		pmm_unlock(&z->lock);
+		moved = true;
 	}
+	return moved;
+}
+
+/**
+ * pmm_pcp_drain_cpu - give every page on @cpu's lists back to the zones.
+ * Locking: each zone's lock; @cpu must not allocate or free meanwhile.
+ */
+void pmm_pcp_drain_cpu(unsigned int cpu)
+{
+	if (cpu < PMM_NR_CPUS)
+		pcp_drain_cpu(cpu);
 }
 
 bool pmm_pcp_drain_local(void)
 {
-	unsigned int cpu = pmm_platform_cpu();
-	bool moved = false;
-	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z))
-		moved |= z->pcp[cpu].count != 0;
-	if (moved)
-		pmm_pcp_drain_cpu(cpu);
-	return moved;
+	return pcp_drain_cpu(pmm_platform_cpu());
 }
 
 void pmm_pcp_drain_all(void)
