@@ -1,11 +1,16 @@
-# pmm - physical memory manager. See README.md.
+# pmm - physical memory manager. See README.md ("Working on pmm").
 #
-#   make            library, simulator, tests
-#   make run        boot the simulator's default machine
-#   make check      every test, plain and under ASan+UBSan (installs deps)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make                 library, simulator, tests
+#   make run             boot the simulator's default machine
+#   make check           every stage of CHECK_STAGES below, in order (installs deps)
+#   make check-quick     one compiler's unit tests and the CLI tests (~1 min)
+#   make test-LAYER      one layer's unit tests: $(TEST_LAYERS)
+#   make install         PREFIX=/usr/local DESTDIR=
 #
-# Layer files add their own targets in mk/*.mk.
+# The tree: src/LAYER/*.c is the core (one folder a layer, see
+# scripts/include-graph.sh), host/ the host platform that the simulator,
+# tests, bench and fuzz targets share, tests/LAYER/test_*.c the unit tests.
+# mk/*.mk define the stages' targets; this file says which run, in what order.
 
 SHELL := /bin/bash
 CC ?= cc
@@ -14,12 +19,15 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 B ?= build
 SAN ?=
+# Assertion level of the core (include/pmm/debug.h): 0 none, 1 the cheap
+# always-on checks, 2 internal assertions, 3 whole-structure validators.
+PMM_DEBUG ?=
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT ?= -O2 -g
-BASE_CFLAGS := -std=c11 $(WARN) $(OPT) -Iinclude
+BASE_CFLAGS := -std=c11 $(WARN) $(OPT) -Iinclude $(if $(PMM_DEBUG),-DPMM_DEBUG=$(PMM_DEBUG))
 CORE_CFLAGS := $(BASE_CFLAGS) -Wconversion -ffreestanding -fno-builtin -fno-common
-HOST_CFLAGS := $(BASE_CFLAGS) -D_GNU_SOURCE -Isim -Itests/support
+HOST_CFLAGS := $(BASE_CFLAGS) -D_GNU_SOURCE -Ihost -Itests/support
 ifneq ($(SAN),)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CORE_CFLAGS += $(SANFLAGS)
@@ -29,51 +37,59 @@ endif
 CORE_CFLAGS += $(EXTRA_CFLAGS)
 HOST_CFLAGS += $(EXTRA_CFLAGS)
 
-CORE_SRC := $(sort $(wildcard src/*.c))
+CORE_SRC := $(sort $(wildcard src/*/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
+CORE_HDRS := $(wildcard src/*/*.h)
 HDRS := $(wildcard include/pmm/*.h include/pmm/linux/*.h)
 LIB := $(B)/libpmm.a
 
 SIM_SRC := $(sort $(wildcard sim/*.c))
 SIM_OBJ := $(SIM_SRC:%.c=$(B)/%.o)
 SIM := $(B)/pmm-sim
-# The host platform is shared by the simulator and the tests.
-HOST_OBJ := $(B)/sim/host_platform.o $(B)/sim/machine.o
+HOST_SRC := $(sort $(wildcard host/*.c))
+HOST_HDRS := $(wildcard host/*.h)
+HOST_OBJ := $(HOST_SRC:%.c=$(B)/%.o)
 
 SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(B)/%.o)
-TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_SRC := $(sort $(wildcard tests/*/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+TEST_LAYERS := $(sort $(patsubst tests/%/,%,$(dir $(TEST_SRC))))
 .SECONDARY: $(SUPPORT_OBJ) $(HOST_OBJ)
 
-.PHONY: all lib sim tests run check check-unit check-san install clean deps
+.PHONY: all lib sim tests run check check-quick check-unit check-sim check-san install clean deps
 all: lib sim tests
 
 lib: $(LIB)
 sim: $(SIM)
 tests: $(TESTS)
 
-$(B)/src/%.o: src/%.c $(HDRS) $(wildcard src/*.h) | $(B)/src
+$(B)/src/%.o: src/%.c $(HDRS) $(CORE_HDRS)
+	@mkdir -p $(dir $@)
 	$(CC) $(CORE_CFLAGS) -c $< -o $@
 
-$(B)/sim/%.o: sim/%.c $(HDRS) $(wildcard sim/*.h) | $(B)/sim
+$(B)/sim/%.o: sim/%.c $(HDRS) $(HOST_HDRS)
+	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(B)/tests/support/%.o: tests/support/%.c $(HDRS) $(wildcard tests/support/*.h) | $(B)/tests/support
+$(B)/host/%.o: host/%.c $(HDRS) $(HOST_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(B)/tests/support/%.o: tests/support/%.c $(HDRS) $(HOST_HDRS) $(wildcard tests/support/*.h)
+	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(LIB): $(CORE_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(SIM): $(SIM_OBJ) $(LIB)
+$(SIM): $(SIM_OBJ) $(HOST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) $^ -o $@ -lpthread
 
-$(B)/tests/%: tests/%.c $(SUPPORT_OBJ) $(HOST_OBJ) $(LIB) $(HDRS) | $(B)/tests
+$(B)/tests/%: tests/%.c $(SUPPORT_OBJ) $(HOST_OBJ) $(LIB) $(HDRS) $(CORE_HDRS)
+	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $< $(SUPPORT_OBJ) $(HOST_OBJ) $(LIB) -o $@ $(LDFLAGS) -lcmocka -lpthread
-
-$(B)/src $(B)/sim $(B)/tests $(B)/tests/support:
-	mkdir -p $@
 
 run: $(SIM)
 	./$(SIM) boot
@@ -82,19 +98,48 @@ deps:
 	@scripts/ensure-deps.sh check
 
 # Unit tests of one build flavour; prints cmocka's lines and a total.
-check-unit: $(TESTS) $(SIM)
+check-unit: $(TESTS)
 	@scripts/run-tests.sh $(B) $(TESTS)
 
-check-san:
-	$(MAKE) B=build/san SAN=1 check-unit check-sim
+# The simulator's command line (tests/sim_cli.sh).
+check-sim: $(SIM)
+	tests/sim_cli.sh $(SIM)
 
-# Everything, with one closing total of all suites' "N passed, M failed".
+# make test-bootmem, test-buddy, ...: the unit tests of one folder of tests/.
+$(TEST_LAYERS:%=test-%): test-%:
+	@$(MAKE) --no-print-directory $(filter $(B)/tests/$*/%,$(TESTS))
+	@scripts/run-tests.sh $(B) $(filter $(B)/tests/$*/%,$(TESTS))
+
+# ---- make check: its stages in order, cheap to expensive -------------------
+# Each stage is a target of its own (defined in mk/*.mk or here); run one
+# with `make STAGE`. Stages run one after another; a failed stage does not
+# stop the ones after it, and the run ends with every suite's total and the
+# names of the stages that failed.
+CHECK_QUICK := check-unit check-sim check-errors-cli
+CHECK_STAGES := \
+	$(CHECK_QUICK)                 \
+	check-freestanding-x86_64      \
+	check-unit-m32                 \
+	check-clang                    \
+	bench-smoke                    \
+	check-san                      \
+	check-linux-memblock           \
+	check-slab-tsan check-tsan     \
+	check-fuzz                     \
+	check-diff-long                \
+	check-kernel                   \
+	check-valgrind                 \
+	coverage
+
+check-quick:
+	@scripts/run-stages.sh build/check-quick.log $(CHECK_QUICK)
+
 check: deps
-	@mkdir -p build
-	@set -o pipefail; { $(MAKE) check-unit && $(MAKE) check-san && \
-		$(MAKE) check-extra; } 2>&1 | tee build/check.log; rc=$$?; \
-	[ $$rc -eq 0 ] || echo "check: a step failed (exit $$rc); see build/check.log"; \
-	scripts/sum-results.sh build/check.log && exit $$rc
+	@scripts/run-stages.sh build/check.log $(CHECK_STAGES)
+
+# ASan+UBSan with the internal assertions on (PMM_DEBUG=2).
+check-san:
+	$(MAKE) B=build/san SAN=1 PMM_DEBUG=2 check-unit check-sim
 
 install: $(LIB)
 	install -d $(DESTDIR)$(PREFIX)/include/pmm/linux $(DESTDIR)$(PREFIX)/lib/pkgconfig
@@ -106,9 +151,4 @@ install: $(LIB)
 clean:
 	rm -rf build
 
-# Layers and issues add targets here; each appends its checks to CHECK_EXTRA.
-CHECK_EXTRA :=
 -include $(sort $(wildcard mk/*.mk))
-
-.PHONY: check-extra
-check-extra: $(CHECK_EXTRA)

@@ -4,7 +4,7 @@
 #                      build $(B)/bench/pmm-bench (-O2, no sanitizers) and run
 #                      the standard workloads W1-W8 (shared/BENCHMARKS.md)
 #   make bench-smoke   tiny counts, one run: validates, never judges timings
-#                      (part of `make check` through CHECK_EXTRA)
+#                      (a stage of `make check`)
 #   BENCH_ARGS=...     extra arguments, e.g. BENCH_ARGS="--only W2,W3 --runs 7"
 
 BENCH_DIR := $(B)/bench
@@ -12,17 +12,16 @@ BENCH := $(BENCH_DIR)/pmm-bench
 BENCH_JE := $(BENCH_DIR)/libpmmbench-je.so
 BENCH_SRC := $(sort $(filter-out bench/je_shim.c,$(wildcard bench/*.c)))
 BENCH_OBJ := $(BENCH_SRC:%.c=$(B)/%.o)
-BENCH_HDRS := $(wildcard bench/*.h) sim/host_platform.h
-BENCH_CFLAGS := -std=c11 $(WARN) -O2 -g -Iinclude -Isim -D_GNU_SOURCE
+BENCH_HDRS := $(wildcard bench/*.h) $(HOST_HDRS)
+BENCH_CFLAGS := -std=c11 $(WARN) -O2 -g -Iinclude -Ihost -D_GNU_SOURCE
 BENCH_ARGS ?=
 # The core as a kernel would build it: the CPU number read inline
-# (PMM_ARCH_CPU_ID from sim/host_cpu.h), not through the cpu_id hook.
+# (PMM_ARCH_CPU_ID from host/host_cpu.h), not through the cpu_id hook.
 BENCH_CORE_DIR := $(BENCH_DIR)/core
 BENCH_CORE_OBJ := $(CORE_SRC:src/%.c=$(BENCH_CORE_DIR)/%.o)
 BENCH_LIB := $(BENCH_DIR)/libpmm-bench.a
 
 .PHONY: bench bench-smoke bench-deps bench-build
-CHECK_EXTRA += bench-smoke
 
 bench-deps:
 	@scripts/ensure-deps.sh bench
@@ -53,8 +52,9 @@ $(BENCH_JE): bench/je_shim.c bench/je_shim.map | $(BENCH_DIR)
 $(BENCH_CORE_DIR):
 	mkdir -p $@
 
-$(BENCH_CORE_DIR)/%.o: src/%.c $(HDRS) $(wildcard src/*.h) sim/host_cpu.h | $(BENCH_CORE_DIR)
-	$(CC) $(CORE_CFLAGS) -include sim/host_cpu.h -c $< -o $@
+$(BENCH_CORE_DIR)/%.o: src/%.c $(HDRS) $(CORE_HDRS) host/host_cpu.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -include host/host_cpu.h -c $< -o $@
 
 $(BENCH_LIB): $(BENCH_CORE_OBJ)
 	rm -f $@

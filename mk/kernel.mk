@@ -4,7 +4,7 @@
 #   make kernel                    build/kernel/pmm-kernel.elf
 #   make qemu [QEMU_MEM=128M] [QEMU_CMDLINE="pmm.early=memblock"]
 #   make check-kernel              12 boots: 6 memory sizes x 2 early allocators
-#   make check-freestanding-x86_64 every src/*.c for x86_64, linked with ld -r
+#   make check-freestanding-x86_64 every src/*/*.c for x86_64, linked with ld -r
 
 KCC ?= gcc
 KLD ?= ld
@@ -44,7 +44,8 @@ QEMU_ARGS := -display none -serial stdio -no-reboot \
 .PHONY: kernel qemu check-kernel check-freestanding-x86_64
 kernel: $(KERNEL_ELF)
 
-$(KB)/src/%.o: src/%.c $(HDRS) $(wildcard src/*.h) | $(KB)/src
+$(KB)/src/%.o: src/%.c $(HDRS) $(CORE_HDRS)
+	@mkdir -p $(dir $@)
 	$(KCC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(KB)/kernel/%.o: kernel/%.c $(HDRS) kernel/kernel.h | $(KB)/kernel
@@ -57,7 +58,7 @@ $(KERNEL_ELF): $(KERNEL_OBJ) kernel/kernel.ld
 	$(KCC) $(KERNEL_LDFLAGS) $(KERNEL_OBJ) \
 		$$($(KCC) -m32 -print-libgcc-file-name) -o $@
 
-$(KB)/src $(KB)/kernel:
+$(KB)/kernel:
 	mkdir -p $@
 
 # Boot interactively: the boot log on the terminal, QEMU's exit status
@@ -70,7 +71,6 @@ qemu: $(KERNEL_ELF)
 check-kernel: $(KERNEL_ELF)
 	@QEMU=$(QEMU) scripts/qemu-test.sh $(KERNEL_ELF) $(KB)/qemu
 
-CHECK_EXTRA += check-kernel
 
 # The core builds for x86_64 kernels too: compile and link relocatably.
 X64B := $(B)/x86_64
@@ -81,11 +81,9 @@ X64_CFLAGS := -std=c11 $(WARN) -Wconversion -O2 -Iinclude -m64 \
 	-mno-sse -mno-mmx -mno-80387 -nostdlib
 X64_OBJ := $(CORE_SRC:src/%.c=$(X64B)/src/%.o)
 
-$(X64B)/src/%.o: src/%.c $(HDRS) $(wildcard src/*.h) | $(X64B)/src
+$(X64B)/src/%.o: src/%.c $(HDRS) $(CORE_HDRS)
+	@mkdir -p $(dir $@)
 	$(KCC) $(X64_CFLAGS) -c $< -o $@
-
-$(X64B)/src:
-	mkdir -p $@
 
 $(X64B)/pmm-core.o: $(X64_OBJ)
 	$(KLD) -r -m elf_x86_64 $^ -o $@
@@ -99,4 +97,3 @@ check-freestanding-x86_64: $(X64B)/pmm-core.o
 	echo "check-freestanding-x86_64: $(words $(X64_OBJ)) files -> $<" \
 		"($$(wc -c < $<) bytes), no undefined symbols"
 
-CHECK_EXTRA += check-freestanding-x86_64

@@ -5,4 +5,3 @@
 check-linux-memblock:
 	@scripts/linux-memblock.sh
 
-CHECK_EXTRA += check-linux-memblock

@@ -11,18 +11,18 @@
 
 FUZZ_CC ?= clang
 FUZZ_B := build/fuzz
-FUZZ_TARGETS := dmesg multiboot buddy bootmem memblock
+FUZZ_TARGETS := dmesg multiboot buddy bootmem memblock slab
 FUZZ_CI_SECONDS ?= 45
 FUZZ_SECONDS ?= 3600
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BASE := -std=c11 -O1 -g -Iinclude $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_CORE_CFLAGS := $(FUZZ_BASE) -ffreestanding -fno-builtin -fno-common
-FUZZ_HOST_CFLAGS := $(FUZZ_BASE) -D_GNU_SOURCE -Isim -Itests/support -Ifuzz
+FUZZ_HOST_CFLAGS := $(FUZZ_BASE) -D_GNU_SOURCE -Ihost -Itests/support -Ifuzz
 FUZZ_CORE_OBJ := $(CORE_SRC:%.c=$(FUZZ_B)/%.o)
 REL_SUPPORT_SRC := tests/support/buddy_setup.c $(sort $(wildcard tests/support/reliability_*.c))
-FUZZ_HOST_OBJ := $(FUZZ_B)/sim/host_platform.o $(REL_SUPPORT_SRC:%.c=$(FUZZ_B)/%.o)
+FUZZ_HOST_OBJ := $(FUZZ_B)/host/host_platform.o $(REL_SUPPORT_SRC:%.c=$(FUZZ_B)/%.o)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
-REL_HDRS := $(HDRS) $(wildcard fuzz/*.h tests/support/*.h sim/*.h src/*.h)
+REL_HDRS := $(HDRS) $(wildcard fuzz/*.h tests/support/*.h host/*.h src/*/*.h)
 
 .PHONY: fuzz check-fuzz fuzz-long check-tsan check-diff-long coverage \
 	check-valgrind check-errors-cli
@@ -33,7 +33,7 @@ $(FUZZ_B)/src/%.o: src/%.c $(REL_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CORE_CFLAGS) -c $< -o $@
 
-$(FUZZ_B)/sim/host_platform.o: sim/host_platform.c $(REL_HDRS)
+$(FUZZ_B)/host/host_platform.o: host/host_platform.c $(REL_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_HOST_CFLAGS) -c $< -o $@
 
@@ -60,16 +60,16 @@ DIFF_OPS ?= 10000000
 DIFF_SEED ?= 1
 REL_HOST_OBJ := $(REL_SUPPORT_SRC:%.c=$(B)/%.o)
 
-$(DIFF_LONG): fuzz/diff_long.c $(REL_HOST_OBJ) $(B)/sim/host_platform.o $(LIB) $(REL_HDRS)
+$(DIFF_LONG): fuzz/diff_long.c $(REL_HOST_OBJ) $(B)/host/host_platform.o $(LIB) $(REL_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $< $(REL_HOST_OBJ) $(B)/sim/host_platform.o $(LIB) -o $@ $(LDFLAGS) -lpthread
+	$(CC) $(HOST_CFLAGS) $< $(REL_HOST_OBJ) $(B)/host/host_platform.o $(LIB) -o $@ $(LDFLAGS) -lpthread
 
-# Both differential runs: the buddy helper's (tests/test_buddy_diff.c, exact
+# Both differential runs: the buddy helper's (tests/buddy/test_buddy_diff.c, exact
 # placement, 4 phases) and the reliability model's (all machine modes, bad
 # calls, late frees, poisoning); each DIFF_OPS operations, timed.
-check-diff-long: $(DIFF_LONG) $(B)/tests/test_buddy_diff
+check-diff-long: $(DIFF_LONG) $(B)/tests/buddy/test_buddy_diff
 	@start=$$(date +%s.%N); \
-	PMM_DIFF_OPS=$(DIFF_OPS) PMM_DIFF_SEED=$(DIFF_SEED) $(B)/tests/test_buddy_diff \
+	PMM_DIFF_OPS=$(DIFF_OPS) PMM_DIFF_SEED=$(DIFF_SEED) $(B)/tests/buddy/test_buddy_diff \
 		>$(B)/diff-long.log 2>&1; rc=$$?; \
 	grep -E '^diff:|PASSED|FAILED|ERROR' $(B)/diff-long.log; [ $$rc -eq 0 ] || exit 1; \
 	echo "diff-long: test_buddy_diff $(DIFF_OPS) operations in $$(awk "BEGIN { printf \"%.1f\", $$(date +%s.%N) - $$start }") s"
@@ -81,12 +81,12 @@ TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 STRESS_THREADS ?= 2
 STRESS_OPS ?= 1000000
 
-$(TSAN_B)/stress_threads: tests/stress_threads.c $(CORE_SRC) $(REL_HDRS) sim/host_platform.c tests/support/buddy_setup.c
+$(TSAN_B)/stress_threads: tests/stress_threads.c $(CORE_SRC) $(REL_HDRS) host/host_platform.c tests/support/buddy_setup.c
 	$(MAKE) --no-print-directory CC=clang B=$(TSAN_B) EXTRA_CFLAGS="$(TSAN_FLAGS)" \
-		LDFLAGS="$(TSAN_FLAGS)" $(TSAN_B)/libpmm.a $(TSAN_B)/sim/host_platform.o \
+		LDFLAGS="$(TSAN_FLAGS)" $(TSAN_B)/libpmm.a $(TSAN_B)/host/host_platform.o \
 		$(TSAN_B)/tests/support/buddy_setup.o
 	clang $(HOST_CFLAGS) $(TSAN_FLAGS) $< $(TSAN_B)/tests/support/buddy_setup.o \
-		$(TSAN_B)/sim/host_platform.o $(TSAN_B)/libpmm.a -o $@ -lpthread
+		$(TSAN_B)/host/host_platform.o $(TSAN_B)/libpmm.a -o $@ -lpthread
 
 check-tsan: $(TSAN_B)/stress_threads
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" $< $(STRESS_THREADS) $(STRESS_OPS)
@@ -134,5 +134,3 @@ check-valgrind: $(TESTS) $(SIM)
 	echo "valgrind: $(words $(TESTS)) test binaries and 2 simulator boots: $$([ $$fails = 0 ] && echo clean || echo ERRORS)"; \
 	exit $$fails
 
-CHECK_EXTRA += check-errors-cli check-fuzz check-tsan check-diff-long \
-	check-valgrind coverage

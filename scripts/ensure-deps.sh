@@ -8,7 +8,7 @@ set -euo pipefail
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 case "${1:-check}" in
-check) want=(libcmocka-dev qemu-system-x86 gcc-multilib clang libclang-rt-14-dev gcovr linux-source-6.1 liburcu-dev valgrind) ;;
+check) want=(libcmocka-dev libcmocka-dev:i386 qemu-system-x86 gcc-multilib clang libclang-rt-14-dev gcovr linux-source-6.1 liburcu-dev valgrind) ;;
 bench) want=(libjemalloc-dev libmimalloc-dev) ;;
 *) echo "usage: $0 check|bench" >&2; exit 2 ;;
 esac
@@ -21,11 +21,16 @@ line="apt-get install -y ${missing[*]}"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	echo "ensure-deps: installing ${missing[*]}" >&2
 	export DEBIAN_FRONTEND=noninteractive
+	# 32-bit libraries (the -m32 unit tests) come from the i386 architecture.
+	if [[ " ${missing[*]}" == *:i386* ]] && ! dpkg --print-foreign-architectures | grep -qx i386; then
+		dpkg --add-architecture i386 >&2
+	fi
 	apt-get update -qq >&2 || true
 	apt-get install -y -qq "${missing[@]}" >&2 && exit 0
 	echo "ensure-deps: apt-get failed; run as root: $line" >&2
 	exit 1
 fi
 echo "ensure-deps: missing packages: ${missing[*]}" >&2
-echo "ensure-deps: install them with: sudo $line" >&2
+case " ${missing[*]}" in *:i386*) line="dpkg --add-architecture i386 && apt-get update && $line" ;; esac
+echo "ensure-deps: install them with: sudo sh -c '$line'" >&2
 exit 1

@@ -13,7 +13,7 @@
 #include <pmm/report.h>
 
 #include "host_platform.h"
-#include "sim.h"
+#include "machine.h"
 
 #define SIM_CHECK_AUTO_MAX ((pmm_phys_t)64 << 30)
 

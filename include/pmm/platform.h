@@ -89,6 +89,9 @@ void pmm_platform_set(const struct pmm_platform *p);
 /* Return: the installed platform (never NULL). */
 const struct pmm_platform *pmm_platform_get(void);
 
+/* Return: a sink that writes to the platform's log hook (see pmm/fmt.h). */
+const struct pmm_out *pmm_log_out(void);
+
 /* Log formatted text through the platform's log hook (see pmm/fmt.h). */
 void pmm_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -46,7 +46,4 @@ void pmm_report_unusable_index(const struct pmm_out *out);
 void pmm_report_json(const struct pmm_out *out, const struct pmm_memmap *m,
 		     const struct pmm_boot_info *info);
 
-/* Return: a sink that writes to the platform log. */
-const struct pmm_out *pmm_log_out(void);
-
 #endif /* PMM_REPORT_H */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sim.h - pieces of the pmm-sim command line tool.
+ * machine.h - the machines the host platform can describe: the PCs that pmm-sim,
+ * the tests and the benchmark boot without a boot log, and their sizes.
  */
-#ifndef PMM_SIM_H
-#define PMM_SIM_H
+#ifndef PMM_HOST_MACHINE_H
+#define PMM_HOST_MACHINE_H
 
 #include <pmm/memmap.h>
 
@@ -21,4 +22,4 @@ int sim_machine_pc(struct pmm_memmap *m, uint64_t mem, unsigned int nodes);
 /* Parse "123", "64K", "512M", "4G", "1T". Return: 0 or -1. */
 int sim_parse_size(const char *s, uint64_t *out);
 
-#endif /* PMM_SIM_H */
+#endif /* PMM_HOST_MACHINE_H */

@@ -8,7 +8,6 @@
  * installed hooks.
  */
 #include <pmm/fmt.h>
-#include <pmm/report.h>
 
 #include "platform_internal.h"
 

@@ -13,7 +13,7 @@
 
 #include <pmm/buddy.h>
 
-#include "platform_internal.h"
+#include "../base/platform_internal.h"
 
 _Static_assert(PMM_NR_ORDERS <= 32, "free-area orders fit a 32-bit mask");
 

@@ -15,7 +15,7 @@
 #include <pmm/pmm.h>
 
 #include "host_platform.h"
-#include "sim.h"
+#include "machine.h"
 
 #define MiB ((uint64_t)1 << 20)
 #define GiB ((uint64_t)1 << 30)

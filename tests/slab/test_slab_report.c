@@ -15,7 +15,7 @@
 
 #include <pmm/check.h>
 
-#include "../src/slab_internal.h"
+#include "../../src/slab/slab_internal.h"
 #include "host_platform.h"
 #include "slab_setup.h"
 

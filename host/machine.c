@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "sim.h"
+#include "machine.h"
 
 #define KiB ((uint64_t)1 << 10)
 #define MiB ((uint64_t)1 << 20)
