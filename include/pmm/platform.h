@@ -14,10 +14,16 @@
 #include <stdarg.h>
 #include <pmm/types.h>
 
-/* Opaque storage for an environment lock (a spinlock, a mutex...). */
-#define PMM_LOCK_SIZE 64
+/*
+ * A lock: @opaque is the environment's (a spinlock, a mutex...: at most
+ * PMM_LOCK_SIZE bytes); @holder is pmm's, written only in PMM_DEBUG >= 2
+ * builds: the CPU that holds the lock plus one, 0 while it is free, so
+ * that a _locked function can assert that its caller holds the lock.
+ */
+#define PMM_LOCK_SIZE 48
 struct pmm_lock {
 	_Alignas(16) unsigned char opaque[PMM_LOCK_SIZE];
+	unsigned int holder;
 };
 
 /* Text output: a function that takes @len bytes of @s (not NUL-terminated). */
@@ -104,6 +110,14 @@ int pmm_report(int err, const char *func, const char *fmt, ...)
 
 /* Return: a pointer to @size bytes at @pa, or NULL if untouchable. */
 void *pmm_phys_map(pmm_phys_t pa, size_t size, bool *zeroed);
+
+/*
+ * Write byte @c over [@pa, @pa + @size), mapping it through map() a chunk
+ * at a time; chunks the platform cannot map are skipped, and with @c == 0
+ * chunks that map() says read as zero are not written.
+ * Return: bytes that could be mapped (and so hold @c).
+ */
+uint64_t pmm_phys_fill(pmm_phys_t pa, uint64_t size, int c);
 
 void pmm_lock_init(struct pmm_lock *lock);
 void pmm_lock(struct pmm_lock *lock);

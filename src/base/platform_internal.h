@@ -13,6 +13,8 @@
 
 #include <pmm/platform.h>
 
+#include "assert.h"
+
 /* The installed platform (platform.c); read-only outside pmm_platform_set(). */
 extern struct pmm_platform pmm_platform_installed;
 
@@ -36,16 +38,36 @@ static inline unsigned int pmm_platform_cpu(void)
 	return cpu;
 }
 
+/* Return: @lock's holder, the holding CPU + 1 (0: free); PMM_DEBUG >= 2. */
+static inline unsigned int pmm_lock_holder(const struct pmm_lock *lock)
+{
+	return __atomic_load_n(&lock->holder, __ATOMIC_RELAXED);
+}
+
+/* Return: true when the calling CPU holds @lock (meaningful at PMM_DEBUG >= 2). */
+static inline bool pmm_lock_held(const struct pmm_lock *lock)
+{
+	return pmm_lock_holder(lock) == pmm_platform_cpu() + 1;
+}
+
+/* pmm_lock() without the call: take @lock through the installed hook. */
 static inline void pmm_platform_lock(struct pmm_lock *lock)
 {
 	void (*fn)(void *, struct pmm_lock *) = pmm_platform_installed.lock;
 	if (fn)
 		fn(pmm_platform_installed.ctx, lock);
+	if (PMM_DEBUG >= 2)
+		__atomic_store_n(&lock->holder, pmm_platform_cpu() + 1, __ATOMIC_RELAXED);
 }
 
+/* pmm_unlock() without the call: release @lock through the installed hook. */
 static inline void pmm_platform_unlock(struct pmm_lock *lock)
 {
 	void (*fn)(void *, struct pmm_lock *) = pmm_platform_installed.unlock;
+	if (PMM_DEBUG >= 2) {
+		PMM_ASSERT_LOCKED(lock);
+		__atomic_store_n(&lock->holder, 0u, __ATOMIC_RELAXED);
+	}
 	if (fn)
 		fn(pmm_platform_installed.ctx, lock);
 }

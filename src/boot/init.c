@@ -10,13 +10,6 @@
 #include <pmm/buddy.h>
 #include <pmm/init.h>
 
-static void poison_range(pmm_phys_t start, pmm_phys_t end)
-{
-	void *p = pmm_phys_map(start, (size_t)(end - start), NULL);
-	if (p)
-		pmm_memset(p, PMM_INIT_POISON, (size_t)(end - start));
-}
-
 int pmm_free_initmem(pmm_phys_t begin, pmm_phys_t end, uint64_t *freed)
 {
 	pmm_pfn_t first = PMM_PFN_UP(begin);
@@ -38,7 +31,7 @@ int pmm_free_initmem(pmm_phys_t begin, pmm_phys_t end, uint64_t *freed)
 				  "pfn 0x%llx of [0x%llx, 0x%llx) is not reserved",
 				  (unsigned long long)bad, (unsigned long long)first,
 				  (unsigned long long)last);
-	poison_range(PMM_PFN_PHYS(first), PMM_PFN_PHYS(last));
+	pmm_phys_fill(PMM_PFN_PHYS(first), PMM_PFN_PHYS(last - first), PMM_INIT_POISON);
 	int err = pmm_buddy_free_range(first, last, &n);
 	if (err)
 		return err;

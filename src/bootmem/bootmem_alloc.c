@@ -21,9 +21,6 @@
 
 #include "bootmem_impl.h"
 
-/* Zero at most this much per mapping, so a 32-bit size_t never overflows. */
-#define BM_ZERO_CHUNK ((uint64_t)1 << 30)
-
 struct alloc_req {
 	uint64_t size;
 	uint64_t align;     /* power of two, bytes */
@@ -32,35 +29,6 @@ struct alloc_req {
 	uint64_t npages;    /* whole pages a fresh allocation takes */
 	uint64_t apages;    /* alignment in pages, at least 1 */
 };
-
-/* Zero @n bytes at @p, a 64-bit word at a time where aligned. */
-static void zero_bytes(unsigned char *p, size_t n)
-{
-	while (n && ((uintptr_t)p & (sizeof(uint64_t) - 1))) {
-		*p++ = 0;
-		n--;
-	}
-	uint64_t *w = (uint64_t *)(void *)p;
-	for (; n >= sizeof(uint64_t); n -= sizeof(uint64_t))
-		*w++ = 0;
-	p = (unsigned char *)w;
-	while (n--)
-		*p++ = 0;
-}
-
-/* Zero [@addr, @addr + @size) where the platform can map it. */
-static void zero_phys(pmm_phys_t addr, uint64_t size)
-{
-	while (size) {
-		uint64_t chunk = size < BM_ZERO_CHUNK ? size : BM_ZERO_CHUNK;
-		bool zeroed = false;
-		void *p = pmm_phys_map(addr, (size_t)chunk, &zeroed);
-		if (p && !zeroed)
-			zero_bytes(p, (size_t)chunk);
-		addr += chunk;
-		size -= chunk;
-	}
-}
 
 /*
  * try_pack - place the request in the rest of @nd's last allocated page.
@@ -245,6 +213,6 @@ int pmm_bootmem_alloc(struct pmm_bootmem *bm, int nid, uint64_t size,
 {
 	int err = pmm_bootmem_alloc_raw(bm, nid, size, align, goal, limit, out);
 	if (!err)
-		zero_phys(*out, size);
+		pmm_phys_fill(*out, size, 0);
 	return err;
 }

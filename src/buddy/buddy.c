@@ -558,20 +558,7 @@ static inline bool node_try(int nid, int top, unsigned int gfp,
 
 static void zero_block(pmm_pfn_t pfn, pmm_order_t order)
 {
-	const pmm_pfn_t chunk = 256; /* pages mapped per call */
-	pmm_pfn_t left = pmm_order_pages(order);
-	while (left != 0) {
-		pmm_pfn_t n = left < chunk ? left : chunk;
-		size_t bytes = (size_t)(n << PMM_PAGE_SHIFT);
-		bool zeroed = false;
-		void *p = pmm_phys_map(PMM_PFN_PHYS(pfn), bytes, &zeroed);
-		if (p == NULL)
-			return; /* cannot be touched: nothing to zero */
-		if (!zeroed)
-			pmm_memset(p, 0, bytes);
-		pfn += n;
-		left -= n;
-	}
+	pmm_phys_fill(PMM_PFN_PHYS(pfn), pmm_order_pages(order) << PMM_PAGE_SHIFT, 0);
 }
 
 static bool alloc_from_nodes(int nid, int top, unsigned int gfp,

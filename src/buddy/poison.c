@@ -16,9 +16,6 @@
 
 bool pmm_poison_enabled;
 
-/* Pages mapped per pmm_phys_map() call. */
-#define POISON_CHUNK 64u
-
 /* Map pages [@pfn, @pfn + @n). Return: the mapping or NULL. */
 static unsigned char *map_pages(pmm_pfn_t pfn, pmm_pfn_t n)
 {
@@ -29,19 +26,8 @@ static unsigned char *map_pages(pmm_pfn_t pfn, pmm_pfn_t n)
 
 uint64_t pmm_poison_block(pmm_pfn_t pfn, pmm_order_t order)
 {
-	pmm_pfn_t left = pmm_order_pages(order);
-	uint64_t done = 0;
-	while (left != 0) {
-		pmm_pfn_t n = left < POISON_CHUNK ? left : POISON_CHUNK;
-		unsigned char *p = map_pages(pfn, n);
-		if (p == NULL)
-			return done; /* untouchable memory: nothing to poison */
-		pmm_memset(p, PMM_POISON_BYTE, (size_t)(n << PMM_PAGE_SHIFT));
-		done += n;
-		pfn += n;
-		left -= n;
-	}
-	return done;
+	uint64_t bytes = pmm_order_pages(order) << PMM_PAGE_SHIFT;
+	return pmm_phys_fill(PMM_PFN_PHYS(pfn), bytes, PMM_POISON_BYTE) >> PMM_PAGE_SHIFT;
 }
 
 /* Return: offset of the first byte of @page that is not the pattern, or

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * phys.c - filling physical memory: the one loop that maps a physical range
+ * chunk by chunk through the platform's map() hook and writes a byte over
+ * it. The buddy allocator zeroes (__GFP_ZERO) and poisons blocks with it,
+ * the early allocators zero their allocations, init poisons the freed init
+ * sections.
+ */
+#include <pmm/platform.h>
+
+/*
+ * Bytes mapped per map() call: small enough for a kernel's temporary
+ * mapping window, large enough that the call is noise beside the fill.
+ * Chunks are aligned to this size, so one that straddles a mappable and an
+ * unmappable part of memory (lowmem and highmem) is rare.
+ */
+#define PHYS_FILL_CHUNK ((uint64_t)256 << PMM_PAGE_SHIFT)
+
+uint64_t pmm_phys_fill(pmm_phys_t pa, uint64_t size, int c)
+{
+	uint64_t filled = 0;
+
+	if (size > UINT64_MAX - pa)
+		size = UINT64_MAX - pa;
+	while (size != 0) {
+		uint64_t to_boundary = PHYS_FILL_CHUNK - (pa & (PHYS_FILL_CHUNK - 1));
+		uint64_t n = size < to_boundary ? size : to_boundary;
+		bool zeroed = false;
+		void *p = pmm_phys_map(pa, (size_t)n, &zeroed);
+		if (p != NULL) {
+			if (c != 0 || !zeroed)
+				pmm_memset(p, c, (size_t)n);
+			filled += n;
+		}
+		pa += n;
+		size -= n;
+	}
+	return filled;
+}
