@@ -152,7 +152,7 @@ int host_platform_install(const struct host_platform_options *opt)
 		return -1;
 	struct pmm_platform p = {
 		.log = host_log,
-		.report = host_report,
+		.bug = host_report,
 		.map = host_map,
 		.memmap_alloc = host_memmap_alloc,
 		.lock_init = host_lock_init,

@@ -85,7 +85,7 @@ void kernel_platform_init(void)
 {
 	struct pmm_platform p = {
 		.log = klog,
-		.report = kreport,
+		.bug = kreport,
 		.map = kmap,
 		.now_ns = clock_ns,
 	};

@@ -26,7 +26,7 @@
 #define PMM_GFP_IO 0x40u
 #define PMM_GFP_FS 0x80u
 #define PMM_GFP_ZERO 0x100u    /* zero the block (where it can be touched) */
-#define PMM_GFP_ATOMIC_ 0x200u
+#define PMM_GFP_ATOMIC_CONTEXT 0x200u
 #define PMM_GFP_DIRECT_RECLAIM 0x400u
 #define PMM_GFP_KSWAPD_RECLAIM 0x800u
 #define PMM_GFP_NOWARN 0x2000u
@@ -36,7 +36,7 @@
 #define PMM_GFP_MT_SHIFT 3 /* type = (gfp & PMM_GFP_MOBILITY) >> this */
 #define PMM_GFP_RECLAIM (PMM_GFP_DIRECT_RECLAIM | PMM_GFP_KSWAPD_RECLAIM)
 #define PMM_GFP_KERNEL (PMM_GFP_RECLAIM | PMM_GFP_IO | PMM_GFP_FS)
-#define PMM_GFP_ATOMIC (PMM_GFP_HIGH | PMM_GFP_ATOMIC_ | PMM_GFP_KSWAPD_RECLAIM)
+#define PMM_GFP_ATOMIC (PMM_GFP_HIGH | PMM_GFP_ATOMIC_CONTEXT | PMM_GFP_KSWAPD_RECLAIM)
 #define PMM_GFP_HIGHUSER (PMM_GFP_KERNEL | PMM_GFP_HIGHMEM)
 #define PMM_GFP_HIGHUSER_MOVABLE (PMM_GFP_HIGHUSER | PMM_GFP_MOVABLE)
 #define PMM_GFP_USER_MOVABLE (PMM_GFP_KERNEL | PMM_GFP_MOVABLE)
@@ -84,7 +84,7 @@ pmm_phys_t pmm_get_zeroed_page(unsigned int gfp);
  * the count reaches zero, coalescing with free buddies (seed 7.3).
  * Return: 0, or PMM_EINVAL (not a descriptor), PMM_EORDER, PMM_EDOUBLEFREE,
  * PMM_EWRONGORDER, PMM_ERESERVED, PMM_ENOTHEAD - the last four also through
- * the report hook; on error nothing changes.
+ * the bug hook; on error nothing changes.
  */
 int pmm_free_pages(struct pmm_page *page, pmm_order_t order);
 /* pmm_free_pages(@page, 0). */

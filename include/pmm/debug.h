@@ -7,7 +7,7 @@
  * filled with PMM_POISON_BYTE where the platform can touch it
  * (pmm_phys_map() returns non-NULL), and every block it hands out is
  * checked first: a byte that is not the pattern was written after the
- * free (a use after free), and is reported through pmm_report(PMM_ECORRUPT)
+ * free (a use after free), and is reported through pmm_bug(PMM_ECORRUPT)
  * with the page and the offset. Off (the default), the allocator's hooks
  * cost one predictable branch on pmm_poison_enabled.
  *

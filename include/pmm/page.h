@@ -14,7 +14,7 @@
  *               its zone's free list k; next/prev link the list.
  *   pcp head    PMM_PG_PCP, order k <= PMM_PCP_MAX_ORDER: heads a free block
  *               on a per-CPU list; next links the list, prev is 0.
- *   alloc head  PMM_PG_HEAD, order k, refcount >= 1: heads an allocated
+ *   alloc head  PMM_PG_ALLOC_HEAD, order k, refcount >= 1: heads an allocated
  *               block; next/prev hold the owner tag.
  *   inside      all zero, within a free or allocated block, not its head.
  *   reserved    all zero, within no block.
@@ -36,7 +36,7 @@ _Static_assert(sizeof(struct pmm_page) == 12, "page descriptor is 12 bytes");
 /* info layout: bits 0..4 order, bits 5..11 flags, bits 12..31 refcount. */
 #define PMM_PG_ORDER_MASK 0x1fu
 #define PMM_PG_BUDDY (1u << 5)  /* head of a free block on a free list */
-#define PMM_PG_HEAD (1u << 6)   /* head of an allocated block */
+#define PMM_PG_ALLOC_HEAD (1u << 6)   /* head of an allocated block */
 #define PMM_PG_PCP (1u << 7)    /* head of a free block on a per-CPU list */
 #define PMM_PG_POISON (1u << 8) /* block was poisoned when freed */
 #define PMM_PG_OWNER (1u << 9)  /* next/prev hold an owner tag */
@@ -84,7 +84,7 @@ static inline bool pmm_page_is_free_head(const struct pmm_page *page)
 
 static inline bool pmm_page_is_alloc_head(const struct pmm_page *page)
 {
-	return (page->info & PMM_PG_HEAD) != 0;
+	return (page->info & PMM_PG_ALLOC_HEAD) != 0;
 }
 
 static inline bool pmm_page_is_blank(const struct pmm_page *page)

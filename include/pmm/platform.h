@@ -44,7 +44,7 @@ struct pmm_platform {
 	 * A kernel panics here; the simulator prints and returns so that the
 	 * caller gets @err back. Default: log the message and return.
 	 */
-	void (*report)(void *ctx, int err, const char *func, const char *msg);
+	void (*bug)(void *ctx, int err, const char *func, const char *msg);
 
 	/*
 	 * Map @size bytes of physical memory at @pa for the core to read and
@@ -102,10 +102,10 @@ const struct pmm_out *pmm_log_out(void);
 void pmm_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Report a broken invariant through the report hook and return @err, so
- * that callers write "return pmm_report(PMM_EDOUBLEFREE, __func__, ...)".
+ * Report a broken invariant through the bug hook and return @err, so
+ * that callers write "return pmm_bug(PMM_EDOUBLEFREE, __func__, ...)".
  */
-int pmm_report(int err, const char *func, const char *fmt, ...)
+int pmm_bug(int err, const char *func, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Return: a pointer to @size bytes at @pa, or NULL if untouchable. */

@@ -118,7 +118,7 @@ void *pmm_kmem_cache_alloc(struct pmm_kmem_cache *cache, unsigned int gfp);
 
 /*
  * Free @obj, an allocated object of @cache (NULL: nothing to do).
- * Return: 0, or - through the report hook, with nothing changed -
+ * Return: 0, or - through the bug hook, with nothing changed -
  * PMM_EINVAL (not an object of any cache or block of pmm's, or of another
  * cache), PMM_ENOTHEAD (inside an object), PMM_EDOUBLEFREE,
  * PMM_ECORRUPT (its red zone was overwritten: it stays allocated).
@@ -138,7 +138,7 @@ uint64_t pmm_slab_shrink_all(void);
 /*
  * Destroy @cache: shrink it, then free its descriptor. Quiet. A cache that
  * still has allocated objects stays as it is (usable) and the call returns
- * PMM_EBUSY through the report hook; PMM_EINVAL for NULL, a pointer that is
+ * PMM_EBUSY through the bug hook; PMM_EINVAL for NULL, a pointer that is
  * no live cache, or a kmalloc cache. Return: 0 or the error.
  */
 int pmm_kmem_cache_destroy(struct pmm_kmem_cache *cache);

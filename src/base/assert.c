@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * assert.c - the one place a failed level-2/3 assertion (assert.h) goes:
- * the platform's report hook with the function, the condition and the
+ * the platform's bug hook with the function, the condition and the
  * values, then a trap.
  */
 #include <pmm/fmt.h>
@@ -17,6 +17,6 @@ _Noreturn void pmm_assert_fail(const char *func, const char *cond,
 	va_start(ap, fmt);
 	pmm_vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	pmm_report(PMM_ECORRUPT, func, "assertion '%s' failed: %s", cond, detail);
+	pmm_bug(PMM_ECORRUPT, func, "assertion '%s' failed: %s", cond, detail);
 	__builtin_trap();
 }

@@ -7,7 +7,7 @@
  *      input stay: they are the contract, not checks);
  *   1  (default) the cheap always-on integrity checks: a free's double-free,
  *      wrong-order and reserved-page checks, the slab's foreign-pointer and
- *      double-free checks. They report through pmm_report() and the call
+ *      double-free checks. They report through pmm_bug() and the call
  *      fails; nothing changes;
  *   2  internal assertions: the lock a _locked function relies on is held,
  *      list and counter invariants hold where they are updated;
@@ -15,7 +15,7 @@
  *      layers' own) after every PMM_VALIDATE_EVERY-th operation.
  *
  * A failed level-2 or level-3 assertion is a bug in pmm, never bad input:
- * it goes to the platform's report hook as PMM_ECORRUPT with the function,
+ * it goes to the platform's bug hook as PMM_ECORRUPT with the function,
  * the condition and the values, then stops (__builtin_trap), since nothing
  * after a broken invariant can be trusted.
  */
@@ -36,7 +36,7 @@ _Static_assert((PMM_VALIDATE_EVERY & (PMM_VALIDATE_EVERY - 1)) == 0,
 	       "PMM_VALIDATE_EVERY is a power of two");
 
 /*
- * Report "assertion 'COND' failed: DETAIL" for @func through pmm_report()
+ * Report "assertion 'COND' failed: DETAIL" for @func through pmm_bug()
  * as PMM_ECORRUPT, then trap. Never returns.
  */
 _Noreturn void pmm_assert_fail(const char *func, const char *cond,

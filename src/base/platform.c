@@ -46,15 +46,15 @@ void pmm_printk(const char *fmt, ...)
 	va_end(ap);
 }
 
-int pmm_report(int err, const char *func, const char *fmt, ...)
+int pmm_bug(int err, const char *func, const char *fmt, ...)
 {
 	char msg[192];
 	va_list ap;
 	va_start(ap, fmt);
 	pmm_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (pmm_platform_installed.report)
-		pmm_platform_installed.report(pmm_platform_installed.ctx, err, func, msg);
+	if (pmm_platform_installed.bug)
+		pmm_platform_installed.bug(pmm_platform_installed.ctx, err, func, msg);
 	else
 		pmm_printk("pmm: %s: %s (%s)\n", func, msg, pmm_strerror(err));
 	return err;

@@ -27,7 +27,7 @@ int pmm_free_initmem(pmm_phys_t begin, pmm_phys_t end, uint64_t *freed)
 	/* Prove the range reserved before poisoning it (the free proves it too). */
 	pmm_pfn_t bad = pmm_first_unreserved(first, last);
 	if (bad != last)
-		return pmm_report(PMM_EDOUBLEFREE, __func__,
+		return pmm_bug(PMM_EDOUBLEFREE, __func__,
 				  "pfn 0x%llx of [0x%llx, 0x%llx) is not reserved",
 				  (unsigned long long)bad, (unsigned long long)first,
 				  (unsigned long long)last);

@@ -174,7 +174,7 @@ static int check_no_bit(const struct pmm_bootmem *bm, pmm_pfn_t s, pmm_pfn_t e,
 		if (hit == j)
 			continue;
 		int err = set ? PMM_EDOUBLERESERVE : PMM_EDOUBLEFREE;
-		return pmm_report(err, func,
+		return pmm_bug(err, func,
 				  "pfn 0x%llx of [0x%llx, 0x%llx) on node %d is already %s",
 				  (unsigned long long)(nd->start_pfn + hit),
 				  (unsigned long long)s, (unsigned long long)e,

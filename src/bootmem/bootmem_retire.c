@@ -85,7 +85,7 @@ static int check_map_pages_reserved(const struct pmm_bootmem *bm)
 			pmm_pfn_t pfn = first_free_in(nd, r.start, r.end);
 			if (pfn == r.end)
 				continue;
-			return pmm_report(PMM_ECORRUPT, "pmm_bootmem_free_all",
+			return pmm_bug(PMM_ECORRUPT, "pmm_bootmem_free_all",
 					  "bitmap page 0x%llx of node %d is free in node %d: reserve the bitmap",
 					  (unsigned long long)pfn, nid, owner);
 		}
@@ -191,7 +191,7 @@ int pmm_bootmem_free_all(struct pmm_bootmem *bm, uint64_t *freed)
 	if (freed)
 		*freed = bm->freed_pages;
 	if (first_err)
-		return pmm_report(PMM_ECORRUPT, __func__,
+		return pmm_bug(PMM_ECORRUPT, __func__,
 				  "hand-off failed after its checks passed (%s)",
 				  pmm_strerror(first_err));
 	return 0;

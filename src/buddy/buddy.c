@@ -153,7 +153,7 @@ static inline void buddy_merge_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 		if ((b->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
 		    (PMM_PG_BUDDY | k)) {
 			pmm_pair_toggle(zone, k, pfn);
-			pmm_report(PMM_ECORRUPT, __func__,
+			pmm_bug(PMM_ECORRUPT, __func__,
 				   "%s: pair bit of pfn 0x%llx order %u says free, buddy 0x%llx info 0x%x",
 				   pmm_zone_name(zone->type), ULL(pfn), k,
 				   ULL(buddy), b->info);
@@ -233,7 +233,7 @@ static uint32_t lazy_settle_locked(struct pmm_zone *zone, pmm_order_t k,
 	struct pmm_page *b = &map[buddy];
 	if ((b->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
 	    (PMM_PG_BUDDY | k)) {
-		pmm_report(PMM_ECORRUPT, __func__,
+		pmm_bug(PMM_ECORRUPT, __func__,
 			   "%s: pair bit of pfn 0x%llx order %u says free, buddy 0x%llx info 0x%x",
 			   pmm_zone_name(zone->type), ULL(pfn), k, ULL(buddy),
 			   b->info);
@@ -611,7 +611,7 @@ static inline struct pmm_page *alloc_head(pmm_pfn_t pfn, pmm_order_t order,
 	struct pmm_page *page = &pmm_mem_map[pfn];
 	page->next = (uint32_t)tag;
 	page->prev = (uint32_t)(tag >> 32);
-	page->info = PMM_PG_HEAD | PMM_PG_REF_ONE | order |
+	page->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order |
 		     (tag != 0 ? PMM_PG_OWNER : 0);
 	return page;
 }
@@ -734,7 +734,7 @@ alloc_pages(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
  * (their blocks may be what a larger one needs) and the walk runs again.
  * A per-CPU order on the default node first tries a pop of this CPU's list
  * of the first zone of that walk (alloc_pcp_fast()), with the same tests.
- * Return: the head descriptor (PMM_PG_HEAD, refcount 1, @tag), or NULL.
+ * Return: the head descriptor (PMM_PG_ALLOC_HEAD, refcount 1, @tag), or NULL.
  * Locking: takes the zone lock of the zone that serves, except for blocks
  * taken from this CPU's list.
  */
@@ -793,7 +793,7 @@ static pmm_pfn_t find_block_head(const struct pmm_zone *zone, pmm_pfn_t pfn)
 		if (h < zone->start_pfn)
 			break;
 		const struct pmm_page *d = &pmm_mem_map[h];
-		if ((d->info & (PMM_PG_BUDDY | PMM_PG_HEAD | PMM_PG_PCP)) &&
+		if ((d->info & (PMM_PG_BUDDY | PMM_PG_ALLOC_HEAD | PMM_PG_PCP)) &&
 		    pfn - h < pmm_order_pages(pmm_page_order(d)))
 			return h;
 	}
@@ -808,7 +808,7 @@ static __attribute__((noinline)) int free_error(pmm_pfn_t pfn, pmm_order_t order
 	uint32_t info;
 	int err;
 	if (zone == NULL)
-		return pmm_report(PMM_ERESERVED, "pmm_free_pages",
+		return pmm_bug(PMM_ERESERVED, "pmm_free_pages",
 				  "pfn 0x%llx order %u: in no zone, info 0x%x",
 				  ULL(pfn), order, d->info);
 	pmm_lock(&zone->lock);
@@ -816,7 +816,7 @@ static __attribute__((noinline)) int free_error(pmm_pfn_t pfn, pmm_order_t order
 	pmm_pfn_t head = pfn;
 	if (info & (PMM_PG_BUDDY | PMM_PG_PCP)) {
 		err = PMM_EDOUBLEFREE;
-	} else if (info & PMM_PG_HEAD) {
+	} else if (info & PMM_PG_ALLOC_HEAD) {
 		if (pmm_page_order(d) != order)
 			err = PMM_EWRONGORDER;
 		else if (pmm_page_refcount(d) == 0)
@@ -828,14 +828,14 @@ static __attribute__((noinline)) int free_error(pmm_pfn_t pfn, pmm_order_t order
 		const struct pmm_page *h = &pmm_mem_map[head];
 		if (head == pfn)
 			err = PMM_ERESERVED;
-		else if (h->info & PMM_PG_HEAD)
+		else if (h->info & PMM_PG_ALLOC_HEAD)
 			err = PMM_ENOTHEAD;
 		else
 			err = PMM_EDOUBLEFREE;
 		info = h->info;
 	}
 	pmm_unlock(&zone->lock);
-	return pmm_report(err, "pmm_free_pages",
+	return pmm_bug(err, "pmm_free_pages",
 			  "%s: pfn 0x%llx order %u: block head 0x%llx info 0x%x",
 			  pmm_zone_name(zone->type), ULL(pfn), order,
 			  ULL(head), info);
@@ -856,7 +856,7 @@ static __attribute__((noinline)) int free_misplaced(pmm_pfn_t pfn,
 						    pmm_order_t order,
 						    uint32_t info)
 {
-	return pmm_report(PMM_ECORRUPT, "pmm_free_pages",
+	return pmm_bug(PMM_ECORRUPT, "pmm_free_pages",
 			  "pfn 0x%llx order %u: misplaced head, info 0x%x",
 			  ULL(pfn), order, info);
 }
@@ -882,7 +882,7 @@ static __attribute__((noinline)) int free_pages_slow(struct pmm_page *page,
 		return PMM_EORDER;
 	uint32_t info = page->info;
 	if ((info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
-		    (PMM_PG_HEAD | order) ||
+		    (PMM_PG_ALLOC_HEAD | order) ||
 	    info < PMM_PG_REF_ONE)
 		return free_error(pfn, order);
 	struct pmm_zone *zone = pmm_pfn_zone_fast(pfn);
@@ -928,7 +928,7 @@ free_pages(struct pmm_page *page, pmm_order_t order)
 	if (__builtin_expect(order > PMM_PCP_MAX_ORDER ||
 			     (page->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK |
 					    PMM_PG_REF_MASK)) !=
-				     (PMM_PG_HEAD | PMM_PG_REF_ONE | order) ||
+				     (PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order) ||
 			     hint == NULL ||
 			     pfn - hint->start_pfn >= hint->spanned ||
 			     (pfn & (pmm_order_pages(order) - 1)) != 0 ||
@@ -950,7 +950,7 @@ free_pages(struct pmm_page *page, pmm_order_t order)
  * pmm_free_pages - drop a reference to the block of 2^@order pages at @page
  * and free it at zero (see buddy.h).
  *
- * Always on: the head must carry PMM_PG_HEAD and @order, be aligned to its
+ * Always on: the head must carry PMM_PG_ALLOC_HEAD and @order, be aligned to its
  * order and lie in a zone; anything else is classified on a slow path.
  * Return: 0 or an error; nothing changes on error.
  * Locking: the zone lock for blocks of order > 0 (and per-CPU batches).
@@ -998,7 +998,7 @@ int pmm_get_page(struct pmm_page *page)
 		return PMM_EINVAL;
 	uint32_t info = __atomic_load_n(&page->info, __ATOMIC_RELAXED);
 	for (;;) {
-		if ((info & PMM_PG_STATE_MASK) != PMM_PG_HEAD ||
+		if ((info & PMM_PG_STATE_MASK) != PMM_PG_ALLOC_HEAD ||
 		    info < PMM_PG_REF_ONE)
 			return PMM_EINVAL;
 		if ((info >> PMM_PG_REF_SHIFT) == PMM_PG_REF_MAX)
@@ -1061,7 +1061,7 @@ static inline void prefetch_head(pmm_pfn_t pfn, pmm_order_t k, pmm_pfn_t end,
 
 /*
  * Free [@start, @end), all inside @zone, in maximal aligned blocks, each
- * as seed 001 does: head = PMM_PG_HEAD | order, refcount 1, then freed.
+ * as seed 001 does: head = PMM_PG_ALLOC_HEAD | order, refcount 1, then freed.
  */
 static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
 			       pmm_pfn_t end)
@@ -1072,7 +1072,7 @@ static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
 		pmm_order_t k = max_block_order(start, end);
 		struct pmm_page *head = &pmm_mem_map[start];
 		prefetch_head(start, k, end, true);
-		head->info = PMM_PG_HEAD | PMM_PG_REF_ONE | k;
+		head->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | k;
 		zone->managed += pmm_order_pages(k);
 		pmm_page_clear(head); /* the refcount drops to zero */
 		if (pmm_debug_poison_on())
@@ -1155,7 +1155,7 @@ int pmm_buddy_handoff_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed)
 		return err;
 	pmm_pfn_t used = first_used_head(start, end);
 	if (used != end)
-		return pmm_report(PMM_EDOUBLEFREE, __func__,
+		return pmm_bug(PMM_EDOUBLEFREE, __func__,
 				  "range [0x%llx, 0x%llx): pfn 0x%llx handed over twice (info 0x%x)",
 				  ULL(start), ULL(end), ULL(used),
 				  pmm_mem_map[used].info);
@@ -1223,7 +1223,7 @@ int pmm_buddy_free_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed)
 		return err;
 	pmm_pfn_t bad = first_unreserved(start, end);
 	if (bad != end)
-		return pmm_report(PMM_EDOUBLEFREE, __func__,
+		return pmm_bug(PMM_EDOUBLEFREE, __func__,
 				  "range [0x%llx, 0x%llx): pfn 0x%llx is not reserved (info 0x%x)",
 				  ULL(start), ULL(end), ULL(bad),
 				  pmm_mem_map[bad].info);

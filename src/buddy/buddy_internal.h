@@ -17,7 +17,7 @@
 
 _Static_assert(PMM_NR_ORDERS <= 32, "free-area orders fit a 32-bit mask");
 
-#define PMM_PG_STATE_MASK (PMM_PG_BUDDY | PMM_PG_HEAD | PMM_PG_PCP)
+#define PMM_PG_STATE_MASK (PMM_PG_BUDDY | PMM_PG_ALLOC_HEAD | PMM_PG_PCP)
 
 static inline pmm_pfn_t pmm_order_pages(pmm_order_t order)
 {

@@ -105,7 +105,7 @@ static const char *walk_one(const struct pmm_zone *zone, struct walk *w,
 		w->free_pages += pmm_order_pages(k);
 		*step = pmm_order_pages(k);
 		return NULL;
-	case PMM_PG_HEAD:
+	case PMM_PG_ALLOC_HEAD:
 		if (pmm_page_refcount(d) == 0)
 			return fail(zone, "allocated head 0x%llx order %u: refcount 0",
 				    ULL(pfn), k);

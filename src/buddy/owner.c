@@ -24,8 +24,8 @@ struct pmm_page *pmm_alloc_pages_owner(unsigned int gfp, pmm_order_t order)
 
 uint64_t pmm_page_owner_tag(const struct pmm_page *page)
 {
-	if (page == NULL || (page->info & (PMM_PG_HEAD | PMM_PG_OWNER)) !=
-				    (PMM_PG_HEAD | PMM_PG_OWNER))
+	if (page == NULL || (page->info & (PMM_PG_ALLOC_HEAD | PMM_PG_OWNER)) !=
+				    (PMM_PG_ALLOC_HEAD | PMM_PG_OWNER))
 		return 0;
 	return (uint64_t)page->prev << 32 | page->next;
 }
@@ -43,9 +43,9 @@ static void owner_zone_locked(const struct pmm_out *out,
 	while (pfn < zone->end_pfn) {
 		const struct pmm_page *pg = &pmm_mem_map[pfn];
 		pmm_pfn_t step = 1;
-		if (pg->info & (PMM_PG_HEAD | PMM_PG_BUDDY))
+		if (pg->info & (PMM_PG_ALLOC_HEAD | PMM_PG_BUDDY))
 			step = pmm_order_pages(pmm_page_order(pg));
-		if (pg->info & PMM_PG_HEAD) {
+		if (pg->info & PMM_PG_ALLOC_HEAD) {
 			uint64_t tag = pmm_page_owner_tag(pg);
 			pmm_fmt(out, "Page allocated via order %u, tag 0x%llx\n"
 				     "PFN 0x%llx Node %d Zone %s refcount %u\n\n",

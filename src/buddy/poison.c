@@ -56,7 +56,7 @@ int pmm_poison_check(pmm_pfn_t pfn, pmm_order_t order)
 		uint64_t off = first_bad(p);
 		if (off == PMM_PAGE_SIZE)
 			continue;
-		err = pmm_report(PMM_ECORRUPT, "pmm_poison_check",
+		err = pmm_bug(PMM_ECORRUPT, "pmm_poison_check",
 				 "pfn 0x%llx offset 0x%llx: byte 0x%02x, want 0x%02x (written after free)",
 				 (unsigned long long)pfn, (unsigned long long)off,
 				 p[off], PMM_POISON_BYTE);

@@ -37,34 +37,34 @@ void pmm_memblock_reset(void)
 {
 	pmm_memset(memory_init, 0, sizeof(memory_init));
 	pmm_memset(reserved_init, 0, sizeof(reserved_init));
-	pmm_memset(&MB, 0, sizeof(MB));
-	MB.current_limit = PMM_MEMBLOCK_ALLOC_ANYWHERE;
-	MB.memory.cnt = 1;
-	MB.memory.max = PMM_INIT_MEMBLOCK_REGIONS;
-	MB.memory.regions = memory_init;
-	MB.memory.name = "memory";
-	MB.reserved.cnt = 1;
-	MB.reserved.max = PMM_INIT_MEMBLOCK_REGIONS;
-	MB.reserved.regions = reserved_init;
-	MB.reserved.name = "reserved";
-	MB.nid_none = PMM_MAX_NUMNODES;
+	pmm_memset(&pmm_memblock, 0, sizeof(pmm_memblock));
+	pmm_memblock.current_limit = PMM_MEMBLOCK_ALLOC_ANYWHERE;
+	pmm_memblock.memory.cnt = 1;
+	pmm_memblock.memory.max = PMM_INIT_MEMBLOCK_REGIONS;
+	pmm_memblock.memory.regions = memory_init;
+	pmm_memblock.memory.name = "memory";
+	pmm_memblock.reserved.cnt = 1;
+	pmm_memblock.reserved.max = PMM_INIT_MEMBLOCK_REGIONS;
+	pmm_memblock.reserved.regions = reserved_init;
+	pmm_memblock.reserved.name = "reserved";
+	pmm_memblock.nid_none = PMM_MAX_NUMNODES;
 	memory_array_phys = 0;
 	reserved_array_phys = 0;
 }
 
-void pmm_memblock_allow_resize(void) { MB.can_resize = true; }
-void pmm_memblock_set_debug(bool on) { MB.debug = on; }
-void pmm_memblock_set_movable_node(bool on) { MB.movable_node = on; }
-void pmm_memblock_set_bottom_up(bool on) { MB.bottom_up = on; }
-bool pmm_memblock_bottom_up(void) { return MB.bottom_up; }
-void pmm_memblock_set_current_limit(pmm_phys_t limit) { MB.current_limit = limit; }
-pmm_phys_t pmm_memblock_get_current_limit(void) { return MB.current_limit; }
+void pmm_memblock_allow_resize(void) { pmm_memblock.can_resize = true; }
+void pmm_memblock_set_debug(bool on) { pmm_memblock.debug = on; }
+void pmm_memblock_set_movable_node(bool on) { pmm_memblock.movable_node = on; }
+void pmm_memblock_set_bottom_up(bool on) { pmm_memblock.bottom_up = on; }
+bool pmm_memblock_bottom_up(void) { return pmm_memblock.bottom_up; }
+void pmm_memblock_set_current_limit(pmm_phys_t limit) { pmm_memblock.current_limit = limit; }
+pmm_phys_t pmm_memblock_get_current_limit(void) { return pmm_memblock.current_limit; }
 
 pmm_phys_t pmm_memblock_array_phys(const struct pmm_memblock_type *type)
 {
-	if (type == &MB.memory)
+	if (type == &pmm_memblock.memory)
 		return memory_array_phys;
-	if (type == &MB.reserved)
+	if (type == &pmm_memblock.reserved)
 		return reserved_array_phys;
 	return 0;
 }
@@ -99,7 +99,7 @@ static void remove_region(struct pmm_memblock_type *type, unsigned long idx)
 	type->regions[0].base = 0;
 	type->regions[0].size = 0;
 	type->regions[0].flags = PMM_MEMBLOCK_NONE;
-	type->regions[0].nid = MB.nid_none;
+	type->regions[0].nid = pmm_memblock.nid_none;
 }
 
 /* Merge every pair of touching neighbours with equal node and flags. */
@@ -112,7 +112,7 @@ static void merge_regions(struct pmm_memblock_type *type)
 		struct pmm_memblock_region *next = &type->regions[i + 1];
 
 		if (mb_region_end(this) > next->base)
-			pmm_report(PMM_ECORRUPT, __func__,
+			pmm_bug(PMM_ECORRUPT, __func__,
 				   "%s[%lu] ends at 0x%llx past next base 0x%llx",
 				   type->name, i,
 				   (unsigned long long)mb_region_end(this),
@@ -145,7 +145,7 @@ static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
 	size_t new_bytes = old_bytes * 2;
 	uint64_t old_alloc = (old_bytes + PMM_PAGE_SIZE - 1) & PMM_PAGE_MASK;
 	uint64_t new_alloc = (new_bytes + PMM_PAGE_SIZE - 1) & PMM_PAGE_MASK;
-	pmm_phys_t *home = type == &MB.memory ? &memory_array_phys
+	pmm_phys_t *home = type == &pmm_memblock.memory ? &memory_array_phys
 					       : &reserved_array_phys;
 	struct pmm_memblock_region *old = type->regions;
 	struct pmm_memblock_region *fresh;
@@ -154,16 +154,16 @@ static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
 	bool zeroed = false;
 	int err;
 
-	if (type != &MB.reserved)
+	if (type != &pmm_memblock.reserved)
 		avoid_base = avoid_size = 0;
-	addr = pmm_memblock_find(avoid_base + avoid_size, MB.current_limit,
+	addr = pmm_memblock_find(avoid_base + avoid_size, pmm_memblock.current_limit,
 				 new_alloc, PMM_PAGE_SIZE);
 	if (!addr && avoid_size)
-		addr = pmm_memblock_find(0, mb_min(avoid_base, MB.current_limit),
+		addr = pmm_memblock_find(0, mb_min(avoid_base, pmm_memblock.current_limit),
 					 new_alloc, PMM_PAGE_SIZE);
 	fresh = NULL;
 	if (addr)
-		fresh = MB.map ? MB.map(addr, (size_t)new_alloc)
+		fresh = pmm_memblock.map ? pmm_memblock.map(addr, (size_t)new_alloc)
 			       : pmm_phys_map(addr, (size_t)new_alloc, &zeroed);
 	if (!fresh) {
 		pmm_printk("memblock: Failed to double %s array from %lu to %lu entries !\n",
@@ -180,14 +180,14 @@ static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
 	*home = addr;
 	err = PMM_OK;
 	if (old != memory_init && old != reserved_init)
-		err = pmm_memblock_remove_range_grow(&MB.reserved, old_phys,
+		err = pmm_memblock_remove_range_grow(&pmm_memblock.reserved, old_phys,
 						     old_alloc, false);
 	if (!err)
-		err = pmm_memblock_add_range_grow(&MB.reserved, addr, new_alloc,
-						  MB.nid_none, PMM_MEMBLOCK_NONE,
+		err = pmm_memblock_add_range_grow(&pmm_memblock.reserved, addr, new_alloc,
+						  pmm_memblock.nid_none, PMM_MEMBLOCK_NONE,
 						  false);
 	if (err)
-		return pmm_report(PMM_ECORRUPT, __func__,
+		return pmm_bug(PMM_ECORRUPT, __func__,
 				  "reserved has no room for the %s array at 0x%llx (%d)",
 				  type->name, (unsigned long long)addr, err);
 	return PMM_OK;
@@ -205,15 +205,15 @@ static int grow_array(struct pmm_memblock_type *type, pmm_phys_t base,
 {
 	int err;
 
-	if (type != &MB.memory && type != &MB.reserved)
+	if (type != &pmm_memblock.memory && type != &pmm_memblock.reserved)
 		return PMM_EFULL;
-	if (!MB.can_resize) {
+	if (!pmm_memblock.can_resize) {
 		pmm_printk("memblock: %s array full at %lu entries: call pmm_memblock_allow_resize() or raise PMM_INIT_MEMBLOCK_REGIONS\n",
 			   type->name, type->max);
 		return PMM_EFULL;
 	}
-	if (type != &MB.reserved && MB.reserved.cnt + 3 > MB.reserved.max) {
-		err = double_array(&MB.reserved, 0, 0);
+	if (type != &pmm_memblock.reserved && pmm_memblock.reserved.cnt + 3 > pmm_memblock.reserved.max) {
+		err = double_array(&pmm_memblock.reserved, 0, 0);
 		if (err)
 			return err;
 	}
@@ -299,8 +299,8 @@ int pmm_memblock_add_range_grow(struct pmm_memblock_type *type,
 static int valid_nid(int nid)
 {
 	if (nid == PMM_NUMA_NO_NODE)
-		return MB.nid_none;
-	if (nid < 0 || nid > MB.nid_none)
+		return pmm_memblock.nid_none;
+	if (nid < 0 || nid > pmm_memblock.nid_none)
 		return -2;
 	return nid;
 }
@@ -324,25 +324,25 @@ int pmm_memblock_add_range(struct pmm_memblock_type *type, pmm_phys_t base,
 int pmm_memblock_add_node(pmm_phys_t base, uint64_t size, int nid,
 			  enum pmm_memblock_flags flags)
 {
-	if (MB.debug)
+	if (pmm_memblock.debug)
 		pmm_printk("memblock_add_node: [0x%016llx-0x%016llx] nid=%d flags=%x %s\n",
 			   (unsigned long long)base,
 			   (unsigned long long)(base + size - 1), nid,
 			   (unsigned int)flags, __func__);
-	return pmm_memblock_add_range(&MB.memory, base, size, nid, flags);
+	return pmm_memblock_add_range(&pmm_memblock.memory, base, size, nid, flags);
 }
 
 int pmm_memblock_add(pmm_phys_t base, uint64_t size)
 {
 	pmm_memblock_dbg_range("memblock_add", base, size, __func__);
-	return pmm_memblock_add_range(&MB.memory, base, size, MB.nid_none,
+	return pmm_memblock_add_range(&pmm_memblock.memory, base, size, pmm_memblock.nid_none,
 				      PMM_MEMBLOCK_NONE);
 }
 
 int pmm_memblock_reserve(pmm_phys_t base, uint64_t size)
 {
 	pmm_memblock_dbg_range("memblock_reserve", base, size, __func__);
-	return pmm_memblock_add_range(&MB.reserved, base, size, MB.nid_none,
+	return pmm_memblock_add_range(&pmm_memblock.reserved, base, size, pmm_memblock.nid_none,
 				      PMM_MEMBLOCK_NONE);
 }
 
@@ -430,13 +430,13 @@ int pmm_memblock_remove_range(struct pmm_memblock_type *type,
 int pmm_memblock_remove(pmm_phys_t base, uint64_t size)
 {
 	pmm_memblock_dbg_range("memblock_remove", base, size, __func__);
-	return pmm_memblock_remove_range(&MB.memory, base, size);
+	return pmm_memblock_remove_range(&pmm_memblock.memory, base, size);
 }
 
 int pmm_memblock_free(pmm_phys_t base, uint64_t size)
 {
 	pmm_memblock_dbg_range("memblock_phys_free", base, size, __func__);
-	return pmm_memblock_remove_range(&MB.reserved, base, size);
+	return pmm_memblock_remove_range(&pmm_memblock.reserved, base, size);
 }
 
 int pmm_memblock_setclr_flag(pmm_phys_t base, uint64_t size,
@@ -449,17 +449,17 @@ int pmm_memblock_setclr_flag(pmm_phys_t base, uint64_t size,
 		return err;
 	if (((unsigned int)flag & ~0xfu) != 0)
 		return PMM_EINVAL;
-	err = isolate(&MB.memory, base, size, true, &first, &last);
+	err = isolate(&pmm_memblock.memory, base, size, true, &first, &last);
 	if (err)
 		return err;
 	for (unsigned long i = first; i < last; i++) {
-		struct pmm_memblock_region *r = &MB.memory.regions[i];
+		struct pmm_memblock_region *r = &pmm_memblock.memory.regions[i];
 		unsigned int f = (unsigned int)r->flags;
 
 		f = set ? f | (unsigned int)flag : f & ~(unsigned int)flag;
 		r->flags = (enum pmm_memblock_flags)f;
 	}
-	merge_regions(&MB.memory);
+	merge_regions(&pmm_memblock.memory);
 	return PMM_OK;
 }
 
@@ -478,7 +478,7 @@ int pmm_memblock_mark_mirror(pmm_phys_t base, uint64_t size)
 	int err = pmm_memblock_setclr_flag(base, size, PMM_MEMBLOCK_MIRROR, true);
 
 	if (!err)
-		MB.has_mirror = true;
+		pmm_memblock.has_mirror = true;
 	return err;
 }
 
@@ -518,8 +518,8 @@ int pmm_memblock_trim_memory(pmm_phys_t align)
 
 	if (!mb_is_pow2(align))
 		return PMM_EALIGN;
-	while (i < MB.memory.cnt) {
-		struct pmm_memblock_region *r = &MB.memory.regions[i];
+	while (i < pmm_memblock.memory.cnt) {
+		struct pmm_memblock_region *r = &pmm_memblock.memory.regions[i];
 		pmm_phys_t end = mb_region_end(r) & ~(align - 1);
 		pmm_phys_t start = (r->base + align - 1) & ~(align - 1);
 
@@ -530,12 +530,12 @@ int pmm_memblock_trim_memory(pmm_phys_t align)
 			continue;
 		}
 		if (start < end) {
-			MB.memory.total_size -= r->size - (end - start);
+			pmm_memblock.memory.total_size -= r->size - (end - start);
 			r->base = start;
 			r->size = end - start;
 			i++;
 		} else {
-			remove_region(&MB.memory, i);
+			remove_region(&pmm_memblock.memory, i);
 		}
 	}
 	return PMM_OK;
@@ -561,7 +561,7 @@ bool pmm_memblock_overlaps_region(const struct pmm_memblock_type *type,
 
 bool pmm_memblock_is_region_reserved(pmm_phys_t base, uint64_t size)
 {
-	return pmm_memblock_overlaps_region(&MB.reserved, base, size);
+	return pmm_memblock_overlaps_region(&pmm_memblock.reserved, base, size);
 }
 
 /* Return: the index of the region of @type holding @addr, or -1. */
@@ -585,40 +585,40 @@ static long search(const struct pmm_memblock_type *type, pmm_phys_t addr)
 
 bool pmm_memblock_is_reserved(pmm_phys_t addr)
 {
-	return search(&MB.reserved, addr) >= 0;
+	return search(&pmm_memblock.reserved, addr) >= 0;
 }
 
 bool pmm_memblock_is_memory(pmm_phys_t addr)
 {
-	return search(&MB.memory, addr) >= 0;
+	return search(&pmm_memblock.memory, addr) >= 0;
 }
 
 bool pmm_memblock_is_map_memory(pmm_phys_t addr)
 {
-	long i = search(&MB.memory, addr);
+	long i = search(&pmm_memblock.memory, addr);
 
-	return i >= 0 && !(MB.memory.regions[i].flags & PMM_MEMBLOCK_NOMAP);
+	return i >= 0 && !(pmm_memblock.memory.regions[i].flags & PMM_MEMBLOCK_NOMAP);
 }
 
 bool pmm_memblock_is_region_memory(pmm_phys_t base, uint64_t size)
 {
-	long i = search(&MB.memory, base);
+	long i = search(&pmm_memblock.memory, base);
 
 	if (i < 0)
 		return false;
-	return mb_region_end(&MB.memory.regions[i]) >=
+	return mb_region_end(&pmm_memblock.memory.regions[i]) >=
 	       base + mb_cap_size(base, size);
 }
 
 int pmm_memblock_search_pfn_nid(pmm_pfn_t pfn, pmm_pfn_t *start,
 				pmm_pfn_t *end)
 {
-	long i = search(&MB.memory, PMM_PFN_PHYS(pfn));
+	long i = search(&pmm_memblock.memory, PMM_PFN_PHYS(pfn));
 	const struct pmm_memblock_region *r;
 
 	if (i < 0)
 		return -1;
-	r = &MB.memory.regions[i];
+	r = &pmm_memblock.memory.regions[i];
 	if (start)
 		*start = PMM_PFN_DOWN(r->base);
 	if (end)
@@ -626,17 +626,17 @@ int pmm_memblock_search_pfn_nid(pmm_pfn_t pfn, pmm_pfn_t *start,
 	return mb_region_nid(r);
 }
 
-pmm_phys_t pmm_memblock_phys_mem_size(void) { return MB.memory.total_size; }
-pmm_phys_t pmm_memblock_reserved_size(void) { return MB.reserved.total_size; }
+pmm_phys_t pmm_memblock_phys_mem_size(void) { return pmm_memblock.memory.total_size; }
+pmm_phys_t pmm_memblock_reserved_size(void) { return pmm_memblock.reserved.total_size; }
 
 pmm_phys_t pmm_memblock_start_of_dram(void)
 {
-	return MB.memory.regions[0].base;
+	return pmm_memblock.memory.regions[0].base;
 }
 
 pmm_phys_t pmm_memblock_end_of_dram(void)
 {
-	return mb_region_end(&MB.memory.regions[MB.memory.cnt - 1]);
+	return mb_region_end(&pmm_memblock.memory.regions[pmm_memblock.memory.cnt - 1]);
 }
 
 static char check_msg[160];
@@ -671,7 +671,7 @@ static const char *check_type(const struct pmm_memblock_type *type)
 
 const char *pmm_memblock_check(void)
 {
-	const struct pmm_memblock_type *types[] = { &MB.memory, &MB.reserved };
+	const struct pmm_memblock_type *types[] = { &pmm_memblock.memory, &pmm_memblock.reserved };
 
 	for (unsigned int t = 0; t < 2; t++) {
 		const char *why = check_type(types[t]);

@@ -26,8 +26,8 @@ static pmm_phys_t find_bottom_up(pmm_phys_t start, pmm_phys_t end,
 	pmm_phys_t s, e, cand;
 
 	for (;;) {
-		pmm_memblock_next_range(&i, nid, flags, &MB.memory,
-					&MB.reserved, &s, &e, NULL);
+		pmm_memblock_next_range(&i, nid, flags, &pmm_memblock.memory,
+					&pmm_memblock.reserved, &s, &e, NULL);
 		if (i == UINT64_MAX)
 			return 0;
 		s = clamp(s, start, end);
@@ -46,8 +46,8 @@ static pmm_phys_t find_top_down(pmm_phys_t start, pmm_phys_t end,
 	pmm_phys_t s, e, cand;
 
 	for (;;) {
-		pmm_memblock_next_range_rev(&i, nid, flags, &MB.memory,
-					    &MB.reserved, &s, &e, NULL);
+		pmm_memblock_next_range_rev(&i, nid, flags, &pmm_memblock.memory,
+					    &pmm_memblock.reserved, &s, &e, NULL);
 		if (i == UINT64_MAX)
 			return 0;
 		s = clamp(s, start, end);
@@ -66,10 +66,10 @@ pmm_phys_t pmm_memblock_find_node(uint64_t size, uint64_t align,
 {
 	if (end == PMM_MEMBLOCK_ALLOC_ACCESSIBLE ||
 	    end == PMM_MEMBLOCK_ALLOC_NOLEAKTRACE)
-		end = MB.current_limit;
+		end = pmm_memblock.current_limit;
 	start = mb_max(start, PMM_PAGE_SIZE); /* never the first page */
 	end = mb_max(start, end);
-	if (MB.bottom_up)
+	if (pmm_memblock.bottom_up)
 		return find_bottom_up(start, end, size, align, nid, flags);
 	return find_top_down(start, end, size, align, nid, flags);
 }
@@ -102,7 +102,7 @@ static int check_alloc(uint64_t size, uint64_t align, pmm_phys_t *out)
 		return PMM_EINVAL;
 	if (!mb_is_pow2(align))
 		return PMM_EALIGN;
-	if (MB.handed_off)
+	if (pmm_memblock.handed_off)
 		return PMM_ERETIRED;
 	return PMM_OK;
 }
@@ -120,7 +120,7 @@ static pmm_phys_t find_and_reserve(uint64_t size, uint64_t align,
 		return 0;
 	pmm_memblock_dbg_range("memblock_reserve", found, size,
 			       "pmm_memblock_alloc_range_nid");
-	r = pmm_memblock_add_range_grow(&MB.reserved, found, size, MB.nid_none,
+	r = pmm_memblock_add_range_grow(&pmm_memblock.reserved, found, size, pmm_memblock.nid_none,
 					PMM_MEMBLOCK_NONE, true);
 	if (r) {
 		*err = r;
@@ -139,7 +139,7 @@ int pmm_memblock_alloc_range_nid(uint64_t size, uint64_t align,
 
 	if (err)
 		return err;
-	if (nid == MB.nid_none)
+	if (nid == pmm_memblock.nid_none)
 		nid = PMM_NUMA_NO_NODE;
 	err = PMM_ENOMEM;
 	for (;;) {
@@ -176,7 +176,7 @@ static void zero_phys(pmm_phys_t pa, uint64_t size)
 
 	if (size > SIZE_MAX)
 		return;
-	p = MB.map ? MB.map(pa, (size_t)size)
+	p = pmm_memblock.map ? pmm_memblock.map(pa, (size_t)size)
 		   : pmm_phys_map(pa, (size_t)size, &zeroed);
 	if (p && !zeroed)
 		pmm_memset(p, 0, (size_t)size);
@@ -199,7 +199,7 @@ int pmm_memblock_alloc(uint64_t size, uint64_t align, pmm_phys_t min_addr,
 	bool exact = (opts & PMM_MEMBLOCK_ALLOC_EXACT_NID) != 0;
 	int err = check_alloc(size, align, out);
 
-	if (MB.debug)
+	if (pmm_memblock.debug)
 		pmm_printk("%s: %llu bytes align=0x%llx nid=%d from=0x%016llx max_addr=0x%016llx %s\n",
 			   alloc_name(opts), (unsigned long long)size,
 			   (unsigned long long)align, nid,
@@ -209,7 +209,7 @@ int pmm_memblock_alloc(uint64_t size, uint64_t align, pmm_phys_t min_addr,
 		return err;
 	if (opts & ~(PMM_MEMBLOCK_ALLOC_RAW | PMM_MEMBLOCK_ALLOC_EXACT_NID))
 		return PMM_EINVAL;
-	max_addr = mb_min(max_addr, MB.current_limit);
+	max_addr = mb_min(max_addr, pmm_memblock.current_limit);
 	err = pmm_memblock_alloc_range_nid(size, align, min_addr, max_addr, nid,
 					   exact, out);
 	if (err == PMM_ENOMEM && min_addr)
@@ -224,7 +224,7 @@ int pmm_memblock_alloc(uint64_t size, uint64_t align, pmm_phys_t min_addr,
 
 int pmm_memblock_phys_alloc(uint64_t size, uint64_t align, pmm_phys_t *out)
 {
-	if (MB.debug)
+	if (pmm_memblock.debug)
 		pmm_printk("memblock_phys_alloc_range: %llu bytes align=0x%llx from=0x%016llx max_addr=0x%016llx %s\n",
 			   (unsigned long long)size, (unsigned long long)align,
 			   0ULL, 0ULL, __func__);

@@ -16,7 +16,7 @@ void pmm_memblock_dbg(const char *fmt, ...)
 	char line[256];
 	va_list ap;
 
-	if (!MB.debug)
+	if (!pmm_memblock.debug)
 		return;
 	va_start(ap, fmt);
 	pmm_vsnprintf(line, sizeof(line), fmt, ap);
@@ -27,7 +27,7 @@ void pmm_memblock_dbg(const char *fmt, ...)
 void pmm_memblock_dbg_range(const char *what, pmm_phys_t base, uint64_t size,
 			    const char *caller)
 {
-	if (!MB.debug)
+	if (!pmm_memblock.debug)
 		return;
 	pmm_printk("%s: [0x%016llx-0x%016llx] %s\n", what,
 		   (unsigned long long)base,
@@ -42,7 +42,7 @@ static void dump_type(const struct pmm_out *out,
 		const struct pmm_memblock_region *r = &type->regions[i];
 		char node[32] = "";
 
-		if (!MB.single_node && r->nid != MB.nid_none)
+		if (!pmm_memblock.single_node && r->nid != pmm_memblock.nid_none)
 			pmm_snprintf(node, sizeof(node), " on node %d", r->nid);
 		pmm_fmt(out, " %s[0x%lx]\t[0x%016llx-0x%016llx], 0x%016llx bytes%s flags: 0x%x\n",
 			type->name, i, (unsigned long long)r->base,
@@ -56,10 +56,10 @@ void pmm_memblock_dump(const struct pmm_out *out)
 {
 	pmm_fmt(out, "MEMBLOCK configuration:\n");
 	pmm_fmt(out, " memory size = 0x%016llx reserved size = 0x%016llx\n",
-		(unsigned long long)MB.memory.total_size,
-		(unsigned long long)MB.reserved.total_size);
-	dump_type(out, &MB.memory);
-	dump_type(out, &MB.reserved);
+		(unsigned long long)pmm_memblock.memory.total_size,
+		(unsigned long long)pmm_memblock.reserved.total_size);
+	dump_type(out, &pmm_memblock.memory);
+	dump_type(out, &pmm_memblock.reserved);
 }
 
 static void log_write(void *ctx, const char *s, size_t len)
@@ -82,6 +82,6 @@ void pmm_memblock_dump_all(void)
 {
 	const struct pmm_out out = { log_write, NULL };
 
-	if (MB.debug)
+	if (pmm_memblock.debug)
 		pmm_memblock_dump(&out);
 }

@@ -30,11 +30,11 @@ int pmm_memblock_free_all(uint64_t *pages)
 	uint64_t count = 0;
 	int first_err = PMM_OK;
 
-	if (MB.handed_off)
+	if (pmm_memblock.handed_off)
 		return PMM_ERETIRED;
-	if (MB.memory.total_size)
+	if (pmm_memblock.memory.total_size)
 		pmm_memblock_clear_hotplug(0, PMM_PHYS_ADDR_MAX);
-	MB.handed_off = true;
+	pmm_memblock.handed_off = true;
 	pmm_memblock_for_each_free(it, PMM_NUMA_NO_NODE, PMM_MEMBLOCK_NONE) {
 		pmm_pfn_t start = PMM_PFN_UP(it.range.start);
 		pmm_pfn_t end = PMM_PFN_DOWN(it.range.end);
@@ -61,7 +61,7 @@ int pmm_memblock_free_late(pmm_phys_t base, uint64_t size)
 	pmm_memblock_dbg_range("memblock_free_late", base, size, __func__);
 	if (err)
 		return err;
-	if (!MB.handed_off)
+	if (!pmm_memblock.handed_off)
 		return PMM_ESTATE;
 	end = PMM_PFN_DOWN(base + size);
 	if (start < end) {
@@ -69,7 +69,7 @@ int pmm_memblock_free_late(pmm_phys_t base, uint64_t size)
 		if (err)
 			return err;
 	}
-	return pmm_memblock_remove_range_grow(&MB.reserved, base, size, true);
+	return pmm_memblock_remove_range_grow(&pmm_memblock.reserved, base, size, true);
 }
 
 static int discard_type(const struct pmm_memblock_type *type)
@@ -98,14 +98,14 @@ int pmm_memblock_discard(void)
 {
 	int err;
 
-	if (!MB.handed_off)
+	if (!pmm_memblock.handed_off)
 		return PMM_ESTATE;
-	err = discard_type(&MB.reserved);
+	err = discard_type(&pmm_memblock.reserved);
 	if (!err)
-		err = discard_type(&MB.memory);
+		err = discard_type(&pmm_memblock.memory);
 	if (err)
 		return err;
 	pmm_memblock_reset();
-	MB.handed_off = true;
+	pmm_memblock.handed_off = true;
 	return PMM_OK;
 }

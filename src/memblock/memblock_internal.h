@@ -9,12 +9,10 @@
 #include <pmm/fmt.h>
 #include <pmm/memblock.h>
 
-#define MB pmm_memblock
-
 /* Node of @r as Linux's memblock_get_region_node() reads it. */
 static inline int mb_region_nid(const struct pmm_memblock_region *r)
 {
-	return MB.single_node ? 0 : r->nid;
+	return pmm_memblock.single_node ? 0 : r->nid;
 }
 
 static inline pmm_phys_t mb_region_end(const struct pmm_memblock_region *r)
@@ -56,13 +54,13 @@ static inline bool mb_is_pow2(uint64_t x)
 /* The flags allocations start with: MIRROR once any mirror exists. */
 static inline unsigned int mb_alloc_flags(void)
 {
-	return MB.has_mirror ? PMM_MEMBLOCK_MIRROR : PMM_MEMBLOCK_NONE;
+	return pmm_memblock.has_mirror ? PMM_MEMBLOCK_MIRROR : PMM_MEMBLOCK_NONE;
 }
 
 /* True while allocations must skip HOTPLUG memory. */
 static inline bool mb_movable_node(void)
 {
-	return MB.movable_node_fn ? MB.movable_node_fn() : MB.movable_node;
+	return pmm_memblock.movable_node_fn ? pmm_memblock.movable_node_fn() : pmm_memblock.movable_node;
 }
 
 /* Insert into @type, growing its array only if @may_grow. */

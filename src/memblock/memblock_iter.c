@@ -36,7 +36,7 @@ static bool skip_region(const struct pmm_memblock_type *type,
 {
 	unsigned int mf = (unsigned int)m->flags;
 
-	if (type != &MB.memory)
+	if (type != &pmm_memblock.memory)
 		return false; /* only memory has nodes and attributes */
 	if (nid != PMM_NUMA_NO_NODE && nid != mb_region_nid(m))
 		return true;
@@ -71,7 +71,7 @@ void pmm_memblock_next_range(uint64_t *idx, int nid, unsigned int flags,
 	uint64_t ia = *idx & 0xffffffffu;
 	uint64_t ib = *idx >> 32;
 
-	if (nid == MB.nid_none)
+	if (nid == pmm_memblock.nid_none)
 		nid = PMM_NUMA_NO_NODE;
 	for (; ia < type_a->cnt; ia++) {
 		const struct pmm_memblock_region *m = &type_a->regions[ia];
@@ -116,7 +116,7 @@ void pmm_memblock_next_range_rev(uint64_t *idx, int nid, unsigned int flags,
 	int64_t ia = (int32_t)(uint32_t)(*idx & 0xffffffffu);
 	int64_t ib = (int32_t)(uint32_t)(*idx >> 32);
 
-	if (nid == MB.nid_none)
+	if (nid == pmm_memblock.nid_none)
 		nid = PMM_NUMA_NO_NODE;
 	if (*idx == IDX_END) {
 		ia = (int64_t)type_a->cnt - 1;
@@ -173,12 +173,12 @@ bool pmm_memblock_iter_next(struct pmm_memblock_iter *it)
 		return false;
 	if (it->reverse)
 		pmm_memblock_next_range_rev(&it->idx, it->want_nid, it->flags,
-					    &MB.memory, &MB.reserved,
+					    &pmm_memblock.memory, &pmm_memblock.reserved,
 					    &it->range.start, &it->range.end,
 					    &it->nid);
 	else
 		pmm_memblock_next_range(&it->idx, it->want_nid, it->flags,
-					&MB.memory, &MB.reserved,
+					&pmm_memblock.memory, &pmm_memblock.reserved,
 					&it->range.start, &it->range.end,
 					&it->nid);
 	if (it->idx != IDX_END)
@@ -191,14 +191,14 @@ bool pmm_memblock_iter_next(struct pmm_memblock_iter *it)
 void pmm_memblock_next_pfn_range(int *idx, int nid, pmm_pfn_t *out_start,
 				 pmm_pfn_t *out_end, int *out_nid)
 {
-	const struct pmm_memblock_type *type = &MB.memory;
+	const struct pmm_memblock_type *type = &pmm_memblock.memory;
 	const struct pmm_memblock_region *r = NULL;
 
 	while (++*idx >= 0 && (unsigned long)*idx < type->cnt) {
 		r = &type->regions[*idx];
 		if (PMM_PFN_UP(r->base) >= PMM_PFN_DOWN(mb_region_end(r)))
 			continue;
-		if (nid == MB.nid_none || nid == mb_region_nid(r))
+		if (nid == pmm_memblock.nid_none || nid == mb_region_nid(r))
 			break;
 	}
 	if (*idx < 0 || (unsigned long)*idx >= type->cnt) {

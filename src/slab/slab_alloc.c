@@ -153,7 +153,7 @@ static int obj_take(struct pmm_kmem_cache *c, unsigned char *obj)
 	uint32_t old = atomic_fetch_or_explicit(&slab_alloc_map(c, s)[idx / 32],
 						bit, memory_order_acq_rel);
 	if (old & bit)
-		return pmm_report(PMM_ECORRUPT, __func__,
+		return pmm_bug(PMM_ECORRUPT, __func__,
 				  "cache %s: free object %p (index %u, slab pfn 0x%llx) is marked allocated",
 				  c->name, (void *)obj, idx,
 				  (unsigned long long)s->pfn);
@@ -209,16 +209,16 @@ int slab_validate(const struct pmm_kmem_cache *want, const void *p,
 	struct slab *s = w->slab;
 	const struct pmm_kmem_cache *c = s->cache;
 	if (want && c != want)
-		return pmm_report(PMM_EINVAL, func,
+		return pmm_bug(PMM_EINVAL, func,
 				  "%p is an object of cache %s, not of cache %s",
 				  p, c->name, want->name);
 	int err = slab_obj_index(c, s, p, idx);
 	if (err == PMM_EINVAL)
-		return pmm_report(err, func,
+		return pmm_bug(err, func,
 				  "cache %s: %p is in slab pfn 0x%llx but not in an object",
 				  c->name, p, (unsigned long long)s->pfn);
 	if (err)
-		return pmm_report(err, func,
+		return pmm_bug(err, func,
 				  "cache %s: %p is %zu bytes into object %u (%p)",
 				  c->name, p,
 				  (size_t)((const unsigned char *)p -
@@ -228,7 +228,7 @@ int slab_validate(const struct pmm_kmem_cache *want, const void *p,
 	uint32_t word = atomic_load_explicit(&slab_alloc_map(c, s)[*idx / 32],
 					     memory_order_acquire);
 	if (!(word & bit))
-		return pmm_report(PMM_EDOUBLEFREE, func,
+		return pmm_bug(PMM_EDOUBLEFREE, func,
 				  "cache %s: object %p (index %u, slab pfn 0x%llx) is not allocated (double free?)",
 				  c->name, p, *idx, (unsigned long long)s->pfn);
 	if (c->flags & PMM_SLAB_RED_ZONE)
@@ -249,7 +249,7 @@ int slab_free_obj(struct slab *s, uint32_t idx, void *p, const char *func)
 	uint32_t old = atomic_fetch_and_explicit(&slab_alloc_map(c, s)[idx / 32],
 						 ~bit, memory_order_acq_rel);
 	if (!(old & bit))
-		return pmm_report(PMM_EDOUBLEFREE, func,
+		return pmm_bug(PMM_EDOUBLEFREE, func,
 				  "cache %s: object %p freed twice at once",
 				  c->name, p);
 	if (c->flags & PMM_SLAB_DEBUG)
@@ -265,7 +265,7 @@ int slab_free_obj(struct slab *s, uint32_t idx, void *p, const char *func)
 /**
  * pmm_kmem_cache_free - free @obj, an allocated object of @c.
  *
- * Return: 0, or an error reported through the report hook (see slab.h).
+ * Return: 0, or an error reported through the bug hook (see slab.h).
  * Locking: as slab_free_obj().
  */
 int pmm_kmem_cache_free(struct pmm_kmem_cache *c, void *obj)
@@ -275,10 +275,10 @@ int pmm_kmem_cache_free(struct pmm_kmem_cache *c, void *obj)
 	if (obj == NULL)
 		return 0;
 	if (!slab_cache_ok(c))
-		return pmm_report(PMM_EINVAL, __func__, "%p is not a cache",
+		return pmm_bug(PMM_EINVAL, __func__, "%p is not a cache",
 				  (void *)c);
 	if (slab_where(obj, &w) != 0 || w.slab == NULL)
-		return pmm_report(PMM_EINVAL, __func__,
+		return pmm_bug(PMM_EINVAL, __func__,
 				  "cache %s: %p is not a slab object",
 				  c->name, obj);
 	int err = slab_validate(c, obj, &w, __func__, &idx);

@@ -208,7 +208,7 @@ int pmm_kmem_cache_destroy(struct pmm_kmem_cache *c)
 	uint64_t inuse = c->inuse;
 	pmm_unlock(&c->lock);
 	if (inuse != 0)
-		return pmm_report(PMM_EBUSY, __func__,
+		return pmm_bug(PMM_EBUSY, __func__,
 				  "cache %s: %llu objects still allocated; not destroyed",
 				  c->name, (unsigned long long)inuse);
 	cache_unlist(c);

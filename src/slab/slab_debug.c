@@ -92,7 +92,7 @@ static int report_bad(const struct pmm_kmem_cache *c, const struct slab *s,
 		      uint32_t idx, const void *obj, const struct slab_bad *b,
 		      const char *func, const char *what)
 {
-	return pmm_report(PMM_ECORRUPT, func,
+	return pmm_bug(PMM_ECORRUPT, func,
 			  "cache %s: object %u (%p, slab pfn 0x%llx): %s byte at offset %lld is 0x%02x, want 0x%02x (%s)",
 			  c->name, idx, obj, (unsigned long long)s->pfn,
 			  b->where, b->off, b->got, b->want, what);

@@ -142,17 +142,17 @@ static int kmalloc_find(const void *p, struct slab_where *w, uint32_t *idx,
 			const char *func)
 {
 	if (slab_where(p, w) != 0)
-		return pmm_report(PMM_EINVAL, func,
+		return pmm_bug(PMM_EINVAL, func,
 				  "%p is not memory from kmalloc or a cache", p);
 	if (w->slab)
 		return slab_validate(NULL, p, w, func, idx);
 	if ((uint32_t)(w->tag >> 32) != PMM_SLAB_TAG_LARGE)
-		return pmm_report(PMM_EINVAL, func,
+		return pmm_bug(PMM_EINVAL, func,
 				  "%p is in pages with owner tag 0x%llx, not kmalloc's",
 				  p, (unsigned long long)w->tag);
 	const unsigned char *head = slab_pfn_to_virt(w->head);
 	if ((const unsigned char *)p != head)
-		return pmm_report(PMM_ENOTHEAD, func,
+		return pmm_bug(PMM_ENOTHEAD, func,
 				  "%p is %zu bytes into the kmalloc block at %p",
 				  p, (size_t)((const unsigned char *)p - head),
 				  (const void *)head);

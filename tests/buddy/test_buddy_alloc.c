@@ -463,7 +463,7 @@ static void test_refcount_saturates(void **state)
 		  (PMM_PG_REF_MAX << PMM_PG_REF_SHIFT);
 	assert_int_equal(pmm_get_page(p), PMM_EBUSY);
 	assert_int_equal(pmm_page_refcount(p), PMM_PG_REF_MAX);
-	p->info = PMM_PG_HEAD | PMM_PG_REF_ONE;
+	p->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE;
 	assert_int_equal(pmm_free_page(p), 0);
 	assert_clean();
 }

@@ -216,7 +216,7 @@ static void op_alloc(void)
 	if (!model_block_free(pfn, k))
 		fail_msg("pfn %llu order %u handed out but not free in model",
 			 (unsigned long long)pfn, k);
-	assert_int_equal(p->info, PMM_PG_HEAD | PMM_PG_REF_ONE | k |
+	assert_int_equal(p->info, PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | k |
 				  (tag ? PMM_PG_OWNER : 0));
 	assert_int_equal(p->next, (uint32_t)tag);
 	assert_int_equal(p->prev, (uint32_t)(tag >> 32));

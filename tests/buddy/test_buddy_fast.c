@@ -98,7 +98,7 @@ static void test_pcp_pop_gives_clean_head(void **state)
 	assert_non_null(q);
 	assert_int_equal(q->next, 0);
 	assert_int_equal(q->prev, 0);
-	assert_int_equal(q->info, PMM_PG_HEAD | PMM_PG_REF_ONE);
+	assert_int_equal(q->info, PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE);
 	assert_int_equal(pmm_page_owner_tag(q), 0);
 	assert_clean();
 	assert_int_equal(pmm_free_pages(q, 0), 0);

@@ -329,13 +329,13 @@ static void test_free_forged_heads(void **state)
 	(void)state;
 	setup_ab();
 	struct pmm_page *p = pmm_pfn_to_page(5); /* inside a: 4-7 */
-	p->info = PMM_PG_HEAD | PMM_PG_REF_ONE | 1;
+	p->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | 1;
 	unsigned int r = host_report_count();
 	assert_int_equal(pmm_free_pages(p, 1), PMM_ECORRUPT);
 	assert_int_equal(host_report_count(), r + 1);
 	p->info = 0;
 	uint32_t info = a_blk->info;
-	a_blk->info = PMM_PG_HEAD | 2; /* refcount 0 */
+	a_blk->info = PMM_PG_ALLOC_HEAD | 2; /* refcount 0 */
 	assert_int_equal(pmm_free_pages(a_blk, 2), PMM_EDOUBLEFREE);
 	a_blk->info = info;
 	assert_clean();

@@ -76,7 +76,7 @@ static void test_free_stays_uncoalesced(void **state)
 	/* An order-0 request takes a lazy page as it is (LIFO: 1025). */
 	struct pmm_page *c = pmm_alloc_page(0);
 	assert_ptr_equal(c, b);
-	assert_int_equal(c->info, PMM_PG_HEAD | PMM_PG_REF_ONE);
+	assert_int_equal(c->info, PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE);
 	assert_int_equal(pmm_free_page(c), 0);
 	/* Switching off coalesces back into the single top block. */
 	pmm_buddy_set_lazy(false);

@@ -136,7 +136,7 @@ static void test_alloc_head_refcount_zero(void **state)
 	(void)state;
 	struct pmm_page *p = pmm_alloc_pages(0, 2);
 	uint32_t info = p->info;
-	p->info = PMM_PG_HEAD | 2;
+	p->info = PMM_PG_ALLOC_HEAD | 2;
 	expect("refcount 0");
 	p->info = info;
 	assert_int_equal(pmm_free_pages(p, 2), 0);
@@ -148,7 +148,7 @@ static void test_misaligned_head(void **state)
 	struct pmm_page *p = pmm_alloc_pages(0, 2);
 	pmm_pfn_t pfn = pmm_page_to_pfn(p);
 	struct pmm_page *q = pmm_pfn_to_page(pfn + 1);
-	q->info = PMM_PG_HEAD | PMM_PG_REF_ONE | 1;
+	q->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | 1;
 	expect("not blank"); /* inside p's block */
 	struct pmm_page saved = *p;
 	memset(p, 0, sizeof(*p)); /* p heads nothing: q is misaligned */
@@ -161,7 +161,7 @@ static void test_misaligned_head(void **state)
 static void test_outside_zones(void **state)
 {
 	(void)state;
-	pmm_pfn_to_page(1500)->info = PMM_PG_HEAD;
+	pmm_pfn_to_page(1500)->info = PMM_PG_ALLOC_HEAD;
 	const char *msg = pmm_check();
 	assert_non_null(msg);
 	assert_non_null(strstr(msg, "pfn 0x5dc in no zone not blank"));
@@ -171,7 +171,7 @@ static void test_outside_zones(void **state)
 static void test_pfn0_managed(void **state)
 {
 	(void)state;
-	pmm_pfn_to_page(0)->info = PMM_PG_HEAD | PMM_PG_REF_ONE;
+	pmm_pfn_to_page(0)->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE;
 	expect("pfn 0 is managed");
 	pmm_pfn_to_page(0)->info = 0;
 }
@@ -179,9 +179,9 @@ static void test_pfn0_managed(void **state)
 static void test_unknown_state(void **state)
 {
 	(void)state;
-	pmm_pfn_to_page(1)->info |= PMM_PG_HEAD; /* BUDDY and HEAD */
+	pmm_pfn_to_page(1)->info |= PMM_PG_ALLOC_HEAD; /* BUDDY and HEAD */
 	expect("in no state");
-	pmm_pfn_to_page(1)->info &= ~PMM_PG_HEAD;
+	pmm_pfn_to_page(1)->info &= ~PMM_PG_ALLOC_HEAD;
 }
 
 static void test_pcp_counts(void **state)

@@ -662,7 +662,7 @@ static void E53_buddy_pcp_batch_above_high(void **state)
 static void E54_buddy_put_page_not_descriptor(void **state)
 {
 	(void)state;
-	struct pmm_page outside = { 0, 0, PMM_PG_HEAD | PMM_PG_REF_ONE };
+	struct pmm_page outside = { 0, 0, PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE };
 	assert_int_equal(pmm_put_page(&outside), PMM_EINVAL);
 	bd_unchanged(0, 0);
 }

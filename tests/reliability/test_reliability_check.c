@@ -100,7 +100,7 @@ static struct pmm_page *free_head(pmm_order_t k)
 static void pfn0_managed(void **s)
 {
 	(void)s;
-	pmm_mem_map[0].info = PMM_PG_HEAD | PMM_PG_REF_ONE;
+	pmm_mem_map[0].info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE;
 	expect("pfn 0 is managed");
 }
 
@@ -122,21 +122,21 @@ static void lazy_head_at_top_order(void **s)
 static void order_above_max(void **s)
 {
 	(void)s;
-	pmm_mem_map[2560].info = PMM_PG_HEAD | PMM_PG_REF_ONE | 31u;
+	pmm_mem_map[2560].info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | 31u;
 	expect("order 31 above");
 }
 
 static void head_not_aligned(void **s)
 {
 	(void)s;
-	pmm_mem_map[2561].info = PMM_PG_HEAD | PMM_PG_REF_ONE | 1u;
+	pmm_mem_map[2561].info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | 1u;
 	expect("not aligned");
 }
 
 static void block_past_zone_end(void **s)
 {
 	(void)s;
-	pmm_mem_map[2560].info = PMM_PG_HEAD | PMM_PG_REF_ONE | 9u;
+	pmm_mem_map[2560].info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | 9u;
 	expect("ends past zone end");
 }
 
@@ -291,7 +291,7 @@ static void span_beyond_descriptors(void **s)
 static void page_outside_zones_not_blank(void **s)
 {
 	(void)s;
-	pmm_mem_map[3050].info = PMM_PG_HEAD;
+	pmm_mem_map[3050].info = PMM_PG_ALLOC_HEAD;
 	expect("in no zone not blank");
 	assert_null(pmm_check_zone(NULL));
 }

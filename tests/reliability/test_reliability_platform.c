@@ -41,7 +41,7 @@ static void defaults_without_hooks(void **state)
 	assert_int_equal(pmm_cpu_id(), 0);
 	assert_true(pmm_now_ns() == 0);
 	pmm_printk("discarded %d\n", 1);
-	assert_int_equal(pmm_report(PMM_EDOUBLEFREE, "f", "pfn %d", 3), PMM_EDOUBLEFREE);
+	assert_int_equal(pmm_bug(PMM_EDOUBLEFREE, "f", "pfn %d", 3), PMM_EDOUBLEFREE);
 	assert_null(pmm_platform_get()->map);
 }
 
@@ -101,7 +101,7 @@ static void hooks_are_forwarded(void **state)
 {
 	(void)state;
 	struct pmm_platform p = {
-		.log = t_log, .report = t_report, .cpu_id = t_cpu, .now_ns = t_now,
+		.log = t_log, .bug = t_report, .cpu_id = t_cpu, .now_ns = t_now,
 		.lock_init = t_lock, .lock = t_lock, .unlock = t_lock, .map = t_map,
 	};
 	pmm_platform_set(&p);
@@ -109,7 +109,7 @@ static void hooks_are_forwarded(void **state)
 	locks = 0;
 	pmm_printk("hello %s\n", "pmm");
 	assert_string_equal(logged, "hello pmm\n");
-	assert_int_equal(pmm_report(PMM_EWRONGORDER, "f", "x"), PMM_EWRONGORDER);
+	assert_int_equal(pmm_bug(PMM_EWRONGORDER, "f", "x"), PMM_EWRONGORDER);
 	assert_int_equal(reported, PMM_EWRONGORDER);
 #ifdef PMM_ARCH_CPU_ID
 	/* A build with an inline CPU accessor never calls the hook. */
@@ -130,14 +130,14 @@ static void hooks_are_forwarded(void **state)
 	assert_false(zeroed);
 }
 
-/* Without a report hook a report goes to the log, with the error's name. */
+/* Without a bug hook a report goes to the log, with the error's name. */
 static void report_without_hook_logs(void **state)
 {
 	(void)state;
 	struct pmm_platform p = { .log = t_log };
 	pmm_platform_set(&p);
 	logged_len = 0;
-	pmm_report(PMM_EDOUBLEFREE, "pmm_free_pages", "pfn 0x%x", 0x42);
+	pmm_bug(PMM_EDOUBLEFREE, "pmm_free_pages", "pfn 0x%x", 0x42);
 	assert_string_equal(logged, "pmm: pmm_free_pages: pfn 0x42 (double free)\n");
 }
 

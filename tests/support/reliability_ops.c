@@ -250,7 +250,7 @@ static void check_full(void)
 	for (unsigned int i = 0; i < rm.nr_blk; i++) {
 		const struct rm_block *b = &rm.blk[i];
 		const struct pmm_page *pg = pmm_pfn_to_page(b->pfn);
-		uint32_t want = PMM_PG_HEAD | b->order |
+		uint32_t want = PMM_PG_ALLOC_HEAD | b->order |
 				(b->tag ? PMM_PG_OWNER : 0);
 		if ((pg->info & (PMM_PG_FLAGS_MASK | PMM_PG_ORDER_MASK)) != want ||
 		    pmm_page_refcount(pg) != b->ref ||
@@ -321,7 +321,7 @@ static void accept_alloc(pmm_pfn_t pfn, pmm_order_t order, int top, int nid,
 				(unsigned long long)q,
 				rm.owner[q] ? "already allocated" : "never managed");
 	const struct pmm_page *pg = pmm_pfn_to_page(pfn);
-	uint32_t want = PMM_PG_HEAD | PMM_PG_REF_ONE | order |
+	uint32_t want = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order |
 			(tag ? PMM_PG_OWNER : 0);
 	if (pg->info != want || pg->next != (uint32_t)tag ||
 	    pg->prev != (uint32_t)(tag >> 32))
