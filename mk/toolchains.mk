@@ -1,10 +1,11 @@
-# The whole tree must build clean and pass with clang as well as gcc. The
+# The whole tree must build clean and pass with clang as well as gcc, here
+# with every assertion level on (PMM_DEBUG=3, src/base/assert.h). The
 # clang build also takes the other CPU seam: the core reads the CPU number
 # inline (PMM_ARCH_CPU_ID from host/host_cpu.h, as pmm-bench's core does)
 # instead of calling the platform's cpu_id hook.
 .PHONY: check-clang
 check-clang:
-	$(MAKE) B=build/clang CC=clang EXTRA_CFLAGS="-include host/host_cpu.h" check-unit
+	$(MAKE) B=build/clang CC=clang PMM_DEBUG=3 EXTRA_CFLAGS="-include host/host_cpu.h" check-unit
 
 # The unit tests as a 32-bit program: phys_addr_t stays 64-bit while
 # pointers, size_t and long are 32-bit, as in the i386 kernel.
