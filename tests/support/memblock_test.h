@@ -59,4 +59,16 @@ void mbt_both_directions(void (*fn)(bool bottom_up));
 /* Pointer to simulated physical address @pa. */
 unsigned char *mbt_ptr(pmm_phys_t pa);
 
+/* Byte-exact copy of pmm_memblock and both region arrays. */
+struct mbt_snap {
+	struct pmm_memblock mb;
+	struct pmm_memblock_region memory[PMM_INIT_MEMBLOCK_REGIONS];
+	struct pmm_memblock_region reserved[PMM_INIT_MEMBLOCK_REGIONS];
+};
+
+/* Record pmm_memblock and its region arrays in @s. */
+void mbt_snap_take(struct mbt_snap *s);
+/* Assert that pmm_memblock and its region arrays equal @s. */
+void mbt_snap_expect_same(const struct mbt_snap *s);
+
 #endif /* PMM_TESTS_MEMBLOCK_TEST_H */
