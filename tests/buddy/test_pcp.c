@@ -11,33 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "buddy_setup.h"
+#include "buddy_fixture.h"
 #include "host_platform.h"
-
-static void assert_clean(void)
-{
-	const char *e = pmm_check();
-	if (e)
-		fail_msg("pmm_check: %s", e);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	buddy_teardown();
-	return 0;
-}
-
-static struct pmm_zone *setup_pcp(pmm_pfn_t pages, uint32_t high,
-				  uint32_t batch)
-{
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-			 .max_pfn = pages, .handoff = true,
-			 .keep_pcp = true }), 0);
-	if (high != 0)
-		assert_int_equal(pmm_pcp_set_high_batch(high, batch), 0);
-	return buddy_zone(PMM_ZONE_NORMAL);
-}
 
 /*
  * batch 4: the first order-0 allocation moves 4 pages to CPU 0's list
@@ -47,14 +22,14 @@ static struct pmm_zone *setup_pcp(pmm_pfn_t pages, uint32_t high,
 static void test_refill_batch(void **state)
 {
 	(void)state;
-	struct pmm_zone *z = setup_pcp(1024, 8, 4);
+	struct pmm_zone *z = buddy_fix_pcp(1024, 8, 4);
 	struct pmm_page *p = pmm_alloc_page(0);
 	assert_non_null(p);
 	assert_int_equal(z->pcp[0].count, 3);
 	assert_int_equal(z->free_pages, 1023 - 4);
 	assert_int_equal(pmm_nr_free_pages(), 1022);
 	assert_true(pmm_page_is_alloc_head(p));
-	assert_clean();
+	buddy_assert_clean();
 	for (int i = 0; i < 3; i++)
 		assert_non_null(pmm_alloc_page(0));
 	assert_int_equal(z->pcp[0].count, 0);
@@ -62,14 +37,14 @@ static void test_refill_batch(void **state)
 	assert_non_null(pmm_alloc_page(0));
 	assert_int_equal(z->pcp[0].count, 3);
 	assert_int_equal(z->free_pages, 1023 - 8);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* high 8, batch 4: the 9th free onto the list drains 4 to the zone. */
 static void test_drain_on_high(void **state)
 {
 	(void)state;
-	struct pmm_zone *z = setup_pcp(1024, 8, 4);
+	struct pmm_zone *z = buddy_fix_pcp(1024, 8, 4);
 	struct pmm_page *pg[12];
 	for (int i = 0; i < 12; i++)
 		pg[i] = pmm_alloc_page(0);
@@ -80,7 +55,7 @@ static void test_drain_on_high(void **state)
 	assert_int_equal(pmm_free_page(pg[8]), 0);
 	assert_int_equal(z->pcp[0].count, 5);
 	assert_int_equal(pmm_nr_free_pages(), 1023 - 3);
-	assert_clean();
+	buddy_assert_clean();
 	for (int i = 9; i < 12; i++)
 		assert_int_equal(pmm_free_page(pg[i]), 0);
 	pmm_pcp_drain_all();
@@ -88,14 +63,14 @@ static void test_drain_on_high(void **state)
 	assert_int_equal(z->free_pages, 1023);
 	for (int k = 0; k < PMM_MAX_ORDER; k++)
 		assert_int_equal(z->free_area[k].nr_free, 1);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* A page freed on CPU 3 goes to CPU 3's list; draining CPU 3 returns it. */
 static void test_cross_cpu_free(void **state)
 {
 	(void)state;
-	struct pmm_zone *z = setup_pcp(1024, 8, 2);
+	struct pmm_zone *z = buddy_fix_pcp(1024, 8, 2);
 	host_set_cpu(0);
 	struct pmm_page *p = pmm_alloc_page(0);
 	assert_int_equal(z->pcp[0].count, 1);
@@ -103,7 +78,7 @@ static void test_cross_cpu_free(void **state)
 	assert_int_equal(pmm_free_page(p), 0);
 	assert_int_equal(z->pcp[3].count, 1);
 	assert_int_equal(p->info, PMM_PG_PCP);
-	assert_clean();
+	buddy_assert_clean();
 	/* CPU 3 gets the same page back, LIFO. */
 	struct pmm_page *q = pmm_alloc_page(0);
 	assert_ptr_equal(p, q);
@@ -116,13 +91,13 @@ static void test_cross_cpu_free(void **state)
 	assert_int_equal(pmm_nr_free_pages(), 1023);
 	assert_int_equal(z->free_pages, 1023);
 	host_set_cpu(0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void test_set_high_batch(void **state)
 {
 	(void)state;
-	struct pmm_zone *z = setup_pcp(1024, 0, 0);
+	struct pmm_zone *z = buddy_fix_pcp(1024, 0, 0);
 	assert_int_equal(pmm_pcp_set_high_batch(4, 8), PMM_EINVAL);
 	assert_int_equal(pmm_pcp_set_high_batch(16, 8), 0);
 	for (unsigned int c = 0; c < PMM_NR_CPUS; c++) {
@@ -138,23 +113,23 @@ static void test_set_high_batch(void **state)
 	assert_int_equal(pmm_free_page(p), 0);
 	assert_int_equal(z->free_pages, 1023);
 	assert_int_equal(z->pcp[0].count, 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* Defaults: Linux's batch rule (see pcp.c); set again after the hand-off. */
 static void test_defaults(void **state)
 {
 	(void)state;
-	struct pmm_zone *z = setup_pcp(16384, 0, 0); /* 64 MiB */
+	struct pmm_zone *z = buddy_fix_pcp(16384, 0, 0); /* 64 MiB */
 	assert_int_equal(z->pcp[0].batch, 3);
 	assert_int_equal(z->pcp[0].high, 18);
 	buddy_teardown();
-	z = setup_pcp(262144, 0, 0); /* 1 GiB */
+	z = buddy_fix_pcp(262144, 0, 0); /* 1 GiB */
 	/* 262143 >> 10 = 255; /4 = 63; 63 + 31 = 94 -> 64 - 1 = 63. */
 	assert_int_equal(z->pcp[0].batch, 63);
 	assert_int_equal(z->pcp[0].high, 378);
 	buddy_teardown();
-	z = setup_pcp(64, 0, 0);
+	z = buddy_fix_pcp(64, 0, 0);
 	assert_int_equal(z->pcp[0].batch, 1);
 	assert_int_equal(z->pcp[0].high, 6);
 }
@@ -177,14 +152,14 @@ static void test_setting_survives_zone_init(void **state)
 	assert_int_equal(pmm_buddy_handoff_range(512, 1024, NULL), 0);
 	assert_int_equal(z1->pcp[2].high, 10);
 	assert_int_equal(z1->pcp[2].batch, 5);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* Refill stops at the min watermark; this CPU's listed pages count. */
 static void test_refill_respects_watermark(void **state)
 {
 	(void)state;
-	struct pmm_zone *z = setup_pcp(64, 32, 16);
+	struct pmm_zone *z = buddy_fix_pcp(64, 32, 16);
 	pmm_zone_set_watermarks(z, 60, 60, 60);
 	/* 63 free, min 60: 3 pages may go. */
 	assert_non_null(pmm_alloc_page(0));
@@ -202,14 +177,14 @@ static void test_refill_respects_watermark(void **state)
 	assert_int_equal(z->free_pages, 44);
 	/* Without PMM_GFP_HIGH, 44 + 15 < 61: refused despite the list. */
 	assert_null(pmm_alloc_page(0));
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* Exhaustion through the per-CPU path, then everything comes back. */
 static void test_exhaust_and_return(void **state)
 {
 	(void)state;
-	struct pmm_zone *z = setup_pcp(256, 12, 5);
+	struct pmm_zone *z = buddy_fix_pcp(256, 12, 5);
 	static struct pmm_page *pg[255];
 	for (int i = 0; i < 255; i++) {
 		host_set_cpu((unsigned int)i % PMM_NR_CPUS);
@@ -223,18 +198,18 @@ static void test_exhaust_and_return(void **state)
 	}
 	assert_null(pmm_alloc_page(0));
 	assert_int_equal(pmm_nr_free_pages(), 0);
-	assert_clean();
+	buddy_assert_clean();
 	for (int i = 0; i < 255; i++) {
 		host_set_cpu((unsigned int)(i * 7) % PMM_NR_CPUS);
 		assert_int_equal(pmm_free_page(pg[i]), 0);
 	}
 	assert_int_equal(pmm_nr_free_pages(), 255);
-	assert_clean();
+	buddy_assert_clean();
 	pmm_pcp_drain_all();
 	assert_int_equal(z->free_pages, 255);
 	assert_int_equal(z->free_area[7].nr_free, 1);
 	host_set_cpu(0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -245,7 +220,7 @@ static void test_exhaust_and_return(void **state)
 static void test_high_order_refill(void **state)
 {
 	(void)state;
-	struct pmm_zone *z = setup_pcp(1024, 32, 8);
+	struct pmm_zone *z = buddy_fix_pcp(1024, 32, 8);
 	struct pmm_page *a = pmm_alloc_pages(0, 2);
 	assert_non_null(a);
 	assert_int_equal(z->pcp[0].count, 4);
@@ -258,7 +233,7 @@ static void test_high_order_refill(void **state)
 	assert_int_equal(z->pcp[0].head[PMM_MT_UNMOVABLE][3], 0);
 	assert_int_equal(z->pcp[0].count, 4);
 	assert_int_equal(z->free_pages, 1023 - 16);
-	assert_clean();
+	buddy_assert_clean();
 	/* Frees go to the lists of their order, LIFO. */
 	assert_int_equal(pmm_free_pages(b, 3), 0);
 	assert_int_equal(b->info, PMM_PG_PCP | 3);
@@ -267,12 +242,12 @@ static void test_high_order_refill(void **state)
 	assert_int_equal(pmm_free_pages(b, 3), 0);
 	assert_int_equal(pmm_free_pages(a, 2), 0);
 	assert_int_equal(pmm_nr_free_pages(), 1023);
-	assert_clean();
+	buddy_assert_clean();
 	pmm_pcp_drain_all();
 	assert_int_equal(z->free_pages, 1023);
 	for (int k = 0; k < PMM_MAX_ORDER; k++)
 		assert_int_equal(z->free_area[k].nr_free, 1);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -284,7 +259,7 @@ static void test_high_order_refill(void **state)
 static void test_drain_round_robin(void **state)
 {
 	(void)state;
-	struct pmm_zone *z = setup_pcp(1024, 64, 1);
+	struct pmm_zone *z = buddy_fix_pcp(1024, 64, 1);
 	struct pmm_page *p0[3], *p1, *p2;
 	for (int i = 0; i < 3; i++)
 		assert_non_null(p0[i] = pmm_alloc_page(0));
@@ -302,13 +277,13 @@ static void test_drain_round_robin(void **state)
 	assert_true(z->pcp[0].head[PMM_MT_UNMOVABLE][0] != 0 && z->pcp[0].head[PMM_MT_UNMOVABLE][2] != 0);
 	assert_int_equal(z->pcp[0].drain_list, 2);
 	assert_int_equal(z->free_pages, 1023 - 6);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* Fill CPU 0's lists with every page of the zone as single pages. */
 static struct pmm_zone *all_pages_on_cpu0_lists(void)
 {
-	struct pmm_zone *z = setup_pcp(1024, 2048, 1);
+	struct pmm_zone *z = buddy_fix_pcp(1024, 2048, 1);
 	static struct pmm_page *pg[1023];
 	for (int i = 0; i < 1023; i++)
 		assert_non_null(pg[i] = pmm_alloc_page(0));
@@ -335,7 +310,7 @@ static void test_failure_drains_this_cpu(void **state)
 	assert_int_equal(z->pcp[0].count, 0);
 	assert_int_equal(z->free_pages, 511);
 	assert_int_equal(pmm_free_pages(big, 9), 0);
-	assert_clean();
+	buddy_assert_clean();
 	/* A per-CPU order refills from the buddy lists, so it also works. */
 	buddy_teardown();
 	z = all_pages_on_cpu0_lists();
@@ -343,7 +318,7 @@ static void test_failure_drains_this_cpu(void **state)
 	assert_non_null(two);
 	assert_int_equal(z->free_pages, 1021);
 	assert_int_equal(pmm_free_pages(two, 1), 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -362,14 +337,14 @@ static void test_failure_leaves_other_cpus(void **state)
 	assert_non_null(big);
 	assert_int_equal(pmm_free_pages(big, 9), 0);
 	host_set_cpu(0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* A page inside a block on a per-CPU list is free: freeing it is a double free. */
 static void test_free_inside_pcp_block(void **state)
 {
 	(void)state;
-	struct pmm_zone *z = setup_pcp(1024, 32, 4);
+	struct pmm_zone *z = buddy_fix_pcp(1024, 32, 4);
 	struct pmm_page *a = pmm_alloc_pages(0, 2);
 	assert_non_null(a);
 	assert_int_equal(pmm_free_pages(a, 2), 0);
@@ -379,7 +354,7 @@ static void test_free_inside_pcp_block(void **state)
 	assert_int_equal(pmm_free_pages(a, 1), PMM_EDOUBLEFREE);
 	assert_false(pmm_pfn_is_reserved(pmm_page_to_pfn(a) + 3));
 	assert_int_equal(z->pcp[0].count, count);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void expect_check_msg(const char *what)
@@ -394,7 +369,7 @@ static void expect_check_msg(const char *what)
 static void test_check_sees_bad_pcp_blocks(void **state)
 {
 	(void)state;
-	struct pmm_zone *z = setup_pcp(1024, 32, 4);
+	struct pmm_zone *z = buddy_fix_pcp(1024, 32, 4);
 	struct pmm_page *a = pmm_alloc_pages(0, 2);
 	assert_int_equal(pmm_free_pages(a, 2), 0);
 	a->info = PMM_PG_PCP | (PMM_PCP_MAX_ORDER + 1);
@@ -412,26 +387,26 @@ static void test_check_sees_bad_pcp_blocks(void **state)
 	expect_check_msg("per-CPU list 1 entry");
 	z->pcp[0].head[PMM_MT_UNMOVABLE][1] = 0;
 	z->pcp[0].head[PMM_MT_UNMOVABLE][2] = h;
-	assert_clean();
+	buddy_assert_clean();
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_refill_batch, teardown),
-		cmocka_unit_test_teardown(test_drain_on_high, teardown),
-		cmocka_unit_test_teardown(test_cross_cpu_free, teardown),
-		cmocka_unit_test_teardown(test_set_high_batch, teardown),
-		cmocka_unit_test_teardown(test_defaults, teardown),
-		cmocka_unit_test_teardown(test_setting_survives_zone_init, teardown),
-		cmocka_unit_test_teardown(test_refill_respects_watermark, teardown),
-		cmocka_unit_test_teardown(test_exhaust_and_return, teardown),
-		cmocka_unit_test_teardown(test_high_order_refill, teardown),
-		cmocka_unit_test_teardown(test_drain_round_robin, teardown),
-		cmocka_unit_test_teardown(test_failure_drains_this_cpu, teardown),
-		cmocka_unit_test_teardown(test_failure_leaves_other_cpus, teardown),
-		cmocka_unit_test_teardown(test_free_inside_pcp_block, teardown),
-		cmocka_unit_test_teardown(test_check_sees_bad_pcp_blocks, teardown),
+		BUDDY_CASE(test_refill_batch),
+		BUDDY_CASE(test_drain_on_high),
+		BUDDY_CASE(test_cross_cpu_free),
+		BUDDY_CASE(test_set_high_batch),
+		BUDDY_CASE(test_defaults),
+		BUDDY_CASE(test_setting_survives_zone_init),
+		BUDDY_CASE(test_refill_respects_watermark),
+		BUDDY_CASE(test_exhaust_and_return),
+		BUDDY_CASE(test_high_order_refill),
+		BUDDY_CASE(test_drain_round_robin),
+		BUDDY_CASE(test_failure_drains_this_cpu),
+		BUDDY_CASE(test_failure_leaves_other_cpus),
+		BUDDY_CASE(test_free_inside_pcp_block),
+		BUDDY_CASE(test_check_sees_bad_pcp_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
