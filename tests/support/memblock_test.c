@@ -81,17 +81,6 @@ void mbt_expect_empty(const struct pmm_memblock_type *type)
 	assert_int_equal(type->total_size, 0);
 }
 
-void mbt_both_directions(void (*fn)(bool bottom_up))
-{
-	pmm_memblock_reset();
-	pmm_memblock_set_bottom_up(false);
-	fn(false);
-	pmm_memblock_reset();
-	pmm_memblock_set_bottom_up(true);
-	fn(true);
-	pmm_memblock_reset();
-}
-
 unsigned char *mbt_ptr(pmm_phys_t pa)
 {
 	return host_phys_ptr(pa);

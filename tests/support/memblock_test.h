@@ -53,8 +53,28 @@ void mbt_expect(const struct pmm_memblock_type *type,
 /* Assert that @type is empty (one zero-size entry, cnt 1). */
 void mbt_expect_empty(const struct pmm_memblock_type *type);
 
-/* Run @fn once top-down and once bottom-up, resetting memblock between. */
-void mbt_both_directions(void (*fn)(bool bottom_up));
+/*
+ * One scenario, two cmocka cases: MBT_BOTH_DIRECTIONS(fn) defines
+ * test_fn_top_down() and test_fn_bottom_up(), which set the direction on
+ * the clean memblock of mbt_setup() and run fn(false) or fn(true);
+ * MBT_CASES_BOTH(fn) registers the pair. A failure names its direction.
+ */
+#define MBT_BOTH_DIRECTIONS(fn)                                   \
+	static void test_##fn##_top_down(void **state)            \
+	{                                                         \
+		(void)state;                                      \
+		pmm_memblock_set_bottom_up(false);                \
+		fn(false);                                        \
+	}                                                         \
+	static void test_##fn##_bottom_up(void **state)           \
+	{                                                         \
+		(void)state;                                      \
+		pmm_memblock_set_bottom_up(true);                 \
+		fn(true);                                         \
+	}
+#define MBT_CASES_BOTH(fn)                                                         \
+	cmocka_unit_test_setup_teardown(test_##fn##_top_down, mbt_setup, mbt_teardown), \
+	cmocka_unit_test_setup_teardown(test_##fn##_bottom_up, mbt_setup, mbt_teardown)
 
 /* Pointer to simulated physical address @pa. */
 unsigned char *mbt_ptr(pmm_phys_t pa);
