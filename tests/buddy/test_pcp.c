@@ -15,9 +15,31 @@
 #include "host_platform.h"
 
 /*
- * batch 4: the first order-0 allocation moves 4 pages to CPU 0's list
- * (pfns 1, 2, 3, 4 taken from the buddy lists) and hands one out; the
- * next three come from the list without touching the zone.
+ * Most cases run on buddy_fix_pcp(1024, high, batch): one Normal zone over
+ * pfns [0, 1024) on node 0 whose pages but pfn 0 are handed off, as
+ * movable blocks, one of each order 0..9 (not to scale):
+ *
+ *   pfn 0 1 2   4   8   16  32  64  128 256 512                  1024
+ *       |x|0|1  |2  |3  |4  |5  |6  |7  |8  |9                      |
+ *        x: never managed   k: a free movable block of order k
+ *
+ * The requests here are unmovable (no PMM_GFP_MOVABLE): the first one
+ * claims the largest movable block, the pageblock [512, 1024), for its
+ * type and splits it from the low end, so per-CPU refills start at pfn
+ * 512. In the pictures below
+ *
+ *   A  allocated        P  on a per-CPU list        .  free in the zone
+ *   CPU n: the list of CPU n, head first (LIFO)
+ */
+
+/*
+ * high 8, batch 4: the first order-0 allocation moves 4 pages, pfns
+ * 512..515, to CPU 0's list and hands out the last one listed; the next
+ * three come from the list without touching the zone. The fifth refills.
+ *
+ *   pfn 512         516     520       528   ...   768          1024
+ *       |P P P A    |. . . .|. . ...  |. .  ...   |. . . ...    |
+ *   CPU 0: 514 513 512 (count 3); zone 1019 free; 515 allocated
  */
 static void test_refill_batch(void **state)
 {
@@ -40,7 +62,15 @@ static void test_refill_batch(void **state)
 	buddy_assert_clean();
 }
 
-/* high 8, batch 4: the 9th free onto the list drains 4 to the zone. */
+/*
+ * high 8, batch 4: twelve pages allocated (three refills: 512..523), eight
+ * freed onto CPU 0's list; the 9th free makes 9 > 8 and drains the 4 at
+ * the head (523, 516, 517, 518) back to the zone.
+ *
+ *   pfn 512             520         524
+ *       |P P P P P . . .|A A A .    |. . . .  ...
+ *   CPU 0: 519 512 513 514 515 (count 5); zone 1015 free, 1020 in all
+ */
 static void test_drain_on_high(void **state)
 {
 	(void)state;
@@ -66,7 +96,14 @@ static void test_drain_on_high(void **state)
 	buddy_assert_clean();
 }
 
-/* A page freed on CPU 3 goes to CPU 3's list; draining CPU 3 returns it. */
+/*
+ * high 8, batch 2: CPU 0 refills 512 and 513 and gets 513; freed on CPU 3
+ * it goes to CPU 3's list; draining CPU 3, then CPU 0, returns both.
+ *
+ *   pfn 512     514
+ *       |P  P   |. .  ...           zone 1021 free
+ *   CPU 0: 512                 CPU 3: 513
+ */
 static void test_cross_cpu_free(void **state)
 {
 	(void)state;
@@ -94,6 +131,15 @@ static void test_cross_cpu_free(void **state)
 	buddy_assert_clean();
 }
 
+/*
+ * Default lists, then high 16, batch 8: one allocation lists 512..519 and
+ * hands out 519; turning the lists off (0, 0) drains them.
+ *
+ *   pfn 512                 520
+ *       |P P P P P P P A    |. . . ...     zone 1015 free
+ *   CPU 0: 518 517 ... 512 (count 7)
+ *   after pmm_pcp_set_high_batch(0, 0): no list, zone 1022 free, 519 A
+ */
 static void test_set_high_batch(void **state)
 {
 	(void)state;
@@ -116,7 +162,15 @@ static void test_set_high_batch(void **state)
 	buddy_assert_clean();
 }
 
-/* Defaults: Linux's batch rule (see pcp.c); set again after the hand-off. */
+/*
+ * Defaults: Linux's batch rule (see pcp.c); set again after the hand-off.
+ * Three machines in turn, each one Normal zone handed off but pfn 0:
+ *
+ *   pfn 0                 64                16384             262144
+ *       |x|  63 free      |                 |                 |
+ *       |x|  16383 free (64 MiB)            |                 |
+ *       |x|  262143 free (1 GiB)                              |
+ */
 static void test_defaults(void **state)
 {
 	(void)state;
@@ -134,7 +188,14 @@ static void test_defaults(void **state)
 	assert_int_equal(z->pcp[0].high, 6);
 }
 
-/* An explicit setting also applies to zones set up afterwards. */
+/*
+ * An explicit setting also applies to zones set up afterwards: node 1's
+ * zone is made after pmm_pcp_set_high_batch(10, 5).
+ *
+ *   pfn 0                        512                        1024
+ *       | node 0 Normal          | node 1 Normal            |
+ *       | nothing handed off     | made and handed off last |
+ */
 static void test_setting_survives_zone_init(void **state)
 {
 	(void)state;
@@ -155,7 +216,20 @@ static void test_setting_survives_zone_init(void **state)
 	buddy_assert_clean();
 }
 
-/* Refill stops at the min watermark; this CPU's listed pages count. */
+/*
+ * Refill stops at the min watermark; this CPU's listed pages count.
+ * buddy_fix_pcp(64, 32, 16) with min = low = high = 60:
+ *
+ *   pfn 0 1                                                     64
+ *       |x|. . . . . . . . . . . 63 free . . . . . . . . . . . .|
+ *
+ *   step                        CPU 0 list   zone free   handed out
+ *   order 0: 3 may go                2           60          1
+ *   two more, from the list          0           60          3
+ *   one more                         0           60      refused
+ *   PMM_GFP_HIGH (min 30)           15           44          4
+ *   without PMM_GFP_HIGH: 44 + 15 < 61, refused despite the list
+ */
 static void test_refill_respects_watermark(void **state)
 {
 	(void)state;
@@ -180,7 +254,15 @@ static void test_refill_respects_watermark(void **state)
 	buddy_assert_clean();
 }
 
-/* Exhaustion through the per-CPU path, then everything comes back. */
+/*
+ * Exhaustion through the per-CPU path, then everything comes back.
+ * buddy_fix_pcp(256, 12, 5), allocations spread over every CPU:
+ *
+ *   pfn 0 1 2   4   8   16  32  64  128               256
+ *       |x|0|1  |2  |3  |4  |5  |6  |7                 |    handed off
+ *       |x|A A A A A A A A A A A A A A A A A A A A A A A|    all 255 taken
+ *       |x|0|1  |2  |3  |4  |5  |6  |7                 |    freed, drained
+ */
 static void test_exhaust_and_return(void **state)
 {
 	(void)state;
@@ -213,9 +295,14 @@ static void test_exhaust_and_return(void **state)
 }
 
 /*
- * batch 8: an order-2 request takes 8 >> 2 = 2 blocks of order 2 from the
- * zone (pfns 4..11: the buddy lists split 1..1023 from the low end) and
- * hands out one; order 3 takes 8 >> 3 = 1 block and hands it out.
+ * high 32, batch 8: an order-2 request takes 8 >> 2 = 2 blocks of order 2
+ * from the zone, 512 and 516, lists 512 and hands out 516; order 3 takes
+ * 8 >> 3 = 1 block, 520, and hands it out.
+ *
+ *   pfn 512     516     520             528
+ *       |P P P P|A A A A|A A A A A A A A|. . . ...     zone 1007 free
+ *   CPU 0: order 2: 512 (count 4)
+ *   freeing 520 lists it: order 2: 512, order 3: 520 (count 12)
  */
 static void test_high_order_refill(void **state)
 {
@@ -255,6 +342,13 @@ static void test_high_order_refill(void **state)
  * pages); freeing an order-2 block makes 9 > 6, and the drain takes one
  * block from each list in turn until 3 pages went back: an order-0 page,
  * then the order-1 block. The next drain starts at order 2.
+ *
+ *   pfn 512     514 515 516     518     520     524
+ *       |P  P   |P  .   |P  P   |.  .   |A A A A|. . . .  ...   before
+ *       |P  P   |.  .   |.  .   .   .   |P P P P|. . . .  ...   after
+ *   CPU 0 before: order 0: 514 513 512, order 1: 516 (count 5)
+ *   CPU 0 after:  order 0: 513 512, order 2: 520 (count 6); 514..515 and
+ *                 516..519 merged in the zone
  */
 static void test_drain_round_robin(void **state)
 {
@@ -280,7 +374,14 @@ static void test_drain_round_robin(void **state)
 	buddy_assert_clean();
 }
 
-/* Fill CPU 0's lists with every page of the zone as single pages. */
+/*
+ * Fill CPU 0's lists with every page of the zone as single pages
+ * (high 2048, batch 1):
+ *
+ *   pfn 0 1                                                    1024
+ *       |x|P P P P P P P P P P P P P P P P P P P P P P P P P P P|
+ *   CPU 0: order 0, 1023 pages; the zone's free lists are empty
+ */
 static struct pmm_zone *all_pages_on_cpu0_lists(void)
 {
 	struct pmm_zone *z = buddy_fix_pcp(1024, 2048, 1);
@@ -299,6 +400,10 @@ static struct pmm_zone *all_pages_on_cpu0_lists(void)
  * Every free page sits on CPU 0's order-0 list, none in the buddy lists:
  * a larger request fails there, drains this CPU's lists (the pages
  * coalesce back to 1, 2..3, ..., 512..1023) and is served on the retry.
+ *
+ *   pfn 0 1 2   4   8  ...  256  512                   1024
+ *       |x|P P P P P P ...  P P  P P P P P P P P P P P P|   before
+ *       |x|0|1  |2  |3 ...  |8   |A (order 9)            |   after
  */
 static void test_failure_drains_this_cpu(void **state)
 {
@@ -324,6 +429,10 @@ static void test_failure_drains_this_cpu(void **state)
 /*
  * Another CPU's lists are not drained: only that CPU may touch them (or
  * pmm_pcp_drain_cpu() while it is quiet), so the request fails.
+ *
+ *   pfn 0 1                                                    1024
+ *       |x|P P P P P P P P P P P P P P P P P P P P P P P P P P P|
+ *   CPU 0: 1023 pages; CPU 1 asks for order 9 and is refused
  */
 static void test_failure_leaves_other_cpus(void **state)
 {
@@ -340,7 +449,14 @@ static void test_failure_leaves_other_cpus(void **state)
 	buddy_assert_clean();
 }
 
-/* A page inside a block on a per-CPU list is free: freeing it is a double free. */
+/*
+ * A page inside a block on a per-CPU list is free: freeing it is a double
+ * free. high 32, batch 4: the order-2 block 512 goes out and comes back.
+ *
+ *   pfn 512     516
+ *       |P P P P|. . . .  ...
+ *   CPU 0: order 2: 512 (count 4); 513 is inside that block
+ */
 static void test_free_inside_pcp_block(void **state)
 {
 	(void)state;
@@ -365,7 +481,14 @@ static void expect_check_msg(const char *what)
 			 e ? e : "(null)");
 }
 
-/* pmm_check() proves the per-CPU blocks: order, alignment, inside, lists. */
+/*
+ * pmm_check() proves the per-CPU blocks: order, alignment, inside, lists.
+ * Same memory as above; each corruption is undone before the next:
+ *
+ *   pfn 512     516
+ *       |P P P P|. . . .  ...
+ *   CPU 0: order 2: 512 (count 4)
+ */
 static void test_check_sees_bad_pcp_blocks(void **state)
 {
 	(void)state;
