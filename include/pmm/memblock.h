@@ -83,7 +83,9 @@ struct pmm_memblock_type {
 
 /*
  * The allocator. The first four fields are Linux's struct memblock; the
- * rest is pmm's policy and environment, set through the functions below.
+ * rest is pmm's policy, set through the functions below. The environment
+ * is the platform's (pmm/platform.h): doubled region arrays and zeroed
+ * allocations are written through pmm_phys_map() / pmm_phys_fill().
  */
 struct pmm_memblock {
 	bool bottom_up;            /* allocate from low addresses up */
@@ -98,10 +100,6 @@ struct pmm_memblock {
 	bool handed_off;   /* free_all ran: allocations are over */
 	bool single_node;  /* node ids read as 0 (Linux without CONFIG_NUMA) */
 	int nid_none;      /* node id of memory without a node */
-	/* Map new region arrays for writing; NULL: pmm_phys_map(). */
-	void *(*map)(pmm_phys_t pa, size_t size);
-	/* Movable-node policy from the environment; NULL: movable_node. */
-	bool (*movable_node_fn)(void);
 };
 
 /* The one memblock instance (Linux: `memblock`). */

@@ -133,7 +133,7 @@ static void merge_regions(struct pmm_memblock_type *type)
 /*
  * double_array - give @type an array twice as large, taken from free memory
  * (outside [@avoid_base, @avoid_base + @avoid_size) when doubling
- * "reserved"), reserved, and written through the map hook.
+ * "reserved"), reserved, and written through pmm_phys_map().
  * Return: 0, PMM_ENOMEM (no room or memory cannot be mapped).
  * Context: "reserved" has room for the reservation and the old array's
  * release (see grow_array()).
@@ -151,7 +151,6 @@ static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
 	struct pmm_memblock_region *fresh;
 	pmm_phys_t old_phys = *home;
 	pmm_phys_t addr;
-	bool zeroed = false;
 	int err;
 
 	if (type != &pmm_memblock.reserved)
@@ -161,10 +160,7 @@ static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
 	if (!addr && avoid_size)
 		addr = pmm_memblock_find(0, mb_min(avoid_base, pmm_memblock.current_limit),
 					 new_alloc, PMM_PAGE_SIZE);
-	fresh = NULL;
-	if (addr)
-		fresh = pmm_memblock.map ? pmm_memblock.map(addr, (size_t)new_alloc)
-			       : pmm_phys_map(addr, (size_t)new_alloc, &zeroed);
+	fresh = addr ? pmm_phys_map(addr, (size_t)new_alloc, NULL) : NULL;
 	if (!fresh) {
 		pmm_printk("memblock: Failed to double %s array from %lu to %lu entries !\n",
 			   type->name, type->max, type->max * 2);

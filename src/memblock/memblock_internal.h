@@ -60,7 +60,7 @@ static inline unsigned int mb_alloc_flags(void)
 /* True while allocations must skip HOTPLUG memory. */
 static inline bool mb_movable_node(void)
 {
-	return pmm_memblock.movable_node_fn ? pmm_memblock.movable_node_fn() : pmm_memblock.movable_node;
+	return pmm_memblock.movable_node;
 }
 
 /* Insert into @type, growing its array only if @may_grow. */

@@ -310,26 +310,6 @@ static void test_hotplug(void **state)
 	mbt_both_directions(hotplug);
 }
 
-static bool env_movable(void) { return true; }
-
-/* The environment's policy hook overrides the flag. */
-static void hotplug_hook(bool bu)
-{
-	pmm_phys_t pa;
-
-	setup_flat();
-	assert_int_equal(pmm_memblock_mark_hotplug(8 * SZ_1M, 8 * SZ_1M), 0);
-	pmm_memblock.movable_node_fn = env_movable;
-	pa = alloc_ok(SZ_4K, SZ_4K, 0, 0, PMM_NUMA_NO_NODE, 0);
-	assert_int_equal(pa, bu ? SZ_1M : 8 * SZ_1M - SZ_4K);
-}
-
-static void test_hotplug_hook(void **state)
-{
-	(void)state;
-	mbt_both_directions(hotplug_hook);
-}
-
 /*
  *   |[nomap 1M..2M][ plain ][driver-managed 8M..16M]|
  * Neither kind is ever allocated.
@@ -453,7 +433,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nid_fallback, mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_mirror, mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_hotplug, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_hotplug_hook, mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_nomap_and_driver, mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_gaps, mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, mbt_setup, mbt_teardown),
