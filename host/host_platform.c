@@ -1,6 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * host_platform.c - the platform seam for user-space hosts.
+ * host_platform.c - the platform seam for user-space hosts (see
+ * host_platform.h). How it meets pmm/platform.h's requirements:
+ *   map      simulated physical memory is one host mapping, so map() is
+ *            linear, permanent and the same constant offset for every
+ *            address (what the slab layer needs);
+ *   locks    pthread spinlocks: never sleep, not recursive; glibc's free
+ *            spinlock is 0, so a PMM_LOCK_INIT lock is free without
+ *            lock_init();
+ *   cpu_id   a thread-local number (host_set_cpu()), stable for the
+ *            thread's life; tests give each thread its own.
  */
 #include <pthread.h>
 #include <stdio.h>
