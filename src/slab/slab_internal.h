@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * slab_internal.h - the slab allocator's structures, shared by the
- * src/slab/*.c files and nothing else.
+ * files of src/slab/ and nothing else.
  *
  * A slab (2^order pages, naturally aligned in physical memory):
  *
