@@ -5,8 +5,8 @@
  *
  * Simulated physical memory [0, size) is one lazily allocated, never
  * reserved host mapping, so any part of it can be touched (poison, zeroing,
- * metadata) and costs host memory only once written. Locks are pthread
- * spinlocks; each thread has its own CPU number.
+ * metadata) and costs host memory only once written. Locks are spinlocks
+ * (all zero bytes: free); each thread has its own CPU number.
  */
 #ifndef PMM_HOST_PLATFORM_H
 #define PMM_HOST_PLATFORM_H
