@@ -230,10 +230,14 @@ unsigned int pmm_cpu_id(void);
 /* Return: the now_ns hook's clock in nanoseconds, or 0 without one. */
 uint64_t pmm_now_ns(void);
 
-/* Freestanding memory helpers (the core links no libc); C's semantics. */
+/* Freestanding helpers (the core links no libc), C's semantics. */
+/* Write byte @c over @n bytes at @dst. */
 void pmm_memset(void *dst, int c, size_t n);
+/* Copy @n bytes from @src to @dst (they do not overlap). */
 void pmm_memcpy(void *dst, const void *src, size_t n);
+/* Return: <0, 0, >0 as the first differing byte of @a is below/equal/above @b's. */
 int pmm_memcmp(const void *a, const void *b, size_t n);
+/* Return: the length of the NUL-terminated @s. */
 size_t pmm_strlen(const char *s);
 
 #endif /* PMM_PLATFORM_H */
