@@ -221,15 +221,22 @@ static const char *check_counts(const struct pmm_kmem_cache *c,
 	return NULL;
 }
 
+/* Passes common to both checks: the descriptor, then pass 1 over every
+ * slab into a fresh *@sum. Cache lock held. */
+static const char *check_desc_and_lists(struct pmm_kmem_cache *c,
+					struct check_sum *sum)
+{
+	PMM_ASSERT_LOCKED(&c->lock);
+	pmm_memset(sum, 0, sizeof(*sum));
+	const char *e = check_desc(c);
+	return e ? e : each_slab(c, 1, sum);
+}
+
 /* The whole check of @c, its CPU arrays included. Cache lock held. */
 static const char *check_cache_locked(struct pmm_kmem_cache *c)
 {
-	PMM_ASSERT_LOCKED(&c->lock);
 	struct check_sum sum;
-	pmm_memset(&sum, 0, sizeof(sum));
-	const char *e = check_desc(c);
-	if (!e)
-		e = each_slab(c, 1, &sum);
+	const char *e = check_desc_and_lists(c, &sum);
 	for (unsigned int cpu = 0; !e && cpu < PMM_NR_CPUS; cpu++)
 		e = check_cpu(c, cpu, &sum);
 	if (!e)
@@ -239,12 +246,8 @@ static const char *check_cache_locked(struct pmm_kmem_cache *c)
 
 const char *slab_check_lists_locked(struct pmm_kmem_cache *c)
 {
-	PMM_ASSERT_LOCKED(&c->lock);
 	struct check_sum sum;
-	pmm_memset(&sum, 0, sizeof(sum));
-	const char *e = check_desc(c);
-	if (!e)
-		e = each_slab(c, 1, &sum);
+	const char *e = check_desc_and_lists(c, &sum);
 	return e ? e : check_counts(c, &sum, false);
 }
 
