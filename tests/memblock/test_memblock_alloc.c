@@ -266,22 +266,6 @@ static void hotplug(bool bu)
 
 MBT_BOTH_DIRECTIONS(hotplug)
 
-static bool env_movable(void) { return true; }
-
-/* The environment's policy hook overrides the flag. */
-static void hotplug_hook(bool bu)
-{
-	pmm_phys_t pa;
-
-	setup_flat();
-	assert_int_equal(pmm_memblock_mark_hotplug(8 * SZ_1M, 8 * SZ_1M), 0);
-	pmm_memblock.movable_node_fn = env_movable;
-	pa = alloc_ok(SZ_4K, SZ_4K, 0, 0, PMM_NUMA_NO_NODE, 0);
-	assert_int_equal(pa, bu ? SZ_1M : 8 * SZ_1M - SZ_4K);
-}
-
-MBT_BOTH_DIRECTIONS(hotplug_hook)
-
 /*
  *   |[nomap 1M..2M][ plain ][driver-managed 8M..16M]|
  * Neither kind is ever allocated.
@@ -389,7 +373,6 @@ int main(void)
 		MBT_CASES_BOTH(nid_fallback),
 		MBT_CASES_BOTH(mirror),
 		MBT_CASES_BOTH(hotplug),
-		MBT_CASES_BOTH(hotplug_hook),
 		MBT_CASES_BOTH(nomap_and_driver),
 		MBT_CASES_BOTH(gaps),
 		MBT_CASES_BOTH(errors),
