@@ -251,6 +251,8 @@ pml4:
 	.skip 4096
 pdpt:
 	.skip 4096
+	.globl kernel64_pd
+kernel64_pd:
 pd:
 	.skip 4096 * DIRECT_MAP_GB
 pt0:

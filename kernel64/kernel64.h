@@ -70,6 +70,9 @@ extern char kernel64_trampoline_start[], kernel64_trampoline_end[];
 #define KERNEL64_DIRECT_MAP_GB 64
 #define KERNEL64_DIRECT_MAP_END ((pmm_phys_t)KERNEL64_DIRECT_MAP_GB << 30)
 
+/* The 2 MiB page directory entries of the direct map, in address order. */
+extern uint64_t kernel64_pd[];
+
 /* Physical address of a kernel symbol or pointer (identity). */
 #define KPHYS(p) ((pmm_phys_t)(uintptr_t)(p))
 /* Pointer to physical address @pa, below KERNEL64_DIRECT_MAP_END. */

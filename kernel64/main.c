@@ -20,13 +20,18 @@
  *
  * Command line: pmm.early=bootmem|memblock   the early allocator
  *               pmm.smp=off                  stay on the boot CPU
+ *               pmm.test=doublefree          free a page twice: the bug
+ *                                            hook must panic (status 35)
+ *               pmm.test=fault               read address 0 on the last
+ *                                            CPU: the exception handler
+ *                                            must panic (status 35)
  */
 #include <pmm/buddy.h>
 #include <pmm/check.h>
 #include <pmm/report.h>
 #include "kernel64.h"
 
-#define MAX_RESERVED 24
+#define RAW_MAP_PRINT_MAX 24
 
 static struct kernel_boot_data bd;
 static struct kernel_numa numa;
@@ -35,6 +40,7 @@ static struct pmm_boot_info info;
 static struct pmm_memmap *boot_map; /* the copy pmm_boot sanitizes */
 static pmm_phys_t tramp_pa;
 static bool smp_off;
+static char test_mode[16]; /* pmm.test=, "" for none */
 
 void kmain64(uint32_t magic, uint64_t mbi_pa);
 
@@ -43,11 +49,16 @@ static unsigned long kib(pmm_phys_t bytes)
 	return (unsigned long)(bytes >> 10);
 }
 
+/* The map as firmware gave it; a long one (UEFI's) only by its size. */
 static __pmm_init void print_raw_map(const struct pmm_memmap *m)
 {
 	char name[24];
 
-	pmm_printk("BIOS-provided physical RAM map (%s):\n", bd.map_source);
+	pmm_printk("BIOS-provided physical RAM map (%s): %u entries%s\n",
+		   bd.map_source, m->nr,
+		   m->nr > RAW_MAP_PRINT_MAX ? ", sanitized below" : "");
+	if (m->nr > RAW_MAP_PRINT_MAX)
+		return;
 	for (unsigned int i = 0; i < m->nr; i++)
 		pmm_printk("BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n",
 			   (unsigned long long)m->entry[i].start,
@@ -94,6 +105,7 @@ static __pmm_init void read_cmdline(const char *cmdline)
 	}
 	smp_off = kernel_cmdline_get(cmdline, "pmm.smp", v, sizeof(v)) &&
 		  !pmm_memcmp(v, "off", 4);
+	kernel_cmdline_get(cmdline, "pmm.test", test_mode, sizeof(test_mode));
 }
 
 /* Add [@start, @end), whole pages, to cfg.reserved, and say so. */
@@ -224,6 +236,34 @@ static void free_init_sections(void)
 			     (unsigned long long)want);
 }
 
+/* Read address 0 (absent from the page table) on the last CPU only. */
+static void fault_on_last_cpu(void *arg)
+{
+	(void)arg;
+	if (kernel64_this_cpu() + 1 != kernel64_nr_cpus)
+		return;
+	pmm_printk("pmm.test=fault: CPU %u reads address 0\n",
+		   kernel64_this_cpu());
+	__asm__ volatile("movq 0, %%rax" : : : "rax", "memory");
+}
+
+/* Break something on purpose (pmm.test=): each must end in a panic. */
+static void run_failure_test(void)
+{
+	if (!pmm_memcmp(test_mode, "doublefree", 11)) {
+		pmm_phys_t pa = pmm_get_free_page(PMM_GFP_KERNEL);
+		pmm_printk("pmm.test=doublefree: freeing the page at 0x%08llx "
+			   "twice\n", (unsigned long long)pa);
+		pmm_free_page_addr(pa);
+		pmm_free_page_addr(pa);
+	} else if (!pmm_memcmp(test_mode, "fault", 6)) {
+		kernel_smp_run(fault_on_last_cpu, NULL);
+	} else {
+		return;
+	}
+	pmm_printk("pmm.test=%s: no panic\n", test_mode);
+}
+
 void kmain64(uint32_t magic, uint64_t mbi_pa)
 {
 	uint64_t brk_freed = 0;
@@ -251,6 +291,8 @@ void kmain64(uint32_t magic, uint64_t mbi_pa)
 	pmm_pcp_drain_all();
 	pmm_printk("/proc/buddyinfo:\n");
 	pmm_report_buddyinfo(pmm_log_out());
+	if (test_mode[0])
+		run_failure_test();
 	if ((bad = pmm_check()) != NULL) {
 		pmm_printk("pmm_check after boot: %s\n", bad);
 		pass = false;

@@ -22,6 +22,9 @@
 #define ICR_BUSY 0x00001000u    /* delivery status: send pending */
 #define LOW_MEMORY_END 0xa0000u
 #define AP_WAIT_US 2000000u
+#define LAPIC_DEFAULT_PA 0xfee00000u
+#define PTE_PWT 0x08u
+#define PTE_PCD 0x10u
 
 /* Written by the boot CPU, read by the AP in boot.S before it has a stack. */
 extern uint64_t ap_boot_stack, ap_boot_kcpu;
@@ -116,9 +119,19 @@ static void kcpu_setup(const struct kernel_numa *numa, unsigned int i)
 					 : 0;
 }
 
+/* Make the 2 MiB page of the direct map holding @pa uncached (MMIO). */
+static void map_uncached(pmm_phys_t pa)
+{
+	kernel64_pd[pa >> 21] |= PTE_PWT | PTE_PCD;
+	__asm__ volatile("invlpg (%0)" : : "r"(KVIRT(pa)) : "memory");
+}
+
 void kernel_smp_init_bsp(const struct kernel_numa *numa)
 {
-	lapic = KVIRT(numa->lapic_pa ? numa->lapic_pa : 0xfee00000u);
+	pmm_phys_t pa = numa->lapic_pa ? numa->lapic_pa : LAPIC_DEFAULT_PA;
+
+	map_uncached(pa);
+	lapic = KVIRT(pa);
 	uint32_t me = lapic_read(LAPIC_ID) >> 24;
 
 	kcpu_setup(numa, 0);

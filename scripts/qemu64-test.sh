@@ -127,11 +127,12 @@ rm -f "$logdir"/boot-*
 
 name() { echo "boot-$1-smp$2-n$3-$4-$5"; }
 
-boot() { # fw smp nodes mem early
-	local log="$logdir/$(name "$@").log" t0=$SECONDS
+boot() { # fw smp nodes mem early|test=NAME
+	local log="$logdir/$(name "$@").log" t0=$SECONDS cmdline=pmm.early=$5
+	[ "${5#test=}" != "$5" ] && cmdline="pmm.$5"
 	# shellcheck disable=SC2046
 	timeout "$limit" $(qemu_cmd "$iso" "$1" "$2" "$3" "$4") \
-		-serial "file:$log" -smbios "type=11,value=pmm.early=$5" \
+		-serial "file:$log" -smbios "type=11,value=$cmdline" \
 		</dev/null >"$log.qemu" 2>&1
 	echo "$? $((SECONDS - t0))" >"$log.status"
 	tr -d '\r' <"$log" >"$log.txt" # the console writes \r\n
@@ -185,9 +186,15 @@ check_log() { # fw smp nodes mem early log status
 	return $bad
 }
 
+# The failure paths: a double free must reach the bug hook and a read of
+# address 0 on an AP the exception handler; both panic with status 35.
+negatives=("bios 4 2 1G test=doublefree" "bios 4 2 1G test=fault")
+neg_want=("Kernel panic - not syncing: pmm: pmm_free_pages: .*\\(double free\\)"
+	"Kernel panic - not syncing: CPU 3: exception 14 \\(page fault\\).* cr2 0x0+\$")
+
 t_start=$SECONDS
 running=0
-for row in "${rows[@]}"; do
+for row in "${rows[@]}" "${negatives[@]}"; do
 	# shellcheck disable=SC2086
 	boot $row &
 	running=$((running + 1))
@@ -215,6 +222,20 @@ for row in "${rows[@]}"; do
 		"$verdict" "$1" "$2" "$3" "$([ "$3" = 1 ] && echo " " || echo s)" \
 		"$4" "$5" "$secs" "$memline"
 	[ -n "$out" ] && echo "$out"
+done
+for i in "${!negatives[@]}"; do
+	# shellcheck disable=SC2086
+	set -- ${negatives[$i]}
+	log="$logdir/$(name "$@").log"
+	read -r st secs <"$log.status"
+	if [ "$st" = 35 ] && grep -aqE "${neg_want[$i]}" "$log.txt"; then
+		pass=$((pass + 1)); verdict=PASS
+	else
+		fail=$((fail + 1)); verdict=FAIL
+	fi
+	printf '%s  %-4s -smp %s %s nodes -m %-4s pmm.%-13s %4ss  status %s, %s\n' \
+		"$verdict" "$1" "$2" "$3" "$4" "$5" "$secs" "$st" \
+		"$(grep -aoE 'Kernel panic - not syncing: .{0,40}' "$log.txt" | head -1)"
 done
 echo "check-kernel64: $pass passed, $fail failed in $((SECONDS - t_start))s" \
 	"($jobs at once; logs in $logdir)"
