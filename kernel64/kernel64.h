@@ -236,7 +236,16 @@ typedef void (*kernel_cpu_fn)(void *arg);
  */
 void kernel_smp_run(kernel_cpu_fn fn, void *arg);
 
-/* --- the self-test on every CPU (selftest.c) ----------------------------- */
+/* --- the self-tests on every CPU (exhaust.c, selftest.c) ---------------- */
+
+/*
+ * All CPUs at once allocate every free page (watermarks at 0), each page
+ * checked to be handed out once, in usable RAM of @map, outside @avoid
+ * and in the zone asked for; then each CPU frees another's blocks and the
+ * free count must be exactly the one before. Return: true on pass.
+ */
+bool kernel_smp_exhaust(const struct pmm_memmap *map,
+			const struct kernel_range *avoid, unsigned int nr_avoid);
 
 /*
  * Every CPU at once allocates and frees pages of mixed orders and zones,

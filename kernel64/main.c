@@ -28,6 +28,7 @@
  */
 #include <pmm/buddy.h>
 #include <pmm/check.h>
+#include <pmm/page.h>
 #include <pmm/report.h>
 #include "kernel64.h"
 
@@ -41,6 +42,8 @@ static struct pmm_memmap *boot_map; /* the copy pmm_boot sanitizes */
 static pmm_phys_t tramp_pa;
 static bool smp_off;
 static char test_mode[16]; /* pmm.test=, "" for none */
+static struct kernel_range avoid[KERNEL64_MAX_RANGES + 8];
+static unsigned int nr_avoid;
 
 void kmain64(uint32_t magic, uint64_t mbi_pa);
 
@@ -236,6 +239,26 @@ static void free_init_sections(void)
 			     (unsigned long long)want);
 }
 
+static void avoid_add(const char *what, pmm_phys_t start, pmm_phys_t end)
+{
+	if (end > start && nr_avoid < sizeof(avoid) / sizeof(avoid[0]))
+		avoid[nr_avoid++] = (struct kernel_range){ what, start, end };
+}
+
+/* The ranges no allocated block may overlap, for the exhaust test. */
+static void build_avoid_list(void)
+{
+	avoid_add("page 0", 0, PMM_PAGE_SIZE);
+	avoid_add("kernel code", KPHYS(__kernel_start), KPHYS(__init_begin));
+	avoid_add("kernel data", KPHYS(__init_end), KPHYS(__bss_end));
+	avoid_add("brk in use", KPHYS(__brk_start), kernel_brk_end_used());
+	avoid_add("AP trampoline", tramp_pa, tramp_pa + PMM_PAGE_SIZE);
+	for (unsigned int i = 0; i < bd.nr_boot; i++)
+		avoid_add(bd.boot[i].what, bd.boot[i].start, bd.boot[i].end);
+	avoid_add("page descriptors", KPHYS(pmm_mem_map),
+		  KPHYS(pmm_mem_map) + pmm_max_pfn * sizeof(struct pmm_page));
+}
+
 /* Read address 0 (absent from the page table) on the last CPU only. */
 static void fault_on_last_cpu(void *arg)
 {
@@ -297,6 +320,8 @@ void kmain64(uint32_t magic, uint64_t mbi_pa)
 		pmm_printk("pmm_check after boot: %s\n", bad);
 		pass = false;
 	}
+	build_avoid_list();
+	pass = kernel_smp_exhaust(boot_map, avoid, nr_avoid) && pass;
 	pass = kernel_smp_selftest() && pass;
 	pmm_printk("/proc/buddyinfo after the self-test:\n");
 	pmm_report_buddyinfo(pmm_log_out());
