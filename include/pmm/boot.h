@@ -26,19 +26,34 @@ enum pmm_early {
 	PMM_EARLY_MEMBLOCK, /* range-based allocator (seed 003) */
 };
 
+/*
+ * Disjoint page ranges the boot keeps reserved after merging: the caller's
+ * ranges together with page 0, the kernel image and the bootmem bitmaps.
+ * Raise it when pmm_boot() says so; the caller's array may be any length.
+ */
 #ifndef PMM_BOOT_MAX_RESERVED
-#define PMM_BOOT_MAX_RESERVED 32
+#define PMM_BOOT_MAX_RESERVED 128
 #endif
 
+/*
+ * What to boot and what to keep. The caller owns every range; pmm_boot()
+ * reads them during the call only. Ranges are [start, end) in bytes.
+ */
 struct pmm_boot_config {
 	enum pmm_profile profile;
 	enum pmm_early early;
 	struct pmm_phys_range kernel_code; /* text + rodata [bytes] */
 	struct pmm_phys_range kernel_data; /* data + bss */
 	struct pmm_phys_range init;        /* __init_begin .. __init_end */
-	/* Further ranges to reserve: modules, boot info, firmware tables. */
-	struct pmm_phys_range reserved[PMM_BOOT_MAX_RESERVED];
-	unsigned int nr_reserved;
+	/*
+	 * Further ranges to keep: modules, boot info, firmware tables, in any
+	 * order, overlapping or touching allowed. pmm_boot() rounds them out
+	 * to whole pages and merges them with the kernel image; the parts
+	 * outside usable RAM are ignored, an empty range (start == end) too.
+	 * A reversed range (end < start) fails the boot, nothing changed.
+	 */
+	const struct pmm_phys_range *reserved;
+	size_t nr_reserved;
 	bool skip_free_initmem; /* the caller frees init memory itself */
 	bool memblock_debug;    /* log memblock's calls and its dump */
 	bool quiet;             /* log nothing */
@@ -65,10 +80,19 @@ struct pmm_boot_info {
 void pmm_boot_config_init(struct pmm_boot_config *cfg);
 
 /*
- * Boot: sanitize @map in place for @cfg's profile, bring up the early
- * allocator, reserve, allocate descriptors and zones, hand off, free the
- * init sections. On return the buddy allocator runs.
- * Return: 0, or an error with a log line saying what to change.
+ * Boot: check @cfg, sanitize @map in place for @cfg's profile, bring up the
+ * early allocator, reserve, allocate descriptors and zones, hand off, free
+ * the init sections. On return the buddy allocator runs.
+ * Return: 0, or an error with a log line saying what to change:
+ * PMM_EINVAL (a reversed range in @cfg, or @cfg->reserved NULL with a
+ * count; nothing changed, not even @map or a previous boot's state),
+ * PMM_EFULL (the map resolves into too many entries, or more than
+ * PMM_BOOT_MAX_RESERVED reserved ranges remain after merging), PMM_ERANGE
+ * (RAM past pmm's pfn limit, a node id past PMM_MAX_NUMNODES, early memory
+ * the platform cannot map), PMM_ENOMEM (no usable RAM, or no room for the
+ * early metadata), PMM_EOVERLAP (interleaved nodes), or the early
+ * allocator's, the hand-off's or free_initmem's error.
+ * Context: boot CPU, once (a later call starts over), nothing else running.
  */
 int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
 	     struct pmm_boot_info *info);
