@@ -45,6 +45,11 @@ static struct kernel_selftest_opts selftest_opts;
 static bool selftest_off;
 static bool test_double_free;
 
+/*
+ * The C entry from boot.S: boot pmm from the Multiboot information at
+ * @mbi_pa (@magic from the loader), prove it, exit QEMU. Never returns.
+ * Context: boot CPU, paging and interrupts off, the stack of boot.S.
+ */
 void kmain(uint32_t magic, uint32_t mbi_pa);
 
 static unsigned long kib(pmm_phys_t bytes)

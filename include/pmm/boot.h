@@ -76,7 +76,7 @@ struct pmm_boot_info {
 	uint64_t memmap_zero_ns;     /* time spent zeroing descriptors */
 };
 
-/* Fill @cfg with defaults: i386, bootmem, nothing reserved. */
+/* Fill @cfg with defaults: i386, bootmem, nothing reserved. Context: any. */
 void pmm_boot_config_init(struct pmm_boot_config *cfg);
 
 /*
@@ -90,8 +90,10 @@ void pmm_boot_config_init(struct pmm_boot_config *cfg);
  * PMM_BOOT_MAX_RESERVED reserved ranges remain after merging), PMM_ERANGE
  * (RAM past pmm's pfn limit, a node id past PMM_MAX_NUMNODES, early memory
  * the platform cannot map), PMM_ENOMEM (no usable RAM, or no room for the
- * early metadata), PMM_EOVERLAP (interleaved nodes), or the early
- * allocator's, the hand-off's or free_initmem's error.
+ * early metadata), PMM_EOVERLAP (interleaved nodes), or the error of the
+ * layer below that failed (early allocator, zones, hand-off, free_initmem).
+ * After an error other than PMM_EINVAL / the reservations' PMM_EFULL, no
+ * zone is online.
  * Context: boot CPU, once (a later call starts over), nothing else running.
  */
 int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
@@ -102,6 +104,7 @@ int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
  * to the buddy allocator through the early allocator that booted
  * (free_bootmem_late / memblock_free_late, seed 003).
  * Return: 0, PMM_ESTATE before a boot, or the early allocator's error.
+ * Context: after pmm_boot() returned 0; takes the zone locks it needs.
  */
 int pmm_boot_free_late(pmm_phys_t addr, uint64_t size);
 
@@ -109,7 +112,9 @@ int pmm_boot_free_late(pmm_phys_t addr, uint64_t size);
 pmm_phys_t pmm_profile_highmem_start(enum pmm_profile profile);
 /* Return: the highest address + 1 @profile can use (0: no limit). */
 pmm_phys_t pmm_profile_addr_limit(enum pmm_profile profile);
+/* Return: @profile's name as logs print it, "i386" or "x86_64". */
 const char *pmm_profile_name(enum pmm_profile profile);
+/* Return: @early's name as logs print it, "bootmem" or "memblock". */
 const char *pmm_early_name(enum pmm_early early);
 
 #endif /* PMM_BOOT_H */

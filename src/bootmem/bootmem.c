@@ -114,17 +114,11 @@ int pmm_bootmem_init_node(struct pmm_bootmem *bm, int nid, pmm_pfn_t start,
 
 	for (size_t w = 0; w < bytes / sizeof(uint64_t); w++)
 		map[w] = BM_ALL_ONES;
-	struct pmm_bootmem_node *nd = &bm->node[nid];
-	nd->present = true;
-	nd->start_pfn = start;
-	nd->end_pfn = end;
-	nd->map = map;
-	nd->map_phys = map_phys;
-	nd->map_bytes = bytes;
-	nd->hint = start;
-	nd->last_pos = start;
-	nd->last_offset = 0;
-	nd->free_pages = 0;
+	bm->node[nid] = (struct pmm_bootmem_node){
+		.present = true, .start_pfn = start, .end_pfn = end, .map = map,
+		.map_phys = map_phys, .map_bytes = bytes, .hint = start,
+		.last_pos = start,
+	};
 	return 0;
 }
 
