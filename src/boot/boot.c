@@ -2,9 +2,14 @@
 /*
  * boot.c - the boot sequence of DESIGN.md's data flow, as one call.
  *
- *   sanitize the map -> nodes and reservations -> early allocator ->
- *   page descriptors and zone bitmaps from it -> zones -> hand-off ->
+ *   check the config, collect its reservations -> sanitize the map ->
+ *   nodes -> early allocator takes RAM and reservations -> page
+ *   descriptors and zone bitmaps from it -> zones -> hand-off ->
  *   watermarks -> "Memory:" line -> free_initmem
+ *
+ * pmm_boot() runs boot_steps[] in that order; the machine's layout and the
+ * reservation list are boot_layout.c's, each early allocator's part is its
+ * adapter's (boot_bootmem.c, boot_memblock.c).
  *
  * The simulator and the kernel both call pmm_boot(); they differ only in
  * their platform hooks and where the map comes from.
