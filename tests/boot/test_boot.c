@@ -304,7 +304,9 @@ static void free_late_reaches_the_buddy(enum pmm_early early)
 {
 	struct pmm_boot_config cfg;
 	default_config(&cfg, early);
-	cfg.reserved[cfg.nr_reserved++] = (struct pmm_phys_range){ 64 * MiB, 68 * MiB };
+	const struct pmm_phys_range resv = { 64 * MiB, 68 * MiB };
+	cfg.reserved = &resv;
+	cfg.nr_reserved = 1;
 	assert_int_equal(sim_machine_pc(&map, 1 * GiB, 1), 0);
 	assert_int_equal(boot_map(&cfg), 0);
 	uint64_t before = pmm_nr_free_pages();
