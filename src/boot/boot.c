@@ -359,6 +359,7 @@ int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
 	info->early = cfg->early;
 	active_early = early_ops(cfg->early);
 	pmm_zones_reset();
+	pmm_buddy_reset_settings();
 
 	int err = boot_prepare(&bs);
 	if (!err) {
