@@ -10,7 +10,8 @@
  * from that zone down to DMA on the preferred node, then on the others; a
  * zone serves while its free pages stay above its min watermark. Orders
  * 0..PMM_PCP_MAX_ORDER come from this CPU's lists (pcp.c), larger ones
- * from the buddy core under the zone lock (buddy_take_locked(), inline).
+ * from the buddy core under the zone lock (buddy_take_locked(), inlined
+ * into zone_try(), which its callers inline).
  * The block leaves as an allocated head: refcount 1, owner tag, optionally
  * zeroed and poison-checked (poison.c). It comes back through buddy_free.c.
  *
@@ -55,8 +56,9 @@ static inline uint64_t gfp_min(const struct pmm_zone *zone, unsigned int gfp)
  * under the lock, while the min watermark allows.
  * Return: true and *@pfn (head descriptor to be written by the caller).
  */
-static inline bool zone_try(struct pmm_zone *zone, unsigned int gfp,
-			    pmm_order_t order, pmm_pfn_t *pfn)
+static inline __attribute__((always_inline)) bool
+zone_try(struct pmm_zone *zone, unsigned int gfp, pmm_order_t order,
+	 pmm_pfn_t *pfn)
 {
 	uint64_t min = gfp_min(zone, gfp);
 	unsigned int mt = pmm_zone_gfp_type(zone, gfp);

@@ -119,6 +119,25 @@ static uint64_t free_span(pmm_pfn_t start, pmm_pfn_t end)
 	return pages;
 }
 
+/*
+ * Free [@start, @end) unless the proof found @bad (!= @end), a page that
+ * @why; *@freed (if not NULL) += pages freed.
+ * Return: 0, or PMM_EDOUBLEFREE reported for @func.
+ */
+static int free_span_proved(pmm_pfn_t start, pmm_pfn_t end, pmm_pfn_t bad,
+			    const char *why, const char *func, uint64_t *freed)
+{
+	if (bad != end)
+		return pmm_bug(PMM_EDOUBLEFREE, func,
+			       "range [0x%llx, 0x%llx): pfn 0x%llx %s (info 0x%x)",
+			       ULL(start), ULL(end), ULL(bad), why,
+			       pmm_mem_map[bad].info);
+	uint64_t pages = free_span(start, end);
+	if (freed != NULL)
+		*freed += pages;
+	return 0;
+}
+
 /**
  * pmm_buddy_handoff_range - give never-seen pages [@start, @end) to the
  * buddy allocator (see buddy.h). pfn 0 is skipped silently: it is never
@@ -139,16 +158,8 @@ int pmm_buddy_handoff_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed)
 		return 0;
 	if (!pmm_zones_cover(start, end, NULL))
 		return PMM_ERANGE;
-	pmm_pfn_t used = first_used_head(start, end);
-	if (used != end)
-		return pmm_bug(PMM_EDOUBLEFREE, __func__,
-				  "range [0x%llx, 0x%llx): pfn 0x%llx handed over twice (info 0x%x)",
-				  ULL(start), ULL(end), ULL(used),
-				  pmm_mem_map[used].info);
-	uint64_t pages = free_span(start, end);
-	if (freed != NULL)
-		*freed += pages;
-	return 0;
+	return free_span_proved(start, end, first_used_head(start, end),
+				"handed over twice", __func__, freed);
 }
 
 /**
@@ -217,14 +228,6 @@ int pmm_buddy_free_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed)
 		return PMM_ERANGE;
 	if (!pmm_zones_cover(start, end, NULL))
 		return PMM_ERANGE;
-	pmm_pfn_t bad = first_unreserved(start, end);
-	if (bad != end)
-		return pmm_bug(PMM_EDOUBLEFREE, __func__,
-				  "range [0x%llx, 0x%llx): pfn 0x%llx is not reserved (info 0x%x)",
-				  ULL(start), ULL(end), ULL(bad),
-				  pmm_mem_map[bad].info);
-	uint64_t pages = free_span(start, end);
-	if (freed != NULL)
-		*freed += pages;
-	return 0;
+	return free_span_proved(start, end, first_unreserved(start, end),
+				"is not reserved", __func__, freed);
 }

@@ -306,6 +306,7 @@ static inline void pmm_pageblock_range_set_locked(struct pmm_zone *zone,
 						  unsigned int mt)
 {
 	pmm_pfn_t end = pfn + pmm_order_pages(k);
+	PMM_ASSERT_LOCKED(&zone->lock);
 	for (; pfn < end; pfn += PMM_PAGEBLOCK_PAGES)
 		pmm_pageblock_set_locked(zone, pfn, mt);
 }
@@ -385,6 +386,7 @@ static inline unsigned int buddy_merge_type_locked(struct pmm_zone *zone,
 						   unsigned int mt)
 {
 	unsigned int bmt = pmm_free_type(zone, buddy);
+	PMM_ASSERT_LOCKED(&zone->lock);
 	if (bmt != mt)
 		pmm_pageblock_range_set_locked(zone, buddy, k, mt);
 	return bmt;
@@ -436,6 +438,7 @@ static inline void buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 	 * and claims retype only pageblocks holding free blocks.
 	 */
 	unsigned int mt = pmm_free_type(zone, pfn);
+	PMM_ASSERT_LOCKED(&zone->lock);
 	PMM_ASSERT(pmm_page_is_blank(&pmm_mem_map[pfn]) &&
 			   (pfn & (pmm_order_pages(order) - 1)) == 0 &&
 			   pmm_zone_spans(zone, pfn) &&
@@ -478,6 +481,7 @@ static inline void buddy_take_head_locked(struct pmm_zone *zone,
 					  unsigned int mt, pmm_order_t order)
 {
 	struct pmm_page *page = &pmm_mem_map[head];
+	PMM_ASSERT_LOCKED(&zone->lock);
 	if (__builtin_expect(page->info != (PMM_PG_BUDDY | k), 0))
 		pmm_buddy_take_odd_locked(zone, k, page);
 	pmm_list_del_locked(zone, k, mt, page);

@@ -72,6 +72,7 @@ static uint32_t lazy_settle_one_locked(struct pmm_zone *zone, pmm_order_t k,
 	struct pmm_page *page = &pmm_mem_map[pfn];
 	uint32_t used = 1;
 	unsigned int mt = pmm_free_type(zone, pfn);
+	PMM_ASSERT_LOCKED(&zone->lock);
 	pmm_buddy_lazy_forget_locked(zone, k);
 	page->info &= ~PMM_PG_LAZY;
 	if (pmm_pair_test(zone, k, pfn))
@@ -111,6 +112,7 @@ static uint32_t lazy_settle_list_locked(struct pmm_zone *zone, pmm_order_t k,
 					unsigned int mt, uint32_t left)
 {
 	uint32_t cur = zone->free_area[k].head[mt];
+	PMM_ASSERT_LOCKED(&zone->lock);
 	while (left != 0 && cur != 0) {
 		pmm_pfn_t pfn = (pmm_pfn_t)cur - 1;
 		uint32_t next = pmm_mem_map[pfn].next;

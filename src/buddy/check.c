@@ -346,6 +346,7 @@ static const char *check_zone_locked(const struct pmm_zone *zone)
 	struct walk w;
 	uint64_t pcp_pages;
 	const char *err;
+	PMM_ASSERT_LOCKED(&zone->lock);
 	pmm_memset(&w, 0, sizeof(w));
 	if (zone->end_pfn > pmm_max_pfn || zone->start_pfn >= zone->end_pfn)
 		return fail(zone, "span [0x%llx, 0x%llx) outside the descriptors (max_pfn 0x%llx)",
