@@ -106,6 +106,15 @@ static int bootmem_alloc(struct boot_state *bs, int nid, uint64_t size,
 	pmm_phys_t goal = PMM_PFN_PHYS(bs->node[nid].start_pfn);
 	pmm_phys_t dma_end = (pmm_phys_t)16 << 20;
 	goal = goal > dma_end ? goal : dma_end;
+	/*
+	 * A node bootmem does not cover (all highmem) is the caller's to fall
+	 * back from, with the goal of the node it falls back to: bootmem's own
+	 * fallback would keep this node's goal and, finding nothing above it,
+	 * start from the bottom of the other node, inside ZONE_DMA, where
+	 * memblock does not go.
+	 */
+	if (!bootmem.node[nid].present)
+		return PMM_ENOMEM;
 	if (zero)
 		return pmm_bootmem_alloc(&bootmem, nid, size, align, goal, limit, out);
 	return pmm_bootmem_alloc_raw(&bootmem, nid, size, align, goal, limit, out);
