@@ -83,15 +83,15 @@ static bool take_dec(struct span *t, uint32_t *v)
 static bool numbered(struct span t, uint32_t *type)
 {
 	bool paren = take(&t, "persistent RAM (") || take(&t, "persistent (");
+	uint32_t v;
 
-	if (!take(&t, "type ") || !take_dec(&t, type))
+	if (!take(&t, "type ") || !take_dec(&t, &v))
 		return false;
 	if (paren && !take(&t, ")"))
 		return false;
 	if (t.p != t.end)
 		return false;
-	if (*type == 0)
-		*type = PMM_MEM_RESERVED; /* 0 is no e820 type */
+	*type = v ? v : PMM_MEM_RESERVED; /* 0 is no e820 type */
 	return true;
 }
 
