@@ -78,4 +78,21 @@ static inline unsigned char *fuzz_fw_copy(const uint8_t *data, size_t size)
 	return buf;
 }
 
+/* Run @read (named @who) on a heap copy of @data and check the outcome. */
+static inline void fuzz_fw_run(const uint8_t *data, size_t size,
+			       int (*read)(struct pmm_memmap *, struct pmm_fw_info *,
+					   const void *, size_t,
+					   struct pmm_parse_error *),
+			       const char *who)
+{
+	static struct fuzz_fw f;
+	unsigned char *buf = fuzz_fw_copy(data, size);
+
+	if (buf == NULL)
+		return;
+	fuzz_fw_start(&f);
+	fuzz_fw_check(&f, read(&f.m, &f.fw, buf, size, &f.err), who);
+	free(buf);
+}
+
 #endif /* PMM_FUZZ_FW_CHECK_H */

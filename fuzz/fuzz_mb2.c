@@ -10,15 +10,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct fuzz_fw f;
-	unsigned char *buf = fuzz_fw_copy(data, size);
-	int err;
-
-	if (buf == NULL)
-		return 0;
-	fuzz_fw_start(&f);
-	err = pmm_memmap_from_mb2(&f.m, &f.fw, buf, size, &f.err);
-	fuzz_fw_check(&f, err, "mb2");
-	free(buf);
+	fuzz_fw_run(data, size, pmm_memmap_from_mb2, "mb2");
 	return 0;
 }

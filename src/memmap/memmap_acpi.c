@@ -40,16 +40,6 @@ struct pxm_map {
 
 static const unsigned char srat_min_len[4] = { 16, 40, 24, 18 };
 
-static bool sum_is_zero(const unsigned char *p, size_t n)
-{
-	unsigned int sum = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sum += p[i];
-	return (sum & 0xff) == 0;
-}
-
 /* Check signature, length and checksum. Return: the table length or 0. */
 static uint32_t acpi_header(struct fw_ctx *c, const unsigned char *p,
 			    size_t len, const char sig[4], uint32_t min, int *ret)
@@ -71,7 +61,7 @@ static uint32_t acpi_header(struct fw_ctx *c, const unsigned char *p,
 			       tlen, min, len);
 		return 0;
 	}
-	if (!sum_is_zero(p, tlen)) {
+	if (!fw_sum_is_zero(p, tlen)) {
 		*ret = fw_fail(c, PMM_EPARSE, "byte 0x9: bad checksum 0x%02x",
 			       (unsigned int)p[9]);
 		return 0;

@@ -116,6 +116,16 @@ int fw_note(struct fw_ctx *c, pmm_phys_t start, pmm_phys_t end, uint32_t kind)
 	return 0;
 }
 
+bool fw_sum_is_zero(const unsigned char *p, size_t n)
+{
+	unsigned int sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sum += p[i];
+	return (sum & 0xff) == 0;
+}
+
 const char *fw_add_problem(int ret)
 {
 	switch (ret) {

@@ -71,6 +71,9 @@ int fw_add(struct fw_ctx *c, pmm_phys_t start, uint64_t size, uint32_t type);
 /* Note [@start, @end) of @kind in the info (merged like fw_add). */
 int fw_note(struct fw_ctx *c, pmm_phys_t start, pmm_phys_t end, uint32_t kind);
 
+/* Return: true if the @n bytes at @p sum to 0 modulo 256 (ACPI checksums). */
+bool fw_sum_is_zero(const unsigned char *p, size_t n);
+
 /* Name an error code of fw_add()/fw_note() for a message. */
 const char *fw_add_problem(int ret);
 

@@ -194,16 +194,6 @@ next:
 	return 0;
 }
 
-static bool sum_is_zero(const unsigned char *p, size_t n)
-{
-	unsigned int sum = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sum += p[i];
-	return (sum & 0xff) == 0;
-}
-
 static bool rsdp_sig_ok(const unsigned char *r)
 {
 	static const char sig[8] = "RSD PTR ";
@@ -236,7 +226,7 @@ static int mb2_read_rsdp(struct fw_ctx *c, const unsigned char *p, size_t off,
 	if (!rsdp_sig_ok(r))
 		return fw_fail(c, PMM_EPARSE, "tag %u (ACPI RSDP) at byte 0x%zx: "
 			       "no 'RSD PTR ' signature", idx, off);
-	if (!sum_is_zero(r, RSDP_V1_LEN) || !sum_is_zero(r, rlen))
+	if (!fw_sum_is_zero(r, RSDP_V1_LEN) || !fw_sum_is_zero(r, rlen))
 		return fw_fail(c, PMM_EPARSE, "tag %u (ACPI RSDP) at byte 0x%zx: "
 			       "bad checksum", idx, off);
 	a->rev = v2 ? 2 : 1;

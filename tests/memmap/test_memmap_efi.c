@@ -35,9 +35,7 @@ static unsigned char bin[MAXD * 64];
 static int setup(void **state)
 {
 	(void)state;
-	pmm_memmap_init(&s.m);
-	pmm_fw_info_init(&s.fw);
-	memset(&s.err, 0, sizeof(s.err));
+	fw_snap_reset(&s);
 	return 0;
 }
 

@@ -33,10 +33,8 @@ static struct pmm_efi_desc descs[256];
 static int setup(void **state)
 {
 	(void)state;
-	pmm_memmap_init(&s.m);
-	pmm_fw_info_init(&s.fw);
+	fw_snap_reset(&s);
 	pmm_memmap_init(&ref);
-	memset(&s.err, 0, sizeof(s.err));
 	memset(mb, 0, sizeof(mb));
 	mb_len = 8;
 	return 0;

@@ -157,6 +157,13 @@ void fw_data_acpi_fix_checksum(unsigned char *t, size_t len)
 	t[9] = (unsigned char)(0x100 - (sum & 0xff));
 }
 
+void fw_snap_reset(struct fw_snap *s)
+{
+	pmm_memmap_init(&s->m);
+	pmm_fw_info_init(&s->fw);
+	memset(&s->err, 0, sizeof(s->err));
+}
+
 void fw_snap_take(struct fw_snap *s)
 {
 	s->m0 = s->m;

@@ -45,6 +45,8 @@ struct fw_snap {
 	struct pmm_parse_error err;
 };
 
+/* Empty map and info and message (a cmocka setup calls it). */
+void fw_snap_reset(struct fw_snap *s);
 /* Take the copies. */
 void fw_snap_take(struct fw_snap *s);
 /* Return: 1 if map and info are byte for byte as taken. */
