@@ -88,20 +88,9 @@ static bool span_blank(const char *a, const char *b)
 	return span_is(a, b, "");
 }
 
-/* Read decimal digits (at least one, below 2^32) into *@v. */
 static bool lc_dec(struct lcur *c, uint32_t *v)
 {
-	uint64_t x = 0;
-	const char *start = c->p;
-
-	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-		x = x * 10 + (uint64_t)(*c->p - '0');
-		if (x > UINT32_MAX)
-			return false;
-		c->p++;
-	}
-	*v = (uint32_t)x;
-	return c->p != start;
+	return fw_dec32(&c->p, c->end, v);
 }
 
 static int hexval(char ch)

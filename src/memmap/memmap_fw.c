@@ -116,6 +116,24 @@ int fw_note(struct fw_ctx *c, pmm_phys_t start, pmm_phys_t end, uint32_t kind)
 	return 0;
 }
 
+bool fw_dec32(const char **p, const char *end, uint32_t *v)
+{
+	const char *s = *p;
+	uint64_t x = 0;
+
+	while (s < end && *s >= '0' && *s <= '9') {
+		x = x * 10 + (uint64_t)(*s - '0');
+		if (x > UINT32_MAX)
+			return false;
+		s++;
+	}
+	if (s == *p)
+		return false;
+	*v = (uint32_t)x;
+	*p = s;
+	return true;
+}
+
 bool fw_sum_is_zero(const unsigned char *p, size_t n)
 {
 	unsigned int sum = 0;

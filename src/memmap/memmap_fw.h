@@ -71,6 +71,12 @@ int fw_add(struct fw_ctx *c, pmm_phys_t start, uint64_t size, uint32_t type);
 /* Note [@start, @end) of @kind in the info (merged like fw_add). */
 int fw_note(struct fw_ctx *c, pmm_phys_t start, pmm_phys_t end, uint32_t kind);
 
+/*
+ * Read decimal digits at *@p (before @end) into *@v; *@p moves past them.
+ * Return: false for no digit or a number of 2^32 or more.
+ */
+bool fw_dec32(const char **p, const char *end, uint32_t *v);
+
 /* Return: true if the @n bytes at @p sum to 0 modulo 256 (ACPI checksums). */
 bool fw_sum_is_zero(const unsigned char *p, size_t n);
 

@@ -63,20 +63,9 @@ static bool is(struct span t, const char *s)
 	return take(&t, s) && t.p == t.end;
 }
 
-/* Decimal below 2^32, at least one digit. */
 static bool take_dec(struct span *t, uint32_t *v)
 {
-	uint64_t x = 0;
-	const char *start = t->p;
-
-	while (t->p < t->end && *t->p >= '0' && *t->p <= '9') {
-		x = x * 10 + (uint64_t)(*t->p - '0');
-		if (x > UINT32_MAX)
-			return false;
-		t->p++;
-	}
-	*v = (uint32_t)x;
-	return t->p != start;
+	return fw_dec32(&t->p, t->end, v);
 }
 
 /* "type N", "persistent (type N)", "persistent RAM (type N)". */
