@@ -9,6 +9,9 @@
  * from the same SRAT. pmm's dmesg reader turns those lines into NUMA
  * ranges, and the table reader must give the very same ranges. Distances
  * are those given to QEMU (README.md), which Linux does not print.
+ *
+ * Cases F.. are the rows F38-F49 of docs/errors.md: each checks the message
+ * byte for byte and that the map and info are what they were (fw_snap).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -183,7 +186,7 @@ static const uint64_t two_nodes[2][4] = {
 	{ 1, 0x40000000, 0x40000000, 1 },
 };
 
-static void test_memmap_acpi_bad_checksum(void **state)
+static void F38_memmap_acpi_bad_checksum(void **state)
 {
 	char msg[64];
 	size_t len;
@@ -195,7 +198,7 @@ static void test_memmap_acpi_bad_checksum(void **state)
 	fail_srat(len, PMM_EPARSE, msg);
 }
 
-static void test_memmap_acpi_truncated(void **state)
+static void F39_memmap_acpi_truncated(void **state)
 {
 	(void)state;
 	fail_srat(srat(2, two_nodes) - 1, PMM_EPARSE,
@@ -203,7 +206,7 @@ static void test_memmap_acpi_truncated(void **state)
 	fail_srat(20, PMM_EPARSE, "srat: 20 bytes: shorter than the 36-byte header");
 }
 
-static void test_memmap_acpi_bad_signature(void **state)
+static void F40_memmap_acpi_bad_signature(void **state)
 {
 	size_t len;
 
@@ -213,7 +216,7 @@ static void test_memmap_acpi_bad_signature(void **state)
 	fail_srat(len, PMM_EPARSE, "srat: byte 0x0: signature is not 'SRAT'");
 }
 
-static void test_memmap_acpi_subtable_length(void **state)
+static void F41_memmap_acpi_subtable_length(void **state)
 {
 	size_t len;
 
@@ -232,7 +235,7 @@ static void test_memmap_acpi_subtable_length(void **state)
 		  "srat: subtable 1 (type 1) at byte 0x40: length 24 below 40");
 }
 
-static void test_memmap_acpi_zero_length(void **state)
+static void F42_memmap_acpi_zero_length(void **state)
 {
 	static const uint64_t mem[1][4] = { { 0, 0x100000, 0, 1 } };
 
@@ -252,7 +255,7 @@ static void test_memmap_acpi_disabled(void **state)
 	assert_int_equal(s.fw.nr_nodes, 1); /* the CPU's PXM 0 */
 }
 
-static void test_memmap_acpi_wraps(void **state)
+static void F43_memmap_acpi_wraps(void **state)
 {
 	static const uint64_t mem[1][4] = { { 0, 0xfffffffffffff000ull, 0x2000, 1 } };
 
@@ -261,7 +264,7 @@ static void test_memmap_acpi_wraps(void **state)
 		  "srat: memory affinity at byte 0x40: range wraps past 2^64");
 }
 
-static void test_memmap_acpi_overlap(void **state)
+static void F44_memmap_acpi_overlap(void **state)
 {
 	static const uint64_t mem[2][4] = {
 		{ 0, 0, 0x40000000, 1 }, { 1, 0x20000000, 0x40000000, 1 },
@@ -291,29 +294,55 @@ static void fail_slit(size_t len, int ret, const char *msg)
 	assert_true(fw_snap_same(&s));
 }
 
-static void test_memmap_acpi_slit_bad(void **state)
+static const uint8_t slit_good[4] = { 10, 20, 20, 10 };
+
+static void F45_memmap_acpi_slit_local(void **state)
 {
 	static const uint8_t diag[4] = { 10, 20, 20, 11 };
-	static const uint8_t near[4] = { 10, 10, 20, 10 };
-	static const uint8_t good[4] = { 10, 20, 20, 10 };
-	size_t len;
 
 	(void)state;
 	read_slit("qemu-x86-numa2");
 	fail_slit(slit(2, diag), PMM_EPARSE, "slit: byte 0x2f: distance 11 from "
 		  "locality 1 to 1 (local is 10, remote above 10)");
+}
+
+static void F46_memmap_acpi_slit_remote(void **state)
+{
+	static const uint8_t near[4] = { 10, 10, 20, 10 };
+
+	(void)state;
+	read_slit("qemu-x86-numa2");
 	fail_slit(slit(2, near), PMM_EPARSE, "slit: byte 0x2d: distance 10 from "
 		  "locality 0 to 1 (local is 10, remote above 10)");
-	len = slit(2, good);
+}
+
+static void F47_memmap_acpi_slit_past_end(void **state)
+{
+	size_t len = slit(2, slit_good);
+
+	(void)state;
 	fw_put64le(tab + 36, 3);
 	fw_data_acpi_fix_checksum(tab, len);
 	fail_slit(len, PMM_EPARSE, "slit: byte 0x24: a 3 x 3 matrix runs past "
 		  "the table length 48");
+}
+
+static void F48_memmap_acpi_slit_too_many(void **state)
+{
+	size_t len = slit(2, slit_good);
+
+	(void)state;
 	fw_put64le(tab + 36, 1000);
 	fw_data_acpi_fix_checksum(tab, len);
 	fail_slit(len, PMM_EFULL, "slit: byte 0x24: 1000 localities, more than 64 "
 		  "(raise PMM_FW_NODES_MAX)");
-	len = slit(2, good);
+}
+
+static void F49_memmap_acpi_slit_checksum(void **state)
+{
+	size_t len = slit(2, slit_good);
+
+	(void)state;
 	tab[45] = 30;
 	fail_slit(len, PMM_EPARSE, "slit: byte 0x9: bad checksum 0x6e");
 }
@@ -325,15 +354,19 @@ int main(void)
 		cmocka_unit_test_setup(test_memmap_acpi_numa3_memless, setup),
 		cmocka_unit_test_setup(test_memmap_acpi_hotplug, setup),
 		cmocka_unit_test_setup(test_memmap_acpi_nonvolatile, setup),
-		cmocka_unit_test_setup(test_memmap_acpi_bad_checksum, setup),
-		cmocka_unit_test_setup(test_memmap_acpi_truncated, setup),
-		cmocka_unit_test_setup(test_memmap_acpi_bad_signature, setup),
-		cmocka_unit_test_setup(test_memmap_acpi_subtable_length, setup),
-		cmocka_unit_test_setup(test_memmap_acpi_zero_length, setup),
+		cmocka_unit_test_setup(F38_memmap_acpi_bad_checksum, setup),
+		cmocka_unit_test_setup(F39_memmap_acpi_truncated, setup),
+		cmocka_unit_test_setup(F40_memmap_acpi_bad_signature, setup),
+		cmocka_unit_test_setup(F41_memmap_acpi_subtable_length, setup),
+		cmocka_unit_test_setup(F42_memmap_acpi_zero_length, setup),
 		cmocka_unit_test_setup(test_memmap_acpi_disabled, setup),
-		cmocka_unit_test_setup(test_memmap_acpi_wraps, setup),
-		cmocka_unit_test_setup(test_memmap_acpi_overlap, setup),
-		cmocka_unit_test_setup(test_memmap_acpi_slit_bad, setup),
+		cmocka_unit_test_setup(F43_memmap_acpi_wraps, setup),
+		cmocka_unit_test_setup(F44_memmap_acpi_overlap, setup),
+		cmocka_unit_test_setup(F45_memmap_acpi_slit_local, setup),
+		cmocka_unit_test_setup(F46_memmap_acpi_slit_remote, setup),
+		cmocka_unit_test_setup(F47_memmap_acpi_slit_past_end, setup),
+		cmocka_unit_test_setup(F48_memmap_acpi_slit_too_many, setup),
+		cmocka_unit_test_setup(F49_memmap_acpi_slit_checksum, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,9 @@
  *
  *   0      a0000  100000  800000 ... f4ed000 ... ff78000  10000000
  *   |usable|      |usable |NVS ...  |reserved ...|NVS     |
+ *
+ * Cases F.. are the rows F01-F15 of docs/errors.md: each checks the message
+ * byte for byte and that the map and info are what they were (fw_snap).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -233,42 +236,42 @@ static size_t two(uint64_t start2, uint64_t pages2, uint32_t stride)
 	return fw_data_efi_binary(bin, sizeof(bin), d, 2, stride);
 }
 
-static void test_memmap_efi_bad_version(void **state)
+static void F01_memmap_efi_bad_version(void **state)
 {
 	(void)state;
 	fail_bin(two(0x200000, 1, 48), 48, 2, PMM_EPARSE,
 		 "efi: byte 0x0: descriptor version 2, expected 1");
 }
 
-static void test_memmap_efi_stride_too_small(void **state)
+static void F02_memmap_efi_stride_too_small(void **state)
 {
 	(void)state;
 	fail_bin(two(0x200000, 1, 48), 32, 1, PMM_EPARSE,
 		 "efi: byte 0x0: descriptor size 32 is below the 40-byte descriptor");
 }
 
-static void test_memmap_efi_truncated(void **state)
+static void F03_memmap_efi_truncated(void **state)
 {
 	(void)state;
 	fail_bin(two(0x200000, 1, 48) - 8, 48, 1, PMM_EPARSE,
 		 "efi: byte 0x0: 88 bytes are not a whole number of 48-byte descriptors");
 }
 
-static void test_memmap_efi_zero_pages(void **state)
+static void F04_memmap_efi_zero_pages(void **state)
 {
 	(void)state;
 	fail_bin(two(0x200000, 0, 48), 48, 1, PMM_EPARSE,
 		 "efi: descriptor 1 at byte 0x30: zero pages");
 }
 
-static void test_memmap_efi_wraps(void **state)
+static void F05_memmap_efi_wraps(void **state)
 {
 	(void)state;
 	fail_bin(two(0xfffffffffffff000ull, 2, 48), 48, 1, PMM_EOVERFLOW,
 		 "efi: descriptor 1 at byte 0x30: range wraps past 2^64");
 }
 
-static void test_memmap_efi_unaligned(void **state)
+static void F06_memmap_efi_unaligned(void **state)
 {
 	(void)state;
 	fail_bin(two(0x200800, 1, 48), 48, 1, PMM_EPARSE,
@@ -286,7 +289,7 @@ static void test_memmap_efi_top_page(void **state)
 	assert_int_equal(s.m.entry[1].end, UINT64_MAX);
 }
 
-static void test_memmap_efi_full(void **state)
+static void F07_memmap_efi_full(void **state)
 {
 	unsigned int i;
 
@@ -302,7 +305,7 @@ static void test_memmap_efi_full(void **state)
 		 "efi: descriptor 255 at byte 0x27d8: table full (raise PMM_MEMMAP_MAX or PMM_FW_RANGES_MAX)");
 }
 
-static void test_memmap_efi_null(void **state)
+static void F08_memmap_efi_null(void **state)
 {
 	(void)state;
 	assert_int_equal(pmm_memmap_from_efi(&s.m, &s.fw, NULL, 48, 48, 1, NULL),
@@ -324,23 +327,53 @@ static void fail_log(const char *text, int ret, unsigned int line,
 
 #define L0 "efi: mem00: [Conventional|   |  |  |  |  |  |  |  |  |  |   |WB|WT|WC|UC] range=[0x0000000000001000-0x000000000009ffff] (0MB)\n"
 
-static void test_memmap_efi_log_errors(void **state)
+static void F09_memmap_efi_log_no_lines(void **state)
 {
 	(void)state;
 	fail_log("hello\n", PMM_EPARSE, 0,
 		 "efi log: line 0: no 'efi: memNN:' lines (boot with efi=debug)");
-	fail_log(L0 "efi: mem01: [Bogus Type  |   |WB] range=[0x100000-0x1fffff] (1MB)\n",
-		 PMM_EPARSE, 2, "efi log: line 2: unknown EFI type name");
-	fail_log(L0 "efi: mem01: [Conventional|XX|WB] range=[0x100000-0x1fffff]\n",
-		 PMM_EPARSE, 2, "efi log: line 2: unknown attribute");
-	fail_log(L0 "efi: mem01: [Conventional|WB] range=[0x100000-0x100fff\n",
-		 PMM_EPARSE, 2, "efi log: line 2: bad range");
-	fail_log(L0 "efi: mem01: [Conventional|WB] range=[0x200000-0x100fff]\n",
-		 PMM_EPARSE, 2, "efi log: line 2: range ends before it starts");
-	fail_log(L0 "efi: mem01: [Conventional|WB] range=[0x100000-0x1007ff]\n",
-		 PMM_EPARSE, 2, "efi log: line 2: range is not whole 4 KiB pages");
-	fail_log(L0 "efi: mem01: [Conventional|WB] range=[0x0-0xffffffffffffffff]\n",
-		 PMM_EPARSE, 2, "efi log: line 2: range wraps past 2^64");
+}
+
+static void F10_memmap_efi_log_unknown_type(void **state)
+{
+	(void)state;
+	fail_log(L0 "efi: mem01: [Bogus Type  |   |WB] range=[0x100000-0x1fffff] (1MB)\n", PMM_EPARSE, 2,
+		 "efi log: line 2: unknown EFI type name");
+}
+
+static void F11_memmap_efi_log_unknown_attribute(void **state)
+{
+	(void)state;
+	fail_log(L0 "efi: mem01: [Conventional|XX|WB] range=[0x100000-0x1fffff]\n", PMM_EPARSE, 2,
+		 "efi log: line 2: unknown attribute");
+}
+
+static void F12_memmap_efi_log_bad_range(void **state)
+{
+	(void)state;
+	fail_log(L0 "efi: mem01: [Conventional|WB] range=[0x100000-0x100fff\n", PMM_EPARSE, 2,
+		 "efi log: line 2: bad range");
+}
+
+static void F13_memmap_efi_log_reversed(void **state)
+{
+	(void)state;
+	fail_log(L0 "efi: mem01: [Conventional|WB] range=[0x200000-0x100fff]\n", PMM_EPARSE, 2,
+		 "efi log: line 2: range ends before it starts");
+}
+
+static void F14_memmap_efi_log_partial_page(void **state)
+{
+	(void)state;
+	fail_log(L0 "efi: mem01: [Conventional|WB] range=[0x100000-0x1007ff]\n", PMM_EPARSE, 2,
+		 "efi log: line 2: range is not whole 4 KiB pages");
+}
+
+static void F15_memmap_efi_log_wraps(void **state)
+{
+	(void)state;
+	fail_log(L0 "efi: mem01: [Conventional|WB] range=[0x0-0xffffffffffffffff]\n", PMM_EPARSE, 2,
+		 "efi log: line 2: range wraps past 2^64");
 }
 
 int main(void)
@@ -350,16 +383,22 @@ int main(void)
 		cmocka_unit_test_setup(test_memmap_efi_binary_ovmf, setup),
 		cmocka_unit_test_setup(test_memmap_efi_types, setup),
 		cmocka_unit_test_setup(test_memmap_efi_notes, setup),
-		cmocka_unit_test_setup(test_memmap_efi_bad_version, setup),
-		cmocka_unit_test_setup(test_memmap_efi_stride_too_small, setup),
-		cmocka_unit_test_setup(test_memmap_efi_truncated, setup),
-		cmocka_unit_test_setup(test_memmap_efi_zero_pages, setup),
-		cmocka_unit_test_setup(test_memmap_efi_wraps, setup),
-		cmocka_unit_test_setup(test_memmap_efi_unaligned, setup),
+		cmocka_unit_test_setup(F01_memmap_efi_bad_version, setup),
+		cmocka_unit_test_setup(F02_memmap_efi_stride_too_small, setup),
+		cmocka_unit_test_setup(F03_memmap_efi_truncated, setup),
+		cmocka_unit_test_setup(F04_memmap_efi_zero_pages, setup),
+		cmocka_unit_test_setup(F05_memmap_efi_wraps, setup),
+		cmocka_unit_test_setup(F06_memmap_efi_unaligned, setup),
 		cmocka_unit_test_setup(test_memmap_efi_top_page, setup),
-		cmocka_unit_test_setup(test_memmap_efi_full, setup),
-		cmocka_unit_test_setup(test_memmap_efi_null, setup),
-		cmocka_unit_test_setup(test_memmap_efi_log_errors, setup),
+		cmocka_unit_test_setup(F07_memmap_efi_full, setup),
+		cmocka_unit_test_setup(F08_memmap_efi_null, setup),
+		cmocka_unit_test_setup(F09_memmap_efi_log_no_lines, setup),
+		cmocka_unit_test_setup(F10_memmap_efi_log_unknown_type, setup),
+		cmocka_unit_test_setup(F11_memmap_efi_log_unknown_attribute, setup),
+		cmocka_unit_test_setup(F12_memmap_efi_log_bad_range, setup),
+		cmocka_unit_test_setup(F13_memmap_efi_log_reversed, setup),
+		cmocka_unit_test_setup(F14_memmap_efi_log_partial_page, setup),
+		cmocka_unit_test_setup(F15_memmap_efi_log_wraps, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

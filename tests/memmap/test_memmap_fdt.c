@@ -5,6 +5,9 @@
  * expected numbers are the reg cells dtc printed, listed in that folder's
  * README.md), and on blobs built here for what QEMU never emits
  * (/reserved-memory, /memreserve/) and for every malformed input.
+ *
+ * Cases F.. are the rows F26-F37 of docs/errors.md: each checks the message
+ * byte for byte and that the map and info are what they were (fw_snap).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -342,7 +345,7 @@ static void good_blob(void)
 	fdt_done();
 }
 
-static void test_memmap_fdt_bad_magic(void **state)
+static void F26_memmap_fdt_bad_magic(void **state)
 {
 	(void)state;
 	good_blob();
@@ -350,7 +353,7 @@ static void test_memmap_fdt_bad_magic(void **state)
 	fail_blob(blob_len, PMM_EPARSE, "fdt: byte 0x0: magic 0xde0dfeed, expected 0xd00dfeed");
 }
 
-static void test_memmap_fdt_truncated(void **state)
+static void F27_memmap_fdt_truncated(void **state)
 {
 	(void)state;
 	good_blob();
@@ -358,7 +361,7 @@ static void test_memmap_fdt_truncated(void **state)
 	fail_blob(20, PMM_EPARSE, "fdt: 20 bytes: shorter than the 40-byte header");
 }
 
-static void test_memmap_fdt_block_past_end(void **state)
+static void F28_memmap_fdt_block_past_end(void **state)
 {
 	(void)state;
 	good_blob();
@@ -367,7 +370,7 @@ static void test_memmap_fdt_block_past_end(void **state)
 		  "memreserve) lies past totalsize 219");
 }
 
-static void test_memmap_fdt_prop_past_end(void **state)
+static void F29_memmap_fdt_prop_past_end(void **state)
 {
 	(void)state;
 	good_blob();
@@ -380,7 +383,7 @@ static void test_memmap_fdt_prop_past_end(void **state)
 		  "fdt: struct block byte 0x88: property value runs past the struct block");
 }
 
-static void test_memmap_fdt_address_cells_3(void **state)
+static void F30_memmap_fdt_address_cells_3(void **state)
 {
 	(void)state;
 	fdt_start(3, 2);
@@ -392,7 +395,7 @@ static void test_memmap_fdt_address_cells_3(void **state)
 		  "fdt: /memory@0 (byte 0x60): reg 0: #address-cells is 3 (1 or 2 are read)");
 }
 
-static void test_memmap_fdt_reg_not_whole(void **state)
+static void F31_memmap_fdt_reg_not_whole(void **state)
 {
 	(void)state;
 	fdt_start(2, 2);
@@ -404,7 +407,7 @@ static void test_memmap_fdt_reg_not_whole(void **state)
 		  "fdt: /memory@0 (byte 0x60): reg 0: 12 bytes are not whole 16-byte entries");
 }
 
-static void test_memmap_fdt_overlapping_regs(void **state)
+static void F32_memmap_fdt_overlapping_regs(void **state)
 {
 	(void)state;
 	fdt_start(2, 2);
@@ -415,7 +418,7 @@ static void test_memmap_fdt_overlapping_regs(void **state)
 		  "overlaps an earlier memory reg");
 }
 
-static void test_memmap_fdt_zero_length(void **state)
+static void F33_memmap_fdt_zero_length(void **state)
 {
 	(void)state;
 	fdt_start(2, 2);
@@ -425,7 +428,7 @@ static void test_memmap_fdt_zero_length(void **state)
 		  "fdt: /memory@40000000 (byte 0x60): reg 0: zero length");
 }
 
-static void test_memmap_fdt_wraps(void **state)
+static void F34_memmap_fdt_wraps(void **state)
 {
 	(void)state;
 	fdt_start(2, 2);
@@ -435,7 +438,7 @@ static void test_memmap_fdt_wraps(void **state)
 		  "fdt: /memory@fffffffffffff000 (byte 0x60): reg 0: range wraps past 2^64");
 }
 
-static void test_memmap_fdt_no_memory(void **state)
+static void F35_memmap_fdt_no_memory(void **state)
 {
 	(void)state;
 	fdt_start(2, 2);
@@ -445,7 +448,7 @@ static void test_memmap_fdt_no_memory(void **state)
 	fail_blob(blob_len, PMM_EPARSE, "fdt: no /memory node with a reg");
 }
 
-static void test_memmap_fdt_memreserve_past_end(void **state)
+static void F36_memmap_fdt_memreserve_past_end(void **state)
 {
 	(void)state;
 	good_blob();
@@ -454,7 +457,7 @@ static void test_memmap_fdt_memreserve_past_end(void **state)
 		  "fdt: memreserve entry 0 at byte 0xd3 runs past totalsize");
 }
 
-static void test_memmap_fdt_bad_distance(void **state)
+static void F37_memmap_fdt_bad_distance(void **state)
 {
 	(void)state;
 	fdt_start(2, 2);
@@ -479,18 +482,18 @@ int main(void)
 		cmocka_unit_test_setup(test_memmap_fdt_riscv64_numa2, setup),
 		cmocka_unit_test_setup(test_memmap_fdt_reserved, setup),
 		cmocka_unit_test_setup(test_memmap_fdt_one_cell, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_bad_magic, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_truncated, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_block_past_end, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_prop_past_end, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_address_cells_3, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_reg_not_whole, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_overlapping_regs, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_zero_length, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_wraps, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_no_memory, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_memreserve_past_end, setup),
-		cmocka_unit_test_setup(test_memmap_fdt_bad_distance, setup),
+		cmocka_unit_test_setup(F26_memmap_fdt_bad_magic, setup),
+		cmocka_unit_test_setup(F27_memmap_fdt_truncated, setup),
+		cmocka_unit_test_setup(F28_memmap_fdt_block_past_end, setup),
+		cmocka_unit_test_setup(F29_memmap_fdt_prop_past_end, setup),
+		cmocka_unit_test_setup(F30_memmap_fdt_address_cells_3, setup),
+		cmocka_unit_test_setup(F31_memmap_fdt_reg_not_whole, setup),
+		cmocka_unit_test_setup(F32_memmap_fdt_overlapping_regs, setup),
+		cmocka_unit_test_setup(F33_memmap_fdt_zero_length, setup),
+		cmocka_unit_test_setup(F34_memmap_fdt_wraps, setup),
+		cmocka_unit_test_setup(F35_memmap_fdt_no_memory, setup),
+		cmocka_unit_test_setup(F36_memmap_fdt_memreserve_past_end, setup),
+		cmocka_unit_test_setup(F37_memmap_fdt_bad_distance, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,9 @@
  *     addresses those logs print.
  *
  *   +0 total_size +4 0 | tag tag ... | end tag {0, 8}   (tags 8-aligned)
+ *
+ * Cases F.. are the rows F16-F25 of docs/errors.md: each checks the message
+ * byte for byte and that the map and info are what they were (fw_snap).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -238,7 +241,7 @@ static void small_map(uint64_t base, uint64_t length, uint32_t esize)
 	tag_end(at);
 }
 
-static void test_memmap_mb2_truncated(void **state)
+static void F16_memmap_mb2_truncated(void **state)
 {
 	(void)state;
 	small_map(0x200000, 0x100000, 24);
@@ -247,7 +250,7 @@ static void test_memmap_mb2_truncated(void **state)
 	fail_mb(4, PMM_EPARSE, "mb2: 4 bytes: shorter than the 8-byte header");
 }
 
-static void test_memmap_mb2_size_past_end(void **state)
+static void F17_memmap_mb2_size_past_end(void **state)
 {
 	(void)state;
 	small_map(0x200000, 0x100000, 24);
@@ -259,7 +262,7 @@ static void test_memmap_mb2_size_past_end(void **state)
 	fail_mb(mb_len, PMM_EPARSE, "mb2: tag 0 (type 6) at byte 0x8: size 4 below 8");
 }
 
-static void test_memmap_mb2_no_end_tag(void **state)
+static void F18_memmap_mb2_no_end_tag(void **state)
 {
 	(void)state;
 	small_map(0x200000, 0x100000, 24);
@@ -267,7 +270,7 @@ static void test_memmap_mb2_no_end_tag(void **state)
 	fail_mb(mb_len, PMM_EPARSE, "mb2: no end tag within 72 bytes");
 }
 
-static void test_memmap_mb2_entry_size(void **state)
+static void F19_memmap_mb2_entry_size(void **state)
 {
 	(void)state;
 	small_map(0x200000, 0x100000, 20);
@@ -276,7 +279,7 @@ static void test_memmap_mb2_entry_size(void **state)
 		"mb2: tag 0 (memory map) at byte 0x8: entry size 20 below 24");
 }
 
-static void test_memmap_mb2_zero_length(void **state)
+static void F20_memmap_mb2_zero_length(void **state)
 {
 	(void)state;
 	small_map(0x200000, 0, 24);
@@ -285,7 +288,7 @@ static void test_memmap_mb2_zero_length(void **state)
 		"mb2: tag 0 (memory map) entry 1 at byte 0x30: zero length");
 }
 
-static void test_memmap_mb2_wraps(void **state)
+static void F21_memmap_mb2_wraps(void **state)
 {
 	(void)state;
 	small_map(0xfffffffffffff000ull, 0x2000, 24);
@@ -294,7 +297,7 @@ static void test_memmap_mb2_wraps(void **state)
 		"mb2: tag 0 (memory map) entry 1 at byte 0x30: range wraps past 2^64");
 }
 
-static void test_memmap_mb2_no_map(void **state)
+static void F22_memmap_mb2_no_map(void **state)
 {
 	(void)state;
 	module_tag(0x1000000, 0x1200000);
@@ -302,7 +305,7 @@ static void test_memmap_mb2_no_map(void **state)
 	fail_mb(mb_len, PMM_EPARSE, "mb2: no memory map tag (type 6 or 17)");
 }
 
-static void test_memmap_mb2_bad_rsdp(void **state)
+static void F23_memmap_mb2_bad_rsdp(void **state)
 {
 	(void)state;
 	small_map(0x200000, 0x100000, 24);
@@ -312,7 +315,7 @@ static void test_memmap_mb2_bad_rsdp(void **state)
 	fail_mb(mb_len, PMM_EPARSE, "mb2: tag 1 (ACPI RSDP) at byte 0x48: bad checksum");
 }
 
-static void test_memmap_mb2_efi_stride(void **state)
+static void F24_memmap_mb2_efi_stride(void **state)
 {
 	size_t at;
 
@@ -327,7 +330,7 @@ static void test_memmap_mb2_efi_stride(void **state)
 		"mb2: byte 0x18: descriptor size 32 is below the 40-byte descriptor");
 }
 
-static void test_memmap_mb2_module_empty(void **state)
+static void F25_memmap_mb2_module_empty(void **state)
 {
 	(void)state;
 	small_map(0x200000, 0x100000, 24);
@@ -343,16 +346,16 @@ int main(void)
 		cmocka_unit_test_setup(test_memmap_mb2_mmap_seabios, setup),
 		cmocka_unit_test_setup(test_memmap_mb2_efi_ovmf, setup),
 		cmocka_unit_test_setup(test_memmap_mb2_modules, setup),
-		cmocka_unit_test_setup(test_memmap_mb2_truncated, setup),
-		cmocka_unit_test_setup(test_memmap_mb2_size_past_end, setup),
-		cmocka_unit_test_setup(test_memmap_mb2_no_end_tag, setup),
-		cmocka_unit_test_setup(test_memmap_mb2_entry_size, setup),
-		cmocka_unit_test_setup(test_memmap_mb2_zero_length, setup),
-		cmocka_unit_test_setup(test_memmap_mb2_wraps, setup),
-		cmocka_unit_test_setup(test_memmap_mb2_no_map, setup),
-		cmocka_unit_test_setup(test_memmap_mb2_bad_rsdp, setup),
-		cmocka_unit_test_setup(test_memmap_mb2_efi_stride, setup),
-		cmocka_unit_test_setup(test_memmap_mb2_module_empty, setup),
+		cmocka_unit_test_setup(F16_memmap_mb2_truncated, setup),
+		cmocka_unit_test_setup(F17_memmap_mb2_size_past_end, setup),
+		cmocka_unit_test_setup(F18_memmap_mb2_no_end_tag, setup),
+		cmocka_unit_test_setup(F19_memmap_mb2_entry_size, setup),
+		cmocka_unit_test_setup(F20_memmap_mb2_zero_length, setup),
+		cmocka_unit_test_setup(F21_memmap_mb2_wraps, setup),
+		cmocka_unit_test_setup(F22_memmap_mb2_no_map, setup),
+		cmocka_unit_test_setup(F23_memmap_mb2_bad_rsdp, setup),
+		cmocka_unit_test_setup(F24_memmap_mb2_efi_stride, setup),
+		cmocka_unit_test_setup(F25_memmap_mb2_module_empty, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
