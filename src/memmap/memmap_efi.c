@@ -94,8 +94,8 @@ int fw_efi_take(struct fw_ctx *c, const struct pmm_efi_desc *d,
 		const char **why)
 {
 	uint32_t type = pmm_efi_map_type(d->type, d->attribute);
-	uint64_t size;
-	pmm_phys_t end;
+	uint64_t last, size;
+	pmm_phys_t end;      /* exclusive; 2^64 - 1 stands for 2^64 */
 	int ret;
 
 	if (d->num_pages == 0) {
@@ -111,12 +111,16 @@ int fw_efi_take(struct fw_ctx *c, const struct pmm_efi_desc *d,
 		*why = "range wraps past 2^64";
 		return PMM_EOVERFLOW;
 	}
-	size = (d->num_pages - 1) << PMM_EFI_PAGE_SHIFT;
-	size += (1u << PMM_EFI_PAGE_SHIFT) - 1; /* size - 1, cannot wrap */
-	end = d->phys_start + size;             /* the last byte */
-	ret = fw_add(c, d->phys_start, size + 1 ? size + 1 : UINT64_MAX, type);
+	/* The last byte's offset: cannot wrap after the checks above. */
+	last = (d->num_pages - 1) << PMM_EFI_PAGE_SHIFT |
+	       ((1u << PMM_EFI_PAGE_SHIFT) - 1);
+	/* All of 2^64 (one descriptor from 0) loses its last byte. */
+	size = last == UINT64_MAX ? UINT64_MAX : last + 1;
+	end = d->phys_start + last == UINT64_MAX ? UINT64_MAX
+						  : d->phys_start + last + 1;
+	ret = fw_add(c, d->phys_start, size, type);
 	if (!ret && type == PMM_MEM_USABLE)
-		ret = efi_notes(c, d, end == UINT64_MAX ? end : end + 1);
+		ret = efi_notes(c, d, end);
 	if (ret)
 		*why = fw_add_problem(ret);
 	return ret;
