@@ -1,6 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * host_platform.c - the platform seam for user-space hosts.
+ * host_platform.c - the platform seam for user-space hosts (see
+ * host_platform.h). How it meets pmm/platform.h's requirements:
+ *   map      simulated physical memory is one host mapping, so map() is
+ *            linear, permanent and the same constant offset for every
+ *            address (what the slab layer needs);
+ *   locks    a spinlock of its own on one word of the opaque bytes, 0
+ *            free (not pthread_spinlock_t: glibc's free value is 1 on
+ *            x86), so a PMM_LOCK_INIT lock is free and lock_init() is
+ *            not needed; never sleeps, not recursive;
+ *   cpu_id   a thread-local number (host_set_cpu()), stable for the
+ *            thread's life; tests give each thread its own.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -12,7 +22,7 @@
 #include "host_cpu.h"
 #include "host_platform.h"
 
-_Static_assert(sizeof(pthread_spinlock_t) <= PMM_LOCK_SIZE, "lock fits");
+_Static_assert(sizeof(int) <= PMM_LOCK_SIZE, "lock fits");
 
 static struct {
 	struct host_platform_options opt;
@@ -96,23 +106,33 @@ static void *host_memmap_alloc(void *ctx, size_t bytes, bool *zeroed)
 	return p;
 }
 
-static void host_lock_init(void *ctx, struct pmm_lock *lock)
+/* The lock word: 0 free, 1 held (all zero bytes are a free lock). */
+static int *lock_word(struct pmm_lock *lock)
 {
-	(void)ctx;
-	pthread_spin_init((pthread_spinlock_t *)(void *)lock->opaque,
-			  PTHREAD_PROCESS_PRIVATE);
+	return (int *)(void *)lock->opaque;
 }
 
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+/* Test-and-test-and-set: spin on a plain load, not on the exchange. */
 static void host_lock(void *ctx, struct pmm_lock *lock)
 {
+	int *w = lock_word(lock);
 	(void)ctx;
-	pthread_spin_lock((pthread_spinlock_t *)(void *)lock->opaque);
+	while (__atomic_exchange_n(w, 1, __ATOMIC_ACQUIRE) != 0)
+		while (__atomic_load_n(w, __ATOMIC_RELAXED) != 0)
+			cpu_relax();
 }
 
 static void host_unlock(void *ctx, struct pmm_lock *lock)
 {
 	(void)ctx;
-	pthread_spin_unlock((pthread_spinlock_t *)(void *)lock->opaque);
+	__atomic_store_n(lock_word(lock), 0, __ATOMIC_RELEASE);
 }
 
 static unsigned int host_cpu_id(void *ctx)
@@ -155,7 +175,6 @@ int host_platform_install(const struct host_platform_options *opt)
 		.bug = host_report,
 		.map = host_map,
 		.memmap_alloc = host_memmap_alloc,
-		.lock_init = host_lock_init,
 		.lock = host_lock,
 		.unlock = host_unlock,
 		.cpu_id = host_cpu_id,

@@ -5,8 +5,8 @@
  *
  * Simulated physical memory [0, size) is one lazily allocated, never
  * reserved host mapping, so any part of it can be touched (poison, zeroing,
- * metadata) and costs host memory only once written. Locks are pthread
- * spinlocks; each thread has its own CPU number.
+ * metadata) and costs host memory only once written. Locks are spinlocks
+ * (all zero bytes: free); each thread has its own CPU number.
  */
 #ifndef PMM_HOST_PLATFORM_H
 #define PMM_HOST_PLATFORM_H
@@ -25,9 +25,11 @@ int host_platform_install(const struct host_platform_options *opt);
 /* Uninstall and unmap everything. */
 void host_platform_remove(void);
 
-/* Reports seen since install (broken invariants), and the last one. */
+/* Return: reports (broken invariants) seen since install. */
 unsigned int host_report_count(void);
+/* Return: the last report's error code (0: none). */
 int host_last_report_err(void);
+/* Return: the last report as "func: msg" ("" when none). */
 const char *host_last_report_msg(void);
 
 /* Log text is also appended here while capturing (tests). */

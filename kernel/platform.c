@@ -6,10 +6,14 @@
  *         timestamp from the TSC (calibrated against the PIT at boot).
  * report  a broken invariant panics, like the seed's BUG(): print, then
  *         exit QEMU with the failure status.
- * map     identity: paging is off, so every address below 4 GiB is a
- *         pointer; nothing above can be touched.
- * locks   no-ops: one CPU, interrupts off.
- * cpu     always 0.
+ * map     identity below KERNEL_TOUCH_LIMIT: linear, permanent, one
+ *         offset for all memory (what the slab layer needs); nothing
+ *         above can be touched.
+ * locks   no-ops (NULL hooks): one CPU, interrupts off, so no pmm call
+ *         ever runs beside another.
+ * cpu     always 0 (NULL hook).
+ * memmap  no memmap_alloc: page descriptors live in memory the early
+ *         allocator reserves, reached through map().
  * exit    QEMU's isa-debug-exit at port 0xf4: (value << 1) | 1 becomes the
  *         exit status, so 16 -> 33 (pass) and 17 -> 35 (fail).
  */

@@ -33,7 +33,12 @@
  * present this very data as Linux's `struct memblock memblock`.
  *
  * Locking: none. memblock runs on the boot CPU before anything else, like
- * Linux's; callers serialise.
+ * Linux's; callers serialise. Memory is touched only through the platform
+ * (pmm_phys_map() for doubled arrays, pmm_phys_fill() to zero
+ * allocations); memory it cannot map is simply not zeroed.
+ *
+ * Debug levels: 2 checks each update keeps its array in order and within
+ * max; 3 runs pmm_memblock_check() every PMM_VALIDATE_EVERY-th update.
  */
 #ifndef PMM_MEMBLOCK_H
 #define PMM_MEMBLOCK_H
@@ -83,7 +88,9 @@ struct pmm_memblock_type {
 
 /*
  * The allocator. The first four fields are Linux's struct memblock; the
- * rest is pmm's policy and environment, set through the functions below.
+ * rest is pmm's policy, set through the functions below. The environment
+ * is the platform's (pmm/platform.h): doubled region arrays and zeroed
+ * allocations are written through pmm_phys_map() / pmm_phys_fill().
  */
 struct pmm_memblock {
 	bool bottom_up;            /* allocate from low addresses up */
@@ -98,40 +105,49 @@ struct pmm_memblock {
 	bool handed_off;   /* free_all ran: allocations are over */
 	bool single_node;  /* node ids read as 0 (Linux without CONFIG_NUMA) */
 	int nid_none;      /* node id of memory without a node */
-	/* Map new region arrays for writing; NULL: pmm_phys_map(). */
-	void *(*map)(pmm_phys_t pa, size_t size);
-	/* Movable-node policy from the environment; NULL: movable_node. */
-	bool (*movable_node_fn)(void);
 };
 
 /* The one memblock instance (Linux: `memblock`). */
 extern struct pmm_memblock pmm_memblock;
 
+/*
+ * Settings. None fails; all take effect on the next call. Context: boot
+ * CPU, like every function here (no locking, callers serialise).
+ */
 /* Forget everything: empty static arrays, top-down, no limit, no resize. */
 void pmm_memblock_reset(void);
 /* Let the region arrays double when full (once reservations are known). */
 void pmm_memblock_allow_resize(void);
 /* Log every add/remove/reserve/free/alloc as memblock=debug does. */
 void pmm_memblock_set_debug(bool on);
-/* Skip HOTPLUG memory in allocations (Linux's movable_node). */
+/* Skip HOTPLUG memory in allocations (Linux's movable_node policy). */
 void pmm_memblock_set_movable_node(bool on);
+/* Allocate from low addresses up (@on) or from the top down. */
 void pmm_memblock_set_bottom_up(bool on);
+/* Return: true while allocations go bottom-up. */
 bool pmm_memblock_bottom_up(void);
+/* Allocations end below @limit (PMM_MEMBLOCK_ALLOC_ANYWHERE: no limit). */
 void pmm_memblock_set_current_limit(pmm_phys_t limit);
+/* Return: the end allocations are kept below. */
 pmm_phys_t pmm_memblock_get_current_limit(void);
 
 /*
  * Add [@base, @base + @size) to "memory" on node @nid with @flags. Parts
  * already present keep their node and flags; the rest is inserted and
  * neighbours of equal node and flags merge.
- * Return: 0, PMM_EINVAL (size 0, bad flags), PMM_EOVERFLOW (wraps),
- * PMM_EFULL (array full and resizing not allowed or impossible).
+ * Return: 0, PMM_EINVAL (size 0, bad flags or node), PMM_EOVERFLOW
+ * (wraps), PMM_EFULL (array full and resizing not allowed), PMM_ENOMEM
+ * (no free, mappable memory to double the array into).
  */
 int pmm_memblock_add_node(pmm_phys_t base, uint64_t size, int nid,
 			  enum pmm_memblock_flags flags);
 /* pmm_memblock_add_node(@base, @size, nid_none, PMM_MEMBLOCK_NONE). */
 int pmm_memblock_add(pmm_phys_t base, uint64_t size);
-/* Remove [@base, @base + @size) from "memory", splitting regions it cuts. */
+/*
+ * Remove [@base, @base + @size) from "memory", splitting regions it cuts.
+ * Return: 0, PMM_EINVAL (size 0), PMM_EOVERFLOW, PMM_EFULL or PMM_ENOMEM
+ * (no room for the splits).
+ */
 int pmm_memblock_remove(pmm_phys_t base, uint64_t size);
 /*
  * Mark [@base, @base + @size) in use. Reserving reserved memory is not an
@@ -139,10 +155,15 @@ int pmm_memblock_remove(pmm_phys_t base, uint64_t size);
  * Return: as pmm_memblock_add_node().
  */
 int pmm_memblock_reserve(pmm_phys_t base, uint64_t size);
-/* Un-reserve [@base, @base + @size) (Linux: memblock_phys_free). */
+/* Un-reserve [@base, @base + @size) (Linux: memblock_phys_free).
+ * Return: as pmm_memblock_remove(). */
 int pmm_memblock_free(pmm_phys_t base, uint64_t size);
 
-/* The same on any type (e.g. a physmem type of the caller's). */
+/*
+ * The same on any type (e.g. a physmem type of the caller's; only
+ * memblock's own two arrays can double). Return: as pmm_memblock_add_node()
+ * and pmm_memblock_remove(), PMM_EINVAL also for a NULL @type.
+ */
 int pmm_memblock_add_range(struct pmm_memblock_type *type, pmm_phys_t base,
 			   uint64_t size, int nid,
 			   enum pmm_memblock_flags flags);
@@ -152,18 +173,25 @@ int pmm_memblock_remove_range(struct pmm_memblock_type *type,
 /*
  * Set (@set true) or clear @flag on the "memory" parts of
  * [@base, @base + @size), splitting regions at the range's ends and merging
- * what becomes equal. Return: 0, PMM_EINVAL, PMM_EOVERFLOW, PMM_EFULL.
+ * what becomes equal. Return: 0, PMM_EINVAL, PMM_EOVERFLOW, PMM_EFULL,
+ * PMM_ENOMEM.
  */
 int pmm_memblock_setclr_flag(pmm_phys_t base, uint64_t size,
 			     enum pmm_memblock_flags flag, bool set);
+/* pmm_memblock_setclr_flag() with one flag; same returns. */
 int pmm_memblock_mark_hotplug(pmm_phys_t base, uint64_t size);
+/* pmm_memblock_setclr_flag(HOTPLUG, false). */
 int pmm_memblock_clear_hotplug(pmm_phys_t base, uint64_t size);
-/* Also turns on the mirror preference of allocations. */
+/* Also turns on the mirror preference of allocations (on success). */
 int pmm_memblock_mark_mirror(pmm_phys_t base, uint64_t size);
+/* pmm_memblock_setclr_flag(NOMAP, true). */
 int pmm_memblock_mark_nomap(pmm_phys_t base, uint64_t size);
+/* pmm_memblock_setclr_flag(NOMAP, false). */
 int pmm_memblock_clear_nomap(pmm_phys_t base, uint64_t size);
 
-/* Put [@base, @base + @size) of @type on node @nid (split and merge). */
+/* Put [@base, @base + @size) of @type on node @nid (split and merge).
+ * Return: 0, PMM_EINVAL (NULL @type, bad @nid, size 0), PMM_EOVERFLOW,
+ * PMM_EFULL, PMM_ENOMEM. */
 int pmm_memblock_set_node(pmm_phys_t base, uint64_t size,
 			  struct pmm_memblock_type *type, int nid);
 
@@ -181,7 +209,9 @@ bool pmm_memblock_overlaps_region(const struct pmm_memblock_type *type,
 bool pmm_memblock_is_region_reserved(pmm_phys_t base, uint64_t size);
 /* Return: true if [@base, @base + @size) lies inside one memory region. */
 bool pmm_memblock_is_region_memory(pmm_phys_t base, uint64_t size);
+/* Return: true if @addr lies in a reserved region. */
 bool pmm_memblock_is_reserved(pmm_phys_t addr);
+/* Return: true if @addr lies in a memory region. */
 bool pmm_memblock_is_memory(pmm_phys_t addr);
 /* Return: true if @addr is memory without NOMAP. */
 bool pmm_memblock_is_map_memory(pmm_phys_t addr);
@@ -189,11 +219,13 @@ bool pmm_memblock_is_map_memory(pmm_phys_t addr);
 int pmm_memblock_search_pfn_nid(pmm_pfn_t pfn, pmm_pfn_t *start,
 				pmm_pfn_t *end);
 
-/* Bytes of memory / of reserved memory. */
+/* Return: bytes of memory. */
 pmm_phys_t pmm_memblock_phys_mem_size(void);
+/* Return: bytes of reserved memory. */
 pmm_phys_t pmm_memblock_reserved_size(void);
-/* First byte of memory, and the end (exclusive) of the last region. */
+/* Return: the first byte of memory (0 when there is none). */
 pmm_phys_t pmm_memblock_start_of_dram(void);
+/* Return: the end (exclusive) of the last memory region (0: none). */
 pmm_phys_t pmm_memblock_end_of_dram(void);
 
 /*
@@ -210,6 +242,7 @@ void pmm_memblock_next_range(uint64_t *idx, int nid, unsigned int flags,
 			     const struct pmm_memblock_type *type_b,
 			     pmm_phys_t *out_start, pmm_phys_t *out_end,
 			     int *out_nid);
+/* pmm_memblock_next_range() from the top down. */
 void pmm_memblock_next_range_rev(uint64_t *idx, int nid, unsigned int flags,
 				 const struct pmm_memblock_type *type_a,
 				 const struct pmm_memblock_type *type_b,
@@ -230,6 +263,7 @@ struct pmm_memblock_iter {
 	struct pmm_phys_range range; /* the current free range */
 	int nid;                     /* its node */
 };
+/* Start @it on the free ranges of node @nid (PMM_NUMA_NO_NODE: any). */
 void pmm_memblock_iter_init(struct pmm_memblock_iter *it, int nid,
 			    unsigned int flags, bool reverse);
 /* Return: true with the next free range in it->range, false at the end. */
@@ -292,7 +326,11 @@ int pmm_memblock_free_all(uint64_t *pages);
  */
 int pmm_memblock_free_late(pmm_phys_t base, uint64_t size);
 
-/* After free_all: free the region arrays' pages if they were allocated. */
+/*
+ * After free_all: give the doubled region arrays' pages to the buddy
+ * allocator and reset to the static arrays. Return: 0, PMM_ESTATE
+ * (before free_all), or the buddy allocator's error.
+ */
 int pmm_memblock_discard(void);
 
 /*

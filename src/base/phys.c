@@ -9,13 +9,14 @@
 #include <pmm/platform.h>
 
 /*
- * Bytes mapped per map() call: small enough for a kernel's temporary
- * mapping window, large enough that the call is noise beside the fill.
- * Chunks are aligned to this size, so one that straddles a mappable and an
- * unmappable part of memory (lowmem and highmem) is rare.
+ * Bytes mapped per map() call: small enough that a range straddling
+ * mappable and unmappable memory (lowmem and highmem) loses little, large
+ * enough that the call is noise beside the fill. Chunks are aligned to
+ * this size, so such a straddling chunk is rare.
  */
 #define PHYS_FILL_CHUNK ((uint64_t)256 << PMM_PAGE_SHIFT)
 
+/* See pmm/platform.h. */
 uint64_t pmm_phys_fill(pmm_phys_t pa, uint64_t size, int c)
 {
 	uint64_t filled = 0;

@@ -11,6 +11,7 @@
  *
  * Locking: none (boot CPU only, see pmm/memblock.h).
  */
+#include "../base/assert.h"
 #include "memblock_internal.h"
 
 static struct pmm_memblock_region memory_init[PMM_INIT_MEMBLOCK_REGIONS];
@@ -19,6 +20,9 @@ static struct pmm_memblock_region reserved_init[PMM_INIT_MEMBLOCK_REGIONS];
 /* Physical homes of the arrays once doubled; 0 while static. */
 static pmm_phys_t memory_array_phys;
 static pmm_phys_t reserved_array_phys;
+
+/* Updates of the arrays, counted for PMM_VALIDATE_DUE (level 3). */
+static unsigned int validate_ops;
 
 struct pmm_memblock pmm_memblock = {
 	.bottom_up = false,
@@ -50,6 +54,7 @@ void pmm_memblock_reset(void)
 	pmm_memblock.nid_none = PMM_MAX_NUMNODES;
 	memory_array_phys = 0;
 	reserved_array_phys = 0;
+	validate_ops = 0;
 }
 
 void pmm_memblock_allow_resize(void) { pmm_memblock.can_resize = true; }
@@ -69,6 +74,44 @@ pmm_phys_t pmm_memblock_array_phys(const struct pmm_memblock_type *type)
 	return 0;
 }
 
+/*
+ * Level 2: @type has room for its entries, and entry @idx is in order with
+ * its neighbours (each ends at or before the next one's base).
+ */
+static void assert_in_order(const struct pmm_memblock_type *type,
+			    unsigned long idx)
+{
+	const struct pmm_memblock_region *r = type->regions;
+
+	PMM_ASSERT(type->cnt >= 1 && type->cnt <= type->max,
+		   "%s: cnt %lu, max %lu", type->name, type->cnt, type->max);
+	PMM_ASSERT(idx == 0 || idx >= type->cnt ||
+		   mb_region_end(&r[idx - 1]) <= r[idx].base,
+		   "%s[%lu] ends at 0x%llx past [%lu].base 0x%llx", type->name,
+		   idx - 1, (unsigned long long)mb_region_end(&r[idx - 1]), idx,
+		   (unsigned long long)r[idx].base);
+	PMM_ASSERT(idx + 1 >= type->cnt || mb_region_end(&r[idx]) <= r[idx + 1].base,
+		   "%s[%lu] ends at 0x%llx past [%lu].base 0x%llx", type->name,
+		   idx, (unsigned long long)mb_region_end(&r[idx]), idx + 1,
+		   (unsigned long long)r[idx + 1].base);
+}
+
+/*
+ * Level 3: on every PMM_VALIDATE_EVERY-th update, prove both arrays with
+ * pmm_memblock_check() and stop (pmm_assert_fail()) on a violation.
+ * Called by each public update once it is complete.
+ */
+static void validate_due(const char *func)
+{
+	if (PMM_VALIDATE_DUE(validate_ops)) {
+		const char *why = pmm_memblock_check();
+
+		if (why)
+			pmm_assert_fail(func, "pmm_memblock_check() == NULL",
+					"%s", why);
+	}
+}
+
 /* Open a hole at @idx and fill it; the array has room (checked by callers). */
 static void insert_region(struct pmm_memblock_type *type, unsigned long idx,
 			  pmm_phys_t base, uint64_t size, int nid,
@@ -84,6 +127,7 @@ static void insert_region(struct pmm_memblock_type *type, unsigned long idx,
 	r->nid = nid;
 	type->cnt++;
 	type->total_size += size;
+	assert_in_order(type, idx);
 }
 
 /* Drop entry @idx; an emptied type keeps one zero-size entry. */
@@ -93,8 +137,10 @@ static void remove_region(struct pmm_memblock_type *type, unsigned long idx)
 	for (unsigned long i = idx; i + 1 < type->cnt; i++)
 		type->regions[i] = type->regions[i + 1];
 	type->cnt--;
-	if (type->cnt > 0)
+	if (type->cnt > 0) {
+		assert_in_order(type, idx);
 		return;
+	}
 	type->cnt = 1;
 	type->regions[0].base = 0;
 	type->regions[0].size = 0;
@@ -133,7 +179,7 @@ static void merge_regions(struct pmm_memblock_type *type)
 /*
  * double_array - give @type an array twice as large, taken from free memory
  * (outside [@avoid_base, @avoid_base + @avoid_size) when doubling
- * "reserved"), reserved, and written through the map hook.
+ * "reserved"), reserved, and written through pmm_phys_map().
  * Return: 0, PMM_ENOMEM (no room or memory cannot be mapped).
  * Context: "reserved" has room for the reservation and the old array's
  * release (see grow_array()).
@@ -151,7 +197,6 @@ static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
 	struct pmm_memblock_region *fresh;
 	pmm_phys_t old_phys = *home;
 	pmm_phys_t addr;
-	bool zeroed = false;
 	int err;
 
 	if (type != &pmm_memblock.reserved)
@@ -161,10 +206,7 @@ static int double_array(struct pmm_memblock_type *type, pmm_phys_t avoid_base,
 	if (!addr && avoid_size)
 		addr = pmm_memblock_find(0, mb_min(avoid_base, pmm_memblock.current_limit),
 					 new_alloc, PMM_PAGE_SIZE);
-	fresh = NULL;
-	if (addr)
-		fresh = pmm_memblock.map ? pmm_memblock.map(addr, (size_t)new_alloc)
-			       : pmm_phys_map(addr, (size_t)new_alloc, &zeroed);
+	fresh = addr ? pmm_phys_map(addr, (size_t)new_alloc, NULL) : NULL;
 	if (!fresh) {
 		pmm_printk("memblock: Failed to double %s array from %lu to %lu entries !\n",
 			   type->name, type->max, type->max * 2);
@@ -278,6 +320,7 @@ int pmm_memblock_add_range_grow(struct pmm_memblock_type *type,
 		type->regions[0].flags = flags;
 		type->regions[0].nid = nid;
 		type->total_size = size;
+		validate_due(__func__);
 		return PMM_OK;
 	}
 	for (;;) {
@@ -293,6 +336,7 @@ int pmm_memblock_add_range_grow(struct pmm_memblock_type *type,
 			return err;
 	}
 	insert_pieces(type, base, end, nid, flags);
+	validate_due(__func__);
 	return PMM_OK;
 }
 
@@ -412,6 +456,7 @@ int pmm_memblock_remove_range_grow(struct pmm_memblock_type *type,
 		return err;
 	while (last > first)
 		remove_region(type, --last);
+	validate_due(__func__);
 	return PMM_OK;
 }
 
@@ -460,6 +505,7 @@ int pmm_memblock_setclr_flag(pmm_phys_t base, uint64_t size,
 		r->flags = (enum pmm_memblock_flags)f;
 	}
 	merge_regions(&pmm_memblock.memory);
+	validate_due(__func__);
 	return PMM_OK;
 }
 
@@ -509,6 +555,7 @@ int pmm_memblock_set_node(pmm_phys_t base, uint64_t size,
 	for (unsigned long i = first; i < last; i++)
 		type->regions[i].nid = nid;
 	merge_regions(type);
+	validate_due(__func__);
 	return PMM_OK;
 }
 
@@ -533,11 +580,13 @@ int pmm_memblock_trim_memory(pmm_phys_t align)
 			pmm_memblock.memory.total_size -= r->size - (end - start);
 			r->base = start;
 			r->size = end - start;
+			assert_in_order(&pmm_memblock.memory, i);
 			i++;
 		} else {
 			remove_region(&pmm_memblock.memory, i);
 		}
 	}
+	validate_due(__func__);
 	return PMM_OK;
 }
 

@@ -168,20 +168,6 @@ static const char *alloc_name(unsigned int opts)
 	return "memblock_alloc_try_nid";
 }
 
-/* Zero [@pa, @pa + @size) where the environment lets us touch it. */
-static void zero_phys(pmm_phys_t pa, uint64_t size)
-{
-	bool zeroed = false;
-	void *p;
-
-	if (size > SIZE_MAX)
-		return;
-	p = pmm_memblock.map ? pmm_memblock.map(pa, (size_t)size)
-		   : pmm_phys_map(pa, (size_t)size, &zeroed);
-	if (p && !zeroed)
-		pmm_memset(p, 0, (size_t)size);
-}
-
 /**
  * pmm_memblock_alloc - allocate for the memblock_alloc_try_nid() family.
  * @size: bytes; @align: power of two; @min_addr, @max_addr: preferred
@@ -218,7 +204,7 @@ int pmm_memblock_alloc(uint64_t size, uint64_t align, pmm_phys_t min_addr,
 	if (err)
 		return err;
 	if (!(opts & PMM_MEMBLOCK_ALLOC_RAW))
-		zero_phys(*out, size);
+		(void)pmm_phys_fill(*out, size, 0);
 	return PMM_OK;
 }
 

@@ -60,13 +60,17 @@ static inline unsigned int mb_alloc_flags(void)
 /* True while allocations must skip HOTPLUG memory. */
 static inline bool mb_movable_node(void)
 {
-	return pmm_memblock.movable_node_fn ? pmm_memblock.movable_node_fn() : pmm_memblock.movable_node;
+	return pmm_memblock.movable_node;
 }
 
-/* Insert into @type, growing its array only if @may_grow. */
+/*
+ * Insert into @type, growing its array only if @may_grow (no checks of the
+ * range: callers did them). Return: 0, PMM_EFULL, PMM_ENOMEM.
+ */
 int pmm_memblock_add_range_grow(struct pmm_memblock_type *type,
 				pmm_phys_t base, uint64_t size, int nid,
 				enum pmm_memblock_flags flags, bool may_grow);
+/* Remove from @type, as above. Return: 0, PMM_EFULL, PMM_ENOMEM. */
 int pmm_memblock_remove_range_grow(struct pmm_memblock_type *type,
 				   pmm_phys_t base, uint64_t size,
 				   bool may_grow);

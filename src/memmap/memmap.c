@@ -17,10 +17,10 @@
  * usable ranges shrink inward to whole pages, and everything at or above
  * the address limit goes. Entries are half-open [start, end) byte ranges.
  */
-#include <stdatomic.h>
 #include <pmm/fmt.h>
 #include <pmm/memmap.h>
 
+#include "../base/platform_internal.h"
 #include "memmap_impl.h"
 
 _Static_assert(PMM_MEMMAP_MAX >= 2 && PMM_MEMMAP_MAX <= 65536,
@@ -32,11 +32,12 @@ _Static_assert(PMM_NUMA_MAX >= 1 && PMM_NUMA_MAX <= 65536,
  * The sanitizer builds its result here before it replaces the entries, so
  * that a map too large for the table is left as it was. Static, not on the
  * stack: kernel stacks are small. Callers on several threads (the host
- * simulator booting machines side by side) take turns on a spin flag; a
- * sanitize takes microseconds.
+ * simulator booting machines side by side) take turns on a platform lock
+ * (pmm/platform.h: a static lock of zero bytes is a free lock); a sanitize
+ * takes microseconds and calls nothing while it holds the lock.
  */
-static struct pmm_memmap_entry sanitize_out[PMM_MEMMAP_MAX];
-static atomic_flag sanitize_busy = ATOMIC_FLAG_INIT;
+static struct pmm_memmap_entry sanitize_out[PMM_MEMMAP_MAX]; /* sanitize_lock */
+static struct pmm_lock sanitize_lock = PMM_LOCK_INIT;
 
 void pmm_memmap_init(struct pmm_memmap *m)
 {
@@ -234,6 +235,33 @@ static void sweep_run(const struct pmm_memmap *m, struct sweep *sw)
 	}
 }
 
+/*
+ * Build the sanitized form of @m in sanitize_out and, when it fits, copy
+ * it over @m. Return: 0 or PMM_EFULL (@m unchanged).
+ * Context: sanitize_lock held (the scratch table is shared).
+ */
+static int sanitize_locked(struct pmm_memmap *m, struct sweep *sw)
+{
+	uint64_t trimmed;
+	unsigned int old_nr;
+
+	PMM_ASSERT_LOCKED(&sanitize_lock);
+	sweep_run(m, sw);
+	if (sw->full)
+		return PMM_EFULL;
+	trimmed = sweep_trim(sw);
+	PMM_ASSERT(sw->nr <= PMM_MEMMAP_MAX, "%u entries", sw->nr);
+	old_nr = m->nr;
+	pmm_memcpy(m->entry, sanitize_out, sw->nr * sizeof(m->entry[0]));
+	if (old_nr > sw->nr)
+		pmm_memset(&m->entry[sw->nr], 0,
+			   (old_nr - sw->nr) * sizeof(m->entry[0]));
+	m->nr = sw->nr;
+	m->dropped_bytes += sw->dropped;
+	m->trimmed_bytes += trimmed;
+	return 0;
+}
+
 /**
  * pmm_memmap_sanitize - sort, resolve overlaps, merge, page-trim and limit.
  * @m: the map; replaced by its sanitized form on success.
@@ -247,37 +275,22 @@ static void sweep_run(const struct pmm_memmap *m, struct sweep *sw)
  *
  * Return: 0, PMM_EINVAL for a NULL @m, PMM_EFULL (map unchanged) when the
  * result needs more than PMM_MEMMAP_MAX entries.
- * Context: any thread; sanitizes run one at a time (one static scratch
- * table behind a spin flag), so never call it from an interrupt that may
+ * Context: any thread; takes the platform lock that guards the one static
+ * scratch table, so sanitizes run one at a time, and it may sleep where
+ * the platform's locks sleep. Never call it from an interrupt that may
  * have interrupted a sanitize.
  */
 int pmm_memmap_sanitize(struct pmm_memmap *m, pmm_phys_t limit)
 {
 	struct sweep sw = { 0, limit, 0, false };
-	uint64_t trimmed;
-	unsigned int old_nr;
+	int err;
 
 	if (!m || m->nr > PMM_MEMMAP_MAX)
 		return PMM_EINVAL;
-	while (atomic_flag_test_and_set_explicit(&sanitize_busy,
-						 memory_order_acquire))
-		;
-	sweep_run(m, &sw);
-	if (sw.full) {
-		atomic_flag_clear_explicit(&sanitize_busy, memory_order_release);
-		return PMM_EFULL;
-	}
-	trimmed = sweep_trim(&sw);
-	old_nr = m->nr;
-	pmm_memcpy(m->entry, sanitize_out, sw.nr * sizeof(m->entry[0]));
-	if (old_nr > sw.nr)
-		pmm_memset(&m->entry[sw.nr], 0,
-			   (old_nr - sw.nr) * sizeof(m->entry[0]));
-	m->nr = sw.nr;
-	m->dropped_bytes += sw.dropped;
-	m->trimmed_bytes += trimmed;
-	atomic_flag_clear_explicit(&sanitize_busy, memory_order_release);
-	return 0;
+	pmm_lock(&sanitize_lock);
+	err = sanitize_locked(m, &sw);
+	pmm_unlock(&sanitize_lock);
+	return err;
 }
 
 int pmm_memmap_node_of(const struct pmm_memmap *m, pmm_phys_t pa)

@@ -48,6 +48,7 @@ static struct slab *any_cpu_first(struct pmm_kmem_cache *c, uint32_t l)
 static struct slab *pick_slab_locked(struct pmm_kmem_cache *c,
 				     unsigned int cpu, bool steal)
 {
+	PMM_ASSERT_LOCKED(&c->lock);
 	struct slab *s = c->lists[cpu][SLAB_PARTIAL];
 	if (s == NULL)
 		s = c->lists[cpu][SLAB_EMPTY];
@@ -67,6 +68,7 @@ static void take_from_slabs_locked(struct pmm_kmem_cache *c,
 				   struct slab_cpu *ac, uint32_t want,
 				   unsigned int cpu, bool steal)
 {
+	PMM_ASSERT_LOCKED(&c->lock);
 	uint32_t first = ac->avail;
 	while (ac->avail < want) {
 		struct slab *s = pick_slab_locked(c, cpu, steal);
@@ -107,6 +109,7 @@ static uint32_t cache_refill(struct pmm_kmem_cache *c, struct slab_cpu *ac,
 		}
 		slab_add_locked(c, s, cpu);
 	}
+	slab_validate_due_locked(c);
 	pmm_unlock(&c->lock);
 	return ac->avail;
 }
@@ -114,7 +117,12 @@ static uint32_t cache_refill(struct pmm_kmem_cache *c, struct slab_cpu *ac,
 /* Put @obj back on its slab's free stack. Cache lock held. */
 static void give_to_slab_locked(struct pmm_kmem_cache *c, void *obj)
 {
+	PMM_ASSERT_LOCKED(&c->lock);
 	struct slab *s = slab_of_trusted(c, obj);
+	PMM_ASSERT(s->nr_free < c->objs_per_slab && c->inuse != 0,
+		   "cache %s: object %p back to slab pfn 0x%llx with %u of %u free, %llu in use",
+		   c->name, obj, (unsigned long long)s->pfn, s->nr_free,
+		   c->objs_per_slab, (unsigned long long)c->inuse);
 	slab_stack(c, s)[s->nr_free++] = (uint16_t)obj_index(c, s, obj);
 	c->inuse--;
 	slab_relist_locked(c, s);
@@ -132,6 +140,7 @@ static void cache_flush(struct pmm_kmem_cache *c, struct slab_cpu *ac,
 	for (uint32_t i = 0; i < ac->avail; i++)
 		ac->entry[i] = ac->entry[i + n];
 	struct slab *chain = slab_take_empty_locked(c, keep);
+	slab_validate_due_locked(c);
 	pmm_unlock(&c->lock);
 	slab_release_chain(c, chain);
 }

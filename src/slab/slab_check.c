@@ -88,11 +88,13 @@ static const char *check_header(struct pmm_kmem_cache *c, struct slab *s,
 
 /* Pass 1 for slab @s on list @l of CPU @cpu. */
 static const char *check_slab_stack(struct pmm_kmem_cache *c, struct slab *s,
-				    unsigned int cpu, uint32_t l)
+				    unsigned int cpu, uint32_t l,
+				    struct check_sum *sum)
 {
 	const char *e = check_header(c, s, cpu, l);
 	if (e)
 		return e;
+	sum->inuse += c->objs_per_slab - s->nr_free;
 	pmm_memset(slab_mark_map(c, s), 0, (size_t)c->map_words * 4);
 	const uint16_t *stack = slab_stack(c, s);
 	for (uint32_t i = 0; i < s->nr_free; i++)
@@ -145,7 +147,6 @@ static const char *check_slab_objects(struct pmm_kmem_cache *c,
 		if (e)
 			return e;
 	}
-	sum->inuse += c->objs_per_slab - s->nr_free;
 	return NULL;
 }
 
@@ -172,7 +173,7 @@ static const char *each_slab_on(struct pmm_kmem_cache *c, int pass,
 			return CHECK_FAIL("cache %s: list %u is longer than the %llu slabs (a cycle?)",
 					  c->name, l,
 					  (unsigned long long)c->nr_slabs);
-		const char *e = pass == 1 ? check_slab_stack(c, s, cpu, l)
+		const char *e = pass == 1 ? check_slab_stack(c, s, cpu, l, sum)
 				: check_slab_objects(c, s, sum);
 		if (e)
 			return e;
@@ -198,8 +199,9 @@ static const char *each_slab(struct pmm_kmem_cache *c, int pass,
 	return NULL;
 }
 
+/* The counters against the lists; with @cpu_arrays also allocated + cpu. */
 static const char *check_counts(const struct pmm_kmem_cache *c,
-				const struct check_sum *sum)
+				const struct check_sum *sum, bool cpu_arrays)
 {
 	for (uint32_t l = 0; l < SLAB_NR_LISTS; l++)
 		if (sum->per_list[l] != c->nr_list[l])
@@ -208,7 +210,7 @@ static const char *check_counts(const struct pmm_kmem_cache *c,
 					  (unsigned long long)sum->per_list[l],
 					  (unsigned long long)c->nr_list[l]);
 	if (sum->slabs != c->nr_slabs || sum->inuse != c->inuse ||
-	    sum->allocated + sum->cpu != c->inuse)
+	    (cpu_arrays && sum->allocated + sum->cpu != c->inuse))
 		return CHECK_FAIL("cache %s: %llu slabs (counted %llu), %llu objects out of the slabs (counted %llu) = %llu allocated + %llu in CPU arrays?",
 				  c->name, (unsigned long long)sum->slabs,
 				  (unsigned long long)c->nr_slabs,
@@ -219,18 +221,34 @@ static const char *check_counts(const struct pmm_kmem_cache *c,
 	return NULL;
 }
 
+/* Passes common to both checks: the descriptor, then pass 1 over every
+ * slab into a fresh *@sum. Cache lock held. */
+static const char *check_desc_and_lists(struct pmm_kmem_cache *c,
+					struct check_sum *sum)
+{
+	PMM_ASSERT_LOCKED(&c->lock);
+	pmm_memset(sum, 0, sizeof(*sum));
+	const char *e = check_desc(c);
+	return e ? e : each_slab(c, 1, sum);
+}
+
+/* The whole check of @c, its CPU arrays included. Cache lock held. */
 static const char *check_cache_locked(struct pmm_kmem_cache *c)
 {
 	struct check_sum sum;
-	pmm_memset(&sum, 0, sizeof(sum));
-	const char *e = check_desc(c);
-	if (!e)
-		e = each_slab(c, 1, &sum);
+	const char *e = check_desc_and_lists(c, &sum);
 	for (unsigned int cpu = 0; !e && cpu < PMM_NR_CPUS; cpu++)
 		e = check_cpu(c, cpu, &sum);
 	if (!e)
 		e = each_slab(c, 3, &sum);
-	return e ? e : check_counts(c, &sum);
+	return e ? e : check_counts(c, &sum, true);
+}
+
+const char *slab_check_lists_locked(struct pmm_kmem_cache *c)
+{
+	struct check_sum sum;
+	const char *e = check_desc_and_lists(c, &sum);
+	return e ? e : check_counts(c, &sum, false);
 }
 
 /**

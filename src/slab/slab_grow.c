@@ -62,8 +62,16 @@ struct slab *slab_grow(struct pmm_kmem_cache *c, unsigned int gfp)
 	return s;
 }
 
+/* Take @s off its list. Cache lock held. */
 static void list_del(struct pmm_kmem_cache *c, struct slab *s)
 {
+	PMM_ASSERT(s->list < SLAB_NR_LISTS && c->nr_list[s->list] != 0,
+		   "cache %s: slab pfn 0x%llx on list %u, which counts %llu",
+		   c->name, (unsigned long long)s->pfn, s->list,
+		   (unsigned long long)(s->list < SLAB_NR_LISTS ? c->nr_list[s->list] : 0));
+	PMM_ASSERT(s->prev != NULL || c->lists[s->owner][s->list] == s,
+		   "cache %s: slab pfn 0x%llx without prev is not CPU %u's list %u head",
+		   c->name, (unsigned long long)s->pfn, s->owner, s->list);
 	if (s->prev)
 		s->prev->next = s->next;
 	else
@@ -74,6 +82,7 @@ static void list_del(struct pmm_kmem_cache *c, struct slab *s)
 	s->next = s->prev = NULL;
 }
 
+/* Put @s at the head of list @l of its owner. Cache lock held. */
 static void list_add(struct pmm_kmem_cache *c, struct slab *s, uint32_t l)
 {
 	s->list = l;
@@ -85,6 +94,7 @@ static void list_add(struct pmm_kmem_cache *c, struct slab *s, uint32_t l)
 	c->nr_list[l]++;
 }
 
+/* Return: the list @s belongs on, by its free count. */
 static uint32_t list_for(const struct pmm_kmem_cache *c, const struct slab *s)
 {
 	if (s->nr_free == c->objs_per_slab)
@@ -95,15 +105,21 @@ static uint32_t list_for(const struct pmm_kmem_cache *c, const struct slab *s)
 void slab_add_locked(struct pmm_kmem_cache *c, struct slab *s,
 		     unsigned int cpu)
 {
+	PMM_ASSERT_LOCKED(&c->lock);
+	PMM_ASSERT(s->nr_free == c->objs_per_slab && cpu < PMM_NR_CPUS,
+		   "cache %s: new slab with %u of %u free for CPU %u", c->name,
+		   s->nr_free, c->objs_per_slab, cpu);
 	s->owner = cpu;
 	list_add(c, s, SLAB_EMPTY);
 	c->nr_slabs++;
 	c->grown++;
+	slab_assert_counts_locked(c);
 }
 
 void slab_set_owner_locked(struct pmm_kmem_cache *c, struct slab *s,
 			   unsigned int cpu)
 {
+	PMM_ASSERT_LOCKED(&c->lock);
 	uint32_t l = s->list;
 	list_del(c, s);
 	s->owner = cpu;
@@ -112,6 +128,10 @@ void slab_set_owner_locked(struct pmm_kmem_cache *c, struct slab *s,
 
 void slab_relist_locked(struct pmm_kmem_cache *c, struct slab *s)
 {
+	PMM_ASSERT_LOCKED(&c->lock);
+	PMM_ASSERT(s->nr_free <= c->objs_per_slab,
+		   "cache %s: slab pfn 0x%llx has %u of %u free", c->name,
+		   (unsigned long long)s->pfn, s->nr_free, c->objs_per_slab);
 	uint32_t l = list_for(c, s);
 	if (l == s->list)
 		return;
@@ -121,9 +141,11 @@ void slab_relist_locked(struct pmm_kmem_cache *c, struct slab *s)
 
 void slab_unlink_locked(struct pmm_kmem_cache *c, struct slab *s)
 {
+	PMM_ASSERT_LOCKED(&c->lock);
 	list_del(c, s);
 	c->nr_slabs--;
 	c->reaped++;
+	slab_assert_counts_locked(c);
 }
 
 void slab_release(struct pmm_kmem_cache *c, struct slab *s)
@@ -136,6 +158,7 @@ void slab_release(struct pmm_kmem_cache *c, struct slab *s)
 struct slab *slab_take_empty_locked(struct pmm_kmem_cache *c, uint64_t keep)
 {
 	struct slab *chain = NULL;
+	PMM_ASSERT_LOCKED(&c->lock);
 	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++) {
 		struct slab *s;
 		while (c->nr_list[SLAB_EMPTY] > keep &&

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * slab_internal.h - the slab allocator's structures, shared by the
- * src/slab_*.c files and nothing else.
+ * files of src/slab/ and nothing else.
  *
  * A slab (2^order pages, naturally aligned in physical memory):
  *
@@ -40,6 +40,8 @@
 #include <stdatomic.h>
 
 #include <pmm/slab.h>
+
+#include "../base/platform_internal.h"
 
 #define SLAB_MAGIC 0x51ab51abu
 #define CACHE_MAGIC 0xcac4e0u
@@ -98,6 +100,7 @@ struct pmm_kmem_cache {
 	uint64_t nr_list[SLAB_NR_LISTS]; /* over all CPUs */
 	uint64_t inuse;          /* objects out of the slabs */
 	uint64_t grown, reaped;  /* slabs made and given back */
+	unsigned int validate_ops; /* refills and flushes (PMM_VALIDATE_DUE) */
 };
 
 /* Empty slabs a cache keeps after a flush; more go back to the buddy. */
@@ -222,7 +225,8 @@ void slab_release(struct pmm_kmem_cache *c, struct slab *s);
  * Cache lock held. Return: the chain (linked through next).
  */
 struct slab *slab_take_empty_locked(struct pmm_kmem_cache *c, uint64_t keep);
-/* Release a chain slab_take_empty_locked() made. Return: pages freed. */
+/* Release a chain slab_take_empty_locked() made. Return: pages freed.
+ * No lock held (calls the buddy allocator). */
 uint64_t slab_release_chain(struct pmm_kmem_cache *c, struct slab *chain);
 
 /* --- slab_alloc.c --- */
@@ -267,5 +271,42 @@ struct pmm_kmem_cache *slab_cache_new(const char *name, size_t size,
 				      size_t align, unsigned int flags,
 				      void (*ctor)(void *), bool kmalloc,
 				      int *err);
+
+/* --- slab_check.c --- */
+
+/*
+ * The part of pmm_slab_check() that the cache lock alone makes stable:
+ * the descriptor, every slab on the lists (header, list, free stack) and
+ * the counters (slabs per list, inuse == sum of objs - nr_free). The
+ * per-CPU arrays are left out: their CPUs change them without the lock.
+ * Return: NULL or the first violation (static buffer). Cache lock held.
+ */
+const char *slab_check_lists_locked(struct pmm_kmem_cache *c);
+
+/*
+ * PMM_DEBUG=3: run slab_check_lists_locked() on every PMM_VALIDATE_EVERY-th
+ * call for @c and stop on a violation. Cache lock held.
+ */
+static inline void slab_validate_due_locked(struct pmm_kmem_cache *c)
+{
+	if (PMM_VALIDATE_DUE(c->validate_ops)) {
+		const char *why = slab_check_lists_locked(c);
+		if (why)
+			pmm_assert_fail(__func__, "slab_check_lists_locked(c) == NULL",
+					"%s", why);
+	}
+}
+
+/* Level 2: the list counters of @c add up to its slab count. Lock held. */
+static inline void slab_assert_counts_locked(const struct pmm_kmem_cache *c)
+{
+	PMM_ASSERT(c->nr_list[SLAB_PARTIAL] + c->nr_list[SLAB_FULL] +
+			   c->nr_list[SLAB_EMPTY] == c->nr_slabs,
+		   "cache %s: partial %llu + full %llu + empty %llu != %llu slabs",
+		   c->name, (unsigned long long)c->nr_list[SLAB_PARTIAL],
+		   (unsigned long long)c->nr_list[SLAB_FULL],
+		   (unsigned long long)c->nr_list[SLAB_EMPTY],
+		   (unsigned long long)c->nr_slabs);
+}
 
 #endif /* PMM_SLAB_INTERNAL_H */

@@ -2,6 +2,7 @@
 /*
  * test_fmt.c - the libc-free formatter against the C library's printf.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,12 +22,20 @@
 		assert_int_equal(n, strlen(want));                      \
 	} while (0)
 
+/* A %lu value above 32 bits where long is 64-bit; bit 31 where it is 32-bit. */
+#if ULONG_MAX > 0xffffffffUL
+#define BIG_UL (1UL << 40)
+#else
+#define BIG_UL (1UL << 31)
+#endif
+
 static void fmt_integers_match_printf(void **state)
 {
 	(void)state;
 	CHECK_SAME("%d %i %u", -42, 7, 4000000000u);
-	CHECK_SAME("%ld %lu %lld %llu", -1L, 1UL << 40, -9223372036854775807LL - 1,
+	CHECK_SAME("%ld %lu %lld %llu", -1L, BIG_UL, -9223372036854775807LL - 1,
 		   18446744073709551615ULL);
+	CHECK_SAME("%ld %lu %lx", LONG_MIN, ULONG_MAX, ULONG_MAX);
 	CHECK_SAME("%x %X %llx %016llx", 0xbeefu, 0xbeefu, 0x123456789abcULL, 0x9fc00ULL);
 	CHECK_SAME("%zu %zx", (size_t)12345, (size_t)0xfff);
 	CHECK_SAME("%hhu %hu %hhd", (unsigned char)300, (unsigned short)70000, (signed char)-56);

@@ -32,11 +32,39 @@ static void default_config(struct pmm_boot_config *cfg, enum pmm_early early)
 	cfg->init = (struct pmm_phys_range){ 7 * MiB, 8 * MiB };
 }
 
+/*
+ * Simulated physical memory is one host mapping of [0, end of RAM). A 32-bit
+ * host has no room for more than about a GiB of it, so there the mapping
+ * stops at PHYS_BACKED_32 and map() answers NULL above. That is enough for
+ * the i386 profile, which only touches low memory (below 896 MiB), as the
+ * i386 kernel does; the x86_64 profile puts bitmaps and descriptors in any
+ * node, so its boots need all of RAM backed (host_backs_all_ram()).
+ */
+#define PHYS_BACKED_32 (1 * GiB)
+
+static bool host_backs_all_ram(void)
+{
+	return sizeof(void *) > 4 || pmm_memmap_end_of_ram(&map) <= PHYS_BACKED_32;
+}
+
+/* Skip the running case on a host that cannot back all of the map's RAM. */
+static void skip_unless_host_backs_all_ram(const char *what)
+{
+	if (host_backs_all_ram())
+		return;
+	print_message("skipped: %s: the x86_64 profile needs all of RAM backed; "
+		      "a 32-bit host backs %llu MiB\n",
+		      what, (unsigned long long)(PHYS_BACKED_32 >> 20));
+	skip();
+}
+
 static int boot_map(const struct pmm_boot_config *cfg)
 {
 	struct host_platform_options o = {
 		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = true, .quiet_reports = true,
 	};
+	if (sizeof(void *) == 4 && o.phys_size > PHYS_BACKED_32)
+		o.phys_size = PHYS_BACKED_32;
 	assert_int_equal(host_platform_install(&o), 0);
 	return pmm_boot(&map, cfg, &info);
 }
@@ -145,7 +173,8 @@ static void assert_same_free_both_early(const char *what)
 	struct pmm_boot_config cfg;
 	saved = map;
 	default_config(&cfg, PMM_EARLY_BOOTMEM);
-	cfg.profile = PMM_PROFILE_X86_64;
+	/* Where the host cannot back the x86_64 profile, compare i386 boots. */
+	cfg.profile = host_backs_all_ram() ? PMM_PROFILE_X86_64 : PMM_PROFILE_I386;
 	assert_int_equal(boot_map(&cfg), 0);
 	assert_null(check_if_small());
 	collect_free(a);
@@ -184,28 +213,74 @@ static const char *const real_logs[] = {
 	"36-aquarius-s5000psl-i686-pae-highmem-9g-4.9.txt",
 };
 
-static void boot_both_early_allocators_agree_on_real_maps(void **state)
+static void both_early_agree_on_log(size_t i)
 {
-	(void)state;
-	for (size_t i = 0; i < sizeof(real_logs) / sizeof(real_logs[0]); i++) {
-		assert_int_equal(load_log(real_logs[i]), 0);
-		assert_same_free_both_early(real_logs[i]);
-	}
+	assert_int_equal(load_log(real_logs[i]), 0);
+	assert_same_free_both_early(real_logs[i]);
 }
 
-static void boot_both_early_allocators_agree_on_pc_maps(void **state)
+static void both_early_agree_on_pc(uint64_t mem, unsigned int nodes)
 {
-	static const struct { uint64_t mem; unsigned int nodes; } pcs[] = {
-		{ 32 * MiB, 1 }, { 4 * GiB, 1 }, { 16 * GiB, 4 }, { 3 * GiB, 2 },
-	};
+	char what[64];
+	snprintf(what, sizeof(what), "pc %llu MiB, %u nodes", (unsigned long long)(mem >> 20),
+		 nodes);
+	assert_int_equal(sim_machine_pc(&map, mem, nodes), 0);
+	assert_same_free_both_early(what);
+}
+
+static void boot_both_early_allocators_agree_on_dell_pe2850(void **state)
+{
 	(void)state;
-	for (size_t i = 0; i < sizeof(pcs) / sizeof(pcs[0]); i++) {
-		char what[64];
-		snprintf(what, sizeof(what), "pc %llu MiB, %u nodes",
-			 (unsigned long long)(pcs[i].mem >> 20), pcs[i].nodes);
-		assert_int_equal(sim_machine_pc(&map, pcs[i].mem, pcs[i].nodes), 0);
-		assert_same_free_both_early(what);
-	}
+	both_early_agree_on_log(0);
+}
+
+static void boot_both_early_allocators_agree_on_supermicro_8node(void **state)
+{
+	(void)state;
+	both_early_agree_on_log(1);
+}
+
+static void boot_both_early_allocators_agree_on_framework_12thgen(void **state)
+{
+	(void)state;
+	both_early_agree_on_log(2);
+}
+
+static void boot_both_early_allocators_agree_on_aquarius_pae(void **state)
+{
+	(void)state;
+	both_early_agree_on_log(3);
+}
+
+static void boot_both_early_allocators_agree_on_pc_32m(void **state)
+{
+	(void)state;
+	both_early_agree_on_pc(32 * MiB, 1);
+}
+
+static void boot_both_early_allocators_agree_on_pc_4g(void **state)
+{
+	(void)state;
+	both_early_agree_on_pc(4 * GiB, 1);
+}
+
+static void boot_both_early_allocators_agree_on_pc_16g_4nodes(void **state)
+{
+	(void)state;
+	both_early_agree_on_pc(16 * GiB, 4);
+}
+
+static void boot_both_early_allocators_agree_on_pc_3g_2nodes(void **state)
+{
+	(void)state;
+	/*
+	 * Under the i386 profile node 1 is all highmem: bootmem puts the
+	 * descriptors at its goal in ZONE_DMA, memblock top-down in Normal,
+	 * so node 0's DMA free counts differ (1297 vs 2462 pages).
+	 */
+	assert_int_equal(sim_machine_pc(&map, 3 * GiB, 2), 0);
+	skip_unless_host_backs_all_ram("pc 3072 MiB, 2 nodes");
+	both_early_agree_on_pc(3 * GiB, 2);
 }
 
 static void boot_eight_node_map_brings_eight_nodes_online(void **state)
@@ -213,6 +288,7 @@ static void boot_eight_node_map_brings_eight_nodes_online(void **state)
 	struct pmm_boot_config cfg;
 	(void)state;
 	assert_int_equal(load_log(real_logs[1]), 0);
+	skip_unless_host_backs_all_ram(real_logs[1]);
 	default_config(&cfg, PMM_EARLY_BOOTMEM);
 	cfg.profile = PMM_PROFILE_X86_64;
 	assert_int_equal(boot_map(&cfg), 0);
@@ -224,24 +300,35 @@ static void boot_eight_node_map_brings_eight_nodes_online(void **state)
 	assert_null(pmm_check());
 }
 
-static void boot_free_late_reaches_the_buddy(void **state)
+static void free_late_reaches_the_buddy(enum pmm_early early)
 {
-	for (int early = 0; early < 2; early++) {
-		struct pmm_boot_config cfg;
-		(void)state;
-		default_config(&cfg, (enum pmm_early)early);
-		cfg.reserved[cfg.nr_reserved++] = (struct pmm_phys_range){ 64 * MiB, 68 * MiB };
-		assert_int_equal(sim_machine_pc(&map, 1 * GiB, 1), 0);
-		assert_int_equal(boot_map(&cfg), 0);
-		uint64_t before = pmm_nr_free_pages();
-		assert_true(pmm_pfn_is_reserved(PMM_PFN_DOWN(64 * MiB)));
-		assert_int_equal(pmm_boot_free_late(64 * MiB, 4 * MiB), 0);
-		assert_int_equal(pmm_nr_free_pages(), before + 4 * MiB / PMM_PAGE_SIZE);
-		assert_null(pmm_check());
-		assert_int_not_equal(pmm_boot_free_late(64 * MiB, 4 * MiB), 0);
-		assert_int_equal(pmm_nr_free_pages(), before + 4 * MiB / PMM_PAGE_SIZE);
-		assert_null(pmm_check());
-	}
+	struct pmm_boot_config cfg;
+	default_config(&cfg, early);
+	const struct pmm_phys_range resv = { 64 * MiB, 68 * MiB };
+	cfg.reserved = &resv;
+	cfg.nr_reserved = 1;
+	assert_int_equal(sim_machine_pc(&map, 1 * GiB, 1), 0);
+	assert_int_equal(boot_map(&cfg), 0);
+	uint64_t before = pmm_nr_free_pages();
+	assert_true(pmm_pfn_is_reserved(PMM_PFN_DOWN(64 * MiB)));
+	assert_int_equal(pmm_boot_free_late(64 * MiB, 4 * MiB), 0);
+	assert_int_equal(pmm_nr_free_pages(), before + 4 * MiB / PMM_PAGE_SIZE);
+	assert_null(pmm_check());
+	assert_int_not_equal(pmm_boot_free_late(64 * MiB, 4 * MiB), 0);
+	assert_int_equal(pmm_nr_free_pages(), before + 4 * MiB / PMM_PAGE_SIZE);
+	assert_null(pmm_check());
+}
+
+static void boot_free_late_reaches_the_buddy_bootmem(void **state)
+{
+	(void)state;
+	free_late_reaches_the_buddy(PMM_EARLY_BOOTMEM);
+}
+
+static void boot_free_late_reaches_the_buddy_memblock(void **state)
+{
+	(void)state;
+	free_late_reaches_the_buddy(PMM_EARLY_MEMBLOCK);
 }
 
 static void boot_rejects_a_map_without_ram(void **state)
@@ -282,10 +369,19 @@ int main(void)
 		cmocka_unit_test_teardown(boot_init_pages_freed_and_counted, teardown),
 		cmocka_unit_test_teardown(boot_memory_line_adds_up, teardown),
 		cmocka_unit_test_teardown(boot_page_zero_and_kernel_stay_reserved, teardown),
-		cmocka_unit_test_teardown(boot_both_early_allocators_agree_on_real_maps, teardown),
-		cmocka_unit_test_teardown(boot_both_early_allocators_agree_on_pc_maps, teardown),
+		cmocka_unit_test_teardown(boot_both_early_allocators_agree_on_dell_pe2850, teardown),
+		cmocka_unit_test_teardown(boot_both_early_allocators_agree_on_supermicro_8node,
+					  teardown),
+		cmocka_unit_test_teardown(boot_both_early_allocators_agree_on_framework_12thgen,
+					  teardown),
+		cmocka_unit_test_teardown(boot_both_early_allocators_agree_on_aquarius_pae, teardown),
+		cmocka_unit_test_teardown(boot_both_early_allocators_agree_on_pc_32m, teardown),
+		cmocka_unit_test_teardown(boot_both_early_allocators_agree_on_pc_4g, teardown),
+		cmocka_unit_test_teardown(boot_both_early_allocators_agree_on_pc_16g_4nodes, teardown),
+		cmocka_unit_test_teardown(boot_both_early_allocators_agree_on_pc_3g_2nodes, teardown),
 		cmocka_unit_test_teardown(boot_eight_node_map_brings_eight_nodes_online, teardown),
-		cmocka_unit_test_teardown(boot_free_late_reaches_the_buddy, teardown),
+		cmocka_unit_test_teardown(boot_free_late_reaches_the_buddy_bootmem, teardown),
+		cmocka_unit_test_teardown(boot_free_late_reaches_the_buddy_memblock, teardown),
 		cmocka_unit_test_teardown(boot_rejects_a_map_without_ram, teardown),
 		cmocka_unit_test_teardown(boot_i386_drops_ram_above_4g, teardown),
 	};

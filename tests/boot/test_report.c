@@ -12,7 +12,7 @@
 #include <pmm/fmt.h>
 #include <pmm/report.h>
 
-#include "buddy_setup.h"
+#include "buddy_fixture.h"
 
 static char text[8192];
 static struct pmm_buf_out buf;
@@ -24,23 +24,12 @@ static const struct pmm_out *sink(void)
 }
 
 /*
+ * Every case runs on buddy_fix_setup_dma_normal()'s machine:
+ *
  * pfn 0      4096             16384
  *    | DMA   |     Normal     |      pfn 0 is never managed, so DMA holds
  *                                    one block of each order 0..9 and 3 of 10.
  */
-static int setup(void **state)
-{
-	(void)state;
-	return buddy_setup_dma_normal(4096, 16384);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	buddy_teardown();
-	return 0;
-}
-
 static void report_buddyinfo_as_linux_prints_it(void **state)
 {
 	(void)state;
@@ -131,12 +120,12 @@ static void report_json_has_every_section(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(report_buddyinfo_as_linux_prints_it, setup, teardown),
-		cmocka_unit_test_setup_teardown(report_zoneinfo_subset, setup, teardown),
-		cmocka_unit_test_setup_teardown(report_unusable_index, setup, teardown),
-		cmocka_unit_test_setup_teardown(report_memmap_lines, setup, teardown),
-		cmocka_unit_test_setup_teardown(report_memory_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(report_json_has_every_section, setup, teardown),
+		BUDDY_CASE_DMA_NORMAL(report_buddyinfo_as_linux_prints_it),
+		BUDDY_CASE_DMA_NORMAL(report_zoneinfo_subset),
+		BUDDY_CASE_DMA_NORMAL(report_unusable_index),
+		BUDDY_CASE_DMA_NORMAL(report_memmap_lines),
+		BUDDY_CASE_DMA_NORMAL(report_memory_line),
+		BUDDY_CASE_DMA_NORMAL(report_json_has_every_section),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,7 @@
 
 #include "bootmem_fixture.h"
 #include "host_platform.h"
+#include "test_rand.h"
 
 #define MODEL_PAGES 3072u
 #define MODEL_NODES 3
@@ -42,10 +43,7 @@ static uint64_t rng;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return test_rand_next(&rng);
 }
 
 static uint64_t below(uint64_t n)

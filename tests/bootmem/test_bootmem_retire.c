@@ -22,6 +22,7 @@
 
 #include "bootmem_fixture.h"
 #include "host_platform.h"
+#include "test_rand.h"
 
 static struct pmm_page *descs;
 static void *zone_maps[4];
@@ -376,9 +377,7 @@ static void test_free_all_random_bitmaps_give_maximal_blocks(void **state)
 		uint64_t total = 1;
 		bool model[8000] = { false };
 		for (pmm_pfn_t pfn = 64; pfn < 8000;) {
-			rng ^= rng << 13;
-			rng ^= rng >> 7;
-			rng ^= rng << 17;
+			test_rand_next(&rng);
 			pmm_pfn_t len = 1 + (rng >> 8) % (rng & 1 ? 40 : 1500);
 			if (len > 8000 - pfn)
 				len = 8000 - pfn;

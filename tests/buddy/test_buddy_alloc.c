@@ -10,26 +10,12 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "buddy_setup.h"
+#include "buddy_fixture.h"
 #include "host_platform.h"
-
-static void assert_clean(void)
-{
-	const char *e = pmm_check();
-	if (e)
-		fail_msg("pmm_check: %s", e);
-}
 
 static pmm_pfn_t pfn_of(const struct pmm_page *p)
 {
 	return pmm_page_to_pfn(p);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	buddy_teardown();
-	return 0;
 }
 
 /*
@@ -51,7 +37,7 @@ static void test_handoff_blocks(void **state)
 	assert_int_equal(z->free_area[PMM_MAX_ORDER].nr_free, 3);
 	assert_int_equal(pmm_nr_free_pages(), 4095);
 	assert_true(pmm_page_is_blank(pmm_pfn_to_page(0)));
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* Order-0 movable request (the boot type: no fallback) served by the
@@ -67,10 +53,10 @@ static void test_alloc_exact_order(void **state)
 	assert_int_equal(pmm_page_refcount(p), 1);
 	assert_true(pmm_page_is_alloc_head(p));
 	assert_int_equal(pmm_nr_free_pages(), 4094);
-	assert_clean();
+	buddy_assert_clean();
 	assert_int_equal(pmm_free_pages(p, 0), 0);
 	assert_int_equal(pmm_nr_free_pages(), 4095);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -89,14 +75,14 @@ static void test_alloc_splits(void **state)
 	assert_int_equal(z->free_area[0].nr_free, 1);
 	assert_int_equal(z->free_area[1].nr_free, 0);
 	assert_true(pmm_page_is_free_head(pmm_pfn_to_page(3)));
-	assert_clean();
+	buddy_assert_clean();
 	struct pmm_page *c = pmm_alloc_page(PMM_GFP_MOVABLE);
 	assert_int_equal(pfn_of(c), 3);
-	assert_clean();
+	buddy_assert_clean();
 	/* Order 3 with lists 3..9 holding one block each: takes 8-15. */
 	struct pmm_page *d = pmm_alloc_pages(PMM_GFP_MOVABLE, 3);
 	assert_int_equal(pfn_of(d), 8);
-	assert_clean();
+	buddy_assert_clean();
 	/* Order 9 takes 512; another order 9 splits 1024 (a top block). */
 	struct pmm_page *e = pmm_alloc_pages(PMM_GFP_MOVABLE, 9);
 	struct pmm_page *f = pmm_alloc_pages(PMM_GFP_MOVABLE, 9);
@@ -104,7 +90,7 @@ static void test_alloc_splits(void **state)
 	assert_true(pfn_of(f) % 1024 == 0);
 	assert_int_equal(z->free_area[9].nr_free, 1);
 	assert_int_equal(z->free_area[PMM_MAX_ORDER].nr_free, 2);
-	assert_clean();
+	buddy_assert_clean();
 	assert_int_equal(pmm_free_pages(f, 9), 0);
 	assert_int_equal(z->free_area[PMM_MAX_ORDER].nr_free, 3);
 	assert_int_equal(z->free_area[9].nr_free, 0);
@@ -115,7 +101,7 @@ static void test_alloc_splits(void **state)
 	assert_int_equal(pmm_free_page(a), 0);
 	for (int k = 0; k < PMM_MAX_ORDER; k++)
 		assert_int_equal(z->free_area[k].nr_free, 1);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -139,7 +125,7 @@ static void test_coalesce_to_top(void **state)
 	}
 	assert_null(pmm_alloc_page(0));
 	assert_int_equal(z->free_pages, 0);
-	assert_clean();
+	buddy_assert_clean();
 	for (int i = 0; i < 1024; i++) {
 		int j = (i * 389) % 1024; /* 389 is odd: a permutation */
 		assert_int_equal(pmm_free_page(pages[j]), 0);
@@ -148,7 +134,7 @@ static void test_coalesce_to_top(void **state)
 	for (int k = 0; k < PMM_MAX_ORDER; k++)
 		assert_int_equal(z->free_area[k].nr_free, 0);
 	assert_int_equal(z->free_pages, 1024);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -176,7 +162,7 @@ static void test_no_merge_across_zones(void **state)
 	assert_true(pmm_page_is_free_head(pmm_pfn_to_page(1000)));
 	assert_int_equal(pmm_page_order(pmm_pfn_to_page(1000)), 3);
 	assert_int_equal(pmm_page_order(pmm_pfn_to_page(1024)), 10);
-	assert_clean();
+	buddy_assert_clean();
 	assert_ptr_equal(pmm_pfn_zone(999), dma);
 	assert_ptr_equal(pmm_pfn_zone(1000), nor);
 	assert_null(pmm_pfn_zone(2048));
@@ -216,7 +202,7 @@ static void test_zone_fallback(void **state)
 	p = pmm_alloc_pages(PMM_GFP_MOVABLE, 5);
 	assert_non_null(p);
 	assert_true(pfn_of(p) < 256);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* HighMem [512, 1024) is used only with PMM_GFP_HIGHMEM, first. */
@@ -238,7 +224,7 @@ static void test_highmem_only_when_asked(void **state)
 	assert_non_null(p);
 	assert_true(pfn_of(p) < 512);
 	assert_null(pmm_alloc_pages(0, 8));
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void test_gfp_errors(void **state)
@@ -272,7 +258,7 @@ static void test_gfp_errors(void **state)
 	assert_null(pmm_alloc_pages_tagged(0, 0, PMM_MAX_ORDER, 0, &err));
 	assert_int_equal(err, PMM_ENOMEM);
 	assert_int_equal(pmm_nr_free_pages(), 1023);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -300,7 +286,7 @@ static void test_watermark_min(void **state)
 	assert_non_null(pmm_alloc_pages(PMM_GFP_ATOMIC, 5));
 	assert_int_equal(z->free_pages, 79);
 	assert_null(pmm_alloc_pages(PMM_GFP_HIGH, 5));
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -365,10 +351,10 @@ static void test_tags(void **state)
 	struct pmm_page *q = pmm_alloc_pages(0, 2);
 	assert_false(q->info & PMM_PG_OWNER);
 	assert_int_equal(q->next, 0);
-	assert_clean();
+	buddy_assert_clean();
 	assert_int_equal(pmm_free_pages(p, 2), 0);
 	assert_int_equal(pmm_free_pages(q, 2), 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void test_get_free_pages_addr(void **state)
@@ -389,7 +375,7 @@ static void test_get_free_pages_addr(void **state)
 	assert_int_equal(pmm_free_page_addr(PMM_PFN_PHYS(1024)), PMM_EINVAL);
 	assert_int_equal(pmm_nr_free_pages(), 1023);
 	assert_int_equal(pmm_get_free_pages(0, PMM_MAX_ORDER), 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void test_zeroed(void **state)
@@ -411,7 +397,7 @@ static void test_zeroed(void **state)
 	unsigned char *m2 = host_phys_ptr(c);
 	for (size_t i = 0; i < PMM_PAGE_SIZE; i++)
 		assert_int_equal(m2[i], 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* Untouchable memory: PMM_GFP_ZERO still allocates (nothing to zero). */
@@ -423,7 +409,7 @@ static void test_zeroed_untouchable(void **state)
 			 .untouchable = true }), 0);
 	assert_true(pmm_get_zeroed_page(0) != 0);
 	assert_non_null(pmm_alloc_pages(PMM_GFP_ZERO, 3));
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void test_get_put_page(void **state)
@@ -438,10 +424,10 @@ static void test_get_put_page(void **state)
 	assert_int_equal(pmm_free_pages(p, 3), 0);
 	assert_int_equal(pmm_page_refcount(p), 1);
 	assert_int_equal(pmm_nr_free_pages(), 1023 - 8);
-	assert_clean();
+	buddy_assert_clean();
 	assert_int_equal(pmm_put_page(p), 0);
 	assert_int_equal(pmm_nr_free_pages(), 1023);
-	assert_clean();
+	buddy_assert_clean();
 	/* References on things that are not allocated heads. */
 	assert_int_equal(pmm_get_page(p), PMM_EINVAL);
 	assert_int_equal(pmm_get_page(NULL), PMM_EINVAL);
@@ -451,7 +437,7 @@ static void test_get_put_page(void **state)
 	assert_int_equal(pmm_put_page(p), PMM_EDOUBLEFREE);
 	assert_int_equal(host_report_count(), before + 1);
 	assert_int_equal(pmm_nr_free_pages(), 1023);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void test_refcount_saturates(void **state)
@@ -465,7 +451,7 @@ static void test_refcount_saturates(void **state)
 	assert_int_equal(pmm_page_refcount(p), PMM_PG_REF_MAX);
 	p->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE;
 	assert_int_equal(pmm_free_page(p), 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -490,30 +476,30 @@ static void test_numa_nodes(void **state)
 	p = pmm_alloc_pages(0, 7);
 	assert_int_equal(pfn_of(p), 128);
 	assert_ptr_equal(pmm_pfn_zone(600), &pmm_nodes[1].zones[PMM_ZONE_NORMAL]);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_handoff_blocks, teardown),
-		cmocka_unit_test_teardown(test_alloc_exact_order, teardown),
-		cmocka_unit_test_teardown(test_alloc_splits, teardown),
-		cmocka_unit_test_teardown(test_coalesce_to_top, teardown),
-		cmocka_unit_test_teardown(test_no_merge_across_zones, teardown),
-		cmocka_unit_test_teardown(test_zone_fallback, teardown),
-		cmocka_unit_test_teardown(test_highmem_only_when_asked, teardown),
-		cmocka_unit_test_teardown(test_gfp_errors, teardown),
-		cmocka_unit_test_teardown(test_watermark_min, teardown),
-		cmocka_unit_test_teardown(test_watermark_setup, teardown),
-		cmocka_unit_test_teardown(test_watermark_clamp_small, teardown),
-		cmocka_unit_test_teardown(test_tags, teardown),
-		cmocka_unit_test_teardown(test_get_free_pages_addr, teardown),
-		cmocka_unit_test_teardown(test_zeroed, teardown),
-		cmocka_unit_test_teardown(test_zeroed_untouchable, teardown),
-		cmocka_unit_test_teardown(test_get_put_page, teardown),
-		cmocka_unit_test_teardown(test_refcount_saturates, teardown),
-		cmocka_unit_test_teardown(test_numa_nodes, teardown),
+		BUDDY_CASE(test_handoff_blocks),
+		BUDDY_CASE(test_alloc_exact_order),
+		BUDDY_CASE(test_alloc_splits),
+		BUDDY_CASE(test_coalesce_to_top),
+		BUDDY_CASE(test_no_merge_across_zones),
+		BUDDY_CASE(test_zone_fallback),
+		BUDDY_CASE(test_highmem_only_when_asked),
+		BUDDY_CASE(test_gfp_errors),
+		BUDDY_CASE(test_watermark_min),
+		BUDDY_CASE(test_watermark_setup),
+		BUDDY_CASE(test_watermark_clamp_small),
+		BUDDY_CASE(test_tags),
+		BUDDY_CASE(test_get_free_pages_addr),
+		BUDDY_CASE(test_zeroed),
+		BUDDY_CASE(test_zeroed_untouchable),
+		BUDDY_CASE(test_get_put_page),
+		BUDDY_CASE(test_refcount_saturates),
+		BUDDY_CASE(test_numa_nodes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,22 +15,8 @@
 
 #include <pmm/debug.h>
 
-#include "buddy_setup.h"
+#include "buddy_fixture.h"
 #include "host_platform.h"
-
-static void assert_clean(void)
-{
-	const char *e = pmm_check();
-	if (e)
-		fail_msg("pmm_check: %s", e);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	buddy_teardown();
-	return 0;
-}
 
 /*
  * Two zones, nothing handed over yet:
@@ -77,7 +63,7 @@ static void test_fast_zone_follows_handoff(void **state)
 	assert_int_equal(pmm_free_pages(b, 0), 0);
 	assert_int_equal(pmm_free_pages(c, 3), 0);
 	assert_int_equal(pmm_free_pages(d, 0), 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -88,9 +74,7 @@ static void test_fast_zone_follows_handoff(void **state)
 static void test_pcp_pop_gives_clean_head(void **state)
 {
 	(void)state;
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-			 .max_pfn = 1024, .handoff = true, .keep_pcp = true }), 0);
-	assert_int_equal(pmm_pcp_set_high_batch(16, 8), 0);
+	buddy_fix_pcp(1024, 16, 8);
 	struct pmm_page *p = pmm_alloc_pages(PMM_GFP_KERNEL, 0);
 	assert_non_null(p);
 	assert_int_equal(buddy_zone(PMM_ZONE_NORMAL)->pcp[0].count, 7);
@@ -100,10 +84,10 @@ static void test_pcp_pop_gives_clean_head(void **state)
 	assert_int_equal(q->prev, 0);
 	assert_int_equal(q->info, PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE);
 	assert_int_equal(pmm_page_owner_tag(q), 0);
-	assert_clean();
+	buddy_assert_clean();
 	assert_int_equal(pmm_free_pages(q, 0), 0);
 	assert_int_equal(pmm_free_pages(p, 0), 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* Per-CPU lists off: order 0 comes straight from the buddy lists. */
@@ -121,7 +105,7 @@ static void test_order0_without_pcp(void **state)
 	assert_int_equal(z->pcp[0].count, 0);
 	assert_int_equal(pmm_free_pages(p, 0), 0);
 	assert_int_equal(z->free_pages, before);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -158,16 +142,16 @@ static void test_free_fast_path_edges(void **state)
 		(struct pmm_page *)(void *)((char *)p + 4), 0), PMM_EINVAL);
 	assert_int_equal(pmm_free_pages(pmm_mem_map + pmm_max_pfn, 0),
 			 PMM_EINVAL);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_fast_zone_follows_handoff, teardown),
-		cmocka_unit_test_teardown(test_pcp_pop_gives_clean_head, teardown),
-		cmocka_unit_test_teardown(test_order0_without_pcp, teardown),
-		cmocka_unit_test_teardown(test_free_fast_path_edges, teardown),
+		BUDDY_CASE(test_fast_zone_follows_handoff),
+		BUDDY_CASE(test_pcp_pop_gives_clean_head),
+		BUDDY_CASE(test_order0_without_pcp),
+		BUDDY_CASE(test_free_fast_path_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

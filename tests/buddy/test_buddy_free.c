@@ -11,22 +11,8 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "buddy_setup.h"
+#include "buddy_fixture.h"
 #include "host_platform.h"
-
-static void assert_clean(void)
-{
-	const char *e = pmm_check();
-	if (e)
-		fail_msg("pmm_check: %s", e);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	buddy_teardown();
-	return 0;
-}
 
 /* Everything a failed call must leave untouched. */
 struct snap {
@@ -58,7 +44,7 @@ static void snap_take(struct snap *s)
 				 reports_ + ((reported) ? 1 : 0));            \
 		if (reported)                                                 \
 			assert_int_equal(host_last_report_err(), (err));      \
-		assert_clean();                                               \
+		buddy_assert_clean();                                               \
 	} while (0)
 
 /*
@@ -75,7 +61,7 @@ static void setup_ab(void)
 	a_blk = pmm_alloc_pages(PMM_GFP_MOVABLE, 2);
 	assert_int_equal(pmm_page_to_pfn(b_pg), 1);
 	assert_int_equal(pmm_page_to_pfn(a_blk), 4);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void test_free_not_descriptor(void **state)
@@ -106,7 +92,7 @@ static void test_free_wrong_order(void **state)
 	EXPECT_REFUSED(pmm_free_pages(a_blk, 3), PMM_EWRONGORDER, true);
 	EXPECT_REFUSED(pmm_free_pages(b_pg, 1), PMM_EWRONGORDER, true);
 	assert_int_equal(pmm_free_pages(a_blk, 2), 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void test_double_free(void **state)
@@ -166,7 +152,7 @@ static void test_free_reserved(void **state)
 	/* Hand off [1, 500) and [600, 1000): 500-599 stay reserved. */
 	assert_int_equal(pmm_buddy_handoff_range(0, 500, NULL), 0);
 	assert_int_equal(pmm_buddy_handoff_range(600, 1000, NULL), 0);
-	assert_clean();
+	buddy_assert_clean();
 	EXPECT_REFUSED(pmm_free_page(pmm_pfn_to_page(0)), PMM_ERESERVED, true);
 	EXPECT_REFUSED(pmm_free_page(pmm_pfn_to_page(500)), PMM_ERESERVED,
 		       true);
@@ -204,12 +190,12 @@ static void test_handoff_maximal_blocks(void **state)
 	for (int k = 0; k <= PMM_MAX_ORDER; k++)
 		assert_int_equal(z->free_area[k].nr_free, want[k]);
 	/* No two of these are buddies: 256's is 0-255, 512's is 768-1023. */
-	assert_clean();
+	buddy_assert_clean();
 	/* Handing the rest completes the zone: all coalesce to order 9s. */
 	assert_int_equal(pmm_buddy_handoff_range(1000, 1024, &freed), 0);
 	assert_int_equal(z->free_area[9].nr_free, 1);
 	assert_int_equal(z->managed, 1023);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void test_handoff_errors(void **state)
@@ -228,14 +214,14 @@ static void test_handoff_errors(void **state)
 	assert_int_equal(pmm_buddy_handoff_range(30, 30, NULL), 0);
 	assert_int_equal(pmm_buddy_handoff_range(0, 1, NULL), 0);
 	assert_int_equal(pmm_nr_free_pages(), 0);
-	assert_clean();
+	buddy_assert_clean();
 	uint64_t freed = 0;
 	assert_int_equal(pmm_buddy_handoff_range(0, 100, &freed), 0);
 	assert_int_equal(pmm_buddy_handoff_range(200, 400, &freed), 0);
 	assert_int_equal(freed, 99 + 200);
 	assert_int_equal(buddy_zone(PMM_ZONE_DMA)->managed, 99);
 	assert_int_equal(buddy_zone(PMM_ZONE_NORMAL)->managed, 200);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* Handing a block head over twice is refused whole and reported. */
@@ -270,7 +256,7 @@ static void test_handoff_across_zones(void **state)
 	assert_true(pmm_page_is_free_head(pmm_pfn_to_page(256)));
 	assert_int_equal(pmm_page_order(pmm_pfn_to_page(256)), 5);
 	assert_true(pmm_page_is_free_head(pmm_pfn_to_page(300)));
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -299,7 +285,7 @@ static void test_free_range(void **state)
 	assert_int_equal(pmm_buddy_free_range(600, 700, &freed), 0);
 	assert_int_equal(freed, 100);
 	assert_int_equal(z->managed, 611);
-	assert_clean();
+	buddy_assert_clean();
 	/* Again: now free. */
 	EXPECT_REFUSED(pmm_buddy_free_range(650, 651, &freed),
 		       PMM_EDOUBLEFREE, true);
@@ -317,7 +303,7 @@ static void test_free_range(void **state)
 	assert_int_equal(pmm_free_pages(p, 2), 0);
 	assert_int_equal(z->free_area[9].nr_free, 1);
 	assert_int_equal(pmm_nr_free_pages(), 1023);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -338,7 +324,7 @@ static void test_free_forged_heads(void **state)
 	a_blk->info = PMM_PG_ALLOC_HEAD | 2; /* refcount 0 */
 	assert_int_equal(pmm_free_pages(a_blk, 2), PMM_EDOUBLEFREE);
 	a_blk->info = info;
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -358,16 +344,14 @@ static void test_free_damaged_pair_bit(void **state)
 	assert_int_equal(host_report_count(), r + 1);
 	assert_int_equal(host_last_report_err(), PMM_ECORRUPT);
 	assert_true(pmm_page_is_free_head(b_pg));
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* pmm_free_pages on per-CPU pages: double free. */
 static void test_free_pcp_page(void **state)
 {
 	(void)state;
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-			 .max_pfn = 1024, .handoff = true, .keep_pcp = true }), 0);
-	assert_int_equal(pmm_pcp_set_high_batch(8, 4), 0);
+	buddy_fix_pcp(1024, 8, 4);
 	struct pmm_page *p = pmm_alloc_page(0);
 	assert_int_equal(pmm_free_page(p), 0);
 	assert_int_equal(p->info, PMM_PG_PCP);
@@ -376,7 +360,7 @@ static void test_free_pcp_page(void **state)
 	assert_int_equal(pmm_free_page(p), PMM_EDOUBLEFREE);
 	assert_int_equal(host_report_count(), r + 1);
 	assert_int_equal(pmm_nr_free_pages(), free_before);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -401,22 +385,22 @@ static void test_first_unreserved(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_first_unreserved, teardown),
-		cmocka_unit_test_teardown(test_free_not_descriptor, teardown),
-		cmocka_unit_test_teardown(test_free_bad_order, teardown),
-		cmocka_unit_test_teardown(test_free_wrong_order, teardown),
-		cmocka_unit_test_teardown(test_double_free, teardown),
-		cmocka_unit_test_teardown(test_free_inside_free_block, teardown),
-		cmocka_unit_test_teardown(test_free_inside_alloc_block, teardown),
-		cmocka_unit_test_teardown(test_free_reserved, teardown),
-		cmocka_unit_test_teardown(test_handoff_maximal_blocks, teardown),
-		cmocka_unit_test_teardown(test_handoff_errors, teardown),
-		cmocka_unit_test_teardown(test_handoff_twice, teardown),
-		cmocka_unit_test_teardown(test_handoff_across_zones, teardown),
-		cmocka_unit_test_teardown(test_free_range, teardown),
-		cmocka_unit_test_teardown(test_free_pcp_page, teardown),
-		cmocka_unit_test_teardown(test_free_forged_heads, teardown),
-		cmocka_unit_test_teardown(test_free_damaged_pair_bit, teardown),
+		BUDDY_CASE(test_first_unreserved),
+		BUDDY_CASE(test_free_not_descriptor),
+		BUDDY_CASE(test_free_bad_order),
+		BUDDY_CASE(test_free_wrong_order),
+		BUDDY_CASE(test_double_free),
+		BUDDY_CASE(test_free_inside_free_block),
+		BUDDY_CASE(test_free_inside_alloc_block),
+		BUDDY_CASE(test_free_reserved),
+		BUDDY_CASE(test_handoff_maximal_blocks),
+		BUDDY_CASE(test_handoff_errors),
+		BUDDY_CASE(test_handoff_twice),
+		BUDDY_CASE(test_handoff_across_zones),
+		BUDDY_CASE(test_free_range),
+		BUDDY_CASE(test_free_pcp_page),
+		BUDDY_CASE(test_free_forged_heads),
+		BUDDY_CASE(test_free_damaged_pair_bit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,22 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "buddy_setup.h"
+#include "buddy_fixture.h"
 #include "host_platform.h"
-
-static void assert_clean(void)
-{
-	const char *e = pmm_check();
-	if (e)
-		fail_msg("pmm_check: %s", e);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	buddy_teardown();
-	return 0;
-}
 
 /* Normal [1024, 1024 + 1024 * @tops): @tops top-order blocks. */
 static struct pmm_zone *setup_tops(unsigned int tops)
@@ -48,7 +34,7 @@ static void test_switch(void **state)
 	assert_true(pmm_buddy_is_lazy());
 	pmm_buddy_set_lazy(false);
 	assert_false(pmm_buddy_is_lazy());
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -70,7 +56,7 @@ static void test_free_stays_uncoalesced(void **state)
 	assert_true(a->info & PMM_PG_LAZY);
 	assert_true(b->info & PMM_PG_LAZY);
 	assert_int_equal(z->free_pages, 1024);
-	assert_clean();
+	buddy_assert_clean();
 	/* A lazy head is still free: freeing it again is a double free. */
 	assert_int_equal(pmm_free_page(a), PMM_EDOUBLEFREE);
 	/* An order-0 request takes a lazy page as it is (LIFO: 1025). */
@@ -83,7 +69,7 @@ static void test_free_stays_uncoalesced(void **state)
 	assert_int_equal(z->free_area[PMM_MAX_ORDER].nr_free, 1);
 	assert_int_equal(z->free_area[0].nr_free, 0);
 	assert_false(pmm_pfn_to_page(1024)->info & PMM_PG_LAZY);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -115,13 +101,13 @@ static void test_coalesce_instead_of_split(void **state)
 		if (pg[i] == h0 || pg[i] == h1)
 			assert_int_equal(pmm_free_pages(pg[i], 1), 0);
 	assert_int_equal(z->free_area[1].nr_free, 2);
-	assert_clean();
+	buddy_assert_clean();
 	struct pmm_page *q = pmm_alloc_pages(0, 2);
 	assert_ptr_equal(q, h0);
 	assert_int_equal(z->free_area[PMM_MAX_ORDER].nr_free, 1);
 	assert_true(pmm_page_is_free_head(pmm_pfn_to_page(other)));
 	assert_int_equal(z->free_area[1].nr_free, 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -141,7 +127,7 @@ static void test_coalesce_when_failing(void **state)
 		assert_int_equal(pmm_free_page(pg[j]), 0);
 	}
 	assert_int_equal(z->free_area[0].nr_free, 1024);
-	assert_clean();
+	buddy_assert_clean();
 	/*
 	 * Keep one page (the last freed, pfn 1024 + 413): an order-9 request
 	 * finds list 9 empty and coalesces everything first, so it gets the
@@ -156,21 +142,21 @@ static void test_coalesce_when_failing(void **state)
 	for (int k = 0; k < PMM_MAX_ORDER - 1; k++)
 		assert_int_equal(z->free_area[k].nr_free, 1);
 	assert_int_equal(z->free_area[PMM_MAX_ORDER - 1].nr_free, 0);
-	assert_clean();
+	buddy_assert_clean();
 	/* Freed lazily, both sit apart until the order-10 request. */
 	assert_int_equal(pmm_free_page(one), 0);
 	assert_int_equal(pmm_free_pages(half, PMM_MAX_ORDER - 1), 0);
 	assert_int_equal(z->free_area[0].nr_free, 2);
-	assert_clean();
+	buddy_assert_clean();
 	struct pmm_page *top = pmm_alloc_pages(0, PMM_MAX_ORDER);
 	assert_non_null(top);
 	assert_int_equal(pmm_page_to_pfn(top), 1024);
 	assert_int_equal(z->free_pages, 0);
-	assert_clean();
+	buddy_assert_clean();
 	assert_int_equal(pmm_free_pages(top, PMM_MAX_ORDER), 0);
 	assert_int_equal(z->free_area[PMM_MAX_ORDER].nr_free, 1);
 	assert_false(top->info & PMM_PG_LAZY);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* Lazy mode with per-CPU lists: drains go to the lists lazily too. */
@@ -185,21 +171,21 @@ static void test_lazy_with_pcp(void **state)
 		pg[i] = pmm_alloc_page(0);
 	for (int i = 0; i < 64; i++)
 		assert_int_equal(pmm_free_page(pg[i]), 0);
-	assert_clean();
+	buddy_assert_clean();
 	pmm_pcp_drain_all();
 	pmm_buddy_set_lazy(false);
 	assert_int_equal(z->free_area[PMM_MAX_ORDER].nr_free, 1);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_switch, teardown),
-		cmocka_unit_test_teardown(test_free_stays_uncoalesced, teardown),
-		cmocka_unit_test_teardown(test_coalesce_instead_of_split, teardown),
-		cmocka_unit_test_teardown(test_coalesce_when_failing, teardown),
-		cmocka_unit_test_teardown(test_lazy_with_pcp, teardown),
+		BUDDY_CASE(test_switch),
+		BUDDY_CASE(test_free_stays_uncoalesced),
+		BUDDY_CASE(test_coalesce_instead_of_split),
+		BUDDY_CASE(test_coalesce_when_failing),
+		BUDDY_CASE(test_lazy_with_pcp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

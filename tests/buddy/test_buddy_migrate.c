@@ -23,18 +23,11 @@
 #include <pmm/fmt.h>
 #include <pmm/report.h>
 
-#include "buddy_setup.h"
+#include "buddy_fixture.h"
 #include "host_platform.h"
 
 #define MOV PMM_GFP_MOVABLE
 #define REC PMM_GFP_RECLAIMABLE
-
-static void assert_clean(void)
-{
-	const char *e = pmm_check();
-	if (e)
-		fail_msg("pmm_check: %s", e);
-}
 
 static void expect_check_msg(const char *what)
 {
@@ -42,13 +35,6 @@ static void expect_check_msg(const char *what)
 	assert_non_null(e);
 	if (strstr(e, what) == NULL)
 		fail_msg("pmm_check said \"%s\", expected \"%s\"", e, what);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	buddy_teardown();
-	return 0;
 }
 
 static struct pmm_zone *setup_simple(pmm_pfn_t pages)
@@ -121,7 +107,7 @@ static void test_both_flags_rejected(void **state)
 		}
 	}
 	assert_int_equal(pmm_nr_free_pages(), 4095);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* Boot gives every pageblock MOVABLE, so every free block lists as movable. */
@@ -134,7 +120,7 @@ static void test_boot_marks_movable(void **state)
 	assert_int_equal(listed(z, PMM_MT_MOVABLE), 13);
 	assert_int_equal(listed(z, PMM_MT_UNMOVABLE), 0);
 	assert_int_equal(listed(z, PMM_MT_RECLAIMABLE), 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* A movable request finds its own type: no pageblock changes type. */
@@ -146,7 +132,7 @@ static void test_own_type_first(void **state)
 	assert_int_equal(alloc_pfn(MOV, 3), 8);
 	for (pmm_pfn_t p = 0; p < 4096; p += PMM_PAGEBLOCK_PAGES)
 		assert_int_equal(pb_type(z, p), PMM_MT_MOVABLE);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -169,10 +155,10 @@ static void test_unmovable_claims_largest(void **state)
 	for (pmm_order_t k = 0; k < PMM_MAX_ORDER; k++)
 		assert_int_not_equal(z->free_area[k].head[PMM_MT_UNMOVABLE], 0);
 	assert_int_equal(z->free_area[0].head[PMM_MT_UNMOVABLE], 3073 + 1);
-	assert_clean();
+	buddy_assert_clean();
 	assert_int_equal(alloc_pfn(PMM_GFP_KERNEL, 0), 3073);
 	assert_int_equal(pb_type(z, 2560), PMM_MT_MOVABLE);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -195,7 +181,7 @@ static void test_claim_half_free_pageblock(void **state)
 	assert_int_equal(pb_type(z, 512), PMM_MT_MOVABLE);
 	assert_int_equal(listed(z, PMM_MT_MOVABLE), 0);
 	assert_int_equal(listed(z, PMM_MT_UNMOVABLE), 8); /* orders 1..8 */
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -216,7 +202,7 @@ static void test_no_claim_below_half(void **state)
 	assert_int_equal(pb_type(z, 0), PMM_MT_MOVABLE);
 	assert_int_equal(listed(z, PMM_MT_UNMOVABLE), 0);
 	assert_int_equal(z->free_area[0].head[PMM_MT_MOVABLE], 129 + 1);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -242,11 +228,11 @@ static void test_movable_takes_smallest_fallback(void **state)
 	assert_int_equal(z->free_pages, 15);
 	assert_int_equal(alloc_pfn(MOV, 0), 1025);
 	assert_int_equal(pb_type(z, 1024), PMM_MT_UNMOVABLE);
-	assert_clean();
+	buddy_assert_clean();
 	free_pfn(1025, 0);
 	assert_int_equal(z->free_area[0].head[PMM_MT_UNMOVABLE], 1025 + 1);
 	assert_int_equal(listed(z, PMM_MT_MOVABLE), 0);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -266,7 +252,7 @@ static void test_reclaimable_prefers_unmovable(void **state)
 	assert_int_equal(pb_type(z, 3584), PMM_MT_RECLAIMABLE);
 	assert_int_equal(pb_type(z, 3072), PMM_MT_UNMOVABLE);
 	assert_int_equal(pb_type(z, 512), PMM_MT_MOVABLE);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -292,9 +278,9 @@ static void merge_scenario(bool lazy)
 	assert_int_equal(pb_type(z, 1536), PMM_MT_MOVABLE);
 	free_pfn(1024, 9);
 	assert_int_equal(z->free_area[9].head[PMM_MT_UNMOVABLE], 1024 + 1);
-	assert_clean();
+	buddy_assert_clean();
 	free_pfn(1536, 9);
-	assert_clean();
+	buddy_assert_clean();
 	pmm_buddy_set_lazy(false);
 	/* Lazy: the head settled first decides; both pageblocks agree. */
 	unsigned int mt = lazy ? pb_type(z, 1024) : PMM_MT_MOVABLE;
@@ -302,7 +288,7 @@ static void merge_scenario(bool lazy)
 	assert_int_equal(z->free_area[PMM_MAX_ORDER].head[mt], 1024 + 1);
 	assert_int_equal(pb_type(z, 1024), mt);
 	assert_int_equal(pb_type(z, 1536), mt);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void test_merge_unifies_types(void **state)
@@ -332,14 +318,14 @@ static void test_pcp_lists_per_type(void **state)
 	assert_true(u >= 3072); /* from the claimed order-10 block */
 	free_pfn(u, 0);
 	assert_int_equal(z->pcp[0].head[PMM_MT_UNMOVABLE][0], u + 1);
-	assert_clean();
+	buddy_assert_clean();
 	assert_int_equal(alloc_pfn(MOV, 0), m);
 	assert_int_equal(alloc_pfn(0, 0), u);
 	free_pfn(m, 0);
 	free_pfn(u, 0);
 	pmm_pcp_drain_all();
 	assert_int_equal(pmm_nr_free_pages(), 4095);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /*
@@ -362,7 +348,7 @@ static void test_grouping_off(void **state)
 	pmm_buddy_set_grouping(true);
 	assert_true(pmm_buddy_is_grouping());
 	assert_int_equal(alloc_pfn(0, 0), 3072);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 static void set_type_raw(struct pmm_zone *z, pmm_pfn_t pfn, unsigned int mt)
@@ -382,7 +368,7 @@ static void test_check_type_out_of_range(void **state)
 	set_type_raw(z, 2560, 7);
 	expect_check_msg("pageblock at pfn 0xa00: type 7 out of range");
 	set_type_raw(z, 2560, PMM_MT_MOVABLE);
-	assert_clean();
+	buddy_assert_clean();
 	assert_int_equal(alloc_pfn(MOV, 0), 1);
 	set_type_raw(z, 0, 7);
 	free_pfn(1, 0);
@@ -404,7 +390,7 @@ static void test_check_free_block_wrong_list(void **state)
 	set_type_raw(z, 1536, PMM_MT_RECLAIMABLE);
 	expect_check_msg("pfn 0x400 order 10, pageblock at 0x600 is of type 2");
 	set_type_raw(z, 1536, PMM_MT_MOVABLE);
-	assert_clean();
+	buddy_assert_clean();
 }
 
 /* /proc/pagetypeinfo after one unmovable request claimed 3072..4095. */
@@ -450,32 +436,29 @@ static void test_pagetypeinfo_long_list(void **state)
 	pmm_buf_out_init(&buf, text, sizeof(text));
 	pmm_report_pagetypeinfo(&buf.out);
 	assert_non_null(strstr(text, "type      Movable >100000      0 "));
-	assert_clean();
+	buddy_assert_clean();
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gfp_selects_type),
-		cmocka_unit_test_teardown(test_both_flags_rejected, teardown),
-		cmocka_unit_test_teardown(test_boot_marks_movable, teardown),
-		cmocka_unit_test_teardown(test_own_type_first, teardown),
-		cmocka_unit_test_teardown(test_unmovable_claims_largest, teardown),
-		cmocka_unit_test_teardown(test_claim_half_free_pageblock, teardown),
-		cmocka_unit_test_teardown(test_no_claim_below_half, teardown),
-		cmocka_unit_test_teardown(test_movable_takes_smallest_fallback,
-					  teardown),
-		cmocka_unit_test_teardown(test_reclaimable_prefers_unmovable,
-					  teardown),
-		cmocka_unit_test_teardown(test_merge_unifies_types, teardown),
-		cmocka_unit_test_teardown(test_merge_unifies_types_lazy, teardown),
-		cmocka_unit_test_teardown(test_pcp_lists_per_type, teardown),
-		cmocka_unit_test_teardown(test_grouping_off, teardown),
-		cmocka_unit_test_teardown(test_check_type_out_of_range, teardown),
-		cmocka_unit_test_teardown(test_check_free_block_wrong_list,
-					  teardown),
-		cmocka_unit_test_teardown(test_pagetypeinfo, teardown),
-		cmocka_unit_test_teardown(test_pagetypeinfo_long_list, teardown),
+		BUDDY_CASE(test_both_flags_rejected),
+		BUDDY_CASE(test_boot_marks_movable),
+		BUDDY_CASE(test_own_type_first),
+		BUDDY_CASE(test_unmovable_claims_largest),
+		BUDDY_CASE(test_claim_half_free_pageblock),
+		BUDDY_CASE(test_no_claim_below_half),
+		BUDDY_CASE(test_movable_takes_smallest_fallback),
+		BUDDY_CASE(test_reclaimable_prefers_unmovable),
+		BUDDY_CASE(test_merge_unifies_types),
+		BUDDY_CASE(test_merge_unifies_types_lazy),
+		BUDDY_CASE(test_pcp_lists_per_type),
+		BUDDY_CASE(test_grouping_off),
+		BUDDY_CASE(test_check_type_out_of_range),
+		BUDDY_CASE(test_check_free_block_wrong_list),
+		BUDDY_CASE(test_pagetypeinfo),
+		BUDDY_CASE(test_pagetypeinfo_long_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,8 +15,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include "buddy_setup.h"
+#include "buddy_fixture.h"
 #include "host_platform.h"
+#include "test_rand.h"
 
 #define NPAGES 32768u
 #define NTHREADS 4u
@@ -54,9 +55,7 @@ static void *worker(void *arg)
 	uint64_t x = 0x9e3779b97f4a7c15ull * id;
 	host_set_cpu(id - 1);
 	for (unsigned int i = 0; i < OPS; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
+		test_rand_next(&x);
 		struct slot *s = &slots[x % SLOTS];
 		if (s->page != NULL) {
 			release(pmm_page_to_pfn(s->page), s->order);
@@ -82,9 +81,7 @@ static void *worker(void *arg)
 
 static void run(bool lazy)
 {
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-			 .max_pfn = NPAGES, .handoff = true, .keep_pcp = true }), 0);
-	assert_int_equal(pmm_pcp_set_high_batch(32, 8), 0);
+	buddy_fix_pcp(NPAGES, 32, 8);
 	pmm_buddy_set_lazy(lazy);
 	pthread_t t[NTHREADS];
 	for (unsigned int i = 0; i < NTHREADS; i++)

@@ -17,7 +17,7 @@
 #include <pmm/debug.h>
 #include <pmm/fmt.h>
 
-#include "buddy_setup.h"
+#include "buddy_fixture.h"
 
 static char text[8192];
 static struct pmm_buf_out buf;
@@ -32,13 +32,6 @@ static int setup(void **state)
 	pmm_buf_out_init(&buf, text, sizeof(text));
 	return buddy_setup(&(struct buddy_setup_opts){
 		.max_pfn = 2048, .zones = z, .nr_zones = 2, .handoff = true });
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	buddy_teardown();
-	return 0;
 }
 
 /* A caller's tag is kept whole, all 64 bits. */
@@ -117,11 +110,11 @@ static void report_of_idle_allocator(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(tag_is_stored_and_read_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(no_tag_reads_zero, setup, teardown),
-		cmocka_unit_test_setup_teardown(owner_alloc_records_call_site, setup, teardown),
-		cmocka_unit_test_setup_teardown(report_lists_allocated_blocks, setup, teardown),
-		cmocka_unit_test_setup_teardown(report_of_idle_allocator, setup, teardown),
+		cmocka_unit_test_setup_teardown(tag_is_stored_and_read_back, setup, buddy_fix_teardown),
+		cmocka_unit_test_setup_teardown(no_tag_reads_zero, setup, buddy_fix_teardown),
+		cmocka_unit_test_setup_teardown(owner_alloc_records_call_site, setup, buddy_fix_teardown),
+		cmocka_unit_test_setup_teardown(report_lists_allocated_blocks, setup, buddy_fix_teardown),
+		cmocka_unit_test_setup_teardown(report_of_idle_allocator, setup, buddy_fix_teardown),
 	};
 	return cmocka_run_group_tests_name("debug: page owner", tests, NULL, NULL);
 }

@@ -13,26 +13,15 @@
 
 #include <pmm/linux/gfp.h>
 
-#include "buddy_setup.h"
+#include "buddy_fixture.h"
 #include "host_platform.h"
 
 /*
+ * Every case runs on buddy_fix_setup_dma_normal()'s machine:
+ *
  * pfn 0      4096             16384
  *    | DMA   |     Normal     |
  */
-static int setup(void **state)
-{
-	(void)state;
-	return buddy_setup_dma_normal(4096, 16384);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	buddy_teardown();
-	return 0;
-}
-
 static void linux_alloc_pages_and_free_pages(void **state)
 {
 	(void)state;
@@ -140,13 +129,13 @@ static void linux_double_free_changes_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(linux_alloc_pages_and_free_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(linux_get_free_pages_by_address, setup, teardown),
-		cmocka_unit_test_setup_teardown(linux_get_zeroed_page_is_zero, setup, teardown),
-		cmocka_unit_test_setup_teardown(linux_gfp_dma_comes_from_dma, setup, teardown),
-		cmocka_unit_test_setup_teardown(linux_gfp_movable_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(linux_get_page_put_page_count_references, setup, teardown),
-		cmocka_unit_test_setup_teardown(linux_double_free_changes_nothing, setup, teardown),
+		BUDDY_CASE_DMA_NORMAL(linux_alloc_pages_and_free_pages),
+		BUDDY_CASE_DMA_NORMAL(linux_get_free_pages_by_address),
+		BUDDY_CASE_DMA_NORMAL(linux_get_zeroed_page_is_zero),
+		BUDDY_CASE_DMA_NORMAL(linux_gfp_dma_comes_from_dma),
+		BUDDY_CASE_DMA_NORMAL(linux_gfp_movable_names),
+		BUDDY_CASE_DMA_NORMAL(linux_get_page_put_page_count_references),
+		BUDDY_CASE_DMA_NORMAL(linux_double_free_changes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

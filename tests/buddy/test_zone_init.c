@@ -14,6 +14,14 @@
 #include "buddy_setup.h"
 #include "host_platform.h"
 
+/*
+ * Each case starts from the same state: a descriptor array over pfns
+ * [0, 65536), no node, no zone, and one pair-bitmap buffer that the cases
+ * hand to pmm_zone_init(); simulated memory is never touched.
+ *
+ *   pfn 0                                                      65536
+ *       | descriptors map[], no node, no zone                    |
+ */
 static struct pmm_page *map;
 static uint64_t bitmap[4096];
 
@@ -38,6 +46,7 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Builds nothing: the names the reports print. */
 static void test_zone_names(void **state)
 {
 	(void)state;
@@ -48,6 +57,14 @@ static void test_zone_names(void **state)
 	assert_string_equal(pmm_zone_name(PMM_NR_ZONES), "?");
 }
 
+/*
+ * The descriptor array itself, then re-set over more pfns than a pfn can
+ * hold (clamped to PMM_PFN_LIMIT), then over nothing:
+ *
+ *   pfn 0                                          65536
+ *       | map[0] .......................... map[65535] |
+ *   map[65536] and a pointer into map[3] are not descriptors
+ */
 static void test_page_map(void **state)
 {
 	(void)state;
@@ -67,6 +84,18 @@ static void test_page_map(void **state)
 	assert_false(pmm_page_is_valid(&map[0]));
 }
 
+/*
+ * Nodes: bad ids and spans refused, an overlap refused, then node 1
+ * re-spanned while it has no zone and fixed once it has one.
+ *
+ *   pfn 0         900  1000      1500      2000                3000
+ *                      | node 1            | node 2            |
+ *                                |<-- node 2 [1500, 3000) --->|
+ *                                    overlaps node 1: refused
+ *                 | node 1 re-spanned,     |
+ *                 | Normal, 1100 present   |
+ *   then refused: node 1 [900, 1900) (it has a zone)
+ */
 static void test_node_init(void **state)
 {
 	(void)state;
@@ -92,6 +121,14 @@ static void test_node_init(void **state)
 	assert_true(pmm_page_to_pfn(p) >= 900);
 }
 
+/*
+ * Builds nothing: pair-bitmap sizes. The bitmap's base rounds down to a
+ * 1024-page (order 10) boundary:
+ *
+ *   pfn 0                        1000  1024  1100
+ *       |<----------- sized as [0, 1100) ---->|    [1000, 1100)
+ *                                      |<---->|    [1024, 1100) as [0, 76)
+ */
 static void test_bitmap_bytes(void **state)
 {
 	(void)state;
@@ -112,6 +149,16 @@ static void test_bitmap_bytes(void **state)
 			 pmm_zone_bitmap_bytes(0, 76));
 }
 
+/*
+ * Zones: refused while the node is offline, then on node 0 every bad
+ * argument refused, DMA made, and a Normal zone overlapping it refused.
+ *
+ *   pfn 0                      4000  4096       5000            8192
+ *       | node 0                                                |
+ *       | DMA, 4000 present          |
+ *                              |<--- Normal ---->|
+ *                                  overlaps DMA: refused
+ */
 static void test_zone_init_errors(void **state)
 {
 	(void)state;
@@ -147,7 +194,15 @@ static void test_zone_init_errors(void **state)
 	assert_null(pmm_check());
 }
 
-/* Descriptor array shorter than the node: zones must fit the array. */
+/*
+ * Descriptor array shorter than the node: zones must fit the array.
+ *
+ *   pfn 0                  1000                    2000
+ *       | descriptors       |                        |
+ *       | node 0                                     |
+ *       | Normal [0, 2000): refused                  |
+ *       | Normal [0, 1000)  |
+ */
 static void test_zone_past_descriptors(void **state)
 {
 	(void)state;
@@ -163,6 +218,11 @@ static void test_zone_past_descriptors(void **state)
  * Many zones: 16 nodes x 2 zones of 1000 pages, out of order, so the
  * lookup goes through the sorted table's binary search.
  *   node n: DMA32 [2000n, 2000n + 1000), Normal [2000n + 1000, 2000n + 2000)
+ *
+ *   pfn 0       1000     2000     3000     4000  ...  30000    31000    32000
+ *       | DMA32 | Normal | DMA32 | Normal |   ...   | DMA32 | Normal |
+ *       |<--- node 0 --->|<--- node 1 --->|   ...   |<--- node 15 -->|
+ *   all handed off but pfn 0 (31999 pages); pfn 32000 and up: no zone
  */
 static void test_pfn_zone_many(void **state)
 {
@@ -208,6 +268,13 @@ static void test_pfn_zone_many(void **state)
 	assert_int_equal(pmm_page_to_pfn(p) / 2000, 9);
 }
 
+/*
+ * A zone, lazy mode on, then pmm_zones_reset() takes everything away,
+ * descriptor array included:
+ *
+ *   pfn 0                     1024
+ *       | node 0, Normal       |      ->   nothing
+ */
 static void test_reset(void **state)
 {
 	(void)state;

@@ -52,11 +52,7 @@ static void simple(bool bu)
 	MBT_EXPECT(RSV, { bu ? SZ_1M : TOP - 2 * SZ_4K, 2 * SZ_4K, 0, NONE });
 }
 
-static void test_simple(void **state)
-{
-	(void)state;
-	mbt_both_directions(simple);
-}
+MBT_BOTH_DIRECTIONS(simple)
 
 /* Zeroed unless raw: 0xaa stays in raw allocations. */
 static void zero_and_raw(bool bu)
@@ -76,11 +72,7 @@ static void zero_and_raw(bool bu)
 		assert_int_equal(p[i], 0xaa);
 }
 
-static void test_zero_and_raw(void **state)
-{
-	(void)state;
-	mbt_both_directions(zero_and_raw);
-}
+MBT_BOTH_DIRECTIONS(zero_and_raw)
 
 /*
  * Alignment: an odd size is placed on an aligned address.
@@ -97,11 +89,7 @@ static void align(bool bu)
 	assert_int_equal(pa % SZ_64K, 0);
 }
 
-static void test_align(void **state)
-{
-	(void)state;
-	mbt_both_directions(align);
-}
+MBT_BOTH_DIRECTIONS(align)
 
 /*
  *   |[p0][p1]|   memory is two pages; page 0 is never handed out
@@ -120,11 +108,7 @@ static void first_page(bool bu)
 	MBT_EXPECT(RSV, { SZ_4K, SZ_4K, 0, NONE });
 }
 
-static void test_first_page(void **state)
-{
-	(void)state;
-	mbt_both_directions(first_page);
-}
+MBT_BOTH_DIRECTIONS(first_page)
 
 /*
  *   |      [min ........ max)       |
@@ -144,11 +128,7 @@ static void window(bool bu)
 	assert_int_equal(pa, bu ? 4 * SZ_1M + SZ_64K : 8 * SZ_1M - 2 * SZ_64K);
 }
 
-static void test_window(void **state)
-{
-	(void)state;
-	mbt_both_directions(window);
-}
+MBT_BOTH_DIRECTIONS(window)
 
 /*
  *   |[free][    reserved above min     ]|
@@ -167,11 +147,7 @@ static void min_addr_drop(bool bu)
 	assert_int_equal(pa, bu ? SZ_1M : 4 * SZ_1M - SZ_4K);
 }
 
-static void test_min_addr_drop(void **state)
-{
-	(void)state;
-	mbt_both_directions(min_addr_drop);
-}
+MBT_BOTH_DIRECTIONS(min_addr_drop)
 
 /* current_limit caps ACCESSIBLE and the try_nid family, not ANYWHERE. */
 static void current_limit(bool bu)
@@ -199,11 +175,7 @@ static void current_limit(bool bu)
 	assert_true(pa < 8 * SZ_1M);
 }
 
-static void test_current_limit(void **state)
-{
-	(void)state;
-	mbt_both_directions(current_limit);
-}
+MBT_BOTH_DIRECTIONS(current_limit)
 
 /*
  *   | [ node 0: 1M..8M ][ node 1: 8M..16M ] |
@@ -228,11 +200,7 @@ static void nid_pick(bool bu)
 	assert_int_equal(pa, bu ? SZ_1M + SZ_4K : TOP - 2 * SZ_4K);
 }
 
-static void test_nid_pick(void **state)
-{
-	(void)state;
-	mbt_both_directions(nid_pick);
-}
+MBT_BOTH_DIRECTIONS(nid_pick)
 
 /* Node 0 full: plain requests fall back to node 1, exact ones fail. */
 static void nid_fallback(bool bu)
@@ -253,11 +221,7 @@ static void nid_fallback(bool bu)
 	assert_true(pa >= 8 * SZ_1M);
 }
 
-static void test_nid_fallback(void **state)
-{
-	(void)state;
-	mbt_both_directions(nid_fallback);
-}
+MBT_BOTH_DIRECTIONS(nid_fallback)
 
 /*
  *   |[ plain ][mirror 2M..3M][ plain ...... ]|
@@ -282,11 +246,7 @@ static void mirror(bool bu)
 	free(log);
 }
 
-static void test_mirror(void **state)
-{
-	(void)state;
-	mbt_both_directions(mirror);
-}
+MBT_BOTH_DIRECTIONS(mirror)
 
 /* HOTPLUG memory is skipped only under the movable-node policy. */
 static void hotplug(bool bu)
@@ -304,31 +264,7 @@ static void hotplug(bool bu)
 	assert_int_equal(pa, bu ? SZ_1M : TOP - SZ_4K);
 }
 
-static void test_hotplug(void **state)
-{
-	(void)state;
-	mbt_both_directions(hotplug);
-}
-
-static bool env_movable(void) { return true; }
-
-/* The environment's policy hook overrides the flag. */
-static void hotplug_hook(bool bu)
-{
-	pmm_phys_t pa;
-
-	setup_flat();
-	assert_int_equal(pmm_memblock_mark_hotplug(8 * SZ_1M, 8 * SZ_1M), 0);
-	pmm_memblock.movable_node_fn = env_movable;
-	pa = alloc_ok(SZ_4K, SZ_4K, 0, 0, PMM_NUMA_NO_NODE, 0);
-	assert_int_equal(pa, bu ? SZ_1M : 8 * SZ_1M - SZ_4K);
-}
-
-static void test_hotplug_hook(void **state)
-{
-	(void)state;
-	mbt_both_directions(hotplug_hook);
-}
+MBT_BOTH_DIRECTIONS(hotplug)
 
 /*
  *   |[nomap 1M..2M][ plain ][driver-managed 8M..16M]|
@@ -349,11 +285,7 @@ static void nomap_and_driver(bool bu)
 			 PMM_ENOMEM);
 }
 
-static void test_nomap_and_driver(void **state)
-{
-	(void)state;
-	mbt_both_directions(nomap_and_driver);
-}
+MBT_BOTH_DIRECTIONS(nomap_and_driver)
 
 /*
  *   |[r][ gap ][r][  gap  ][r]|  a request fits only the larger gap
@@ -372,11 +304,7 @@ static void gaps(bool bu)
 	assert_int_equal(pa, bu ? 2 * SZ_1M : 5 * SZ_1M);
 }
 
-static void test_gaps(void **state)
-{
-	(void)state;
-	mbt_both_directions(gaps);
-}
+MBT_BOTH_DIRECTIONS(gaps)
 
 /* Exhaustion and bad input change nothing. */
 static void errors(bool bu)
@@ -399,11 +327,7 @@ static void errors(bool bu)
 	mbt_expect_empty(RSV);
 }
 
-static void test_errors(void **state)
-{
-	(void)state;
-	mbt_both_directions(errors);
-}
+MBT_BOTH_DIRECTIONS(errors)
 
 /* A whole memory region can be taken at once, to the byte. */
 static void exact_fit(bool bu)
@@ -417,11 +341,7 @@ static void exact_fit(bool bu)
 	MBT_EXPECT(RSV, { SZ_1M, SZ_64K, 0, NONE });
 }
 
-static void test_exact_fit(void **state)
-{
-	(void)state;
-	mbt_both_directions(exact_fit);
-}
+MBT_BOTH_DIRECTIONS(exact_fit)
 
 /* With memblock=debug each allocation logs its request and reservation. */
 static void test_debug_lines(void **state)
@@ -442,22 +362,21 @@ static void test_debug_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_simple, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_zero_and_raw, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_align, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_first_page, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_window, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_min_addr_drop, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_current_limit, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_nid_pick, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_nid_fallback, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_mirror, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_hotplug, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_hotplug_hook, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_nomap_and_driver, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_gaps, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_errors, mbt_setup, mbt_teardown),
-		cmocka_unit_test_setup_teardown(test_exact_fit, mbt_setup, mbt_teardown),
+		MBT_CASES_BOTH(simple),
+		MBT_CASES_BOTH(zero_and_raw),
+		MBT_CASES_BOTH(align),
+		MBT_CASES_BOTH(first_page),
+		MBT_CASES_BOTH(window),
+		MBT_CASES_BOTH(min_addr_drop),
+		MBT_CASES_BOTH(current_limit),
+		MBT_CASES_BOTH(nid_pick),
+		MBT_CASES_BOTH(nid_fallback),
+		MBT_CASES_BOTH(mirror),
+		MBT_CASES_BOTH(hotplug),
+		MBT_CASES_BOTH(nomap_and_driver),
+		MBT_CASES_BOTH(gaps),
+		MBT_CASES_BOTH(errors),
+		MBT_CASES_BOTH(exact_fit),
 		cmocka_unit_test_setup_teardown(test_debug_lines, mbt_setup, mbt_teardown),
 	};
 	return cmocka_run_group_tests_name("memblock_alloc", tests, NULL, NULL);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "memblock_test.h"
+#include "test_rand.h"
 
 #define NP 512u            /* pages in the model */
 #define PG SZ_4K
@@ -39,10 +40,7 @@ static uint64_t rng;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return test_rand_next(&rng);
 }
 
 static unsigned int rnd_below(unsigned int n)

@@ -15,6 +15,7 @@
 #include <pthread.h>
 
 #include <pmm/memmap.h>
+#include "host_platform.h"
 #include "memmap_data.h"
 
 #define U PMM_MEM_USABLE
@@ -390,7 +391,8 @@ static void test_memmap_sanitize_random_vs_model(void **state)
 
 /*
  * Threads sanitizing their own maps at once take turns on the shared
- * scratch table: every result is right.
+ * scratch table, through the platform's lock (each thread is a CPU of the
+ * host platform): every result is right.
  *
  *   U U U U U U U U      (thread t: the hole sits at page t + 1)
  *       R
@@ -404,6 +406,7 @@ static void *sanitize_thread(void *arg)
 	struct pmm_memmap *mm = &maps[t];
 	uintptr_t bad = 0;
 
+	host_set_cpu(t);
 	for (i = 0; i < 2000; i++) {
 		pmm_memmap_init(mm);
 		pmm_memmap_add(mm, 0, 8 * K, U);
@@ -421,7 +424,10 @@ static void test_memmap_sanitize_threads(void **state)
 	pthread_t th[THREADS];
 	unsigned int t;
 
+	struct host_platform_options opt = { .quiet = true };
+
 	(void)state;
+	assert_int_equal(host_platform_install(&opt), 0);
 	for (t = 0; t < THREADS; t++)
 		assert_int_equal(pthread_create(&th[t], NULL, sanitize_thread,
 						(void *)(uintptr_t)t), 0);
@@ -431,6 +437,7 @@ static void test_memmap_sanitize_threads(void **state)
 		assert_int_equal(pthread_join(th[t], &bad), 0);
 		assert_int_equal((uintptr_t)bad, 0);
 	}
+	host_platform_remove();
 }
 
 int main(void)

@@ -22,7 +22,7 @@
 #include <pmm/buddy.h>
 #include <pmm/check.h>
 
-#include "buddy_setup.h"
+#include "buddy_fixture.h"
 
 static struct pmm_zone *zone;
 static struct pmm_page *blk_a;
@@ -46,13 +46,6 @@ static int setup(void **state)
 	assert_int_equal(pmm_free_page(p), 0);
 	assert_true(zone->pcp[0].count > 0);
 	assert_null(pmm_check());
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	buddy_teardown();
 	return 0;
 }
 
@@ -296,7 +289,7 @@ static void page_outside_zones_not_blank(void **s)
 	assert_null(pmm_check_zone(NULL));
 }
 
-#define CASE(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define CASE(f) cmocka_unit_test_setup_teardown(f, setup, buddy_fix_teardown)
 
 int main(void)
 {

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "reliability_ops.h"
+#include "test_rand.h"
 
 #define OPS_PER_MACHINE 2000
 #define STREAM_BYTES (OPS_PER_MACHINE * 8)
@@ -28,10 +29,7 @@ static uint8_t stream[STREAM_BYTES];
 static void fill(uint64_t seed)
 {
 	for (size_t i = 0; i < sizeof(stream); i++) {
-		seed ^= seed << 13;
-		seed ^= seed >> 7;
-		seed ^= seed << 17;
-		stream[i] = (uint8_t)(seed >> 24);
+		stream[i] = (uint8_t)(test_rand_next(&seed) >> 24);
 	}
 }
 

@@ -29,6 +29,7 @@
 
 #include "host_platform.h"
 #include "slab_setup.h"
+#include "test_rand.h"
 
 #define NPAGES 16384u
 #define LIVE_MAX 1500u
@@ -70,10 +71,7 @@ static const struct {
 
 static uint64_t rnd(void)
 {
-	m.rng ^= m.rng << 13;
-	m.rng ^= m.rng >> 7;
-	m.rng ^= m.rng << 17;
-	return m.rng;
+	return test_rand_next(&m.rng);
 }
 
 static unsigned int slot_of(const void *p)

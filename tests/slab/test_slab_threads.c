@@ -29,6 +29,7 @@
 
 #include "host_platform.h"
 #include "slab_setup.h"
+#include "test_rand.h"
 
 #define NPAGES 16384u
 #define NTHREADS 4u
@@ -81,13 +82,6 @@ static void release_free(const struct obj *o)
 		atomic_fetch_add(&failures, 1);
 }
 
-static uint64_t next(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
-}
 
 static bool alloc_one(struct obj *o, uint64_t x, unsigned int id)
 {
@@ -130,10 +124,10 @@ static void *worker(void *arg)
 	memset(slots, 0, sizeof(slots));
 	host_set_cpu(id - 1);
 	for (unsigned int i = 0; i < OPS; i++) {
-		next(&x);
+		test_rand_next(&x);
 		struct obj *s = &slots[x % SLOTS];
 		if (s->p == NULL) {
-			alloc_one(s, next(&x), id);
+			alloc_one(s, test_rand_next(&x), id);
 			continue;
 		}
 		if ((x >> 40) % 4 == 0) {

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "bootmem_fixture.h"
@@ -68,4 +69,17 @@ const char *bm_fix_picture(pmm_pfn_t start, pmm_pfn_t end)
 		buf[n++] = pmm_bootmem_is_reserved(&bm_fix, pfn) ? '#' : '.';
 	buf[n] = '\0';
 	return buf;
+}
+
+void bm_fix_snap_take(struct bm_fix_snap *s)
+{
+	assert_true(bm_fix.node[0].map_bytes <= sizeof(s->bits));
+	s->bm = bm_fix;
+	memcpy(s->bits, bm_fix.node[0].map, bm_fix.node[0].map_bytes);
+}
+
+void bm_fix_snap_expect_same(const struct bm_fix_snap *s)
+{
+	assert_memory_equal(&bm_fix, &s->bm, sizeof(bm_fix));
+	assert_memory_equal(bm_fix.node[0].map, s->bits, s->bm.node[0].map_bytes);
 }

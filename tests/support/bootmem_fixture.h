@@ -15,6 +15,8 @@
 
 #define BM_FIX_PHYS ((pmm_phys_t)64 << 20)
 #define PG PMM_PAGE_SIZE
+/* Bitmap bytes a snapshot keeps: node 0 over 1024 pages. */
+#define BM_FIX_SNAP_BITS 128
 
 extern struct pmm_bootmem bm_fix;
 
@@ -36,5 +38,17 @@ void bm_fix_free_pfns(pmm_pfn_t start, pmm_pfn_t end);
  * static buffer valid until the next call (at most 256 pages).
  */
 const char *bm_fix_picture(pmm_pfn_t start, pmm_pfn_t end);
+
+/* Byte-exact copy of bm_fix and node 0's bitmap, to prove a failed call
+ * changed nothing. */
+struct bm_fix_snap {
+	struct pmm_bootmem bm;
+	unsigned char bits[BM_FIX_SNAP_BITS];
+};
+
+/* Record bm_fix and node 0's bitmap (at most BM_FIX_SNAP_BITS bytes). */
+void bm_fix_snap_take(struct bm_fix_snap *s);
+/* Assert that bm_fix and node 0's bitmap equal @s. */
+void bm_fix_snap_expect_same(const struct bm_fix_snap *s);
 
 #endif /* BOOTMEM_FIXTURE_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * memblock_test.c - fixtures for tests/test_memblock_*.c.
+ * memblock_test.c - fixtures for tests/memblock/test_memblock_*.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -81,18 +81,21 @@ void mbt_expect_empty(const struct pmm_memblock_type *type)
 	assert_int_equal(type->total_size, 0);
 }
 
-void mbt_both_directions(void (*fn)(bool bottom_up))
-{
-	pmm_memblock_reset();
-	pmm_memblock_set_bottom_up(false);
-	fn(false);
-	pmm_memblock_reset();
-	pmm_memblock_set_bottom_up(true);
-	fn(true);
-	pmm_memblock_reset();
-}
-
 unsigned char *mbt_ptr(pmm_phys_t pa)
 {
 	return host_phys_ptr(pa);
+}
+
+void mbt_snap_take(struct mbt_snap *s)
+{
+	s->mb = pmm_memblock;
+	memcpy(s->memory, pmm_memblock.memory.regions, sizeof(s->memory));
+	memcpy(s->reserved, pmm_memblock.reserved.regions, sizeof(s->reserved));
+}
+
+void mbt_snap_expect_same(const struct mbt_snap *s)
+{
+	assert_memory_equal(&pmm_memblock, &s->mb, sizeof(s->mb));
+	assert_memory_equal(pmm_memblock.memory.regions, s->memory, sizeof(s->memory));
+	assert_memory_equal(pmm_memblock.reserved.regions, s->reserved, sizeof(s->reserved));
 }

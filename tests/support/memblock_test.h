@@ -53,10 +53,42 @@ void mbt_expect(const struct pmm_memblock_type *type,
 /* Assert that @type is empty (one zero-size entry, cnt 1). */
 void mbt_expect_empty(const struct pmm_memblock_type *type);
 
-/* Run @fn once top-down and once bottom-up, resetting memblock between. */
-void mbt_both_directions(void (*fn)(bool bottom_up));
+/*
+ * One scenario, two cmocka cases: MBT_BOTH_DIRECTIONS(fn) defines
+ * test_fn_top_down() and test_fn_bottom_up(), which set the direction on
+ * the clean memblock of mbt_setup() and run fn(false) or fn(true);
+ * MBT_CASES_BOTH(fn) registers the pair. A failure names its direction.
+ */
+#define MBT_BOTH_DIRECTIONS(fn)                                   \
+	static void test_##fn##_top_down(void **state)            \
+	{                                                         \
+		(void)state;                                      \
+		pmm_memblock_set_bottom_up(false);                \
+		fn(false);                                        \
+	}                                                         \
+	static void test_##fn##_bottom_up(void **state)           \
+	{                                                         \
+		(void)state;                                      \
+		pmm_memblock_set_bottom_up(true);                 \
+		fn(true);                                         \
+	}
+#define MBT_CASES_BOTH(fn)                                                         \
+	cmocka_unit_test_setup_teardown(test_##fn##_top_down, mbt_setup, mbt_teardown), \
+	cmocka_unit_test_setup_teardown(test_##fn##_bottom_up, mbt_setup, mbt_teardown)
 
 /* Pointer to simulated physical address @pa. */
 unsigned char *mbt_ptr(pmm_phys_t pa);
+
+/* Byte-exact copy of pmm_memblock and both region arrays. */
+struct mbt_snap {
+	struct pmm_memblock mb;
+	struct pmm_memblock_region memory[PMM_INIT_MEMBLOCK_REGIONS];
+	struct pmm_memblock_region reserved[PMM_INIT_MEMBLOCK_REGIONS];
+};
+
+/* Record pmm_memblock and its region arrays in @s. */
+void mbt_snap_take(struct mbt_snap *s);
+/* Assert that pmm_memblock and its region arrays equal @s. */
+void mbt_snap_expect_same(const struct mbt_snap *s);
 
 #endif /* PMM_TESTS_MEMBLOCK_TEST_H */

@@ -12,8 +12,10 @@
  *   - an alignment of 0 means SMP_CACHE_BYTES;
  *   - node ids: MAX_NUMNODES marks "no node"; without CONFIG_NUMA every
  *     region reads as node 0;
- *   - the environment's movable_node_is_enabled(), phys_to_virt() and
- *     mirrored_kernelcore are consulted as Linux's memblock does.
+ *   - the environment's movable_node_is_enabled() and mirrored_kernelcore
+ *     are consulted as Linux's memblock does; its phys_to_virt() becomes
+ *     the map() hook of the installed pmm platform (pmm_linux_env()), the
+ *     one way pmm touches memory.
  * Handing pages to the page allocator (memblock_free_all(),
  * memblock_free_late()) goes through the environment's
  * memblock_free_pages(), as in Linux.
@@ -37,22 +39,35 @@ unsigned long long max_possible_pfn;
 struct pglist_data __refdata contig_page_data;
 #endif
 
-static bool pmm_linux_movable_node(void)
+/*
+ * The platform map() of this environment: physical memory is reached
+ * through phys_to_virt(), the same address every time, linear over any
+ * range (what pmm/platform.h asks of map()).
+ */
+static void *pmm_linux_phys_map(void *ctx, pmm_phys_t pa, size_t size,
+				bool *zeroed)
 {
-	return movable_node_is_enabled();
-}
-
-static void *pmm_linux_map(pmm_phys_t pa, size_t size)
-{
+	(void)ctx;
 	(void)size;
+	*zeroed = false;
 	return phys_to_virt((unsigned long)pa);
 }
 
-/* Tell pmm about this environment; cheap enough to do on every call. */
+/*
+ * Tell pmm about this environment; cheap enough to do on every call. The
+ * environment reaches pmm only through the platform (pmm/platform.h): the
+ * installed one keeps its other hooks and gains phys_to_virt() as map().
+ * movable_node_is_enabled() is a policy, handed over as one.
+ */
 static void pmm_linux_env(void)
 {
-	memblock.map = pmm_linux_map;
-	memblock.movable_node_fn = pmm_linux_movable_node;
+	if (pmm_platform_get()->map != pmm_linux_phys_map) {
+		struct pmm_platform p = *pmm_platform_get();
+
+		p.map = pmm_linux_phys_map;
+		pmm_platform_set(&p);
+	}
+	pmm_memblock_set_movable_node(movable_node_is_enabled());
 	memblock.nid_none = MAX_NUMNODES;
 #ifdef CONFIG_NUMA
 	memblock.single_node = false;
