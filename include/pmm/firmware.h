@@ -32,15 +32,10 @@
 
 #include <pmm/memmap.h>
 
-/* ---- map types the firmware readers produce --------------------------- */
-
 /*
- * Memory that a confidential VM's firmware has not accepted yet (UEFI
- * EfiUnacceptedMemoryType): not usable until the kernel accepts it. A
- * number of its own, above every e820 type, so the sanitizer's "higher type
- * wins" rule keeps it out of usable memory.
+ * Map types the readers produce besides the e820 numbers:
+ * PMM_MEM_SOFT_RESERVED and PMM_MEM_UNACCEPTED (pmm/memmap.h).
  */
-#define PMM_MEM_UNACCEPTED 0xeffffffeu
 
 /* ---- UEFI ----------------------------------------------------------- */
 

@@ -9,16 +9,20 @@
  *
  *   BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable   (>= 3.x)
  *   BIOS-e820: 0000000000000000 - 000000000009fc00 (usable)         (2.6.x)
+ *   BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff]  System RAM  (7.0)
+ *   BIOS-e820: [gap 0x00000000000a0000-0x00000000000effff]           (7.0)
  *   ACPI: SRAT: Node 1 PXM 1 [mem 0x848000000-0xc47ffffff] hotplug
  *
  * The modern form prints the last byte (end inclusive), the old form the
- * first byte after the range (end exclusive). Only the first run of
+ * first byte after the range (end exclusive); 7.0's labels and its gap
+ * lines (no memory) are told apart in memmap_linux7.c. Only the first run of
  * BIOS-e820 lines is the firmware's map; later maps (modified:, user:,
  * reserve setup_data:, another BIOS-e820 run) are counted, not used. Every
  * line that carries a map label must be well formed; other lines are
  * skipped. The text need not be NUL-terminated and may hold any bytes: the
  * parser reads only [text, text + len) and checks every number's length.
  */
+#include <pmm/firmware.h>
 #include <pmm/fmt.h>
 #include <pmm/memmap.h>
 
@@ -105,14 +109,6 @@ static bool accept(struct cur *c, const char *s)
 		return false;
 	c->p += n;
 	return true;
-}
-
-/* Return: true when the rest of @c is exactly @s. */
-static bool rest_is(const struct cur *c, const char *s)
-{
-	size_t n = pmm_strlen(s);
-
-	return (size_t)(c->end - c->p) == n && pmm_memcmp(c->p, s, n) == 0;
 }
 
 /* Return: the position just past the first @needle in @c, or NULL. */
@@ -207,36 +203,13 @@ static int fail_text(struct dmesg_state *st, const char *what, const char *why,
 
 /* ---- one e820 entry ----------------------------------------------------- */
 
-/* Parse "type N" / "persistent (type N)" / a fixed name filling all of @c. */
+/*
+ * A label filling all of @c: "usable", "System RAM" (7.0), "type N",
+ * "persistent (type N)", ... - the table is memmap_linux7.c's.
+ */
 static bool parse_type_word(struct cur c, uint32_t *type)
 {
-	static const struct { const char *name; uint32_t type; } names[] = {
-		{ "usable", PMM_MEM_USABLE },
-		{ "reserved", PMM_MEM_RESERVED },
-		{ "ACPI data", PMM_MEM_ACPI },
-		{ "ACPI NVS", PMM_MEM_NVS },
-		{ "unusable", PMM_MEM_UNUSABLE },
-		{ "soft reserved", PMM_MEM_SOFT_RESERVED },
-	};
-	unsigned int i;
-	bool persistent;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (rest_is(&c, names[i].name)) {
-			*type = names[i].type;
-			return true;
-		}
-	}
-	persistent = accept(&c, "persistent (");
-	if (!accept(&c, "type ") || !read_dec(&c, type))
-		return false;
-	if (persistent && !accept(&c, ")"))
-		return false;
-	if (c.p != c.end)
-		return false;
-	if (*type == 0)
-		*type = PMM_MEM_RESERVED; /* 0 is no e820 type: keep it out of use */
-	return true;
+	return pmm_e820_label_type(c.p, (size_t)(c.end - c.p), type);
 }
 
 /* The type at the end of an old-form line: "(usable)" or "type 9". */
@@ -521,8 +494,10 @@ static int parse_line(struct dmesg_state *st, struct cur c)
 		struct cur rest = { after, c.end };
 		struct dmesg_entry e;
 
-		ret = parse_entry(st, rest, "BIOS-e820", &e);
-		if (ret == 0)
+		/* 7.0 prints the holes too: "[gap a-b]" is no memory. */
+		if (pmm_e820_is_gap(rest.p, (size_t)(rest.end - rest.p)))
+			ret = 0;
+		else if ((ret = parse_entry(st, rest, "BIOS-e820", &e)) == 0)
 			ret = take_bios(st, &e);
 		label = LBL_BIOS;
 	} else if ((after = find(&c, "SRAT: Node"))) {
