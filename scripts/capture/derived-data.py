@@ -1,6 +1,16 @@
 #!/usr/bin/env python3
-"""fuzz-seeds.py - build the binary seeds of fuzz/corpus/{efi,mb2} from the
-captured firmware data in tests/data/firmware (run from the repository top).
+"""derived-data.py - build binary inputs from the captured firmware data in
+tests/data/firmware (run from the repository top): the fuzz seeds of
+fuzz/corpus/{efi,mb2}, and two whole machines for pmm-sim's tests:
+
+tests/data/firmware/ovmf-x86_64-256m.efimap
+                  the 119 descriptors of OVMF's map (the first run of
+                  efi: mem lines in ovmf-x86_64-256m.log) as GetMemoryMap
+                  lays them out: 48 bytes apart (efi_memdesc_size in the
+                  same log), version 1, padding bytes 0xa5
+tests/data/firmware/seabios-numa2.mb2
+                  a Multiboot2 block whose memory-map tag holds SeaBIOS's
+                  e820 table from qemu-x86-numa2.log (as GRUB would pass it)
 
 efi/ovmf-48.bin   byte 0 = 24 (stride 24 + 24 = 48, OVMF's), byte 1 = 1
                   (version 1), then the first 24 of OVMF's descriptors
@@ -20,7 +30,7 @@ NAMES = ["Reserved", "Loader Code", "Loader Data", "Boot Code", "Boot Data",
 ATTR = {"UC": 1, "WC": 2, "WT": 4, "WB": 8, "RUN": 1 << 63}
 
 
-def efi_descs(n):
+def efi_descs(n=None):
     out = []
     for line in open(D + 'ovmf-x86_64-256m.log', errors='replace'):
         m = re.search(r'efi: mem(\d+): \[([^|]*)\|(.*)\] range=\[0x([0-9a-f]+)-0x([0-9a-f]+)\]', line)
@@ -32,7 +42,7 @@ def efi_descs(n):
         a, b = int(m.group(4), 16), int(m.group(5), 16)
         out.append(struct.pack('<IIQQQQ', NAMES.index(m.group(2).strip()), 0, a, 0,
                                (b - a + 1) >> 12, attr) + b'\xa5' * 8)
-    return out[:n]
+    return out if n is None else out[:n]
 
 
 def e820(log):
@@ -62,6 +72,9 @@ def rsdp_v1(rsdt):
     return bytes(r)
 
 
+open(D + 'ovmf-x86_64-256m.efimap', 'wb').write(b''.join(efi_descs()))
+open(D + 'seabios-numa2.mb2', 'wb').write(block([
+    tag(6, struct.pack('<II', 24, 0) + b''.join(e820('qemu-x86-numa2.log')))]))
 open('fuzz/corpus/efi/ovmf-48.bin', 'wb').write(bytes([24, 1]) + b''.join(efi_descs(24)))
 open('fuzz/corpus/mb2/seabios.bin', 'wb').write(block([
     tag(6, struct.pack('<II', 24, 0) + b''.join(e820('qemu-x86-numa2.log'))),
