@@ -198,7 +198,14 @@ static int memmap_from_early(struct boot_state *bs, size_t bytes,
 
 static int setup_memmap(struct boot_state *bs)
 {
-	size_t bytes = (size_t)(bs->max_pfn * sizeof(struct pmm_page));
+	uint64_t need = bs->max_pfn * sizeof(struct pmm_page);
+	if (need > SIZE_MAX) {
+		pmm_printk("pmm: page descriptors for %llu pages need %llu bytes, "
+			   "more than this CPU can address: boot with less memory\n",
+			   (unsigned long long)bs->max_pfn, (unsigned long long)need);
+		return PMM_ENOMEM;
+	}
+	size_t bytes = (size_t)need;
 	struct pmm_page *map = NULL;
 	int err = pmm_platform_get()->memmap_alloc
 			  ? memmap_from_platform(bs, bytes, &map)
@@ -406,6 +413,7 @@ int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
 	bs.info = info;
 	active_early = early_ops(cfg->early);
 	pmm_zones_reset();
+	pmm_buddy_reset_settings();
 	for (size_t i = 0; i < sizeof(boot_steps) / sizeof(boot_steps[0]) && !err; i++)
 		err = boot_steps[i](&bs);
 	return err;

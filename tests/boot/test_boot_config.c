@@ -265,9 +265,35 @@ static void B05_boot_reserved_empty_is_ignored(void **state)
 	assert_null(pmm_check());
 }
 
+/*
+ * A descriptor array larger than the CPU can address (12 bytes a page: more
+ * than about 1.3 TiB of RAM on a 32-bit CPU) is refused before anything is
+ * mapped, not wrapped to a short array. Only a 32-bit build can see it.
+ */
+static void boot_descriptor_array_past_size_max_is_enomem(void **state)
+{
+	(void)state;
+	if (sizeof(size_t) > 4) {
+		skip();
+		return;
+	}
+	struct pmm_boot_config cfg;
+	struct host_platform_options o = { .phys_size = 256 * MiB, .quiet = true,
+					   .quiet_reports = true };
+	config(&cfg, PMM_EARLY_MEMBLOCK);
+	cfg.profile = PMM_PROFILE_X86_64;
+	assert_int_equal(sim_machine_pc(&map, (uint64_t)2 << 40, 1), 0);
+	assert_int_equal(host_platform_install(&o), 0);
+	host_log_capture_start();
+	assert_int_equal(pmm_boot(&map, &cfg, &info), PMM_ENOMEM);
+	log_text = host_log_capture_stop();
+	assert_non_null(strstr(log_text, "pmm: page descriptors for 537133056 pages need 6445596672 bytes, more than this CPU can address: boot with less memory\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(boot_descriptor_array_past_size_max_is_enomem, teardown),
 		cmocka_unit_test_teardown(boot_reserved_unsorted_overlapping_merged, teardown),
 		cmocka_unit_test_teardown(boot_reserved_any_length, teardown),
 		cmocka_unit_test_teardown(B01_boot_reserved_reversed, teardown),
