@@ -26,7 +26,7 @@
 #include <pmm/fmt.h>
 #include <pmm/memmap.h>
 
-#include "memmap_impl.h"
+#include "memmap_fw.h"
 
 enum dmesg_label {
 	LBL_NONE,      /* no map line */
@@ -74,17 +74,6 @@ struct dmesg_state {
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static void skip_space(struct cur *c)
@@ -137,7 +126,7 @@ static enum num_result read_hex(struct cur *c, bool prefix, uint64_t *val)
 
 	if (prefix && !accept(c, "0x") && !accept(c, "0X"))
 		return NUM_NONE;
-	while (c->p < c->end && (d = hex_value(*c->p)) >= 0) {
+	while (c->p < c->end && (d = fw_hex_digit(*c->p)) >= 0) {
 		if (++digits > 16)
 			return NUM_LONG;
 		v = v << 4 | (uint64_t)d;
@@ -303,7 +292,7 @@ static int parse_entry(struct dmesg_state *st, struct cur c, const char *what,
 	skip_space(&c);
 	if (c.p < c.end && *c.p == '[')
 		return parse_modern(st, &c, what, e);
-	if (c.p < c.end && hex_value(*c.p) >= 0) {
+	if (c.p < c.end && fw_hex_digit(*c.p) >= 0) {
 		accept(&c, "0x");
 		return parse_old(st, &c, what, e);
 	}
@@ -418,7 +407,7 @@ static int parse_srat(struct dmesg_state *st, struct cur c)
 	if (!read_dec(&c, &pxm))
 		return 0;
 	skip_space(&c);
-	if (c.p == c.end || (*c.p != '[' && hex_value(*c.p) < 0))
+	if (c.p == c.end || (*c.p != '[' && fw_hex_digit(*c.p) < 0))
 		return 0;
 	if (nid >= PMM_MAX_NUMNODES)
 		return fail(st, PMM_EFULL, "SRAT",

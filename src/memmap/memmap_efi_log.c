@@ -55,13 +55,7 @@ struct efi_log {
 
 static bool lc_accept(struct lcur *c, const char *s)
 {
-	const char *p = c->p;
-
-	for (; *s; s++, p++)
-		if (p == c->end || *p != *s)
-			return false;
-	c->p = p;
-	return true;
+	return fw_accept(&c->p, c->end, s);
 }
 
 static void lc_skip_space(struct lcur *c)
@@ -93,17 +87,6 @@ static bool lc_dec(struct lcur *c, uint32_t *v)
 	return fw_dec32(&c->p, c->end, v);
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* Read "0x" and 1..16 hex digits into *@v. */
 static bool lc_hex(struct lcur *c, uint64_t *v)
 {
@@ -112,10 +95,10 @@ static bool lc_hex(struct lcur *c, uint64_t *v)
 	if (!lc_accept(c, "0x"))
 		return false;
 	*v = 0;
-	while (c->p < c->end && hexval(*c->p) >= 0) {
+	while (c->p < c->end && fw_hex_digit(*c->p) >= 0) {
 		if (++n > 16)
 			return false;
-		*v = *v << 4 | (uint64_t)hexval(*c->p);
+		*v = *v << 4 | (uint64_t)fw_hex_digit(*c->p);
 		c->p++;
 	}
 	return n > 0;

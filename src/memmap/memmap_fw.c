@@ -116,6 +116,28 @@ int fw_note(struct fw_ctx *c, pmm_phys_t start, pmm_phys_t end, uint32_t kind)
 	return 0;
 }
 
+bool fw_accept(const char **p, const char *end, const char *s)
+{
+	const char *q = *p;
+
+	for (; *s; s++, q++)
+		if (q == end || *q != *s)
+			return false;
+	*p = q;
+	return true;
+}
+
+int fw_hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
 bool fw_dec32(const char **p, const char *end, uint32_t *v)
 {
 	const char *s = *p;

@@ -71,6 +71,12 @@ int fw_add(struct fw_ctx *c, pmm_phys_t start, uint64_t size, uint32_t type);
 /* Note [@start, @end) of @kind in the info (merged like fw_add). */
 int fw_note(struct fw_ctx *c, pmm_phys_t start, pmm_phys_t end, uint32_t kind);
 
+/* If [*@p, @end) starts with @s, move *@p past it. Return: whether it did. */
+bool fw_accept(const char **p, const char *end, const char *s);
+
+/* Return: the value of hex digit @ch, or -1. */
+int fw_hex_digit(char ch);
+
 /*
  * Read decimal digits at *@p (before @end) into *@v; *@p moves past them.
  * Return: false for no digit or a number of 2^32 or more.

@@ -49,13 +49,7 @@ static struct span trim(const char *s, size_t n)
 
 static bool take(struct span *t, const char *s)
 {
-	const char *p = t->p;
-
-	for (; *s; s++, p++)
-		if (p == t->end || *p != *s)
-			return false;
-	t->p = p;
-	return true;
+	return fw_accept(&t->p, t->end, s);
 }
 
 static bool is(struct span t, const char *s)
