@@ -111,16 +111,26 @@ static int mb2_scan(struct fw_ctx *c, const unsigned char *p, size_t total,
 	return fw_fail(c, PMM_EPARSE, "no end tag within %zu bytes", total);
 }
 
+/* Every tag read here has 8 bytes of fields after its header. */
+static int mb2_short(struct fw_ctx *c, const unsigned char *p, size_t off,
+		     unsigned int idx, const char *what)
+{
+	uint32_t size = fw_le32(p + off + 4);
+
+	if (size >= 16)
+		return 0;
+	return fw_fail(c, PMM_EPARSE, "tag %u (%s) at byte 0x%zx: size %u below 16",
+		       idx, what, off, size);
+}
+
 static int mb2_read_mmap(struct fw_ctx *c, const unsigned char *p, size_t off,
 			 unsigned int idx)
 {
 	uint32_t size = fw_le32(p + off + 4), esize, i, n;
-	int ret;
+	int ret = mb2_short(c, p, off, idx, "memory map");
 
-	if (size < 16)
-		return fw_fail(c, PMM_EPARSE,
-			       "tag %u (memory map) at byte 0x%zx: size %u below 16",
-			       idx, off, size);
+	if (ret)
+		return ret;
 	esize = fw_le32(p + off + 8);
 	if (esize < MB2_MMAP_ENTRY_MIN || (size - 16) % esize != 0)
 		return fw_fail(c, PMM_EPARSE,
@@ -147,11 +157,10 @@ static int mb2_read_efi(struct fw_ctx *c, const unsigned char *p, size_t off,
 			unsigned int idx)
 {
 	uint32_t size = fw_le32(p + off + 4);
+	int ret = mb2_short(c, p, off, idx, "EFI memory map");
 
-	if (size < 16)
-		return fw_fail(c, PMM_EPARSE,
-			       "tag %u (EFI memory map) at byte 0x%zx: size %u below 16",
-			       idx, off, size);
+	if (ret)
+		return ret;
 	return fw_efi_walk(c, p + off + 16, size - 16, fw_le32(p + off + 8),
 			   fw_le32(p + off + 12), off + 16);
 }
@@ -169,10 +178,9 @@ static int mb2_read_modules(struct fw_ctx *c, const unsigned char *p,
 
 		if (fw_le32(p + off) != MB2_TAG_MODULE)
 			goto next;
-		if (size < 16)
-			return fw_fail(c, PMM_EPARSE,
-				       "tag %u (module) at byte 0x%zx: size %u below 16",
-				       idx, off, size);
+		ret = mb2_short(c, p, off, idx, "module");
+		if (ret)
+			return ret;
 		start = fw_le32(p + off + 8);
 		end = fw_le32(p + off + 12);
 		if (end <= start)
