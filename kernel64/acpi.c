@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * acpi.c - the three ACPI tables the kernel needs, read once at boot:
+ * acpi.c - the ACPI tables the kernel needs, read once at boot from the
+ * root pointer GRUB copied into the Multiboot2 ACPI tag (pmm's Multiboot2
+ * reader put its RSDT/XSDT address into struct pmm_fw_info):
  *
  *   MADT ("APIC")  the local APIC address and every enabled CPU's APIC id
- *   SRAT           which node each CPU (APIC id) and each memory range
- *                  belongs to; memory ranges go to the map's NUMA ranges
- *   SLIT           the node distance matrix
+ *                  (read here: pmm has no use for it)
+ *   SRAT           memory ranges per node: pmm_memmap_from_srat() appends
+ *                  them to the map's NUMA ranges and numbers the nodes by
+ *                  first appearance of their proximity domain, CPUs first;
+ *                  each CPU's node comes from the processor entries here,
+ *                  through that same numbering
+ *   SLIT           node distances: pmm_fw_from_slit()
  *
- * reached from the RSDP that GRUB copies into the Multiboot2 ACPI tag:
- * the XSDT (64-bit pointers) when the RSDP is revision 2 or later, else
- * the RSDT. Node numbers are the SRAT proximity domains (QEMU numbers its
- * -numa nodes that way). Tables are read in place through the direct map.
+ * The XSDT (64-bit pointers) is used when the RSDP is revision 2 or later,
+ * else the RSDT. Tables are read in place through the direct map.
  */
 #include "kernel64.h"
 
@@ -27,24 +31,11 @@ struct acpi_header {
 };
 _Static_assert(sizeof(struct acpi_header) == 36, "ACPI SDT header");
 
-struct __attribute__((packed)) acpi_rsdp {
-	char sig[8];
-	uint8_t sum;
-	char oem[6];
-	uint8_t rev;
-	uint32_t rsdt;
-	uint32_t len; /* revision 2 on */
-	uint64_t xsdt;
-	uint8_t xsum;
-	uint8_t pad[3];
-};
-
 #define MADT_LAPIC 0
 #define SRAT_CPU 0
-#define SRAT_MEM 1
 #define SRAT_X2APIC 2
 #define SRAT_ENABLED 0x1u
-#define SRAT_HOTPLUG 0x2u
+#define SRAT_FIRST_ENTRY 48
 
 static __pmm_init bool sum_ok(const void *p, size_t len)
 {
@@ -57,10 +48,10 @@ static __pmm_init bool sum_ok(const void *p, size_t len)
 
 /* Return: the table with signature @sig (checksum verified), or NULL. */
 static __pmm_init const struct acpi_header *find_table(
-	const struct acpi_rsdp *rsdp, const char *sig)
+	const struct pmm_fw_info *fw, const char *sig)
 {
-	bool x = rsdp->rev >= 2 && rsdp->xsdt;
-	const struct acpi_header *root = KVIRT(x ? rsdp->xsdt : rsdp->rsdt);
+	bool x = fw->rsdp_rev >= 2 && fw->xsdt;
+	const struct acpi_header *root = KVIRT(x ? fw->xsdt : fw->rsdt);
 	size_t width = x ? 8 : 4;
 	size_t n = (root->len - sizeof(*root)) / width;
 	const uint8_t *ptrs = (const uint8_t *)(root + 1);
@@ -96,58 +87,25 @@ static __pmm_init void read_madt(const struct acpi_header *h,
 	}
 }
 
-static __pmm_init void note_node(struct kernel_numa *numa, uint32_t pxm)
+/* Return: pmm's node number for proximity domain @pxm, or -1. */
+static __pmm_init int pxm_node(const struct pmm_fw_info *fw, uint32_t pxm)
 {
-	if (pxm >= KERNEL64_MAX_NODES)
-		kernel_panic("SRAT: proximity domain %u; this kernel takes "
-			     "0..%u (raise KERNEL64_MAX_NODES)", pxm,
-			     KERNEL64_MAX_NODES - 1);
-	if (pxm + 1 > numa->nr_nodes)
-		numa->nr_nodes = pxm + 1;
+	for (unsigned int n = 0; n < fw->nr_nodes; n++)
+		if (fw->pxm[n] == pxm)
+			return (int)n;
+	return -1;
 }
 
-static __pmm_init void srat_cpu(struct kernel_numa *numa, uint32_t apic,
-				uint32_t pxm)
-{
-	for (unsigned int i = 0; i < numa->nr_cpus; i++)
-		if (numa->apic_id[i] == apic)
-			numa->cpu_node[i] = (int)pxm;
-	note_node(numa, pxm);
-	pmm_printk("SRAT: PXM %u -> APIC 0x%02x -> Node %u\n", pxm, apic, pxm);
-}
-
-static __pmm_init void srat_mem(struct kernel_numa *numa, struct pmm_memmap *m,
-				const uint8_t *e)
-{
-	uint32_t pxm, flags;
-	uint64_t base, len;
-
-	pmm_memcpy(&pxm, e + 2, 4);
-	pmm_memcpy(&base, e + 8, 8);
-	pmm_memcpy(&len, e + 16, 8);
-	pmm_memcpy(&flags, e + 28, 4);
-	if (!(flags & SRAT_ENABLED) || !len || (flags & SRAT_HOTPLUG))
-		return;
-	note_node(numa, pxm);
-	numa->node_has_memory[pxm] = true;
-	pmm_printk("ACPI: SRAT: Node %u PXM %u [mem 0x%08llx-0x%08llx]\n", pxm,
-		   pxm, (unsigned long long)base,
-		   (unsigned long long)(base + len - 1));
-	if (m->nr_numa == PMM_NUMA_MAX)
-		kernel_panic("SRAT: more than %u memory ranges; raise "
-			     "PMM_NUMA_MAX", PMM_NUMA_MAX);
-	m->numa[m->nr_numa++] = (struct pmm_numa_range){
-		base, base + len, (int)pxm, (int)pxm, false };
-}
-
-static __pmm_init void read_srat(const struct acpi_header *h,
-				 struct pmm_memmap *m, struct kernel_numa *numa)
+/* Give each MADT CPU the node of its SRAT processor entry. */
+static __pmm_init void srat_cpus(const struct acpi_header *h,
+				 const struct pmm_fw_info *fw,
+				 struct kernel_numa *numa)
 {
 	const uint8_t *end = (const uint8_t *)h + h->len;
 
-	for (const uint8_t *e = (const uint8_t *)h + 48; e + 2 <= end && e[1] >= 2;
-	     e += e[1]) {
-		uint32_t pxm = 0, flags = 0, apic = 0;
+	for (const uint8_t *e = (const uint8_t *)h + SRAT_FIRST_ENTRY;
+	     e + 2 <= end && e[1] >= 2; e += e[1]) {
+		uint32_t pxm, apic, flags;
 		if (e[0] == SRAT_CPU) {
 			pmm_memcpy(&flags, e + 4, 4);
 			pxm = e[2] | (uint32_t)e[9] << 8 | (uint32_t)e[10] << 16 |
@@ -157,14 +115,56 @@ static __pmm_init void read_srat(const struct acpi_header *h,
 			pmm_memcpy(&pxm, e + 4, 4);
 			pmm_memcpy(&apic, e + 8, 4);
 			pmm_memcpy(&flags, e + 12, 4);
-		} else if (e[0] == SRAT_MEM) {
-			srat_mem(numa, m, e);
+		} else {
 			continue;
 		}
-		if ((e[0] == SRAT_CPU || e[0] == SRAT_X2APIC) &&
-		    (flags & SRAT_ENABLED))
-			srat_cpu(numa, apic, pxm);
+		int node = pxm_node(fw, pxm);
+		if (!(flags & SRAT_ENABLED) || node < 0)
+			continue;
+		for (unsigned int i = 0; i < numa->nr_cpus; i++)
+			if (numa->apic_id[i] == apic)
+				numa->cpu_node[i] = node;
+		pmm_printk("SRAT: PXM %u -> APIC 0x%02x -> Node %d\n", pxm, apic,
+			   node);
 	}
+}
+
+static __pmm_init int read_srat(const struct acpi_header *h,
+				struct pmm_fw_info *fw, struct pmm_memmap *m,
+				struct kernel_numa *numa)
+{
+	struct pmm_parse_error perr;
+	int err = pmm_memmap_from_srat(m, fw, h, h->len, &perr);
+
+	if (err) {
+		pmm_printk("ACPI: SRAT: %s\n", perr.msg);
+		return err;
+	}
+	for (unsigned int i = 0; i < m->nr_numa; i++)
+		pmm_printk("ACPI: SRAT: Node %d PXM %d [mem 0x%08llx-0x%08llx]%s\n",
+			   m->numa[i].nid, m->numa[i].pxm,
+			   (unsigned long long)m->numa[i].start,
+			   (unsigned long long)m->numa[i].end - 1,
+			   m->numa[i].hotplug ? " hotplug" : "");
+	srat_cpus(h, fw, numa);
+	return 0;
+}
+
+static __pmm_init int read_slit(const struct acpi_header *h,
+				struct pmm_fw_info *fw, struct kernel_numa *numa)
+{
+	struct pmm_parse_error perr;
+	int err = pmm_fw_from_slit(fw, h, h->len, &perr);
+
+	if (err) {
+		pmm_printk("ACPI: SLIT: %s\n", perr.msg);
+		return err;
+	}
+	for (unsigned int a = 0; a < fw->nr_dist && a < KERNEL64_MAX_NODES; a++)
+		for (unsigned int b = 0; b < fw->nr_dist && b < KERNEL64_MAX_NODES;
+		     b++)
+			numa->distance[a][b] = fw->dist[a][b];
+	return 0;
 }
 
 static __pmm_init void default_distances(struct kernel_numa *numa)
@@ -174,47 +174,54 @@ static __pmm_init void default_distances(struct kernel_numa *numa)
 			numa->distance[i][j] = i == j ? 10 : 20;
 }
 
-static __pmm_init void read_slit(const struct acpi_header *h,
-				 struct kernel_numa *numa)
+/* Nodes: as many as pmm numbered; which of them have memory. */
+static __pmm_init int count_nodes(const struct pmm_fw_info *fw,
+				  const struct pmm_memmap *m,
+				  struct kernel_numa *numa)
 {
-	uint64_t n;
-	const uint8_t *d = (const uint8_t *)(h + 1) + 8;
-
-	pmm_memcpy(&n, h + 1, 8);
-	if (n > KERNEL64_MAX_NODES)
-		n = KERNEL64_MAX_NODES;
-	for (uint64_t i = 0; i < n; i++)
-		for (uint64_t j = 0; j < n; j++)
-			numa->distance[i][j] = d[i * n + j];
+	numa->nr_nodes = fw->nr_nodes ? fw->nr_nodes : 1;
+	if (numa->nr_nodes > KERNEL64_MAX_NODES) {
+		pmm_printk("ACPI: SRAT: %u nodes; this kernel takes %u (raise "
+			   "KERNEL64_MAX_NODES)\n", numa->nr_nodes,
+			   KERNEL64_MAX_NODES);
+		return PMM_ERANGE;
+	}
+	for (unsigned int i = 0; i < m->nr_numa; i++)
+		numa->node_has_memory[m->numa[i].nid] = true;
+	if (!m->nr_numa)
+		numa->node_has_memory[0] = true;
+	return 0;
 }
 
-int kernel_acpi_read(const void *rsdp_copy, struct pmm_memmap *map,
+int kernel_acpi_read(struct pmm_fw_info *fw, struct pmm_memmap *map,
 		     struct kernel_numa *numa)
 {
-	const struct acpi_rsdp *rsdp = rsdp_copy;
-	const struct acpi_header *h;
+	const struct acpi_header *madt, *srat, *slit;
+	int err = 0;
 
 	default_distances(numa);
-	numa->nr_nodes = 1;
-	if (!rsdp || pmm_memcmp(rsdp->sig, "RSD PTR ", 8) || !sum_ok(rsdp, 20)) {
-		pmm_printk("ACPI: no valid RSDP in the Multiboot2 ACPI tags\n");
+	if (!fw->rsdp_rev) {
+		pmm_printk("ACPI: no RSDP in the Multiboot2 ACPI tags\n");
 		return PMM_EPARSE;
 	}
-	pmm_printk("ACPI: RSDP revision %u, %s at 0x%08llx\n", rsdp->rev,
-		   rsdp->rev >= 2 && rsdp->xsdt ? "XSDT" : "RSDT",
-		   (unsigned long long)(rsdp->rev >= 2 && rsdp->xsdt
-						? rsdp->xsdt : rsdp->rsdt));
-	if (!(h = find_table(rsdp, "APIC"))) {
+	pmm_printk("ACPI: RSDP revision %u, %s at 0x%08llx\n", fw->rsdp_rev,
+		   fw->rsdp_rev >= 2 && fw->xsdt ? "XSDT" : "RSDT",
+		   (unsigned long long)(fw->rsdp_rev >= 2 && fw->xsdt
+						? fw->xsdt : fw->rsdt));
+	if (!(madt = find_table(fw, "APIC"))) {
 		pmm_printk("ACPI: no MADT\n");
 		return PMM_EPARSE;
 	}
-	read_madt(h, numa);
-	if ((h = find_table(rsdp, "SRAT")) != NULL)
-		read_srat(h, map, numa);
-	if ((h = find_table(rsdp, "SLIT")) != NULL)
-		read_slit(h, numa);
+	read_madt(madt, numa);
+	srat = find_table(fw, "SRAT");
+	slit = find_table(fw, "SLIT");
+	if (srat)
+		err = read_srat(srat, fw, map, numa);
+	if (!err && slit)
+		err = read_slit(slit, fw, numa);
+	if (!err)
+		err = count_nodes(fw, map, numa);
 	pmm_printk("ACPI: MADT: %u CPUs, SRAT: %s, SLIT: %s\n", numa->nr_cpus,
-		   find_table(rsdp, "SRAT") ? "yes" : "no",
-		   h ? "yes" : "no");
-	return 0;
+		   srat ? "yes" : "no", slit ? "yes" : "no");
+	return err;
 }

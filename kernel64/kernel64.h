@@ -14,6 +14,7 @@
 #define PMM_KERNEL64_H
 
 #include <pmm/boot.h>
+#include <pmm/firmware.h>
 #include <pmm/fmt.h>
 #include <pmm/init.h>
 #include "percpu.h"
@@ -171,16 +172,16 @@ struct kernel_boot_data {
 	const char *loader;           /* "" when none */
 	const char *map_source;       /* which tag the memory map came from */
 	struct pmm_memmap *raw_map;   /* the map as firmware gave it (brk) */
-	const void *rsdp;             /* copy of the RSDP in the ACPI tag */
+	struct pmm_fw_info fw_info;   /* ACPI root pointer, SRAT nodes, SLIT */
 	struct kernel_range boot[KERNEL64_MAX_RANGES]; /* loader data to keep */
 	unsigned int nr_boot;
 };
 
 /*
  * Read the Multiboot2 information at @mbi_pa: command line, loader name,
- * memory map (the EFI tag when present, else the Multiboot2 one), the
- * ACPI RSDP, and the range the information occupies.
- * Return: 0, or an error after a log line saying what is wrong.
+ * the range the information occupies, and, through pmm_memmap_from_mb2(),
+ * the memory map (the EFI tag when present, else the Multiboot2 one) and
+ * the ACPI root pointer. Return: 0, or an error after a log line.
  */
 int kernel_mb2_read(uint32_t magic, uint64_t mbi_pa,
 		    struct kernel_boot_data *bd);
@@ -204,12 +205,14 @@ struct kernel_numa {
 };
 
 /*
- * Read the MADT, SRAT and SLIT reached from @rsdp: the CPUs' APIC ids,
- * their nodes, the memory ranges of each node (appended to @map's NUMA
- * ranges) and the node distances (10/20 when there is no SLIT).
- * Return: 0, or an error after a log line (no RSDP, bad checksum).
+ * Read the MADT, SRAT and SLIT reached from @fw's root pointer: the CPUs'
+ * APIC ids (MADT, here), the memory ranges of each node (SRAT, through
+ * pmm_memmap_from_srat() into @map's NUMA ranges), each CPU's node (SRAT
+ * processor entries, here, numbered as pmm numbered the nodes) and the
+ * distances (SLIT, through pmm_fw_from_slit(); 10/20 without one).
+ * Return: 0, or an error after a log line (no RSDP, a bad table).
  */
-int kernel_acpi_read(const void *rsdp, struct pmm_memmap *map,
+int kernel_acpi_read(struct pmm_fw_info *fw, struct pmm_memmap *map,
 		     struct kernel_numa *numa);
 
 /* --- SMP (smp.c) --------------------------------------------------------- */

@@ -42,6 +42,7 @@ static struct pmm_memmap *boot_map; /* the copy pmm_boot sanitizes */
 static pmm_phys_t tramp_pa;
 static bool smp_off;
 static char test_mode[16]; /* pmm.test=, "" for none */
+static struct pmm_phys_range reserved[KERNEL64_MAX_RANGES + 4];
 static struct kernel_range avoid[KERNEL64_MAX_RANGES + 8];
 static unsigned int nr_avoid;
 
@@ -119,14 +120,15 @@ static __pmm_init void reserve(const char *what, pmm_phys_t start,
 	end = (end + PMM_PAGE_SIZE - 1) & PMM_PAGE_MASK;
 	pmm_printk("Reserving [mem 0x%08llx-0x%08llx] %s\n",
 		   (unsigned long long)start, (unsigned long long)end - 1, what);
-	if (cfg.nr_reserved == PMM_BOOT_MAX_RESERVED)
-		kernel_panic("more than %u reserved ranges; raise "
-			     "PMM_BOOT_MAX_RESERVED", PMM_BOOT_MAX_RESERVED);
-	cfg.reserved[cfg.nr_reserved++] = (struct pmm_phys_range){ start, end };
+	if (cfg.nr_reserved == sizeof(reserved) / sizeof(reserved[0]))
+		kernel_panic("more than %zu reserved ranges; raise "
+			     "KERNEL64_MAX_RANGES", cfg.nr_reserved);
+	reserved[cfg.nr_reserved++] = (struct pmm_phys_range){ start, end };
 }
 
 static __pmm_init void setup_reservations(void)
 {
+	cfg.reserved = reserved;
 	cfg.kernel_code = (struct pmm_phys_range){ KPHYS(__kernel_start),
 						   KPHYS(__init_begin) };
 	cfg.init = (struct pmm_phys_range){ KPHYS(__init_begin),
@@ -164,7 +166,7 @@ static __pmm_init void read_firmware(uint32_t magic, uint64_t mbi_pa)
 	pmm_printk("brk: memory map copies at 0x%08llx and 0x%08llx, %zu "
 		   "bytes each\n", (unsigned long long)KPHYS(bd.raw_map),
 		   (unsigned long long)KPHYS(boot_map), sizeof(*boot_map));
-	if ((err = kernel_acpi_read(bd.rsdp, boot_map, &numa)) != 0)
+	if ((err = kernel_acpi_read(&bd.fw_info, boot_map, &numa)) != 0)
 		kernel_panic("ACPI: %s", pmm_strerror(err));
 	print_distances();
 	tramp_pa = kernel_smp_pick_trampoline(bd.raw_map, &bd);
