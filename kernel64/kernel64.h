@@ -234,7 +234,8 @@ typedef void (*kernel_cpu_fn)(void *arg);
 
 /*
  * Run @fn(@arg) on every running CPU at once (the calling CPU included)
- * through polled per-CPU call slots, and return when all have finished.
+ * through polled per-CPU call slots: all start together (a start line
+ * they wait at), and the call returns when all have finished.
  * Context: CPU 0 only.
  */
 void kernel_smp_run(kernel_cpu_fn fn, void *arg);

@@ -43,6 +43,7 @@ struct call_slot {
 };
 
 static struct call_slot slots[KERNEL64_MAX_CPUS];
+static unsigned int run_arrived; /* CPUs at the start line of this run */
 static _Alignas(16) uint8_t ap_stacks[KERNEL64_MAX_CPUS][AP_STACK_SIZE];
 static volatile uint32_t *lapic;
 
@@ -185,6 +186,14 @@ __pmm_init unsigned int kernel_smp_boot_aps(const struct kernel_numa *numa,
 	return kernel64_nr_cpus;
 }
 
+/* Wait until every running CPU has reached this point of the run. */
+static void start_line(void)
+{
+	__atomic_add_fetch(&run_arrived, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&run_arrived, __ATOMIC_ACQUIRE) < kernel64_nr_cpus)
+		cpu_relax();
+}
+
 /* An AP, in long mode on its own stack with its GS base set. */
 void ap_main64(void)
 {
@@ -198,6 +207,7 @@ void ap_main64(void)
 		while (__atomic_load_n(&s->gen, __ATOMIC_ACQUIRE) == seen)
 			cpu_relax();
 		seen = s->gen;
+		start_line();
 		s->fn(s->arg);
 		__atomic_store_n(&s->done, seen, __ATOMIC_RELEASE);
 	}
@@ -205,12 +215,14 @@ void ap_main64(void)
 
 void kernel_smp_run(kernel_cpu_fn fn, void *arg)
 {
+	__atomic_store_n(&run_arrived, 0, __ATOMIC_RELEASE);
 	for (unsigned int i = 1; i < kernel64_nr_cpus; i++) {
 		slots[i].fn = fn;
 		slots[i].arg = arg;
 		__atomic_store_n(&slots[i].gen, slots[i].gen + 1,
 				 __ATOMIC_RELEASE);
 	}
+	start_line();
 	fn(arg);
 	for (unsigned int i = 1; i < kernel64_nr_cpus; i++)
 		while (__atomic_load_n(&slots[i].done, __ATOMIC_ACQUIRE) !=

@@ -15,6 +15,7 @@ QEMU64_FW ?= bios
 QEMU64_NODES ?= 2
 QEMU64_CMDLINE ?= pmm.early=bootmem
 K64B := $(B)/kernel64
+k64comma := ,
 
 # $(call k64cc-option,FLAG): FLAG if $(K64CC) takes it.
 k64cc-option = $(shell $(K64CC) $(1) -Werror -c -x c /dev/null -o /dev/null \
@@ -31,8 +32,7 @@ K64_CFLAGS := -std=c11 $(WARN) -Wconversion -O2 -g -Iinclude -m64 \
 K64_LDFLAGS := -m64 -nostdlib -static $(call k64cc-option,-no-pie) \
 	-Wl,--build-id=none -Wl,-T,kernel64/kernel64.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack \
-	$(call k64cc-option,-Wl$(comma)--no-warn-rwx-segments)
-comma := ,
+	$(call k64cc-option,-Wl$(k64comma)--no-warn-rwx-segments)
 
 K64_C := $(sort $(wildcard kernel64/*.c))
 K64_S := $(sort $(wildcard kernel64/*.S))
