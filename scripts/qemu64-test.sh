@@ -153,15 +153,19 @@ check_log() { # fw smp nodes mem early log status
 		esac
 		bad=1
 	fi
-	memnodes=$nodes
+	# Nodes with memory: 4 nodes have one without. Nodes the firmware
+	# shows: with one CPU that node has no CPU either, so the SRAT never
+	# names it and pmm numbers 3 nodes (PXM 0, 1, 3 -> nodes 0, 1, 2).
+	memnodes=$nodes fwnodes=$nodes
 	[ "$nodes" = 4 ] && memnodes=3
+	[ "$nodes" = 4 ] && [ "$smp" = 1 ] && fwnodes=3
 	map="Multiboot2 memory map tag"
 	[ "$fw" = uefi ] && map="EFI memory map tag"
 	need "firmware: ${fw^^}; boot loader: GRUB"
 	need "BIOS-provided physical RAM map \\($map\\)"
 	need "Command line: pmm.early=$early\$"
 	need "ACPI: MADT: $smp CPUs"
-	need "NUMA: $nodes nodes?\$"
+	need "NUMA: $fwnodes nodes?\$"
 	need "early allocator: $early "
 	need "Memory: [0-9]+K/[0-9]+K available"
 	need "allocator: buddy: [0-9]+ pages free on $memnodes nodes?,"
@@ -175,9 +179,10 @@ check_log() { # fw smp nodes mem early log status
 	need "per-CPU lists drained on every CPU: ([0-9]+) free pages, baseline \\1\$"
 	need "pmm smp self-test: PASS"
 	need "pmm self-test: PASS"
-	[ "$nodes" = 4 ] && need "^.{15}  2:.*\\(no memory\\)"
-	[ "$nodes" = 4 ] && [ "$smp" = 4 ] &&
+	if [ "$nodes" = 4 ] && [ "$smp" = 4 ]; then
+		need "^.{15}  2:.*\\(no memory\\)"
 		need "smp: CPU 2 up: APIC id 2, node 2 \\(no memory"
+	fi
 	if ! grep -aqE "free_initmem: ([0-9]+) pages freed;.* = \\1 pages" "$log"; then
 		echo "    free_initmem count differs from the linker symbols"
 		bad=1
