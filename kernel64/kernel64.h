@@ -220,8 +220,11 @@ int kernel_acpi_read(struct pmm_fw_info *fw, struct pmm_memmap *map,
 /* Choose a free page below 1 MiB in @map for the AP trampoline. */
 pmm_phys_t kernel_smp_pick_trampoline(const struct pmm_memmap *map,
 				      const struct kernel_boot_data *bd);
-/* Set up CPU 0's kcpu (the boot CPU) from @numa. */
-void kernel_smp_init_bsp(const struct kernel_numa *numa);
+/*
+ * Set up CPU 0's kcpu (the boot CPU) from @numa, whose MADT list is
+ * reordered so that the boot CPU's entry comes first.
+ */
+void kernel_smp_init_bsp(struct kernel_numa *numa);
 /*
  * Start every other CPU of @numa (INIT-SIPI-SIPI through the trampoline
  * at @tramp_pa, below 1 MiB). Return: the number of CPUs now running.

@@ -127,7 +127,23 @@ static void map_uncached(pmm_phys_t pa)
 	__asm__ volatile("invlpg (%0)" : : "r"(KVIRT(pa)) : "memory");
 }
 
-void kernel_smp_init_bsp(const struct kernel_numa *numa)
+/* Put the MADT entry of APIC id @me first: CPU 0 is the boot CPU. */
+static void bsp_first(struct kernel_numa *numa, uint32_t me)
+{
+	for (unsigned int i = 1; i < numa->nr_cpus; i++) {
+		if (numa->apic_id[i] != me)
+			continue;
+		uint32_t id = numa->apic_id[0];
+		int node = numa->cpu_node[0];
+		numa->apic_id[0] = numa->apic_id[i];
+		numa->cpu_node[0] = numa->cpu_node[i];
+		numa->apic_id[i] = id;
+		numa->cpu_node[i] = node;
+		return;
+	}
+}
+
+void kernel_smp_init_bsp(struct kernel_numa *numa)
 {
 	pmm_phys_t pa = numa->lapic_pa ? numa->lapic_pa : LAPIC_DEFAULT_PA;
 
@@ -135,10 +151,11 @@ void kernel_smp_init_bsp(const struct kernel_numa *numa)
 	lapic = KVIRT(pa);
 	uint32_t me = lapic_read(LAPIC_ID) >> 24;
 
-	kcpu_setup(numa, 0);
+	bsp_first(numa, me);
 	if (numa->nr_cpus && numa->apic_id[0] != me)
-		kernel_panic("smp: the boot CPU has APIC id %u, the MADT lists "
-			     "%u first", me, numa->apic_id[0]);
+		kernel_panic("smp: the boot CPU's APIC id %u is not in the "
+			     "MADT", me);
+	kcpu_setup(numa, 0);
 	kernel64_cpus[0].online = 1;
 }
 
