@@ -138,7 +138,7 @@ boot() { # fw smp nodes mem early|test=NAME
 
 # Check one boot's log; print what is missing, return 1 if anything is.
 check_log() { # fw smp nodes mem early log status
-	local fw=$1 smp=$2 nodes=$3 early=$5 log=$6.txt st=$7 bad=0 memnodes map
+	local fw=$1 smp=$2 nodes=$3 early=$5 log=$6.txt st=$7 bad=0 memnodes map rsdp
 	need() {
 		grep -aqE "$1" "$log" || { echo "    missing: $1"; bad=1; }
 	}
@@ -157,12 +157,15 @@ check_log() { # fw smp nodes mem early log status
 	memnodes=$nodes fwnodes=$nodes
 	[ "$nodes" = 4 ] && memnodes=3
 	[ "$nodes" = 4 ] && [ "$smp" = 1 ] && fwnodes=3
-	map="Multiboot2 memory map tag"
-	[ "$fw" = uefi ] && map="EFI memory map tag"
+	map="Multiboot2 memory map tag" rsdp="revision 1, RSDT"
+	[ "$fw" = uefi ] && map="EFI memory map tag" rsdp="revision 2, XSDT"
 	need "firmware: ${fw^^}; boot loader: GRUB"
 	need "BIOS-provided physical RAM map \\($map\\)"
 	need "Command line: pmm.early=$early\$"
+	need "ACPI: RSDP $rsdp at 0x"
 	need "ACPI: MADT: $smp CPUs"
+	need "Reserving \\[mem 0x[0-9a-f]+-0x[0-9a-f]+\\] AP trampoline"
+	need "Reserving \\[mem 0x[0-9a-f]+-0x[0-9a-f]+\\] Multiboot2 information"
 	need "NUMA: $fwnodes nodes?\$"
 	need "early allocator: $early "
 	need "Memory: [0-9]+K/[0-9]+K available"
