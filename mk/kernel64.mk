@@ -4,7 +4,7 @@
 #
 #   make kernel64        build/kernel64/pmm-kernel64.elf and pmm-kernel64.iso
 #   make qemu64 [QEMU64_MEM=2G] [QEMU64_SMP=4] [QEMU64_FW=bios|uefi]
-#               [QEMU64_NODES=1|2|4] [QEMU64_CMDLINE="pmm.early=memblock"]
+#               [QEMU64_NUMA=1|2|4] [QEMU64_CMDLINE="pmm.early=memblock"]
 #   make check-kernel64  the boot matrix of scripts/qemu64-test.sh
 
 K64CC ?= gcc
@@ -12,7 +12,7 @@ QEMU64 ?= qemu-system-x86_64
 QEMU64_MEM ?= 2G
 QEMU64_SMP ?= 4
 QEMU64_FW ?= bios
-QEMU64_NODES ?= 2
+QEMU64_NUMA ?= 2
 QEMU64_CMDLINE ?= pmm.early=bootmem
 K64B := $(B)/kernel64
 k64comma := ,
@@ -73,7 +73,7 @@ $(K64_ISO): $(K64_ELF) kernel64/grub.cfg
 # Boot one machine on the terminal; QEMU's status (33 pass) is make's.
 qemu64: $(K64_ISO)
 	@QEMU64=$(QEMU64) scripts/qemu64-test.sh --one $(K64_ISO) \
-		"$(QEMU64_FW)" "$(QEMU64_SMP)" "$(QEMU64_NODES)" \
+		"$(QEMU64_FW)" "$(QEMU64_SMP)" "$(QEMU64_NUMA)" \
 		"$(QEMU64_MEM)" "$(QEMU64_CMDLINE)"
 
 check-kernel64: $(K64_ISO)

@@ -65,6 +65,8 @@ numa_args() { # smp nodes mem
 		"-machine memory-backend=m0"; return ;;
 	2) sizes=($((mib / 4)) $((mib - mib / 4))) ;;
 	4) sizes=($((mib / 2)) $((mib / 4)) 0 $((mib - mib / 2 - mib / 4))) ;;
+	*) echo "qemu64-test: $nodes nodes: the shapes are 1, 2 and 4" >&2
+	   return 1 ;;
 	esac
 	for i in "${!sizes[@]}"; do
 		# CPUs: spread over the nodes; with one CPU only node 0 has it.
@@ -105,6 +107,7 @@ fi
 
 if [ "${1:-}" = --one ]; then
 	shift
+	numa_args "$3" "$4" "$5" >/dev/null || exit 2
 	[ "$2" = uefi ] && [ ! -r "$ovmf" ] && {
 		echo "qemu64: $ovmf missing: apt-get install -y ovmf" >&2; exit 1; }
 	# shellcheck disable=SC2046
