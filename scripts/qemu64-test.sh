@@ -129,7 +129,8 @@ rm -f "$logdir"/boot-*
 name() { echo "boot-$1-smp$2-n$3-$4-$5"; }
 
 boot() { # fw smp nodes mem early|test=NAME
-	local log="$logdir/$(name "$@").log" t0=$SECONDS cmdline=pmm.early=$5
+	local log t0=$SECONDS cmdline=pmm.early=$5
+	log="$logdir/$(name "$@").log"
 	[ "${5#test=}" != "$5" ] && cmdline="pmm.$5"
 	# shellcheck disable=SC2046
 	timeout "$limit" $(qemu_cmd "$iso" "$1" "$2" "$3" "$4") \
