@@ -132,6 +132,7 @@ CHECK_STAGES := \
 	check-fuzz                     \
 	check-diff-long                \
 	check-kernel                   \
+	check-kernel64                 \
 	check-valgrind                 \
 	coverage
 

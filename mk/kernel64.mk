@@ -63,7 +63,7 @@ $(K64_ELF): $(K64_OBJ) kernel64/kernel64.ld
 
 # One ISO for BIOS and UEFI (grub-mkrescue puts both GRUBs on it).
 $(K64_ISO): $(K64_ELF) kernel64/grub.cfg
-	@scripts/ensure-deps-kernel64.sh
+	@scripts/ensure-deps.sh kernel64
 	rm -rf $(K64B)/iso && mkdir -p $(K64B)/iso/boot/grub
 	cp $(K64_ELF) $(K64B)/iso/boot/pmm-kernel64.elf
 	cp kernel64/grub.cfg $(K64B)/iso/boot/grub/grub.cfg

@@ -3,14 +3,18 @@
 # when we can (root with apt-get), otherwise stop with the exact command.
 #   scripts/ensure-deps.sh check   what `make check` needs
 #   scripts/ensure-deps.sh bench   what `make bench` needs
+#   scripts/ensure-deps.sh kernel64   GRUB (BIOS and UEFI), xorriso, mtools,
+#                                     OVMF, QEMU: make kernel64, qemu64
 set -euo pipefail
 
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 case "${1:-check}" in
-check) want=(libcmocka-dev libcmocka-dev:i386 qemu-system-x86 gcc-multilib clang libclang-rt-14-dev gcovr linux-source-6.1 liburcu-dev valgrind) ;;
+check) want=(libcmocka-dev libcmocka-dev:i386 qemu-system-x86
+	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf gcc-multilib clang libclang-rt-14-dev gcovr linux-source-6.1 liburcu-dev valgrind) ;;
 bench) want=(libjemalloc-dev libmimalloc-dev) ;;
-*) echo "usage: $0 check|bench" >&2; exit 2 ;;
+kernel64) want=(grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf qemu-system-x86) ;;
+*) echo "usage: $0 check|bench|kernel64" >&2; exit 2 ;;
 esac
 
 missing=()

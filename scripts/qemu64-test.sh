@@ -101,7 +101,7 @@ qemu_cmd() { # iso fw smp nodes mem cmdline
 }
 
 if ! command -v "$qemu" >/dev/null; then
-	echo "qemu64-test: $qemu not found; run scripts/ensure-deps-kernel64.sh" >&2
+	echo "qemu64-test: $qemu not found; run scripts/ensure-deps.sh kernel64" >&2
 	exit 1
 fi
 

@@ -178,6 +178,27 @@ static void zone_range_line(const struct pmm_out *out, enum pmm_zone_type t)
 		print_range(out, lead, start, end);
 }
 
+/* End of the part of [@s, @end) that one NUMA range (or one gap between ranges) holds. */
+static pmm_phys_t node_run_end(const struct pmm_memmap *m, pmm_phys_t s, pmm_phys_t end)
+{
+	for (unsigned int i = 0; i < m->nr_numa; i++) {
+		const struct pmm_numa_range *r = &m->numa[i];
+		if (r->start <= s && s < r->end)
+			return r->end < end ? r->end : end;
+		if (r->start > s && r->start < end)
+			end = r->start;
+	}
+	return end;
+}
+
+static void node_range_line(const struct pmm_out *out, int nid, pmm_phys_t s,
+			    pmm_phys_t e)
+{
+	char lead[32];
+	pmm_snprintf(lead, sizeof(lead), "  node %3d: ", nid < 0 ? 0 : nid);
+	print_range(out, lead, PMM_PFN_DOWN(s), PMM_PFN_UP(e));
+}
+
 void pmm_report_zone_ranges(const struct pmm_out *out, const struct pmm_memmap *m)
 {
 	pmm_fmt(out, "Zone ranges:\n");
@@ -186,12 +207,12 @@ void pmm_report_zone_ranges(const struct pmm_out *out, const struct pmm_memmap *
 	pmm_fmt(out, "Early memory node ranges\n");
 	for (unsigned int i = 0; i < m->nr; i++) {
 		const struct pmm_memmap_entry *e = &m->entry[i];
-		char lead[32];
-		int nid = pmm_memmap_node_of(m, e->start);
-		if (e->type != PMM_MEM_USABLE || e->end <= e->start)
+		if (e->type != PMM_MEM_USABLE)
 			continue;
-		pmm_snprintf(lead, sizeof(lead), "  node %3d: ", nid < 0 ? 0 : nid);
-		print_range(out, lead, PMM_PFN_DOWN(e->start), PMM_PFN_UP(e->end));
+		for (pmm_phys_t s = e->start, next; s < e->end; s = next) {
+			next = node_run_end(m, s, e->end);
+			node_range_line(out, pmm_memmap_node_of(m, s), s, next);
+		}
 	}
 }
 

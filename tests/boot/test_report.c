@@ -117,6 +117,34 @@ static void report_json_has_every_section(void **state)
 	assert_int_equal(text[strlen(text) - 2], '}');
 }
 
+/*
+ * "Early memory node ranges" splits a usable entry at node boundaries:
+ *
+ *   0   640K 1M            2G          3G      4G
+ *   |use|   |usable........|...........|  (one entry from 1M to 3G)
+ *   |node 0................|node 1.............|
+ */
+static void report_node_ranges_split_at_nodes(void **state)
+{
+	static struct pmm_memmap m;
+	const pmm_phys_t G = (pmm_phys_t)1 << 30;
+	(void)state;
+	pmm_memmap_init(&m);
+	assert_int_equal(pmm_memmap_add(&m, 0x1000, 0xa0000, PMM_MEM_USABLE), 0);
+	assert_int_equal(pmm_memmap_add(&m, 0x100000, 3 * G, PMM_MEM_USABLE), 0);
+	m.numa[0] = (struct pmm_numa_range){ 0, 2 * G, 0, 0, false };
+	m.numa[1] = (struct pmm_numa_range){ 2 * G, 4 * G, 1, 1, false };
+	m.nr_numa = 2;
+	pmm_report_zone_ranges(sink(), &m);
+	const char *ranges = strstr(text, "Early memory node ranges\n");
+	assert_non_null(ranges);
+	assert_string_equal(ranges,
+		"Early memory node ranges\n"
+		"  node   0: [mem 0x0000000000001000-0x000000000009ffff]\n"
+		"  node   0: [mem 0x0000000000100000-0x000000007fffffff]\n"
+		"  node   1: [mem 0x0000000080000000-0x00000000bfffffff]\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +152,7 @@ int main(void)
 		BUDDY_CASE_DMA_NORMAL(report_zoneinfo_subset),
 		BUDDY_CASE_DMA_NORMAL(report_unusable_index),
 		BUDDY_CASE_DMA_NORMAL(report_memmap_lines),
+		BUDDY_CASE_DMA_NORMAL(report_node_ranges_split_at_nodes),
 		BUDDY_CASE_DMA_NORMAL(report_memory_line),
 		BUDDY_CASE_DMA_NORMAL(report_json_has_every_section),
 	};
