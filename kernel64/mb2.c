@@ -53,6 +53,27 @@ static __pmm_init void scan_tags(const uint8_t *mbi, struct kernel_boot_data *bd
 				  : "Multiboot2 memory map tag";
 }
 
+/*
+ * With pmm.dump_mb2=1 on the command line, print the information block as
+ * GRUB handed it over, 32 bytes a line ("mb2-dump: OFFSET: HEX"), so that
+ * scripts/capture/grub-mb2.sh can keep it as test data.
+ */
+static __pmm_init void dump_mbi(const uint8_t *mbi, uint32_t total, const char *cmdline)
+{
+	char v[4];
+	if (!kernel_cmdline_get(cmdline, "pmm.dump_mb2", v, sizeof(v)))
+		return;
+	pmm_printk("mb2-dump: begin %u bytes\n", total);
+	for (uint32_t off = 0; off < total; off += 32) {
+		char line[72];
+		uint32_t n = total - off < 32 ? total - off : 32;
+		for (uint32_t i = 0; i < n; i++)
+			pmm_snprintf(line + 2 * i, 3, "%02x", mbi[off + i]);
+		pmm_printk("mb2-dump: %06x: %s\n", off, line);
+	}
+	pmm_printk("mb2-dump: end\n");
+}
+
 int kernel_mb2_read(uint32_t magic, uint64_t mbi_pa,
 		    struct kernel_boot_data *bd)
 {
@@ -71,6 +92,7 @@ int kernel_mb2_read(uint32_t magic, uint64_t mbi_pa,
 	bd->boot[bd->nr_boot++] = (struct kernel_range){
 		"Multiboot2 information", mbi_pa, mbi_pa + total };
 	scan_tags(mbi, bd);
+	dump_mbi(mbi, total, bd->cmdline);
 	bd->raw_map = kernel_brk_alloc(sizeof(*bd->raw_map), 8);
 	pmm_memmap_init(bd->raw_map);
 	pmm_fw_info_init(&bd->fw_info);

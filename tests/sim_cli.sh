@@ -81,6 +81,8 @@ expect "OVMF map as raw descriptors" 0 '^\{"map_format":"efi"' -- boot --map "$f
 expect "raw EFI map at the wrong stride" 1 'efi: byte 0x0: 5712 bytes are not a whole number of 40-byte' -- boot --map "$fw/ovmf-x86_64-256m.efimap" --format efi --efi-desc-size 40
 expect "Multiboot2 block" 0 '^\{"map_format":"mb2"' -- boot --map "$fw/seabios-numa2.mb2" --format mb2 --profile x86_64 --json
 expect "Multiboot2 from stdin" 0 'zone    DMA32' -- boot --map - --format mb2 --profile x86_64 <"$fw/seabios-numa2.mb2"
+expect "GRUB's block under SeaBIOS" 0 '^\{"map_format":"mb2"' -- boot --map "$fw/grub-bios-1g.mb2" --format mb2 --profile x86_64 --json
+expect "GRUB's block under OVMF (EFI map tag)" 0 '^pmm_check: consistent' -- boot --map "$fw/grub-uefi-1g.mb2" --format mb2 --profile x86_64
 expect "binary map without --format" 1 'say which with --format' -- boot --map "$fw/seabios-numa2.mb2"
 expect "built-in machine says so" 0 '^\{"map_format":"builtin"' -- boot --json
 expect "no command" 2 'usage' --

@@ -195,6 +195,58 @@ static void test_memmap_mb2_efi_ovmf(void **state)
 	assert_true(boot > 0);
 }
 
+/*
+ * GRUB 2's own block under SeaBIOS, -m 1G (scripts/capture/grub-mb2.sh):
+ * its map tag is the e820 table Linux printed on the same firmware and
+ * machine (tests/data/linux/pc-1g.log), entry for entry.
+ */
+static void test_memmap_mb2_grub_bios_is_linux_e820(void **state)
+{
+	size_t tlen, blen;
+	char *text = memmap_data_read("linux/pc-1g.log", &tlen);
+	char *block = memmap_data_read("firmware/grub-bios-1g.mb2", &blen);
+
+	(void)state;
+	assert_non_null(text);
+	assert_non_null(block);
+	assert_int_equal(pmm_memmap_parse_dmesg(&ref, text, tlen, NULL), 0);
+	assert_int_equal(pmm_memmap_from_mb2(&s.m, &s.fw, block, blen, &s.err), 0);
+	expect_ref();
+	assert_int_equal(s.fw.rsdp_rev, 1);
+	free(text);
+	free(block);
+}
+
+/*
+ * GRUB 2's block under OVMF, -m 1G: the EFI map tag is read (ACPI NVS
+ * and boot-services ranges appear, which the e820 tag cannot say), the
+ * RSDP is version 2, and usable memory is most of the 1 GiB.
+ */
+static void test_memmap_mb2_grub_uefi(void **state)
+{
+	size_t blen;
+	char *block = memmap_data_read("firmware/grub-uefi-1g.mb2", &blen);
+	uint64_t usable = 0, boot = 0;
+	bool nvs = false;
+
+	(void)state;
+	assert_non_null(block);
+	assert_int_equal(pmm_memmap_from_mb2(&s.m, &s.fw, block, blen, &s.err), 0);
+	for (unsigned int i = 0; i < s.m.nr; i++) {
+		if (s.m.entry[i].type == PMM_MEM_USABLE)
+			usable += s.m.entry[i].end - s.m.entry[i].start;
+		nvs |= s.m.entry[i].type == PMM_MEM_NVS;
+	}
+	for (unsigned int i = 0; i < s.fw.nr_ranges; i++)
+		if (s.fw.range[i].kind == PMM_FW_BOOT_SERVICES)
+			boot += s.fw.range[i].end - s.fw.range[i].start;
+	assert_true(usable > ((uint64_t)960 << 20) && usable < ((uint64_t)1 << 30));
+	assert_true(nvs);
+	assert_true(boot > 0);
+	assert_int_equal(s.fw.rsdp_rev, 2);
+	free(block);
+}
+
 /* Modules are reserved and noted. */
 static void test_memmap_mb2_modules(void **state)
 {
@@ -345,6 +397,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_memmap_mb2_mmap_seabios, setup),
 		cmocka_unit_test_setup(test_memmap_mb2_efi_ovmf, setup),
+		cmocka_unit_test_setup(test_memmap_mb2_grub_bios_is_linux_e820, setup),
+		cmocka_unit_test_setup(test_memmap_mb2_grub_uefi, setup),
 		cmocka_unit_test_setup(test_memmap_mb2_modules, setup),
 		cmocka_unit_test_setup(F16_memmap_mb2_truncated, setup),
 		cmocka_unit_test_setup(F17_memmap_mb2_size_past_end, setup),
