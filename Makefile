@@ -104,6 +104,7 @@ check-unit: $(TESTS)
 # The simulator's command line (tests/sim_cli.sh).
 check-sim: $(SIM)
 	tests/sim_cli.sh $(SIM)
+	tests/lab_cli.sh $(SIM)
 
 # make test-bootmem, test-buddy, ...: the unit tests of one folder of tests/.
 $(TEST_LAYERS:%=test-%): test-%:

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * replay.c - `pmm-sim replay TRACE`: Linux's page-allocator events replayed
+ * onto pmm in policy (model) mode: pmm chooses the pages; each traced
+ * allocation becomes a pmm allocation of the same order, zone flags and
+ * mobility on the same CPU, and each traced free frees what that
+ * allocation got.
+ *
+ * The trace's pfns only name blocks: a hash table maps each live traced
+ * head pfn to the pmm block that stands for it. A free of a pfn inside a
+ * traced block (Linux's split_page(), alloc_pages_exact()) counts its
+ * pages against the block, which pmm frees once all are back. Frees of
+ * pfns never allocated in the trace (pages allocated before tracing
+ * started) are counted, as are the events that model mode does not replay
+ * (mm_page_alloc_zone_locked, mm_page_pcpu_drain: Linux's own per-CPU list
+ * traffic; pmm's lists do their own). Lines that are no kmem page event
+ * are counted with their first line numbers.
+ *
+ * The file is read whole into memory and scanned with memchr: a replay
+ * of 10^6 events should take well under a second.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_platform.h"
+#include "lab.h"
+#include "trace.h"
+
+/* One live traced block: trace pfn -> pmm pfn. key 0: empty slot. */
+struct map_slot {
+	uint64_t key;        /* trace pfn + 1 */
+	pmm_pfn_t pfn;       /* pmm's block head, 0: pmm failed it */
+	uint32_t freed;      /* pages of it freed so far */
+	uint8_t order, mt;
+};
+
+struct block_map {
+	struct map_slot *slot;
+	uint64_t mask, n;
+};
+
+#define BAD_LINES_SHOWN 10
+
+struct replay {
+	struct block_map map;
+	struct sim_metrics *m;
+	struct sim_lab_stats *st;
+	uint64_t lines, bad, bad_line[BAD_LINES_SHOWN];
+	uint64_t linux_failed, unmatched_free, implicit_free, not_replayed, other_kmem;
+	uint64_t decimal_pfns, hex_pfns;
+};
+
+static uint64_t hash_pfn(uint64_t key)
+{
+	key *= 0x9e3779b97f4a7c15ull;
+	return key ^ (key >> 29);
+}
+
+static int map_init(struct block_map *m, uint64_t cap)
+{
+	m->slot = calloc(cap, sizeof(*m->slot));
+	m->mask = cap - 1;
+	m->n = 0;
+	return m->slot ? 0 : -1;
+}
+
+static struct map_slot *map_find(struct block_map *m, uint64_t pfn)
+{
+	for (uint64_t i = hash_pfn(pfn + 1) & m->mask;; i = (i + 1) & m->mask) {
+		if (m->slot[i].key == pfn + 1)
+			return &m->slot[i];
+		if (m->slot[i].key == 0)
+			return NULL;
+	}
+}
+
+static int map_grow(struct block_map *m);
+
+static struct map_slot *map_insert(struct block_map *m, uint64_t pfn)
+{
+	if ((m->n + 1) * 2 > m->mask + 1 && map_grow(m) != 0)
+		return NULL;
+	uint64_t i = hash_pfn(pfn + 1) & m->mask;
+	while (m->slot[i].key != 0)
+		i = (i + 1) & m->mask;
+	m->n++;
+	m->slot[i] = (struct map_slot){ .key = pfn + 1 };
+	return &m->slot[i];
+}
+
+static int map_grow(struct block_map *m)
+{
+	struct block_map big;
+	if (map_init(&big, (m->mask + 1) * 2) != 0)
+		return -1;
+	for (uint64_t i = 0; i <= m->mask; i++)
+		if (m->slot[i].key)
+			*map_insert(&big, m->slot[i].key - 1) = m->slot[i];
+	free(m->slot);
+	*m = big;
+	return 0;
+}
+
+/* Remove @s, shifting later entries of its probe run back (no tombstones). */
+static void map_remove(struct block_map *m, struct map_slot *s)
+{
+	uint64_t i = (uint64_t)(s - m->slot), j = i;
+	m->n--;
+	for (;;) {
+		m->slot[i].key = 0;
+		for (;;) {
+			j = (j + 1) & m->mask;
+			if (m->slot[j].key == 0)
+				return;
+			uint64_t home = hash_pfn(m->slot[j].key) & m->mask;
+			/* may slot j move to i? yes unless home lies in (i, j] */
+			if (i <= j ? (home <= i || home > j) : (home <= i && home > j))
+				break;
+		}
+		m->slot[i] = m->slot[j];
+		i = j;
+	}
+}
+
+/* The traced block holding @pfn: its head exactly, or one up to 2^10 below. */
+static struct map_slot *map_find_block(struct block_map *m, uint64_t pfn)
+{
+	struct map_slot *s = map_find(m, pfn);
+	for (unsigned int k = 1; !s && k <= PMM_MAX_ORDER; k++) {
+		s = map_find(m, pfn & ~(((uint64_t)1 << k) - 1));
+		if (s && s->order < k)
+			s = NULL;
+	}
+	return s;
+}
+
+/* The migratetype to ask for: from the gfp names, else from the trace's field. */
+static unsigned int event_mobility(const struct sim_event *ev)
+{
+	if (ev->mobility >= 0 && ev->gfp)
+		return (unsigned int)ev->mobility;
+	if (ev->mt == 1)
+		return ev->hex_pfn ? PMM_MT_MOVABLE : PMM_MT_RECLAIMABLE;
+	if (ev->mt == 2)
+		return ev->hex_pfn ? PMM_MT_RECLAIMABLE : PMM_MT_MOVABLE;
+	return PMM_MT_UNMOVABLE;
+}
+
+static void count_event(struct replay *r)
+{
+	r->st->events++;
+	sim_metrics_tick(r->m, r->st->events);
+}
+
+static void release(struct replay *r, struct map_slot *s)
+{
+	if (s->pfn && pmm_free_pages(pmm_pfn_to_page(s->pfn), s->order) != 0)
+		r->st->free_errors++;
+	if (s->pfn)
+		r->st->frees++;
+	map_remove(&r->map, s);
+	count_event(r);
+}
+
+static void replay_alloc(struct replay *r, const struct sim_event *ev)
+{
+	if (ev->failed) {
+		r->linux_failed++;
+		return;
+	}
+	struct map_slot *old = map_find(&r->map, ev->pfn);
+	if (old) {
+		r->implicit_free++;
+		release(r, old);
+	}
+	unsigned int mt = event_mobility(ev);
+	unsigned int gfp = (ev->gfp & ~PMM_GFP_MOBILITY & ~PMM_GFP_THISNODE) |
+			   mt << PMM_GFP_MT_SHIFT;
+	struct pmm_page *pg = pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, ev->order,
+						     sim_lab_tag(mt), NULL);
+	struct map_slot *s = map_insert(&r->map, ev->pfn);
+	r->st->allocs++;
+	if (!pg) {
+		r->st->failed++;
+		r->st->failed_by_order[ev->order]++;
+	}
+	if (s) {
+		s->pfn = pg ? pmm_page_to_pfn(pg) : 0;
+		s->order = (uint8_t)ev->order;
+		s->mt = (uint8_t)mt;
+	} else if (pg) {
+		pmm_free_pages(pg, ev->order);
+	}
+	count_event(r);
+}
+
+static void replay_free(struct replay *r, const struct sim_event *ev)
+{
+	struct map_slot *s = map_find_block(&r->map, ev->pfn);
+	if (!s) {
+		r->unmatched_free++;
+		return;
+	}
+	s->freed += 1u << ev->order;
+	if (s->freed >= 1u << s->order)
+		release(r, s);
+}
+
+static void replay_event(struct replay *r, const struct sim_event *ev)
+{
+	host_set_cpu(ev->cpu % PMM_NR_CPUS);
+	if (ev->hex_pfn)
+		r->hex_pfns++;
+	else
+		r->decimal_pfns++;
+	switch (ev->kind) {
+	case SIM_EV_ALLOC:
+		replay_alloc(r, ev);
+		break;
+	case SIM_EV_FREE:
+	case SIM_EV_FREE_BATCHED:
+		replay_free(r, ev);
+		break;
+	case SIM_EV_ZONE_LOCKED:
+	case SIM_EV_PCPU_DRAIN:
+		r->not_replayed++;
+		break;
+	case SIM_EV_OTHER_KMEM:
+		r->other_kmem++;
+		break;
+	}
+}
+
+static void bad_line(struct replay *r)
+{
+	if (r->bad < BAD_LINES_SHOWN)
+		r->bad_line[r->bad] = r->lines;
+	r->bad++;
+}
+
+static void replay_text(struct replay *r, const char *buf, size_t len)
+{
+	const char *s = buf, *end = buf + len;
+	struct sim_event ev;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end;
+		r->lines++;
+		int rc = sim_trace_parse_line(s, (size_t)(e - s), &ev);
+		if (rc == 0)
+			replay_event(r, &ev);
+		else if (rc < 0)
+			bad_line(r);
+		s = e + 1;
+	}
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : (size_t)1 << 20;
+			char *p = realloc(buf, c);
+			if (!p)
+				break;
+			buf = p;
+			cap = c;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (f != stdin)
+		fclose(f);
+	*len = n;
+	return buf;
+}
+
+static void report(FILE *f, const struct replay *r)
+{
+	fprintf(f, "pmm-sim: replay: %llu lines; %llu allocations failed in Linux too, "
+		"%llu frees of pages allocated before the trace, %llu re-allocations "
+		"of a live pfn (a free missing), %llu per-CPU list events not replayed "
+		"(model mode), %llu other kmem events\n",
+		(unsigned long long)r->lines, (unsigned long long)r->linux_failed,
+		(unsigned long long)r->unmatched_free, (unsigned long long)r->implicit_free,
+		(unsigned long long)r->not_replayed, (unsigned long long)r->other_kmem);
+	fprintf(f, "pmm-sim: replay: %llu blocks still allocated at the end\n",
+		(unsigned long long)r->map.n);
+	if (r->bad == 0)
+		return;
+	fprintf(f, "pmm-sim: replay: %llu lines are no kmem page event, ignored; lines",
+		(unsigned long long)r->bad);
+	for (uint64_t i = 0; i < r->bad && i < BAD_LINES_SHOWN; i++)
+		fprintf(f, " %llu", (unsigned long long)r->bad_line[i]);
+	fprintf(f, "%s\n", r->bad > BAD_LINES_SHOWN ? " ..." : "");
+}
+
+int sim_replay(const char *path, struct sim_metrics *m, struct sim_lab_stats *st)
+{
+	static struct replay r;
+	size_t len = 0;
+	errno = 0;
+	char *buf = slurp(path, &len);
+	if (!buf) {
+		fprintf(stderr, "pmm-sim: cannot read %s: %s\n", path,
+			strerror(errno ? errno : EIO));
+		return 1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.m = m;
+	r.st = st;
+	if (map_init(&r.map, 1 << 16) != 0) {
+		free(buf);
+		return 1;
+	}
+	replay_text(&r, buf, len);
+	free(buf);
+	host_set_cpu(0);
+	report(stdout, &r);
+	free(r.map.slot);
+	if (st->events == 0) {
+		fprintf(stderr, "pmm-sim: %s: no mm_page_alloc or mm_page_free event\n", path);
+		return 1;
+	}
+	return 0;
+}
