@@ -90,5 +90,50 @@ expect "replay of a missing file" 1 'cannot read /nonexistent' -- replay /nonexi
 printf 'hello\n' >"$tmp/nothing.trace"
 expect "replay of no events" 1 'no mm_page_alloc or mm_page_free event' -- replay "$tmp/nothing.trace"
 
+
+# The same five requests in each layout Linux's tools print (typed here
+# from the events' formats, not captured): alloc A (order 2, movable),
+# alloc B, free A, a failed allocation, free B; a junk line and a comment.
+layout() { # layout STYLE: the events in STYLE
+	local a b c pa pb
+	case $1 in
+	ftrace61) p='          sh-86     [001] .....    12.000001: '; pa=0x1000; pb=0x2001; c=1 ;;
+	old2633) p='            bash-2371  [001]  1265.234143: '; pa=4096; pb=8193; c=2 ;;
+	tracecmd) p='            bash-2371  [001]  1265.234143: '; pa=0x1000; pb=0x2001; c=1 ;;
+	perf) p='            bash  2371 [001]  1265.234143: kmem:'; pa=0x1000; pb=0x2001; c=1 ;;
+	esac
+	local free=mm_page_free batched=mm_page_free_batched null=0000000000000000
+	[ "$1" = old2633 ] && { free=mm_page_free_direct; batched=mm_pagevec_free; null='(null)'; }
+	echo '# tracer: nop'
+	echo "${p}mm_page_alloc: page=ffffea0000040000 pfn=$pa order=2 migratetype=$c gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP"
+	echo "${p}mm_page_alloc: page=ffffea0000080040 pfn=$pb order=0 migratetype=0 gfp_flags=GFP_KERNEL|0x2000000"
+	echo 'something else entirely'
+	echo "${p}mm_page_alloc_zone_locked: page=ffffea0000080040 pfn=$pb order=0 migratetype=0 percpu_refill=1"
+	echo "${p}$free: page=ffffea0000040000 pfn=$pa order=2"
+	echo "${p}mm_page_alloc: page=$null pfn=0 order=10 migratetype=0 gfp_flags=GFP_ATOMIC"
+	echo "${p}$batched: page=ffffea0000080040 pfn=$pb order=0"
+	echo "${p}mm_page_pcpu_drain: page=ffffea0000080040 pfn=$pb order=0 migratetype=0"
+}
+for style in ftrace61 old2633 tracecmd perf; do
+	layout $style >"$tmp/$style.trace"
+	expect "$style layout: allocations and frees" 0 '^pmm-sim: 4 events: 2 allocations \(0 failed\), 2 frees' -- replay "$tmp/$style.trace" "${small[@]}"
+	expect "$style layout: Linux's failure, per-CPU events, junk line 4" 0 '1 allocations failed in Linux too, 0 frees of pages allocated before the trace, 0 re-allocations of a live pfn \(a free missing\), 2 per-CPU list events' -- replay "$tmp/$style.trace" "${small[@]}"
+	expect "$style layout: the junk line is named" 0 'lines are no kmem page event, ignored; lines 4$' -- replay "$tmp/$style.trace" "${small[@]}"
+done
+printf '%s\n' "$(layout perf | sed -n 2p)" "$(layout perf | sed -n 2p | sed 's/pfn=0x1000/pfn=0x1001/; s/order=2/order=0/; s/mm_page_alloc/mm_page_free/')" >"$tmp/split.trace"
+expect "a free inside a traced block counts against it" 0 '^pmm-sim: 1 events: 1 allocations' -- replay "$tmp/split.trace" "${small[@]}"
+expect "a trace from standard input" 0 '^pmm-sim: 4 events' -- replay - "${small[@]}" <"$tmp/perf.trace"
+
+# The traces Linux printed under QEMU (tests/data/traces/README.md).
+for t in "$traces"/*.trace.xz; do
+	[ -e "$t" ] || continue
+	log=${t%.trace.xz}.log
+	xz -dc "$t" >"$tmp/linux.trace"
+	expect "$(basename "$t"): model replay on its own machine" 0 '^pmm_check: consistent' -- replay "$tmp/linux.trace" --map "$log" --profile x86_64 --early memblock
+	"$sim" replay "$tmp/linux.trace" --map "$log" --profile x86_64 >"$tmp/linux.out" 2>&1
+	check "$(basename "$t"): every line is a kmem page event" bash -c "grep -q 'other kmem events' '$tmp/linux.out' && ! grep -q 'no kmem page event' '$tmp/linux.out'"
+	expect "$(basename "$t"): on the i386 default machine" 0 '^pmm_check: consistent' -- replay "$tmp/linux.trace"
+done
+
 echo "pmm-sim lab CLI: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
