@@ -116,21 +116,45 @@ static unsigned int gfp_token(const char *s, size_t len)
 	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		return (unsigned int)strtoul(s, NULL, 16) & GFP_STABLE_HEX;
 	for (size_t i = 0; i < sizeof(gfp_names) / sizeof(gfp_names[0]); i++)
-		if (strlen(gfp_names[i].name) == len &&
+		if (strnlen(gfp_names[i].name, len + 1) == len &&
 		    memcmp(gfp_names[i].name, s, len) == 0)
 			return gfp_names[i].bits;
 	return 0;
 }
 
+/*
+ * The last gfp string parsed and its bits: a trace repeats a handful of
+ * strings, so most lines skip the name lookups (one thread: the lab's).
+ */
+static struct {
+	char text[160];
+	size_t len;
+	unsigned int gfp;
+} gfp_cache;
+
+static unsigned int gfp_bits(const char *s, const char *end)
+{
+	size_t len = (size_t)(end - s);
+	if (len == gfp_cache.len && memcmp(s, gfp_cache.text, len) == 0)
+		return gfp_cache.gfp;
+	unsigned int gfp = 0;
+	for (const char *t = s; t < end;) {
+		const char *bar = memchr(t, '|', (size_t)(end - t));
+		const char *stop = bar ? bar : end;
+		gfp |= gfp_token(t, (size_t)(stop - t));
+		t = stop + 1;
+	}
+	if (len < sizeof(gfp_cache.text)) {
+		memcpy(gfp_cache.text, s, len);
+		gfp_cache.len = len;
+		gfp_cache.gfp = gfp;
+	}
+	return gfp;
+}
+
 static void parse_gfp(const char *s, const char *end, struct sim_event *ev)
 {
-	unsigned int gfp = 0;
-	while (s < end) {
-		const char *bar = memchr(s, '|', (size_t)(end - s));
-		const char *stop = bar ? bar : end;
-		gfp |= gfp_token(s, (size_t)(stop - s));
-		s = stop + 1;
-	}
+	unsigned int gfp = gfp_bits(s, end);
 	ev->gfp = gfp;
 	if (gfp & PMM_GFP_MOVABLE)
 		ev->mobility = PMM_MT_MOVABLE;
@@ -160,7 +184,7 @@ static enum sim_ev_kind event_kind(const char *s, const char *e)
 {
 	size_t len = (size_t)(e - s);
 	for (size_t i = 0; i < sizeof(ev_names) / sizeof(ev_names[0]); i++)
-		if (strlen(ev_names[i].name) == len && memcmp(ev_names[i].name, s, len) == 0)
+		if (strnlen(ev_names[i].name, len + 1) == len && memcmp(ev_names[i].name, s, len) == 0)
 			return ev_names[i].kind;
 	return SIM_EV_OTHER_KMEM;
 }
