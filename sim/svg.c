@@ -4,9 +4,10 @@
  * over time (`--svg FILE` on boot, run and replay).
  *
  * The map: one grid per populated zone (node and zone named on the left),
- * 64 cells a row; a cell is a page on small machines (16384 pages or
- * fewer), else a pageblock, or 2^k pageblocks so that no map has more
- * than 4096 cells. Each cell is a stack of bands whose heights are the
+ * 896 pixels wide; a cell is a page on small machines (16384 pages or
+ * fewer: 128 cells of 7 pixels a row), else a pageblock, or 2^k
+ * pageblocks so that no map has more than 4096 cells (64 cells of 14
+ * pixels a row). Each cell is a stack of bands whose heights are the
  * shares of its pages in each state: free (greens, light for order 0 to
  * dark for order 10), on a per-CPU list (purple), allocated by mobility
  * (unmovable red, movable blue, reclaimable orange, untagged brown),
@@ -35,10 +36,9 @@ enum {
 	NR_ST
 };
 
-#define COLS 64
-#define CELL 14
+#define MAP_W 896       /* pixels: 64 cells of 14, or 128 of 7 */
 #define MAP_LEFT 170
-#define WIDTH (MAP_LEFT + COLS * CELL + 20)
+#define WIDTH (MAP_LEFT + MAP_W + 20)
 #define MAX_CELLS 4096
 #define CHART_H 220
 
@@ -53,6 +53,8 @@ struct picture {
 	struct zone_grid g[PMM_MAX_NUMNODES * PMM_NR_ZONES];
 	unsigned int nz;
 	unsigned int shift;   /* pages per cell = 1 << shift */
+	int cell;             /* cell side [pixels] */
+	int cols;             /* cells a row: MAP_W / cell */
 	uint64_t pages;
 };
 
@@ -130,6 +132,8 @@ static int picture_build(struct picture *p)
 	const struct pmm_zone *z;
 	memset(p, 0, sizeof(*p));
 	p->shift = choose_shift();
+	p->cell = p->shift ? 14 : 7;
+	p->cols = MAP_W / p->cell;
 	pmm_for_each_populated_zone(z) {
 		struct zone_grid *g = &p->g[p->nz++];
 		g->z = z;
@@ -168,7 +172,8 @@ static void xml_text(FILE *f, const char *s)
 }
 
 /* One cell: its bands from the top, in state order. */
-static void draw_cell(FILE *f, const uint32_t *count, uint64_t cell_pages, int x, int y)
+static void draw_cell(FILE *f, const uint32_t *count, uint64_t cell_pages, int x, int y,
+		      int side)
 {
 	double top = y, used = 0;
 	char col[16];
@@ -178,10 +183,10 @@ static void draw_cell(FILE *f, const uint32_t *count, uint64_t cell_pages, int x
 			used += n;
 		if (n <= 0)
 			continue;
-		double h = CELL * n / (double)cell_pages;
+		double h = side * n / (double)cell_pages;
 		state_colour(s, col, sizeof(col));
 		fprintf(f, "<rect x=\"%d\" y=\"%.3f\" width=\"%d\" height=\"%.3f\" fill=\"%s\"/>",
-			x, top, CELL, h, col);
+			x, top, side, h, col);
 		top += h;
 	}
 	fputc('\n', f);
@@ -190,7 +195,7 @@ static void draw_cell(FILE *f, const uint32_t *count, uint64_t cell_pages, int x
 static int draw_zone(FILE *f, const struct picture *p, const struct zone_grid *g, int y)
 {
 	const struct pmm_zone *z = g->z;
-	uint64_t rows = (g->ncells + COLS - 1) / COLS;
+	uint64_t rows = (g->ncells + (uint64_t)p->cols - 1) / (uint64_t)p->cols;
 	fprintf(f, "<text x=\"8\" y=\"%d\" class=\"l\">Node %d, zone %s</text>\n"
 		"<text x=\"8\" y=\"%d\" class=\"s\">pfn 0x%llx-0x%llx</text>\n"
 		"<text x=\"8\" y=\"%d\" class=\"s\">%llu of %llu pages free</text>\n",
@@ -199,8 +204,9 @@ static int draw_zone(FILE *f, const struct picture *p, const struct zone_grid *g
 		(unsigned long long)z->free_pages, (unsigned long long)z->managed);
 	for (uint64_t c = 0; c < g->ncells; c++)
 		draw_cell(f, g->count[c], (uint64_t)1 << p->shift,
-			  MAP_LEFT + (int)(c % COLS) * CELL, y + (int)(c / COLS) * CELL);
-	int h = (int)rows * CELL;
+			  MAP_LEFT + (int)(c % (uint64_t)p->cols) * p->cell,
+			  y + (int)(c / (uint64_t)p->cols) * p->cell, p->cell);
+	int h = (int)rows * p->cell;
 	return y + (h > 44 ? h : 44) + 10;
 }
 
@@ -250,7 +256,7 @@ static void polyline(FILE *f, const struct sim_metrics *m, int x0, int y0, int w
 
 static int draw_chart(FILE *f, const struct sim_metrics *m, int y)
 {
-	int x0 = MAP_LEFT, w = COLS * CELL, h = CHART_H - 60;
+	int x0 = MAP_LEFT, w = MAP_W, h = CHART_H - 60;
 	if (!m || m->nhist == 0)
 		return y;
 	const struct sim_metrics_point *end = &m->hist[m->nhist - 1];
@@ -277,7 +283,7 @@ static int map_height(const struct picture *p)
 {
 	int h = 0;
 	for (unsigned int i = 0; i < p->nz; i++) {
-		int rows = (int)((p->g[i].ncells + COLS - 1) / COLS) * CELL;
+		int rows = (int)((p->g[i].ncells + (uint64_t)p->cols - 1) / (uint64_t)p->cols) * p->cell;
 		h += (rows > 44 ? rows : 44) + 10;
 	}
 	return h;
