@@ -80,6 +80,24 @@ static int srat_machine(struct pmm_memmap *m)
 	return 0;
 }
 
+/*
+ * The NUMA ranges of a log read by its efi: lines come from its SRAT lines,
+ * which the e820 reader knows: read the log with it too, keep only those.
+ * A log without e820 lines gives none (its NUMA lines are then ignored).
+ */
+static int add_log_numa(struct pmm_memmap *m, const char *buf, size_t len)
+{
+	static struct pmm_memmap text;
+	struct pmm_parse_error ignored;
+
+	pmm_memmap_init(&text);
+	if (pmm_memmap_parse_dmesg(&text, buf, len, &ignored) != 0)
+		return 0;
+	for (unsigned int i = 0; i < text.nr_numa; i++)
+		m->numa[m->nr_numa++] = text.numa[i];
+	return 0;
+}
+
 int sim_map_read(struct pmm_memmap *m, struct pmm_fw_info *fw, const char *buf,
 		 size_t len, enum sim_map_format fmt, uint32_t efi_desc_size,
 		 struct pmm_parse_error *err)
@@ -92,7 +110,8 @@ int sim_map_read(struct pmm_memmap *m, struct pmm_fw_info *fw, const char *buf,
 	case SIM_MAP_DMESG:
 		return pmm_memmap_parse_dmesg(m, buf, len, err);
 	case SIM_MAP_EFI_LOG:
-		return pmm_memmap_parse_efi_log(m, fw, buf, len, err);
+		ret = pmm_memmap_parse_efi_log(m, fw, buf, len, err);
+		return ret ? ret : add_log_numa(m, buf, len);
 	case SIM_MAP_EFI:
 		return pmm_memmap_from_efi(m, fw, buf, len, efi_desc_size,
 					   PMM_EFI_DESC_VERSION, err);

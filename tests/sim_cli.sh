@@ -68,6 +68,11 @@ done
 expect "numa3 log: memory-less node 1, memory on node 2" 0 'Node 2, zone' -- boot --map "$fw/qemu-x86-numa3-memless.log" --profile x86_64
 expect "OVMF log boots from its efi: lines" 0 '^\{"map_format":"efi-log"' -- boot --map "$fw/ovmf-x86_64-256m.log" --profile x86_64 --json
 expect "OVMF log, i386 bootmem" 0 '^pmm_check: consistent' -- boot --map "$fw/ovmf-x86_64-256m.log"
+# A log with efi: lines and SRAT lines: the map from the first, the nodes
+# from the second (OVMF's 256 MiB log with the SRAT lines of QEMU's
+# 160 + 96 MiB two-node shape, the same 256 MiB).
+{ cat "$fw/ovmf-x86_64-256m.log"; grep 'SRAT' "$fw/qemu-x86-numa2.log"; } >"$tmp/efi-srat.log"
+expect "efi: log with SRAT lines brings node 1 online" 0 '^Node 1, zone +DMA32' -- boot --map "$tmp/efi-srat.log" --profile x86_64
 expect "OVMF map as raw descriptors" 0 '^\{"map_format":"efi"' -- boot --map "$fw/ovmf-x86_64-256m.efimap" --format efi --profile x86_64 --json
 expect "raw EFI map at the wrong stride" 1 'efi: byte 0x0: 5712 bytes are not a whole number of 40-byte' -- boot --map "$fw/ovmf-x86_64-256m.efimap" --format efi --efi-desc-size 40
 expect "Multiboot2 block" 0 '^\{"map_format":"mb2"' -- boot --map "$fw/seabios-numa2.mb2" --format mb2 --profile x86_64 --json
