@@ -39,6 +39,7 @@ static void lab_usage(FILE *f)
 		"  --every N         a sample every N events (default: the end only)\n"
 		"  --svg FILE        picture of physical memory and the metrics\n"
 		"  --proc            print buddyinfo, pagetypeinfo and the unusable index at the end\n"
+		"  --proc-at N,...   print them also after event N (up to 16 points)\n"
 		"  --seed N          run: override the workload's seed\n"
 		"  --trace-out FILE  run: write the requests as a Linux 6.1 ftrace trace\n"
 		"  --no-grouping     serve every request as movable (no grouping by mobility)\n"
@@ -73,12 +74,28 @@ static int parse_pcp(const char *s)
 	return 0;
 }
 
+/* "N,N,...": ascending event counts for --proc-at. */
+static int parse_points(const char *s)
+{
+	sim_lab.nproc_at = 0;
+	while (s && *s) {
+		char *end;
+		uint64_t v = strtoull(s, &end, 10);
+		if (end == s || (*end && *end != ',') || sim_lab.nproc_at == 16 ||
+		    (sim_lab.nproc_at && v <= sim_lab.proc_at[sim_lab.nproc_at - 1]))
+			return -1;
+		sim_lab.proc_at[sim_lab.nproc_at++] = v;
+		s = *end ? end + 1 : end;
+	}
+	return sim_lab.nproc_at ? 0 : -1;
+}
+
 /* One lab option at argv[i]. Return: words used, 0 not a lab option, -1 bad. */
 static int lab_option(char **argv, int i, int argc)
 {
 	const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 	static const char *const with_value[] = {
-		"--svg", "--metrics", "--every", "--seed", "--trace-out", "--pcp",
+		"--svg", "--metrics", "--every", "--seed", "--trace-out", "--pcp", "--proc-at",
 	};
 	bool needs = false;
 	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
@@ -95,6 +112,8 @@ static int lab_option(char **argv, int i, int argc)
 		return parse_u64(v, &sim_lab.every) ? (lab_bad(o, "not a count"), -1) : 2;
 	else if (strcmp(o, "--seed") == 0)
 		return parse_u64(v, &sim_lab.seed) ? (lab_bad(o, "not a number"), -1) : 2;
+	else if (strcmp(o, "--proc-at") == 0)
+		return parse_points(v) ? (lab_bad(o, "expected up to 16 ascending event counts N,N,..."), -1) : 2;
 	else if (strcmp(o, "--pcp") == 0)
 		return parse_pcp(v) ? (lab_bad(o, "expected HIGH,BATCH with BATCH <= HIGH"), -1) : 2;
 	else if (strcmp(o, "--proc") == 0)
@@ -201,6 +220,12 @@ static void print_proc(void)
 	pmm_report_unusable_index(&out);
 }
 
+static void print_proc_at(uint64_t events)
+{
+	printf("\npmm-sim: after event %llu\n", (unsigned long long)events);
+	print_proc();
+}
+
 static int run_or_replay(struct sim_metrics *m, struct sim_lab_stats *st)
 {
 	if (sim_lab.cmd == SIM_LAB_REPLAY)
@@ -255,6 +280,9 @@ int sim_lab_after_boot(void)
 	}
 	if (every == 0 && sim_lab.svg)
 		m.every = m.next = 1000; /* the picture's chart, no rows written */
+	m.proc_at = sim_lab.proc_at;
+	m.nproc_at = sim_lab.nproc_at;
+	m.proc_print = print_proc_at;
 	sim_metrics_sample(&m, 0);
 	double t0 = now_s();
 	int rc = run_or_replay(&m, &st);

@@ -41,6 +41,10 @@ struct sim_metrics {
 	uint64_t next;            /* event count of the next sample */
 	unsigned int samples;
 	const struct sim_lab_stats *stats;
+	/* --proc-at: print Linux's /proc views after these events (ascending) */
+	const uint64_t *proc_at;
+	unsigned int nproc_at, iproc_at;
+	void (*proc_print)(uint64_t events);
 	/* a short history of whole-machine figures for the picture */
 	struct sim_metrics_point *hist;
 	unsigned int nhist, caphist;
@@ -64,6 +68,8 @@ struct sim_lab {
 	const char *metrics;      /* --metrics FILE (.json: JSON, else CSV) */
 	const char *trace_out;    /* run --trace-out FILE: the requests as ftrace text */
 	uint64_t every;           /* --every N */
+	uint64_t proc_at[16];     /* --proc-at N,N,... */
+	unsigned int nproc_at;
 	uint64_t seed;            /* --seed N (0: the workload's own) */
 	bool proc;                /* --proc: Linux /proc views at the end */
 	bool no_grouping;         /* --no-grouping: one mobility type */
@@ -120,6 +126,8 @@ struct sim_zone_figures {
 	uint64_t free_pageblocks;  /* free blocks of pageblock size (bigger ones count 2^k) */
 	uint64_t pageblocks, mixed_pageblocks;
 	uint64_t alloc_by_mt[PMM_MT_TYPES + 1]; /* last: untagged */
+	uint64_t pcp_by_order[PMM_PCP_NR_ORDERS]; /* blocks on all CPUs' lists */
+	uint64_t pcp_by_cpu[PMM_NR_CPUS];         /* pages on each CPU's lists */
 };
 void sim_zone_figures(const struct pmm_zone *z, struct sim_zone_figures *fig);
 /* Linux's unusable free space index, 0..1, for @order. */

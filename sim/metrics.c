@@ -9,7 +9,9 @@
  * per order (both in Linux's integer thousandths, as
  * /sys/kernel/debug/extfrag prints them), free pageblock-sized blocks
  * (2 MiB with 4 KiB pages), pageblocks holding more than one mobility type,
- * pages on per-CPU lists, and the failed allocations so far.
+ * pages on per-CPU lists (per CPU, and blocks per order), and the failed
+ * allocations so far. With --proc-at, Linux's /proc views are printed
+ * after the events named.
  *
  * "Mixed" pageblock: one holding allocated blocks of two mobility types,
  * or of a type other than the pageblock's own (mmtests' notion of a
@@ -42,8 +44,8 @@ static void fig_run(void *ctx, const struct sim_run *r)
 {
 	struct fig_walk *w = ctx;
 	struct sim_zone_figures *fig = w->fig;
-	if (r->state == SIM_PAGE_PCP)
-		fig->pcp_pages += r->pages;
+	if (r->state == SIM_PAGE_PCP && r->order < PMM_PCP_NR_ORDERS)
+		fig->pcp_by_order[r->order]++;
 	if (r->state != SIM_PAGE_ALLOC)
 		return;
 	fig->alloc_by_mt[r->mt] += r->pages;
@@ -64,6 +66,10 @@ void sim_zone_figures(const struct pmm_zone *z, struct sim_zone_figures *fig)
 	memset(fig, 0, sizeof(*fig));
 	fig->managed = z->managed;
 	fig->free_pages = z->free_pages;
+	for (unsigned int c = 0; c < PMM_NR_CPUS; c++) {
+		fig->pcp_by_cpu[c] = z->pcp[c].count;
+		fig->pcp_pages += z->pcp[c].count;
+	}
 	for (unsigned int k = 0; k < PMM_NR_ORDERS; k++) {
 		fig->nr_free[k] = z->free_area[k].nr_free;
 		if (k >= PMM_PAGEBLOCK_ORDER)
@@ -128,6 +134,10 @@ static void csv_header(FILE *f)
 		fprintf(f, ",unusable_%d", k);
 	for (int k = 0; k < PMM_NR_ORDERS; k++)
 		fprintf(f, ",fragindex_%d", k);
+	for (int k = 0; k < PMM_PCP_NR_ORDERS; k++)
+		fprintf(f, ",pcp_blocks_%d", k);
+	for (int c = 0; c < PMM_NR_CPUS; c++)
+		fprintf(f, ",pcp_cpu%d", c);
 	fputc('\n', f);
 }
 
@@ -146,13 +156,17 @@ static void csv_row(FILE *f, uint64_t ev, const struct pmm_zone *z,
 		fprintf(f, ",%.3f", sim_unusable_index(g, k));
 	for (unsigned int k = 0; k < PMM_NR_ORDERS; k++)
 		fprintf(f, ",%.3f", sim_fragmentation_index(g, k));
+	for (int k = 0; k < PMM_PCP_NR_ORDERS; k++)
+		fprintf(f, ",%llu", (unsigned long long)g->pcp_by_order[k]);
+	for (int c = 0; c < PMM_NR_CPUS; c++)
+		fprintf(f, ",%llu", (unsigned long long)g->pcp_by_cpu[c]);
 	fputc('\n', f);
 }
 
-static void json_list_u64(FILE *f, const char *key, const uint64_t *v)
+static void json_list_u64(FILE *f, const char *key, const uint64_t *v, int n)
 {
 	fprintf(f, ",\"%s\":[", key);
-	for (int k = 0; k < PMM_NR_ORDERS; k++)
+	for (int k = 0; k < n; k++)
 		fprintf(f, "%s%llu", k ? "," : "", (unsigned long long)v[k]);
 	fputc(']', f);
 }
@@ -168,7 +182,9 @@ static void json_row(FILE *f, bool first, uint64_t ev, const struct pmm_zone *z,
 		(unsigned long long)g->pcp_pages, (unsigned long long)g->free_pageblocks,
 		(unsigned long long)g->pageblocks, (unsigned long long)g->mixed_pageblocks,
 		(unsigned long long)failed);
-	json_list_u64(f, "free_by_order", g->nr_free);
+	json_list_u64(f, "free_by_order", g->nr_free, PMM_NR_ORDERS);
+	json_list_u64(f, "pcp_blocks_by_order", g->pcp_by_order, PMM_PCP_NR_ORDERS);
+	json_list_u64(f, "pcp_pages_by_cpu", g->pcp_by_cpu, PMM_NR_CPUS);
 	fputs(",\"unusable\":[", f);
 	for (unsigned int k = 0; k < PMM_NR_ORDERS; k++)
 		fprintf(f, "%s%.3f", k ? "," : "", sim_unusable_index(g, k));
@@ -250,6 +266,10 @@ void sim_metrics_sample(struct sim_metrics *m, uint64_t events)
 
 void sim_metrics_tick(struct sim_metrics *m, uint64_t events)
 {
+	if (m->iproc_at < m->nproc_at && events == m->proc_at[m->iproc_at]) {
+		m->iproc_at++;
+		m->proc_print(events);
+	}
 	if (m->every == 0 || events < m->next)
 		return;
 	m->next = events + m->every;

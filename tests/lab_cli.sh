@@ -67,7 +67,7 @@ expect "lab options are not boot's" 2 'is for run and replay' -- boot --metrics 
 # ---- metrics --------------------------------------------------------------
 "$sim" run "$wl/tmpfs.wl" "${small[@]}" --metrics "$tmp/m.csv" --every 10000 >/dev/null 2>&1
 check "CSV metrics: header and a row per zone per sample" \
-	bash -c "head -1 '$tmp/m.csv' | grep -q '^event,node,zone,.*,unusable_10,.*,fragindex_10$' &&
+	bash -c "head -1 '$tmp/m.csv' | grep -q '^event,node,zone,.*,unusable_10,.*,fragindex_10,pcp_blocks_0,.*,pcp_cpu0,' &&
 		 [ \$(grep -c ',DMA32,' '$tmp/m.csv') -ge 14 ]"
 "$sim" run "$wl/tmpfs.wl" "${small[@]}" --metrics "$tmp/m.json" --every 50000 >/dev/null 2>&1
 check "JSON metrics parse, last sample at the last event" python3 -c "
@@ -77,6 +77,15 @@ last = d[-1]
 assert last['zone'] == 'DMA32' and len(last['unusable']) == 11, last
 assert last['free_pages'] == sum(n << k for k, n in enumerate(last['free_by_order'])), last
 assert all(0 <= u <= 1 for u in last['unusable'])
+"
+
+expect "--proc-at prints /proc views mid-run" 0 '^pmm-sim: after event 1000$' -- run "$wl/w3-small.wl" --proc-at 10,1000
+expect "--proc-at must ascend" 2 'ascending event counts' -- run "$wl/w3-small.wl" --proc-at 100,10
+check "per-CPU list contents add up" python3 -c "
+import json
+for z in json.load(open('$tmp/m.json')):
+    pcp = z['pcp_blocks_by_order']
+    assert sum(n << k for k, n in enumerate(pcp)) == z['pcp_pages'] == sum(z['pcp_pages_by_cpu']), z
 "
 
 # ---- replay ---------------------------------------------------------------
