@@ -56,6 +56,7 @@ struct replay {
 	uint64_t lines, bad, bad_line[BAD_LINES_SHOWN];
 	uint64_t linux_failed, unmatched_free, implicit_free, not_replayed, other_kmem;
 	uint64_t decimal_pfns, hex_pfns;
+	uint64_t mt_differs;  /* 4.x+ allocations whose gfp names and migratetype disagree */
 };
 
 /* The home slot of @key (a trace pfn + 1): the product's top bits. */
@@ -187,6 +188,8 @@ static void replay_alloc(struct replay *r, const struct sim_event *ev)
 		release(r, old);
 	}
 	unsigned int mt = event_mobility(ev);
+	if (ev->hex_pfn && ev->gfp && ev->mt >= 0 && (unsigned int)ev->mt != mt)
+		r->mt_differs++;
 	unsigned int gfp = (ev->gfp & ~PMM_GFP_MOBILITY & ~PMM_GFP_THISNODE) |
 			   mt << PMM_GFP_MT_SHIFT;
 	struct pmm_page *pg = pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, ev->order,
@@ -337,8 +340,9 @@ static void report(FILE *f, const struct replay *r)
 		(unsigned long long)r->lines, (unsigned long long)r->linux_failed,
 		(unsigned long long)r->unmatched_free, (unsigned long long)r->implicit_free,
 		(unsigned long long)r->not_replayed, (unsigned long long)r->other_kmem);
-	fprintf(f, "pmm-sim: replay: %llu blocks still allocated at the end\n",
-		(unsigned long long)r->map.n);
+	fprintf(f, "pmm-sim: replay: %llu blocks still allocated at the end; %llu allocations "
+		"whose gfp mobility and migratetype disagree\n",
+		(unsigned long long)r->map.n, (unsigned long long)r->mt_differs);
 	if (r->bad == 0)
 		return;
 	fprintf(f, "pmm-sim: replay: %llu lines are no kmem page event, ignored; lines",

@@ -83,19 +83,22 @@ static const struct gfp_name gfp_names[] = {
 	{ "__GFP_HARDWALL", GFP_HARDWALL },
 	{ "__GFP_THISNODE", PMM_GFP_THISNODE },
 	{ "__GFP_ACCOUNT", GFP_ACCOUNT },
-	/* names of older kernels, read but never written */
+};
+#define NR_GFP_NAMES (sizeof(gfp_names) / sizeof(gfp_names[0]))
+
+/* Names of older kernels: read, never written. */
+static const struct gfp_name gfp_old_names[] = {
 	{ "GFP_TEMPORARY", PMM_GFP_KERNEL | PMM_GFP_RECLAIMABLE },
 	{ "GFP_IOFS", PMM_GFP_IO | PMM_GFP_FS },
 	{ "__GFP_WAIT", PMM_GFP_DIRECT_RECLAIM },
 };
-#define GFP_WRITTEN_NAMES 36 /* the 6.1 names above, the ones written */
 #define GFP_STABLE_HEX (PMM_GFP_ZONEMASK | PMM_GFP_MOVABLE)
 
 void sim_trace_gfp_name(unsigned int gfp, char *buf, size_t size)
 {
 	size_t n = 0;
 	buf[0] = '\0';
-	for (unsigned int i = 0; i < GFP_WRITTEN_NAMES && gfp; i++) {
+	for (size_t i = 0; i < NR_GFP_NAMES && gfp; i++) {
 		unsigned int b = gfp_names[i].bits;
 		if ((gfp & b) != b)
 			continue;
@@ -110,16 +113,23 @@ void sim_trace_gfp_name(unsigned int gfp, char *buf, size_t size)
 		snprintf(buf, size, "0x0");
 }
 
+/* The bits of the name [@s, @s + @len) in @t[0 .. @n), 0 when absent. */
+static unsigned int name_bits(const struct gfp_name *t, size_t n, const char *s,
+			      size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strnlen(t[i].name, len + 1) == len && memcmp(t[i].name, s, len) == 0)
+			return t[i].bits;
+	return 0;
+}
+
 /* One '|' separated gfp token of @len bytes: its bits, 0 when unknown. */
 static unsigned int gfp_token(const char *s, size_t len)
 {
 	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		return (unsigned int)strtoul(s, NULL, 16) & GFP_STABLE_HEX;
-	for (size_t i = 0; i < sizeof(gfp_names) / sizeof(gfp_names[0]); i++)
-		if (strnlen(gfp_names[i].name, len + 1) == len &&
-		    memcmp(gfp_names[i].name, s, len) == 0)
-			return gfp_names[i].bits;
-	return 0;
+	return name_bits(gfp_names, NR_GFP_NAMES, s, len) |
+	       name_bits(gfp_old_names, sizeof(gfp_old_names) / sizeof(gfp_old_names[0]), s, len);
 }
 
 /*

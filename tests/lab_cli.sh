@@ -141,6 +141,7 @@ for t in "$traces"/*.trace.xz; do
 	expect "$(basename "$t"): model replay on its own machine" 0 '^pmm_check: consistent' -- replay "$tmp/linux.trace" --map "$log" --profile x86_64 --early memblock
 	"$sim" replay "$tmp/linux.trace" --map "$log" --profile x86_64 >"$tmp/linux.out" 2>&1
 	check "$(basename "$t"): every line is a kmem page event" bash -c "grep -q 'other kmem events' '$tmp/linux.out' && ! grep -q 'no kmem page event' '$tmp/linux.out'"
+	check "$(basename "$t"): gfp names give the printed migratetype" grep -q ' 0 allocations whose gfp mobility and migratetype disagree' "$tmp/linux.out"
 	expect "$(basename "$t"): on the i386 default machine" 0 '^pmm_check: consistent' -- replay "$tmp/linux.trace"
 done
 
