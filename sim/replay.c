@@ -345,7 +345,7 @@ static void report(FILE *f, const struct replay *r)
 		(unsigned long long)r->map.n, (unsigned long long)r->mt_differs);
 	if (r->bad == 0)
 		return;
-	fprintf(f, "pmm-sim: replay: %llu lines are no kmem page event, ignored; lines",
+	fprintf(f, "pmm-sim: replay: %llu lines are no kmem page event or hold impossible fields, ignored; lines",
 		(unsigned long long)r->bad);
 	for (uint64_t i = 0; i < r->bad && i < BAD_LINES_SHOWN; i++)
 		fprintf(f, " %llu", (unsigned long long)r->bad_line[i]);

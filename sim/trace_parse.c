@@ -92,6 +92,8 @@ static const struct gfp_name gfp_old_names[] = {
 	{ "GFP_IOFS", PMM_GFP_IO | PMM_GFP_FS },
 	{ "__GFP_WAIT", PMM_GFP_DIRECT_RECLAIM },
 };
+/* pfns past 2^52 pages (2^64 bytes) are no page of any machine. */
+#define TRACE_PFN_LIMIT ((uint64_t)1 << 52)
 #define GFP_STABLE_HEX (PMM_GFP_ZONEMASK | PMM_GFP_MOVABLE)
 
 void sim_trace_gfp_name(unsigned int gfp, char *buf, size_t size)
@@ -300,7 +302,7 @@ static int parse_fields(const char *s, const char *end, struct sim_event *ev)
 			return -1;
 		s = e;
 	}
-	if (!seen.pfn || !seen.order || ev->order > PMM_MAX_ORDER)
+	if (!seen.pfn || !seen.order || ev->order > PMM_MAX_ORDER || ev->pfn >= TRACE_PFN_LIMIT)
 		return -1;
 	ev->failed = ev->kind == SIM_EV_ALLOC && (seen.null_page || ev->pfn == 0);
 	return 0;

@@ -127,10 +127,12 @@ for style in ftrace61 old2633 tracecmd perf; do
 	layout $style >"$tmp/$style.trace"
 	expect "$style layout: allocations and frees" 0 '^pmm-sim: 4 events: 2 allocations \(0 failed\), 2 frees' -- replay "$tmp/$style.trace" "${small[@]}"
 	expect "$style layout: Linux's failure, per-CPU events, junk line 4" 0 '1 allocations failed in Linux too, 0 frees of pages allocated before the trace, 0 re-allocations of a live pfn \(a free missing\), 2 per-CPU list events' -- replay "$tmp/$style.trace" "${small[@]}"
-	expect "$style layout: the junk line is named" 0 'lines are no kmem page event, ignored; lines 4$' -- replay "$tmp/$style.trace" "${small[@]}"
+	expect "$style layout: the junk line is named" 0 'lines are no kmem page event or hold impossible fields, ignored; lines 4$' -- replay "$tmp/$style.trace" "${small[@]}"
 done
 printf '%s\n' "$(layout perf | sed -n 2p)" "$(layout perf | sed -n 2p | sed 's/pfn=0x1000/pfn=0x1001/; s/order=2/order=0/; s/mm_page_alloc/mm_page_free/')" >"$tmp/split.trace"
 expect "a free inside a traced block counts against it" 0 '^pmm-sim: 1 events: 1 allocations' -- replay "$tmp/split.trace" "${small[@]}"
+printf 'x mm_page_alloc: pfn=0xffffffffffffffff order=3\nx mm_page_free: pfn=0x10 order=11\nx mm_page_alloc: pfn=5 order=9\nx mm_page_free: page=0 order=0\n' >"$tmp/impossible.trace"
+expect "impossible pfns and orders are named, not replayed" 0 '3 lines are no kmem page event or hold impossible fields, ignored; lines 1 2 4$' -- replay "$tmp/impossible.trace" --mem 64M
 expect "a trace from standard input" 0 '^pmm-sim: 4 events' -- replay - "${small[@]}" <"$tmp/perf.trace"
 
 # The traces Linux printed under QEMU (tests/data/traces/README.md).
