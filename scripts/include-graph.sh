@@ -14,8 +14,8 @@ verbose=${1:-}
 layers=(base memmap buddy bootmem memblock slab boot)
 declare -A header_layer=(
 	[types.h]=base [platform.h]=base [fmt.h]=base
-	[memmap.h]=memmap [firmware.h]=memmap
-	[page.h]=buddy [zone.h]=buddy [buddy.h]=buddy [check.h]=buddy [debug.h]=buddy
+	[memmap.h]=memmap [firmware.h]=memmap [cmdline.h]=memmap
+	[page.h]=buddy [zone.h]=buddy [buddy.h]=buddy [check.h]=buddy [debug.h]=buddy [watermark.h]=buddy
 	[linux/gfp.h]=buddy
 	[bootmem.h]=bootmem
 	[memblock.h]=memblock [linux/memblock.h]=memblock

@@ -12,11 +12,13 @@
 #include <string.h>
 
 #include <pmm/check.h>
+#include <pmm/cmdline.h>
 #include <pmm/report.h>
 
 #include "host_platform.h"
 #include "lab.h"
 #include "machine.h"
+
 #include "map_source.h"
 
 #define SIM_CHECK_AUTO_MAX ((pmm_phys_t)64 << 30)
@@ -31,6 +33,8 @@ struct sim_options {
 	uint64_t init;
 	bool json;
 	bool pagetypeinfo; /* also print /proc/pagetypeinfo */
+	const char *cmdline; /* --cmdline: memory options instead of the log's */
+	bool ignore_cmdline; /* boot a log's firmware map without its options */
 	int check; /* 1: always, 0: never, -1: when RAM <= SIM_CHECK_AUTO_MAX */
 	struct pmm_boot_config cfg;
 };
@@ -43,6 +47,7 @@ static void usage(FILE *f)
 		"                    [--kernel SIZE] [--init SIZE] [--memblock-debug] [--json]\n"
 		"                    [--check|--no-check] [--pagetypeinfo]\n"
 		"                    [--format dmesg|efi-log|efi|mb2|fdt|srat] [--efi-desc-size N]\n"
+		"                    [--cmdline TEXT] [--ignore-cmdline]\n"
 		"Boots a machine with pmm: the built-in 4 GiB PC by default, or the\n"
 		"firmware map in FILE (or - for standard input): boot-log text with\n"
 		"e820 (any Linux up to 7.0), SRAT or efi=debug lines, a device tree, or\n"
@@ -50,6 +55,9 @@ static void usage(FILE *f)
 		"bytes apart, default 48) or a Multiboot2 block needs --format.\n"
 		"SIZE takes K, M, G or T suffixes. pmm_check() runs after the boot on\n"
 		"machines up to 64 GiB unless --check or --no-check says otherwise.\n"
+		"A Linux log's own \"Command line:\" (mem=, memmap=) and its \"e820:\n"
+		"update/remove\" lines are honoured; --cmdline TEXT replaces them with\n"
+		"TEXT's options, --ignore-cmdline boots the firmware map alone.\n"
 		"pmm-sim run|replay (workloads, Linux traces): pmm-sim run --help.\n");
 }
 
@@ -72,7 +80,7 @@ static bool takes_value(const char *opt)
 {
 	static const char *const with_value[] = {
 		"--map", "--mem", "--kernel", "--init", "--nodes", "--profile", "--early",
-		"--format", "--efi-desc-size",
+		"--format", "--efi-desc-size", "--cmdline",
 	};
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (strcmp(opt, with_value[i]) == 0)
@@ -133,6 +141,8 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 			err = bad_arg(opt, val, "unknown format (dmesg, efi-log, efi, mb2, fdt, srat)");
 	} else if (strcmp(opt, "--efi-desc-size") == 0)
 		err = parse_desc_size(val, &o->efi_desc_size);
+	else if (strcmp(opt, "--cmdline") == 0)
+		o->cmdline = val;
 	else if (strcmp(opt, "--mem") == 0)
 		err = parse_size_arg(opt, val, &o->mem);
 	else if (strcmp(opt, "--kernel") == 0)
@@ -159,6 +169,8 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 			o->cfg.memblock_debug = true;
 		else if (strcmp(opt, "--pagetypeinfo") == 0)
 			o->pagetypeinfo = true;
+		else if (strcmp(opt, "--ignore-cmdline") == 0)
+			o->ignore_cmdline = true;
 		else
 			err = bad_arg(opt, NULL, "unknown option");
 	}
@@ -221,6 +233,16 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
+/* --cmdline's memory options (mem=, memmap=), after the map's own. */
+static int sim_apply_cmdline(const struct sim_options *o, struct pmm_memmap *m)
+{
+	struct pmm_parse_error perr = { 0, "" };
+	if (!o->cmdline || pmm_memmap_apply_cmdline(m, o->cmdline, &perr) == 0)
+		return 0;
+	fprintf(stderr, "pmm-sim: --cmdline: %s\n", perr.msg);
+	return 1;
+}
+
 static int load_map(struct sim_options *o, struct pmm_memmap *m)
 {
 	static struct pmm_fw_info fw;
@@ -228,7 +250,7 @@ static int load_map(struct sim_options *o, struct pmm_memmap *m)
 	size_t len = 0;
 	if (!o->map_file) {
 		if (sim_machine_pc(m, o->mem, o->nodes) == 0)
-			return 0;
+			return sim_apply_cmdline(o, m);
 		fprintf(stderr, "pmm-sim: cannot describe a %llu-byte machine with "
 			"%u nodes\n", (unsigned long long)o->mem, o->nodes);
 		return 1;
@@ -242,12 +264,15 @@ static int load_map(struct sim_options *o, struct pmm_memmap *m)
 	if (o->format == SIM_MAP_AUTO)
 		o->format = sim_map_detect(text, len);
 	int err = sim_map_read(m, &fw, text, len, o->format, o->efi_desc_size, &perr);
+	if (!err && o->format == SIM_MAP_DMESG)
+		err = sim_map_linux_edits(m, text, len,
+					  o->ignore_cmdline || o->cmdline, &perr);
 	free(text);
 	if (err) {
 		fprintf(stderr, "pmm-sim: %s:%u: %s\n", o->map_file, perr.line, perr.msg);
 		return 1;
 	}
-	return 0;
+	return sim_apply_cmdline(o, m);
 }
 
 /*

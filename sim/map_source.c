@@ -5,6 +5,8 @@
  */
 #include <string.h>
 
+#include <pmm/cmdline.h>
+
 #include "map_source.h"
 
 static const char *const format_names[] = {
@@ -146,4 +148,20 @@ pmm_phys_t sim_map_kernel_base(const struct pmm_memmap *m, uint64_t size)
 			return start;
 	}
 	return pc;
+}
+
+int sim_map_linux_edits(struct pmm_memmap *m, const char *text, size_t len,
+			bool skip, struct pmm_parse_error *err)
+{
+	static char cmdline[4096];
+	int ret;
+
+	if (skip)
+		return 0;
+	if (pmm_linux_log_cmdline(text, len, cmdline, sizeof(cmdline)) >= 0) {
+		ret = pmm_memmap_apply_cmdline(m, cmdline, err);
+		if (ret)
+			return ret;
+	}
+	return pmm_memmap_apply_log_edits(m, text, len, err);
 }

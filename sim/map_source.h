@@ -57,4 +57,12 @@ int sim_map_read(struct pmm_memmap *m, struct pmm_fw_info *fw, const char *buf,
  */
 pmm_phys_t sim_map_kernel_base(const struct pmm_memmap *m, uint64_t size);
 
+/*
+ * What a Linux log did to its own firmware map: its "Command line:" memory
+ * options (mem=, memmap=), then its "e820: update/remove" lines; nothing
+ * when @skip. Return: 0 or a PMM_E* code with @err filled.
+ */
+int sim_map_linux_edits(struct pmm_memmap *m, const char *text, size_t len,
+			bool skip, struct pmm_parse_error *err);
+
 #endif /* PMM_SIM_MAP_SOURCE_H */

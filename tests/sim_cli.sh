@@ -22,6 +22,10 @@ expect() {
 
 expect "default boot prints buddyinfo with DMA, Normal, HighMem" 0 'zone  HighMem' -- boot
 expect "default boot prints the Memory line" 0 '^Memory: [0-9]+K/[0-9]+K available' -- boot
+expect "--cmdline mem= limits the machine" 0 '^Memory: [0-9]+K/1048184K available' -- boot --cmdline "mem=1G" --profile x86_64
+expect "a Linux log's own mem= is honoured" 0 '^Memory: [0-9]+K/2096760K available' -- boot --map tests/data/linux/pc-3g-mem2g.log --profile x86_64
+expect "--ignore-cmdline boots the firmware map" 0 '^Memory: [0-9]+K/3145208K available' -- boot --map tests/data/linux/pc-3g-mem2g.log --profile x86_64 --ignore-cmdline
+expect "a bad --cmdline option fails" 1 'a zero limit leaves no memory' -- boot --cmdline mem=0
 expect "default boot frees init memory" 0 'Freeing unused kernel memory: 1024K freed' -- boot
 expect "default boot reports the bitmap pages" 0 'bitmaps. own' -- boot
 expect "default boot is consistent" 0 '^pmm_check: consistent' -- boot

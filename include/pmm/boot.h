@@ -55,6 +55,7 @@ struct pmm_boot_config {
 	const struct pmm_phys_range *reserved;
 	size_t nr_reserved;
 	bool skip_free_initmem; /* the caller frees init memory itself */
+	bool keep_low_memory;   /* skip x86 Linux's rule: page 0 reserved, no RAM in 640K-1M */
 	bool memblock_debug;    /* log memblock's calls and its dump */
 	bool quiet;             /* log nothing */
 };

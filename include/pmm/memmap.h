@@ -147,6 +147,25 @@ const char *pmm_mem_type_name(uint32_t type, char *buf, size_t size);
 /* Return: total bytes of the usable entries in @m (sanitize first). */
 uint64_t pmm_memmap_usable_bytes(const struct pmm_memmap *m);
 
+/*
+ * Give the parts of @m's entries of type @old_type (0: any) that lie in
+ * [@start, @end) the type @new_type, as Linux's e820 update does.
+ * Return: 0; PMM_EINVAL (NULL, reversed range, new type 0); PMM_EFULL
+ * (the pieces would overflow the table; @m unchanged). Context: any.
+ */
+int pmm_memmap_update(struct pmm_memmap *m, pmm_phys_t start, pmm_phys_t end,
+		      uint32_t old_type, uint32_t new_type);
+
+/* Take [@start, @end) out of @m's entries of @old_type (0: any); as above. */
+int pmm_memmap_remove(struct pmm_memmap *m, pmm_phys_t start, pmm_phys_t end,
+		      uint32_t old_type);
+
+/*
+ * x86 Linux's low-memory rule: page 0 reserved, no RAM in [640 KiB, 1 MiB).
+ * Return: 0, PMM_EINVAL (NULL) or PMM_EFULL (@m unchanged).
+ */
+int pmm_memmap_x86_trim_low(struct pmm_memmap *m);
+
 /* Return: the end (exclusive) of the highest usable entry of @m, 0 if none. */
 pmm_phys_t pmm_memmap_end_of_ram(const struct pmm_memmap *m);
 

@@ -9,12 +9,15 @@
 #include <pmm/platform.h>
 #include <pmm/fmt.h>
 #include <pmm/memmap.h>
+#include <pmm/firmware.h>
+#include <pmm/cmdline.h>
 #include <pmm/bootmem.h>
 #include <pmm/memblock.h>
 #include <pmm/page.h>
 #include <pmm/zone.h>
 #include <pmm/buddy.h>
 #include <pmm/check.h>
+#include <pmm/watermark.h>
 #include <pmm/init.h>
 #include <pmm/boot.h>
 #include <pmm/report.h>

@@ -70,7 +70,9 @@ static int sanitize(struct boot_state *bs)
 {
 	pmm_phys_t limit = pmm_profile_addr_limit(bs->cfg->profile);
 	uint64_t before = bs->map->dropped_bytes;
-	int err = pmm_memmap_sanitize(bs->map, limit);
+	int err = bs->cfg->keep_low_memory ? 0 : pmm_memmap_x86_trim_low(bs->map);
+	if (!err)
+		err = pmm_memmap_sanitize(bs->map, limit);
 	if (err) {
 		pmm_printk("pmm: cannot sanitize the memory map: %s\n", pmm_strerror(err));
 		return err;
