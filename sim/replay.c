@@ -29,23 +29,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blockmap.h"
 #include "host_platform.h"
 #include "lab.h"
 #include "trace.h"
-
-/* One live traced block: trace pfn -> pmm pfn. key 0: empty slot. */
-struct map_slot {
-	uint64_t key;        /* trace pfn + 1 */
-	pmm_pfn_t pfn;       /* pmm's block head, 0: pmm failed it */
-	uint32_t freed;      /* pages of it freed so far */
-	uint8_t order, mt;
-};
-
-struct block_map {
-	struct map_slot *slot;
-	uint64_t mask, n;
-	unsigned int shift;  /* 64 - log2(slots): Fibonacci hashing's top bits */
-};
 
 #define BAD_LINES_SHOWN 10
 
@@ -58,95 +45,6 @@ struct replay {
 	uint64_t decimal_pfns, hex_pfns;
 	uint64_t mt_differs;  /* 4.x+ allocations whose gfp names and migratetype disagree */
 };
-
-/* The home slot of @key (a trace pfn + 1): the product's top bits. */
-static uint64_t map_home(const struct block_map *m, uint64_t key)
-{
-	return (key * 0x9e3779b97f4a7c15ull) >> m->shift;
-}
-
-static int map_init(struct block_map *m, uint64_t cap)
-{
-	m->slot = calloc(cap, sizeof(*m->slot));
-	m->mask = cap - 1;
-	m->n = 0;
-	m->shift = 64;
-	while (cap > 1) {
-		cap >>= 1;
-		m->shift--;
-	}
-	return m->slot ? 0 : -1;
-}
-
-static struct map_slot *map_find(struct block_map *m, uint64_t pfn)
-{
-	for (uint64_t i = map_home(m, pfn + 1);; i = (i + 1) & m->mask) {
-		if (m->slot[i].key == pfn + 1)
-			return &m->slot[i];
-		if (m->slot[i].key == 0)
-			return NULL;
-	}
-}
-
-static int map_grow(struct block_map *m);
-
-static struct map_slot *map_insert(struct block_map *m, uint64_t pfn)
-{
-	if ((m->n + 1) * 2 > m->mask + 1 && map_grow(m) != 0)
-		return NULL;
-	uint64_t i = map_home(m, pfn + 1);
-	while (m->slot[i].key != 0)
-		i = (i + 1) & m->mask;
-	m->n++;
-	m->slot[i] = (struct map_slot){ .key = pfn + 1 };
-	return &m->slot[i];
-}
-
-static int map_grow(struct block_map *m)
-{
-	struct block_map big;
-	if (map_init(&big, (m->mask + 1) * 2) != 0)
-		return -1;
-	for (uint64_t i = 0; i <= m->mask; i++)
-		if (m->slot[i].key)
-			*map_insert(&big, m->slot[i].key - 1) = m->slot[i];
-	free(m->slot);
-	*m = big;
-	return 0;
-}
-
-/* Remove @s, shifting later entries of its probe run back (no tombstones). */
-static void map_remove(struct block_map *m, struct map_slot *s)
-{
-	uint64_t i = (uint64_t)(s - m->slot), j = i;
-	m->n--;
-	for (;;) {
-		m->slot[i].key = 0;
-		for (;;) {
-			j = (j + 1) & m->mask;
-			if (m->slot[j].key == 0)
-				return;
-			uint64_t home = map_home(m, m->slot[j].key);
-			/* may slot j move to i? yes unless home lies in (i, j] */
-			if (i <= j ? (home <= i || home > j) : (home <= i && home > j))
-				break;
-		}
-		m->slot[i] = m->slot[j];
-		i = j;
-	}
-}
-
-/* The traced block holding @pfn: its head exactly, or one up to 2^10 below. */
-static struct map_slot *map_find_block(struct block_map *m, uint64_t pfn)
-{
-	struct map_slot *s = map_find(m, pfn);
-	for (unsigned int k = 1; !s && k <= PMM_MAX_ORDER; k++) {
-		s = map_find(m, pfn & ~(((uint64_t)1 << k) - 1));
-		if (s && s->order < k)
-			s = NULL;
-	}
-	return s;
-}
 
 /* The migratetype to ask for: from the gfp names, else from the trace's field. */
 static unsigned int event_mobility(const struct sim_event *ev)
@@ -172,7 +70,7 @@ static void release(struct replay *r, struct map_slot *s)
 		r->st->free_errors++;
 	if (s->pfn)
 		r->st->frees++;
-	map_remove(&r->map, s);
+	sim_map_remove(&r->map, s);
 	count_event(r);
 }
 
@@ -182,7 +80,7 @@ static void replay_alloc(struct replay *r, const struct sim_event *ev)
 		r->linux_failed++;
 		return;
 	}
-	struct map_slot *old = map_find(&r->map, ev->pfn);
+	struct map_slot *old = sim_map_find(&r->map, ev->pfn);
 	if (old) {
 		r->implicit_free++;
 		release(r, old);
@@ -194,7 +92,7 @@ static void replay_alloc(struct replay *r, const struct sim_event *ev)
 			   mt << PMM_GFP_MT_SHIFT;
 	struct pmm_page *pg = pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, ev->order,
 						     sim_lab_tag(mt), NULL);
-	struct map_slot *s = map_insert(&r->map, ev->pfn);
+	struct map_slot *s = sim_map_insert(&r->map, ev->pfn);
 	r->st->allocs++;
 	if (!pg) {
 		r->st->failed++;
@@ -212,7 +110,7 @@ static void replay_alloc(struct replay *r, const struct sim_event *ev)
 
 static void replay_free(struct replay *r, const struct sim_event *ev)
 {
-	struct map_slot *s = map_find_block(&r->map, ev->pfn);
+	struct map_slot *s = sim_map_find_block(&r->map, ev->pfn);
 	if (!s) {
 		r->unmatched_free++;
 		return;
@@ -367,7 +265,7 @@ int sim_replay(const char *path, struct sim_metrics *m, struct sim_lab_stats *st
 	memset(&r, 0, sizeof(r));
 	r.m = m;
 	r.st = st;
-	if (map_init(&r.map, 1 << 16) != 0) {
+	if (sim_map_init(&r.map, 1 << 16) != 0) {
 		free(buf);
 		return 1;
 	}
