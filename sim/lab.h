@@ -74,6 +74,7 @@ struct sim_lab {
 	bool proc;                /* --proc: Linux /proc views at the end */
 	bool no_grouping;         /* --no-grouping: one mobility type */
 	bool lazy;                /* --lazy: lazy buddy */
+	bool prefill;             /* replay --prefill: allocate what the trace frees first */
 	int pcp_high, pcp_batch;  /* --pcp HIGH,BATCH (-1: default) */
 };
 

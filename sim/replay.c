@@ -11,10 +11,13 @@
  * traced block (Linux's split_page(), alloc_pages_exact()) counts its
  * pages against the block, which pmm frees once all are back. Frees of
  * pfns never allocated in the trace (pages allocated before tracing
- * started) are counted, as are the events that model mode does not replay
- * (mm_page_alloc_zone_locked, mm_page_pcpu_drain: Linux's own per-CPU list
- * traffic; pmm's lists do their own). Lines that are no kmem page event
- * are counted with their first line numbers.
+ * started) are counted, as are the events that model mode does not replay:
+ * mm_page_alloc_zone_locked and mm_page_pcpu_drain (Linux's own per-CPU
+ * list traffic; pmm's lists do their own) and mm_page_free_batched, which
+ * since 3.3 only follows a page's own mm_page_free (free_unref_page_list()
+ * frees each page through the path that prints mm_page_free); 2.6.33's
+ * mm_pagevec_free was the free itself and is replayed as one. Lines that
+ * are no kmem page event are counted with their first line numbers.
  *
  * A file is mapped (standard input read) whole and scanned with memchr;
  * the gfp strings are parsed once each (trace_parse.c): a replay of 10^6
@@ -32,6 +35,7 @@
 #include "blockmap.h"
 #include "host_platform.h"
 #include "lab.h"
+#include "prefill.h"
 #include "trace.h"
 
 #define BAD_LINES_SHOWN 10
@@ -132,9 +136,9 @@ static void replay_event(struct replay *r, const struct sim_event *ev)
 		replay_alloc(r, ev);
 		break;
 	case SIM_EV_FREE:
-	case SIM_EV_FREE_BATCHED:
 		replay_free(r, ev);
 		break;
+	case SIM_EV_FREE_BATCHED:
 	case SIM_EV_ZONE_LOCKED:
 	case SIM_EV_PCPU_DRAIN:
 		r->not_replayed++;
@@ -233,7 +237,7 @@ static void report(FILE *f, const struct replay *r)
 {
 	fprintf(f, "pmm-sim: replay: %llu lines; %llu allocations failed in Linux too, "
 		"%llu frees of pages allocated before the trace, %llu re-allocations "
-		"of a live pfn (a free missing), %llu per-CPU list events not replayed "
+		"of a live pfn (a free missing), %llu per-CPU list and batch events not replayed "
 		"(model mode), %llu other kmem events\n",
 		(unsigned long long)r->lines, (unsigned long long)r->linux_failed,
 		(unsigned long long)r->unmatched_free, (unsigned long long)r->implicit_free,
@@ -270,6 +274,11 @@ int sim_replay(const char *path, struct sim_metrics *m, struct sim_lab_stats *st
 		return 1;
 	}
 	double t0 = seconds();
+	struct sim_prefill_stats ps = { 0, 0, 0 };
+	if (sim_lab.prefill && sim_replay_prefill(buf, len, &r.map, &ps) == 0)
+		printf("pmm-sim: replay: prefilled %llu blocks (%llu pages; %llu failed) that the "
+		       "trace frees before allocating them\n", (unsigned long long)ps.blocks,
+		       (unsigned long long)ps.pages, (unsigned long long)ps.failed);
 	replay_text(&r, buf, len);
 	double dt = seconds() - t0;
 	if (mapped)

@@ -14,8 +14,9 @@
 
 enum sim_ev_kind {
 	SIM_EV_ALLOC,          /* mm_page_alloc */
-	SIM_EV_FREE,           /* mm_page_free, mm_page_free_direct (2.6.33) */
-	SIM_EV_FREE_BATCHED,   /* mm_page_free_batched, mm_pagevec_free (2.6.33) */
+	SIM_EV_FREE,           /* mm_page_free; 2.6.33: mm_page_free_direct, mm_pagevec_free */
+	SIM_EV_FREE_BATCHED,   /* mm_page_free_batched (3.3+): follows the page's
+				* own mm_page_free, so it frees nothing more */
 	SIM_EV_ZONE_LOCKED,    /* mm_page_alloc_zone_locked: from the zone's lists */
 	SIM_EV_PCPU_DRAIN,     /* mm_page_pcpu_drain: back to the zone's lists */
 	SIM_EV_OTHER_KMEM,     /* another mm_page_* event (extfrag, ...) */

@@ -186,7 +186,7 @@ static const struct ev_name ev_names[] = {
 	{ "mm_page_free", SIM_EV_FREE },
 	{ "mm_page_free_direct", SIM_EV_FREE },
 	{ "mm_page_free_batched", SIM_EV_FREE_BATCHED },
-	{ "mm_pagevec_free", SIM_EV_FREE_BATCHED },
+	{ "mm_pagevec_free", SIM_EV_FREE }, /* 2.6.33: the free itself */
 	{ "mm_page_alloc_zone_locked", SIM_EV_ZONE_LOCKED },
 	{ "mm_page_pcpu_drain", SIM_EV_PCPU_DRAIN },
 };
