@@ -299,7 +299,7 @@ static void write_svg(FILE *f, const struct picture *p, const char *title,
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		"viewBox=\"0 0 %d %d\" data-map-top=\"%d\" data-map-bottom=\"%d\" "
 		"data-map-left=\"%d\" data-pages=\"%llu\" data-cell-pages=\"%llu\">\n"
-		"<style>text{font-family:sans-serif;fill:#000}.l{font-size:13px;font-weight:bold}"
+		"<style>rect{shape-rendering:crispEdges}text{font-family:sans-serif;fill:#000}.l{font-size:13px;font-weight:bold}"
 		".s{font-size:11px}.t{font-size:9px}</style>\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n<text x=\"8\" y=\"22\" "
 		"class=\"l\">pmm-sim: ",

@@ -106,7 +106,7 @@ def main():
             n_free += kind
     want = free_pages / pages
     got = n_free / n_map if n_map else 0
-    ok = abs(got - want) <= 0.02
+    ok = abs(got - want) <= 0.01
     print('%s: %d colours; free share of the map %.4f, free pages %d / %d drawn = %.4f: %s'
           % (svg, len(colours), got, free_pages, pages, want, 'ok' if ok else 'MISMATCH'))
     return 0 if ok else 1
