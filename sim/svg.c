@@ -17,7 +17,7 @@
  * The root element carries data-map-top / data-map-bottom / data-map-left
  * (the map's pixel rows and first column) and data-pages (pages drawn).
  *
- * Below the map, a chart of the samples (metrics.c): free pages, the
+ * Below the map (run and replay), a chart of the samples (metrics.c): free pages, the
  * unusable free space index at pageblock order and the share of mixed
  * pageblocks, each 0..1 over the events, and the failed allocations.
  */
@@ -257,8 +257,8 @@ static void polyline(FILE *f, const struct sim_metrics *m, int x0, int y0, int w
 static int draw_chart(FILE *f, const struct sim_metrics *m, int y)
 {
 	int x0 = MAP_LEFT, w = MAP_W, h = CHART_H - 60;
-	if (!m || m->nhist == 0)
-		return y;
+	if (!m || m->nhist < 2)
+		return y; /* a boot: one sample, no time */
 	const struct sim_metrics_point *end = &m->hist[m->nhist - 1];
 	fprintf(f, "<text x=\"8\" y=\"%d\" class=\"l\">over time</text>\n"
 		"<text x=\"8\" y=\"%d\" class=\"s\">%u samples</text>\n"
@@ -294,7 +294,7 @@ static void write_svg(FILE *f, const struct picture *p, const char *title,
 {
 	int legend_y = 44, map_top = legend_y + 76;
 	int map_bottom = map_top + map_height(p);
-	int height = map_bottom + (m && m->nhist ? CHART_H : 0) + 10;
+	int height = map_bottom + (m && m->nhist >= 2 ? CHART_H : 0) + 10;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		"viewBox=\"0 0 %d %d\" data-map-top=\"%d\" data-map-bottom=\"%d\" "
