@@ -10,9 +10,6 @@
 
 #include <pmm/zone.h>
 
-/* Linux 6.1 x86_64 has 5 zones: DMA, DMA32, Normal, Movable, Device. */
-#define PMM_WMARK_MAX_ZONES 8
-
 /* One zone as the computation sees it; index = Linux's zone index. */
 struct pmm_wmark_zone {
 	int node;
@@ -34,6 +31,9 @@ struct pmm_wmark_params {
 
 /* Defaults of Linux 6.1 x86_64 (5 zones, ratios 256 256 32 0 0, scale 10). */
 void pmm_wmark_params_init(struct pmm_wmark_params *p);
+
+/* Defaults of Linux 6.1 i386 with highmem (DMA, Normal, HighMem, Movable: ratios 256 32 0 0). */
+void pmm_wmark_params_init_i386(struct pmm_wmark_params *p);
 
 /*
  * min_free_kbytes as Linux sets it at boot: sqrt(16 * lowmem KiB) clamped

@@ -126,6 +126,9 @@ _Static_assert(sizeof(struct pmm_pcp) == PMM_CACHELINE,
  * their own lines; then one line per CPU's lists. So per-CPU traffic on
  * different CPUs shares no line that either writes.
  */
+/* Zones of a Linux node that lowmem_reserve spans (x86_64 6.1 has 5). */
+#define PMM_WMARK_MAX_ZONES 8
+
 struct pmm_zone {
 	/* read-mostly; the fast paths read only this first line */
 	pmm_pfn_t start_pfn;               /* span, inclusive */
@@ -142,6 +145,9 @@ struct pmm_zone {
 	enum pmm_zone_type type;
 	uint64_t present;                  /* usable RAM in the span [pages] */
 	bool initialized;
+	/* lowmem_reserve (zoneinfo's "protection:") by Linux zone index [pages] */
+	uint64_t protection[PMM_WMARK_MAX_ZONES];
+	unsigned int nr_protection;        /* entries Linux prints: its zones per node */
 	/* written under the lock */
 	_Alignas(PMM_CACHELINE)
 	struct pmm_lock lock; /* guards everything below except pcp */
@@ -233,7 +239,11 @@ struct pmm_zone *pmm_pfn_zone(pmm_pfn_t pfn);
  */
 bool pmm_zones_cover(pmm_pfn_t start, pmm_pfn_t end, struct pmm_zone **hint);
 
-/* Set watermarks from managed sizes as Linux does (min_free_kbytes). */
+/*
+ * Set every zone's min/low/high and protection from the managed pages as
+ * Linux 6.1 does (pmm/watermark.h; min_free_kbytes without khugepaged's
+ * raise). Locking: takes each zone's lock in turn; call after the hand-off.
+ */
 void pmm_zones_setup_watermarks(void);
 
 /* Set one zone's watermarks explicitly [pages]. */

@@ -121,6 +121,17 @@ void pmm_report_pagetypeinfo(const struct pmm_out *out)
 	}
 }
 
+/* Linux's "protection: (a, b, ...)" line: the zone's lowmem_reserve. */
+static void report_protection(const struct pmm_out *out, const struct pmm_zone *z)
+{
+	if (z->nr_protection == 0)
+		return;
+	pmm_fmt(out, "        protection: (");
+	for (unsigned int k = 0; k < z->nr_protection; k++)
+		pmm_fmt(out, "%s%llu", k ? ", " : "", (unsigned long long)z->protection[k]);
+	pmm_fmt(out, ")\n");
+}
+
 void pmm_report_zoneinfo(const struct pmm_out *out)
 {
 	const struct pmm_zone *z;
@@ -137,6 +148,7 @@ void pmm_report_zoneinfo(const struct pmm_out *out)
 		pmm_fmt(out, "        spanned  %llu\n", (unsigned long long)z->spanned);
 		pmm_fmt(out, "        present  %llu\n", (unsigned long long)z->present);
 		pmm_fmt(out, "        managed  %llu\n", (unsigned long long)z->managed);
+		report_protection(out, z);
 	}
 }
 

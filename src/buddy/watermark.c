@@ -35,6 +35,15 @@ void pmm_wmark_params_init(struct pmm_wmark_params *p)
 		p->reserve_ratio[i] = ratio[i];
 }
 
+void pmm_wmark_params_init_i386(struct pmm_wmark_params *p)
+{
+	static const unsigned int ratio[] = { 256, 32, 0, 0 };
+	*p = (struct pmm_wmark_params){ .nr_zones = 4, .normal_idx = 1,
+					.scale_factor = 10, .thp = true };
+	for (unsigned int i = 0; i < 4; i++)
+		p->reserve_ratio[i] = ratio[i];
+}
+
 static uint64_t isqrt64(uint64_t x)
 {
 	uint64_t r = 0;
@@ -130,4 +139,87 @@ void pmm_wmark_compute(struct pmm_wmark_zone *z, unsigned int n,
 		compute_protection(z + i, j - i, p);
 		i = j;
 	}
+}
+
+/*
+ * Linux's zone index of each pmm zone type: x86_64 has DMA, DMA32, Normal
+ * (then Movable, Device, always empty here); i386 DMA, Normal, HighMem
+ * (then Movable). -1: the type does not exist in that layout.
+ */
+static const int linux_idx_x86_64[PMM_NR_ZONES] = {
+	[PMM_ZONE_DMA] = 0, [PMM_ZONE_DMA32] = 1, [PMM_ZONE_NORMAL] = 2,
+	[PMM_ZONE_HIGHMEM] = -1,
+};
+static const int linux_idx_i386[PMM_NR_ZONES] = {
+	[PMM_ZONE_DMA] = 0, [PMM_ZONE_DMA32] = -1, [PMM_ZONE_NORMAL] = 1,
+	[PMM_ZONE_HIGHMEM] = 2,
+};
+
+/* Return: true when the zones are laid out as x86_64's (a DMA32 zone exists). */
+static bool layout_is_x86_64(void)
+{
+	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++)
+		if (pmm_nodes[nid].online && pmm_nodes[nid].zones[PMM_ZONE_DMA32].initialized)
+			return true;
+	return false;
+}
+
+/* The pmm zone of @node at Linux index @idx, or NULL (an empty Linux zone). */
+static struct pmm_zone *zone_at(struct pmm_node *node, const int *map, unsigned int idx)
+{
+	for (int t = 0; t < PMM_NR_ZONES; t++)
+		if (map[t] == (int)idx && node->zones[t].initialized)
+			return &node->zones[t];
+	return NULL;
+}
+
+/* One row per Linux zone of every online node; @owner[i] its pmm zone or NULL. */
+static unsigned int fill_table(struct pmm_wmark_zone *z, struct pmm_zone **owner,
+			       const struct pmm_wmark_params *p, const int *map)
+{
+	unsigned int n = 0;
+	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		if (!pmm_nodes[nid].online)
+			continue;
+		for (unsigned int idx = 0; idx < p->nr_zones; idx++, n++) {
+			struct pmm_zone *zone = zone_at(&pmm_nodes[nid], map, idx);
+			owner[n] = zone;
+			z[n] = (struct pmm_wmark_zone){
+				.node = nid, .idx = idx,
+				.highmem = zone && zone->type == PMM_ZONE_HIGHMEM,
+				.managed = zone ? zone->managed : 0,
+			};
+		}
+	}
+	return n;
+}
+
+static void zone_take_marks(struct pmm_zone *zone, const struct pmm_wmark_zone *w,
+			    unsigned int nr_zones)
+{
+	pmm_zone_set_watermarks(zone, w->min, w->low, w->high);
+	for (unsigned int k = 0; k < PMM_WMARK_MAX_ZONES; k++)
+		zone->protection[k] = k < nr_zones ? w->protection[k] : 0;
+	zone->nr_protection = nr_zones;
+}
+
+void pmm_zones_setup_watermarks(void)
+{
+	static struct pmm_wmark_zone table[PMM_MAX_NUMNODES * PMM_WMARK_MAX_ZONES];
+	static struct pmm_zone *owner[PMM_MAX_NUMNODES * PMM_WMARK_MAX_ZONES];
+	struct pmm_wmark_params p;
+	bool x86_64 = layout_is_x86_64();
+
+	if (x86_64)
+		pmm_wmark_params_init(&p);
+	else
+		pmm_wmark_params_init_i386(&p);
+	p.thp = false; /* pmm runs no khugepaged to raise min_free_kbytes */
+	unsigned int n = fill_table(table, owner, &p,
+				    x86_64 ? linux_idx_x86_64 : linux_idx_i386);
+	uint64_t kb = pmm_wmark_min_free_kbytes(table, n, &p);
+	pmm_wmark_compute(table, n, kb, &p);
+	for (unsigned int i = 0; i < n; i++)
+		if (owner[i])
+			zone_take_marks(owner[i], &table[i], p.nr_zones);
 }

@@ -9,10 +9,8 @@
  * short scan on small machines and a binary search on large NUMA ones,
  * after one comparison with the largest zone, which holds most pages.
  *
- * Watermarks follow Linux: min_free_kbytes = sqrt(16 * lowmem KiB), clamped
- * to [128 KiB, 256 MiB], split among the non-highmem zones in proportion to
- * their managed pages; a HighMem zone gets managed/1024 clamped to
- * [32, 128] pages. low = min + min/4, high = min + min/2.
+ * Watermarks are set by pmm_zones_setup_watermarks() in watermark.c, with
+ * Linux 6.1's formulas.
  */
 #include "buddy_internal.h"
 
@@ -302,29 +300,6 @@ bool pmm_zones_cover(pmm_pfn_t start, pmm_pfn_t end, struct pmm_zone **hint)
 	return true;
 }
 
-static uint64_t int_sqrt64(uint64_t x)
-{
-	uint64_t r = 0;
-	uint64_t bit = (uint64_t)1 << 62;
-	while (bit > x)
-		bit >>= 2;
-	while (bit != 0) {
-		if (x >= r + bit) {
-			x -= r + bit;
-			r = (r >> 1) + bit;
-		} else {
-			r >>= 1;
-		}
-		bit >>= 2;
-	}
-	return r;
-}
-
-static uint64_t clamp_u64(uint64_t v, uint64_t lo, uint64_t hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
 /**
  * pmm_zone_set_watermarks - set @zone's min, low and high marks [pages].
  * NULL is ignored. Locking: takes the zone lock.
@@ -339,39 +314,6 @@ void pmm_zone_set_watermarks(struct pmm_zone *zone, uint64_t min,
 	zone->watermark[PMM_WMARK_LOW] = low;
 	zone->watermark[PMM_WMARK_HIGH] = high;
 	zone_unlock(zone);
-}
-
-static void zone_set_min(struct pmm_zone *zone, uint64_t min)
-{
-	pmm_zone_set_watermarks(zone, min, min + (min >> 2), min + (min >> 1));
-}
-
-/**
- * pmm_zones_setup_watermarks - set every zone's watermarks from the managed
- * page counts, as Linux's init_per_zone_wmark_min() and
- * setup_per_zone_wmarks() do (see the file comment for the rule).
- *
- * Locking: takes each zone's lock in turn; call after the hand-off.
- */
-void pmm_zones_setup_watermarks(void)
-{
-	uint64_t lowmem = 0;
-	struct pmm_zone *z;
-	pmm_for_each_zone(z)
-		if (z->type != PMM_ZONE_HIGHMEM)
-			lowmem += z->managed;
-	uint64_t lowmem_kb = lowmem << (PMM_PAGE_SHIFT - 10);
-	uint64_t min_kb = clamp_u64(int_sqrt64(lowmem_kb * 16), 128, 262144);
-	uint64_t min_pages = min_kb >> (PMM_PAGE_SHIFT - 10);
-
-	pmm_for_each_zone(z) {
-		if (z->type == PMM_ZONE_HIGHMEM) {
-			zone_set_min(z, clamp_u64(z->managed / 1024, 32, 128));
-			continue;
-		}
-		uint64_t min = lowmem ? min_pages * z->managed / lowmem : 0;
-		zone_set_min(z, min);
-	}
 }
 
 static struct pmm_zone *zone_scan(int nid, int type)

@@ -318,12 +318,31 @@ static void test_watermark_setup(void **state)
 			 min_pages * 4095 / 262143);
 	assert_int_equal(nor->watermark[PMM_WMARK_MIN],
 			 min_pages * 258048 / 262143);
-	uint64_t m = nor->watermark[PMM_WMARK_MIN];
-	assert_int_equal(nor->watermark[PMM_WMARK_LOW], m + m / 4);
-	assert_int_equal(nor->watermark[PMM_WMARK_HIGH], m + m / 2);
+	/*
+	 * Linux 6.1: the gap min -> low -> high is the larger of a quarter of
+	 * the zone's share of min and 0.1 % of its managed pages.
+	 * Normal: min 1007, max(1007 / 4, 258048 / 1000 = 258) = 258.
+	 */
+	assert_int_equal(nor->watermark[PMM_WMARK_MIN], 1007);
+	assert_int_equal(nor->watermark[PMM_WMARK_LOW], 1007 + 258);
+	assert_int_equal(nor->watermark[PMM_WMARK_HIGH], 1007 + 2 * 258);
+	/* HighMem: min 65536 / 1024 = 64; share 1023 * 65536 / 262143 = 255: gap max(63, 65). */
 	assert_int_equal(high->watermark[PMM_WMARK_MIN], 64);
-	assert_int_equal(high->watermark[PMM_WMARK_LOW], 80);
-	assert_int_equal(high->watermark[PMM_WMARK_HIGH], 96);
+	assert_int_equal(high->watermark[PMM_WMARK_LOW], 64 + 65);
+	assert_int_equal(high->watermark[PMM_WMARK_HIGH], 64 + 2 * 65);
+	/*
+	 * lowmem_reserve as i386 Linux (DMA, Normal, HighMem, Movable; ratios
+	 * 256, 32): DMA keeps (Normal + HighMem) / 256 from HighMem requests.
+	 */
+	const uint64_t dma_prot[] = { 0, 258048 / 256, (258048 + 65536) / 256,
+				      (258048 + 65536) / 256 };
+	const uint64_t nor_prot[] = { 0, 0, 65536 / 32, 65536 / 32 };
+	assert_int_equal(dma->nr_protection, 4);
+	for (unsigned int k = 0; k < 4; k++) {
+		assert_int_equal(dma->protection[k], dma_prot[k]);
+		assert_int_equal(nor->protection[k], nor_prot[k]);
+		assert_int_equal(high->protection[k], 0);
+	}
 }
 
 /* Small machines clamp min_free_kbytes to 128 KiB = 32 pages. */
