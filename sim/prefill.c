@@ -75,17 +75,10 @@ static void note_event(struct prefill *p, const struct sim_event *ev)
 	}
 }
 
-static void scan(struct prefill *p, const char *buf, size_t len)
+static void scan_line(void *ctx, int rc, const struct sim_event *ev)
 {
-	const char *s = buf, *end = buf + len;
-	struct sim_event ev;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *e = nl ? nl : end;
-		if (sim_trace_parse_line(s, (size_t)(e - s), &ev) == 0)
-			note_event(p, &ev);
-		s = e + 1;
-	}
+	if (rc == 0)
+		note_event(ctx, ev);
 }
 
 /* Allocate the prefill blocks in pmm and enter them in @map. */
@@ -123,7 +116,7 @@ int sim_replay_prefill(const char *buf, size_t len, struct block_map *map,
 	memset(ps, 0, sizeof(*ps));
 	if (sim_map_init(&p.live, 1 << 16) != 0)
 		return -1;
-	scan(&p, buf, len);
+	sim_trace_scan(buf, len, scan_line, &p);
 	allocate(&p, map, ps);
 	free(p.live.slot);
 	free(p.blk);

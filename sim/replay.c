@@ -156,21 +156,14 @@ static void bad_line(struct replay *r)
 	r->bad++;
 }
 
-static void replay_text(struct replay *r, const char *buf, size_t len)
+static void replay_line(void *ctx, int rc, const struct sim_event *ev)
 {
-	const char *s = buf, *end = buf + len;
-	struct sim_event ev;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *e = nl ? nl : end;
-		r->lines++;
-		int rc = sim_trace_parse_line(s, (size_t)(e - s), &ev);
-		if (rc == 0)
-			replay_event(r, &ev);
-		else if (rc < 0)
-			bad_line(r);
-		s = e + 1;
-	}
+	struct replay *r = ctx;
+	r->lines++;
+	if (rc == 0)
+		replay_event(r, ev);
+	else if (rc < 0)
+		bad_line(r);
 }
 
 static char *slurp(FILE *f, size_t *len)
@@ -279,7 +272,7 @@ int sim_replay(const char *path, struct sim_metrics *m, struct sim_lab_stats *st
 		printf("pmm-sim: replay: prefilled %llu blocks (%llu pages; %llu failed) that the "
 		       "trace frees before allocating them\n", (unsigned long long)ps.blocks,
 		       (unsigned long long)ps.pages, (unsigned long long)ps.failed);
-	replay_text(&r, buf, len);
+	sim_trace_scan(buf, len, replay_line, &r);
 	double dt = seconds() - t0;
 	if (mapped)
 		munmap(buf, len);

@@ -48,6 +48,13 @@ int sim_trace_parse_line(const char *line, size_t len, struct sim_event *ev);
  */
 void sim_trace_gfp_name(unsigned int gfp, char *buf, size_t size);
 
+/*
+ * Call @fn for every line of the text [@buf, @buf + @len) with
+ * sim_trace_parse_line()'s result and, when it is 0, the event.
+ */
+typedef void (*sim_trace_fn)(void *ctx, int rc, const struct sim_event *ev);
+void sim_trace_scan(const char *buf, size_t len, sim_trace_fn fn, void *ctx);
+
 /* Write one event as a 6.1 ftrace line (pid 1 "pmm-sim"). */
 void sim_trace_write(FILE *f, const struct sim_event *ev, uint64_t seq);
 

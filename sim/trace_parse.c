@@ -333,6 +333,18 @@ int sim_trace_parse_line(const char *line, size_t len, struct sim_event *ev)
 	return parse_fields(ne + 1, end, ev);
 }
 
+void sim_trace_scan(const char *buf, size_t len, sim_trace_fn fn, void *ctx)
+{
+	const char *s = buf, *end = buf + len;
+	struct sim_event ev;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end;
+		fn(ctx, sim_trace_parse_line(s, (size_t)(e - s), &ev), &ev);
+		s = e + 1;
+	}
+}
+
 void sim_trace_write(FILE *f, const struct sim_event *ev, uint64_t seq)
 {
 	static const char *const names[] = {
