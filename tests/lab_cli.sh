@@ -104,7 +104,7 @@ expect "replay of no events" 1 'no mm_page_alloc or mm_page_free event' -- repla
 # from the events' formats, not captured): alloc A (order 2, movable),
 # alloc B, free A, a failed allocation, free B; a junk line and a comment.
 layout() { # layout STYLE: the events in STYLE
-	local a b c pa pb
+	local p c pa pb
 	case $1 in
 	ftrace61) p='          sh-86     [001] .....    12.000001: '; pa=0x1000; pb=0x2001; c=1 ;;
 	old2633) p='            bash-2371  [001]  1265.234143: '; pa=4096; pb=8193; c=2 ;;

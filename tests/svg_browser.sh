@@ -27,7 +27,7 @@ shot() {
 		[ ! -s "$tmp/$name.png" ]; then
 		fail=$((fail + 1)); echo "FAIL - $name: chromium made no screenshot"; tail -3 "$tmp/$name.log"; return
 	fi
-	if python3 tests/svg_pixels.py "$svg" "$tmp/$name.png" $csv >"$tmp/$name.check" 2>&1; then
+	if python3 tests/svg_pixels.py "$svg" "$tmp/$name.png" ${csv:+"$csv"} >"$tmp/$name.check" 2>&1; then
 		pass=$((pass + 1)); echo "ok   - $name: $(cat "$tmp/$name.check")"
 	else
 		fail=$((fail + 1)); echo "FAIL - $name: $(tail -1 "$tmp/$name.check")"

@@ -72,7 +72,7 @@ GUEST
 )
 append="loglevel=7"
 if [ "$boot" = 1 ]; then
-	append="$append trace_buf_size=32M trace_event=$(echo $events | sed 's/\([a-z_]*\)/kmem:\1/g; s/ /,/g')"
+	append="$append trace_buf_size=32M trace_event=$(echo "$events" | sed 's/\([a-z_]*\)/kmem:\1/g; s/ /,/g')"
 	cmd=${cmd/echo 8192 > $T\/buffer_size_kb/true}
 fi
 rm -f "$out.trace" "$out.trace.gz"
