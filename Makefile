@@ -108,6 +108,7 @@ check-layers:
 # The simulator's command line (tests/sim_cli.sh).
 check-sim: $(SIM)
 	tests/sim_cli.sh $(SIM)
+	tests/lab_cli.sh $(SIM)
 
 # make test-bootmem, test-buddy, ...: the unit tests of one folder of tests/.
 $(TEST_LAYERS:%=test-%): test-%:

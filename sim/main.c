@@ -16,6 +16,7 @@
 #include <pmm/report.h>
 
 #include "host_platform.h"
+#include "lab.h"
 #include "machine.h"
 
 #include "map_source.h"
@@ -56,7 +57,8 @@ static void usage(FILE *f)
 		"machines up to 64 GiB unless --check or --no-check says otherwise.\n"
 		"A Linux log's own \"Command line:\" (mem=, memmap=) and its \"e820:\n"
 		"update/remove\" lines are honoured; --cmdline TEXT replaces them with\n"
-		"TEXT's options, --ignore-cmdline boots the firmware map alone.\n");
+		"TEXT's options, --ignore-cmdline boots the firmware map alone.\n"
+		"pmm-sim run|replay (workloads, Linux traces): pmm-sim run --help.\n");
 }
 
 static void out_stdout(void *ctx, const char *s, size_t n)
@@ -356,19 +358,25 @@ static int boot(struct sim_options *o)
 		fprintf(stderr, "pmm-sim: consistency check failed: %s\n", bad);
 		return 1;
 	}
+	int lab = sim_lab_after_boot(); /* run, replay (sim/lab.c) */
+	if (lab >= 0)
+		return lab;
 	if (o->json) {
 		print_json(o, &map, &info);
 	} else {
 		print_reports(o, &info);
 		printf("\npmm_check: %s\n", check ? "consistent" : "skipped (--check runs it)");
 	}
-	return 0;
+	return sim_lab_finish_boot();
 }
 
 int main(int argc, char **argv)
 {
 	static struct sim_options o;
-	int rc = parse_args(argc, argv, &o);
+	int rc = sim_lab_args(&argc, argv); /* run, replay, --svg (sim/lab.c) */
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc == 1 ? 0 : rc;
 	rc = boot(&o);

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.c - `pmm-sim run`: execute a workload (workload.c) against the
+ * booted allocator through the public API, with metrics as it goes.
+ *
+ * Live blocks sit in a table of records; each pool is an array of record
+ * ids (a free picks a uniform slot and swaps the last one in), and blocks
+ * with a lifetime also sit in a min-heap of expiry times, checked before
+ * every request. A record freed early leaves a stale heap entry, which
+ * the generation number makes the heap skip.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_platform.h"
+#include "lab.h"
+#include "trace.h"
+#include "workload.h"
+
+struct blk {
+	pmm_pfn_t pfn;
+	uint32_t slot;      /* index in its pool's array */
+	uint32_t gen;       /* bumped when freed */
+	uint16_t pool;
+	uint8_t order, mt;
+	uint8_t cpu, live;
+};
+
+struct pool {
+	char name[WL_NAME_LEN];
+	uint32_t *ids;
+	uint64_t n, cap;
+};
+
+struct expiry {
+	uint64_t when;
+	uint32_t id, gen;
+};
+
+struct runner {
+	struct blk *blk;
+	uint32_t nblk, capblk;
+	uint32_t *free_ids;       /* recycled record ids */
+	uint32_t nfree_ids;
+	struct pool pool[WL_MAX_PHASES];
+	unsigned int npools;
+	struct expiry *heap;
+	uint64_t nheap, capheap;
+	uint64_t tick, rng;
+	FILE *trace;
+	struct sim_metrics *m;
+	struct sim_lab_stats *st;
+};
+
+static int grow(void **p, uint64_t *cap, size_t elem)
+{
+	uint64_t n = *cap ? *cap * 2 : 1024;
+	void *q = realloc(*p, n * elem);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static unsigned int pool_id(struct runner *r, const char *name)
+{
+	for (unsigned int i = 0; i < r->npools; i++)
+		if (strcmp(r->pool[i].name, name) == 0)
+			return i;
+	snprintf(r->pool[r->npools].name, WL_NAME_LEN, "%s", name);
+	return r->npools++;
+}
+
+static void heap_push(struct runner *r, struct expiry e)
+{
+	if (r->nheap == r->capheap && grow((void **)&r->heap, &r->capheap, sizeof(e)))
+		return;
+	uint64_t i = r->nheap++;
+	while (i > 0 && r->heap[(i - 1) / 2].when > e.when) {
+		r->heap[i] = r->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	r->heap[i] = e;
+}
+
+static struct expiry heap_pop(struct runner *r)
+{
+	struct expiry top = r->heap[0], last = r->heap[--r->nheap];
+	uint64_t i = 0;
+	for (;;) {
+		uint64_t c = 2 * i + 1;
+		if (c >= r->nheap)
+			break;
+		if (c + 1 < r->nheap && r->heap[c + 1].when < r->heap[c].when)
+			c++;
+		if (r->heap[c].when >= last.when)
+			break;
+		r->heap[i] = r->heap[c];
+		i = c;
+	}
+	if (r->nheap)
+		r->heap[i] = last;
+	return top;
+}
+
+static void emit(struct runner *r, enum sim_ev_kind kind, const struct blk *b,
+		 unsigned int gfp, int failed)
+{
+	struct sim_event ev = {
+		.kind = kind, .cpu = b->cpu, .pfn = failed ? 0 : b->pfn,
+		.order = b->order, .mt = b->mt, .gfp = gfp, .failed = failed,
+	};
+	if (r->trace)
+		sim_trace_write(r->trace, &ev, r->st->events);
+}
+
+static void count_event(struct runner *r)
+{
+	r->st->events++;
+	sim_metrics_tick(r->m, r->st->events);
+}
+
+static void block_free(struct runner *r, uint32_t id)
+{
+	struct blk *b = &r->blk[id];
+	struct pool *p = &r->pool[b->pool];
+	host_set_cpu(b->cpu);
+	if (pmm_free_pages(pmm_pfn_to_page(b->pfn), b->order) != 0)
+		r->st->free_errors++;
+	emit(r, SIM_EV_FREE, b, 0, 0);
+	p->ids[b->slot] = p->ids[--p->n];
+	r->blk[p->ids[b->slot]].slot = b->slot;
+	b->live = 0;
+	b->gen++;
+	r->free_ids[r->nfree_ids++] = id;
+	r->st->frees++;
+	count_event(r);
+}
+
+static uint32_t block_new(struct runner *r)
+{
+	if (r->nfree_ids)
+		return r->free_ids[--r->nfree_ids];
+	if (r->nblk == r->capblk) {
+		uint32_t cap = r->capblk ? r->capblk * 2 : 4096;
+		struct blk *b = realloc(r->blk, cap * sizeof(*b));
+		uint32_t *f = realloc(r->free_ids, cap * sizeof(*f));
+		if (b)
+			r->blk = b;
+		if (f)
+			r->free_ids = f;
+		if (!b || !f)
+			return UINT32_MAX;
+		r->capblk = cap;
+	}
+	r->blk[r->nblk].gen = 0;
+	return r->nblk++;
+}
+
+static void block_alloc(struct runner *r, const struct wl_phase *ph,
+			unsigned int pool, unsigned int cpu)
+{
+	struct pool *p = &r->pool[pool];
+	struct blk tmp = { .order = (uint8_t)wl_draw(&ph->order, sim_rand_unit(&r->rng)),
+			   .mt = (uint8_t)wl_draw(&ph->mt, sim_rand_unit(&r->rng)),
+			   .cpu = (uint8_t)cpu };
+	unsigned int gfp = wl_draw(&ph->gfp, sim_rand_unit(&r->rng)) |
+			   (unsigned int)tmp.mt << PMM_GFP_MT_SHIFT;
+	host_set_cpu(cpu);
+	struct pmm_page *pg = pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, tmp.order,
+						     sim_lab_tag(tmp.mt), NULL);
+	uint32_t id = pg ? block_new(r) : UINT32_MAX;
+	if ((p->n == p->cap && grow((void **)&p->ids, &p->cap, sizeof(uint32_t))) ||
+	    (pg && id == UINT32_MAX)) {
+		if (pg)
+			pmm_free_pages(pg, tmp.order);
+		pg = NULL;
+	}
+	r->st->allocs++;
+	if (!pg) {
+		r->st->failed++;
+		r->st->failed_by_order[tmp.order]++;
+		emit(r, SIM_EV_ALLOC, &tmp, gfp, 1);
+		count_event(r);
+		return;
+	}
+	struct blk *b = &r->blk[id];
+	uint32_t gen = b->gen;
+	*b = tmp;
+	b->gen = gen;
+	b->pfn = pmm_page_to_pfn(pg);
+	b->pool = (uint16_t)pool;
+	b->slot = (uint32_t)p->n;
+	b->live = 1;
+	p->ids[p->n++] = id;
+	emit(r, SIM_EV_ALLOC, b, gfp, 0);
+	if (ph->life_max) {
+		uint64_t span = ph->life_max - ph->life_min + 1;
+		heap_push(r, (struct expiry){ r->tick + ph->life_min + sim_rand(&r->rng) % span,
+					      id, gen });
+	}
+	count_event(r);
+}
+
+static void expire(struct runner *r)
+{
+	while (r->nheap && r->heap[0].when <= r->tick) {
+		struct expiry e = heap_pop(r);
+		if (r->blk[e.id].live && r->blk[e.id].gen == e.gen)
+			block_free(r, e.id);
+	}
+}
+
+static void free_fraction(struct runner *r, unsigned int pool, double frac)
+{
+	struct pool *p = &r->pool[pool];
+	uint64_t n = (uint64_t)((double)p->n * frac + 0.5);
+	while (n-- && p->n)
+		block_free(r, p->ids[sim_rand(&r->rng) % p->n]);
+}
+
+static void run_phase(struct runner *r, const struct wl_phase *ph)
+{
+	unsigned int pool = pool_id(r, ph->pool);
+	struct pool *p = &r->pool[pool];
+	if (ph->free_first > 0)
+		free_fraction(r, pool, ph->free_first);
+	for (uint64_t i = 0; i < ph->ops; i++) {
+		r->tick++;
+		expire(r);
+		unsigned int cpu = (unsigned int)(i % ph->cpus);
+		bool alloc = p->n == 0 ||
+			     (!(ph->hold && p->n >= ph->hold) &&
+			      sim_rand_unit(&r->rng) < ph->alloc);
+		if (alloc)
+			block_alloc(r, ph, pool, cpu);
+		else
+			block_free(r, p->ids[sim_rand(&r->rng) % p->n]);
+	}
+}
+
+static void runner_free(struct runner *r)
+{
+	free(r->blk);
+	free(r->free_ids);
+	free(r->heap);
+	for (unsigned int i = 0; i < r->npools; i++)
+		free(r->pool[i].ids);
+}
+
+/* The workload's text: a built-in name, or the contents of a file. */
+static char *workload_text(const char *name)
+{
+	const char *b = wl_builtin(name);
+	if (b)
+		return strdup(b);
+	FILE *f = fopen(name, "r");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	char chunk[4096];
+	size_t n;
+	while (mem && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, mem);
+	fclose(f);
+	if (mem)
+		fclose(mem);
+	return buf;
+}
+
+int sim_run_workload(const char *name, uint64_t seed, FILE *trace_out,
+		     struct sim_metrics *m, struct sim_lab_stats *st)
+{
+	static struct workload wl;
+	static struct runner r;
+	char err[256];
+	char *text = workload_text(name);
+	if (!text) {
+		fprintf(stderr, "pmm-sim: run: %s is neither a built-in workload "
+			"(w1 w2 w3 w4: run --list) nor a readable file\n", name);
+		return 1;
+	}
+	int bad = wl_parse(text, name, &wl, err, sizeof(err));
+	free(text);
+	if (bad) {
+		fprintf(stderr, "pmm-sim: %s\n", err);
+		return 1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.rng = seed ? seed : wl.seed;
+	r.trace = trace_out;
+	r.m = m;
+	r.st = st;
+	for (unsigned int i = 0; i < wl.nphases; i++)
+		run_phase(&r, &wl.phase[i]);
+	runner_free(&r);
+	host_set_cpu(0);
+	return 0;
+}

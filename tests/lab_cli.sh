@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Command-line tests of pmm-sim's laboratory (sim/lab.c): `run` with the
+# standard and the example workloads, `replay` of the Linux traces in
+# tests/data/traces/ and of pmm's own, metrics files and pictures. Every
+# run must succeed or fail as a user expects, with a clear message.
+#   tests/lab_cli.sh build/pmm-sim
+set -uo pipefail
+sim=${1:?usage: $0 PMM_SIM}
+wl=sim/workloads
+traces=tests/data/traces
+pass=0; fail=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); echo "ok   - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
+
+# expect NAME RC PATTERN -- ARGS...: exit status RC and PATTERN in the output.
+expect() {
+	local name=$1 rc=$2 pat=$3; shift 4
+	"$sim" "$@" >"$tmp/out" 2>&1; local got=$?
+	if [ "$got" -ne "$rc" ]; then bad "$name (exit $got, want $rc)"; sed 's/^/    /' "$tmp/out" | tail -5; return; fi
+	if ! grep -qE -- "$pat" "$tmp/out"; then bad "$name (no /$pat/)"; sed 's/^/    /' "$tmp/out" | tail -5; return; fi
+	ok "$name"
+}
+
+# check NAME COMMAND...: a shell test.
+check() {
+	local name=$1; shift
+	if "$@" >"$tmp/check" 2>&1; then ok "$name"; else bad "$name"; sed 's/^/    /' "$tmp/check" | tail -5; fi
+}
+
+small=(--profile x86_64 --mem 512M)
+
+# ---- run ------------------------------------------------------------------
+expect "run --list shows the standard workloads" 0 '^w3:' -- run --list
+expect "run --help" 0 'pmm-sim run WORKLOAD' -- run --help
+for f in "$wl"/*.wl; do
+	expect "run $(basename "$f") is consistent" 0 '^pmm_check: consistent' -- run "$f" "${small[@]}"
+done
+expect "w3-small allocates and frees" 0 'pmm-sim: [0-9]+ events: [0-9]+ allocations \(0 failed\), [0-9]+ frees' -- run "$wl/w3-small.wl" "${small[@]}"
+expect "fragment.wl fails order-9 requests" 0 'failed allocations by order: 9:' -- run "$wl/fragment.wl" "${small[@]}"
+expect "run on the i386 default machine" 0 '^pmm_check: consistent' -- run "$wl/w3-small.wl"
+expect "run with memblock and --proc" 0 '^Node 0, zone    DMA32' -- run "$wl/tmpfs.wl" "${small[@]}" --early memblock --proc
+expect "run without grouping: one type" 0 'Node 0, zone    DMA32 +0 +[0-9]+ +0 *$' -- run "$wl/tmpfs.wl" "${small[@]}" --no-grouping --proc
+expect "run with lazy buddy" 0 '^pmm_check: consistent' -- run "$wl/tmpfs.wl" "${small[@]}" --lazy
+expect "run with per-CPU lists off" 0 '^pmm_check: consistent' -- run "$wl/tmpfs.wl" "${small[@]}" --pcp 0,0
+"$sim" run "$wl/tmpfs.wl" "${small[@]}" --proc >"$tmp/a" 2>&1
+"$sim" run "$wl/tmpfs.wl" "${small[@]}" --proc >"$tmp/b" 2>&1
+check "the same seed gives the same buddyinfo" cmp <(grep '^Node' "$tmp/a") <(grep '^Node' "$tmp/b")
+"$sim" run "$wl/tmpfs.wl" "${small[@]}" --proc --seed 99 >"$tmp/c" 2>&1
+check "--seed changes the run" bash -c "! cmp -s <(grep '^Node' '$tmp/a') <(grep '^Node' '$tmp/c')"
+printf 'seed 1\nphase a ops=10 alloc=1\nphase b ops=5 frobs=2\n' >"$tmp/badkey.wl"
+expect "unknown key names the line" 1 'badkey.wl:3: unknown key' -- run "$tmp/badkey.wl"
+printf 'phase a alloc=1\n' >"$tmp/noops.wl"
+expect "phase without ops" 1 'noops.wl:1: phase needs ops=N' -- run "$tmp/noops.wl"
+printf 'phase a ops=5 order=0:1,11:1\n' >"$tmp/order.wl"
+expect "order above the maximum" 1 'order.wl:1: bad value' -- run "$tmp/order.wl"
+printf '# nothing\n' >"$tmp/empty.wl"
+expect "no phase" 1 'empty.wl: no phase' -- run "$tmp/empty.wl"
+expect "missing workload file" 1 'neither a built-in workload' -- run /nonexistent.wl
+expect "run needs a workload" 2 'needs a WORKLOAD' -- run --mem 1G
+expect "bad --every" 2 '--every: not a count' -- run "$wl/w3-small.wl" --every x
+expect "bad --pcp" 2 'BATCH <= HIGH' -- run "$wl/w3-small.wl" --pcp 4,8
+expect "boot options still checked" 2 'unknown choice' -- run "$wl/w3-small.wl" --profile sparc
+expect "lab options are not boot's" 2 'is for run and replay' -- boot --metrics x.csv
+
+# ---- metrics --------------------------------------------------------------
+"$sim" run "$wl/tmpfs.wl" "${small[@]}" --metrics "$tmp/m.csv" --every 10000 >/dev/null 2>&1
+check "CSV metrics: header and a row per zone per sample" \
+	bash -c "head -1 '$tmp/m.csv' | grep -q '^event,node,zone,.*,unusable_10,.*,fragindex_10,pcp_blocks_0,.*,pcp_cpu0,' &&
+		 [ \$(grep -c ',DMA32,' '$tmp/m.csv') -ge 14 ]"
+"$sim" run "$wl/tmpfs.wl" "${small[@]}" --metrics "$tmp/m.json" --every 50000 >/dev/null 2>&1
+check "JSON metrics parse, last sample at the last event" python3 -c "
+import json, sys
+d = json.load(open('$tmp/m.json'))
+last = d[-1]
+assert last['zone'] == 'DMA32' and len(last['unusable']) == 11, last
+assert last['free_pages'] == sum(n << k for k, n in enumerate(last['free_by_order'])), last
+assert all(0 <= u <= 1 for u in last['unusable'])
+"
+
+expect "--proc-at prints /proc views mid-run" 0 '^pmm-sim: after event 1000$' -- run "$wl/w3-small.wl" --proc-at 10,1000
+expect "--proc-at must ascend" 2 'ascending event counts' -- run "$wl/w3-small.wl" --proc-at 100,10
+check "per-CPU list contents add up" python3 -c "
+import json
+for z in json.load(open('$tmp/m.json')):
+    pcp = z['pcp_blocks_by_order']
+    assert sum(n << k for k, n in enumerate(pcp)) == z['pcp_pages'] == sum(z['pcp_pages_by_cpu']), z
+"
+
+# ---- replay ---------------------------------------------------------------
+"$sim" run "$wl/tmpfs.wl" "${small[@]}" --proc --trace-out "$tmp/own.trace" >"$tmp/run.out" 2>&1
+"$sim" replay "$tmp/own.trace" "${small[@]}" --proc >"$tmp/replay.out" 2>&1
+check "replaying pmm's own trace reproduces its buddyinfo" \
+	cmp <(grep '^Node' "$tmp/run.out") <(grep '^Node' "$tmp/replay.out")
+expect "replay --help" 0 'pmm-sim replay TRACE' -- replay --help
+expect "replay needs a trace" 2 'needs a TRACE' -- replay
+expect "replay of a missing file" 1 'cannot read /nonexistent' -- replay /nonexistent.trace
+printf 'hello\n' >"$tmp/nothing.trace"
+expect "replay of no events" 1 'no mm_page_alloc or mm_page_free event' -- replay "$tmp/nothing.trace"
+
+
+# The same five requests in each layout Linux's tools print (typed here
+# from the events' formats, not captured): alloc A (order 2, movable),
+# alloc B, free A, a failed allocation, free B; a junk line and a comment.
+layout() { # layout STYLE: the events in STYLE
+	local p c pa pb
+	case $1 in
+	ftrace61) p='          sh-86     [001] .....    12.000001: '; pa=0x1000; pb=0x2001; c=1 ;;
+	old2633) p='            bash-2371  [001]  1265.234143: '; pa=4096; pb=8193; c=2 ;;
+	tracecmd) p='            bash-2371  [001]  1265.234143: '; pa=0x1000; pb=0x2001; c=1 ;;
+	perf) p='            bash  2371 [001]  1265.234143: kmem:'; pa=0x1000; pb=0x2001; c=1 ;;
+	esac
+	local free=mm_page_free batched=mm_page_free_batched null=0000000000000000
+	[ "$1" = old2633 ] && { free=mm_page_free_direct; batched=mm_pagevec_free; null='(null)'; }
+	echo '# tracer: nop'
+	echo "${p}mm_page_alloc: page=ffffea0000040000 pfn=$pa order=2 migratetype=$c gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP"
+	echo "${p}mm_page_alloc: page=ffffea0000080040 pfn=$pb order=0 migratetype=0 gfp_flags=GFP_KERNEL|0x2000000"
+	echo 'something else entirely'
+	echo "${p}mm_page_alloc_zone_locked: page=ffffea0000080040 pfn=$pb order=0 migratetype=0 percpu_refill=1"
+	echo "${p}$free: page=ffffea0000040000 pfn=$pa order=2"
+	echo "${p}mm_page_alloc: page=$null pfn=0 order=10 migratetype=0 gfp_flags=GFP_ATOMIC"
+	# 3.3+: a batched free prints mm_page_free, then mm_page_free_batched;
+	# 2.6.33's mm_pagevec_free is the free itself
+	[ "$1" = old2633 ] || echo "${p}$free: page=ffffea0000080040 pfn=$pb order=0"
+	echo "${p}$batched: page=ffffea0000080040 pfn=$pb order=0"
+	echo "${p}mm_page_pcpu_drain: page=ffffea0000080040 pfn=$pb order=0 migratetype=0"
+}
+for style in ftrace61 old2633 tracecmd perf; do
+	layout $style >"$tmp/$style.trace"
+	expect "$style layout: allocations and frees" 0 '^pmm-sim: 4 events: 2 allocations \(0 failed\), 2 frees' -- replay "$tmp/$style.trace" "${small[@]}"
+	expect "$style layout: Linux's failure, per-CPU events, junk line 4" 0 '1 allocations failed in Linux too, 0 frees of pages allocated before the trace, 0 re-allocations of a live pfn \(a free missing\), [23] per-CPU list and batch events' -- replay "$tmp/$style.trace" "${small[@]}"
+	expect "$style layout: the junk line is named" 0 'lines are no kmem page event or hold impossible fields, ignored; lines 4$' -- replay "$tmp/$style.trace" "${small[@]}"
+done
+printf '%s\n' "$(layout perf | sed -n 2p)" "$(layout perf | sed -n 2p | sed 's/pfn=0x1000/pfn=0x1001/; s/order=2/order=0/; s/mm_page_alloc/mm_page_free/')" >"$tmp/split.trace"
+expect "a free inside a traced block counts against it" 0 '^pmm-sim: 1 events: 1 allocations' -- replay "$tmp/split.trace" "${small[@]}"
+printf 'x mm_page_alloc: pfn=0xffffffffffffffff order=3\nx mm_page_free: pfn=0x10 order=11\nx mm_page_alloc: pfn=5 order=9\nx mm_page_free: page=0 order=0\n' >"$tmp/impossible.trace"
+expect "impossible pfns and orders are named, not replayed" 0 '3 lines are no kmem page event or hold impossible fields, ignored; lines 1 2 4$' -- replay "$tmp/impossible.trace" --mem 64M
+expect "--prefill is for replay" 2 '--prefill: is for replay' -- run "$wl/w3-small.wl" --prefill
+printf 'x mm_page_free: pfn=0x100 order=1\nx mm_page_alloc: pfn=0x100 order=1 gfp_flags=GFP_KERNEL\nx mm_page_free: pfn=0x100 order=1\n' >"$tmp/early.trace"
+expect "--prefill allocates a block freed before its allocation" 0 'prefilled 1 blocks \(2 pages; 0 failed\)' -- replay "$tmp/early.trace" --mem 64M --prefill
+expect "without --prefill that free is counted" 0 ' 1 frees of pages allocated before the trace' -- replay "$tmp/early.trace" --mem 64M
+expect "a trace from standard input" 0 '^pmm-sim: 4 events' -- replay - "${small[@]}" <"$tmp/perf.trace"
+
+# The traces Linux printed under QEMU (tests/data/traces/README.md).
+for t in "$traces"/*.trace.xz; do
+	[ -e "$t" ] || continue
+	log=${t%.trace.xz}.log
+	xz -dc "$t" >"$tmp/linux.trace"
+	expect "$(basename "$t"): model replay on its own machine" 0 '^pmm_check: consistent' -- replay "$tmp/linux.trace" --map "$log" --profile x86_64 --early memblock
+	"$sim" replay "$tmp/linux.trace" --map "$log" --profile x86_64 >"$tmp/linux.out" 2>&1
+	check "$(basename "$t"): every line is a kmem page event" bash -c "grep -q 'other kmem events' '$tmp/linux.out' && ! grep -q 'no kmem page event' '$tmp/linux.out'"
+	check "$(basename "$t"): gfp names give the printed migratetype" grep -q ' 0 allocations whose gfp mobility and migratetype disagree' "$tmp/linux.out"
+	expect "$(basename "$t"): on the i386 default machine" 0 '^pmm_check: consistent' -- replay "$tmp/linux.trace"
+	"$sim" replay "$tmp/linux.trace" --map "$log" --profile x86_64 --prefill >"$tmp/prefill.out" 2>&1
+	check "$(basename "$t"): --prefill takes what the trace frees first" bash -c "
+		grep -q '^pmm_check: consistent' '$tmp/prefill.out' &&
+		pre=\$(sed -n 's/.* \([0-9]*\) frees of pages allocated before the trace.*/\\1/p' '$tmp/linux.out') &&
+		post=\$(sed -n 's/.* \([0-9]*\) frees of pages allocated before the trace.*/\\1/p' '$tmp/prefill.out') &&
+		[ \$((post * 5)) -lt \$pre ]"
+done
+
+echo "pmm-sim lab CLI: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
