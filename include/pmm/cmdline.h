@@ -19,8 +19,9 @@
  * (type 12), SIZE alone is mem=SIZE, exactmap empties the map first; one
  * memmap= may list several, separated by commas. SIZE and ADDR take
  * Linux's memparse form (0x hex, K/M/G/T/P/E suffixes).
- * Return: 0; PMM_EPARSE with @err naming the word (@m unchanged: options
- * are checked before any applies); PMM_EFULL.
+ * Return: 0; PMM_EPARSE with @err naming the word, or PMM_EFULL when the
+ * edited map needs more entries than it holds; either way @m is unchanged
+ * (options are checked first, then applied to a copy that replaces @m).
  */
 int pmm_memmap_apply_cmdline(struct pmm_memmap *m, const char *cmdline,
 			     struct pmm_parse_error *err);

@@ -212,10 +212,14 @@ int pmm_memmap_apply_cmdline(struct pmm_memmap *m, const char *cmdline,
 		if (ret)
 			return ret;
 	}
+	/* All or nothing: the options apply to a copy that replaces @m. */
+	static struct pmm_memmap edited;
+	edited = *m;
 	for (unsigned int i = 0; i < st.nr; i++) {
-		int ret = apply_op(m, &st.op[i]);
+		int ret = apply_op(&edited, &st.op[i]);
 		if (ret)
 			return ret;
 	}
+	*m = edited;
 	return 0;
 }

@@ -77,10 +77,13 @@ static bool lc_type(struct lcur *c, uint32_t *type)
 			*type = named[i];
 			return true;
 		}
-	if (!lc_accept(c, "persistent (type ") && !lc_accept(c, "type "))
+	bool persistent = lc_accept(c, "persistent (type ");
+	if (!persistent && !lc_accept(c, "type "))
 		return false;
 	for (; c->p < c->end && *c->p >= '0' && *c->p <= '9' && v < 100000000u; c->p++)
 		v = v * 10 + (uint32_t)(*c->p - '0');
+	if (persistent && !lc_accept(c, ")"))
+		return false;
 	*type = v;
 	return v != 0;
 }

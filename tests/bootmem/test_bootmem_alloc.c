@@ -416,8 +416,8 @@ static void test_alloc_search_1tib_word_wise(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	/* printed, not judged: speed targets live in pmm-bench */
 	print_message("two searches over 2^28 pages: %.1f ms\n", ms);
-	assert_true(ms < 500.0);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, bm_fix_setup, bm_fix_teardown)

@@ -190,7 +190,8 @@ static void test_free_across_hole_refused(void **state)
 
 /*
  * A 1 TiB node (2^28 pages, a 32 MiB bitmap): freeing and reserving
- * almost all of it goes a word at a time, so each call takes milliseconds.
+ * almost all of it goes a word at a time, so each call takes milliseconds
+ * (printed; the bits at both ends of each range are checked).
  */
 static void test_free_reserve_1tib_word_wise(void **state)
 {
@@ -204,8 +205,8 @@ static void test_free_reserve_1tib_word_wise(void **state)
 	assert_int_equal(pmm_bootmem_reserve(&bm_fix, 5 * PG, (pages - 8) * PG), 0);
 	assert_int_equal(pmm_bootmem_free_pages(&bm_fix, 0), 4);
 	double ms = ms_since(&t0);
+	/* printed, not judged: speed targets live in pmm-bench (W5) */
 	print_message("free + reserve of 2^28 pages: %.1f ms\n", ms);
-	assert_true(ms < 500.0);
 	assert_true(pmm_bootmem_is_reserved(&bm_fix, 2));
 	assert_false(pmm_bootmem_is_reserved(&bm_fix, 3));
 	assert_true(pmm_bootmem_is_reserved(&bm_fix, 5));

@@ -334,8 +334,8 @@ static void test_free_all_1tib_scan_is_fast(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	/* printed, not judged: speed targets live in pmm-bench */
 	print_message("retirement of a 2^28-page node: %.1f ms\n", ms);
-	assert_true(ms < 500.0);
 	assert_int_equal(bm_fix.bitmap_pages_freed, 8192);
 	assert_int_equal(freed, 16384 - 16);
 	assert_int_equal(pmm_nr_free_pages(), 16384 - 16);

@@ -227,6 +227,17 @@ static void test_cmdline_map_fills(void **state)
 	assert_int_equal(pmm_memmap_apply_cmdline(&m, "memmap=1M$0x200000000", NULL),
 			 PMM_EFULL);
 	assert_int_equal(m.nr, PMM_MEMMAP_MAX);
+	/*
+	 * All or nothing: with one slot left, the first option takes it and
+	 * the second fails; the map is as it was, without the first.
+	 */
+	static struct pmm_memmap saved;
+	m.entry[--m.nr] = (struct pmm_memmap_entry){ 0 };
+	saved = m;
+	assert_int_equal(pmm_memmap_apply_cmdline(&m, "memmap=4K$0x300000000 "
+						  "memmap=4K$0x400000000", NULL),
+			 PMM_EFULL);
+	assert_memory_equal(&m, &saved, sizeof(m));
 	/* a limit never needs a new entry (it cuts everything above it) */
 	assert_int_equal(pmm_memmap_apply_cmdline(&m, "mem=0x80000", NULL), 0);
 	assert_int_equal(m.nr, 1);

@@ -178,18 +178,14 @@ static void test_logedit_type_names(void **state)
 				 0x10000 + (names[i].type == PMM_MEM_RESERVED ? 0x100000 :
 					    names[i].type == PMM_MEM_ACPI ? 0x100000 : 0));
 		assert_int_equal(bytes_of(PMM_MEM_USABLE), 0x1f0000);
-		/*
-		 * and back: the named type as the old type. (Not for the
-		 * "persistent (type N)" names: the reader leaves the ")" unread,
-		 * so " ==> " does not follow; see the report.)
-		 */
-		if (strchr(names[i].name, ')'))
-			continue;
+		/* and back: the named type as the old type */
 		snprintf(line, sizeof(line),
 			 "e820: update [mem 0x3f0000-0x3fffff] %s ==> usable\n", names[i].name);
 		assert_int_equal(apply(line, NULL), 0);
 		assert_int_equal(bytes_of(PMM_MEM_USABLE), 0x200000);
 	}
+	/* "persistent (type N" without its ")" is not a type */
+	expect_fail("e820: update [mem 0x0-0xfff] persistent (type 7 ==> reserved\n", 1, NO_ARROW);
 	/* a type number is cut after 9 digits */
 	setup(NULL);
 	assert_int_equal(apply("e820: update [mem 0x3f0000-0x3fffff] usable ==> type 1234567890\n",
