@@ -257,6 +257,28 @@ static inline void zone_free_sub_locked(struct pmm_zone *zone, uint64_t pages)
 	zone_free_store(zone, zone->free_pages - pages);
 }
 
+/* Return: the highest zone @gfp allows, or -1 for contradictory flags. */
+static inline int gfp_top_zone(unsigned int gfp)
+{
+	switch (gfp & PMM_GFP_ZONEMASK) {
+	case 0: return PMM_ZONE_NORMAL;
+	case PMM_GFP_DMA: return PMM_ZONE_DMA;
+	case PMM_GFP_DMA32: return PMM_ZONE_DMA32;
+	case PMM_GFP_HIGHMEM: return PMM_ZONE_HIGHMEM;
+	default: return -1;
+	}
+}
+
+/*
+ * Return: true when @gfp sets both mobility flags while grouping is on
+ * (off, the flags are not read: every request is movable).
+ */
+static inline bool gfp_contradicts(unsigned int gfp)
+{
+	return pmm_buddy_is_grouping() &&
+	       pmm_gfp_migratetype(gfp) >= PMM_MT_TYPES;
+}
+
 /* zone.c */
 /* The lowest online node, or -1 (zone.c; written at boot only). */
 extern int pmm_node_default_id;

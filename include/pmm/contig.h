@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pmm/contig.h - physically contiguous runs of any page count from the
+ * buddy allocator: searched inside a window with an alignment and a
+ * boundary no run may cross (what DMA engines ask for), or placed at a
+ * given pfn.
+ *
+ * A run of n pages is handed out as the maximal naturally aligned blocks
+ * that tile it, each an allocated head of refcount 1, so any part of it can
+ * later go back with pmm_free_contig() (or a block with pmm_free_pages()).
+ * Ranges are half-open: [low, high) in bytes, [pfn, pfn + nr_pages) in
+ * pages. A run never spans two zones.
+ *
+ * Locking: each call takes the lock of one zone at a time; a failed
+ * search gives back this CPU's per-CPU lists and tries once more.
+ */
+#ifndef PMM_CONTIG_H
+#define PMM_CONTIG_H
+
+#include <pmm/buddy.h>
+
+/*
+ * Allocate @nr_pages contiguous pages, every one inside [@low, @high)
+ * (bytes; the window is rounded inward to pages), the first aligned to
+ * @align bytes (a power of two, at least a page), none of them on both
+ * sides of a multiple of @boundary bytes (a power of two no smaller than
+ * the run, or 0 for none), from the zones @gfp allows (its highest down to
+ * DMA, the default node first, then the others unless PMM_GFP_THISNODE).
+ * A single free block that holds the run is preferred, the smallest first,
+ * over a run that joins several. On failure *@err (if not NULL) says why:
+ * PMM_EINVAL (zero pages, a boundary smaller than the run, an empty window
+ * or one smaller than the run, contradictory gfp), PMM_EALIGN (@align or
+ * @boundary not a power of two, @align below a page), PMM_ERANGE (the
+ * window meets no zone @gfp allows), PMM_ENOMEM. Nothing changes on error.
+ * Return: the first page's descriptor, or NULL.
+ */
+struct pmm_page *pmm_alloc_contig_err(uint64_t nr_pages, unsigned int gfp,
+				      pmm_phys_t low, pmm_phys_t high,
+				      pmm_phys_t align, pmm_phys_t boundary,
+				      int *err);
+
+/* pmm_alloc_contig_err() without the error. Return: the first page or NULL. */
+struct pmm_page *pmm_alloc_contig(uint64_t nr_pages, unsigned int gfp,
+				  pmm_phys_t low, pmm_phys_t high,
+				  pmm_phys_t align, pmm_phys_t boundary);
+
+/*
+ * Free [@page, @page + @nr_pages), all or part of runs this file handed
+ * out (or any allocated blocks of refcount 1 in one zone); blocks that
+ * reach outside the range are split and keep their outer parts.
+ * Return: 0, PMM_EINVAL (not a descriptor, zero pages), PMM_ERANGE (past
+ * the descriptors or across zones), PMM_EBUSY (a block with more than one
+ * reference), PMM_EDOUBLEFREE (a page already free) or PMM_ERESERVED (a
+ * page never handed out) - the last two also through the bug hook.
+ * Nothing changes on error.
+ */
+int pmm_free_contig(struct pmm_page *page, uint64_t nr_pages);
+
+/*
+ * Take exactly pages [@pfn, @pfn + @nr_pages) when every one is free (in
+ * one zone); freed with pmm_free_contig().
+ * Return: 0, PMM_EINVAL (zero pages), PMM_ERANGE (pfn 0, past the
+ * descriptors, outside a zone or across zones), PMM_EBUSY with the first
+ * page that is not free in *@busy (if not NULL). Nothing changes on error.
+ */
+int pmm_alloc_range(pmm_pfn_t pfn, uint64_t nr_pages, pmm_pfn_t *busy);
+
+/*
+ * Return: true when every page of [@pfn, @pfn + @nr_pages) lies in a free
+ * block of one zone's buddy lists (false for an empty or bad range).
+ * A snapshot: takes the zone lock.
+ */
+bool pmm_range_is_free(pmm_pfn_t pfn, uint64_t nr_pages);
+
+#endif /* PMM_CONTIG_H */
