@@ -72,4 +72,28 @@ int pmm_alloc_range(pmm_pfn_t pfn, uint64_t nr_pages, pmm_pfn_t *busy);
  */
 bool pmm_range_is_free(pmm_pfn_t pfn, uint64_t nr_pages);
 
+/*
+ * Isolate the pageblocks meeting [@pfn, @pfn + @nr_pages) (Linux's
+ * MIGRATE_ISOLATE): their free pages, and pages freed into them later,
+ * stay off the lists allocations take from - pmm_alloc_range() still
+ * takes them - until pmm_undo_isolate_range(). Gives back this CPU's
+ * per-CPU lists first; other CPUs' blocks in the range are the platform's
+ * to drain (pmm_pcp_drain_cpu()), else they may still be handed out.
+ * Return: 0, PMM_EINVAL (zero pages), PMM_ERANGE (as pmm_alloc_range()),
+ * PMM_EBUSY (a pageblock isolated already, or an allocated block above the
+ * pageblock order crossing the range's edge). Nothing changes on error.
+ */
+int pmm_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages);
+
+/*
+ * Release the isolated pageblocks meeting [@pfn, @pfn + @nr_pages): their
+ * free blocks go back to their types' lists and coalesce.
+ * Return: 0, PMM_EINVAL, PMM_ERANGE, PMM_ESTATE (a pageblock that is not
+ * isolated: a double release). Nothing changes on error.
+ */
+int pmm_undo_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages);
+
+/* Return: true when every pageblock meeting the range is isolated. */
+bool pmm_range_is_isolated(pmm_pfn_t pfn, uint64_t nr_pages);
+
 #endif /* PMM_CONTIG_H */

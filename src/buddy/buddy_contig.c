@@ -89,8 +89,9 @@ static pmm_pfn_t run_fit(pmm_pfn_t s, const struct contig_req *r)
 	return s;
 }
 
-/* Return: the head of the block holding @pfn, or @pfn (a head or reserved). */
-static pmm_pfn_t block_of_locked(const struct pmm_zone *zone, pmm_pfn_t pfn)
+/* Return: the head of the block holding @pfn, or @pfn (a head or
+ * reserved). Zone lock held. */
+pmm_pfn_t pmm_buddy_block_of_locked(const struct pmm_zone *zone, pmm_pfn_t pfn)
 {
 	if ((pmm_mem_map[pfn].info & PMM_PG_STATE_MASK) != 0)
 		return pfn;
@@ -98,33 +99,36 @@ static pmm_pfn_t block_of_locked(const struct pmm_zone *zone, pmm_pfn_t pfn)
 }
 
 /*
- * Return: true if @pfn lies in a free block on the buddy lists. *@end gets
- * the end of the block holding it (free, per-CPU or allocated), or @pfn + 1
- * for a reserved page. Zone lock held.
+ * Return: true if @pfn lies in a free block on the buddy lists (on the
+ * isolated ones only with @isolated). *@end gets the end of the block
+ * holding it (free, per-CPU or allocated), or @pfn + 1 for a reserved
+ * page. Zone lock held.
  */
 static bool pfn_free_locked(const struct pmm_zone *zone, pmm_pfn_t pfn,
-			    pmm_pfn_t *end)
+			    bool isolated, pmm_pfn_t *end)
 {
-	pmm_pfn_t h = block_of_locked(zone, pfn);
+	pmm_pfn_t h = pmm_buddy_block_of_locked(zone, pfn);
 	uint32_t state = pmm_mem_map[h].info & PMM_PG_STATE_MASK;
 	if (state == 0) {
 		*end = pfn + 1;
 		return false;
 	}
 	*end = h + pmm_order_pages(pmm_page_order(&pmm_mem_map[h]));
-	return state == PMM_PG_BUDDY;
+	return state == PMM_PG_BUDDY &&
+	       (isolated || pmm_free_type(zone, h) != PMM_MT_ISOLATE);
 }
 
 /*
- * Return: the first pfn of [@s, @e) not in a free block, or @e; *@resume
- * gets the end of what makes it busy. Zone lock held.
+ * Return: the first pfn of [@s, @e) not in a free block (isolated ones
+ * count as free with @isolated), or @e; *@resume gets the end of what
+ * makes it busy. Zone lock held.
  */
 static pmm_pfn_t first_busy_locked(const struct pmm_zone *zone, pmm_pfn_t s,
-				   pmm_pfn_t e, pmm_pfn_t *resume)
+				   pmm_pfn_t e, bool isolated, pmm_pfn_t *resume)
 {
 	pmm_pfn_t q = s, end;
 	while (q < e) {
-		if (!pfn_free_locked(zone, q, &end)) {
+		if (!pfn_free_locked(zone, q, isolated, &end)) {
 			*resume = end;
 			return q;
 		}
@@ -177,7 +181,8 @@ static bool find_run_locked(const struct pmm_zone *zone,
 	pmm_pfn_t s = run_fit(lo, r);
 	while (s < hi && hi - s >= r->nr) {
 		pmm_pfn_t resume = s + 1;
-		if (first_busy_locked(zone, s, s + r->nr, &resume) == s + r->nr) {
+		if (first_busy_locked(zone, s, s + r->nr, false, &resume) ==
+		    s + r->nr) {
 			*out = s;
 			return true;
 		}
@@ -186,12 +191,17 @@ static bool find_run_locked(const struct pmm_zone *zone,
 	return false;
 }
 
-/*
- * Take the free block [@h, +2^@k) off its list and list again its parts
- * outside [@s, @e). Zone lock held; free_pages is the caller's.
+/**
+ * pmm_buddy_carve_locked - take the free block [@h, +2^@k) off its list
+ * and list again, on the same list, the maximal aligned parts of it that
+ * lie wholly outside [@s, @e) - and those inside too when @keep (a split
+ * at @s or @e, nothing taken).
+ *
+ * Context: zone lock held; free_pages is the caller's (it drops by the
+ * pages inside unless @keep).
  */
-static void take_block_locked(struct pmm_zone *zone, pmm_pfn_t h,
-			      pmm_order_t k, pmm_pfn_t s, pmm_pfn_t e)
+void pmm_buddy_carve_locked(struct pmm_zone *zone, pmm_pfn_t h, pmm_order_t k,
+			    pmm_pfn_t s, pmm_pfn_t e, bool keep)
 {
 	struct pmm_page *map = pmm_mem_map;
 	unsigned int mt = pmm_free_type(zone, h);
@@ -202,7 +212,7 @@ static void take_block_locked(struct pmm_zone *zone, pmm_pfn_t h,
 		pmm_pair_toggle(zone, k, h);
 	for (pmm_pfn_t p = h; p < end;) {
 		pmm_order_t j = piece_order(p, end, s, e, k);
-		if (p < s || p >= e) {
+		if (keep || p < s || p >= e) {
 			map[p].info = PMM_PG_BUDDY | j;
 			pmm_list_add_locked(zone, j, mt, p);
 			if (j < PMM_MAX_ORDER)
@@ -210,6 +220,21 @@ static void take_block_locked(struct pmm_zone *zone, pmm_pfn_t h,
 		}
 		p += pmm_order_pages(j);
 	}
+}
+
+/*
+ * Give the pageblocks of [@p, +2^@j) the byte (type and flags) of the
+ * first one, which a free block of that order must have. Zone lock held.
+ */
+static void pageblocks_like_first_locked(struct pmm_zone *zone, pmm_pfn_t p,
+					 pmm_order_t j)
+{
+	uint8_t *mt = zone->pageblock_mt;
+	pmm_pfn_t idx = (p - zone->map_base) >> PMM_PAGEBLOCK_ORDER;
+	pmm_pfn_t n = pmm_order_pages(j - PMM_PAGEBLOCK_ORDER);
+	uint8_t b = __atomic_load_n(&mt[idx], __ATOMIC_RELAXED);
+	for (pmm_pfn_t i = 1; i < n; i++)
+		__atomic_store_n(&mt[idx + i], b, __ATOMIC_RELAXED);
 }
 
 /* Write [@s, @e) as allocated blocks (refcount 1). Zone lock held. */
@@ -221,8 +246,7 @@ static void mark_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e)
 			j--;
 		pmm_mem_map[p].info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | j;
 		if (j > PMM_PAGEBLOCK_ORDER)
-			pmm_pageblock_range_set_locked(zone, p, j,
-						       pmm_free_type(zone, p));
+			pageblocks_like_first_locked(zone, p, j);
 		p += pmm_order_pages(j);
 	}
 }
@@ -232,12 +256,12 @@ static void take_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e)
 {
 	PMM_ASSERT_LOCKED(&zone->lock);
 	for (pmm_pfn_t q = s; q < e;) {
-		pmm_pfn_t h = block_of_locked(zone, q);
+		pmm_pfn_t h = pmm_buddy_block_of_locked(zone, q);
 		pmm_order_t k = pmm_page_order(&pmm_mem_map[h]);
 		PMM_ASSERT(info_is_free_head(pmm_mem_map[h].info, k),
 			   "pfn 0x%llx of run [0x%llx, 0x%llx): head 0x%llx info 0x%x not free",
 			   ULL(q), ULL(s), ULL(e), ULL(h), pmm_mem_map[h].info);
-		take_block_locked(zone, h, k, s, e);
+		pmm_buddy_carve_locked(zone, h, k, s, e, false);
 		q = h + pmm_order_pages(k);
 	}
 	zone_free_sub_locked(zone, e - s);
@@ -246,7 +270,7 @@ static void take_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e)
 }
 
 /* Lazy heads coalesced, so that every free block is a plain head. */
-static void settle_locked(struct pmm_zone *zone)
+void pmm_buddy_settle_locked(struct pmm_zone *zone)
 {
 	if (zone->lazy.total != 0)
 		pmm_buddy_lazy_settle_locked(zone, PMM_NR_ORDERS);
@@ -277,7 +301,7 @@ static bool zone_contig(struct pmm_zone *zone, const struct contig_req *r,
 	if (r->gfp & PMM_GFP_HIGH)
 		min >>= 1;
 	zone_lock(zone);
-	settle_locked(zone);
+	pmm_buddy_settle_locked(zone);
 	bool ok = zone->free_pages >= min + r->nr &&
 		  (find_single_locked(zone, r, lo, hi, out) ||
 		   find_run_locked(zone, r, lo, hi, out));
@@ -397,7 +421,7 @@ struct pmm_page *pmm_alloc_contig(uint64_t nr_pages, unsigned int gfp,
  * Return: the zone holding all of [@pfn, @pfn + @nr) (@nr > 0), or NULL
  * (pfn 0, past the descriptors, outside a zone or across zones).
  */
-static struct pmm_zone *range_zone(pmm_pfn_t pfn, uint64_t nr)
+struct pmm_zone *pmm_buddy_range_zone(pmm_pfn_t pfn, uint64_t nr)
 {
 	if (pfn == 0 || pfn >= pmm_max_pfn || nr > pmm_max_pfn - pfn)
 		return NULL;
@@ -413,8 +437,8 @@ static int range_take(struct pmm_zone *zone, pmm_pfn_t pfn, uint64_t nr,
 {
 	pmm_pfn_t resume;
 	zone_lock(zone);
-	settle_locked(zone);
-	pmm_pfn_t b = first_busy_locked(zone, pfn, pfn + nr, &resume);
+	pmm_buddy_settle_locked(zone);
+	pmm_pfn_t b = first_busy_locked(zone, pfn, pfn + nr, true, &resume);
 	if (b == pfn + nr)
 		take_run_locked(zone, pfn, pfn + nr);
 	zone_unlock(zone);
@@ -438,7 +462,7 @@ int pmm_alloc_range(pmm_pfn_t pfn, uint64_t nr_pages, pmm_pfn_t *busy)
 	pmm_pfn_t b = 0;
 	if (nr_pages == 0)
 		return PMM_EINVAL;
-	struct pmm_zone *zone = range_zone(pfn, nr_pages);
+	struct pmm_zone *zone = pmm_buddy_range_zone(pfn, nr_pages);
 	if (zone == NULL)
 		return PMM_ERANGE;
 	int e = range_take(zone, pfn, nr_pages, &b);
@@ -455,13 +479,13 @@ int pmm_alloc_range(pmm_pfn_t pfn, uint64_t nr_pages, pmm_pfn_t *busy)
 bool pmm_range_is_free(pmm_pfn_t pfn, uint64_t nr_pages)
 {
 	pmm_pfn_t resume;
-	struct pmm_zone *zone = nr_pages != 0 ? range_zone(pfn, nr_pages) : NULL;
+	struct pmm_zone *zone = nr_pages != 0 ? pmm_buddy_range_zone(pfn, nr_pages) : NULL;
 	if (zone == NULL)
 		return false;
 	zone_lock(zone);
-	settle_locked(zone);
-	bool free = first_busy_locked(zone, pfn, pfn + nr_pages, &resume) ==
-		    pfn + nr_pages;
+	pmm_buddy_settle_locked(zone);
+	bool free = first_busy_locked(zone, pfn, pfn + nr_pages, true,
+				      &resume) == pfn + nr_pages;
 	zone_unlock(zone);
 	return free;
 }
@@ -474,7 +498,7 @@ static int check_run_locked(const struct pmm_zone *zone, pmm_pfn_t s,
 			    pmm_pfn_t e, pmm_pfn_t *bad)
 {
 	for (pmm_pfn_t q = s; q < e;) {
-		pmm_pfn_t h = block_of_locked(zone, q);
+		pmm_pfn_t h = pmm_buddy_block_of_locked(zone, q);
 		const struct pmm_page *d = &pmm_mem_map[h];
 		uint32_t state = d->info & PMM_PG_STATE_MASK;
 		*bad = q;
@@ -525,14 +549,14 @@ int pmm_free_contig(struct pmm_page *page, uint64_t nr_pages)
 	pmm_pfn_t s, bad = 0;
 	if (!pmm_page_pfn_checked(page, &s) || nr_pages == 0)
 		return PMM_EINVAL;
-	struct pmm_zone *zone = range_zone(s, nr_pages);
+	struct pmm_zone *zone = pmm_buddy_range_zone(s, nr_pages);
 	if (zone == NULL)
 		return PMM_ERANGE;
 	pmm_pfn_t e = s + nr_pages;
 	zone_lock(zone);
 	int err = check_run_locked(zone, s, e, &bad);
 	for (pmm_pfn_t q = s; err == 0 && q < e;) {
-		pmm_pfn_t h = block_of_locked(zone, q);
+		pmm_pfn_t h = pmm_buddy_block_of_locked(zone, q);
 		q = h + pmm_order_pages(pmm_page_order(&pmm_mem_map[h]));
 		free_block_part_locked(zone, h, s, e);
 	}

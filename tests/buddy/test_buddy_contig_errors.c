@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_buddy_contig_errors.c - the contiguous-allocation rows of
- * docs/errors.md (K01..K18): every bad input to pmm/contig.h gets its
+ * docs/errors.md (K01..K23): every bad input to pmm/contig.h gets its
  * documented error (and a report, with that code, exactly for the broken
  * invariants), the descriptors, zones and pair bitmaps are byte for byte
  * what they were (tests/support/reliability_snap.c), and pmm_check()
@@ -264,6 +264,70 @@ static void K18_range_query_bad(void **state)
 	unchanged(0, 0);
 }
 
+static void K19_isolate_zero_pages(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_isolate_range(1024, 0), PMM_EINVAL);
+	assert_int_equal(pmm_undo_isolate_range(1024, 0), PMM_EINVAL);
+	unchanged(0, 0);
+}
+
+static void K20_isolate_outside_zones(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_isolate_range(0, 4), PMM_ERANGE);
+	assert_int_equal(pmm_isolate_range(1020, 10), PMM_ERANGE);
+	assert_int_equal(pmm_isolate_range(4096, 1), PMM_ERANGE);
+	assert_int_equal(pmm_undo_isolate_range(4090, 10), PMM_ERANGE);
+	assert_false(pmm_range_is_isolated(4090, 10));
+	unchanged(0, 0);
+}
+
+/* [1536, 2048) isolated; isolating [2000, 2600) meets it again. */
+static void K21_isolate_already_isolated(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_isolate_range(1536, 512), 0);
+	mark();
+	assert_int_equal(pmm_isolate_range(2000, 600), PMM_EBUSY);
+	assert_int_equal(pmm_isolate_range(1600, 1), PMM_EBUSY);
+	unchanged(0, 0);
+	assert_int_equal(pmm_undo_isolate_range(1536, 512), 0);
+}
+
+/* An order-10 block allocated at [2048, 3072) crosses pfn 2560. */
+static void K22_isolate_cuts_allocated_block(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_free_contig(pmm_pfn_to_page(3000), 6), 0);
+	struct pmm_page *big = pmm_alloc_pages(PMM_GFP_KERNEL, 10);
+	assert_non_null(big);
+	assert_int_equal(pmm_page_to_pfn(big), 2048);
+	mark();
+	assert_int_equal(pmm_isolate_range(2560, 512), PMM_EBUSY);
+	unchanged(0, 0);
+	assert_int_equal(pmm_free_pages(big, 10), 0);
+}
+
+/* Releasing what is not isolated (never, or a second time). */
+static void K23_undo_isolate_not_isolated(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_undo_isolate_range(1536, 512), PMM_ESTATE);
+	unchanged(0, 0);
+	assert_int_equal(pmm_isolate_range(1536, 512), 0);
+	assert_int_equal(pmm_undo_isolate_range(1536, 512), 0);
+	mark();
+	assert_int_equal(pmm_undo_isolate_range(1536, 512), PMM_ESTATE);
+	unchanged(0, 0);
+	/* partly isolated: [1536, 2048) again, undo over [1536, 2560) */
+	assert_int_equal(pmm_isolate_range(1536, 512), 0);
+	mark();
+	assert_int_equal(pmm_undo_isolate_range(1536, 1024), PMM_ESTATE);
+	unchanged(0, 0);
+	assert_int_equal(pmm_undo_isolate_range(1536, 512), 0);
+}
+
 #define CE(f) cmocka_unit_test_setup_teardown(f, ce_setup, ce_teardown)
 
 int main(void)
@@ -287,6 +351,11 @@ int main(void)
 		CE(K16_free_contig_reserved),
 		CE(K17_free_contig_referenced),
 		CE(K18_range_query_bad),
+		CE(K19_isolate_zero_pages),
+		CE(K20_isolate_outside_zones),
+		CE(K21_isolate_already_isolated),
+		CE(K22_isolate_cuts_allocated_block),
+		CE(K23_undo_isolate_not_isolated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
