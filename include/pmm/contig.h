@@ -89,7 +89,8 @@ int pmm_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages);
  * Release the isolated pageblocks meeting [@pfn, @pfn + @nr_pages): their
  * free blocks go back to their types' lists and coalesce.
  * Return: 0, PMM_EINVAL, PMM_ERANGE, PMM_ESTATE (a pageblock that is not
- * isolated: a double release). Nothing changes on error.
+ * isolated: a double release), PMM_EBUSY (an allocated block above the
+ * pageblock order crosses the range's edge). Nothing changes on error.
  */
 int pmm_undo_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages);
 

@@ -237,12 +237,28 @@ static void pageblocks_like_first_locked(struct pmm_zone *zone, pmm_pfn_t p,
 		__atomic_store_n(&mt[idx + i], b, __ATOMIC_RELAXED);
 }
 
-/* Write [@s, @e) as allocated blocks (refcount 1). Zone lock held. */
+/* Return: true if the pageblocks of [@p, +2^@j) are all isolated or none. */
+static bool pageblocks_alike(const struct pmm_zone *zone, pmm_pfn_t p,
+			     pmm_order_t j)
+{
+	unsigned int first = pmm_pageblock_type(zone, p) & PMM_PB_ISOLATE;
+	for (pmm_pfn_t q = p + PMM_PAGEBLOCK_PAGES; q < p + pmm_order_pages(j);
+	     q += PMM_PAGEBLOCK_PAGES)
+		if ((pmm_pageblock_type(zone, q) & PMM_PB_ISOLATE) != first)
+			return false;
+	return true;
+}
+
+/*
+ * Write [@s, @e) as allocated blocks (refcount 1), none above the
+ * pageblock order over isolated and other pageblocks. Zone lock held.
+ */
 static void mark_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e)
 {
 	for (pmm_pfn_t p = s; p < e;) {
 		pmm_order_t j = align_order(p, PMM_MAX_ORDER);
-		while (pmm_order_pages(j) > e - p)
+		while (pmm_order_pages(j) > e - p ||
+		       (j > PMM_PAGEBLOCK_ORDER && !pageblocks_alike(zone, p, j)))
 			j--;
 		pmm_mem_map[p].info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | j;
 		if (j > PMM_PAGEBLOCK_ORDER)
@@ -251,10 +267,15 @@ static void mark_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e)
 	}
 }
 
-/* Take the free run [@s, @e) of @zone. Zone lock held. */
+/*
+ * Take the free run [@s, @e) of @zone. Lazy heads are coalesced first
+ * (only here: a search or query that fails leaves them as they are; the
+ * walks read a lazy head as the free head it is). Zone lock held.
+ */
 static void take_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e)
 {
 	PMM_ASSERT_LOCKED(&zone->lock);
+	pmm_buddy_settle_locked(zone);
 	for (pmm_pfn_t q = s; q < e;) {
 		pmm_pfn_t h = pmm_buddy_block_of_locked(zone, q);
 		pmm_order_t k = pmm_page_order(&pmm_mem_map[h]);
@@ -301,7 +322,6 @@ static bool zone_contig(struct pmm_zone *zone, const struct contig_req *r,
 	if (r->gfp & PMM_GFP_HIGH)
 		min >>= 1;
 	zone_lock(zone);
-	pmm_buddy_settle_locked(zone);
 	bool ok = zone->free_pages >= min + r->nr &&
 		  (find_single_locked(zone, r, lo, hi, out) ||
 		   find_run_locked(zone, r, lo, hi, out));
@@ -437,7 +457,6 @@ static int range_take(struct pmm_zone *zone, pmm_pfn_t pfn, uint64_t nr,
 {
 	pmm_pfn_t resume;
 	zone_lock(zone);
-	pmm_buddy_settle_locked(zone);
 	pmm_pfn_t b = first_busy_locked(zone, pfn, pfn + nr, true, &resume);
 	if (b == pfn + nr)
 		take_run_locked(zone, pfn, pfn + nr);
@@ -483,7 +502,6 @@ bool pmm_range_is_free(pmm_pfn_t pfn, uint64_t nr_pages)
 	if (zone == NULL)
 		return false;
 	zone_lock(zone);
-	pmm_buddy_settle_locked(zone);
 	bool free = first_busy_locked(zone, pfn, pfn + nr_pages, true,
 				      &resume) == pfn + nr_pages;
 	zone_unlock(zone);

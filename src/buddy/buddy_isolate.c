@@ -167,6 +167,27 @@ static int isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi)
 	return 0;
 }
 
+/*
+ * Release [@lo, @hi) of @zone: free blocks reaching over an edge (into
+ * pageblocks that stay isolated) are split there first.
+ * Return: 0, PMM_ESTATE or PMM_EBUSY. Zone lock held.
+ */
+static int undo_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo,
+			       pmm_pfn_t hi)
+{
+	if (pb_count_isolated(zone, lo, hi) != pb_count(lo, hi))
+		return PMM_ESTATE;
+	if (!split_at_locked(zone, lo, false) || !split_at_locked(zone, hi, false))
+		return PMM_EBUSY;
+	split_at_locked(zone, lo, true);
+	split_at_locked(zone, hi, true);
+	pb_mark_locked(zone, lo, hi, false);
+	move_free_locked(zone, lo, hi, PMM_MT_ISOLATE, PMM_MT_LISTS);
+	merge_free_locked(zone, lo, hi);
+	buddy_validate_due_locked(zone);
+	return 0;
+}
+
 /**
  * pmm_isolate_range - isolate the pageblocks meeting [@pfn, +@nr_pages)
  * (pmm/contig.h).
@@ -200,7 +221,8 @@ int pmm_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
  * [@pfn, +@nr_pages) (pmm/contig.h): their free blocks go back on the
  * lists of their types and coalesce.
  * Return: 0, PMM_EINVAL, PMM_ERANGE, PMM_ESTATE (a pageblock not isolated:
- * a double release); nothing changes on error. Locking: the zone lock.
+ * a double release), PMM_EBUSY (an allocated block above the pageblock
+ * order crosses an edge); nothing changes on error. Locking: the zone lock.
  */
 int pmm_undo_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
 {
@@ -212,16 +234,9 @@ int pmm_undo_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
 		return PMM_ERANGE;
 	pb_span(zone, pfn, nr_pages, &lo, &hi);
 	zone_lock(zone);
-	if (pb_count_isolated(zone, lo, hi) != pb_count(lo, hi)) {
-		zone_unlock(zone);
-		return PMM_ESTATE;
-	}
-	pb_mark_locked(zone, lo, hi, false);
-	move_free_locked(zone, lo, hi, PMM_MT_ISOLATE, PMM_MT_LISTS);
-	merge_free_locked(zone, lo, hi);
-	buddy_validate_due_locked(zone);
+	int err = undo_isolate_locked(zone, lo, hi);
 	zone_unlock(zone);
-	return 0;
+	return err;
 }
 
 /**

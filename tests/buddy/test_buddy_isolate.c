@@ -171,6 +171,44 @@ static void isolate_skips_pcp(void **state)
 	buddy_assert_clean();
 }
 
+/* Releasing half of an isolated range: an allocated order-10 block over
+ * both halves refuses it, a free one is split at the edge. */
+static void isolate_partial_undo(void **state)
+{
+	(void)state;
+	take_counts();
+	assert_int_equal(pmm_isolate_range(4096, 2 * PB), 0);
+	assert_int_equal(pmm_alloc_range(4096, 2 * PB, NULL), 0);
+	assert_int_equal(pmm_page_order(pmm_pfn_to_page(4096)), 10);
+	assert_int_equal(pmm_undo_isolate_range(4608, PB), PMM_EBUSY);
+	assert_int_equal(pmm_free_contig(pmm_pfn_to_page(4096), 2 * PB), 0);
+	assert_int_equal(isolated_blocks(normal(), 10), 1);
+	assert_int_equal(pmm_undo_isolate_range(4608, PB), 0);
+	assert_int_equal(isolated_blocks(normal(), 9), 1);
+	buddy_assert_clean();
+	assert_int_equal(pmm_undo_isolate_range(4096, PB), 0);
+	same_counts();
+	buddy_assert_clean();
+}
+
+/* A placed run over an isolated and a plain pageblock is two blocks. */
+static void isolate_run_over_both_kinds(void **state)
+{
+	(void)state;
+	take_counts();
+	assert_int_equal(pmm_isolate_range(4096, PB), 0);
+	assert_int_equal(pmm_alloc_range(4096, 2 * PB, NULL), 0);
+	assert_int_equal(pmm_page_order(pmm_pfn_to_page(4096)), 9);
+	assert_int_equal(pmm_page_order(pmm_pfn_to_page(4608)), 9);
+	assert_false(pmm_range_is_isolated(4608, 1));
+	buddy_assert_clean();
+	assert_int_equal(pmm_free_contig(pmm_pfn_to_page(4096), 2 * PB), 0);
+	buddy_assert_clean();
+	assert_int_equal(pmm_undo_isolate_range(4096, PB), 0);
+	same_counts();
+	buddy_assert_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +218,8 @@ int main(void)
 		BUDDY_CASE_DMA_NORMAL(isolate_keeps_freed_pages),
 		BUDDY_CASE_DMA_NORMAL(isolate_with_lazy),
 		BUDDY_CASE(isolate_skips_pcp),
+		BUDDY_CASE_DMA_NORMAL(isolate_partial_undo),
+		BUDDY_CASE_DMA_NORMAL(isolate_run_over_both_kinds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
