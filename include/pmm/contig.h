@@ -97,4 +97,61 @@ int pmm_undo_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages);
 /* Return: true when every pageblock meeting the range is isolated. */
 bool pmm_range_is_isolated(pmm_pfn_t pfn, uint64_t nr_pages);
 
+/*
+ * CMA (contiguous memory areas): regions of whole pageblocks that only
+ * movable allocations borrow, served contiguously by pmm_cma_alloc(),
+ * which asks the platform's migrate hook (pmm/platform.h) to move what
+ * movable allocations hold there.
+ */
+#define PMM_CMA_MAX 8       /* regions */
+#define PMM_CMA_NAME_MAX 16 /* bytes of a name, NUL included */
+
+/*
+ * Make [@pfn, @pfn + @nr_pages) (whole pageblocks of one zone, handed to
+ * the buddy allocator) a CMA region named @name (cut to fit); *@id (if
+ * not NULL) gets its number. Its free blocks move to the CMA lists at
+ * once; blocks allocated there before stay where they are.
+ * Return: 0, PMM_EINVAL (zero pages), PMM_EALIGN (not whole pageblocks),
+ * PMM_ERANGE (pfn 0, past the descriptors, across or outside zones),
+ * PMM_EOVERLAP (meets another region), PMM_EFULL (raise PMM_CMA_MAX),
+ * PMM_EBUSY (a pageblock isolated, or an allocated block crossing an
+ * edge). Nothing changes on error. Locking: at boot, the zone lock.
+ */
+int pmm_cma_declare(pmm_pfn_t pfn, uint64_t nr_pages, const char *name,
+		    int *id);
+
+/*
+ * @nr_pages contiguous pages from region @id, the first aligned to
+ * 2^@align_order pages (Linux's cma_alloc() alignment). Movable blocks in
+ * the way are moved through the platform's migrate hook, called with no
+ * lock held; a candidate run with a block that does not move is left as
+ * it was and the next one tried. On failure *@err: PMM_ERANGE (no region
+ * @id), PMM_EINVAL (zero pages, more than the region), PMM_EALIGN,
+ * PMM_ENOMEM (no run could be freed).
+ * Return: the first page (allocated heads of refcount 1), or NULL.
+ */
+struct pmm_page *pmm_cma_alloc_err(int id, uint64_t nr_pages,
+				   pmm_order_t align_order, int *err);
+/* pmm_cma_alloc_err() without the error. */
+struct pmm_page *pmm_cma_alloc(int id, uint64_t nr_pages,
+			       pmm_order_t align_order);
+
+/*
+ * Give back [@page, @page + @nr_pages) of region @id (all or part of a run).
+ * Return: 0, PMM_ERANGE (no region @id, pages outside it), or
+ * pmm_free_contig()'s error (PMM_EDOUBLEFREE on a double release).
+ */
+int pmm_cma_release(int id, struct pmm_page *page, uint64_t nr_pages);
+
+struct pmm_cma_info {
+	pmm_pfn_t base;   /* first pfn */
+	uint64_t count;   /* pages */
+	uint64_t free;    /* pages free in the buddy lists now */
+	const char *name;
+};
+/* Fill @info for region @id. Return: 0 or PMM_ERANGE. Takes the zone lock. */
+int pmm_cma_info(int id, struct pmm_cma_info *info);
+/* Return: the number of declared regions. */
+unsigned int pmm_cma_count(void);
+
 #endif /* PMM_CONTIG_H */

@@ -64,8 +64,17 @@ enum pmm_migratetype {
  * PMM_PB_ISOLATE set, and no free block joins pageblocks on both sides.
  */
 #define PMM_MT_ISOLATE PMM_MT_TYPES
-#define PMM_MT_LISTS (PMM_MT_TYPES + 1)
+/*
+ * Free-list index of CMA pageblocks' free blocks (pmm_cma_declare()):
+ * only movable requests borrow them (after their own type's lists, before
+ * stealing another type's), so the memory is not idle; the byte keeps
+ * PMM_PB_CMA for good. Isolation wins over CMA while both are set.
+ */
+#define PMM_MT_CMA (PMM_MT_TYPES + 1)
+#define PMM_MT_LISTS (PMM_MT_TYPES + 2)
 #define PMM_PB_ISOLATE 0x40u
+#define PMM_PB_CMA 0x80u
+#define PMM_PB_FLAGS (PMM_PB_ISOLATE | PMM_PB_CMA)
 
 /* Pageblock: 2^PMM_PAGEBLOCK_ORDER pages (9: 2 MiB of 4 KiB pages). */
 #ifndef PMM_PAGEBLOCK_ORDER

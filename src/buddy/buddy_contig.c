@@ -100,7 +100,7 @@ pmm_pfn_t pmm_buddy_block_of_locked(const struct pmm_zone *zone, pmm_pfn_t pfn)
 
 /*
  * Return: true if @pfn lies in a free block on the buddy lists (on the
- * isolated ones only with @isolated). *@end gets the end of the block
+ * isolated and CMA ones only with @isolated). *@end gets the end of the block
  * holding it (free, per-CPU or allocated), or @pfn + 1 for a reserved
  * page. Zone lock held.
  */
@@ -115,7 +115,7 @@ static bool pfn_free_locked(const struct pmm_zone *zone, pmm_pfn_t pfn,
 	}
 	*end = h + pmm_order_pages(pmm_page_order(&pmm_mem_map[h]));
 	return state == PMM_PG_BUDDY &&
-	       (isolated || pmm_free_type(zone, h) != PMM_MT_ISOLATE);
+	       (isolated || pmm_free_type(zone, h) < PMM_MT_TYPES);
 }
 
 /*
@@ -237,14 +237,14 @@ static void pageblocks_like_first_locked(struct pmm_zone *zone, pmm_pfn_t p,
 		__atomic_store_n(&mt[idx + i], b, __ATOMIC_RELAXED);
 }
 
-/* Return: true if the pageblocks of [@p, +2^@j) are all isolated or none. */
+/* Return: true if the pageblocks of [@p, +2^@j) have the same flags. */
 static bool pageblocks_alike(const struct pmm_zone *zone, pmm_pfn_t p,
 			     pmm_order_t j)
 {
-	unsigned int first = pmm_pageblock_type(zone, p) & PMM_PB_ISOLATE;
+	unsigned int first = pmm_pageblock_type(zone, p) & PMM_PB_FLAGS;
 	for (pmm_pfn_t q = p + PMM_PAGEBLOCK_PAGES; q < p + pmm_order_pages(j);
 	     q += PMM_PAGEBLOCK_PAGES)
-		if ((pmm_pageblock_type(zone, q) & PMM_PB_ISOLATE) != first)
+		if ((pmm_pageblock_type(zone, q) & PMM_PB_FLAGS) != first)
 			return false;
 	return true;
 }
@@ -272,7 +272,7 @@ static void mark_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e)
  * (only here: a search or query that fails leaves them as they are; the
  * walks read a lazy head as the free head it is). Zone lock held.
  */
-static void take_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e)
+void pmm_buddy_take_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e)
 {
 	PMM_ASSERT_LOCKED(&zone->lock);
 	pmm_buddy_settle_locked(zone);
@@ -326,7 +326,7 @@ static bool zone_contig(struct pmm_zone *zone, const struct contig_req *r,
 		  (find_single_locked(zone, r, lo, hi, out) ||
 		   find_run_locked(zone, r, lo, hi, out));
 	if (ok)
-		take_run_locked(zone, *out, *out + r->nr);
+		pmm_buddy_take_run_locked(zone, *out, *out + r->nr);
 	zone_unlock(zone);
 	return ok;
 }
@@ -459,7 +459,7 @@ static int range_take(struct pmm_zone *zone, pmm_pfn_t pfn, uint64_t nr,
 	zone_lock(zone);
 	pmm_pfn_t b = first_busy_locked(zone, pfn, pfn + nr, true, &resume);
 	if (b == pfn + nr)
-		take_run_locked(zone, pfn, pfn + nr);
+		pmm_buddy_take_run_locked(zone, pfn, pfn + nr);
 	zone_unlock(zone);
 	if (b == pfn + nr)
 		return 0;

@@ -200,7 +200,9 @@ static inline unsigned int pmm_free_type(const struct pmm_zone *zone,
 	unsigned int mt = pmm_pageblock_type(zone, pfn);
 	if (__builtin_expect(mt < PMM_MT_TYPES, 1))
 		return mt;
-	return (mt & PMM_PB_ISOLATE) ? PMM_MT_ISOLATE : PMM_MT_UNMOVABLE;
+	if (mt & PMM_PB_ISOLATE)
+		return PMM_MT_ISOLATE;
+	return (mt & PMM_PB_CMA) ? PMM_MT_CMA : PMM_MT_UNMOVABLE;
 }
 
 /*
@@ -395,10 +397,26 @@ pmm_pfn_t pmm_buddy_block_of_locked(const struct pmm_zone *zone, pmm_pfn_t pfn);
  */
 void pmm_buddy_carve_locked(struct pmm_zone *zone, pmm_pfn_t h, pmm_order_t k,
 			    pmm_pfn_t s, pmm_pfn_t e, bool keep);
+/* Take the free run [@s, @e) (allocated heads of refcount 1). Lock held. */
+void pmm_buddy_take_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e);
 /* Coalesce every lazy head of @zone. Zone lock held. */
 void pmm_buddy_settle_locked(struct pmm_zone *zone);
 /* Return: the zone holding all of [@pfn, +@nr) (@nr > 0), or NULL. */
 struct pmm_zone *pmm_buddy_range_zone(pmm_pfn_t pfn, uint64_t nr);
+
+/* ---- buddy_cma.c ---- */
+/* A movable request found no block of its type: borrow one from a CMA
+ * list. Return: true and *@pfn (head blank). Zone lock held. */
+bool pmm_cma_take_locked(struct pmm_zone *zone, pmm_order_t order,
+			 pmm_pfn_t *pfn);
+/* Forget every CMA region (pmm_buddy_reset_settings()). */
+void pmm_cma_reset(void);
+/* Return: NULL, or what breaks a CMA invariant (pmm_check()). */
+const char *pmm_cma_check(void);
+/* buddy_isolate.c, for CMA: isolate / release [@lo, @hi) (pageblock
+ * aligned, in @zone). Return: 0, PMM_EBUSY or PMM_ESTATE. Lock held. */
+int pmm_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi);
+int pmm_undo_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi);
 
 /* ---- check.c ---- */
 /*
@@ -419,9 +437,9 @@ static inline void buddy_validate_due_locked(struct pmm_zone *zone)
 /*
  * The free buddy @buddy of order @k >= PMM_PAGEBLOCK_ORDER is about to
  * merge with a block of list @mt: its pageblocks take @mt.
- * Return: the list it is on (its old type), or PMM_MT_LISTS when one of
- * the two is isolated and the other not: they stay apart (both free, so
- * their pair bit is 0, as the XOR says).
+ * Return: the list it is on (its old type), or PMM_MT_LISTS when either
+ * is isolated or CMA and the other not so: they stay apart (both free,
+ * so their pair bit is 0, as the XOR says).
  */
 static inline unsigned int buddy_merge_type_locked(struct pmm_zone *zone,
 						   pmm_pfn_t buddy,

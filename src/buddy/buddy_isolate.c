@@ -152,7 +152,7 @@ static void pb_mark_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi,
 }
 
 /* Isolate [@lo, @hi) of @zone. Return: 0 or PMM_EBUSY. Zone lock held. */
-static int isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi)
+int pmm_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi)
 {
 	if (pb_count_isolated(zone, lo, hi) != 0)
 		return PMM_EBUSY;
@@ -172,8 +172,8 @@ static int isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi)
  * pageblocks that stay isolated) are split there first.
  * Return: 0, PMM_ESTATE or PMM_EBUSY. Zone lock held.
  */
-static int undo_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo,
-			       pmm_pfn_t hi)
+int pmm_undo_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo,
+			    pmm_pfn_t hi)
 {
 	if (pb_count_isolated(zone, lo, hi) != pb_count(lo, hi))
 		return PMM_ESTATE;
@@ -211,7 +211,7 @@ int pmm_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
 		return PMM_EBUSY;
 	pmm_pcp_drain_local();
 	zone_lock(zone);
-	int err = isolate_locked(zone, lo, hi);
+	int err = pmm_isolate_locked(zone, lo, hi);
 	zone_unlock(zone);
 	return err;
 }
@@ -234,7 +234,7 @@ int pmm_undo_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
 		return PMM_ERANGE;
 	pb_span(zone, pfn, nr_pages, &lo, &hi);
 	zone_lock(zone);
-	int err = undo_isolate_locked(zone, lo, hi);
+	int err = pmm_undo_isolate_locked(zone, lo, hi);
 	zone_unlock(zone);
 	return err;
 }

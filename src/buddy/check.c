@@ -156,7 +156,7 @@ static const char *check_pageblocks(const struct pmm_zone *zone)
 {
 	pmm_pfn_t first = zone->start_pfn & ~(PMM_PAGEBLOCK_PAGES - 1);
 	for (pmm_pfn_t p = first; p < zone->end_pfn; p += PMM_PAGEBLOCK_PAGES) {
-		unsigned int mt = pmm_pageblock_type(zone, p) & ~PMM_PB_ISOLATE;
+		unsigned int mt = pmm_pageblock_type(zone, p) & ~PMM_PB_FLAGS;
 		if (mt >= PMM_MT_TYPES)
 			return fail(zone, "pageblock at pfn 0x%llx: type %u out of range",
 				    ULL(p), mt);
@@ -203,8 +203,8 @@ static const char *check_list_type(const struct pmm_zone *zone, pmm_order_t k,
 			return fail(zone, "free list %u: pfn 0x%llx info 0x%x is not a free head of order %u",
 				    k, ULL(pfn), d->info, k);
 		*lazy += (d->info & PMM_PG_LAZY) != 0;
-		if (mt == PMM_MT_ISOLATE && (d->info & PMM_PG_LAZY) != 0)
-			return fail(zone, "isolated free head 0x%llx order %u is lazy",
+		if (mt >= PMM_MT_TYPES && (d->info & PMM_PG_LAZY) != 0)
+			return fail(zone, "isolated or CMA free head 0x%llx order %u is lazy",
 				    ULL(pfn), k);
 		if (d->prev != prev)
 			return fail(zone, "free list %u: pfn 0x%llx prev %u, expected %u",
@@ -430,5 +430,6 @@ const char *pmm_check(void)
 		if (err != NULL)
 			return err;
 	}
-	return check_outside();
+	const char *err = pmm_cma_check();
+	return err != NULL ? err : check_outside();
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_buddy_contig_errors.c - the contiguous-allocation rows of
- * docs/errors.md (K01..K23): every bad input to pmm/contig.h gets its
+ * docs/errors.md (K01..K30): every bad input to pmm/contig.h gets its
  * documented error (and a report, with that code, exactly for the broken
  * invariants), the descriptors, zones and pair bitmaps are byte for byte
  * what they were (tests/support/reliability_snap.c), and pmm_check()
@@ -328,6 +328,96 @@ static void K23_undo_isolate_not_isolated(void **state)
 	assert_int_equal(pmm_undo_isolate_range(1536, 512), 0);
 }
 
+static void K24_cma_declare_bad_size(void **state)
+{
+	(void)state;
+	int id = 7;
+	assert_int_equal(pmm_cma_declare(3584, 0, "x", &id), PMM_EINVAL);
+	assert_int_equal(pmm_cma_declare(3584, 100, "x", &id), PMM_EALIGN);
+	assert_int_equal(pmm_cma_declare(3600, 512, "x", &id), PMM_EALIGN);
+	assert_int_equal(id, 7);
+	unchanged(0, 0);
+}
+
+static void K25_cma_declare_outside(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_cma_declare(512, 1024, "x", NULL), PMM_ERANGE);
+	assert_int_equal(pmm_cma_declare(4096, 512, "x", NULL), PMM_ERANGE);
+	assert_int_equal(pmm_cma_count(), 0);
+	unchanged(0, 0);
+}
+
+static void K26_cma_declare_overlap(void **state)
+{
+	(void)state;
+	int id = -1;
+	assert_int_equal(pmm_cma_declare(3584, 512, "a", &id), 0);
+	assert_int_equal(id, 0);
+	mark();
+	assert_int_equal(pmm_cma_declare(3584, 512, "b", NULL), PMM_EOVERLAP);
+	assert_int_equal(pmm_cma_count(), 1);
+	unchanged(0, 0);
+}
+
+static void K27_cma_declare_isolated(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_isolate_range(3584, 512), 0);
+	mark();
+	assert_int_equal(pmm_cma_declare(3584, 512, "a", NULL), PMM_EBUSY);
+	unchanged(0, 0);
+	assert_int_equal(pmm_undo_isolate_range(3584, 512), 0);
+}
+
+static void K28_cma_alloc_bad_args(void **state)
+{
+	(void)state;
+	int id = -1, err = 0;
+	assert_int_equal(pmm_cma_declare(3584, 512, "a", &id), 0);
+	mark();
+	assert_null(pmm_cma_alloc_err(id + 1, 4, 0, &err));
+	assert_int_equal(err, PMM_ERANGE);
+	assert_null(pmm_cma_alloc_err(-1, 4, 0, &err));
+	assert_int_equal(err, PMM_ERANGE);
+	assert_null(pmm_cma_alloc_err(id, 0, 0, &err));
+	assert_int_equal(err, PMM_EINVAL);
+	assert_null(pmm_cma_alloc_err(id, 513, 0, &err));
+	assert_int_equal(err, PMM_EINVAL);
+	assert_null(pmm_cma_alloc_err(id, 4, 40, &err));
+	assert_int_equal(err, PMM_EALIGN);
+	unchanged(0, 0);
+}
+
+static void K29_cma_release_outside(void **state)
+{
+	(void)state;
+	int id = -1;
+	assert_int_equal(pmm_cma_declare(3584, 512, "a", &id), 0);
+	struct pmm_page *p = pmm_cma_alloc(id, 8, 0);
+	assert_non_null(p);
+	mark();
+	assert_int_equal(pmm_cma_release(id + 1, p, 8), PMM_ERANGE);
+	assert_int_equal(pmm_cma_release(id, pmm_pfn_to_page(3000), 6), PMM_ERANGE);
+	assert_int_equal(pmm_cma_release(id, p, 0), PMM_EINVAL);
+	assert_int_equal(pmm_cma_release(id, pmm_pfn_to_page(4090), 10), PMM_ERANGE);
+	unchanged(0, 0);
+	assert_int_equal(pmm_cma_release(id, p, 8), 0);
+}
+
+static void K30_cma_double_release(void **state)
+{
+	(void)state;
+	int id = -1;
+	assert_int_equal(pmm_cma_declare(3584, 512, "a", &id), 0);
+	struct pmm_page *p = pmm_cma_alloc(id, 8, 0);
+	assert_non_null(p);
+	assert_int_equal(pmm_cma_release(id, p, 8), 0);
+	mark();
+	assert_int_equal(pmm_cma_release(id, p, 8), PMM_EDOUBLEFREE);
+	unchanged(1, PMM_EDOUBLEFREE);
+}
+
 #define CE(f) cmocka_unit_test_setup_teardown(f, ce_setup, ce_teardown)
 
 int main(void)
@@ -356,6 +446,13 @@ int main(void)
 		CE(K21_isolate_already_isolated),
 		CE(K22_isolate_cuts_allocated_block),
 		CE(K23_undo_isolate_not_isolated),
+		CE(K24_cma_declare_bad_size),
+		CE(K25_cma_declare_outside),
+		CE(K26_cma_declare_overlap),
+		CE(K27_cma_declare_isolated),
+		CE(K28_cma_alloc_bad_args),
+		CE(K29_cma_release_outside),
+		CE(K30_cma_double_release),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
