@@ -148,7 +148,8 @@ int pmm_cma_declare(pmm_pfn_t pfn, uint64_t nr_pages, const char *name,
 /*
  * Find the first allocated or per-CPU block meeting [@s, @e), or a
  * reserved page. Return: true and its head in *@h (the page for a
- * reserved one, *@order 0 and *@movable false). Zone lock held.
+ * reserved one, *@order 0 and *@movable false; *@movable true for an
+ * allocated or per-CPU block). Zone lock held.
  */
 static bool cma_first_used_locked(const struct pmm_zone *zone, pmm_pfn_t s,
 				  pmm_pfn_t e, pmm_pfn_t *h, pmm_order_t *order,
@@ -161,7 +162,7 @@ static bool cma_first_used_locked(const struct pmm_zone *zone, pmm_pfn_t s,
 		uint32_t state = info & PMM_PG_STATE_MASK;
 		*h = head;
 		*order = state == 0 ? 0 : pmm_page_order(&pmm_mem_map[head]);
-		*movable = state == PMM_PG_ALLOC_HEAD;
+		*movable = state == PMM_PG_ALLOC_HEAD || state == PMM_PG_PCP;
 		if (state != PMM_PG_BUDDY)
 			return true;
 		q = head + pmm_order_pages(*order);
@@ -189,6 +190,12 @@ static int cma_evacuate(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e,
 			return 0;
 		pmm_pfn_t last = h + pmm_order_pages(order) - 1;
 		*busy = last > s ? last : s;
+		if ((pmm_mem_map[h].info & PMM_PG_PCP) != 0) {
+			/* a refill borrowed it: this CPU's lists give it back */
+			if (pmm_pcp_drain_local())
+				continue;
+			return PMM_EBUSY;
+		}
 		if (!movable || plat->migrate == NULL ||
 		    plat->migrate(plat->ctx, h, order) != 0)
 			return PMM_EBUSY;
