@@ -12,7 +12,10 @@
  * predicts placed allocations, range queries and the release of an
  * isolation exactly, proves every contiguous run it is given (window,
  * alignment, boundary, free and not isolated before) and that PMM_ENOMEM
- * comes only when no such run exists. Any disagreement aborts.
+ * comes only when no such run exists. Half the inputs declare a CMA region
+ * [3072, 4096) (the model keeps its pages out of contiguous searches) and
+ * add CMA allocations and releases, checked for place and alignment.
+ * Any disagreement aborts.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -35,8 +38,12 @@ struct run {
 	uint64_t nr;
 };
 
+#define CMA_BASE 3072u
+#define CMA_END NPAGES
+
 static uint8_t pg[NPAGES];
 static bool iso[NPB];
+static int cma_id = -1;
 static struct run runs[MAX_RUNS];
 static unsigned int nruns, op_no;
 static struct rel_snap snap;
@@ -103,7 +110,8 @@ static void runlen_fill(void)
 {
 	runlen[NPAGES] = 0;
 	for (pmm_pfn_t p = NPAGES; p-- > 0;)
-		runlen[p] = pg[p] == PG_FREE && !iso[p / PMM_PAGEBLOCK_PAGES] ?
+		runlen[p] = pg[p] == PG_FREE && !iso[p / PMM_PAGEBLOCK_PAGES] &&
+				    !(cma_id >= 0 && p >= CMA_BASE) ?
 				    runlen[p + 1] + 1 : 0;
 }
 
@@ -265,6 +273,47 @@ static void op_isolate(struct fuzz_in *in, bool undo)
 		fail("range_is_isolated after %s", undo ? "undo" : "isolate");
 }
 
+/* pmm_cma_alloc() / pmm_cma_release() of a live run inside the region. */
+static void op_cma(struct fuzz_in *in)
+{
+	if (cma_id < 0)
+		return;
+	if (fuzz_u8(in) & 1) {
+		for (unsigned int i = 0; i < nruns; i++) {
+			if (runs[i].pfn < CMA_BASE)
+				continue;
+			if (pmm_cma_release(cma_id, pmm_pfn_to_page(runs[i].pfn),
+					    runs[i].nr) != 0)
+				fail("cma release 0x%llx", (unsigned long long)runs[i].pfn);
+			model_set(runs[i].pfn, runs[i].nr, PG_FREE);
+			runs[i] = runs[--nruns];
+			return;
+		}
+		return;
+	}
+	uint64_t nr = 1 + fuzz_u16(in) % 700;
+	pmm_order_t a = fuzz_u8(in) % 8;
+	int err = 0;
+	uint64_t free_before = pmm_nr_free_pages();
+	struct pmm_page *p = pmm_cma_alloc_err(cma_id, nr, a, &err);
+	if (p == NULL) {
+		/* tried candidates were isolated and released: the lists may
+		 * be in another order, every page is where it was */
+		if (pmm_nr_free_pages() != free_before)
+			fail("cma_alloc failed with %d and moved pages", err);
+		for (unsigned int i = CMA_BASE / PMM_PAGEBLOCK_PAGES; i < NPB; i++)
+			if (pmm_range_is_isolated(i * PMM_PAGEBLOCK_PAGES, 1) != iso[i])
+				fail("cma_alloc left pageblock %u isolated %d", i, !iso[i]);
+		return;
+	}
+	pmm_pfn_t s = pmm_page_to_pfn(p);
+	if (s < CMA_BASE || s + nr > CMA_END || (s & (((pmm_pfn_t)1 << a) - 1)) ||
+	    model_first_busy(s, nr) != s + nr)
+		fail("cma run 0x%llx+%llu misplaced", (unsigned long long)s,
+		     (unsigned long long)nr);
+	add_run(s, nr);
+}
+
 static void setup(void)
 {
 	static const struct buddy_zone_spec z[] = {
@@ -282,6 +331,7 @@ static void setup(void)
 	model_set(2000, 16, PG_RESERVED);
 	nruns = 0;
 	op_no = 0;
+	cma_id = -1;
 }
 
 /* Give everything back: the free page count is the hand-off's again. */
@@ -310,16 +360,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	setup();
-	pmm_buddy_set_lazy(fuzz_u8(&in) & 1);
+	uint8_t first = fuzz_u8(&in);
+	if ((first & 2) && pmm_cma_declare(CMA_BASE, CMA_END - CMA_BASE, "fz",
+					   &cma_id) != 0)
+		fail("cma declare");
+	pmm_buddy_set_lazy(first & 1);
 	while (in.n != 0 && op_no < 400) {
 		op_no++;
 		rel_snap_take(&snap);
-		switch (fuzz_u8(&in) % 6) {
+		switch (fuzz_u8(&in) % 7) {
 		case 0: op_alloc_contig(&in); break;
 		case 1: op_free_contig(&in); break;
 		case 2: op_alloc_range(&in); break;
 		case 3: op_isolate(&in, fuzz_u8(&in) & 1); break;
 		case 4: op_bad_free(&in); break;
+		case 5: op_cma(&in); break;
 		default: pmm_buddy_set_lazy(!pmm_buddy_is_lazy()); break;
 		}
 		const char *why = pmm_check();

@@ -125,7 +125,9 @@ int pmm_cma_declare(pmm_pfn_t pfn, uint64_t nr_pages, const char *name,
  * 2^@align_order pages (Linux's cma_alloc() alignment). Movable blocks in
  * the way are moved through the platform's migrate hook, called with no
  * lock held; a candidate run with a block that does not move is left as
- * it was and the next one tried. On failure *@err: PMM_ERANGE (no region
+ * it was and the next one tried (a failure leaves every page where it
+ * was - the free lists may be in another order - but blocks the hook
+ * moved stay moved). On failure *@err: PMM_ERANGE (no region
  * @id), PMM_EINVAL (zero pages, more than the region), PMM_EALIGN,
  * PMM_ENOMEM (no run could be freed).
  * Return: the first page (allocated heads of refcount 1), or NULL.
