@@ -51,6 +51,23 @@ static void pb_span(const struct pmm_zone *zone, pmm_pfn_t pfn, uint64_t nr,
 	*hi = b < zone->end_pfn ? b : zone->end_pfn;
 }
 
+/*
+ * The arguments of the public calls: the zone of [@pfn, +@nr) and its
+ * pageblocks [*@lo, *@hi). Return: 0, PMM_EINVAL (zero pages) or
+ * PMM_ERANGE (pmm_buddy_range_zone() refused it).
+ */
+static int pb_args(pmm_pfn_t pfn, uint64_t nr, struct pmm_zone **zone,
+		   pmm_pfn_t *lo, pmm_pfn_t *hi)
+{
+	if (nr == 0)
+		return PMM_EINVAL;
+	*zone = pmm_buddy_range_zone(pfn, nr);
+	if (*zone == NULL)
+		return PMM_ERANGE;
+	pb_span(*zone, pfn, nr, lo, hi);
+	return 0;
+}
+
 /* Return: how many pageblocks of [@lo, @hi) are isolated. */
 static uint64_t pb_count_isolated(const struct pmm_zone *zone, pmm_pfn_t lo,
 				  pmm_pfn_t hi)
@@ -92,24 +109,38 @@ static bool split_at_locked(struct pmm_zone *zone, pmm_pfn_t at, bool commit)
 }
 
 /*
- * Move every free block of [@lo, @hi) (none crosses an edge) from list
- * @from - or, with @from == PMM_MT_LISTS, from its pageblock's list - to
- * list @to (PMM_MT_LISTS: its pageblock's list). Zone lock held.
+ * Return: the next free head of [*@q, @hi) (none crosses an edge), and
+ * *@q moved past it; @hi when none is left. Zone lock held.
+ */
+static pmm_pfn_t next_free_locked(const struct pmm_zone *zone, pmm_pfn_t *q,
+				  pmm_pfn_t hi)
+{
+	while (*q < hi) {
+		pmm_pfn_t h = pmm_buddy_block_of_locked(zone, *q);
+		uint32_t info = pmm_mem_map[h].info;
+		if ((info & PMM_PG_STATE_MASK) == 0) {
+			(*q)++;
+			continue;
+		}
+		*q = h + pmm_order_pages(pmm_page_order(&pmm_mem_map[h]));
+		if ((info & PMM_PG_STATE_MASK) == PMM_PG_BUDDY)
+			return h;
+	}
+	return hi;
+}
+
+/*
+ * Move every free block of [@lo, @hi) from list @from - or, with @from ==
+ * PMM_MT_LISTS, from its pageblock's list - to list @to (PMM_MT_LISTS:
+ * its pageblock's list). Zone lock held.
  */
 static void move_free_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi,
 			     unsigned int from, unsigned int to)
 {
-	for (pmm_pfn_t q = lo; q < hi;) {
-		pmm_pfn_t h = pmm_buddy_block_of_locked(zone, q);
+	pmm_pfn_t q = lo, h;
+	while ((h = next_free_locked(zone, &q, hi)) < hi) {
 		struct pmm_page *d = &pmm_mem_map[h];
-		if ((d->info & PMM_PG_STATE_MASK) == 0) {
-			q++;
-			continue;
-		}
 		pmm_order_t k = pmm_page_order(d);
-		q = h + pmm_order_pages(k);
-		if ((d->info & PMM_PG_STATE_MASK) != PMM_PG_BUDDY)
-			continue;
 		pmm_list_del_locked(zone, k,
 				    from < PMM_MT_LISTS ? from : pmm_free_type(zone, h), d);
 		pmm_list_add_locked(zone, k,
@@ -120,17 +151,10 @@ static void move_free_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi,
 /* Coalesce every free block of [@lo, @hi) with its free buddies. */
 static void merge_free_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi)
 {
-	for (pmm_pfn_t q = lo; q < hi;) {
-		pmm_pfn_t h = pmm_buddy_block_of_locked(zone, q);
+	pmm_pfn_t q = lo, h;
+	while ((h = next_free_locked(zone, &q, hi)) < hi) {
 		struct pmm_page *d = &pmm_mem_map[h];
-		if ((d->info & PMM_PG_STATE_MASK) == 0) {
-			q++;
-			continue;
-		}
 		pmm_order_t k = pmm_page_order(d);
-		q = h + pmm_order_pages(k);
-		if ((d->info & PMM_PG_STATE_MASK) != PMM_PG_BUDDY)
-			continue;
 		unsigned int mt = pmm_free_type(zone, h);
 		pmm_list_del_locked(zone, k, mt, d);
 		pmm_page_clear(d);
@@ -198,12 +222,10 @@ int pmm_undo_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo,
 int pmm_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
 {
 	pmm_pfn_t lo, hi;
-	if (nr_pages == 0)
-		return PMM_EINVAL;
-	struct pmm_zone *zone = pmm_buddy_range_zone(pfn, nr_pages);
-	if (zone == NULL)
-		return PMM_ERANGE;
-	pb_span(zone, pfn, nr_pages, &lo, &hi);
+	struct pmm_zone *zone;
+	int err = pb_args(pfn, nr_pages, &zone, &lo, &hi);
+	if (err != 0)
+		return err;
 	zone_lock(zone);
 	bool busy = pb_count_isolated(zone, lo, hi) != 0;
 	zone_unlock(zone);
@@ -211,7 +233,7 @@ int pmm_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
 		return PMM_EBUSY;
 	pmm_pcp_drain_local();
 	zone_lock(zone);
-	int err = pmm_isolate_locked(zone, lo, hi);
+	err = pmm_isolate_locked(zone, lo, hi);
 	zone_unlock(zone);
 	return err;
 }
@@ -227,14 +249,12 @@ int pmm_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
 int pmm_undo_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
 {
 	pmm_pfn_t lo, hi;
-	if (nr_pages == 0)
-		return PMM_EINVAL;
-	struct pmm_zone *zone = pmm_buddy_range_zone(pfn, nr_pages);
-	if (zone == NULL)
-		return PMM_ERANGE;
-	pb_span(zone, pfn, nr_pages, &lo, &hi);
+	struct pmm_zone *zone;
+	int err = pb_args(pfn, nr_pages, &zone, &lo, &hi);
+	if (err != 0)
+		return err;
 	zone_lock(zone);
-	int err = pmm_undo_isolate_locked(zone, lo, hi);
+	err = pmm_undo_isolate_locked(zone, lo, hi);
 	zone_unlock(zone);
 	return err;
 }
@@ -247,10 +267,8 @@ int pmm_undo_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
 bool pmm_range_is_isolated(pmm_pfn_t pfn, uint64_t nr_pages)
 {
 	pmm_pfn_t lo, hi;
-	struct pmm_zone *zone =
-		nr_pages != 0 ? pmm_buddy_range_zone(pfn, nr_pages) : NULL;
-	if (zone == NULL)
+	struct pmm_zone *zone;
+	if (pb_args(pfn, nr_pages, &zone, &lo, &hi) != 0)
 		return false;
-	pb_span(zone, pfn, nr_pages, &lo, &hi);
 	return pb_count_isolated(zone, lo, hi) == pb_count(lo, hi);
 }
