@@ -93,6 +93,7 @@ static pmm_pfn_t run_fit(pmm_pfn_t s, const struct contig_req *r)
  * reserved). Zone lock held. */
 pmm_pfn_t pmm_buddy_block_of_locked(const struct pmm_zone *zone, pmm_pfn_t pfn)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	if ((pmm_mem_map[pfn].info & PMM_PG_STATE_MASK) != 0)
 		return pfn;
 	return pmm_buddy_block_head_locked(zone, pfn);
@@ -107,6 +108,7 @@ pmm_pfn_t pmm_buddy_block_of_locked(const struct pmm_zone *zone, pmm_pfn_t pfn)
 static bool pfn_free_locked(const struct pmm_zone *zone, pmm_pfn_t pfn,
 			    bool isolated, pmm_pfn_t *end)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	pmm_pfn_t h = pmm_buddy_block_of_locked(zone, pfn);
 	uint32_t state = pmm_mem_map[h].info & PMM_PG_STATE_MASK;
 	if (state == 0) {
@@ -126,6 +128,7 @@ static bool pfn_free_locked(const struct pmm_zone *zone, pmm_pfn_t pfn,
 static pmm_pfn_t first_busy_locked(const struct pmm_zone *zone, pmm_pfn_t s,
 				   pmm_pfn_t e, bool isolated, pmm_pfn_t *resume)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	pmm_pfn_t q = s, end;
 	while (q < e) {
 		if (!pfn_free_locked(zone, q, isolated, &end)) {
@@ -160,6 +163,7 @@ static bool find_single_locked(const struct pmm_zone *zone,
 			       const struct contig_req *r, pmm_pfn_t lo,
 			       pmm_pfn_t hi, pmm_pfn_t *out)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	unsigned int pref = pmm_zone_gfp_type(zone, r->gfp);
 	for (pmm_order_t k = order_for(r->nr); k <= PMM_MAX_ORDER; k++) {
 		for (unsigned int i = 0; i < PMM_MT_TYPES; i++) {
@@ -178,6 +182,7 @@ static bool find_run_locked(const struct pmm_zone *zone,
 			    const struct contig_req *r, pmm_pfn_t lo,
 			    pmm_pfn_t hi, pmm_pfn_t *out)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	pmm_pfn_t s = run_fit(lo, r);
 	while (s < hi && hi - s >= r->nr) {
 		pmm_pfn_t resume = s + 1;
@@ -203,6 +208,7 @@ static bool find_run_locked(const struct pmm_zone *zone,
 void pmm_buddy_carve_locked(struct pmm_zone *zone, pmm_pfn_t h, pmm_order_t k,
 			    pmm_pfn_t s, pmm_pfn_t e, bool keep)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	struct pmm_page *map = pmm_mem_map;
 	unsigned int mt = pmm_free_type(zone, h);
 	pmm_pfn_t end = h + pmm_order_pages(k);
@@ -229,6 +235,7 @@ void pmm_buddy_carve_locked(struct pmm_zone *zone, pmm_pfn_t h, pmm_order_t k,
 static void pageblocks_like_first_locked(struct pmm_zone *zone, pmm_pfn_t p,
 					 pmm_order_t j)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	uint8_t *mt = zone->pageblock_mt;
 	pmm_pfn_t idx = (p - zone->map_base) >> PMM_PAGEBLOCK_ORDER;
 	pmm_pfn_t n = pmm_order_pages(j - PMM_PAGEBLOCK_ORDER);
@@ -255,6 +262,7 @@ static bool pageblocks_alike(const struct pmm_zone *zone, pmm_pfn_t p,
  */
 static void mark_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	for (pmm_pfn_t p = s; p < e;) {
 		pmm_order_t j = align_order(p, PMM_MAX_ORDER);
 		while (pmm_order_pages(j) > e - p ||
@@ -293,6 +301,7 @@ void pmm_buddy_take_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e)
 /* Lazy heads coalesced, so that every free block is a plain head. */
 void pmm_buddy_settle_locked(struct pmm_zone *zone)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	if (zone->lazy.total != 0)
 		pmm_buddy_lazy_settle_locked(zone, PMM_NR_ORDERS);
 }
@@ -515,6 +524,7 @@ bool pmm_range_is_free(pmm_pfn_t pfn, uint64_t nr_pages)
 static int check_run_locked(const struct pmm_zone *zone, pmm_pfn_t s,
 			    pmm_pfn_t e, pmm_pfn_t *bad)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	for (pmm_pfn_t q = s; q < e;) {
 		pmm_pfn_t h = pmm_buddy_block_of_locked(zone, q);
 		const struct pmm_page *d = &pmm_mem_map[h];
@@ -538,6 +548,7 @@ static int check_run_locked(const struct pmm_zone *zone, pmm_pfn_t s,
 static void free_block_part_locked(struct pmm_zone *zone, pmm_pfn_t h,
 				   pmm_pfn_t s, pmm_pfn_t e)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	struct pmm_page keep = pmm_mem_map[h];
 	pmm_order_t k = pmm_page_order(&keep);
 	pmm_pfn_t end = h + pmm_order_pages(k);

@@ -32,6 +32,7 @@ static uint8_t *pb_byte(const struct pmm_zone *zone, pmm_pfn_t pfn)
 static void pb_store_locked(const struct pmm_zone *zone, pmm_pfn_t pfn,
 			    uint8_t b)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	__atomic_store_n(pb_byte(zone, pfn), b, __ATOMIC_RELAXED);
 }
 
@@ -92,6 +93,7 @@ static uint64_t pb_count(pmm_pfn_t lo, pmm_pfn_t hi)
  */
 static bool split_at_locked(struct pmm_zone *zone, pmm_pfn_t at, bool commit)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	if (at <= zone->start_pfn || at >= zone->end_pfn)
 		return true;
 	pmm_pfn_t h = pmm_buddy_block_of_locked(zone, at);
@@ -115,6 +117,7 @@ static bool split_at_locked(struct pmm_zone *zone, pmm_pfn_t at, bool commit)
 static pmm_pfn_t next_free_locked(const struct pmm_zone *zone, pmm_pfn_t *q,
 				  pmm_pfn_t hi)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	while (*q < hi) {
 		pmm_pfn_t h = pmm_buddy_block_of_locked(zone, *q);
 		uint32_t info = pmm_mem_map[h].info;
@@ -137,6 +140,7 @@ static pmm_pfn_t next_free_locked(const struct pmm_zone *zone, pmm_pfn_t *q,
 static void move_free_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi,
 			     unsigned int from, unsigned int to)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	pmm_pfn_t q = lo, h;
 	while ((h = next_free_locked(zone, &q, hi)) < hi) {
 		struct pmm_page *d = &pmm_mem_map[h];
@@ -151,6 +155,7 @@ static void move_free_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi,
 /* Coalesce every free block of [@lo, @hi) with its free buddies. */
 static void merge_free_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	pmm_pfn_t q = lo, h;
 	while ((h = next_free_locked(zone, &q, hi)) < hi) {
 		struct pmm_page *d = &pmm_mem_map[h];
@@ -168,6 +173,7 @@ static void merge_free_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi)
 static void pb_mark_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi,
 			   bool on)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	for (pmm_pfn_t p = lo; p < hi; p = (p | (PMM_PAGEBLOCK_PAGES - 1)) + 1) {
 		uint8_t b = *pb_byte(zone, p);
 		pb_store_locked(zone, p, (uint8_t)(on ? b | PMM_PB_ISOLATE
@@ -178,6 +184,7 @@ static void pb_mark_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi,
 /* Isolate [@lo, @hi) of @zone. Return: 0 or PMM_EBUSY. Zone lock held. */
 int pmm_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	if (pb_count_isolated(zone, lo, hi) != 0)
 		return PMM_EBUSY;
 	if (!split_at_locked(zone, lo, false) || !split_at_locked(zone, hi, false))
@@ -199,6 +206,7 @@ int pmm_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi)
 int pmm_undo_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo,
 			    pmm_pfn_t hi)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
 	if (pb_count_isolated(zone, lo, hi) != pb_count(lo, hi))
 		return PMM_ESTATE;
 	if (!split_at_locked(zone, lo, false) || !split_at_locked(zone, hi, false))
