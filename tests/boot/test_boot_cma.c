@@ -141,10 +141,44 @@ static void K33_boot_cma_bad_entry(void **state)
 	assert_non_null(strstr(log_text, "pmm: cannot reserve 1024 MiB for CMA region huge"));
 }
 
+/* Collects report text. */
+static char report_buf[16384];
+static size_t report_len;
+
+static void report_write(void *ctx, const char *str, size_t n)
+{
+	(void)ctx;
+	if (report_len + n < sizeof(report_buf)) {
+		memcpy(report_buf + report_len, str, n);
+		report_len += n;
+		report_buf[report_len] = '\0';
+	}
+}
+
+/* The Memory: line counts the region as cma-reserved (Linux 6.x), and
+ * /proc/pagetypeinfo gains its CMA row and column. */
+static void boot_cma_reports(void **state)
+{
+	(void)state;
+	static const struct pmm_boot_cma cma = { PMM_NUMA_NO_NODE, 16 * MiB, 0, "reserved" };
+	struct pmm_boot_config cfg;
+	config(&cfg, PMM_EARLY_MEMBLOCK, &cma, 1);
+	cfg.quiet = false;
+	assert_int_equal(boot(&cfg), 0);
+	assert_non_null(strstr(log_text, "K reserved, 16384K cma-reserved, "));
+	assert_non_null(strstr(log_text, "pmm: cma: reserved 16 MiB at 0x"));
+	struct pmm_out out = { report_write, NULL };
+	report_len = 0;
+	pmm_report_pagetypeinfo(&out);
+	assert_non_null(strstr(report_buf, "type          CMA "));
+	assert_non_null(strstr(report_buf, " Reclaimable          CMA \n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(boot_cma_regions, teardown),
+		cmocka_unit_test_teardown(boot_cma_reports, teardown),
 		cmocka_unit_test_teardown(K31_boot_cma_null, teardown),
 		cmocka_unit_test_teardown(K32_boot_cma_too_many, teardown),
 		cmocka_unit_test_teardown(K33_boot_cma_bad_entry, teardown),
