@@ -168,6 +168,8 @@ void bench_w7(struct bench_opts *o);
 void bench_w8(struct bench_opts *o);
 /* FR: fragmentation with grouping by mobility on and off (waf_frag.c). */
 void bench_fr(struct bench_opts *o);
+/* WC: contiguous runs after W3's fill, grouping on/off, CMA (wc_contig.c). */
+void bench_wc(struct bench_opts *o);
 /* pmm's arena for W1-W4, W6 and the W5 seed baseline; handoff=false: empty. */
 int bench_pmm_arena(uint64_t pages, bool handoff);
 

@@ -408,7 +408,7 @@ static const char *loadavg(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...,LZ,FR]\n");
+	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...,LZ,FR,WC]\n");
 	return 2;
 }
 
@@ -465,6 +465,8 @@ int main(int argc, char **argv)
 		run_lazy(&o, &w[0], &w[2], &w[3]);
 	if (wanted(only, "FR"))
 		bench_fr(&o);
+	if (wanted(only, "WC"))
+		bench_wc(&o);
 	bench_buf_release(BENCH_BUF_FLOOR_MAP);
 	if (wanted(only, "W5"))
 		bench_w5(&o);

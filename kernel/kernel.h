@@ -198,5 +198,8 @@ bool kernel_selftest(const struct pmm_memmap *map,
  * second kmalloc round. Return: true on pass; failures are logged.
  */
 bool kernel_slab_selftest(void);
+/* dma_selftest.c: DMA buffers below 16 MiB with a 64 KiB boundary after
+ * fragmenting the DMA zone. Return: true if all held. */
+bool kernel_dma_selftest(void);
 
 #endif /* PMM_KERNEL_H */

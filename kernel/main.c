@@ -325,6 +325,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		pass = kernel_selftest(boot_map, avoid, nr_avoid,
 				       &selftest_opts) && pass;
 		pass = kernel_slab_selftest() && pass;
+		pass = kernel_dma_selftest() && pass;
 		pmm_printk("/proc/buddyinfo after the self-test:\n");
 		pmm_report_buddyinfo(pmm_log_out());
 	}

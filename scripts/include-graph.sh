@@ -15,7 +15,7 @@ layers=(base memmap buddy bootmem memblock slab boot)
 declare -A header_layer=(
 	[types.h]=base [platform.h]=base [fmt.h]=base
 	[memmap.h]=memmap [firmware.h]=memmap [cmdline.h]=memmap
-	[page.h]=buddy [zone.h]=buddy [buddy.h]=buddy [check.h]=buddy [debug.h]=buddy [watermark.h]=buddy
+	[page.h]=buddy [zone.h]=buddy [buddy.h]=buddy [check.h]=buddy [debug.h]=buddy [watermark.h]=buddy [contig.h]=buddy
 	[linux/gfp.h]=buddy
 	[bootmem.h]=bootmem
 	[memblock.h]=memblock [linux/memblock.h]=memblock

@@ -13,6 +13,7 @@
 
 #include <pmm/check.h>
 #include <pmm/cmdline.h>
+#include <pmm/contig.h>
 #include <pmm/report.h>
 
 #include "host_platform.h"
@@ -35,6 +36,7 @@ struct sim_options {
 	bool pagetypeinfo; /* also print /proc/pagetypeinfo */
 	const char *cmdline; /* --cmdline: memory options instead of the log's */
 	bool ignore_cmdline; /* boot a log's firmware map without its options */
+	struct pmm_boot_cma cma; /* --cma SIZE: one CMA region on node 0 */
 	int check; /* 1: always, 0: never, -1: when RAM <= SIM_CHECK_AUTO_MAX */
 	struct pmm_boot_config cfg;
 };
@@ -45,7 +47,7 @@ static void usage(FILE *f)
 		"usage: pmm-sim boot [--map FILE|-] [--mem SIZE] [--nodes N]\n"
 		"                    [--profile i386|x86_64] [--early bootmem|memblock]\n"
 		"                    [--kernel SIZE] [--init SIZE] [--memblock-debug] [--json]\n"
-		"                    [--check|--no-check] [--pagetypeinfo]\n"
+		"                    [--check|--no-check] [--pagetypeinfo] [--cma SIZE]\n"
 		"                    [--format dmesg|efi-log|efi|mb2|fdt|srat] [--efi-desc-size N]\n"
 		"                    [--cmdline TEXT] [--ignore-cmdline]\n"
 		"Boots a machine with pmm: the built-in 4 GiB PC by default, or the\n"
@@ -80,7 +82,7 @@ static bool takes_value(const char *opt)
 {
 	static const char *const with_value[] = {
 		"--map", "--mem", "--kernel", "--init", "--nodes", "--profile", "--early",
-		"--format", "--efi-desc-size", "--cmdline",
+		"--format", "--efi-desc-size", "--cmdline", "--cma",
 	};
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (strcmp(opt, with_value[i]) == 0)
@@ -149,6 +151,12 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 		err = parse_size_arg(opt, val, &o->kernel);
 	else if (strcmp(opt, "--init") == 0)
 		err = parse_size_arg(opt, val, &o->init);
+	else if (strcmp(opt, "--cma") == 0) {
+		err = parse_size_arg(opt, val, &o->cma.size);
+		o->cma = (struct pmm_boot_cma){ PMM_NUMA_NO_NODE, o->cma.size, 0, "reserved" };
+		o->cfg.cma = &o->cma;
+		o->cfg.nr_cma = o->cma.size != 0;
+	}
 	else if (strcmp(opt, "--nodes") == 0)
 		err = parse_nodes(val, &o->nodes);
 	else if (strcmp(opt, "--profile") == 0) {
@@ -306,6 +314,11 @@ static void print_reports(const struct sim_options *o, const struct pmm_boot_inf
 		printf("\n/proc/pagetypeinfo:\n");
 		pmm_report_pagetypeinfo(&out);
 	}
+	struct pmm_cma_info ci;
+	if (pmm_cma_info(0, &ci) == 0)
+		printf("\n/proc/meminfo (CMA):\nCmaTotal:       %8llu kB\nCmaFree:        %8llu kB\n",
+		       (unsigned long long)(ci.count << (PMM_PAGE_SHIFT - 10)),
+		       (unsigned long long)(ci.free << (PMM_PAGE_SHIFT - 10)));
 }
 
 /* The JSON report, with which map format was read as its first member. */

@@ -39,6 +39,18 @@ enum pmm_early {
  * What to boot and what to keep. The caller owns every range; pmm_boot()
  * reads them during the call only. Ranges are [start, end) in bytes.
  */
+/*
+ * A CMA region the boot reserves through the early allocator before the
+ * hand-off and then gives to the buddy allocator as CMA pageblocks
+ * (pmm/contig.h); the config's i-th is CMA region i.
+ */
+struct pmm_boot_cma {
+	int nid;          /* node, or PMM_NUMA_NO_NODE: the lowest online */
+	uint64_t size;    /* bytes, rounded up to whole pageblocks */
+	uint64_t align;   /* bytes: 0 or a power of two (at least a pageblock) */
+	const char *name; /* e.g. "reserved" (Linux's default area) */
+};
+
 struct pmm_boot_config {
 	enum pmm_profile profile;
 	enum pmm_early early;
@@ -54,6 +66,8 @@ struct pmm_boot_config {
 	 */
 	const struct pmm_phys_range *reserved;
 	size_t nr_reserved;
+	const struct pmm_boot_cma *cma; /* CMA regions (pmm_boot_cma) */
+	size_t nr_cma;                  /* at most PMM_CMA_MAX */
 	bool skip_free_initmem; /* the caller frees init memory itself */
 	bool keep_low_memory;   /* skip x86 Linux's rule: page 0 reserved, no RAM in 640K-1M */
 	bool memblock_debug;    /* log memblock's calls and its dump */
@@ -72,6 +86,7 @@ struct pmm_boot_info {
 	uint64_t highmem_pages_freed;/* highmem pages handed over */
 	uint64_t init_pages_freed;   /* by free_initmem */
 	uint64_t highmem_pages;      /* present pages in HighMem zones */
+	uint64_t cma_pages;          /* pages in CMA regions (cfg->cma) */
 	uint64_t dropped_bytes;      /* usable RAM the profile could not use */
 	uint64_t handoff_ns;         /* time of the hand-off (platform clock) */
 	uint64_t memmap_zero_ns;     /* time spent zeroing descriptors */

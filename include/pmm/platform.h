@@ -173,6 +173,17 @@ struct pmm_platform {
 	 * for decisions). Default: 0.
 	 */
 	uint64_t (*now_ns)(void *ctx);
+
+	/*
+	 * Move the allocated block of 2^@order pages headed by @pfn: its
+	 * owner copies it into a new block, points its users there and frees
+	 * the old one (pmm_free_pages()), before returning 0; any other
+	 * value: it cannot move. pmm_cma_alloc() calls it for movable pages
+	 * borrowed from a CMA region, with no lock held, the block's
+	 * pageblocks isolated (a free puts it on no allocatable list).
+	 * Default: NULL (nothing moves: such a CMA allocation fails).
+	 */
+	int (*migrate)(void *ctx, pmm_pfn_t pfn, pmm_order_t order);
 };
 
 /*

@@ -16,6 +16,7 @@
 #include <pmm/page.h>
 #include <pmm/zone.h>
 #include <pmm/buddy.h>
+#include <pmm/contig.h>
 #include <pmm/check.h>
 #include <pmm/watermark.h>
 #include <pmm/init.h>

@@ -57,6 +57,24 @@ enum pmm_migratetype {
 	PMM_MT_RECLAIMABLE,
 	PMM_MT_TYPES
 };
+/*
+ * Free-list index of the free blocks in isolated pageblocks (pmm/contig.h's
+ * pmm_isolate_range(), Linux's MIGRATE_ISOLATE): after the three types,
+ * never allocated from; such a pageblock's byte keeps its type with
+ * PMM_PB_ISOLATE set, and no free block joins pageblocks on both sides.
+ */
+#define PMM_MT_ISOLATE PMM_MT_TYPES
+/*
+ * Free-list index of CMA pageblocks' free blocks (pmm_cma_declare()):
+ * only movable requests borrow them (after their own type's lists, before
+ * stealing another type's), so the memory is not idle; the byte keeps
+ * PMM_PB_CMA for good. Isolation wins over CMA while both are set.
+ */
+#define PMM_MT_CMA (PMM_MT_TYPES + 1)
+#define PMM_MT_LISTS (PMM_MT_TYPES + 2)
+#define PMM_PB_ISOLATE 0x40u
+#define PMM_PB_CMA 0x80u
+#define PMM_PB_FLAGS (PMM_PB_ISOLATE | PMM_PB_CMA)
 
 /* Pageblock: 2^PMM_PAGEBLOCK_ORDER pages (9: 2 MiB of 4 KiB pages). */
 #ifndef PMM_PAGEBLOCK_ORDER
@@ -67,7 +85,7 @@ _Static_assert(PMM_PAGEBLOCK_ORDER >= 1 && PMM_PAGEBLOCK_ORDER <= PMM_MAX_ORDER,
 #define PMM_PAGEBLOCK_PAGES ((pmm_pfn_t)1 << PMM_PAGEBLOCK_ORDER)
 
 struct pmm_free_area {
-	uint32_t head[PMM_MT_TYPES]; /* per type: pfn + 1 of the first free head, 0 = empty */
+	uint32_t head[PMM_MT_LISTS]; /* per type (and isolated): pfn + 1 of the first free head, 0 = empty */
 	uint64_t nr_free; /* blocks on the lists of all types */
 	uint64_t *map;    /* pair bitmap; NULL for PMM_MAX_ORDER */
 };

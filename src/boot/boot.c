@@ -127,6 +127,13 @@ static int alloc_meta(struct boot_state *bs, int nid, uint64_t size,
 	return err;
 }
 
+/* Early memory for the boot's CMA step (boot_cma.c): anywhere on @nid. */
+int boot_early_alloc(struct boot_state *bs, int nid, uint64_t size,
+		     uint64_t align, pmm_phys_t *pa)
+{
+	return active_early->alloc(bs, nid, size, align, 0, false, pa);
+}
+
 static uint64_t pages_of(uint64_t bytes)
 {
 	return (bytes + PMM_PAGE_SIZE - 1) >> PMM_PAGE_SHIFT;
@@ -383,6 +390,8 @@ static int read_config(struct boot_state *bs, struct pmm_memmap *map,
 		       const struct pmm_boot_config *cfg)
 {
 	int err = boot_check_config(cfg);
+	if (!err)
+		err = boot_cma_check(cfg);
 	if (err)
 		return err;
 	pmm_memset(bs, 0, sizeof(*bs));
@@ -398,7 +407,9 @@ static int (*const boot_steps[])(struct boot_state *bs) = {
 	early_setup,        /* early allocator: RAM in, reservations out */
 	setup_memmap,       /* page descriptors from the early allocator */
 	setup_zones,        /* nodes' zones and their pair bitmaps */
+	boot_cma_reserve,   /* CMA regions out of the early allocator */
 	handoff,            /* every free page to the buddy allocator */
+	boot_cma_activate,  /* ... and the CMA regions, as CMA */
 	finish,             /* watermarks, "Memory:" line */
 	free_init_sections, /* __init / __initdata to the buddy allocator */
 };

@@ -96,6 +96,14 @@ struct boot_early_ops {
 	int (*free_late)(pmm_phys_t addr, uint64_t size);
 };
 
+/* Early memory anywhere on node @nid, @align aligned (boot.c). */
+int boot_early_alloc(struct boot_state *bs, int nid, uint64_t size,
+		     uint64_t align, pmm_phys_t *pa);
+/* boot_cma.c: check cfg->cma; the boot steps before and after hand-off. */
+int boot_cma_check(const struct pmm_boot_config *cfg);
+int boot_cma_reserve(struct boot_state *bs);
+int boot_cma_activate(struct boot_state *bs);
+
 extern const struct boot_early_ops boot_bootmem_ops;
 extern const struct boot_early_ops boot_memblock_ops;
 

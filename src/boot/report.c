@@ -32,11 +32,32 @@ void pmm_report_buddyinfo(const struct pmm_out *out)
 	}
 }
 
-static const char *const migratetype_names[PMM_MT_TYPES] = {
+static const char *const migratetype_names[PMM_MT_LISTS] = {
 	[PMM_MT_UNMOVABLE] = "Unmovable",
 	[PMM_MT_MOVABLE] = "Movable",
 	[PMM_MT_RECLAIMABLE] = "Reclaimable",
+	[PMM_MT_ISOLATE] = "Isolate",
+	[PMM_MT_CMA] = "CMA",
 };
+
+/* The lists the report shows: the three types, and CMA once a zone has
+ * a CMA pageblock (Linux's column; pmm's output stays as it was without). */
+static unsigned int pagetype_lists(void)
+{
+	const struct pmm_zone *z;
+	pmm_for_each_zone(z)
+		for (pmm_pfn_t p = z->start_pfn & ~(PMM_PAGEBLOCK_PAGES - 1);
+		     p < z->end_pfn; p += PMM_PAGEBLOCK_PAGES)
+			if (pmm_pageblock_type(z, p) & PMM_PB_CMA)
+				return PMM_MT_TYPES + 1;
+	return PMM_MT_TYPES;
+}
+
+/* The i-th list shown (pagetype_lists()): the types, then CMA. */
+static unsigned int pagetype_list(unsigned int i)
+{
+	return i < PMM_MT_TYPES ? i : PMM_MT_CMA;
+}
 
 /* Longest list walked for a count; longer ones print as ">N", as Linux. */
 #define PAGETYPE_COUNT_MAX 100000u
@@ -56,7 +77,8 @@ static void pagetypeinfo_free(const struct pmm_out *out,
 			      const struct pmm_zone *z)
 {
 	struct pmm_zone *locked = (struct pmm_zone *)(uintptr_t)z;
-	for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++) {
+	for (unsigned int i = 0; i < pagetype_lists(); i++) {
+		unsigned int mt = pagetype_list(i);
 		pmm_fmt(out, "Node %4d, zone %8s, type %12s ", z->node,
 			pmm_zone_name(z->type), migratetype_names[mt]);
 		for (int k = 0; k < PMM_NR_ORDERS; k++) {
@@ -74,16 +96,18 @@ static void pagetypeinfo_free(const struct pmm_out *out,
 static void pagetypeinfo_blocks(const struct pmm_out *out,
 				const struct pmm_zone *z)
 {
-	uint64_t count[PMM_MT_TYPES] = { 0 };
+	uint64_t count[PMM_MT_LISTS] = { 0 };
 	pmm_pfn_t p = z->start_pfn & ~(PMM_PAGEBLOCK_PAGES - 1);
 	for (; p < z->end_pfn; p += PMM_PAGEBLOCK_PAGES) {
 		unsigned int mt = pmm_pageblock_type(z, p);
-		if (mt < PMM_MT_TYPES)
-			count[mt]++;
+		if (mt & PMM_PB_CMA)
+			count[PMM_MT_CMA]++;
+		else if ((mt & ~PMM_PB_ISOLATE) < PMM_MT_TYPES)
+			count[mt & ~PMM_PB_ISOLATE]++;
 	}
 	pmm_fmt(out, "Node %d, zone %8s ", z->node, pmm_zone_name(z->type));
-	for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
-		pmm_fmt(out, "%12llu ", (unsigned long long)count[mt]);
+	for (unsigned int i = 0; i < pagetype_lists(); i++)
+		pmm_fmt(out, "%12llu ", (unsigned long long)count[pagetype_list(i)]);
 	pmm_fmt(out, "\n");
 }
 
@@ -101,8 +125,8 @@ static void pagetypeinfo_node(const struct pmm_out *out, const struct pmm_node *
 		if (pmm_zone_is_populated(&node->zones[t]))
 			pagetypeinfo_free(out, &node->zones[t]);
 	pmm_fmt(out, "\n%-23s", "Number of blocks type ");
-	for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
-		pmm_fmt(out, "%12s ", migratetype_names[mt]);
+	for (unsigned int i = 0; i < pagetype_lists(); i++)
+		pmm_fmt(out, "%12s ", migratetype_names[pagetype_list(i)]);
 	pmm_fmt(out, "\n");
 	for (int t = 0; t < PMM_NR_ZONES; t++)
 		if (pmm_zone_is_populated(&node->zones[t]))
@@ -236,13 +260,17 @@ void pmm_report_memory_line(const struct pmm_out *out,
 	uint64_t avail = info->present_pages - info->reserved_pages;
 	uint64_t code = cfg->kernel_code.end - cfg->kernel_code.start;
 	uint64_t init = cfg->init.end - cfg->init.start;
-	pmm_fmt(out,
-		"Memory: %lluK/%lluK available (%lluK kernel code, %lluK reserved, "
-		"%lluK init, %lluK highmem)\n",
+	/* CMA regions count apart, as Linux 6.x prints them (its line comes
+	 * before the regions are activated: neither available nor reserved) */
+	uint64_t cma = info->cma_pages;
+	pmm_fmt(out, "Memory: %lluK/%lluK available (%lluK kernel code, %lluK reserved, ",
 		(unsigned long long)KB(avail),
 		(unsigned long long)KB(info->present_pages),
 		(unsigned long long)(code >> 10),
-		(unsigned long long)KB(info->reserved_pages),
+		(unsigned long long)KB(info->reserved_pages - cma));
+	if (cma != 0)
+		pmm_fmt(out, "%lluK cma-reserved, ", (unsigned long long)KB(cma));
+	pmm_fmt(out, "%lluK init, %lluK highmem)\n",
 		(unsigned long long)(init >> 10),
 		(unsigned long long)KB(info->highmem_pages));
 }

@@ -22,28 +22,6 @@
 
 #include "buddy_internal.h"
 
-/* Return: the highest zone @gfp allows, or -1 for contradictory flags. */
-static inline int gfp_top_zone(unsigned int gfp)
-{
-	switch (gfp & PMM_GFP_ZONEMASK) {
-	case 0: return PMM_ZONE_NORMAL;
-	case PMM_GFP_DMA: return PMM_ZONE_DMA;
-	case PMM_GFP_DMA32: return PMM_ZONE_DMA32;
-	case PMM_GFP_HIGHMEM: return PMM_ZONE_HIGHMEM;
-	default: return -1;
-	}
-}
-
-/*
- * Return: true when @gfp sets both mobility flags while grouping is on
- * (off, the flags are not read: every request is movable).
- */
-static bool gfp_contradicts(unsigned int gfp)
-{
-	return pmm_buddy_is_grouping() &&
-	       pmm_gfp_migratetype(gfp) >= PMM_MT_TYPES;
-}
-
 /* Return: @zone's min watermark for @gfp (half of it with PMM_GFP_HIGH). */
 static inline uint64_t gfp_min(const struct pmm_zone *zone, unsigned int gfp)
 {

@@ -190,14 +190,19 @@ static inline void pmm_pageblock_set_locked(struct pmm_zone *zone,
 }
 
 /*
- * The type a free head at @pfn lists under: its pageblock's, clamped to a
- * valid list (pmm_check() reports a type out of range).
+ * The list a free head at @pfn goes on: its pageblock's type, or
+ * PMM_MT_ISOLATE for an isolated pageblock, clamped to a valid list
+ * (pmm_check() reports a type out of range).
  */
 static inline unsigned int pmm_free_type(const struct pmm_zone *zone,
 					 pmm_pfn_t pfn)
 {
 	unsigned int mt = pmm_pageblock_type(zone, pfn);
-	return mt < PMM_MT_TYPES ? mt : PMM_MT_UNMOVABLE;
+	if (__builtin_expect(mt < PMM_MT_TYPES, 1))
+		return mt;
+	if (mt & PMM_PB_ISOLATE)
+		return PMM_MT_ISOLATE;
+	return (mt & PMM_PB_CMA) ? PMM_MT_CMA : PMM_MT_UNMOVABLE;
 }
 
 /*
@@ -255,6 +260,28 @@ static inline void zone_free_sub_locked(struct pmm_zone *zone, uint64_t pages)
 	PMM_ASSERT(zone->free_pages >= pages, "free %llu - %llu underflows",
 		   ULL(zone->free_pages), ULL(pages));
 	zone_free_store(zone, zone->free_pages - pages);
+}
+
+/* Return: the highest zone @gfp allows, or -1 for contradictory flags. */
+static inline int gfp_top_zone(unsigned int gfp)
+{
+	switch (gfp & PMM_GFP_ZONEMASK) {
+	case 0: return PMM_ZONE_NORMAL;
+	case PMM_GFP_DMA: return PMM_ZONE_DMA;
+	case PMM_GFP_DMA32: return PMM_ZONE_DMA32;
+	case PMM_GFP_HIGHMEM: return PMM_ZONE_HIGHMEM;
+	default: return -1;
+	}
+}
+
+/*
+ * Return: true when @gfp sets both mobility flags while grouping is on
+ * (off, the flags are not read: every request is movable).
+ */
+static inline bool gfp_contradicts(unsigned int gfp)
+{
+	return pmm_buddy_is_grouping() &&
+	       pmm_gfp_migratetype(gfp) >= PMM_MT_TYPES;
 }
 
 /* zone.c */
@@ -359,6 +386,38 @@ void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 pmm_pfn_t pmm_buddy_block_head_locked(const struct pmm_zone *zone,
 				      pmm_pfn_t pfn);
 
+/* ---- buddy_contig.c: shared with buddy_isolate.c ---- */
+/* Return: the head of the block holding @pfn, or @pfn (a head or
+ * reserved). Zone lock held. */
+pmm_pfn_t pmm_buddy_block_of_locked(const struct pmm_zone *zone, pmm_pfn_t pfn);
+/*
+ * Take the free block [@h, +2^@k) off its list, list again its maximal
+ * aligned parts outside [@s, @e) (and inside too with @keep: a split).
+ * Zone lock held; free_pages is the caller's.
+ */
+void pmm_buddy_carve_locked(struct pmm_zone *zone, pmm_pfn_t h, pmm_order_t k,
+			    pmm_pfn_t s, pmm_pfn_t e, bool keep);
+/* Take the free run [@s, @e) (allocated heads of refcount 1). Lock held. */
+void pmm_buddy_take_run_locked(struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e);
+/* Coalesce every lazy head of @zone. Zone lock held. */
+void pmm_buddy_settle_locked(struct pmm_zone *zone);
+/* Return: the zone holding all of [@pfn, +@nr) (@nr > 0), or NULL. */
+struct pmm_zone *pmm_buddy_range_zone(pmm_pfn_t pfn, uint64_t nr);
+
+/* ---- buddy_cma.c ---- */
+/* A movable request found no block of its type: borrow one from a CMA
+ * list. Return: true and *@pfn (head blank). Zone lock held. */
+bool pmm_cma_take_locked(struct pmm_zone *zone, pmm_order_t order,
+			 pmm_pfn_t *pfn);
+/* Forget every CMA region (pmm_buddy_reset_settings()). */
+void pmm_cma_reset(void);
+/* Return: NULL, or what breaks a CMA invariant (pmm_check()). */
+const char *pmm_cma_check(void);
+/* buddy_isolate.c, for CMA: isolate / release [@lo, @hi) (pageblock
+ * aligned, in @zone). Return: 0, PMM_EBUSY or PMM_ESTATE. Lock held. */
+int pmm_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi);
+int pmm_undo_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi);
+
 /* ---- check.c ---- */
 /*
  * PMM_DEBUG=3: prove what @zone's lock guards (free lists, counts, pair
@@ -377,8 +436,10 @@ static inline void buddy_validate_due_locked(struct pmm_zone *zone)
 
 /*
  * The free buddy @buddy of order @k >= PMM_PAGEBLOCK_ORDER is about to
- * merge with a block of type @mt: its pageblocks take @mt.
- * Return: the type of the list it is on (its old type).
+ * merge with a block of list @mt: its pageblocks take @mt.
+ * Return: the list it is on (its old type), or PMM_MT_LISTS when either
+ * is isolated or CMA and the other not so: they stay apart (both free,
+ * so their pair bit is 0, as the XOR says).
  */
 static inline unsigned int buddy_merge_type_locked(struct pmm_zone *zone,
 						   pmm_pfn_t buddy,
@@ -387,8 +448,11 @@ static inline unsigned int buddy_merge_type_locked(struct pmm_zone *zone,
 {
 	unsigned int bmt = pmm_free_type(zone, buddy);
 	PMM_ASSERT_LOCKED(&zone->lock);
-	if (bmt != mt)
-		pmm_pageblock_range_set_locked(zone, buddy, k, mt);
+	if (bmt == mt)
+		return bmt;
+	if (bmt >= PMM_MT_TYPES || mt >= PMM_MT_TYPES)
+		return PMM_MT_LISTS;
+	pmm_pageblock_range_set_locked(zone, buddy, k, mt);
 	return bmt;
 }
 
@@ -413,8 +477,10 @@ static inline void buddy_merge_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 		    !pmm_buddy_merge_odd_locked(zone, pfn, k, buddy))
 			break;
 		unsigned int bmt = mt;
-		if (k >= PMM_PAGEBLOCK_ORDER)
-			bmt = buddy_merge_type_locked(zone, buddy, k, mt);
+		if (k >= PMM_PAGEBLOCK_ORDER &&
+		    (bmt = buddy_merge_type_locked(zone, buddy, k, mt)) ==
+			    PMM_MT_LISTS)
+			break;
 		pmm_list_del_locked(zone, k, bmt, b);
 		pmm_page_clear(b);
 		pfn &= ~pmm_order_pages(k);
@@ -447,7 +513,7 @@ static inline void buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 		   ULL(pfn), order, pmm_mem_map[pfn].info,
 		   ULL(zone->start_pfn), ULL(zone->end_pfn));
 	zone_free_add_locked(zone, pmm_order_pages(order));
-	if (__builtin_expect(pmm_buddy_lazy_on, 0))
+	if (__builtin_expect(pmm_buddy_lazy_on, 0) && mt < PMM_MT_TYPES)
 		pmm_buddy_lazy_put_locked(zone, pfn, order, mt);
 	else
 		buddy_merge_locked(zone, pfn, order, mt);
@@ -594,9 +660,10 @@ static inline bool pmm_pcp_free(struct pmm_zone *zone, pmm_pfn_t pfn,
 				pmm_order_t order)
 {
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
-	if (pcp->batch == 0)
-		return false;
-	pmm_pcp_push(pcp, pmm_free_type(zone, pfn), order, pfn);
+	unsigned int mt = pmm_free_type(zone, pfn);
+	if (pcp->batch == 0 || mt >= PMM_MT_TYPES)
+		return false; /* off, or isolated: straight to the zone */
+	pmm_pcp_push(pcp, mt, order, pfn);
 	if (__builtin_expect(pcp->count > pcp->high, 0))
 		pmm_pcp_drain_batch(zone, pcp);
 	return true;

@@ -182,6 +182,8 @@ pmm_buddy_take_fallback_locked(struct pmm_zone *zone, pmm_order_t order,
 {
 	unsigned int from;
 	PMM_ASSERT_LOCKED(&zone->lock);
+	if (mt == PMM_MT_MOVABLE && pmm_cma_take_locked(zone, order, pfn))
+		return true;
 	int k = fallback_order(zone, order, mt, &from);
 	if (k < 0)
 		return false;

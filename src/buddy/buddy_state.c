@@ -24,6 +24,7 @@ void pmm_buddy_reset_settings(void)
 	pmm_buddy_grouping_reset();
 	pmm_buddy_lazy_reset();
 	pmm_pcp_reset_settings();
+	pmm_cma_reset();
 }
 
 /**

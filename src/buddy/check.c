@@ -156,7 +156,7 @@ static const char *check_pageblocks(const struct pmm_zone *zone)
 {
 	pmm_pfn_t first = zone->start_pfn & ~(PMM_PAGEBLOCK_PAGES - 1);
 	for (pmm_pfn_t p = first; p < zone->end_pfn; p += PMM_PAGEBLOCK_PAGES) {
-		unsigned int mt = pmm_pageblock_type(zone, p);
+		unsigned int mt = pmm_pageblock_type(zone, p) & ~PMM_PB_FLAGS;
 		if (mt >= PMM_MT_TYPES)
 			return fail(zone, "pageblock at pfn 0x%llx: type %u out of range",
 				    ULL(p), mt);
@@ -164,14 +164,17 @@ static const char *check_pageblocks(const struct pmm_zone *zone)
 	return NULL;
 }
 
-/* The free head @pfn of order @k on list @mt: its pageblocks are of type @mt. */
+/* The free head @pfn of order @k on list @mt: its pageblocks are of type
+ * @mt, or all isolated for PMM_MT_ISOLATE (so no free block joins an
+ * isolated pageblock with one that is not, and none in an isolated one is
+ * on a list that allocations take from). */
 static const char *check_free_type(const struct pmm_zone *zone, pmm_order_t k,
 				   unsigned int mt, pmm_pfn_t pfn)
 {
 	pmm_pfn_t end = pfn + pmm_order_pages(k);
 	pmm_pfn_t p = pfn;
 	do {
-		unsigned int t = pmm_pageblock_type(zone, p);
+		unsigned int t = pmm_free_type(zone, p);
 		if (t != mt)
 			return fail(zone, "free list %u type %u: pfn 0x%llx order %u, pageblock at 0x%llx is of type %u",
 				    k, mt, ULL(pfn), k, ULL(p), t);
@@ -200,6 +203,9 @@ static const char *check_list_type(const struct pmm_zone *zone, pmm_order_t k,
 			return fail(zone, "free list %u: pfn 0x%llx info 0x%x is not a free head of order %u",
 				    k, ULL(pfn), d->info, k);
 		*lazy += (d->info & PMM_PG_LAZY) != 0;
+		if (mt >= PMM_MT_TYPES && (d->info & PMM_PG_LAZY) != 0)
+			return fail(zone, "isolated or CMA free head 0x%llx order %u is lazy",
+				    ULL(pfn), k);
 		if (d->prev != prev)
 			return fail(zone, "free list %u: pfn 0x%llx prev %u, expected %u",
 				    k, ULL(pfn), d->prev, prev);
@@ -217,7 +223,7 @@ static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
 {
 	const struct pmm_free_area *area = &zone->free_area[k];
 	uint64_t n = 0, lazy = 0;
-	for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++) {
+	for (unsigned int mt = 0; mt < PMM_MT_LISTS; mt++) {
 		const char *err = check_list_type(zone, k, mt, &n, &lazy);
 		if (err != NULL)
 			return err;
@@ -424,5 +430,6 @@ const char *pmm_check(void)
 		if (err != NULL)
 			return err;
 	}
-	return check_outside();
+	const char *err = pmm_cma_check();
+	return err != NULL ? err : check_outside();
 }

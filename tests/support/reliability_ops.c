@@ -17,6 +17,7 @@
 
 #include <pmm/buddy.h>
 #include <pmm/check.h>
+#include <pmm/contig.h>
 #include <pmm/debug.h>
 
 #include "buddy_setup.h"
@@ -565,10 +566,117 @@ static void op_late_free(struct rel_src *s, struct rel_stats *st)
 	st->late_frees++;
 }
 
+/* Return: true if [@pfn, +@nr) is managed, unowned and in one zone. */
+static bool model_run_free(pmm_pfn_t pfn, uint64_t nr, pmm_pfn_t *busy)
+{
+	for (pmm_pfn_t q = pfn; q < pfn + nr; q++) {
+		if (!rm.managed[q] || rm.owner[q] != 0) {
+			*busy = q;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Take the run [@pfn, +@nr) pmm handed out into the model, block by block
+ * (it must be tiled by the maximal aligned blocks). */
+static void accept_run(pmm_pfn_t pfn, uint64_t nr, int top)
+{
+	pmm_pfn_t busy = 0;
+	const struct buddy_zone_spec *z = spec_of(pfn);
+	if (z == NULL || spec_of(pfn + nr - 1) != z || (int)z->type > top ||
+	    !model_run_free(pfn, nr, &busy))
+		rm_fail("run 0x%llx+%llu misplaced", (unsigned long long)pfn,
+			(unsigned long long)nr);
+	for (pmm_pfn_t p = pfn; p < pfn + nr;) {
+		pmm_order_t k = pmm_page_order(pmm_pfn_to_page(p));
+		if ((p & (((pmm_pfn_t)1 << k) - 1)) != 0 ||
+		    p + ((pmm_pfn_t)1 << k) > pfn + nr)
+			rm_fail("run 0x%llx+%llu: block 0x%llx order %u",
+				(unsigned long long)pfn, (unsigned long long)nr,
+				(unsigned long long)p, k);
+		accept_alloc(p, k, top, z->nid, false, 0, false);
+		p += (pmm_pfn_t)1 << k;
+	}
+}
+
+/* pmm_alloc_contig(): any count, a window, alignment, boundary. */
+static void op_contig(uint8_t b, uint32_t w, struct rel_stats *st)
+{
+	rm.opname = "contig";
+	uint64_t nr = 1 + (w & 63);
+	pmm_pfn_t align = (pmm_pfn_t)1 << ((w >> 6) & 3);
+	pmm_pfn_t lo = (w >> 8) % rm.lay->max_pfn, hi = rm.lay->max_pfn;
+	unsigned int gfp = (b & 1) ? PMM_GFP_DMA : PMM_GFP_KERNEL;
+	int top = gfp_top(gfp), err = 0;
+	rel_snap_take(&rm.snap);
+	struct pmm_page *pg = pmm_alloc_contig_err(nr, gfp, PMM_PFN_PHYS(lo),
+						   PMM_PFN_PHYS(hi),
+						   PMM_PFN_PHYS(align), 0, &err);
+	st->allocs++;
+	if (pg != NULL) {
+		pmm_pfn_t pfn = pmm_page_to_pfn(pg);
+		if (pfn < lo || (pfn & (align - 1)) != 0)
+			rm_fail("run 0x%llx outside [0x%llx, ..) or unaligned",
+				(unsigned long long)pfn, (unsigned long long)lo);
+		accept_run(pfn, nr, top);
+		return;
+	}
+	st->alloc_fail++;
+	if (rm.pcp) /* other CPUs' lists hold pages the model calls free */
+		return;
+	expect_unchanged(err, err, false, host_report_count());
+	if (err != PMM_ENOMEM)
+		return;
+	for (pmm_pfn_t p = (lo + align - 1) & ~(align - 1); p + nr <= hi; p += align) {
+		const struct buddy_zone_spec *z = spec_of(p);
+		pmm_pfn_t busy;
+		if (p != 0 && z != NULL && spec_of(p + nr - 1) == z &&
+		    (int)z->type <= top && model_run_free(p, nr, &busy))
+			rm_fail("contig %llu pages failed, model has a run at 0x%llx",
+				(unsigned long long)nr, (unsigned long long)p);
+	}
+}
+
+/* pmm_alloc_range(): exactly those pages, or the first busy one. */
+static void op_range(uint8_t b, uint32_t w, struct rel_stats *st)
+{
+	rm.opname = "range";
+	pmm_pfn_t pfn = w % rm.lay->max_pfn, busy = 0, mbusy = 0;
+	uint64_t nr = 1 + (b & 31);
+	const struct buddy_zone_spec *z = spec_of(pfn);
+	bool one = pfn != 0 && z != NULL && pfn + nr <= rm.lay->max_pfn &&
+		   spec_of(pfn + nr - 1) == z;
+	bool free = one && model_run_free(pfn, nr, &mbusy);
+	rel_snap_take(&rm.snap);
+	int err = pmm_alloc_range(pfn, nr, &busy);
+	st->allocs++;
+	if (err == 0) {
+		if (!free)
+			rm_fail("range 0x%llx+%llu taken, model says busy",
+				(unsigned long long)pfn, (unsigned long long)nr);
+		accept_run(pfn, nr, PMM_ZONE_HIGHMEM);
+		return;
+	}
+	st->alloc_fail++;
+	if (rm.pcp) {
+		if (err != PMM_EBUSY && err != (one ? 0 : PMM_ERANGE))
+			rm_fail("range 0x%llx+%llu: %d", (unsigned long long)pfn,
+				(unsigned long long)nr, err);
+		return;
+	}
+	int want = !one ? PMM_ERANGE : free ? 0 : PMM_EBUSY;
+	expect_unchanged(err, want, false, host_report_count());
+	if (err == PMM_EBUSY && busy != mbusy)
+		rm_fail("range 0x%llx+%llu: busy 0x%llx, model 0x%llx",
+			(unsigned long long)pfn, (unsigned long long)nr,
+			(unsigned long long)busy, (unsigned long long)mbusy);
+}
+
 static void op_misc(struct rel_src *s, struct rel_stats *st)
 {
 	uint8_t a = u8(s), b = u8(s);
-	switch (a % 6) {
+	switch (a % 8) {
 	case 0:
 		rm.opname = "cpu";
 		host_set_cpu(b % RM_CPUS);
@@ -589,6 +697,12 @@ static void op_misc(struct rel_src *s, struct rel_stats *st)
 	case 4:
 		rm.opname = "counts";
 		check_counts();
+		break;
+	case 5:
+		op_contig(b, u16(s), st);
+		break;
+	case 6:
+		op_range(b, u16(s), st);
 		break;
 	default:
 		rm.opname = "check";

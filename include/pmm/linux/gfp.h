@@ -14,6 +14,7 @@
 #define PMM_LINUX_GFP_H
 
 #include <pmm/buddy.h>
+#include <pmm/contig.h>
 
 #ifndef PMM_NO_PAGE_ALIAS
 #define page pmm_page
@@ -146,6 +147,45 @@ static inline struct pmm_page *pfn_to_page(unsigned long pfn)
 static inline unsigned long nr_free_pages(void)
 {
 	return (unsigned long)pmm_nr_free_pages();
+}
+
+/*
+ * Contiguous runs (pmm/contig.h). alloc_contig_pages(): @nr_pages pages
+ * anywhere the zones of @gfp reach, naturally aligned to the smallest
+ * power of two holding them when that is at most a top-order block (as
+ * Linux aligns), else to a page; @nid and @nodemask are not read (every
+ * node is searched, the default one first).
+ */
+static inline struct pmm_page *alloc_contig_pages(unsigned long nr_pages,
+						  gfp_t gfp, int nid,
+						  void *nodemask)
+{
+	pmm_phys_t align = PMM_PAGE_SIZE;
+	(void)nid;
+	(void)nodemask;
+	while (align < ((pmm_phys_t)nr_pages << PMM_PAGE_SHIFT) &&
+	       align < ((pmm_phys_t)PMM_PAGE_SIZE << PMM_MAX_ORDER))
+		align <<= 1;
+	if (align < ((pmm_phys_t)nr_pages << PMM_PAGE_SHIFT))
+		align = PMM_PAGE_SIZE;
+	return pmm_alloc_contig(nr_pages, gfp, 0, ~(pmm_phys_t)0, align, 0);
+}
+
+/* Take pfns [@start, @end) (Linux returns -EBUSY; pmm its own codes). */
+static inline int alloc_contig_range(unsigned long start, unsigned long end,
+				     unsigned int migratetype, gfp_t gfp)
+{
+	(void)migratetype;
+	(void)gfp;
+	if (end <= start)
+		return PMM_EINVAL;
+	return pmm_alloc_range(start, end - start, NULL);
+}
+
+/* Free pfns [@pfn, @pfn + @nr_pages). */
+static inline void free_contig_range(unsigned long pfn, unsigned long nr_pages)
+{
+	(void)pmm_free_contig(pmm_pfn_to_page(pfn), nr_pages);
 }
 
 #endif /* PMM_LINUX_GFP_H */

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_buddy_cma.c - CMA regions (pmm_cma_declare(), pmm_cma_alloc()):
+ * only movable requests borrow them, a CMA allocation moves borrowed
+ * pages through a migrate hook written over a model of their owners, and
+ * without the hook (or with a page that will not move) it fails with every
+ * page where it was. pmm_check() proves the CMA invariants at each step.
+ *
+ * Machine (buddy_fix_setup_dma_normal), per-CPU lists off, pageblocks of
+ * 512 pages; the region is [8192, 10240), four pageblocks:
+ *   pfn 0      4096        8192     10240          16384
+ *      | DMA   |  Normal   |## CMA ##|   Normal     |
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pmm/contig.h>
+
+#include "buddy_fixture.h"
+
+#define CMA_BASE 8192
+#define CMA_PAGES 2048
+#define MAX_OWNED 64
+#define MAX_HELD 64
+
+/* The owner model: movable order-0 pages it may move when asked. */
+static pmm_pfn_t owned[MAX_OWNED];
+static unsigned int nowned, moves;
+static bool refuse_moves;
+
+static bool in_cma(pmm_pfn_t pfn)
+{
+	return pfn >= CMA_BASE && pfn < CMA_BASE + CMA_PAGES;
+}
+
+/* The migrate hook: copy (a new movable page) and free the old one. */
+static int owner_migrate(void *ctx, pmm_pfn_t pfn, pmm_order_t order)
+{
+	(void)ctx;
+	for (unsigned int i = 0; i < nowned && !refuse_moves; i++) {
+		if (owned[i] != pfn || order != 0)
+			continue;
+		struct pmm_page *n = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
+		if (n == NULL)
+			return -1;
+		owned[i] = pmm_page_to_pfn(n);
+		moves++;
+		return pmm_free_pages(pmm_pfn_to_page(pfn), 0);
+	}
+	return -1;
+}
+
+static void hook_install(bool on)
+{
+	struct pmm_platform p = *pmm_platform_get();
+	p.migrate = on ? owner_migrate : NULL;
+	pmm_platform_set(&p);
+}
+
+static int declare(void)
+{
+	int id = -1;
+	assert_int_equal(pmm_cma_declare(CMA_BASE, CMA_PAGES, "test-cma", &id), 0);
+	return id;
+}
+
+static uint64_t cma_free(int id)
+{
+	struct pmm_cma_info info;
+	assert_int_equal(pmm_cma_info(id, &info), 0);
+	return info.free;
+}
+
+/* Unmovable blocks holding everything outside the region. */
+static struct pmm_page *held[MAX_HELD * 8];
+static unsigned int nheld;
+
+static void fill_outside(void)
+{
+	nheld = 0;
+	for (int k = PMM_MAX_ORDER; k >= 0; k--) {
+		struct pmm_page *p;
+		while (nheld < MAX_HELD * 8 &&
+		       (p = pmm_alloc_pages(PMM_GFP_KERNEL, (pmm_order_t)k)) != NULL) {
+			assert_false(in_cma(pmm_page_to_pfn(p)));
+			held[nheld++] = p;
+		}
+	}
+}
+
+static void free_held(void)
+{
+	while (nheld != 0) {
+		struct pmm_page *p = held[--nheld];
+		assert_int_equal(pmm_free_pages(p, pmm_page_order(p)), 0);
+	}
+}
+
+/* The region's free blocks are on the CMA lists; unmovable requests never
+ * take them, movable ones borrow them when their own are gone. */
+static void cma_declare_and_borrow(void **state)
+{
+	(void)state;
+	int id = declare();
+	assert_int_equal(pmm_cma_count(), 1);
+	assert_int_equal(cma_free(id), CMA_PAGES);
+	buddy_assert_clean();
+	fill_outside();
+	assert_int_equal(cma_free(id), CMA_PAGES);
+	struct pmm_page *m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
+	assert_non_null(m);
+	assert_true(in_cma(pmm_page_to_pfn(m)));
+	assert_int_equal(cma_free(id), CMA_PAGES - 1);
+	buddy_assert_clean();
+	assert_int_equal(pmm_free_pages(m, 0), 0);
+	assert_int_equal(cma_free(id), CMA_PAGES);
+	free_held();
+	buddy_assert_clean();
+}
+
+/* A free region serves any count, aligned; the release gives it back. */
+static void cma_alloc_free_region(void **state)
+{
+	(void)state;
+	int id = declare();
+	struct pmm_page *p = pmm_cma_alloc(id, 1000, 4);
+	assert_non_null(p);
+	pmm_pfn_t s = pmm_page_to_pfn(p);
+	assert_true(in_cma(s) && in_cma(s + 999));
+	assert_int_equal(s & 15, 0);
+	assert_int_equal(cma_free(id), CMA_PAGES - 1000);
+	buddy_assert_clean();
+	assert_int_equal(pmm_cma_release(id, p, 1000), 0);
+	assert_int_equal(cma_free(id), CMA_PAGES);
+	struct pmm_page *all = pmm_cma_alloc(id, CMA_PAGES, 0);
+	assert_non_null(all);
+	assert_int_equal(pmm_page_to_pfn(all), CMA_BASE);
+	assert_int_equal(pmm_cma_release(id, all, CMA_PAGES), 0);
+	buddy_assert_clean();
+}
+
+/* Borrow 40 pages of the region with movable requests; keep one
+ * top-order block free outside for the moves. */
+static void borrow_region(void)
+{
+	fill_outside();
+	nowned = 0;
+	moves = 0;
+	refuse_moves = false;
+	for (unsigned int i = 0; i < 40; i++) {
+		struct pmm_page *m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
+		assert_non_null(m);
+		assert_true(in_cma(pmm_page_to_pfn(m)));
+		owned[nowned++] = pmm_page_to_pfn(m);
+	}
+	struct pmm_page *p = held[0];
+	held[0] = held[--nheld];
+	assert_int_equal(pmm_free_pages(p, pmm_page_order(p)), 0);
+}
+
+static void release_owned(void)
+{
+	for (unsigned int i = 0; i < nowned; i++)
+		assert_int_equal(pmm_free_pages(pmm_pfn_to_page(owned[i]), 0), 0);
+	nowned = 0;
+}
+
+/* The whole region while movable pages borrow it: the hook moves them. */
+static void cma_alloc_migrates(void **state)
+{
+	(void)state;
+	int id = declare();
+	borrow_region();
+	hook_install(true);
+	struct pmm_page *p = pmm_cma_alloc(id, CMA_PAGES, 0);
+	assert_non_null(p);
+	assert_int_equal(pmm_page_to_pfn(p), CMA_BASE);
+	assert_int_equal(moves, 40);
+	for (unsigned int i = 0; i < nowned; i++)
+		assert_false(in_cma(owned[i]));
+	buddy_assert_clean();
+	assert_int_equal(pmm_cma_release(id, p, CMA_PAGES), 0);
+	release_owned();
+	free_held();
+	assert_int_equal(cma_free(id), CMA_PAGES);
+	buddy_assert_clean();
+	hook_install(false);
+}
+
+/* No hook, or an owner that will not move: the allocation fails, the
+ * borrowed pages stay, every free page is back on the CMA lists; a run
+ * that avoids them still succeeds. */
+static void cma_alloc_fails_cleanly(void **state)
+{
+	(void)state;
+	int id = declare();
+	borrow_region();
+	uint64_t free_before = cma_free(id);
+	int err = 0;
+	assert_null(pmm_cma_alloc_err(id, CMA_PAGES, 0, &err));
+	assert_int_equal(err, PMM_ENOMEM);
+	assert_int_equal(cma_free(id), free_before);
+	assert_false(pmm_range_is_isolated(CMA_BASE, 1));
+	buddy_assert_clean();
+	hook_install(true);
+	refuse_moves = true;
+	assert_null(pmm_cma_alloc(id, CMA_PAGES, 0));
+	assert_int_equal(cma_free(id), free_before);
+	buddy_assert_clean();
+	struct pmm_page *p = pmm_cma_alloc(id, 1024, 10);
+	assert_non_null(p);
+	pmm_pfn_t s = pmm_page_to_pfn(p);
+	assert_true(s == CMA_BASE || s == CMA_BASE + 1024);
+	for (unsigned int i = 0; i < nowned; i++)
+		assert_false(owned[i] >= s && owned[i] < s + 1024);
+	assert_int_equal(pmm_cma_release(id, p, 1024), 0);
+	for (unsigned int i = 0; i < nowned; i++)
+		assert_true(in_cma(owned[i]));
+	release_owned();
+	free_held();
+	buddy_assert_clean();
+	hook_install(false);
+}
+
+/* Isolation over a CMA pageblock and its release keep it CMA. */
+static void cma_isolate_keeps_type(void **state)
+{
+	(void)state;
+	int id = declare();
+	assert_int_equal(pmm_isolate_range(CMA_BASE, 512), 0);
+	assert_int_equal(cma_free(id), CMA_PAGES);
+	buddy_assert_clean();
+	assert_int_equal(pmm_undo_isolate_range(CMA_BASE, 512), 0);
+	buddy_assert_clean();
+	int err = 0;
+	assert_null(pmm_alloc_contig_err(16, PMM_GFP_KERNEL,
+					 PMM_PFN_PHYS(CMA_BASE),
+					 PMM_PFN_PHYS(CMA_BASE + CMA_PAGES),
+					 PMM_PAGE_SIZE, 0, &err));
+	assert_int_equal(err, PMM_ENOMEM);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		BUDDY_CASE_DMA_NORMAL(cma_declare_and_borrow),
+		BUDDY_CASE_DMA_NORMAL(cma_alloc_free_region),
+		BUDDY_CASE_DMA_NORMAL(cma_alloc_migrates),
+		BUDDY_CASE_DMA_NORMAL(cma_alloc_fails_cleanly),
+		BUDDY_CASE_DMA_NORMAL(cma_isolate_keeps_type),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
