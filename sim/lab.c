@@ -44,6 +44,8 @@ static void lab_usage(FILE *f)
 		"  --trace-out FILE  run: write the requests as a Linux 6.1 ftrace trace\n"
 		"  --prefill         replay: first allocate the blocks the trace frees before\n"
 		"                    allocating them (what Linux held when tracing began)\n"
+		"  --placement       replay: take the very pages Linux took (pmm_alloc_range;\n"
+		"                    per-CPU lists off), not pages pmm chooses\n"
 		"  --no-grouping     serve every request as movable (no grouping by mobility)\n"
 		"  --lazy            lazy buddy (delayed coalescing)\n"
 		"  --pcp HIGH,BATCH  per-CPU list high mark and batch in pages (0,0: off)\n");
@@ -126,6 +128,8 @@ static int lab_option(char **argv, int i, int argc)
 		return sim_lab.lazy = true, 1;
 	else if (strcmp(o, "--prefill") == 0)
 		return sim_lab.prefill = true, 1;
+	else if (strcmp(o, "--placement") == 0)
+		return sim_lab.placement = true, 1;
 	else
 		return 0;
 	return 2;
@@ -182,7 +186,8 @@ int sim_lab_args(int *argc, char **argv)
 			i++;
 			continue;
 		}
-		if (sim_lab.cmd != SIM_LAB_REPLAY && strcmp(argv[i], "--prefill") == 0)
+		if (sim_lab.cmd != SIM_LAB_REPLAY && (strcmp(argv[i], "--prefill") == 0 ||
+						      strcmp(argv[i], "--placement") == 0))
 			return lab_bad(argv[i], "is for replay"), 2;
 		if (sim_lab.cmd == SIM_LAB_BOOT && strcmp(argv[i], "--svg") != 0)
 			return lab_bad(argv[i], "is for run and replay"), 2;

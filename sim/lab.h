@@ -75,6 +75,7 @@ struct sim_lab {
 	bool no_grouping;         /* --no-grouping: one mobility type */
 	bool lazy;                /* --lazy: lazy buddy */
 	bool prefill;             /* replay --prefill: allocate what the trace frees first */
+	bool placement;           /* replay --placement: take the trace's own pfns */
 	int pcp_high, pcp_batch;  /* --pcp HIGH,BATCH (-1: default) */
 };
 

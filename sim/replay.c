@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * replay.c - `pmm-sim replay TRACE`: Linux's page-allocator events replayed
- * onto pmm in policy (model) mode: pmm chooses the pages; each traced
+ * onto pmm. In policy (model) mode pmm chooses the pages: each traced
  * allocation becomes a pmm allocation of the same order, zone flags and
  * mobility on the same CPU, and each traced free frees what that
- * allocation got.
+ * allocation got. In placement mode (--placement) each allocation takes
+ * the very pages Linux took (pmm_alloc_range(), per-CPU lists off so that
+ * a freed page is free in the zone at once); pages pmm holds that Linux
+ * handed out (reserved by the model's boot, or allocated before tracing)
+ * are counted as busy, and the buddy lists then show Linux's placement.
  *
  * The trace's pfns only name blocks: a hash table maps each live traced
  * head pfn to the pmm block that stands for it. A free of a pfn inside a
@@ -32,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pmm/contig.h>
+
 #include "blockmap.h"
 #include "host_platform.h"
 #include "lab.h"
@@ -48,6 +54,8 @@ struct replay {
 	uint64_t linux_failed, unmatched_free, implicit_free, not_replayed, other_kmem;
 	uint64_t decimal_pfns, hex_pfns;
 	uint64_t mt_differs;  /* 4.x+ allocations whose gfp names and migratetype disagree */
+	uint64_t place_busy;  /* placement: the traced pages were not free in pmm */
+	bool placement;
 };
 
 /* The migratetype to ask for: from the gfp names, else from the trace's field. */
@@ -68,14 +76,32 @@ static void count_event(struct replay *r)
 	sim_metrics_tick(r->m, r->st->events);
 }
 
+static int free_block(const struct replay *r, pmm_pfn_t pfn, unsigned int order)
+{
+	if (r->placement)
+		return pmm_free_contig(pmm_pfn_to_page(pfn), (uint64_t)1 << order);
+	return pmm_free_pages(pmm_pfn_to_page(pfn), order);
+}
+
 static void release(struct replay *r, struct map_slot *s)
 {
-	if (s->pfn && pmm_free_pages(pmm_pfn_to_page(s->pfn), s->order) != 0)
+	if (s->pfn && free_block(r, s->pfn, s->order) != 0)
 		r->st->free_errors++;
 	if (s->pfn)
 		r->st->frees++;
 	sim_map_remove(&r->map, s);
 	count_event(r);
+}
+
+/* Placement: the traced block itself, or NULL (counted) when pmm holds a page of it. */
+static struct pmm_page *place(struct replay *r, const struct sim_event *ev)
+{
+	pmm_pfn_t busy;
+	if (pmm_alloc_range(ev->pfn, (uint64_t)1 << ev->order, &busy) != 0) {
+		r->place_busy++;
+		return NULL;
+	}
+	return pmm_pfn_to_page(ev->pfn);
 }
 
 static void replay_alloc(struct replay *r, const struct sim_event *ev)
@@ -94,8 +120,9 @@ static void replay_alloc(struct replay *r, const struct sim_event *ev)
 		r->mt_differs++;
 	unsigned int gfp = (ev->gfp & ~PMM_GFP_MOBILITY & ~PMM_GFP_THISNODE) |
 			   mt << PMM_GFP_MT_SHIFT;
-	struct pmm_page *pg = pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, ev->order,
-						     sim_lab_tag(mt), NULL);
+	struct pmm_page *pg = r->placement ? place(r, ev)
+					   : pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, ev->order,
+								    sim_lab_tag(mt), NULL);
 	struct map_slot *s = sim_map_insert(&r->map, ev->pfn);
 	r->st->allocs++;
 	if (!pg) {
@@ -107,7 +134,7 @@ static void replay_alloc(struct replay *r, const struct sim_event *ev)
 		s->order = (uint8_t)ev->order;
 		s->mt = (uint8_t)mt;
 	} else if (pg) {
-		pmm_free_pages(pg, ev->order);
+		free_block(r, pmm_page_to_pfn(pg), ev->order);
 	}
 	count_event(r);
 }
@@ -231,13 +258,17 @@ static void report(FILE *f, const struct replay *r)
 	fprintf(f, "pmm-sim: replay: %llu lines; %llu allocations failed in Linux too, "
 		"%llu frees of pages allocated before the trace, %llu re-allocations "
 		"of a live pfn (a free missing), %llu per-CPU list and batch events not replayed "
-		"(model mode), %llu other kmem events\n",
+		"(Linux's own list traffic), %llu other kmem events\n",
 		(unsigned long long)r->lines, (unsigned long long)r->linux_failed,
 		(unsigned long long)r->unmatched_free, (unsigned long long)r->implicit_free,
 		(unsigned long long)r->not_replayed, (unsigned long long)r->other_kmem);
 	fprintf(f, "pmm-sim: replay: %llu blocks still allocated at the end; %llu allocations "
 		"whose gfp mobility and migratetype disagree\n",
 		(unsigned long long)r->map.n, (unsigned long long)r->mt_differs);
+	if (r->placement)
+		fprintf(f, "pmm-sim: replay: placement mode: %llu allocations found a traced page "
+			"busy in pmm (reserved by its boot, or handed out before the trace)\n",
+			(unsigned long long)r->place_busy);
 	if (r->bad == 0)
 		return;
 	fprintf(f, "pmm-sim: replay: %llu lines are no kmem page event or hold impossible fields, ignored; lines",
@@ -262,6 +293,9 @@ int sim_replay(const char *path, struct sim_metrics *m, struct sim_lab_stats *st
 	memset(&r, 0, sizeof(r));
 	r.m = m;
 	r.st = st;
+	r.placement = sim_lab.placement;
+	if (r.placement)
+		pmm_pcp_set_high_batch(0, 0);
 	if (sim_map_init(&r.map, 1 << 16) != 0) {
 		free(buf);
 		return 1;

@@ -158,7 +158,14 @@ for t in "$traces"/*.trace.xz; do
 		pre=\$(sed -n 's/.* \([0-9]*\) frees of pages allocated before the trace.*/\\1/p' '$tmp/linux.out') &&
 		post=\$(sed -n 's/.* \([0-9]*\) frees of pages allocated before the trace.*/\\1/p' '$tmp/prefill.out') &&
 		[ \$((post * 5)) -lt \$pre ]"
+	"$sim" replay "$tmp/linux.trace" --map "$log" --profile x86_64 --placement >"$tmp/place.out" 2>&1
+	check "$(basename "$t"): placement replay takes Linux's pages (fewer than 1 % busy)" bash -c "
+		grep -q '^pmm_check: consistent' '$tmp/place.out' &&
+		busy=\$(sed -n 's/.*placement mode: \([0-9]*\) allocations found.*/\\1/p' '$tmp/place.out') &&
+		allocs=\$(grep -c 'mm_page_alloc:' '$tmp/linux.trace') &&
+		[ -n \"\$busy\" ] && [ \$((busy * 100)) -lt \$allocs ]"
 done
+expect "--placement is for replay" 2 '--placement: is for replay' -- run "$wl/w3-small.wl" --placement
 
 echo "pmm-sim lab CLI: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
