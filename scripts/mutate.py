@@ -249,8 +249,15 @@ def norm(text):
     return " ".join(text.split())
 
 
+def shown(mu):
+    """The mutated line as the report and the equivalents file write it:
+    its text, or `(deleted) ORIGINAL` for a deleted statement."""
+    return norm(mu["mut"]) or "(deleted) " + norm(mu["orig"])
+
+
 def read_equivalents(path):
-    """tests/mutation-equivalent.txt: `FILE :: MUTATED LINE :: WHY`."""
+    """tests/mutation-equivalent.txt: `FILE :: MUTATED LINE :: WHY`, the
+    mutated line as shown() writes it."""
     eq = set()
     if not path or not os.path.exists(path):
         return eq
@@ -464,15 +471,14 @@ def main():
             futs = [ex.submit(one, mu) for mu in plan]
             for k, (mu, fu) in enumerate(zip(plan, futs)):
                 status, test = fu.result()
-                key = (mu["file"], norm(mu["mut"]))
+                key = (mu["file"], shown(mu))
                 if status == "survived" and key in equiv:
                     status = "equivalent"
                 results.append((mu, status, test))
                 if status == "survived":
                     print("  survived %s:%d [%s]\n    - %s\n    + %s"
                           % (mu["file"], mu["line"], mu["op"],
-                             mu["orig"].strip(),
-                             mu["mut"].strip() or "(deleted)"), flush=True)
+                             mu["orig"].strip(), shown(mu)), flush=True)
                 if (k + 1) % 25 == 0:
                     print("  %d/%d mutants, %.0f s" % (
                         k + 1, len(plan), time.monotonic() - t0), flush=True)
@@ -530,7 +536,7 @@ def write_report(path, table, results, args):
             if status == "survived":
                 f.write("%s:%d [%s]\n  - %s\n  + %s\n" % (
                     mu["file"], mu["line"], mu["op"], mu["orig"].strip(),
-                    mu["mut"].strip() or "(deleted)"))
+                    shown(mu)))
         f.write("\n# every mutant: file:line op status killer\n")
         for mu, status, test in results:
             f.write("%s:%d %s %s %s\n" % (mu["file"], mu["line"], mu["op"],
