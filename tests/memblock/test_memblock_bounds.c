@@ -276,6 +276,25 @@ static void test_bounds_debug_off_is_quiet(void **state)
 	free(log);
 }
 
+/*
+ * The first doubling of "memory" releases nothing (the old array is
+ * static): page 0 stays reserved. "reserved" has exactly three free slots
+ * left (max - 3 regions), enough for the doubling's bookkeeping, so it is
+ * not doubled too.
+ */
+static void test_bounds_first_doubling_three_slots_left(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memblock_add(32 * SZ_1M, 32 * SZ_1M), 0);
+	fill(&pmm_memblock.reserved, MAX_R - 3);
+	pmm_memblock_allow_resize();
+	fill(&pmm_memblock.memory, MAX_R);
+	assert_int_equal(pmm_memblock.memory.max, 2 * MAX_R);
+	assert_int_equal(pmm_memblock.reserved.max, MAX_R);
+	assert_true(pmm_memblock_is_region_reserved(0, SZ_4K));
+	assert_null(pmm_memblock_check());
+}
+
 /* ---- hand-off ------------------------------------------------------------------------------ */
 
 #define HO_PFNS 4096u /* 16 MiB, one Normal zone, nothing handed over */
@@ -358,6 +377,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bounds_debug_log_names_new_array,
 						mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_bounds_debug_off_is_quiet,
+						mbt_setup, mbt_teardown),
+		cmocka_unit_test_setup_teardown(test_bounds_first_doubling_three_slots_left,
 						mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_bounds_handoff_without_whole_page,
 						ho_setup, ho_teardown),
