@@ -57,7 +57,7 @@ TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TEST_LAYERS := $(sort $(patsubst tests/%/,%,$(dir $(TEST_SRC))))
 .SECONDARY: $(SUPPORT_OBJ) $(HOST_OBJ)
 
-.PHONY: all lib sim tests run check check-quick check-unit check-sim check-san install clean deps
+.PHONY: all lib sim tests run check check-quick check-layers check-unit check-sim check-san install clean deps
 all: lib sim tests
 
 lib: $(LIB)
@@ -101,6 +101,10 @@ deps:
 check-unit: $(TESTS)
 	@scripts/run-tests.sh $(B) $(TESTS)
 
+# No layer folder includes a later one (scripts/include-graph.sh).
+check-layers:
+	@scripts/include-graph.sh
+
 # The simulator's command line (tests/sim_cli.sh).
 check-sim: $(SIM)
 	tests/sim_cli.sh $(SIM)
@@ -115,7 +119,7 @@ $(TEST_LAYERS:%=test-%): test-%:
 # with `make STAGE`. Stages run one after another; a failed stage does not
 # stop the ones after it, and the run ends with every suite's total and the
 # names of the stages that failed.
-CHECK_QUICK := check-unit check-sim check-errors-cli
+CHECK_QUICK := check-layers check-unit check-sim check-errors-cli
 CHECK_STAGES := \
 	$(CHECK_QUICK)                 \
 	check-freestanding-x86_64      \

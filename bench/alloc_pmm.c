@@ -37,6 +37,7 @@ int bench_pmm_arena(uint64_t pages, bool handoff)
 	if (!pmm_bitmap)
 		return -1;
 	pmm_zones_reset();
+	pmm_buddy_reset_settings();
 	pmm_page_map_init(map, end);
 	int err = pmm_node_init(0, start, end);
 	if (!err)

@@ -52,7 +52,9 @@ extern const pmm_initcall_t __initcall_start[], __initcall_end[];
 
 /* --- serial console (serial.c) ------------------------------------------- */
 
+/* Set COM1 up: 115200 baud, 8N1, FIFOs on. Context: boot CPU, first thing. */
 void serial_init(void);
+/* Write @len bytes of @s to COM1 as they are, polling; a lost UART gives up. */
 void serial_write(const char *s, size_t len);
 
 /* --- platform (platform.c) ----------------------------------------------- */

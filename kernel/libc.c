@@ -5,6 +5,7 @@
  */
 #include "kernel.h"
 
+/* The C library's contracts; each returns as the standard says. Any context. */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

@@ -32,6 +32,11 @@
 
 static struct kernel_boot_data bd;
 static struct pmm_boot_config cfg;
+/* cfg.reserved: page 0, the brk area and the loader's ranges. */
+static struct pmm_phys_range resv[2 + KERNEL_MAX_RANGES];
+/* Apart after merging at worst: these, the image's 3 parts, one bitmap. */
+_Static_assert(2 + KERNEL_MAX_RANGES + 3 + 1 <= PMM_BOOT_MAX_RESERVED,
+	       "pmm_boot() keeps every reservation of the kernel");
 static struct pmm_boot_info info;
 static struct pmm_memmap *boot_map; /* the copy pmm_boot sanitizes */
 static struct kernel_range avoid[KERNEL_MAX_AVOID];
@@ -40,6 +45,11 @@ static struct kernel_selftest_opts selftest_opts;
 static bool selftest_off;
 static bool test_double_free;
 
+/*
+ * The C entry from boot.S: boot pmm from the Multiboot information at
+ * @mbi_pa (@magic from the loader), prove it, exit QEMU. Never returns.
+ * Context: boot CPU, paging and interrupts off, the stack of boot.S.
+ */
 void kmain(uint32_t magic, uint32_t mbi_pa);
 
 static unsigned long kib(pmm_phys_t bytes)
@@ -88,70 +98,22 @@ static __pmm_init void read_cmdline(const char *cmdline)
 		test_double_free = true;
 }
 
-/* Sort cfg.reserved by start and merge what overlaps or touches. */
-static __pmm_init void reserved_merge(void)
-{
-	struct pmm_phys_range *r = cfg.reserved;
-	unsigned int n = cfg.nr_reserved, out = 0;
-
-	for (unsigned int i = 1; i < n; i++)
-		for (unsigned int j = i; j && r[j - 1].start > r[j].start; j--) {
-			struct pmm_phys_range t = r[j];
-			r[j] = r[j - 1];
-			r[j - 1] = t;
-		}
-	for (unsigned int i = 0; i < n; i++) {
-		if (out && r[i].start <= r[out - 1].end) {
-			if (r[i].end > r[out - 1].end)
-				r[out - 1].end = r[i].end;
-			continue;
-		}
-		r[out++] = r[i];
-	}
-	cfg.nr_reserved = out;
-}
-
-static __pmm_init void reserve_one(pmm_phys_t start, pmm_phys_t end)
-{
-	if (end <= start)
-		return;
-	if (cfg.nr_reserved == PMM_BOOT_MAX_RESERVED)
-		reserved_merge();
-	if (cfg.nr_reserved == PMM_BOOT_MAX_RESERVED)
-		kernel_panic("more than %u reserved ranges; raise "
-			     "PMM_BOOT_MAX_RESERVED", PMM_BOOT_MAX_RESERVED);
-	cfg.reserved[cfg.nr_reserved++] = (struct pmm_phys_range){ start, end };
-}
-
 /*
- * Add [@start, @end), rounded out to whole pages and minus the kernel image
- * (which cfg reserves by itself), to cfg.reserved.
+ * Log [@start, @end) and add it to the reservations pmm_boot() keeps; it
+ * rounds them out to pages and merges them with the kernel image itself.
  */
-static __pmm_init void reserve(pmm_phys_t start, pmm_phys_t end)
-{
-	pmm_phys_t img_s = KPHYS(__kernel_start);
-	pmm_phys_t img_e = (KPHYS(__bss_end) + PMM_PAGE_SIZE - 1) & PMM_PAGE_MASK;
-
-	start &= PMM_PAGE_MASK;
-	end = (end + PMM_PAGE_SIZE - 1) & PMM_PAGE_MASK;
-	if (start >= img_e || end <= img_s) {
-		reserve_one(start, end);
-		return;
-	}
-	reserve_one(start, img_s);
-	reserve_one(img_e, end);
-}
-
 static __pmm_init void log_reserve(const char *what, pmm_phys_t start,
 				   pmm_phys_t end)
 {
 	pmm_printk("Reserving [mem 0x%08llx-0x%08llx] %s\n",
 		   (unsigned long long)start, (unsigned long long)end - 1, what);
-	reserve(start, end);
+	resv[cfg.nr_reserved++] = (struct pmm_phys_range){ start, end };
 }
 
 static __pmm_init void setup_reservations(void)
 {
+	cfg.reserved = resv;
+	cfg.nr_reserved = 0;
 	cfg.kernel_code = (struct pmm_phys_range){ KPHYS(__kernel_start),
 						   KPHYS(__init_begin) };
 	cfg.init = (struct pmm_phys_range){ KPHYS(__init_begin),
@@ -170,7 +132,6 @@ static __pmm_init void setup_reservations(void)
 	log_reserve("brk area", KPHYS(__brk_start), KPHYS(__brk_end));
 	for (unsigned int i = 0; i < bd.nr_boot; i++)
 		log_reserve(bd.boot[i].what, bd.boot[i].start, bd.boot[i].end);
-	reserved_merge();
 }
 
 /*

@@ -280,15 +280,58 @@ static void compare(struct run *r, const struct snapshot *a,
 				     (unsigned long long)b->nr_free[i][k]);
 }
 
+/* Log what allocate_all() got; fail unless it took every free page. */
+static void report_all_allocated(struct run *r, uint64_t free0)
+{
+	const char *bad;
+	uint64_t left = pmm_nr_free_pages();
+
+	pmm_printk("pmm self-test: %llu blocks, %llu pages (%llu MiB); "
+		   "DMA %llu, Normal %llu, HighMem %llu blocks; %llu pages "
+		   "left free\n", (unsigned long long)r->blocks,
+		   (unsigned long long)r->pages,
+		   (unsigned long long)(r->pages >> (20 - PMM_PAGE_SHIFT)),
+		   (unsigned long long)r->by_zone[PMM_ZONE_DMA],
+		   (unsigned long long)r->by_zone[PMM_ZONE_NORMAL],
+		   (unsigned long long)r->by_zone[PMM_ZONE_HIGHMEM],
+		   (unsigned long long)left);
+	pmm_printk("pmm self-test: blocks per order:");
+	for (unsigned int k = 0; k < PMM_NR_ORDERS; k++)
+		pmm_printk(" %llu", (unsigned long long)r->by_order[k]);
+	pmm_printk("\n");
+	if (left || r->pages != free0)
+		fail(r, "%llu pages were free, %llu allocated, %llu left",
+		     (unsigned long long)free0, (unsigned long long)r->pages,
+		     (unsigned long long)left);
+	if ((bad = pmm_check()) != NULL)
+		fail(r, "pmm_check with everything allocated: %s", bad);
+}
+
+/* After everything went back: the free lists and counts as at boot. */
+static void check_all_freed(struct run *r, const struct snapshot *before,
+			    uint64_t free0)
+{
+	static struct snapshot after;
+	const char *bad;
+
+	snapshot_take(&after);
+	compare(r, before, &after);
+	if (pmm_nr_free_pages() != free0)
+		fail(r, "%llu pages free after the test, %llu before",
+		     (unsigned long long)pmm_nr_free_pages(),
+		     (unsigned long long)free0);
+	if ((bad = pmm_check()) != NULL)
+		fail(r, "pmm_check after freeing everything: %s", bad);
+}
+
 bool kernel_selftest(const struct pmm_memmap *map,
 		     const struct kernel_range *avoid, unsigned int nr_avoid,
 		     const struct kernel_selftest_opts *opts)
 {
-	static struct snapshot before, after;
+	static struct snapshot before;
 	struct run r = {
 		.map = map, .avoid = avoid, .nr_avoid = nr_avoid,
 	};
-	const char *bad;
 	uint64_t t0 = pmm_now_ns(), free0;
 
 	snapshot_take(&before);
@@ -303,36 +346,10 @@ bool kernel_selftest(const struct pmm_memmap *map,
 	watermarks_set(&before, true);
 	allocate_all(&r);
 	pmm_pcp_drain_all();
-	uint64_t left = pmm_nr_free_pages();
-	pmm_printk("pmm self-test: %llu blocks, %llu pages (%llu MiB); "
-		   "DMA %llu, Normal %llu, HighMem %llu blocks; %llu pages "
-		   "left free\n", (unsigned long long)r.blocks,
-		   (unsigned long long)r.pages,
-		   (unsigned long long)(r.pages >> (20 - PMM_PAGE_SHIFT)),
-		   (unsigned long long)r.by_zone[PMM_ZONE_DMA],
-		   (unsigned long long)r.by_zone[PMM_ZONE_NORMAL],
-		   (unsigned long long)r.by_zone[PMM_ZONE_HIGHMEM],
-		   (unsigned long long)left);
-	pmm_printk("pmm self-test: blocks per order:");
-	for (unsigned int k = 0; k < PMM_NR_ORDERS; k++)
-		pmm_printk(" %llu", (unsigned long long)r.by_order[k]);
-	pmm_printk("\n");
-	if (left || r.pages != free0)
-		fail(&r, "%llu pages were free, %llu allocated, %llu left",
-		     (unsigned long long)free0, (unsigned long long)r.pages,
-		     (unsigned long long)left);
-	if ((bad = pmm_check()) != NULL)
-		fail(&r, "pmm_check with everything allocated: %s", bad);
+	report_all_allocated(&r, free0);
 	verify_and_free(&r);
 	watermarks_set(&before, false);
-	snapshot_take(&after);
-	compare(&r, &before, &after);
-	if (pmm_nr_free_pages() != free0)
-		fail(&r, "%llu pages free after the test, %llu before",
-		     (unsigned long long)pmm_nr_free_pages(),
-		     (unsigned long long)free0);
-	if ((bad = pmm_check()) != NULL)
-		fail(&r, "pmm_check after freeing everything: %s", bad);
+	check_all_freed(&r, &before, free0);
 	pmm_printk("pmm self-test: %llu checks failed, %llu ms\n",
 		   (unsigned long long)r.failures,
 		   (unsigned long long)((pmm_now_ns() - t0) / 1000000u));

@@ -11,8 +11,8 @@
 
 FUZZ_CC ?= clang
 FUZZ_B := build/fuzz
-FUZZ_TARGETS := dmesg multiboot buddy bootmem memblock slab
-FUZZ_CI_SECONDS ?= 45
+FUZZ_TARGETS := dmesg multiboot efi mb2 fdt acpi buddy bootmem memblock slab
+FUZZ_CI_SECONDS ?= 20
 FUZZ_SECONDS ?= 3600
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BASE := -std=c11 -O1 -g -Iinclude $(FUZZ_SAN) -fsanitize=fuzzer-no-link

@@ -14,7 +14,7 @@ verbose=${1:-}
 layers=(base memmap buddy bootmem memblock slab boot)
 declare -A header_layer=(
 	[types.h]=base [platform.h]=base [fmt.h]=base
-	[memmap.h]=memmap
+	[memmap.h]=memmap [firmware.h]=memmap
 	[page.h]=buddy [zone.h]=buddy [buddy.h]=buddy [check.h]=buddy [debug.h]=buddy
 	[linux/gfp.h]=buddy
 	[bootmem.h]=bootmem
@@ -37,6 +37,10 @@ declare -A count detail
 files=$(ls src/*/*.[ch] include/pmm/*.h include/pmm/linux/*.h)
 for f in $files; do
 	from=$(layer_of_file "$f")
+	if [ -z "${rank[$from]:-}" ]; then
+		echo "include graph: $f belongs to no layer: add it to header_layer in $0"
+		exit 1
+	fi
 	while read -r inc; do
 		case $inc in
 		'<pmm/'*) to=${header_layer[${inc:5:-1}]:-} ;;

@@ -3,6 +3,8 @@
  * main.c - pmm-sim: boot a described machine with pmm in user space and
  * print what a kernel would: the sanitized map, the boot log, the
  * retirement counts, /proc/buddyinfo and /proc/zoneinfo, or all as JSON.
+ * The machine is the built-in PC or a firmware map file: a boot log, a
+ * UEFI map, a Multiboot2 block, a device tree or a SRAT (map_source.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,11 +16,14 @@
 
 #include "host_platform.h"
 #include "machine.h"
+#include "map_source.h"
 
 #define SIM_CHECK_AUTO_MAX ((pmm_phys_t)64 << 30)
 
 struct sim_options {
 	const char *map_file;
+	enum sim_map_format format;   /* --format, or found by content */
+	uint32_t efi_desc_size;       /* stride of --format efi */
 	uint64_t mem;
 	unsigned int nodes;
 	uint64_t kernel;
@@ -36,8 +41,12 @@ static void usage(FILE *f)
 		"                    [--profile i386|x86_64] [--early bootmem|memblock]\n"
 		"                    [--kernel SIZE] [--init SIZE] [--memblock-debug] [--json]\n"
 		"                    [--check|--no-check] [--pagetypeinfo]\n"
+		"                    [--format dmesg|efi-log|efi|mb2|fdt|srat] [--efi-desc-size N]\n"
 		"Boots a machine with pmm: the built-in 4 GiB PC by default, or the\n"
-		"BIOS-e820 map of a boot log (FILE, or - for standard input).\n"
+		"firmware map in FILE (or - for standard input): boot-log text with\n"
+		"e820 (any Linux up to 7.0), SRAT or efi=debug lines, a device tree, or\n"
+		"an ACPI SRAT are recognised; a raw UEFI map (descriptors --efi-desc-size\n"
+		"bytes apart, default 48) or a Multiboot2 block needs --format.\n"
 		"SIZE takes K, M, G or T suffixes. pmm_check() runs after the boot on\n"
 		"machines up to 64 GiB unless --check or --no-check says otherwise.\n");
 }
@@ -61,6 +70,7 @@ static bool takes_value(const char *opt)
 {
 	static const char *const with_value[] = {
 		"--map", "--mem", "--kernel", "--init", "--nodes", "--profile", "--early",
+		"--format", "--efi-desc-size",
 	};
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (strcmp(opt, with_value[i]) == 0)
@@ -97,6 +107,16 @@ static int parse_nodes(const char *val, unsigned int *out)
 	return 0;
 }
 
+static int parse_desc_size(const char *val, uint32_t *out)
+{
+	char *end;
+	unsigned long n = val ? strtoul(val, &end, 0) : 0;
+	if (!val || *end || n == 0 || n > 4096)
+		return bad_arg("--efi-desc-size", val, "must be 1 to 4096 bytes");
+	*out = (uint32_t)n;
+	return 0;
+}
+
 static int parse_one(struct sim_options *o, const char *opt, const char *val,
 		     int *used)
 {
@@ -106,6 +126,11 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 		return bad_arg(opt, NULL, "needs a value");
 	if (strcmp(opt, "--map") == 0)
 		o->map_file = val;
+	else if (strcmp(opt, "--format") == 0) {
+		if (sim_map_format_parse(val, &o->format) != 0)
+			err = bad_arg(opt, val, "unknown format (dmesg, efi-log, efi, mb2, fdt, srat)");
+	} else if (strcmp(opt, "--efi-desc-size") == 0)
+		err = parse_desc_size(val, &o->efi_desc_size);
 	else if (strcmp(opt, "--mem") == 0)
 		err = parse_size_arg(opt, val, &o->mem);
 	else if (strcmp(opt, "--kernel") == 0)
@@ -146,6 +171,7 @@ static int parse_args(int argc, char **argv, struct sim_options *o)
 	o->check = -1;
 	o->kernel = 6 << 20;
 	o->init = 1 << 20;
+	o->efi_desc_size = SIM_EFI_DESC_SIZE;
 	if (argc < 2 || strcmp(argv[1], "boot") != 0) {
 		if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
 			usage(stdout);
@@ -193,8 +219,9 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-static int load_map(const struct sim_options *o, struct pmm_memmap *m)
+static int load_map(struct sim_options *o, struct pmm_memmap *m)
 {
+	static struct pmm_fw_info fw;
 	struct pmm_parse_error perr = { 0, "" };
 	size_t len = 0;
 	if (!o->map_file) {
@@ -210,8 +237,9 @@ static int load_map(const struct sim_options *o, struct pmm_memmap *m)
 			strerror(errno ? errno : EIO));
 		return 1;
 	}
-	pmm_memmap_init(m);
-	int err = pmm_memmap_parse_dmesg(m, text, len, &perr);
+	if (o->format == SIM_MAP_AUTO)
+		o->format = sim_map_detect(text, len);
+	int err = sim_map_read(m, &fw, text, len, o->format, o->efi_desc_size, &perr);
 	free(text);
 	if (err) {
 		fprintf(stderr, "pmm-sim: %s:%u: %s\n", o->map_file, perr.line, perr.msg);
@@ -220,10 +248,13 @@ static int load_map(const struct sim_options *o, struct pmm_memmap *m)
 	return 0;
 }
 
-/* Place the kernel image at 1 MiB: code, data, then the init sections. */
-static void place_kernel(struct sim_options *o)
+/*
+ * Place the kernel image - code, data, then the init sections - at 1 MiB
+ * on a PC, or at the start of the first RAM that holds it (device trees).
+ */
+static void place_kernel(struct sim_options *o, const struct pmm_memmap *map)
 {
-	pmm_phys_t base = 1 << 20;
+	pmm_phys_t base = sim_map_kernel_base(map, o->kernel + o->init);
 	uint64_t code = (o->kernel * 2 / 3) & PMM_PAGE_MASK;
 	o->cfg.kernel_code = (struct pmm_phys_range){ base, base + code };
 	o->cfg.kernel_data = (struct pmm_phys_range){ base + code, base + o->kernel };
@@ -250,6 +281,27 @@ static void print_reports(const struct sim_options *o, const struct pmm_boot_inf
 	}
 }
 
+/* The JSON report, with which map format was read as its first member. */
+static void print_json(const struct sim_options *o, const struct pmm_memmap *map,
+		       const struct pmm_boot_info *info)
+{
+	char *json = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&json, &n);
+	struct pmm_out out = { out_stdout, f ? (void *)f : (void *)stdout };
+	const char *fmt = o->map_file ? sim_map_format_name(o->format) : "builtin";
+
+	pmm_report_json(&out, map, info);
+	if (!f)
+		return;
+	fclose(f);
+	if (n > 0 && json[0] == '{')
+		printf("{\"map_format\":\"%s\",%s", fmt, json + 1);
+	else
+		fwrite(json, 1, n, stdout);
+	free(json);
+}
+
 static int boot(struct sim_options *o)
 {
 	static struct pmm_memmap map;
@@ -257,7 +309,7 @@ static int boot(struct sim_options *o)
 	int rc = load_map(o, &map);
 	if (rc)
 		return rc;
-	place_kernel(o);
+	place_kernel(o, &map);
 	o->cfg.quiet = o->json;
 	struct host_platform_options hopt = {
 		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = o->json,
@@ -280,8 +332,7 @@ static int boot(struct sim_options *o)
 		return 1;
 	}
 	if (o->json) {
-		struct pmm_out out = { out_stdout, stdout };
-		pmm_report_json(&out, &map, &info);
+		print_json(o, &map, &info);
 	} else {
 		print_reports(o, &info);
 		printf("\npmm_check: %s\n", check ? "consistent" : "skipped (--check runs it)");

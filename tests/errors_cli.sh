@@ -39,6 +39,13 @@ row C11 1 'pmm-sim: boot failed: address out of range' -- boot --mem 2M
 row C12 1 'pmm-sim: cannot read /nonexistent/map.txt: No such file or directory' -- boot --map /nonexistent/map.txt
 row C13 1 "pmm-sim: $tmp/nomap:0: no BIOS-e820 memory map lines found" -- boot --map "$tmp/nomap"
 row C14 1 "pmm-sim: $tmp/badhex:1: line 1: BIOS-e820: unexpected text in the bracket 'zzzz] usable'" -- boot --map "$tmp/badhex"
+printf '\001\002\000\003' >"$tmp/blob"
+printf '\320\015\376\355\000\000\000\010' >"$tmp/short.dtb"
+row C15 2 'pmm-sim: --format elf: unknown format (dmesg, efi-log, efi, mb2, fdt, srat)' -- boot --format elf
+row C16 1 "pmm-sim: $tmp/blob:0: binary data: say which with --format efi|mb2|srat|fdt" -- boot --map "$tmp/blob"
+row C17 1 "pmm-sim: $tmp/short.dtb:0: fdt: 8 bytes: shorter than the 40-byte header" -- boot --map "$tmp/short.dtb"
+row C18 1 "pmm-sim: $tmp/blob:0: efi: byte 0x0: 4 bytes are not a whole number of 48-byte descriptors" -- boot --map "$tmp/blob" --format efi
+row C19 2 'pmm-sim: --efi-desc-size 0: must be 1 to 4096 bytes' -- boot --efi-desc-size 0
 
 echo "errors_cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -49,6 +49,31 @@ printf 'BIOS-e820: [mem 0x0000000000000000-0x000000000009zzzz] usable\n' >"$tmp/
 expect "malformed line names the line" 1 'badhex:1: ' -- boot --map "$tmp/badhex"
 printf 'BIOS-e820: [mem 0x0-0x3fffffff] usable\nACPI: SRAT: Node 0 PXM 0 [mem 0x0-0x1fffffff]\nACPI: SRAT: Node 1 PXM 1 [mem 0x10000000-0x3fffffff]\n' >"$tmp/numa"
 expect "overlapping NUMA ranges" 1 'numa:3: ' -- boot --map "$tmp/numa"
+# Every captured firmware machine boots (tests/data/firmware/README.md).
+fw=$data/firmware
+for f in "$fw"/*.dtb; do
+	expect "$(basename "$f") boots as fdt" 0 '^\{"map_format":"fdt"' -- boot --map "$f" --profile x86_64 --early memblock --json
+	expect "$(basename "$f") boots with bootmem" 0 '^pmm_check: consistent' -- boot --map "$f" --profile x86_64
+done
+expect "arm64 numa2 has node 1" 0 'Node 1, zone' -- boot --map "$fw/qemu-arm64-virt-numa2.dtb" --profile x86_64
+expect "riscv64 RAM at 2 GiB" 0 '"start":2147483648,"end":2684354560,"type":"usable"' -- boot --map "$fw/qemu-riscv64-virt-numa2.dtb" --profile x86_64 --json
+expect "arm64 initrd is reserved" 0 '"start":1207959552,"end":1208059552,"type":"reserved"' -- boot --map "$fw/qemu-arm64-virt-initrd.dtb" --profile x86_64 --json
+for f in "$fw"/*.srat; do
+	expect "$(basename "$f") boots as srat" 0 '^\{"map_format":"srat"' -- boot --map "$f" --profile x86_64 --json
+done
+expect "SRAT numa2: two nodes" 0 'Node 1, zone' -- boot --map "$fw/qemu-x86-numa2.srat" --profile x86_64
+for f in "$fw"/qemu-x86-*.log; do
+	expect "$(basename "$f") boots as dmesg with its SRAT" 0 '^\{"map_format":"dmesg"' -- boot --map "$f" --profile x86_64 --json
+done
+expect "numa3 log: memory-less node 1, memory on node 2" 0 'Node 2, zone' -- boot --map "$fw/qemu-x86-numa3-memless.log" --profile x86_64
+expect "OVMF log boots from its efi: lines" 0 '^\{"map_format":"efi-log"' -- boot --map "$fw/ovmf-x86_64-256m.log" --profile x86_64 --json
+expect "OVMF log, i386 bootmem" 0 '^pmm_check: consistent' -- boot --map "$fw/ovmf-x86_64-256m.log"
+expect "OVMF map as raw descriptors" 0 '^\{"map_format":"efi"' -- boot --map "$fw/ovmf-x86_64-256m.efimap" --format efi --profile x86_64 --json
+expect "raw EFI map at the wrong stride" 1 'efi: byte 0x0: 5712 bytes are not a whole number of 40-byte' -- boot --map "$fw/ovmf-x86_64-256m.efimap" --format efi --efi-desc-size 40
+expect "Multiboot2 block" 0 '^\{"map_format":"mb2"' -- boot --map "$fw/seabios-numa2.mb2" --format mb2 --profile x86_64 --json
+expect "Multiboot2 from stdin" 0 'zone    DMA32' -- boot --map - --format mb2 --profile x86_64 <"$fw/seabios-numa2.mb2"
+expect "binary map without --format" 1 'say which with --format' -- boot --map "$fw/seabios-numa2.mb2"
+expect "built-in machine says so" 0 '^\{"map_format":"builtin"' -- boot --json
 expect "no command" 2 'usage' --
 echo "pmm-sim CLI: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -26,19 +26,34 @@ enum pmm_early {
 	PMM_EARLY_MEMBLOCK, /* range-based allocator (seed 003) */
 };
 
+/*
+ * Disjoint page ranges the boot keeps reserved after merging: the caller's
+ * ranges together with page 0, the kernel image and the bootmem bitmaps.
+ * Raise it when pmm_boot() says so; the caller's array may be any length.
+ */
 #ifndef PMM_BOOT_MAX_RESERVED
-#define PMM_BOOT_MAX_RESERVED 32
+#define PMM_BOOT_MAX_RESERVED 128
 #endif
 
+/*
+ * What to boot and what to keep. The caller owns every range; pmm_boot()
+ * reads them during the call only. Ranges are [start, end) in bytes.
+ */
 struct pmm_boot_config {
 	enum pmm_profile profile;
 	enum pmm_early early;
 	struct pmm_phys_range kernel_code; /* text + rodata [bytes] */
 	struct pmm_phys_range kernel_data; /* data + bss */
 	struct pmm_phys_range init;        /* __init_begin .. __init_end */
-	/* Further ranges to reserve: modules, boot info, firmware tables. */
-	struct pmm_phys_range reserved[PMM_BOOT_MAX_RESERVED];
-	unsigned int nr_reserved;
+	/*
+	 * Further ranges to keep: modules, boot info, firmware tables, in any
+	 * order, overlapping or touching allowed. pmm_boot() rounds them out
+	 * to whole pages and merges them with the kernel image; the parts
+	 * outside usable RAM are ignored, an empty range (start == end) too.
+	 * A reversed range (end < start) fails the boot, nothing changed.
+	 */
+	const struct pmm_phys_range *reserved;
+	size_t nr_reserved;
 	bool skip_free_initmem; /* the caller frees init memory itself */
 	bool memblock_debug;    /* log memblock's calls and its dump */
 	bool quiet;             /* log nothing */
@@ -61,14 +76,25 @@ struct pmm_boot_info {
 	uint64_t memmap_zero_ns;     /* time spent zeroing descriptors */
 };
 
-/* Fill @cfg with defaults: i386, bootmem, nothing reserved. */
+/* Fill @cfg with defaults: i386, bootmem, nothing reserved. Context: any. */
 void pmm_boot_config_init(struct pmm_boot_config *cfg);
 
 /*
- * Boot: sanitize @map in place for @cfg's profile, bring up the early
- * allocator, reserve, allocate descriptors and zones, hand off, free the
- * init sections. On return the buddy allocator runs.
- * Return: 0, or an error with a log line saying what to change.
+ * Boot: check @cfg, sanitize @map in place for @cfg's profile, bring up the
+ * early allocator, reserve, allocate descriptors and zones, hand off, free
+ * the init sections. On return the buddy allocator runs.
+ * Return: 0, or an error with a log line saying what to change:
+ * PMM_EINVAL (a reversed range in @cfg, or @cfg->reserved NULL with a
+ * count; nothing changed, not even @map or a previous boot's state),
+ * PMM_EFULL (the map resolves into too many entries, or more than
+ * PMM_BOOT_MAX_RESERVED reserved ranges remain after merging), PMM_ERANGE
+ * (RAM past pmm's pfn limit, a node id past PMM_MAX_NUMNODES, early memory
+ * the platform cannot map), PMM_ENOMEM (no usable RAM, or no room for the
+ * early metadata), PMM_EOVERLAP (interleaved nodes), or the error of the
+ * layer below that failed (early allocator, zones, hand-off, free_initmem).
+ * After an error other than PMM_EINVAL / the reservations' PMM_EFULL, no
+ * zone is online.
+ * Context: boot CPU, once (a later call starts over), nothing else running.
  */
 int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
 	     struct pmm_boot_info *info);
@@ -78,6 +104,7 @@ int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
  * to the buddy allocator through the early allocator that booted
  * (free_bootmem_late / memblock_free_late, seed 003).
  * Return: 0, PMM_ESTATE before a boot, or the early allocator's error.
+ * Context: after pmm_boot() returned 0; takes the zone locks it needs.
  */
 int pmm_boot_free_late(pmm_phys_t addr, uint64_t size);
 
@@ -85,7 +112,9 @@ int pmm_boot_free_late(pmm_phys_t addr, uint64_t size);
 pmm_phys_t pmm_profile_highmem_start(enum pmm_profile profile);
 /* Return: the highest address + 1 @profile can use (0: no limit). */
 pmm_phys_t pmm_profile_addr_limit(enum pmm_profile profile);
+/* Return: @profile's name as logs print it, "i386" or "x86_64". */
 const char *pmm_profile_name(enum pmm_profile profile);
+/* Return: @early's name as logs print it, "bootmem" or "memblock". */
 const char *pmm_early_name(enum pmm_early early);
 
 #endif /* PMM_BOOT_H */

@@ -120,4 +120,14 @@ bool pmm_bootmem_is_reserved(const struct pmm_bootmem *bm, pmm_pfn_t pfn);
  */
 uint64_t pmm_bootmem_free_pages(const struct pmm_bootmem *bm, int nid);
 
+/*
+ * The whole-node validator (PMM_DEBUG=3 runs it on its own): node @nid's
+ * clear bits number free_pages, the padding bits past its last page are
+ * set, every page below the search hint is reserved, and the packing page
+ * (last_pos, last_offset) lies in the node and is reserved.
+ * Return: NULL when all hold (or the node is absent, or @bm retired), else
+ * what is broken (static text). Context: boot CPU, no lock; reads only.
+ */
+const char *pmm_bootmem_check_node(const struct pmm_bootmem *bm, int nid);
+
 #endif /* PMM_BOOTMEM_H */

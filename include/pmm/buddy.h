@@ -82,9 +82,13 @@ pmm_phys_t pmm_get_zeroed_page(unsigned int gfp);
 /*
  * Drop a reference to the block of 2^@order pages at @page and free it when
  * the count reaches zero, coalescing with free buddies (seed 7.3).
- * Return: 0, or PMM_EINVAL (not a descriptor), PMM_EORDER, PMM_EDOUBLEFREE,
- * PMM_EWRONGORDER, PMM_ERESERVED, PMM_ENOTHEAD - the last four also through
- * the bug hook; on error nothing changes.
+ * Return: 0, or PMM_EINVAL (not a descriptor), PMM_EORDER (above
+ * PMM_MAX_ORDER), PMM_EDOUBLEFREE, PMM_EWRONGORDER, PMM_ERESERVED,
+ * PMM_ENOTHEAD, PMM_ECORRUPT (an allocated head out of place) - the last
+ * five also through the bug hook; on error nothing changes. Without the
+ * level-1 checks (PMM_DEBUG=0) the four classified ones are PMM_EINVAL,
+ * unreported. Locking: the zone lock unless the block goes on this CPU's
+ * list.
  */
 int pmm_free_pages(struct pmm_page *page, pmm_order_t order);
 /* pmm_free_pages(@page, 0). */
@@ -92,15 +96,23 @@ int pmm_free_page(struct pmm_page *page);
 /*
  * Free by physical address: pmm_free_pages(pfn_to_page(@addr), @order).
  * @addr 0 (the allocators' failure value) is ignored and returns 0.
+ * Return: 0, PMM_EINVAL (not page aligned or beyond the descriptors), or
+ * pmm_free_pages()'s error.
  */
 int pmm_free_pages_addr(pmm_phys_t addr, pmm_order_t order);
 /* pmm_free_pages_addr(@addr, 0). */
 int pmm_free_page_addr(pmm_phys_t addr);
 
-/* Take a reference on the allocated block headed by @page (0, PMM_EINVAL,
- * PMM_EBUSY when the count is at its maximum). */
+/*
+ * Take a reference on the allocated block headed by @page.
+ * Return: 0, PMM_EINVAL (not the head of an allocated block), PMM_EBUSY
+ * (the count is at its maximum). Locking: none (atomic on the head).
+ */
 int pmm_get_page(struct pmm_page *page);
-/* Drop a reference; free the block (with its own order) at zero. */
+/*
+ * Drop a reference; free the block (with its own order) at zero.
+ * Return: 0, PMM_EINVAL (not a descriptor), or pmm_free_pages()'s error.
+ */
 int pmm_put_page(struct pmm_page *page);
 
 /*
@@ -108,22 +120,26 @@ int pmm_put_page(struct pmm_page *page);
  * in maximal naturally aligned blocks, each exactly as seed 001 says:
  * refcount 1, then freed. Trusted caller (an early allocator's retirement):
  * cost grows with the number of blocks, not pages. Ranges may cross zones.
- * pfn 0 is skipped. Return: 0, PMM_ERANGE (a page in no zone), PMM_EINVAL
- * (reversed range) or PMM_EDOUBLEFREE (a block head already in use);
- * *@freed += pages handed.
+ * pfn 0 is skipped. Return: 0, PMM_ERANGE (a page in no zone or beyond the
+ * descriptors), PMM_EINVAL (reversed range) or PMM_EDOUBLEFREE (a block
+ * head already in use, reported; a level-1 check); *@freed (if not NULL)
+ * += pages handed; nothing is handed on error. Locking: each zone's lock.
  */
 int pmm_buddy_handoff_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed);
 
 /*
  * As pmm_buddy_handoff_range(), for untrusted callers (late frees, init
  * sections): every page must be reserved (in no free or allocated block and
- * in a zone), else nothing changes and the error says which rule broke
- * (PMM_EDOUBLEFREE, PMM_ERANGE - also for pfn 0 -, PMM_EINVAL for an empty
- * or reversed range).
+ * in a zone), else nothing changes and the error says which rule broke.
+ * Return: 0, PMM_EINVAL (empty or reversed range), PMM_ERANGE (pfn 0, beyond
+ * the descriptors, or in no zone), PMM_EDOUBLEFREE (a page in a free or
+ * allocated block, reported). Locking: each zone's lock; the caller must
+ * not race other frees of the same range.
  */
 int pmm_buddy_free_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed);
 
-/* Return: true if @pfn is in no free or allocated block. */
+/* Return: true if @pfn is in no free or allocated block (or beyond the
+ * descriptors). Locking: takes @pfn's zone lock. */
 bool pmm_pfn_is_reserved(pmm_pfn_t pfn);
 
 /*
@@ -133,16 +149,22 @@ bool pmm_pfn_is_reserved(pmm_pfn_t pfn);
  */
 pmm_pfn_t pmm_first_unreserved(pmm_pfn_t start, pmm_pfn_t end);
 
-/* Total free pages in all zones, per-CPU lists included. */
+/* Return: free pages in all zones, per-CPU lists included (a snapshot). */
 uint64_t pmm_nr_free_pages(void);
 
-/* Per-CPU lists: move every page of @cpu's (or all) lists back to the zones. */
+/*
+ * Per-CPU lists: move every page of @cpu's lists (a bad @cpu: nothing) or
+ * of every CPU's back to the zones. Locking: each zone's lock; the CPUs
+ * drained must not allocate or free meanwhile.
+ */
 void pmm_pcp_drain_cpu(unsigned int cpu);
 void pmm_pcp_drain_all(void);
 /*
  * Set every per-CPU list set's high mark and batch, in pages (batch <=
- * high; 0 disables the lists). A refill of order k takes batch >> k blocks
+ * high; 0 disables the lists), for existing zones and those set up later,
+ * after draining every list. A refill of order k takes batch >> k blocks
  * (at least one); a drain gives back at least batch pages.
+ * Return: 0 or PMM_EINVAL (@batch > @high). Locking: every CPU quiet.
  */
 int pmm_pcp_set_high_batch(uint32_t high, uint32_t batch);
 
@@ -156,8 +178,20 @@ int pmm_pcp_set_high_batch(uint32_t high, uint32_t batch);
 void pmm_buddy_set_grouping(bool on);
 bool pmm_buddy_is_grouping(void);
 
-/* Lazy buddy (seed 7.3): delay coalescing until an allocation needs it. */
+/*
+ * Lazy buddy (seed 7.3, off by default): delay coalescing until an
+ * allocation needs it; switching off coalesces every delayed block.
+ * Locking: each zone's lock in turn; while the allocator is quiet.
+ */
 void pmm_buddy_set_lazy(bool lazy);
 bool pmm_buddy_is_lazy(void);
+
+/*
+ * Back to the settings a boot starts with: grouping on, lazy buddy off,
+ * per-CPU lists at their defaults (no pmm_pcp_set_high_batch()). The
+ * settings outlive pmm_zones_reset(), which forgets only zone state:
+ * whoever resets the allocator calls both. Locking: no allocation running.
+ */
+void pmm_buddy_reset_settings(void);
 
 #endif /* PMM_BUDDY_H */

@@ -25,8 +25,12 @@ typedef int (*pmm_initcall_t)(void);
 /*
  * Free the whole pages of [@begin, @end) to the buddy allocator, poisoning
  * them where the platform can touch them, and log "Freeing unused kernel
- * memory: NK freed". *@freed (if not NULL) gets the page count.
- * Return: 0 or pmm_buddy_free_range()'s error (nothing freed then).
+ * memory: NK freed". *@freed (if not NULL) gets the page count (0 on an
+ * error). A range without a whole page frees nothing and returns 0.
+ * Return: 0, PMM_EINVAL (@end below @begin), PMM_EDOUBLEFREE (a page of
+ * the range is not reserved: reported through pmm_bug(), nothing poisoned
+ * or freed), or pmm_buddy_free_range()'s error (nothing freed then).
+ * Context: after the boot, from code outside the init sections.
  */
 int pmm_free_initmem(pmm_phys_t begin, pmm_phys_t end, uint64_t *freed);
 

@@ -24,6 +24,13 @@ enum pmm_mem_type {
 
 /* EFI "specific purpose" memory; Linux prints it as "soft reserved". */
 #define PMM_MEM_SOFT_RESERVED 0xefffffffu
+/*
+ * Memory a confidential VM's firmware has not accepted yet (UEFI
+ * EfiUnacceptedMemoryType): never usable until a kernel accepts it. A
+ * number above every e820 type, so where it overlaps usable memory the
+ * sanitizer's "higher type wins" keeps it out; soft-reserved wins over it.
+ */
+#define PMM_MEM_UNACCEPTED 0xeffffffeu
 
 #ifndef PMM_MEMMAP_MAX
 #define PMM_MEMMAP_MAX 256

@@ -72,6 +72,18 @@ struct pmm_free_area {
 	uint64_t *map;    /* pair bitmap; NULL for PMM_MAX_ORDER */
 };
 
+/*
+ * The lazy buddy's bookkeeping of one zone (seed 7.3, buddy_lazy.c): how
+ * many free heads on each order's lists are marked PMM_PG_LAZY (freed, pair
+ * bit flipped, not yet coalesced). Invariant (zone lock):
+ *   total == sum over k of nr[k];  total == 0 whenever the lazy buddy is off
+ *   and the allocator is quiet.
+ */
+struct pmm_zone_lazy {
+	uint32_t nr[PMM_NR_ORDERS]; /* PMM_PG_LAZY heads on the lists of order k */
+	uint64_t total;             /* PMM_PG_LAZY heads in the zone */
+};
+
 #ifndef PMM_CACHELINE
 #define PMM_CACHELINE 64
 #endif
@@ -135,6 +147,8 @@ struct pmm_zone {
 	struct pmm_lock lock; /* guards everything below except pcp */
 	uint64_t free_pages;               /* pages in free blocks [pages] */
 	struct pmm_free_area free_area[PMM_NR_ORDERS];
+	struct pmm_zone_lazy lazy;         /* lazy buddy's counts (buddy_lazy.c) */
+	unsigned int validate_ops;         /* PMM_DEBUG=3: locked operations, for PMM_VALIDATE_DUE */
 	struct pmm_pcp pcp[PMM_NR_CPUS];   /* each guarded by its CPU */
 };
 
@@ -155,7 +169,11 @@ extern struct pmm_node pmm_nodes[PMM_MAX_NUMNODES];
 /* Return: "DMA", "DMA32", "Normal" or "HighMem", as Linux prints them. */
 const char *pmm_zone_name(enum pmm_zone_type type);
 
-/* Forget every node, zone and descriptor array (tests, a second boot). */
+/*
+ * Forget every node, zone (with all their state) and the descriptor array
+ * (tests, a second boot). The buddy layer's global settings are not zone
+ * state: pmm_buddy_reset_settings() resets them.
+ */
 void pmm_zones_reset(void);
 
 /* Bring node @nid online spanning pfns [@start, @end). */
@@ -192,8 +210,28 @@ static inline unsigned int pmm_pageblock_type(const struct pmm_zone *zone,
 int pmm_zone_init(int nid, enum pmm_zone_type type, pmm_pfn_t start,
 		  pmm_pfn_t end, uint64_t present, void *bitmap);
 
-/* Return: the zone whose span holds @pfn, or NULL. */
+/* Return: true when @zone's span [start_pfn, end_pfn) holds @pfn (one compare). */
+static inline bool pmm_zone_spans(const struct pmm_zone *zone, pmm_pfn_t pfn)
+{
+	return pfn - zone->start_pfn < zone->spanned;
+}
+
+/* Return: true for a zone set up with usable pages (the zones reports list). */
+static inline bool pmm_zone_is_populated(const struct pmm_zone *zone)
+{
+	return zone->initialized && zone->present > 0;
+}
+
+/* Return: the zone whose span holds @pfn, or NULL. Locking: none. */
 struct pmm_zone *pmm_pfn_zone(pmm_pfn_t pfn);
+
+/*
+ * Return: true if every pfn of [@start, @end) has a descriptor and lies in
+ * a zone (an empty range: true). @hint (may be NULL) caches the last zone
+ * found across calls, so runs inside one zone cost one lookup.
+ * Locking: none (zones never move after boot).
+ */
+bool pmm_zones_cover(pmm_pfn_t start, pmm_pfn_t end, struct pmm_zone **hint);
 
 /* Set watermarks from managed sizes as Linux does (min_free_kbytes). */
 void pmm_zones_setup_watermarks(void);
@@ -202,8 +240,20 @@ void pmm_zones_setup_watermarks(void);
 void pmm_zone_set_watermarks(struct pmm_zone *zone, uint64_t min,
 			     uint64_t low, uint64_t high);
 
-/* Iterate initialised zones: for (z = pmm_zone_first(); z; z = pmm_zone_next(z)) */
+/*
+ * Zones set up with pmm_zone_init(), by node id, then type.
+ * Return: the first such zone, or NULL. Locking: none (boot builds them).
+ */
 struct pmm_zone *pmm_zone_first(void);
-struct pmm_zone *pmm_zone_next(struct pmm_zone *zone);
+/* Return: the set-up zone after @zone in that order, or NULL (also for NULL). */
+struct pmm_zone *pmm_zone_next(const struct pmm_zone *zone);
+
+/* for (each set-up zone @z): @z is a struct pmm_zone * or const one. */
+#define pmm_for_each_zone(z) \
+	for ((z) = pmm_zone_first(); (z) != NULL; (z) = pmm_zone_next(z))
+
+/* pmm_for_each_zone() over the populated zones only (present pages). */
+#define pmm_for_each_populated_zone(z) \
+	pmm_for_each_zone(z) if (!pmm_zone_is_populated(z)) {} else
 
 #endif /* PMM_ZONE_H */

@@ -2,9 +2,14 @@
 /*
  * boot.c - the boot sequence of DESIGN.md's data flow, as one call.
  *
- *   sanitize the map -> nodes and reservations -> early allocator ->
- *   page descriptors and zone bitmaps from it -> zones -> hand-off ->
+ *   check the config, collect its reservations -> sanitize the map ->
+ *   nodes -> early allocator takes RAM and reservations -> page
+ *   descriptors and zone bitmaps from it -> zones -> hand-off ->
  *   watermarks -> "Memory:" line -> free_initmem
+ *
+ * pmm_boot() runs boot_steps[] in that order; the machine's layout and the
+ * reservation list are boot_layout.c's, each early allocator's part is its
+ * adapter's (boot_bootmem.c, boot_memblock.c).
  *
  * The simulator and the kernel both call pmm_boot(); they differ only in
  * their platform hooks and where the map comes from.
@@ -193,7 +198,14 @@ static int memmap_from_early(struct boot_state *bs, size_t bytes,
 
 static int setup_memmap(struct boot_state *bs)
 {
-	size_t bytes = (size_t)(bs->max_pfn * sizeof(struct pmm_page));
+	uint64_t need = bs->max_pfn * sizeof(struct pmm_page);
+	if (need > SIZE_MAX) {
+		pmm_printk("pmm: page descriptors for %llu pages need %llu bytes, "
+			   "more than this CPU can address: boot with less memory\n",
+			   (unsigned long long)bs->max_pfn, (unsigned long long)need);
+		return PMM_ENOMEM;
+	}
+	size_t bytes = (size_t)need;
 	struct pmm_page *map = NULL;
 	int err = pmm_platform_get()->memmap_alloc
 			  ? memmap_from_platform(bs, bytes, &map)
@@ -310,6 +322,15 @@ static int handoff(struct boot_state *bs)
 	return 0;
 }
 
+/* Zone watermarks, then the "Memory: ...K/...K available" line. */
+static int finish(struct boot_state *bs)
+{
+	pmm_zones_setup_watermarks();
+	if (!bs->cfg->quiet)
+		pmm_report_memory_line(pmm_log_out(), bs->cfg, bs->info);
+	return 0;
+}
+
 static int free_init_sections(struct boot_state *bs)
 {
 	const struct pmm_phys_range *init = &bs->cfg->init;
@@ -321,15 +342,12 @@ static int free_init_sections(struct boot_state *bs)
 	return err;
 }
 
-static int boot_prepare(struct boot_state *bs)
+/* Nodes, max_pfn, the lowmem limit and the present pages of the map. */
+static int layout(struct boot_state *bs)
 {
-	int err = sanitize(bs);
-	if (!err)
-		err = boot_layout_nodes(bs);
+	int err = boot_layout_nodes(bs);
 	if (!err)
 		err = clip_to_pfn_limit(bs);
-	if (!err)
-		err = boot_layout_reservations(bs);
 	if (err)
 		return err;
 	pmm_phys_t high = pmm_profile_highmem_start(bs->cfg->profile);
@@ -342,41 +360,63 @@ static int boot_prepare(struct boot_state *bs)
 	return 0;
 }
 
+/* The early allocator takes the usable RAM, then the reservations. */
+static int early_setup(struct boot_state *bs)
+{
+	log_line(bs, "pmm: early allocator: %s\n", pmm_early_name(bs->cfg->early));
+	return active_early->setup(bs);
+}
+
 static const struct boot_early_ops *early_ops(enum pmm_early early)
 {
 	return early == PMM_EARLY_MEMBLOCK ? &boot_memblock_ops : &boot_bootmem_ops;
 }
 
+/*
+ * Check the config and collect its reservations into @bs: no state
+ * outside @bs changes, so a refused config leaves the map and any earlier
+ * boot as they were.
+ */
+static int read_config(struct boot_state *bs, struct pmm_memmap *map,
+		       const struct pmm_boot_config *cfg)
+{
+	int err = boot_check_config(cfg);
+	if (err)
+		return err;
+	pmm_memset(bs, 0, sizeof(*bs));
+	bs->map = map;
+	bs->cfg = cfg;
+	return boot_layout_reservations(bs);
+}
+
+/* The boot after read_config(), step by step: DESIGN.md's data flow. */
+static int (*const boot_steps[])(struct boot_state *bs) = {
+	sanitize,           /* firmware map: sorted, clipped, page aligned */
+	layout,             /* nodes, max_pfn, lowmem limit, present pages */
+	early_setup,        /* early allocator: RAM in, reservations out */
+	setup_memmap,       /* page descriptors from the early allocator */
+	setup_zones,        /* nodes' zones and their pair bitmaps */
+	handoff,            /* every free page to the buddy allocator */
+	finish,             /* watermarks, "Memory:" line */
+	free_init_sections, /* __init / __initdata to the buddy allocator */
+};
+
 int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
 	     struct pmm_boot_info *info)
 {
 	static struct boot_state bs;
-	pmm_memset(&bs, 0, sizeof(bs));
-	pmm_memset(info, 0, sizeof(*info));
-	bs.map = map;
-	bs.cfg = cfg;
-	bs.info = info;
-	info->early = cfg->early;
-	active_early = early_ops(cfg->early);
-	pmm_zones_reset();
-
-	int err = boot_prepare(&bs);
-	if (!err) {
-		log_line(&bs, "pmm: early allocator: %s\n", pmm_early_name(cfg->early));
-		err = active_early->setup(&bs);
-	}
-	if (!err)
-		err = setup_memmap(&bs);
-	if (!err)
-		err = setup_zones(&bs);
-	if (!err)
-		err = handoff(&bs);
+	int err = read_config(&bs, map, cfg);
 	if (err)
 		return err;
-	pmm_zones_setup_watermarks();
-	if (!cfg->quiet)
-		pmm_report_memory_line(pmm_log_out(), cfg, info);
-	return free_init_sections(&bs);
+	pmm_memset(info, 0, sizeof(*info));
+	info->early = cfg->early;
+	bs.info = info;
+	active_early = early_ops(cfg->early);
+	pmm_zones_reset();
+	pmm_buddy_reset_settings();
+	for (size_t i = 0; i < sizeof(boot_steps) / sizeof(boot_steps[0]) && !err; i++)
+		err = boot_steps[i](&bs);
+	return err;
 }
 
 int pmm_boot_free_late(pmm_phys_t addr, uint64_t size)

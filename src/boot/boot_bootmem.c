@@ -51,44 +51,40 @@ static int setup_node_bitmap(struct boot_state *bs, int nid)
 	return err;
 }
 
-/* Clip [*s, *e) to what node @nid's bitmap covers. Return: non-empty. */
-static bool clip_to_cover(const struct boot_state *bs, int nid,
-			  pmm_phys_t *s, pmm_phys_t *e)
+/* Return: @r clipped to what node @nid's bitmap covers (maybe empty). */
+static struct pmm_phys_range clip_to_cover(const struct boot_state *bs, int nid,
+					   const struct pmm_phys_range *r)
 {
 	pmm_phys_t lo = PMM_PFN_PHYS(bs->node[nid].start_pfn);
 	pmm_phys_t hi = PMM_PFN_PHYS(cover_end(bs, nid));
-	*s = *s > lo ? *s : lo;
-	*e = *e < hi ? *e : hi;
-	return *e > *s;
+	struct pmm_phys_range c = { r->start > lo ? r->start : lo,
+				    r->end < hi ? r->end : hi };
+	return c;
 }
 
-static int free_usable(struct boot_state *bs)
+/* boot_range_fn: free the part of usable segment @seg the bitmap covers. */
+static int free_seg(const struct boot_state *bs, const struct pmm_phys_range *seg,
+		    int nid, void *arg)
 {
-	struct boot_seg_iter it;
-	struct pmm_phys_range seg;
-	int nid, err = 0;
-
-	boot_seg_iter_init(&it, bs);
-	while (!err && boot_seg_next(&it, &seg, &nid))
-		if (clip_to_cover(bs, nid, &seg.start, &seg.end))
-			err = pmm_bootmem_free(&bootmem, seg.start, seg.end - seg.start);
-	return err;
+	struct pmm_phys_range c = clip_to_cover(bs, nid, seg);
+	(void)arg;
+	return c.end > c.start ? pmm_bootmem_free(&bootmem, c.start, c.end - c.start) : 0;
 }
 
-static int reserve_in_usable(struct boot_state *bs,
-			     const struct pmm_phys_range *r)
+/* boot_range_fn: reserve the part of reservation piece @p the bitmap covers. */
+static int reserve_piece(const struct boot_state *bs,
+			 const struct pmm_phys_range *p, int nid, void *arg)
 {
-	struct boot_seg_iter it;
-	struct pmm_phys_range p;
-	int nid, err = 0;
-
-	boot_seg_iter_init(&it, bs);
-	while (!err && boot_resv_piece_next(&it, r, &p, &nid))
-		if (clip_to_cover(bs, nid, &p.start, &p.end))
-			err = pmm_bootmem_reserve(&bootmem, p.start, p.end - p.start);
-	return err;
+	struct pmm_phys_range c = clip_to_cover(bs, nid, p);
+	(void)arg;
+	return c.end > c.start ? pmm_bootmem_reserve(&bootmem, c.start, c.end - c.start) : 0;
 }
 
+/*
+ * bootmem_setup - a bitmap for each node's low memory, its usable RAM
+ * freed into it, then every reservation (the bitmaps' own pages included)
+ * reserved. Return: 0 or the first error (logged where it is the boot's).
+ */
 static int bootmem_setup(struct boot_state *bs)
 {
 	int err = 0;
@@ -97,9 +93,9 @@ static int bootmem_setup(struct boot_state *bs)
 		if (bs->node[nid].online && cover_end(bs, nid) > bs->node[nid].start_pfn)
 			err = setup_node_bitmap(bs, nid);
 	if (!err)
-		err = free_usable(bs);
-	for (unsigned int i = 0; i < bs->nr_resv && !err; i++)
-		err = reserve_in_usable(bs, &bs->resv[i]);
+		err = boot_each_seg(bs, free_seg, NULL);
+	if (!err)
+		err = boot_each_resv_piece(bs, reserve_piece, NULL);
 	return err;
 }
 
@@ -110,6 +106,15 @@ static int bootmem_alloc(struct boot_state *bs, int nid, uint64_t size,
 	pmm_phys_t goal = PMM_PFN_PHYS(bs->node[nid].start_pfn);
 	pmm_phys_t dma_end = (pmm_phys_t)16 << 20;
 	goal = goal > dma_end ? goal : dma_end;
+	/*
+	 * A node bootmem does not cover (all highmem) is the caller's to fall
+	 * back from, with the goal of the node it falls back to: bootmem's own
+	 * fallback would keep this node's goal and, finding nothing above it,
+	 * start from the bottom of the other node, inside ZONE_DMA, where
+	 * memblock does not go.
+	 */
+	if (!bootmem.node[nid].present)
+		return PMM_ENOMEM;
 	if (zero)
 		return pmm_bootmem_alloc(&bootmem, nid, size, align, goal, limit, out);
 	return pmm_bootmem_alloc_raw(&bootmem, nid, size, align, goal, limit, out);
@@ -134,20 +139,14 @@ static int handoff_unreserved(const struct boot_state *bs, pmm_pfn_t start,
 	return start < end ? pmm_buddy_handoff_range(start, end, freed) : 0;
 }
 
-static int release_highmem(struct boot_state *bs, uint64_t *freed)
+/* boot_range_fn: hand the highmem part of @seg, unreserved, to the buddy. */
+static int release_highmem_seg(const struct boot_state *bs,
+			       const struct pmm_phys_range *seg, int nid, void *arg)
 {
-	struct boot_seg_iter it;
-	struct pmm_phys_range seg;
-	int nid, err = 0;
-
-	boot_seg_iter_init(&it, bs);
-	while (!err && boot_seg_next(&it, &seg, &nid)) {
-		pmm_pfn_t s = PMM_PFN_UP(seg.start), e = PMM_PFN_DOWN(seg.end);
-		s = s > bs->lowmem_end_pfn ? s : bs->lowmem_end_pfn;
-		if (e > s)
-			err = handoff_unreserved(bs, s, e, freed);
-	}
-	return err;
+	pmm_pfn_t s = PMM_PFN_UP(seg->start), e = PMM_PFN_DOWN(seg->end);
+	(void)nid;
+	s = s > bs->lowmem_end_pfn ? s : bs->lowmem_end_pfn;
+	return e > s ? handoff_unreserved(bs, s, e, arg) : 0;
 }
 
 static int bootmem_retire(struct boot_state *bs)
@@ -162,7 +161,7 @@ static int bootmem_retire(struct boot_state *bs)
 		pmm_printk("bootmem: retired: %llu pages to the buddy allocator, "
 			   "%llu of them the bitmaps' own\n", (unsigned long long)n,
 			   (unsigned long long)bootmem.bitmap_pages_freed);
-	err = release_highmem(bs, &high);
+	err = boot_each_seg(bs, release_highmem_seg, &high);
 	bs->info->handoff_pages += high;
 	if (!err && high && !bs->cfg->quiet)
 		pmm_printk("highmem: %llu pages released to the buddy allocator\n",

@@ -9,7 +9,9 @@
 #include <pmm/boot.h>
 #include <pmm/zone.h>
 
-#define BOOT_MAX_RESV (PMM_BOOT_MAX_RESERVED + 8 + PMM_MAX_NUMNODES)
+/* Page 0, kernel code, data and init, and one bootmem bitmap a node. */
+_Static_assert(PMM_BOOT_MAX_RESERVED >= 4 + PMM_MAX_NUMNODES,
+	       "PMM_BOOT_MAX_RESERVED holds the boot's own reservations");
 
 struct boot_node {
 	bool online;
@@ -25,30 +27,50 @@ struct boot_state {
 	unsigned int nr_nodes;
 	pmm_pfn_t max_pfn;
 	pmm_pfn_t lowmem_end_pfn;  /* early metadata lives below this */
-	struct pmm_phys_range resv[BOOT_MAX_RESV]; /* sorted, page-rounded, merged */
+	/* [start, end) page-rounded, sorted, neither overlapping nor touching */
+	struct pmm_phys_range resv[PMM_BOOT_MAX_RESERVED];
 	unsigned int nr_resv;
 };
 
-/* Iterates the usable RAM of the map cut at NUMA range edges. */
-struct boot_seg_iter {
-	const struct boot_state *bs;
-	unsigned int entry;
-	pmm_phys_t pos;
-};
+/* What boot_each_seg() and boot_each_resv_piece() call, range by range. */
+typedef int boot_range_fn(const struct boot_state *bs,
+			  const struct pmm_phys_range *r, int nid, void *arg);
 
-void boot_seg_iter_init(struct boot_seg_iter *it, const struct boot_state *bs);
-/* Return: false at the end; else the next usable segment and its node. */
-bool boot_seg_next(struct boot_seg_iter *it, struct pmm_phys_range *seg, int *nid);
+/*
+ * Call @fn for each usable segment of the map - page aligned, on one node,
+ * cut at NUMA edges - with its node, in address order. Return: 0, or the
+ * first nonzero value @fn returns (the walk stops there).
+ */
+int boot_each_seg(const struct boot_state *bs, boot_range_fn *fn, void *arg);
+/*
+ * Call @fn for each part of each reservation that is usable RAM, with its
+ * node. Return: 0, or the first nonzero value @fn returns (the walk stops
+ * there).
+ */
+int boot_each_resv_piece(const struct boot_state *bs, boot_range_fn *fn,
+			 void *arg);
 
-/* Return: false at the end; else the next part of @r that is usable RAM. */
-bool boot_resv_piece_next(struct boot_seg_iter *it, const struct pmm_phys_range *r,
-			  struct pmm_phys_range *piece, int *nid);
-
-/* Work out nodes and max_pfn from the map. Return: 0 or an error. */
+/*
+ * Check the caller's config before anything changes. Return: 0, or
+ * PMM_EINVAL with a log line naming the field (a reversed range, a NULL
+ * reservation array with a count).
+ */
+int boot_check_config(const struct pmm_boot_config *cfg);
+/*
+ * Work out nodes and max_pfn from the map. Return: 0, PMM_ERANGE (a node id
+ * past PMM_MAX_NUMNODES), PMM_ENOMEM (no usable RAM), PMM_EOVERLAP (nodes
+ * interleave); each logged.
+ */
 int boot_layout_nodes(struct boot_state *bs);
-/* Collect the reservations of the config, sorted and merged. */
+/*
+ * Collect page 0, the kernel image and the config's reservations, sorted
+ * and merged. Return: 0 or PMM_EFULL (logged).
+ */
 int boot_layout_reservations(struct boot_state *bs);
-/* Add [start, end) to the reservation list (page-rounded, merged). */
+/*
+ * Add [start, end) to the reservation list (page-rounded, merged).
+ * Return: 0 or PMM_EFULL (logged, the list unchanged).
+ */
 int boot_resv_add(struct boot_state *bs, pmm_phys_t start, pmm_phys_t end);
 /*
  * Find @size bytes, page aligned, of usable RAM on node @nid below @limit
@@ -57,7 +79,7 @@ int boot_resv_add(struct boot_state *bs, pmm_phys_t start, pmm_phys_t end);
  */
 int boot_find_free(const struct boot_state *bs, int nid, uint64_t size,
 		   pmm_phys_t goal, pmm_phys_t limit, pmm_phys_t *out);
-/* Usable pages of node @nid in pfns [@start, @end). */
+/* Return: the usable pages of node @nid in pfns [@start, @end). */
 uint64_t boot_present_pages(const struct boot_state *bs, int nid,
 			    pmm_pfn_t start, pmm_pfn_t end);
 

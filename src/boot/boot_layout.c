@@ -40,7 +40,14 @@ static int numa_fallback_node(const struct pmm_memmap *m, pmm_phys_t pa)
 	return best ? best->nid : 0;
 }
 
-void boot_seg_iter_init(struct boot_seg_iter *it, const struct boot_state *bs)
+/* Iterates the usable RAM of the map cut at NUMA range edges. */
+struct boot_seg_iter {
+	const struct boot_state *bs;
+	unsigned int entry;
+	pmm_phys_t pos;
+};
+
+static void seg_iter_init(struct boot_seg_iter *it, const struct boot_state *bs)
 {
 	it->bs = bs;
 	it->entry = 0;
@@ -77,7 +84,8 @@ static pmm_phys_t page_edge(pmm_phys_t pos, pmm_phys_t edge, pmm_phys_t entry_en
 	return up < entry_end ? up : entry_end;
 }
 
-bool boot_seg_next(struct boot_seg_iter *it, struct pmm_phys_range *seg, int *nid)
+/* Return: false at the end; else the next usable segment and its node. */
+static bool seg_next(struct boot_seg_iter *it, struct pmm_phys_range *seg, int *nid)
 {
 	const struct pmm_memmap *m = it->bs->map;
 	if (!seg_entry_advance(it))
@@ -99,17 +107,46 @@ bool boot_seg_next(struct boot_seg_iter *it, struct pmm_phys_range *seg, int *ni
 	return true;
 }
 
-bool boot_resv_piece_next(struct boot_seg_iter *it, const struct pmm_phys_range *r,
-			  struct pmm_phys_range *piece, int *nid)
+int boot_each_seg(const struct boot_state *bs, boot_range_fn *fn, void *arg)
 {
+	struct boot_seg_iter it;
 	struct pmm_phys_range seg;
-	while (boot_seg_next(it, &seg, nid)) {
-		piece->start = r->start > seg.start ? r->start : seg.start;
-		piece->end = r->end < seg.end ? r->end : seg.end;
-		if (piece->end > piece->start)
-			return true;
+	int nid, err = 0;
+
+	seg_iter_init(&it, bs);
+	while (!err && seg_next(&it, &seg, &nid))
+		err = fn(bs, &seg, nid, arg);
+	return err;
+}
+
+/* Call @fn for each part of reservation @r that is usable RAM. */
+static int each_piece_of(const struct boot_state *bs,
+			 const struct pmm_phys_range *r, boot_range_fn *fn,
+			 void *arg)
+{
+	struct boot_seg_iter it;
+	struct pmm_phys_range seg;
+	int nid, err = 0;
+
+	seg_iter_init(&it, bs);
+	while (!err && seg_next(&it, &seg, &nid)) {
+		struct pmm_phys_range p = {
+			r->start > seg.start ? r->start : seg.start,
+			r->end < seg.end ? r->end : seg.end,
+		};
+		if (p.end > p.start)
+			err = fn(bs, &p, nid, arg);
 	}
-	return false;
+	return err;
+}
+
+int boot_each_resv_piece(const struct boot_state *bs, boot_range_fn *fn,
+			 void *arg)
+{
+	int err = 0;
+	for (unsigned int i = 0; i < bs->nr_resv && !err; i++)
+		err = each_piece_of(bs, &bs->resv[i], fn, arg);
+	return err;
 }
 
 static void node_extend(struct boot_node *n, pmm_pfn_t start, pmm_pfn_t end)
@@ -140,21 +177,24 @@ static int nodes_check_disjoint(const struct boot_state *bs)
 	return 0;
 }
 
-int boot_layout_nodes(struct boot_state *bs)
+/* boot_range_fn: widen the span of segment @seg's node in @arg (the nodes). */
+static int node_add_seg(const struct boot_state *bs,
+			const struct pmm_phys_range *seg, int nid, void *arg)
 {
-	struct boot_seg_iter it;
-	struct pmm_phys_range seg;
-	int nid;
-
-	boot_seg_iter_init(&it, bs);
-	while (boot_seg_next(&it, &seg, &nid)) {
-		if (nid < 0 || nid >= PMM_MAX_NUMNODES) {
-			pmm_printk("pmm: node %d out of range; raise PMM_MAX_NUMNODES "
-				   "(now %d)\n", nid, PMM_MAX_NUMNODES);
-			return PMM_ERANGE;
-		}
-		node_extend(&bs->node[nid], PMM_PFN_DOWN(seg.start), PMM_PFN_UP(seg.end));
+	struct boot_node *node = arg;
+	(void)bs;
+	if (nid < 0 || nid >= PMM_MAX_NUMNODES) {
+		pmm_printk("pmm: node %d out of range; raise PMM_MAX_NUMNODES "
+			   "(now %d)\n", nid, PMM_MAX_NUMNODES);
+		return PMM_ERANGE;
 	}
+	node_extend(&node[nid], PMM_PFN_DOWN(seg->start), PMM_PFN_UP(seg->end));
+	return 0;
+}
+
+/* Count the online nodes and find the highest pfn + 1 among them. */
+static void nodes_count(struct boot_state *bs)
+{
 	bs->nr_nodes = 0;
 	bs->max_pfn = 0;
 	for (int i = 0; i < PMM_MAX_NUMNODES; i++) {
@@ -164,6 +204,14 @@ int boot_layout_nodes(struct boot_state *bs)
 		if (bs->node[i].end_pfn > bs->max_pfn)
 			bs->max_pfn = bs->node[i].end_pfn;
 	}
+}
+
+int boot_layout_nodes(struct boot_state *bs)
+{
+	int err = boot_each_seg(bs, node_add_seg, bs->node);
+	if (err)
+		return err;
+	nodes_count(bs);
 	if (bs->nr_nodes == 0) {
 		pmm_printk("pmm: the memory map has no usable RAM\n");
 		return PMM_ENOMEM;
@@ -178,33 +226,114 @@ static void resv_remove_at(struct boot_state *bs, unsigned int i)
 	bs->nr_resv--;
 }
 
+static void resv_insert_at(struct boot_state *bs, unsigned int i,
+			   pmm_phys_t start, pmm_phys_t end)
+{
+	for (unsigned int j = bs->nr_resv; j > i; j--)
+		bs->resv[j] = bs->resv[j - 1];
+	bs->resv[i] = (struct pmm_phys_range){ start, end };
+	bs->nr_resv++;
+}
+
+/* Return: @end rounded up to a page, or the last page's start near 2^64. */
+static pmm_phys_t page_round_up(pmm_phys_t end)
+{
+	if (end > UINT64_MAX - (PMM_PAGE_SIZE - 1))
+		return UINT64_MAX & PMM_PAGE_MASK;
+	return (end + PMM_PAGE_SIZE - 1) & PMM_PAGE_MASK;
+}
+
+/**
+ * boot_resv_add - add [@start, @end), rounded out to pages, to the sorted
+ * reservation list, merged with every range it overlaps or touches.
+ * @bs: the boot state
+ * @start: first byte (inclusive)
+ * @end: last byte + 1 (exclusive); an empty or reversed range adds nothing
+ *
+ * Return: 0, or PMM_EFULL when the range stays apart from all the others
+ * and the list already holds PMM_BOOT_MAX_RESERVED ranges (logged; the
+ * list is then as it was).
+ * Context: boot CPU, during pmm_boot().
+ */
 int boot_resv_add(struct boot_state *bs, pmm_phys_t start, pmm_phys_t end)
 {
-	unsigned int i = 0;
+	unsigned int i = 0, j;
 	if (end <= start)
 		return 0;
 	start &= PMM_PAGE_MASK;
-	end = end > UINT64_MAX - PMM_PAGE_SIZE ? (UINT64_MAX & PMM_PAGE_MASK)
-					       : (end + PMM_PAGE_SIZE - 1) & PMM_PAGE_MASK;
+	end = page_round_up(end);
 	while (i < bs->nr_resv && bs->resv[i].end < start)
 		i++;
-	while (i < bs->nr_resv && bs->resv[i].start <= end) {
-		start = bs->resv[i].start < start ? bs->resv[i].start : start;
-		end = bs->resv[i].end > end ? bs->resv[i].end : end;
-		resv_remove_at(bs, i);
+	for (j = i; j < bs->nr_resv && bs->resv[j].start <= end; j++) {
+		start = bs->resv[j].start < start ? bs->resv[j].start : start;
+		end = bs->resv[j].end > end ? bs->resv[j].end : end;
 	}
-	if (bs->nr_resv == BOOT_MAX_RESV) {
-		pmm_printk("pmm: too many reserved ranges; raise PMM_BOOT_MAX_RESERVED\n");
+	if (j == i && bs->nr_resv == PMM_BOOT_MAX_RESERVED) {
+		pmm_printk("pmm: more than %u reserved ranges remain apart after "
+			   "merging; raise PMM_BOOT_MAX_RESERVED\n",
+			   (unsigned int)PMM_BOOT_MAX_RESERVED);
 		return PMM_EFULL;
 	}
-	for (unsigned int j = bs->nr_resv; j > i; j--)
-		bs->resv[j] = bs->resv[j - 1];
-	bs->resv[i].start = start;
-	bs->resv[i].end = end;
-	bs->nr_resv++;
+	while (j-- > i)
+		resv_remove_at(bs, i);
+	resv_insert_at(bs, i, start, end);
 	return 0;
 }
 
+#define NOT_INDEXED SIZE_MAX
+
+/* Return: 0, or PMM_EINVAL (logged) when @r, @name[@idx] of the config, is reversed. */
+static int check_range(const char *name, size_t idx, const struct pmm_phys_range *r)
+{
+	if (r->end >= r->start)
+		return 0;
+	if (idx == NOT_INDEXED)
+		pmm_printk("pmm: %s [0x%llx, 0x%llx) is reversed: its end lies below "
+			   "its start\n", name, (unsigned long long)r->start,
+			   (unsigned long long)r->end);
+	else
+		pmm_printk("pmm: %s[%zu] [0x%llx, 0x%llx) is reversed: its end lies "
+			   "below its start\n", name, idx, (unsigned long long)r->start,
+			   (unsigned long long)r->end);
+	return PMM_EINVAL;
+}
+
+/**
+ * boot_check_config - prove @cfg bootable before anything changes.
+ * @cfg: the caller's configuration
+ *
+ * An empty range is fine (it reserves nothing); a reversed one is not, nor
+ * a reservation array that is NULL with a count.
+ *
+ * Return: 0, or PMM_EINVAL with a log line naming the field.
+ * Context: boot CPU, first step of pmm_boot(); reads @cfg only.
+ */
+int boot_check_config(const struct pmm_boot_config *cfg)
+{
+	int err = check_range("cfg->kernel_code", NOT_INDEXED, &cfg->kernel_code);
+	if (!err)
+		err = check_range("cfg->kernel_data", NOT_INDEXED, &cfg->kernel_data);
+	if (!err)
+		err = check_range("cfg->init", NOT_INDEXED, &cfg->init);
+	if (!err && cfg->nr_reserved && !cfg->reserved) {
+		pmm_printk("pmm: cfg->reserved is NULL but cfg->nr_reserved is %zu\n",
+			   cfg->nr_reserved);
+		err = PMM_EINVAL;
+	}
+	for (size_t i = 0; i < cfg->nr_reserved && !err; i++)
+		err = check_range("cfg->reserved", i, &cfg->reserved[i]);
+	return err;
+}
+
+/**
+ * boot_layout_reservations - collect page 0, the kernel image, the init
+ * sections and @bs->cfg->reserved[] into @bs->resv, sorted and merged.
+ * @bs: the boot state, its config checked by boot_check_config()
+ *
+ * Return: 0, or PMM_EFULL (logged, naming the config entry that did not
+ * fit and PMM_BOOT_MAX_RESERVED).
+ * Context: boot CPU, during pmm_boot().
+ */
 int boot_layout_reservations(struct boot_state *bs)
 {
 	const struct pmm_boot_config *cfg = bs->cfg;
@@ -213,12 +342,16 @@ int boot_layout_reservations(struct boot_state *bs)
 	};
 	int err = 0;
 
-	if (cfg->nr_reserved > PMM_BOOT_MAX_RESERVED)
-		return PMM_EINVAL;
 	for (unsigned int i = 0; i < sizeof(fixed) / sizeof(fixed[0]) && !err; i++)
 		err = boot_resv_add(bs, fixed[i].start, fixed[i].end);
-	for (unsigned int i = 0; i < cfg->nr_reserved && !err; i++)
-		err = boot_resv_add(bs, cfg->reserved[i].start, cfg->reserved[i].end);
+	for (size_t i = 0; i < cfg->nr_reserved && !err; i++) {
+		const struct pmm_phys_range *r = &cfg->reserved[i];
+		err = boot_resv_add(bs, r->start, r->end);
+		if (err)
+			pmm_printk("pmm: cfg->reserved[%zu] [0x%llx, 0x%llx) of %zu "
+				   "does not fit\n", i, (unsigned long long)r->start,
+				   (unsigned long long)r->end, cfg->nr_reserved);
+	}
 	return err;
 }
 
@@ -232,54 +365,73 @@ static const struct pmm_phys_range *resv_overlap(const struct boot_state *bs,
 	return NULL;
 }
 
-static bool fit_in_segment(const struct boot_state *bs,
-			   const struct pmm_phys_range *seg, uint64_t size,
-			   pmm_phys_t goal, pmm_phys_t limit, pmm_phys_t *out)
+/* A search of boot_find_free(), carried through boot_each_seg(). */
+struct free_search {
+	int nid;
+	uint64_t size;
+	pmm_phys_t goal;
+	pmm_phys_t limit; /* 0: none */
+	pmm_phys_t found;
+};
+
+/* boot_range_fn: Return: 1 with fs->found set when the search fits in @seg. */
+static int fit_in_segment(const struct boot_state *bs,
+			  const struct pmm_phys_range *seg, int nid, void *arg)
 {
-	pmm_phys_t top = limit && limit < seg->end ? limit : seg->end;
-	pmm_phys_t cand = seg->start > goal ? seg->start : goal;
-	cand = (cand + PMM_PAGE_SIZE - 1) & PMM_PAGE_MASK;
-	while (cand < top && size <= top - cand) {
-		const struct pmm_phys_range *r = resv_overlap(bs, cand, cand + size);
+	struct free_search *fs = arg;
+	if (nid != fs->nid)
+		return 0;
+	pmm_phys_t top = fs->limit && fs->limit < seg->end ? fs->limit : seg->end;
+	pmm_phys_t cand = page_round_up(seg->start > fs->goal ? seg->start : fs->goal);
+	while (cand < top && fs->size <= top - cand) {
+		const struct pmm_phys_range *r = resv_overlap(bs, cand, cand + fs->size);
 		if (!r) {
-			*out = cand;
-			return true;
+			fs->found = cand;
+			return 1;
 		}
 		cand = r->end;
 	}
-	return false;
+	return 0;
 }
 
 int boot_find_free(const struct boot_state *bs, int nid, uint64_t size,
 		   pmm_phys_t goal, pmm_phys_t limit, pmm_phys_t *out)
 {
-	for (int pass = 0; pass < 2; pass++, goal = 0) {
-		struct boot_seg_iter it;
-		struct pmm_phys_range seg;
-		int seg_nid;
-		boot_seg_iter_init(&it, bs);
-		while (boot_seg_next(&it, &seg, &seg_nid))
-			if (seg_nid == nid && fit_in_segment(bs, &seg, size, goal, limit, out))
-				return 0;
+	struct free_search fs = { nid, size, goal, limit, 0 };
+	if (!boot_each_seg(bs, fit_in_segment, &fs)) {
+		fs.goal = 0;
+		if (!boot_each_seg(bs, fit_in_segment, &fs))
+			return PMM_ENOMEM;
 	}
-	return PMM_ENOMEM;
+	*out = fs.found;
+	return 0;
+}
+
+/* A count of boot_present_pages(), carried through boot_each_seg(). */
+struct page_count {
+	int nid;
+	pmm_pfn_t start, end; /* [start, end) */
+	uint64_t n;
+};
+
+/* boot_range_fn: add the whole pages of @seg inside the count's span. */
+static int count_seg_pages(const struct boot_state *bs,
+			   const struct pmm_phys_range *seg, int nid, void *arg)
+{
+	struct page_count *pc = arg;
+	pmm_pfn_t s = PMM_PFN_UP(seg->start), e = PMM_PFN_DOWN(seg->end);
+	(void)bs;
+	s = s > pc->start ? s : pc->start;
+	e = e < pc->end ? e : pc->end;
+	if (nid == pc->nid && e > s)
+		pc->n += e - s;
+	return 0;
 }
 
 uint64_t boot_present_pages(const struct boot_state *bs, int nid,
 			    pmm_pfn_t start, pmm_pfn_t end)
 {
-	struct boot_seg_iter it;
-	struct pmm_phys_range seg;
-	int seg_nid;
-	uint64_t n = 0;
-
-	boot_seg_iter_init(&it, bs);
-	while (boot_seg_next(&it, &seg, &seg_nid)) {
-		pmm_pfn_t s = PMM_PFN_UP(seg.start), e = PMM_PFN_DOWN(seg.end);
-		s = s > start ? s : start;
-		e = e < end ? e : end;
-		if (seg_nid == nid && e > s)
-			n += e - s;
-	}
-	return n;
+	struct page_count pc = { nid, start, end, 0 };
+	boot_each_seg(bs, count_seg_pages, &pc);
+	return pc.n;
 }

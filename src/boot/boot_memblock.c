@@ -14,39 +14,39 @@
 
 #include "boot_internal.h"
 
-static int add_memory(struct boot_state *bs)
+/* boot_range_fn: give memblock usable segment @seg on node @nid. */
+static int add_seg(const struct boot_state *bs, const struct pmm_phys_range *seg,
+		   int nid, void *arg)
 {
-	struct boot_seg_iter it;
-	struct pmm_phys_range seg;
-	int nid, err = 0;
-
-	boot_seg_iter_init(&it, bs);
-	while (!err && boot_seg_next(&it, &seg, &nid))
-		err = pmm_memblock_add_node(seg.start, seg.end - seg.start, nid,
-					    PMM_MEMBLOCK_NONE);
-	return err;
+	(void)bs;
+	(void)arg;
+	return pmm_memblock_add_node(seg->start, seg->end - seg->start, nid,
+				     PMM_MEMBLOCK_NONE);
 }
 
-/* Reserve the parts of @r that are RAM, as the bootmem adapter does. */
-static int reserve_in_usable(struct boot_state *bs, const struct pmm_phys_range *r)
+/* boot_range_fn: reserve piece @p of a reservation (usable RAM only). */
+static int reserve_piece(const struct boot_state *bs,
+			 const struct pmm_phys_range *p, int nid, void *arg)
 {
-	struct boot_seg_iter it;
-	struct pmm_phys_range p;
-	int nid, err = 0;
-
-	boot_seg_iter_init(&it, bs);
-	while (!err && boot_resv_piece_next(&it, r, &p, &nid))
-		err = pmm_memblock_reserve(p.start, p.end - p.start);
-	return err;
+	(void)bs;
+	(void)nid;
+	(void)arg;
+	return pmm_memblock_reserve(p->start, p->end - p->start);
 }
 
+/*
+ * memblock_setup - memblock takes every usable segment with its node, then
+ * the reservations that lie in RAM, as the bootmem adapter does; early
+ * metadata will come bottom-up below the lowmem limit.
+ * Return: 0 or memblock's first error.
+ */
 static int memblock_setup(struct boot_state *bs)
 {
 	pmm_memblock_reset();
 	pmm_memblock_set_debug(bs->cfg->memblock_debug && !bs->cfg->quiet);
-	int err = add_memory(bs);
-	for (unsigned int i = 0; i < bs->nr_resv && !err; i++)
-		err = reserve_in_usable(bs, &bs->resv[i]);
+	int err = boot_each_seg(bs, add_seg, NULL);
+	if (!err)
+		err = boot_each_resv_piece(bs, reserve_piece, NULL);
 	if (err)
 		return err;
 	pmm_memblock_allow_resize();

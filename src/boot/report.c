@@ -12,28 +12,6 @@
 
 #define KB(pages) ((uint64_t)(pages) << (PMM_PAGE_SHIFT - 10))
 
-static bool zone_is_populated(const struct pmm_zone *z)
-{
-	return z->initialized && z->present > 0;
-}
-
-static const struct pmm_zone *next_populated(const struct pmm_zone *z)
-{
-	for (int nid = z ? z->node : 0; nid < PMM_MAX_NUMNODES; nid++) {
-		const struct pmm_node *node = &pmm_nodes[nid];
-		int t = (z && z->node == nid) ? (int)z->type + 1 : 0;
-		if (!node->online)
-			continue;
-		for (; t < PMM_NR_ZONES; t++)
-			if (zone_is_populated(&node->zones[t]))
-				return &node->zones[t];
-	}
-	return NULL;
-}
-
-#define for_each_populated_zone(z) \
-	for (z = next_populated(NULL); z; z = next_populated(z))
-
 static uint64_t zone_pcp_pages(const struct pmm_zone *z)
 {
 	uint64_t n = 0;
@@ -45,7 +23,7 @@ static uint64_t zone_pcp_pages(const struct pmm_zone *z)
 void pmm_report_buddyinfo(const struct pmm_out *out)
 {
 	const struct pmm_zone *z;
-	for_each_populated_zone(z) {
+	pmm_for_each_populated_zone(z) {
 		pmm_fmt(out, "Node %d, zone %8s ", z->node, pmm_zone_name(z->type));
 		for (int k = 0; k < PMM_NR_ORDERS; k++)
 			pmm_fmt(out, "%6llu ",
@@ -120,14 +98,14 @@ static void pagetypeinfo_node(const struct pmm_out *out, const struct pmm_node *
 		pmm_fmt(out, "%6d ", k);
 	pmm_fmt(out, "\n");
 	for (int t = 0; t < PMM_NR_ZONES; t++)
-		if (zone_is_populated(&node->zones[t]))
+		if (pmm_zone_is_populated(&node->zones[t]))
 			pagetypeinfo_free(out, &node->zones[t]);
 	pmm_fmt(out, "\n%-23s", "Number of blocks type ");
 	for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
 		pmm_fmt(out, "%12s ", migratetype_names[mt]);
 	pmm_fmt(out, "\n");
 	for (int t = 0; t < PMM_NR_ZONES; t++)
-		if (zone_is_populated(&node->zones[t]))
+		if (pmm_zone_is_populated(&node->zones[t]))
 			pagetypeinfo_blocks(out, &node->zones[t]);
 }
 
@@ -135,7 +113,7 @@ void pmm_report_pagetypeinfo(const struct pmm_out *out)
 {
 	const struct pmm_zone *z;
 	int last = -1;
-	for_each_populated_zone(z) {
+	pmm_for_each_populated_zone(z) {
 		if (z->node == last)
 			continue;
 		last = z->node;
@@ -146,7 +124,7 @@ void pmm_report_pagetypeinfo(const struct pmm_out *out)
 void pmm_report_zoneinfo(const struct pmm_out *out)
 {
 	const struct pmm_zone *z;
-	for_each_populated_zone(z) {
+	pmm_for_each_populated_zone(z) {
 		pmm_fmt(out, "Node %d, zone %8s\n", z->node, pmm_zone_name(z->type));
 		pmm_fmt(out, "  pages free     %llu\n",
 			(unsigned long long)(z->free_pages + zone_pcp_pages(z)));
@@ -176,7 +154,7 @@ static void zone_range_line(const struct pmm_out *out, enum pmm_zone_type t)
 	bool any = false;
 	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
 		const struct pmm_zone *z = &pmm_nodes[nid].zones[t];
-		if (!pmm_nodes[nid].online || !zone_is_populated(z))
+		if (!pmm_nodes[nid].online || !pmm_zone_is_populated(z))
 			continue;
 		start = any && start < z->start_pfn ? start : z->start_pfn;
 		end = end > z->end_pfn ? end : z->end_pfn;
@@ -255,7 +233,7 @@ static void unusable_index_line(const struct pmm_out *out,
 void pmm_report_unusable_index(const struct pmm_out *out)
 {
 	const struct pmm_zone *z;
-	for_each_populated_zone(z)
+	pmm_for_each_populated_zone(z)
 		unusable_index_line(out, z);
 }
 
@@ -337,7 +315,7 @@ void pmm_report_json(const struct pmm_out *out, const struct pmm_memmap *m,
 	json_memmap(out, m);
 	json_nodes(out);
 	pmm_fmt(out, ",\"zones\":[");
-	for_each_populated_zone(z) {
+	pmm_for_each_populated_zone(z) {
 		pmm_fmt(out, "%s", first ? "" : ",");
 		json_zone(out, z);
 		first = false;

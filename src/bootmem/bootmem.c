@@ -93,10 +93,9 @@ static int check_node_overlap(const struct pmm_bootmem *bm, pmm_pfn_t s,
 int pmm_bootmem_init_node(struct pmm_bootmem *bm, int nid, pmm_pfn_t start,
 			  pmm_pfn_t end, uint64_t *map, pmm_phys_t map_phys)
 {
-	if (!bm)
-		return PMM_EINVAL;
-	if (bm->retired)
-		return PMM_ERETIRED;
+	int err = bm_check_live(bm);
+	if (err)
+		return err;
 	if (nid < 0 || nid >= PMM_MAX_NUMNODES || bm->node[nid].present)
 		return PMM_EINVAL;
 	if (start >= end || end > BM_PFN_END || !map)
@@ -115,17 +114,11 @@ int pmm_bootmem_init_node(struct pmm_bootmem *bm, int nid, pmm_pfn_t start,
 
 	for (size_t w = 0; w < bytes / sizeof(uint64_t); w++)
 		map[w] = BM_ALL_ONES;
-	struct pmm_bootmem_node *nd = &bm->node[nid];
-	nd->present = true;
-	nd->start_pfn = start;
-	nd->end_pfn = end;
-	nd->map = map;
-	nd->map_phys = map_phys;
-	nd->map_bytes = bytes;
-	nd->hint = start;
-	nd->last_pos = start;
-	nd->last_offset = 0;
-	nd->free_pages = 0;
+	bm->node[nid] = (struct pmm_bootmem_node){
+		.present = true, .start_pfn = start, .end_pfn = end, .map = map,
+		.map_phys = map_phys, .map_bytes = bytes, .hint = start,
+		.last_pos = start,
+	};
 	return 0;
 }
 
@@ -133,10 +126,9 @@ int pmm_bootmem_init_node(struct pmm_bootmem *bm, int nid, pmm_pfn_t start,
 static int check_range_args(const struct pmm_bootmem *bm, pmm_phys_t addr,
 			    uint64_t size)
 {
-	if (!bm)
-		return PMM_EINVAL;
-	if (bm->retired)
-		return PMM_ERETIRED;
+	int err = bm_check_live(bm);
+	if (err)
+		return err;
 	if (size == 0)
 		return PMM_EINVAL;
 	if (size > UINT64_MAX - addr)
@@ -183,9 +175,32 @@ static int check_no_bit(const struct pmm_bootmem *bm, pmm_pfn_t s, pmm_pfn_t e,
 	return 0;
 }
 
-/* Set (@set) or clear the bits of pfns [@s, @e), node by node. */
+/* Count @n pages of @nd reserved, whose bits were clear and now are set. */
+static void node_took(struct pmm_bootmem_node *nd, uint64_t n)
+{
+	PMM_ASSERT(nd->free_pages >= n, "%llu pages reserved of %llu free",
+		   (unsigned long long)n, (unsigned long long)nd->free_pages);
+	nd->free_pages -= n;
+}
+
+/* Count pfns [@a, @b) of @nd free, whose bits were set and now are clear. */
+static void node_gave_back(struct pmm_bootmem_node *nd, pmm_pfn_t a, pmm_pfn_t b)
+{
+	nd->free_pages += b - a;
+	PMM_ASSERT(nd->free_pages <= nd->end_pfn - nd->start_pfn,
+		   "%llu pages free in a node of %llu",
+		   (unsigned long long)nd->free_pages,
+		   (unsigned long long)(nd->end_pfn - nd->start_pfn));
+	if (a < nd->hint)
+		nd->hint = a;
+	/* The page small allocations were packed into is free now. */
+	if (nd->last_offset && nd->last_pos >= a && nd->last_pos < b)
+		nd->last_offset = 0;
+}
+
+/* Set (@set) or clear the bits of pfns [@s, @e), node by node, for @func. */
 static void mark_range(struct pmm_bootmem *bm, pmm_pfn_t s, pmm_pfn_t e,
-		       bool set)
+		       bool set, const char *func)
 {
 	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
 		struct pmm_bootmem_node *nd = &bm->node[nid];
@@ -194,17 +209,31 @@ static void mark_range(struct pmm_bootmem *bm, pmm_pfn_t s, pmm_pfn_t e,
 		pmm_pfn_t a = s > nd->start_pfn ? s : nd->start_pfn;
 		pmm_pfn_t b = e < nd->end_pfn ? e : nd->end_pfn;
 		bm_fill(nd->map, a - nd->start_pfn, b - nd->start_pfn, set);
-		if (set) {
-			nd->free_pages -= b - a;
-			continue;
-		}
-		nd->free_pages += b - a;
-		if (a < nd->hint)
-			nd->hint = a;
-		/* The page small allocations were packed into is free now. */
-		if (nd->last_offset && nd->last_pos >= a && nd->last_pos < b)
-			nd->last_offset = 0;
+		if (set)
+			node_took(nd, b - a);
+		else
+			node_gave_back(nd, a, b);
+		bm_validate_due(bm, nid, func);
 	}
+}
+
+/*
+ * change_range - the common end of a free (@set false) and a reserve: every
+ * pfn of [@s, @e) must lie in a node and none may be in the target state
+ * already; then all change. Return: 0, PMM_ERANGE, or the reported
+ * PMM_EDOUBLEFREE / PMM_EDOUBLERESERVE (for @func); nothing changes on an
+ * error.
+ */
+static int change_range(struct pmm_bootmem *bm, pmm_pfn_t s, pmm_pfn_t e,
+			bool set, const char *func)
+{
+	if (!range_covered(bm, s, e))
+		return PMM_ERANGE;
+	int err = check_no_bit(bm, s, e, set, func);
+	if (err)
+		return err;
+	mark_range(bm, s, e, set, func);
+	return 0;
 }
 
 /**
@@ -234,13 +263,7 @@ int pmm_bootmem_free(struct pmm_bootmem *bm, pmm_phys_t addr, uint64_t size)
 		pmm_pfn_t t = PMM_PFN_DOWN(addr);
 		return range_covered(bm, t, bm_pfn_up(addr + size)) ? 0 : PMM_ERANGE;
 	}
-	if (!range_covered(bm, s, e))
-		return PMM_ERANGE;
-	err = check_no_bit(bm, s, e, false, __func__);
-	if (err)
-		return err;
-	mark_range(bm, s, e, false);
-	return 0;
+	return change_range(bm, s, e, false, __func__);
 }
 
 /**
@@ -263,15 +286,8 @@ int pmm_bootmem_reserve(struct pmm_bootmem *bm, pmm_phys_t addr,
 	int err = check_range_args(bm, addr, size);
 	if (err)
 		return err;
-	pmm_pfn_t s = PMM_PFN_DOWN(addr);
-	pmm_pfn_t e = bm_pfn_up(addr + size);
-	if (!range_covered(bm, s, e))
-		return PMM_ERANGE;
-	err = check_no_bit(bm, s, e, true, __func__);
-	if (err)
-		return err;
-	mark_range(bm, s, e, true);
-	return 0;
+	return change_range(bm, PMM_PFN_DOWN(addr), bm_pfn_up(addr + size), true,
+			    __func__);
 }
 
 bool pmm_bootmem_is_reserved(const struct pmm_bootmem *bm, pmm_pfn_t pfn)
@@ -299,4 +315,61 @@ uint64_t pmm_bootmem_free_pages(const struct pmm_bootmem *bm, int nid)
 	for (int n = 0; n < PMM_MAX_NUMNODES; n++)
 		total += bm->node[n].free_pages;
 	return total;
+}
+
+/* Return: NULL, or what is wrong with the bits and counters of @nd. */
+static const char *check_node_bits(const struct pmm_bootmem_node *nd)
+{
+	uint64_t n = nd->end_pfn - nd->start_pfn;
+	uint64_t words = nd->map_bytes / sizeof(uint64_t), clear = 0;
+	if (nd->map_bytes != pmm_bootmem_bitmap_bytes(n))
+		return "map_bytes does not match the node's pages";
+	for (uint64_t w = 0; w < words; w++)
+		clear += BM_WORD_BITS - bm_popcount(nd->map[w]);
+	if (n % BM_WORD_BITS &&
+	    (nd->map[words - 1] | bm_mask(0, n % BM_WORD_BITS)) != BM_ALL_ONES)
+		return "a padding bit past the node's last page is clear";
+	if (clear != nd->free_pages)
+		return "the clear bits do not number free_pages";
+	return NULL;
+}
+
+/* Return: NULL, or what is wrong with @nd's search hint and packing page. */
+static const char *check_node_cursors(const struct pmm_bootmem_node *nd)
+{
+	if (nd->hint < nd->start_pfn || nd->hint > nd->end_pfn)
+		return "the search hint lies outside the node";
+	uint64_t below = nd->hint - nd->start_pfn;
+	if (bm_next_zero(nd->map, 0, below) != below)
+		return "a page below the search hint is free";
+	if (nd->last_offset >= PMM_PAGE_SIZE)
+		return "last_offset is a page or more";
+	if (nd->last_offset == 0)
+		return NULL;
+	if (nd->last_pos < nd->start_pfn || nd->last_pos >= nd->end_pfn)
+		return "the packing page last_pos lies outside the node";
+	uint64_t i = nd->last_pos - nd->start_pfn;
+	if (!((nd->map[i / BM_WORD_BITS] >> (i % BM_WORD_BITS)) & 1))
+		return "the packing page last_pos is free";
+	return NULL;
+}
+
+const char *pmm_bootmem_check_node(const struct pmm_bootmem *bm, int nid)
+{
+	if (!bm || bm->retired || nid < 0 || nid >= PMM_MAX_NUMNODES ||
+	    !bm->node[nid].present)
+		return NULL;
+	const char *bad = check_node_bits(&bm->node[nid]);
+	return bad ? bad : check_node_cursors(&bm->node[nid]);
+}
+
+void bm_validate_due(const struct pmm_bootmem *bm, int nid, const char *func)
+{
+	static unsigned int changes; /* bitmap changes, all allocators */
+	if (!PMM_VALIDATE_DUE(changes))
+		return;
+	const char *bad = pmm_bootmem_check_node(bm, nid);
+	if (bad)
+		pmm_assert_fail(func, "pmm_bootmem_check_node() == NULL",
+				"node %d: %s", nid, bad);
 }

@@ -42,6 +42,12 @@ static bool try_pack(struct pmm_bootmem_node *nd, const struct alloc_req *rq,
 {
 	if (nd->last_offset == 0 || rq->size >= PMM_PAGE_SIZE)
 		return false;
+	PMM_ASSERT(nd->last_pos >= nd->start_pfn && nd->last_pos < nd->end_pfn &&
+		   nd->last_offset < PMM_PAGE_SIZE,
+		   "packing page 0x%llx offset %llu, node pfns [0x%llx, 0x%llx)",
+		   (unsigned long long)nd->last_pos,
+		   (unsigned long long)nd->last_offset,
+		   (unsigned long long)nd->start_pfn, (unsigned long long)nd->end_pfn);
 	uint64_t off = (nd->last_offset + rq->align - 1) & ~(rq->align - 1);
 	if (off >= PMM_PAGE_SIZE || PMM_PAGE_SIZE - off < rq->size)
 		return false;
@@ -69,6 +75,10 @@ static pmm_pfn_t find_fit(struct pmm_bootmem_node *nd,
 {
 	pmm_pfn_t base = nd->start_pfn;
 	uint64_t n = nd->end_pfn - base;
+	PMM_ASSERT(nd->hint >= base && nd->hint <= nd->end_pfn,
+		   "hint 0x%llx, node pfns [0x%llx, 0x%llx)",
+		   (unsigned long long)nd->hint, (unsigned long long)base,
+		   (unsigned long long)nd->end_pfn);
 	nd->hint = base + bm_next_zero(nd->map, nd->hint - base, n);
 	if (lo < nd->hint)
 		lo = nd->hint;
@@ -97,6 +107,12 @@ static pmm_phys_t take_pages(struct pmm_bootmem_node *nd,
 			     const struct alloc_req *rq, pmm_pfn_t pfn)
 {
 	uint64_t i = pfn - nd->start_pfn;
+	PMM_ASSERT(pfn >= nd->start_pfn && rq->npages <= nd->end_pfn - pfn &&
+		   rq->npages <= nd->free_pages,
+		   "%llu pages at 0x%llx, node pfns [0x%llx, 0x%llx) with %llu free",
+		   (unsigned long long)rq->npages, (unsigned long long)pfn,
+		   (unsigned long long)nd->start_pfn, (unsigned long long)nd->end_pfn,
+		   (unsigned long long)nd->free_pages);
 	bm_fill(nd->map, i, i + rq->npages, true);
 	nd->free_pages -= rq->npages;
 	nd->last_pos = pfn + rq->npages - 1;
@@ -141,15 +157,27 @@ static int first_node(const struct pmm_bootmem *bm, int nid, pmm_phys_t goal)
 	return g >= 0 ? g : 0;
 }
 
+/* Return: the node that met @rq, @first tried first, with *@out set; or -1. */
+static int alloc_from_nodes(struct pmm_bootmem *bm, const struct alloc_req *rq,
+			    int first, pmm_phys_t *out)
+{
+	if (bm->node[first].present && try_node(&bm->node[first], rq, out))
+		return first;
+	for (int n = 0; n < PMM_MAX_NUMNODES; n++)
+		if (n != first && bm->node[n].present &&
+		    try_node(&bm->node[n], rq, out))
+			return n;
+	return -1;
+}
+
 /* Return: 0, or the error for a malformed request. */
 static int check_alloc_args(const struct pmm_bootmem *bm, int nid,
 			    uint64_t size, uint64_t align, const pmm_phys_t *out)
 {
-	if (!bm || !out)
-		return PMM_EINVAL;
-	if (bm->retired)
-		return PMM_ERETIRED;
-	if (size == 0)
+	int err = bm_check_live(bm);
+	if (err)
+		return err;
+	if (!out || size == 0)
 		return PMM_EINVAL;
 	if (nid != PMM_NUMA_NO_NODE && (nid < 0 || nid >= PMM_MAX_NUMNODES))
 		return PMM_EINVAL;
@@ -193,20 +221,20 @@ int pmm_bootmem_alloc_raw(struct pmm_bootmem *bm, int nid, uint64_t size,
 		.npages = bm_pfn_up(size),
 		.apages = align > PMM_PAGE_SIZE ? align >> PMM_PAGE_SHIFT : 1,
 	};
-	int first = first_node(bm, nid, goal);
 	pmm_phys_t addr = 0;
-	bool found = bm->node[first].present &&
-		     try_node(&bm->node[first], &rq, &addr);
-	for (int n = 0; !found && n < PMM_MAX_NUMNODES; n++) {
-		if (n != first && bm->node[n].present)
-			found = try_node(&bm->node[n], &rq, &addr);
-	}
-	if (!found)
+	int got = alloc_from_nodes(bm, &rq, first_node(bm, nid, goal), &addr);
+	if (got < 0)
 		return PMM_ENOMEM;
+	bm_validate_due(bm, got, __func__);
 	*out = addr;
 	return 0;
 }
 
+/*
+ * pmm_bootmem_alloc - pmm_bootmem_alloc_raw(), then the memory zeroed where
+ * the platform can touch it. Return: as pmm_bootmem_alloc_raw().
+ * Context: boot CPU, no lock.
+ */
 int pmm_bootmem_alloc(struct pmm_bootmem *bm, int nid, uint64_t size,
 		      uint64_t align, pmm_phys_t goal, pmm_phys_t limit,
 		      pmm_phys_t *out)

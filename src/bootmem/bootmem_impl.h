@@ -17,6 +17,8 @@
 
 #include <pmm/bootmem.h>
 
+#include "../base/assert.h"
+
 #define BM_WORD_BITS 64u
 #define BM_ALL_ONES (~(uint64_t)0)
 
@@ -113,6 +115,31 @@ static inline pmm_pfn_t bm_pfn_up(pmm_phys_t addr)
 {
 	return PMM_PFN_DOWN(addr) + ((addr & (PMM_PAGE_SIZE - 1)) != 0);
 }
+
+/* Return: 0, PMM_EINVAL (no allocator) or PMM_ERETIRED: whether @bm takes calls. */
+static inline int bm_check_live(const struct pmm_bootmem *bm)
+{
+	if (!bm)
+		return PMM_EINVAL;
+	return bm->retired ? PMM_ERETIRED : 0;
+}
+
+/* Return: the number of set bits of @w (no libgcc call on 32-bit targets). */
+static inline uint64_t bm_popcount(uint64_t w)
+{
+	w = w - ((w >> 1) & 0x5555555555555555u);
+	w = (w & 0x3333333333333333u) + ((w >> 2) & 0x3333333333333333u);
+	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	return (w * 0x0101010101010101u) >> 56;
+}
+
+/*
+ * At PMM_DEBUG=3, on every PMM_VALIDATE_EVERY-th change to a bootmem
+ * bitmap: prove node @nid whole (pmm_bootmem_check_node()), or report the
+ * broken invariant for @func and trap. Compiles to nothing below level 3.
+ * Context: boot CPU, after the change, from bootmem's own files.
+ */
+void bm_validate_due(const struct pmm_bootmem *bm, int nid, const char *func);
 
 /* Return: the id of the present node whose pages hold @pfn, or -1. */
 int pmm_bootmem_node_of(const struct pmm_bootmem *bm, pmm_pfn_t pfn);

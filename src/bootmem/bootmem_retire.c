@@ -16,27 +16,6 @@
 
 #include "bootmem_impl.h"
 
-/*
- * Return: true if every pfn of [@s, @e) has a descriptor and lies in a
- * zone. *@zone caches the last zone found, so runs in one zone cost one
- * lookup in all.
- */
-static bool in_zones(pmm_pfn_t s, pmm_pfn_t e, struct pmm_zone **zone)
-{
-	if (e > pmm_max_pfn)
-		return false;
-	while (s < e) {
-		struct pmm_zone *z = *zone;
-		if (!z || s < z->start_pfn || s >= z->end_pfn)
-			z = pmm_pfn_zone(s);
-		if (!z)
-			return false;
-		*zone = z;
-		s = z->end_pfn;
-	}
-	return true;
-}
-
 /* Return: the first free pfn of node @nd outside every zone, or end_pfn. */
 static pmm_pfn_t first_unzoned_free(const struct pmm_bootmem_node *nd,
 				    struct pmm_zone **zone)
@@ -45,7 +24,7 @@ static pmm_pfn_t first_unzoned_free(const struct pmm_bootmem_node *nd,
 	uint64_t i = bm_next_zero(nd->map, 0, n);
 	while (i < n) {
 		uint64_t j = bm_next_one(nd->map, i, n);
-		if (!in_zones(nd->start_pfn + i, nd->start_pfn + j, zone))
+		if (!pmm_zones_cover(nd->start_pfn + i, nd->start_pfn + j, zone))
 			return nd->start_pfn + i;
 		i = bm_next_zero(nd->map, j, n);
 	}
@@ -103,11 +82,11 @@ static int check_zones(const struct pmm_bootmem *bm)
 			continue;
 		struct pmm_pfn_range r = pmm_bootmem_map_pages(nd);
 		/* Zones over the whole node: no free page can be outside them. */
-		if (in_zones(nd->start_pfn, nd->end_pfn, &zone) &&
-		    in_zones(r.start, r.end, &zone))
+		if (pmm_zones_cover(nd->start_pfn, nd->end_pfn, &zone) &&
+		    pmm_zones_cover(r.start, r.end, &zone))
 			continue;
 		pmm_pfn_t pfn = first_unzoned_free(nd, &zone);
-		if (pfn == nd->end_pfn && in_zones(r.start, r.end, &zone))
+		if (pfn == nd->end_pfn && pmm_zones_cover(r.start, r.end, &zone))
 			continue;
 		pmm_printk("pmm: bootmem node %d: a page to hand over (pfn 0x%llx or bitmap [0x%llx, 0x%llx)) is in no zone: set up zones over all of bootmem's memory first\n",
 			   nid, (unsigned long long)pfn,

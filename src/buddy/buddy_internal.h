@@ -1,12 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * buddy_internal.h - what page.c, zone.c, buddy.c, pcp.c and check.c share
- * and no one else needs: inline free-list and pair-bitmap helpers, and the
- * calls between the buddy core and the per-CPU lists.
+ * buddy_internal.h - what the files of src/buddy share and no one else
+ * needs: the zone lock pair, descriptor tests, the inline free-list and
+ * pair-bitmap moves, the buddy core the fast paths inline (take, split,
+ * merge, put), the lazy buddy's two hooks and the calls between the files.
+ *
+ * Who owns what:
+ *   page.c            the descriptor array
+ *   zone.c            nodes, zones, the pfn -> zone lookup, watermarks
+ *   buddy_merge.c     the core's out-of-line entries and its odd cases
+ *   buddy_mobility.c  pageblock types, grouping switch, fallback, claims
+ *   buddy_lazy.c      the lazy buddy (off by default)
+ *   buddy_alloc.c     the allocation API: gfp -> zones, watermarks
+ *   buddy_free.c      the free API, refcounts, bad-free classification
+ *   buddy_handoff.c   hand-off, late frees, reserved-page queries
+ *   buddy_state.c     the layer's settings reset and free-page total
+ *   pcp.c             per-CPU lists;  check.c  validators
+ *   poison.c, owner.c debug features (pmm/debug.h)
  *
  * Everything here that changes a zone runs with that zone's lock held
- * (names end in _locked), except the per-CPU fast paths, which rely on the
- * platform's cpu_id() guarantee.
+ * (names end in _locked; at PMM_DEBUG >= 2 each asserts it), except the
+ * per-CPU fast paths, which rely on the platform's cpu_id() guarantee.
  */
 #ifndef PMM_BUDDY_INTERNAL_H
 #define PMM_BUDDY_INTERNAL_H
@@ -18,6 +32,38 @@
 _Static_assert(PMM_NR_ORDERS <= 32, "free-area orders fit a 32-bit mask");
 
 #define PMM_PG_STATE_MASK (PMM_PG_BUDDY | PMM_PG_ALLOC_HEAD | PMM_PG_PCP)
+/* What says which block a descriptor heads: its state and its order. */
+#define PMM_PG_HEAD_MASK (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)
+#define PMM_PG_REF_MASK (~(PMM_PG_REF_ONE - 1))
+
+#define ULL(x) ((unsigned long long)(x))
+
+/* Take @zone's lock (the only way src/buddy takes it). */
+static inline void zone_lock(struct pmm_zone *zone)
+{
+	pmm_platform_lock(&zone->lock);
+}
+
+/* Release @zone's lock. */
+static inline void zone_unlock(struct pmm_zone *zone)
+{
+	pmm_platform_unlock(&zone->lock);
+}
+
+/* Return: true if descriptor info @info heads a free block of order @k
+ * (on a buddy list; PMM_PG_LAZY may be set as well). */
+static inline bool info_is_free_head(uint32_t info, pmm_order_t k)
+{
+	return (info & PMM_PG_HEAD_MASK) == (PMM_PG_BUDDY | k);
+}
+
+/* Return: true if @info heads an allocated block of order @k with at least
+ * one reference. */
+static inline bool info_is_alloc_head(uint32_t info, pmm_order_t k)
+{
+	return (info & PMM_PG_HEAD_MASK) == (PMM_PG_ALLOC_HEAD | k) &&
+	       info >= PMM_PG_REF_ONE;
+}
 
 static inline pmm_pfn_t pmm_order_pages(pmm_order_t order)
 {
@@ -45,14 +91,8 @@ static inline bool pmm_page_pfn_checked(const struct pmm_page *page,
 /* Return: true if @page lies in pmm_mem_map on a descriptor boundary. */
 static inline bool pmm_page_in_map(const struct pmm_page *page)
 {
-	uintptr_t p = (uintptr_t)page;
-	uintptr_t b = (uintptr_t)pmm_mem_map;
-	if (pmm_mem_map == NULL || p < b)
-		return false;
-	uintptr_t off = p - b;
-	if (off % sizeof(struct pmm_page) != 0) /* constant: a multiply */
-		return false;
-	return (pmm_pfn_t)(off / sizeof(struct pmm_page)) < pmm_max_pfn;
+	pmm_pfn_t pfn;
+	return pmm_page_pfn_checked(page, &pfn);
 }
 
 static inline void pmm_page_clear(struct pmm_page *page)
@@ -90,13 +130,21 @@ static inline bool pmm_pair_test(const struct pmm_zone *zone, pmm_order_t k,
 	return (*w & mask) != 0;
 }
 
-/* Push the free head @pfn onto free list @k of type @mt (no bitmap). */
-static inline void pmm_list_add(struct pmm_zone *zone, pmm_order_t k,
-				unsigned int mt, pmm_pfn_t pfn)
+/*
+ * Push the free head @pfn (info already PMM_PG_BUDDY | @k) onto free list
+ * @k of type @mt; nr_free[@k] grows (no bitmap). Zone lock held.
+ */
+static inline void pmm_list_add_locked(struct pmm_zone *zone, pmm_order_t k,
+				       unsigned int mt, pmm_pfn_t pfn)
 {
 	struct pmm_free_area *area = &zone->free_area[k];
 	struct pmm_page *page = &pmm_mem_map[pfn];
 	uint32_t first = area->head[mt];
+	PMM_ASSERT_LOCKED(&zone->lock);
+	PMM_ASSERT(info_is_free_head(page->info, k) && pmm_zone_spans(zone, pfn),
+		   "pfn 0x%llx info 0x%x onto list %u type %u of zone [0x%llx, 0x%llx)",
+		   ULL(pfn), page->info, k, mt, ULL(zone->start_pfn),
+		   ULL(zone->end_pfn));
 	page->next = first;
 	page->prev = 0;
 	if (first != 0)
@@ -105,11 +153,21 @@ static inline void pmm_list_add(struct pmm_zone *zone, pmm_order_t k,
 	area->nr_free++;
 }
 
-/* Unlink the free head @page from free list @k of type @mt (no bitmap). */
-static inline void pmm_list_del(struct pmm_zone *zone, pmm_order_t k,
-				unsigned int mt, struct pmm_page *page)
+/*
+ * Unlink the free head @page from free list @k of type @mt; nr_free[@k]
+ * drops (no bitmap). Zone lock held.
+ */
+static inline void pmm_list_del_locked(struct pmm_zone *zone, pmm_order_t k,
+				       unsigned int mt, struct pmm_page *page)
 {
 	struct pmm_free_area *area = &zone->free_area[k];
+	PMM_ASSERT_LOCKED(&zone->lock);
+	PMM_ASSERT(info_is_free_head(page->info, k) && area->nr_free != 0 &&
+			   (page->prev != 0 ||
+			    area->head[mt] == pmm_page_to_pfn(page) + 1),
+		   "pfn 0x%llx info 0x%x prev %u off list %u type %u (head %u, nr_free %llu)",
+		   ULL(pmm_page_to_pfn(page)), page->info, page->prev, k, mt,
+		   area->head[mt], ULL(area->nr_free));
 	if (page->prev != 0)
 		pmm_mem_map[page->prev - 1].next = page->next;
 	else
@@ -121,9 +179,11 @@ static inline void pmm_list_del(struct pmm_zone *zone, pmm_order_t k,
 
 /* Set the type of the pageblock holding @pfn to @mt. Zone lock held (all
  * writers of a zone's types hold it). */
-static inline void pmm_pageblock_set(struct pmm_zone *zone, pmm_pfn_t pfn,
-				     unsigned int mt)
+static inline void pmm_pageblock_set_locked(struct pmm_zone *zone,
+					    pmm_pfn_t pfn, unsigned int mt)
 {
+	PMM_ASSERT_LOCKED(&zone->lock);
+	PMM_ASSERT(mt < PMM_MT_TYPES, "pfn 0x%llx: type %u", ULL(pfn), mt);
 	pmm_pfn_t idx = (pfn - zone->map_base) >> PMM_PAGEBLOCK_ORDER;
 	__atomic_store_n(&zone->pageblock_mt[idx], (uint8_t)mt,
 			 __ATOMIC_RELAXED); /* read unlocked by frees */
@@ -168,15 +228,33 @@ static inline uint64_t pmm_zone_free_hint(const struct pmm_zone *zone)
 #endif
 }
 
-/* Set zone->free_pages; zone lock held. */
-static inline void pmm_zone_free_set_locked(struct pmm_zone *zone,
-					    uint64_t pages)
+/* Store @pages in zone->free_pages (see pmm_zone_free_hint()). */
+static inline void zone_free_store(struct pmm_zone *zone, uint64_t pages)
 {
 #if UINTPTR_MAX > 0xffffffffu
 	__atomic_store_n(&zone->free_pages, pages, __ATOMIC_RELAXED);
 #else
 	zone->free_pages = pages;
 #endif
+}
+
+/* zone->free_pages += @pages. Zone lock held. */
+static inline void zone_free_add_locked(struct pmm_zone *zone, uint64_t pages)
+{
+	PMM_ASSERT_LOCKED(&zone->lock);
+	PMM_ASSERT(zone->free_pages + pages <= zone->managed,
+		   "free %llu + %llu above managed %llu", ULL(zone->free_pages),
+		   ULL(pages), ULL(zone->managed));
+	zone_free_store(zone, zone->free_pages + pages);
+}
+
+/* zone->free_pages -= @pages, which never underflows. Zone lock held. */
+static inline void zone_free_sub_locked(struct pmm_zone *zone, uint64_t pages)
+{
+	PMM_ASSERT_LOCKED(&zone->lock);
+	PMM_ASSERT(zone->free_pages >= pages, "free %llu - %llu underflows",
+		   ULL(zone->free_pages), ULL(pages));
+	zone_free_store(zone, zone->free_pages - pages);
 }
 
 /* zone.c */
@@ -188,6 +266,8 @@ extern struct pmm_zone *pmm_zone_hint;
 extern struct pmm_zone *pmm_zone_fast;
 /* Recompute pmm_zone_fast (a node came online, a zone got pages). */
 void pmm_zone_fast_update(void);
+/* Return: the zone holding @pfn from the zone table alone, or NULL. */
+struct pmm_zone *pmm_zone_lookup(pmm_pfn_t pfn);
 
 /* Return: the node PMM_NUMA_NO_NODE stands for (lowest online), or -1. */
 static inline int pmm_node_default(void)
@@ -202,38 +282,249 @@ static inline int pmm_node_default(void)
 static inline struct pmm_zone *pmm_pfn_zone_fast(pmm_pfn_t pfn)
 {
 	struct pmm_zone *z = pmm_zone_hint;
-	if (__builtin_expect(z != NULL && pfn - z->start_pfn < z->spanned, 1))
+	if (__builtin_expect(z != NULL && pmm_zone_spans(z, pfn), 1))
 		return z;
-	return pmm_pfn_zone(pfn);
+	return pmm_zone_lookup(pfn);
 }
 
-/* buddy.c (zone lock held) */
+/* ---- buddy_mobility.c ---- */
+/* Copy the grouping switch into @zone (its set-up, or the switch flips). */
+void pmm_buddy_zone_grouping(struct pmm_zone *zone);
+/* Grouping back on, the boot setting (pmm_buddy_reset_settings()). */
+void pmm_buddy_grouping_reset(void);
+/*
+ * No block of type @mt and order >= @order: take 2^@order pages from
+ * another type's lists, claiming pageblocks where the rule allows.
+ * Return: true and *@pfn, false when the zone has no such block.
+ */
+bool pmm_buddy_take_fallback_locked(struct pmm_zone *zone, pmm_order_t order,
+				    unsigned int mt, pmm_pfn_t *pfn);
+
+/* Give the pageblocks of [@pfn, @pfn + 2^@k) type @mt. Zone lock held. */
+static inline void pmm_pageblock_range_set_locked(struct pmm_zone *zone,
+						  pmm_pfn_t pfn, pmm_order_t k,
+						  unsigned int mt)
+{
+	pmm_pfn_t end = pfn + pmm_order_pages(k);
+	PMM_ASSERT_LOCKED(&zone->lock);
+	for (; pfn < end; pfn += PMM_PAGEBLOCK_PAGES)
+		pmm_pageblock_set_locked(zone, pfn, mt);
+}
+
+/* ---- buddy_lazy.c: the lazy buddy, behind one hook on each path ---- */
+/* The lazy buddy's switch (off by default; pmm_buddy_set_lazy()). */
+extern bool pmm_buddy_lazy_on;
+/* Free hook: list the block at @pfn of order @k as it is, marked lazy. */
+void pmm_buddy_lazy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+			       pmm_order_t k, unsigned int mt);
+/* Take hook: coalesce the zone's lazy heads of orders [0, @upto). */
+void pmm_buddy_lazy_settle_locked(struct pmm_zone *zone, pmm_order_t upto);
+/* A lazy head of order @k left its list (merged or taken): count it out. */
+void pmm_buddy_lazy_forget_locked(struct pmm_zone *zone, pmm_order_t k);
+/* Lazy buddy off, the boot setting (pmm_buddy_reset_settings()). */
+void pmm_buddy_lazy_reset(void);
+
+/* ---- buddy_merge.c: the core's odd cases, out of line ---- */
+/*
+ * The pair bit of @pfn at order @k says its buddy @buddy is free, but the
+ * buddy's descriptor is not a plain free head of order @k.
+ * Return: true (merge on) for a lazy free head, which is counted out;
+ * false after undoing the pair flip for anything else (reported as
+ * PMM_ECORRUPT where PMM_CHECKS are on).
+ */
+bool pmm_buddy_merge_odd_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				pmm_order_t k, pmm_pfn_t buddy);
+/* The head @page taken off list @k is not a plain free head: a lazy one
+ * is counted out; anything else fails an assertion (PMM_DEBUG >= 2). */
+void pmm_buddy_take_odd_locked(struct pmm_zone *zone, pmm_order_t k,
+			       const struct pmm_page *page);
 /*
  * Remove a block of 2^@order pages from @zone's free lists of type @mt,
  * else (fallback) of another type, splitting a larger one if needed;
  * free_pages drops by 2^@order. The head descriptor is left blank.
- * Return: true and *@pfn, or false when no block is free.
+ * Return: true and *@pfn, or false when no block is free. Zone lock held.
  */
 bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
 			   unsigned int mt, pmm_pfn_t *pfn);
-/* The grouping switch zones set up later copy (buddy.c). */
-void pmm_buddy_zone_grouping(struct pmm_zone *zone);
 /*
  * Put the block of 2^@order pages at @pfn (head descriptor blank) on
  * @zone's free lists, coalescing now or lazily; free_pages grows.
+ * Zone lock held.
  */
 void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 			  pmm_order_t order);
-/* Forget lazy-buddy state (pmm_zones_reset()). */
-void pmm_buddy_reset_state(void);
+
+/* ---- buddy_free.c ---- */
+/* Return: the head of the block holding the blank page @pfn, or @pfn. */
+pmm_pfn_t pmm_buddy_block_head_locked(const struct pmm_zone *zone,
+				      pmm_pfn_t pfn);
+
+/* ---- check.c ---- */
+/*
+ * PMM_DEBUG=3: prove what @zone's lock guards (free lists, counts, pair
+ * bitmaps, pageblock types); a violation fails an assertion. Zone lock held.
+ */
+void pmm_buddy_validate_locked(struct pmm_zone *zone);
+
+/* Run the zone's validator on every PMM_VALIDATE_EVERY-th locked change. */
+static inline void buddy_validate_due_locked(struct pmm_zone *zone)
+{
+	if (PMM_VALIDATE_DUE(zone->validate_ops))
+		pmm_buddy_validate_locked(zone);
+}
+
+/* ---- the buddy core, inlined by the fast paths (zone lock held) ---- */
+
+/*
+ * The free buddy @buddy of order @k >= PMM_PAGEBLOCK_ORDER is about to
+ * merge with a block of type @mt: its pageblocks take @mt.
+ * Return: the type of the list it is on (its old type).
+ */
+static inline unsigned int buddy_merge_type_locked(struct pmm_zone *zone,
+						   pmm_pfn_t buddy,
+						   pmm_order_t k,
+						   unsigned int mt)
+{
+	unsigned int bmt = pmm_free_type(zone, buddy);
+	PMM_ASSERT_LOCKED(&zone->lock);
+	if (bmt != mt)
+		pmm_pageblock_range_set_locked(zone, buddy, k, mt);
+	return bmt;
+}
+
+/*
+ * Coalesce the free block at @pfn of order @k (head descriptor blank, its
+ * pages already counted in free_pages) as far up as its buddies allow and
+ * list the result under type @mt - the seed's coalescing: flip the pair
+ * bit; 0 means the buddy is free too, so both leave list k (two more
+ * flips: the bit stays 0) and the merged block tries one order up.
+ */
+static inline void buddy_merge_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				      pmm_order_t k, unsigned int mt)
+{
+	struct pmm_page *map = pmm_mem_map;
+	PMM_ASSERT_LOCKED(&zone->lock);
+	while (k < PMM_MAX_ORDER) {
+		if (pmm_pair_toggle(zone, k, pfn))
+			break; /* buddy not free: this block now is */
+		pmm_pfn_t buddy = pfn ^ pmm_order_pages(k);
+		struct pmm_page *b = &map[buddy];
+		if (__builtin_expect(b->info != (PMM_PG_BUDDY | k), 0) &&
+		    !pmm_buddy_merge_odd_locked(zone, pfn, k, buddy))
+			break;
+		unsigned int bmt = mt;
+		if (k >= PMM_PAGEBLOCK_ORDER)
+			bmt = buddy_merge_type_locked(zone, buddy, k, mt);
+		pmm_list_del_locked(zone, k, bmt, b);
+		pmm_page_clear(b);
+		pfn &= ~pmm_order_pages(k);
+		k++;
+	}
+	map[pfn].info = PMM_PG_BUDDY | k;
+	pmm_list_add_locked(zone, k, mt, pfn);
+}
+
+/*
+ * Put the block at @pfn of @order (head descriptor blank) on the free
+ * lists of its pageblock's type: coalesced now, or listed as it is when
+ * the lazy buddy is on (the free path's one lazy hook).
+ */
+static inline void buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				    pmm_order_t order)
+{
+	/*
+	 * A block above the pageblock order has one type over its pageblocks
+	 * already: it left the free lists so (or was never typed otherwise),
+	 * and claims retype only pageblocks holding free blocks.
+	 */
+	unsigned int mt = pmm_free_type(zone, pfn);
+	PMM_ASSERT_LOCKED(&zone->lock);
+	PMM_ASSERT(pmm_page_is_blank(&pmm_mem_map[pfn]) &&
+			   (pfn & (pmm_order_pages(order) - 1)) == 0 &&
+			   pmm_zone_spans(zone, pfn) &&
+			   pfn + pmm_order_pages(order) <= zone->end_pfn,
+		   "pfn 0x%llx order %u info 0x%x into zone [0x%llx, 0x%llx)",
+		   ULL(pfn), order, pmm_mem_map[pfn].info,
+		   ULL(zone->start_pfn), ULL(zone->end_pfn));
+	zone_free_add_locked(zone, pmm_order_pages(order));
+	if (__builtin_expect(pmm_buddy_lazy_on, 0))
+		pmm_buddy_lazy_put_locked(zone, pfn, order, mt);
+	else
+		buddy_merge_locked(zone, pfn, order, mt);
+	buddy_validate_due_locked(zone);
+}
+
+/*
+ * Split the block @pfn of order @k down to @order, listing upper halves on
+ * the lists of type @mt (the block's pageblocks' type).
+ */
+static inline void buddy_split_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				      pmm_order_t k, pmm_order_t order,
+				      unsigned int mt)
+{
+	PMM_ASSERT_LOCKED(&zone->lock);
+	while (k > order) {
+		k--;
+		pmm_pfn_t half = pfn + pmm_order_pages(k);
+		pmm_mem_map[half].info = PMM_PG_BUDDY | k;
+		pmm_list_add_locked(zone, k, mt, half);
+		pmm_pair_toggle(zone, k, half);
+	}
+}
+
+/*
+ * Take the free head @head of order @k off list (@k, @mt) and split it
+ * down to @order; free_pages drops by 2^@order. The head is left blank.
+ */
+static inline void buddy_take_head_locked(struct pmm_zone *zone,
+					  pmm_pfn_t head, pmm_order_t k,
+					  unsigned int mt, pmm_order_t order)
+{
+	struct pmm_page *page = &pmm_mem_map[head];
+	PMM_ASSERT_LOCKED(&zone->lock);
+	if (__builtin_expect(page->info != (PMM_PG_BUDDY | k), 0))
+		pmm_buddy_take_odd_locked(zone, k, page);
+	pmm_list_del_locked(zone, k, mt, page);
+	pmm_page_clear(page);
+	if (k < PMM_MAX_ORDER)
+		pmm_pair_toggle(zone, k, head);
+	buddy_split_locked(zone, head, k, order, mt);
+	zone_free_sub_locked(zone, pmm_order_pages(order));
+	buddy_validate_due_locked(zone);
+}
+
+/*
+ * The smallest block of type @mt and order >= @order, else the fallback;
+ * lazy heads below @order are coalesced first when the list of @order is
+ * empty (the take path's one lazy hook: one test of a zone counter).
+ * Return: true and *@pfn (head blank), false when the zone has no block.
+ */
+static inline bool buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
+				     unsigned int mt, pmm_pfn_t *pfn)
+{
+	struct pmm_free_area *area = zone->free_area;
+	pmm_order_t k = order;
+	PMM_ASSERT_LOCKED(&zone->lock);
+	if (area[order].head[mt] == 0 &&
+	    __builtin_expect(zone->lazy.total != 0, 0))
+		pmm_buddy_lazy_settle_locked(zone, order);
+	while (area[k].head[mt] == 0) {
+		if (++k > PMM_MAX_ORDER)
+			return pmm_buddy_take_fallback_locked(zone, order, mt, pfn);
+	}
+	pmm_pfn_t head = (pmm_pfn_t)area[k].head[mt] - 1;
+	buddy_take_head_locked(zone, head, k, mt, order);
+	*pfn = head;
+	return true;
+}
 
 /* pcp.c */
 /* Set @zone's per-CPU lists to the defaults (or the explicit setting). */
 void pmm_pcp_init_zone(struct pmm_zone *zone);
 /* Recompute the defaults after @zone's managed count changed. */
 void pmm_pcp_update_zone(struct pmm_zone *zone);
-/* Forget an explicit pmm_pcp_set_high_batch() (pmm_zones_reset()). */
-void pmm_pcp_reset_state(void);
+/* Forget an explicit pmm_pcp_set_high_batch() (pmm_buddy_reset_settings()). */
+void pmm_pcp_reset_settings(void);
 /*
  * Take one block of @order (<= PMM_PCP_MAX_ORDER) from this CPU's list of
  * @zone if free_pages plus the lists' pages reach @min + 2^@order,
@@ -245,7 +536,7 @@ bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_order_t order,
 		   unsigned int mt, pmm_pfn_t *pfn);
 /*
  * Hand at least a batch of @pcp's pages back to @zone's buddy lists (the
- * lists grew past the high mark). Takes the zone lock.
+ * lists grew past the high mark). Locking: takes the zone lock.
  */
 void pmm_pcp_drain_batch(struct pmm_zone *zone, struct pmm_pcp *pcp);
 
@@ -282,6 +573,9 @@ static inline void pmm_pcp_push(struct pmm_pcp *pcp, unsigned int mt,
 static inline pmm_pfn_t pmm_pcp_pop(struct pmm_pcp *pcp, unsigned int mt,
 				    pmm_order_t order)
 {
+	PMM_ASSERT(pcp->head[mt][order] != 0 && pcp->count >= 1u << order,
+		   "list %u order %u: head %u, count %u", mt, order,
+		   pcp->head[mt][order], pcp->count);
 	pmm_pfn_t pfn = (pmm_pfn_t)pcp->head[mt][order] - 1;
 	pcp->head[mt][order] = pmm_mem_map[pfn].next;
 	pcp->count -= 1u << order;

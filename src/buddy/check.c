@@ -13,15 +13,19 @@
  * free + per-CPU + allocated). pmm_check() also proves every descriptor
  * outside all zones blank. Cost O(pages); for tests and debugging.
  *
+ * pmm_buddy_validate_locked() is the zone's own validator for PMM_DEBUG=3:
+ * the part of that proof the zone lock alone guards (lists, counts, lazy
+ * counts, bitmaps, types; no span walk and no per-CPU lists, which other
+ * CPUs change without the lock), run by the buddy core every
+ * PMM_VALIDATE_EVERY-th locked operation; a violation fails an assertion.
+ *
  * Locking: each zone's lock while it is checked; per-CPU lists must be
- * quiet.
+ * quiet for pmm_check() and pmm_check_zone().
  */
 #include <pmm/check.h>
 #include <pmm/fmt.h>
 
 #include "buddy_internal.h"
-
-#define ULL(x) ((unsigned long long)(x))
 
 static char check_msg[320];
 
@@ -176,8 +180,9 @@ static const char *check_free_type(const struct pmm_zone *zone, pmm_order_t k,
 	return NULL;
 }
 
+/* Walk list (@k, @mt): *@n += its heads, *@lazy += its lazy heads. */
 static const char *check_list_type(const struct pmm_zone *zone, pmm_order_t k,
-				   unsigned int mt, uint64_t *n)
+				   unsigned int mt, uint64_t *n, uint64_t *lazy)
 {
 	const struct pmm_free_area *area = &zone->free_area[k];
 	uint32_t prev = 0;
@@ -191,10 +196,10 @@ static const char *check_list_type(const struct pmm_zone *zone, pmm_order_t k,
 			return fail(zone, "free list %u: pfn 0x%llx outside the zone",
 				    k, ULL(pfn));
 		const struct pmm_page *d = &pmm_mem_map[pfn];
-		if ((d->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) !=
-		    (PMM_PG_BUDDY | k))
+		if (!info_is_free_head(d->info, k))
 			return fail(zone, "free list %u: pfn 0x%llx info 0x%x is not a free head of order %u",
 				    k, ULL(pfn), d->info, k);
+		*lazy += (d->info & PMM_PG_LAZY) != 0;
 		if (d->prev != prev)
 			return fail(zone, "free list %u: pfn 0x%llx prev %u, expected %u",
 				    k, ULL(pfn), d->prev, prev);
@@ -206,19 +211,24 @@ static const char *check_list_type(const struct pmm_zone *zone, pmm_order_t k,
 	return NULL;
 }
 
+/* The lists of order @k against nr_free, the lazy count and the walk (@w, or NULL). */
 static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
 			      const struct walk *w)
 {
 	const struct pmm_free_area *area = &zone->free_area[k];
-	uint64_t n = 0;
+	uint64_t n = 0, lazy = 0;
 	for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++) {
-		const char *err = check_list_type(zone, k, mt, &n);
+		const char *err = check_list_type(zone, k, mt, &n, &lazy);
 		if (err != NULL)
 			return err;
 	}
-	if (n != area->nr_free || n != w->nr_free[k])
+	if (n != area->nr_free || (w != NULL && n != w->nr_free[k]))
 		return fail(zone, "order %u: nr_free %llu, list holds %llu, walk found %llu",
-			    k, ULL(area->nr_free), ULL(n), ULL(w->nr_free[k]));
+			    k, ULL(area->nr_free), ULL(n),
+			    ULL(w != NULL ? w->nr_free[k] : n));
+	if (lazy != zone->lazy.nr[k])
+		return fail(zone, "order %u: %u lazy heads counted, lists hold %llu",
+			    k, zone->lazy.nr[k], ULL(lazy));
 	return NULL;
 }
 
@@ -279,11 +289,8 @@ static const char *check_pcp(const struct pmm_zone *zone, uint64_t *total)
 static bool is_free_head(const struct pmm_zone *zone, pmm_pfn_t pfn,
 			 pmm_order_t k)
 {
-	if (pfn < zone->start_pfn || pfn >= zone->end_pfn)
-		return false;
-	uint32_t info = pmm_mem_map[pfn].info;
-	return (info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK)) ==
-	       (PMM_PG_BUDDY | k);
+	return pmm_zone_spans(zone, pfn) &&
+	       info_is_free_head(pmm_mem_map[pfn].info, k);
 }
 
 static const char *check_bitmaps(const struct pmm_zone *zone)
@@ -305,32 +312,54 @@ static const char *check_bitmaps(const struct pmm_zone *zone)
 	return NULL;
 }
 
+/*
+ * What the zone lock alone guards, but the pair bitmaps: pageblock types,
+ * every free list (and, with a span walk @w, its counts against the walk),
+ * free_pages against the lists, the lazy total.
+ */
+static const char *check_lists_locked(const struct pmm_zone *zone,
+				      const struct walk *w)
+{
+	uint64_t listed = 0, lazy = 0;
+	const char *err;
+	PMM_ASSERT_LOCKED(&zone->lock);
+	if ((err = check_pageblocks(zone)) != NULL)
+		return err;
+	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
+		if ((err = check_list(zone, k, w)) != NULL)
+			return err;
+		listed += zone->free_area[k].nr_free << k;
+		lazy += zone->lazy.nr[k];
+	}
+	if (zone->free_pages != listed || (w != NULL && listed != w->free_pages))
+		return fail(zone, "free_pages %llu, lists hold %llu, walk found %llu",
+			    ULL(zone->free_pages), ULL(listed),
+			    ULL(w != NULL ? w->free_pages : listed));
+	if (lazy != zone->lazy.total)
+		return fail(zone, "lazy total %llu, orders count %llu",
+			    ULL(zone->lazy.total), ULL(lazy));
+	return NULL;
+}
+
 static const char *check_zone_locked(const struct pmm_zone *zone)
 {
 	struct walk w;
-	uint64_t pcp_pages, listed = 0;
+	uint64_t pcp_pages;
 	const char *err;
+	PMM_ASSERT_LOCKED(&zone->lock);
 	pmm_memset(&w, 0, sizeof(w));
 	if (zone->end_pfn > pmm_max_pfn || zone->start_pfn >= zone->end_pfn)
 		return fail(zone, "span [0x%llx, 0x%llx) outside the descriptors (max_pfn 0x%llx)",
 			    ULL(zone->start_pfn), ULL(zone->end_pfn), ULL(pmm_max_pfn));
 	if ((err = check_walk(zone, &w)) != NULL)
 		return err;
-	if ((err = check_pageblocks(zone)) != NULL)
+	if ((err = check_lists_locked(zone, &w)) != NULL)
 		return err;
-	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
-		if ((err = check_list(zone, k, &w)) != NULL)
-			return err;
-		listed += zone->free_area[k].nr_free << k;
-	}
 	if ((err = check_pcp(zone, &pcp_pages)) != NULL)
 		return err;
 	if (pcp_pages != w.pcp_pages)
 		return fail(zone, "per-CPU lists hold %llu pages, walk found %llu",
 			    ULL(pcp_pages), ULL(w.pcp_pages));
-	if (zone->free_pages != listed || listed != w.free_pages)
-		return fail(zone, "free_pages %llu, lists hold %llu, walk found %llu",
-			    ULL(zone->free_pages), ULL(listed), ULL(w.free_pages));
 	if (zone->managed != w.free_pages + w.pcp_pages + w.alloc_pages)
 		return fail(zone, "managed %llu != free %llu + per-CPU %llu + allocated %llu",
 			    ULL(zone->managed), ULL(w.free_pages),
@@ -341,14 +370,28 @@ static const char *check_zone_locked(const struct pmm_zone *zone)
 	return check_bitmaps(zone);
 }
 
+void pmm_buddy_validate_locked(struct pmm_zone *zone)
+{
+	const char *err = check_lists_locked(zone, NULL);
+	if (err == NULL)
+		err = check_bitmaps(zone);
+	if (err != NULL)
+		pmm_assert_fail(__func__, "zone valid", "%s", err);
+}
+
+/**
+ * pmm_check_zone - prove @zone consistent (see the file comment).
+ * Return: NULL (also for NULL or a zone not set up) or the first
+ * violation. Locking: takes the zone lock; per-CPU lists must be quiet.
+ */
 const char *pmm_check_zone(const struct pmm_zone *zone)
 {
 	if (zone == NULL || !zone->initialized)
 		return NULL;
 	struct pmm_zone *z = (struct pmm_zone *)(uintptr_t)zone;
-	pmm_lock(&z->lock);
+	zone_lock(z);
 	const char *err = check_zone_locked(zone);
-	pmm_unlock(&z->lock);
+	zone_unlock(z);
 	return err;
 }
 
@@ -356,7 +399,7 @@ const char *pmm_check_zone(const struct pmm_zone *zone)
 static const char *check_outside(void)
 {
 	for (pmm_pfn_t pfn = 0; pfn < pmm_max_pfn; pfn++) {
-		struct pmm_zone *zone = pmm_pfn_zone(pfn);
+		struct pmm_zone *zone = pmm_pfn_zone_fast(pfn);
 		if (zone != NULL) {
 			pfn = zone->end_pfn - 1;
 			continue;
@@ -369,9 +412,14 @@ static const char *check_outside(void)
 	return NULL;
 }
 
+/**
+ * pmm_check - prove every zone and every descriptor outside the zones.
+ * Return: NULL or the first violation. Locking: as pmm_check_zone().
+ */
 const char *pmm_check(void)
 {
-	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
+	const struct pmm_zone *z;
+	pmm_for_each_zone(z) {
 		const char *err = pmm_check_zone(z);
 		if (err != NULL)
 			return err;

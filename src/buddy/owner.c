@@ -15,6 +15,7 @@
 
 #include "buddy_internal.h"
 
+/* pmm_alloc_pages() tagged with its caller's return address (debug.h). */
 __attribute__((noinline))
 struct pmm_page *pmm_alloc_pages_owner(unsigned int gfp, pmm_order_t order)
 {
@@ -22,6 +23,7 @@ struct pmm_page *pmm_alloc_pages_owner(unsigned int gfp, pmm_order_t order)
 				      NULL);
 }
 
+/* Return: the owner tag of the allocated head @page, or 0. Locking: none. */
 uint64_t pmm_page_owner_tag(const struct pmm_page *page)
 {
 	if (page == NULL || (page->info & (PMM_PG_ALLOC_HEAD | PMM_PG_OWNER)) !=
@@ -40,6 +42,7 @@ static void owner_zone_locked(const struct pmm_out *out,
 			      struct owner_totals *t)
 {
 	pmm_pfn_t pfn = zone->start_pfn;
+	PMM_ASSERT_LOCKED(&zone->lock);
 	while (pfn < zone->end_pfn) {
 		const struct pmm_page *pg = &pmm_mem_map[pfn];
 		pmm_pfn_t step = 1;
@@ -70,10 +73,11 @@ static void owner_zone_locked(const struct pmm_out *out,
 void pmm_report_page_owner(const struct pmm_out *out)
 {
 	struct owner_totals t = { 0, 0, 0 };
-	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
-		pmm_lock(&z->lock);
+	struct pmm_zone *z;
+	pmm_for_each_zone(z) {
+		zone_lock(z);
 		owner_zone_locked(out, z, &t);
-		pmm_unlock(&z->lock);
+		zone_unlock(z);
 	}
 	pmm_fmt(out, "page_owner: %llu blocks, %llu pages allocated, %llu tagged\n",
 		(unsigned long long)t.blocks, (unsigned long long)t.pages,

@@ -27,6 +27,7 @@ void pmm_page_map_init(struct pmm_page *map, pmm_pfn_t max_pfn)
 	pmm_max_pfn = map != NULL ? max_pfn : 0;
 }
 
+/* Return: true if @page points at a descriptor of pmm_mem_map. Locking: none. */
 bool pmm_page_is_valid(const struct pmm_page *page)
 {
 	return pmm_page_in_map(page);

@@ -22,7 +22,8 @@
  * rounded down to a power of two, minus one, clamped to [1, 63]; high =
  * 6 * batch. A zone of 4 GiB gets batch 63, high 378; 64 MiB gets 3, 18.
  * pmm_pcp_set_high_batch() overrides the defaults for every zone (also
- * zones set up later) until pmm_zones_reset(); 0 disables the lists.
+ * zones set up later) until pmm_buddy_reset_settings(); 0 disables the
+ * lists. The lists themselves are zone state (struct pmm_zone).
  *
  * Locking: a list is touched only by its own CPU (the platform guarantees
  * cpu_id() is stable during a call), except by pmm_pcp_drain_cpu() and
@@ -39,7 +40,7 @@ static struct {
 	uint32_t batch;
 } pcp_setting;
 
-void pmm_pcp_reset_state(void)
+void pmm_pcp_reset_settings(void)
 {
 	pcp_setting.set = false;
 	pcp_setting.high = 0;
@@ -69,6 +70,7 @@ static uint32_t default_batch(uint64_t managed)
 	return r < PCP_BATCH_MAX ? r : PCP_BATCH_MAX;
 }
 
+/* Give every CPU's list set of @zone @high and @batch. */
 static void zone_set_pcp(struct pmm_zone *zone, uint32_t high, uint32_t batch)
 {
 	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++) {
@@ -77,12 +79,14 @@ static void zone_set_pcp(struct pmm_zone *zone, uint32_t high, uint32_t batch)
 	}
 }
 
+/* Per-CPU lists of a new zone: empty, at the defaults (or the setting). */
 void pmm_pcp_init_zone(struct pmm_zone *zone)
 {
 	pmm_memset(zone->pcp, 0, sizeof(zone->pcp));
 	pmm_pcp_update_zone(zone);
 }
 
+/* The explicit setting, else the defaults for @zone's managed count. */
 void pmm_pcp_update_zone(struct pmm_zone *zone)
 {
 	if (pcp_setting.set) {
@@ -103,6 +107,7 @@ static void pcp_drain_locked(struct pmm_zone *zone, struct pmm_pcp *pcp,
 {
 	uint32_t i = pcp->drain_list;
 	uint32_t done = 0;
+	PMM_ASSERT_LOCKED(&zone->lock);
 	while (done < pages && pcp->count != 0) {
 		while (pcp->head[i / PMM_PCP_NR_ORDERS][i % PMM_PCP_NR_ORDERS] == 0)
 			i = (i + 1) % PMM_PCP_NR_LISTS;
@@ -117,14 +122,17 @@ static void pcp_drain_locked(struct pmm_zone *zone, struct pmm_pcp *pcp,
 	pcp->drain_list = i;
 }
 
-/* Fill the empty list (@mt, @order) of @pcp with up to batch >> @order blocks. */
+/*
+ * Fill the empty list (@mt, @order) of @pcp with up to batch >> @order
+ * blocks while free_pages stays at or above @need. Takes the zone lock.
+ */
 static void pcp_refill(struct pmm_zone *zone, struct pmm_pcp *pcp,
 		       pmm_order_t order, unsigned int mt, uint64_t need)
 {
 	uint32_t n = pcp->batch >> order;
 	if (n == 0)
 		n = 1;
-	pmm_platform_lock(&zone->lock);
+	zone_lock(zone);
 	for (uint32_t i = 0; i < n; i++) {
 		pmm_pfn_t p;
 		if (zone->free_pages < need ||
@@ -132,9 +140,10 @@ static void pcp_refill(struct pmm_zone *zone, struct pmm_pcp *pcp,
 			break;
 		pmm_pcp_push(pcp, mt, order, p);
 	}
-	pmm_platform_unlock(&zone->lock);
+	zone_unlock(zone);
 }
 
+/* See buddy_internal.h. Locking: none, but the zone lock for a refill. */
 bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_order_t order,
 		   unsigned int mt, pmm_pfn_t *pfn)
 {
@@ -152,24 +161,26 @@ bool pmm_pcp_alloc(struct pmm_zone *zone, uint64_t min, pmm_order_t order,
 	return true;
 }
 
+/* A batch of @pcp back to @zone (the high mark passed); takes the zone lock. */
 void pmm_pcp_drain_batch(struct pmm_zone *zone, struct pmm_pcp *pcp)
 {
-	pmm_platform_lock(&zone->lock);
+	zone_lock(zone);
 	pcp_drain_locked(zone, pcp, pcp->batch);
-	pmm_platform_unlock(&zone->lock);
+	zone_unlock(zone);
 }
 
 /* Drain every zone's lists of @cpu; Return: true if any page moved. */
 static bool pcp_drain_cpu(unsigned int cpu)
 {
 	bool moved = false;
-	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
+	struct pmm_zone *z;
+	pmm_for_each_zone(z) {
 		struct pmm_pcp *pcp = &z->pcp[cpu];
 		if (pcp->count == 0)
 			continue;
-		pmm_lock(&z->lock);
+		zone_lock(z);
 		pcp_drain_locked(z, pcp, UINT32_MAX);
-		pmm_unlock(&z->lock);
+		zone_unlock(z);
 		moved = true;
 	}
 	return moved;
@@ -185,11 +196,13 @@ void pmm_pcp_drain_cpu(unsigned int cpu)
 		pcp_drain_cpu(cpu);
 }
 
+/* Every list of this CPU back to the zones. Return: true if a page moved. */
 bool pmm_pcp_drain_local(void)
 {
 	return pcp_drain_cpu(pmm_platform_cpu());
 }
 
+/* pmm_pcp_drain_cpu() for every CPU; each must be quiet meanwhile. */
 void pmm_pcp_drain_all(void)
 {
 	for (unsigned int cpu = 0; cpu < PMM_NR_CPUS; cpu++)
@@ -206,6 +219,7 @@ void pmm_pcp_drain_all(void)
  */
 int pmm_pcp_set_high_batch(uint32_t high, uint32_t batch)
 {
+	struct pmm_zone *z;
 	if (high == 0 || batch == 0)
 		high = batch = 0;
 	if (batch > high)
@@ -214,7 +228,7 @@ int pmm_pcp_set_high_batch(uint32_t high, uint32_t batch)
 	pcp_setting.high = high;
 	pcp_setting.batch = batch;
 	pmm_pcp_drain_all();
-	for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z))
+	pmm_for_each_zone(z)
 		zone_set_pcp(z, high, batch);
 	return 0;
 }

@@ -24,6 +24,7 @@ static unsigned char *map_pages(pmm_pfn_t pfn, pmm_pfn_t n)
 			    &zeroed);
 }
 
+/* Fill the block with PMM_POISON_BYTE where mapped (debug.h). Locking: none. */
 uint64_t pmm_poison_block(pmm_pfn_t pfn, pmm_order_t order)
 {
 	uint64_t bytes = pmm_order_pages(order) << PMM_PAGE_SHIFT;
@@ -45,6 +46,7 @@ static uint64_t first_bad(const unsigned char *page)
 	return PMM_PAGE_SIZE;
 }
 
+/* Check the block still holds the pattern (debug.h). Locking: none. */
 int pmm_poison_check(pmm_pfn_t pfn, pmm_order_t order)
 {
 	pmm_pfn_t end = pfn + pmm_order_pages(order);
@@ -67,7 +69,7 @@ int pmm_poison_check(pmm_pfn_t pfn, pmm_order_t order)
 /* Poison every free block of @zone: free lists and per-CPU lists. */
 static void poison_zone(struct pmm_zone *zone)
 {
-	pmm_lock(&zone->lock);
+	zone_lock(zone);
 	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++)
 		for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
 			for (uint32_t h = zone->free_area[k].head[mt]; h != 0;
@@ -79,7 +81,7 @@ static void poison_zone(struct pmm_zone *zone)
 				for (uint32_t h = zone->pcp[cpu].head[mt][k];
 				     h != 0; h = pmm_mem_map[h - 1].next)
 					pmm_poison_block((pmm_pfn_t)h - 1, k);
-	pmm_unlock(&zone->lock);
+	zone_unlock(zone);
 }
 
 /**
@@ -92,8 +94,9 @@ static void poison_zone(struct pmm_zone *zone)
  */
 void pmm_debug_set_poison(bool on)
 {
+	struct pmm_zone *z;
 	if (on && !pmm_poison_enabled)
-		for (struct pmm_zone *z = pmm_zone_first(); z; z = pmm_zone_next(z))
+		pmm_for_each_zone(z)
 			poison_zone(z);
 	pmm_poison_enabled = on;
 }

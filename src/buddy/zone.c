@@ -4,7 +4,7 @@
  *
  * The boot path brings nodes online (pmm_node_init) and carves each into
  * zones (pmm_zone_init) with a pair bitmap it allocated from the early
- * allocator; pages then arrive through the hand-off in buddy.c. Zones are
+ * allocator; pages then arrive through the hand-off (buddy_handoff.c). Zones are
  * also kept in a table sorted by start pfn so that pmm_pfn_zone() costs a
  * short scan on small machines and a binary search on large NUMA ones,
  * after one comparison with the largest zone, which holds most pages.
@@ -61,8 +61,10 @@ const char *pmm_zone_name(enum pmm_zone_type type)
 }
 
 /**
- * pmm_zones_reset - forget every node, zone, descriptor array and the
- * allocator's global settings (lazy buddy, explicit per-CPU settings).
+ * pmm_zones_reset - forget every node, zone and the descriptor array. Each
+ * zone's state (free lists, per-CPU lists, lazy-buddy counts, watermarks)
+ * goes with it; the buddy layer's global settings stay
+ * (pmm_buddy_reset_settings()).
  *
  * Locking: none; no allocation may run.
  */
@@ -77,8 +79,6 @@ void pmm_zones_reset(void)
 	pmm_zone_hint = NULL;
 	pmm_zone_fast_update();
 	pmm_page_map_init(NULL, 0);
-	pmm_buddy_reset_state();
-	pmm_pcp_reset_state();
 }
 
 static bool node_has_zones(const struct pmm_node *node)
@@ -252,25 +252,18 @@ int pmm_zone_init(int nid, enum pmm_zone_type type, pmm_pfn_t start,
 }
 
 /**
- * pmm_pfn_zone - the zone whose span holds @pfn.
- *
- * The largest zone first (O(1) for most pages), then a linear scan for up
- * to ZONE_LINEAR_MAX zones (one node), else a binary search of the sorted
- * zone table.
+ * pmm_zone_lookup - the zone whose span holds @pfn, from the zone table:
+ * a linear scan for up to ZONE_LINEAR_MAX zones (one node), else a binary
+ * search. pmm_pfn_zone_fast() tries the largest zone first.
  * Return: the zone, or NULL. Locking: none (zones never move after boot).
  */
-struct pmm_zone *pmm_pfn_zone(pmm_pfn_t pfn)
+struct pmm_zone *pmm_zone_lookup(pmm_pfn_t pfn)
 {
-	struct pmm_zone *hint = pmm_zone_hint;
-	if (hint != NULL && pfn - hint->start_pfn < hint->spanned)
-		return hint;
 	unsigned int n = zone_count;
 	if (n <= ZONE_LINEAR_MAX) {
-		for (unsigned int i = 0; i < n; i++) {
-			struct pmm_zone *z = zone_table[i];
-			if (pfn - z->start_pfn < z->spanned)
-				return z;
-		}
+		for (unsigned int i = 0; i < n; i++)
+			if (pmm_zone_spans(zone_table[i], pfn))
+				return zone_table[i];
 		return NULL;
 	}
 	unsigned int lo = 0, hi = n;
@@ -281,10 +274,32 @@ struct pmm_zone *pmm_pfn_zone(pmm_pfn_t pfn)
 		else
 			hi = mid;
 	}
-	if (lo == 0)
+	if (lo == 0 || !pmm_zone_spans(zone_table[lo - 1], pfn))
 		return NULL;
-	struct pmm_zone *z = zone_table[lo - 1];
-	return pfn - z->start_pfn < z->spanned ? z : NULL;
+	return zone_table[lo - 1];
+}
+
+/* The largest zone first (O(1) for most pages), then the table. */
+struct pmm_zone *pmm_pfn_zone(pmm_pfn_t pfn)
+{
+	return pmm_pfn_zone_fast(pfn);
+}
+
+bool pmm_zones_cover(pmm_pfn_t start, pmm_pfn_t end, struct pmm_zone **hint)
+{
+	struct pmm_zone *z = hint != NULL ? *hint : NULL;
+	if (end > pmm_max_pfn)
+		return false;
+	while (start < end) {
+		if (z == NULL || !pmm_zone_spans(z, start))
+			z = pmm_pfn_zone_fast(start);
+		if (z == NULL)
+			return false;
+		if (hint != NULL)
+			*hint = z;
+		start = z->end_pfn;
+	}
+	return true;
 }
 
 static uint64_t int_sqrt64(uint64_t x)
@@ -310,16 +325,20 @@ static uint64_t clamp_u64(uint64_t v, uint64_t lo, uint64_t hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/**
+ * pmm_zone_set_watermarks - set @zone's min, low and high marks [pages].
+ * NULL is ignored. Locking: takes the zone lock.
+ */
 void pmm_zone_set_watermarks(struct pmm_zone *zone, uint64_t min,
 			     uint64_t low, uint64_t high)
 {
 	if (zone == NULL)
 		return;
-	pmm_lock(&zone->lock);
+	zone_lock(zone);
 	zone->watermark[PMM_WMARK_MIN] = min;
 	zone->watermark[PMM_WMARK_LOW] = low;
 	zone->watermark[PMM_WMARK_HIGH] = high;
-	pmm_unlock(&zone->lock);
+	zone_unlock(zone);
 }
 
 static void zone_set_min(struct pmm_zone *zone, uint64_t min)
@@ -338,14 +357,14 @@ void pmm_zones_setup_watermarks(void)
 {
 	uint64_t lowmem = 0;
 	struct pmm_zone *z;
-	for (z = pmm_zone_first(); z; z = pmm_zone_next(z))
+	pmm_for_each_zone(z)
 		if (z->type != PMM_ZONE_HIGHMEM)
 			lowmem += z->managed;
 	uint64_t lowmem_kb = lowmem << (PMM_PAGE_SHIFT - 10);
 	uint64_t min_kb = clamp_u64(int_sqrt64(lowmem_kb * 16), 128, 262144);
 	uint64_t min_pages = min_kb >> (PMM_PAGE_SHIFT - 10);
 
-	for (z = pmm_zone_first(); z; z = pmm_zone_next(z)) {
+	pmm_for_each_zone(z) {
 		if (z->type == PMM_ZONE_HIGHMEM) {
 			zone_set_min(z, clamp_u64(z->managed / 1024, 32, 128));
 			continue;
@@ -372,7 +391,7 @@ struct pmm_zone *pmm_zone_first(void)
 	return zone_scan(0, 0);
 }
 
-struct pmm_zone *pmm_zone_next(struct pmm_zone *zone)
+struct pmm_zone *pmm_zone_next(const struct pmm_zone *zone)
 {
 	if (zone == NULL)
 		return NULL;

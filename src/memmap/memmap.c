@@ -345,6 +345,7 @@ static const char *mem_type_fixed_name(uint32_t type)
 	case PMM_MEM_NVS: return "ACPI NVS";
 	case PMM_MEM_UNUSABLE: return "unusable";
 	case PMM_MEM_SOFT_RESERVED: return "soft reserved";
+	case PMM_MEM_UNACCEPTED: return "unaccepted";
 	default: return NULL;
 	}
 }

@@ -9,20 +9,24 @@
  *
  *   BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable   (>= 3.x)
  *   BIOS-e820: 0000000000000000 - 000000000009fc00 (usable)         (2.6.x)
+ *   BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff]  System RAM  (7.0)
+ *   BIOS-e820: [gap 0x00000000000a0000-0x00000000000effff]           (7.0)
  *   ACPI: SRAT: Node 1 PXM 1 [mem 0x848000000-0xc47ffffff] hotplug
  *
  * The modern form prints the last byte (end inclusive), the old form the
- * first byte after the range (end exclusive). Only the first run of
+ * first byte after the range (end exclusive); 7.0's labels and its gap
+ * lines (no memory) are told apart in memmap_linux7.c. Only the first run of
  * BIOS-e820 lines is the firmware's map; later maps (modified:, user:,
  * reserve setup_data:, another BIOS-e820 run) are counted, not used. Every
  * line that carries a map label must be well formed; other lines are
  * skipped. The text need not be NUL-terminated and may hold any bytes: the
  * parser reads only [text, text + len) and checks every number's length.
  */
+#include <pmm/firmware.h>
 #include <pmm/fmt.h>
 #include <pmm/memmap.h>
 
-#include "memmap_impl.h"
+#include "memmap_fw.h"
 
 enum dmesg_label {
 	LBL_NONE,      /* no map line */
@@ -72,17 +76,6 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void skip_space(struct cur *c)
 {
 	while (c->p < c->end && is_space(*c->p))
@@ -105,14 +98,6 @@ static bool accept(struct cur *c, const char *s)
 		return false;
 	c->p += n;
 	return true;
-}
-
-/* Return: true when the rest of @c is exactly @s. */
-static bool rest_is(const struct cur *c, const char *s)
-{
-	size_t n = pmm_strlen(s);
-
-	return (size_t)(c->end - c->p) == n && pmm_memcmp(c->p, s, n) == 0;
 }
 
 /* Return: the position just past the first @needle in @c, or NULL. */
@@ -141,7 +126,7 @@ static enum num_result read_hex(struct cur *c, bool prefix, uint64_t *val)
 
 	if (prefix && !accept(c, "0x") && !accept(c, "0X"))
 		return NUM_NONE;
-	while (c->p < c->end && (d = hex_value(*c->p)) >= 0) {
+	while (c->p < c->end && (d = fw_hex_digit(*c->p)) >= 0) {
 		if (++digits > 16)
 			return NUM_LONG;
 		v = v << 4 | (uint64_t)d;
@@ -207,36 +192,13 @@ static int fail_text(struct dmesg_state *st, const char *what, const char *why,
 
 /* ---- one e820 entry ----------------------------------------------------- */
 
-/* Parse "type N" / "persistent (type N)" / a fixed name filling all of @c. */
+/*
+ * A label filling all of @c: "usable", "System RAM" (7.0), "type N",
+ * "persistent (type N)", ... - the table is memmap_linux7.c's.
+ */
 static bool parse_type_word(struct cur c, uint32_t *type)
 {
-	static const struct { const char *name; uint32_t type; } names[] = {
-		{ "usable", PMM_MEM_USABLE },
-		{ "reserved", PMM_MEM_RESERVED },
-		{ "ACPI data", PMM_MEM_ACPI },
-		{ "ACPI NVS", PMM_MEM_NVS },
-		{ "unusable", PMM_MEM_UNUSABLE },
-		{ "soft reserved", PMM_MEM_SOFT_RESERVED },
-	};
-	unsigned int i;
-	bool persistent;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (rest_is(&c, names[i].name)) {
-			*type = names[i].type;
-			return true;
-		}
-	}
-	persistent = accept(&c, "persistent (");
-	if (!accept(&c, "type ") || !read_dec(&c, type))
-		return false;
-	if (persistent && !accept(&c, ")"))
-		return false;
-	if (c.p != c.end)
-		return false;
-	if (*type == 0)
-		*type = PMM_MEM_RESERVED; /* 0 is no e820 type: keep it out of use */
-	return true;
+	return pmm_e820_label_type(c.p, (size_t)(c.end - c.p), type);
 }
 
 /* The type at the end of an old-form line: "(usable)" or "type 9". */
@@ -330,7 +292,7 @@ static int parse_entry(struct dmesg_state *st, struct cur c, const char *what,
 	skip_space(&c);
 	if (c.p < c.end && *c.p == '[')
 		return parse_modern(st, &c, what, e);
-	if (c.p < c.end && hex_value(*c.p) >= 0) {
+	if (c.p < c.end && fw_hex_digit(*c.p) >= 0) {
 		accept(&c, "0x");
 		return parse_old(st, &c, what, e);
 	}
@@ -445,7 +407,7 @@ static int parse_srat(struct dmesg_state *st, struct cur c)
 	if (!read_dec(&c, &pxm))
 		return 0;
 	skip_space(&c);
-	if (c.p == c.end || (*c.p != '[' && hex_value(*c.p) < 0))
+	if (c.p == c.end || (*c.p != '[' && fw_hex_digit(*c.p) < 0))
 		return 0;
 	if (nid >= PMM_MAX_NUMNODES)
 		return fail(st, PMM_EFULL, "SRAT",
@@ -521,8 +483,10 @@ static int parse_line(struct dmesg_state *st, struct cur c)
 		struct cur rest = { after, c.end };
 		struct dmesg_entry e;
 
-		ret = parse_entry(st, rest, "BIOS-e820", &e);
-		if (ret == 0)
+		/* 7.0 prints the holes too: "[gap a-b]" is no memory. */
+		if (pmm_e820_is_gap(rest.p, (size_t)(rest.end - rest.p)))
+			ret = 0;
+		else if ((ret = parse_entry(st, rest, "BIOS-e820", &e)) == 0)
 			ret = take_bios(st, &e);
 		label = LBL_BIOS;
 	} else if ((after = find(&c, "SRAT: Node"))) {

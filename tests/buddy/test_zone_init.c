@@ -283,6 +283,7 @@ static void test_reset(void **state)
 				       bitmap), 0);
 	pmm_buddy_set_lazy(true);
 	pmm_zones_reset();
+	pmm_buddy_reset_settings();
 	assert_false(pmm_buddy_is_lazy());
 	assert_null(pmm_zone_first());
 	assert_null(pmm_pfn_zone(5));

@@ -27,6 +27,7 @@ static void free_all(void)
 void buddy_teardown(void)
 {
 	pmm_zones_reset();
+	pmm_buddy_reset_settings();
 	free_all();
 	host_platform_remove();
 }

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * buddy_alloc.c - the allocation API of the buddy allocator: gfp flags to
+ * zones, watermarks, the per-CPU fast path and the full zonelist walk.
+ *
+ * A request names a node (or PMM_NUMA_NO_NODE), gfp flags and an order.
+ * The flags choose the highest zone (PMM_GFP_DMA / DMA32 / HIGHMEM, else
+ * Normal) and the migratetype (PMM_GFP_MOVABLE / RECLAIMABLE, read
+ * through each zone's grouping switch, buddy_mobility.c). Zones are tried
+ * from that zone down to DMA on the preferred node, then on the others; a
+ * zone serves while its free pages stay above its min watermark. Orders
+ * 0..PMM_PCP_MAX_ORDER come from this CPU's lists (pcp.c), larger ones
+ * from the buddy core under the zone lock (buddy_take_locked(), inlined
+ * into zone_try(), which its callers inline).
+ * The block leaves as an allocated head: refcount 1, owner tag, optionally
+ * zeroed and poison-checked (poison.c). It comes back through buddy_free.c.
+ *
+ * Locking: the zone lock of the zone that serves, except for blocks taken
+ * from this CPU's list.
+ */
+#include <pmm/debug.h>
+
+#include "buddy_internal.h"
+
+/* Return: the highest zone @gfp allows, or -1 for contradictory flags. */
+static inline int gfp_top_zone(unsigned int gfp)
+{
+	switch (gfp & PMM_GFP_ZONEMASK) {
+	case 0: return PMM_ZONE_NORMAL;
+	case PMM_GFP_DMA: return PMM_ZONE_DMA;
+	case PMM_GFP_DMA32: return PMM_ZONE_DMA32;
+	case PMM_GFP_HIGHMEM: return PMM_ZONE_HIGHMEM;
+	default: return -1;
+	}
+}
+
+/*
+ * Return: true when @gfp sets both mobility flags while grouping is on
+ * (off, the flags are not read: every request is movable).
+ */
+static bool gfp_contradicts(unsigned int gfp)
+{
+	return pmm_buddy_is_grouping() &&
+	       pmm_gfp_migratetype(gfp) >= PMM_MT_TYPES;
+}
+
+/* Return: @zone's min watermark for @gfp (half of it with PMM_GFP_HIGH). */
+static inline uint64_t gfp_min(const struct pmm_zone *zone, unsigned int gfp)
+{
+	uint64_t min = zone->watermark[PMM_WMARK_MIN];
+	return gfp & PMM_GFP_HIGH ? min >> 1 : min;
+}
+
+/*
+ * Try one zone: its per-CPU list for a per-CPU order, else its buddy lists
+ * under the lock, while the min watermark allows.
+ * Return: true and *@pfn (head descriptor to be written by the caller).
+ */
+static inline __attribute__((always_inline)) bool
+zone_try(struct pmm_zone *zone, unsigned int gfp, pmm_order_t order,
+	 pmm_pfn_t *pfn)
+{
+	uint64_t min = gfp_min(zone, gfp);
+	unsigned int mt = pmm_zone_gfp_type(zone, gfp);
+	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_enabled(zone))
+		return pmm_pcp_alloc(zone, min, order, mt, pfn);
+	/* Unlocked read, as Linux's fast watermark check: a hint. */
+	if (pmm_zone_free_hint(zone) < min + pmm_order_pages(order))
+		return false;
+	zone_lock(zone);
+	bool ok = zone->free_pages >= min + pmm_order_pages(order) &&
+		  buddy_take_locked(zone, order, mt, pfn);
+	zone_unlock(zone);
+	return ok;
+}
+
+/* Walk node @nid's zones from @top down to DMA. */
+static inline bool node_try(int nid, int top, unsigned int gfp,
+			    pmm_order_t order, pmm_pfn_t *pfn)
+{
+	struct pmm_node *node = &pmm_nodes[nid];
+	for (int t = top; t >= 0; t--) {
+		struct pmm_zone *zone = &node->zones[t];
+		if (zone->managed == 0)
+			continue;
+		if (zone_try(zone, gfp, order, pfn))
+			return true;
+	}
+	return false;
+}
+
+/* Zero the block's memory where the platform can touch it (PMM_GFP_ZERO). */
+static void zero_block(pmm_pfn_t pfn, pmm_order_t order)
+{
+	pmm_phys_fill(PMM_PFN_PHYS(pfn), pmm_order_pages(order) << PMM_PAGE_SHIFT, 0);
+}
+
+/* The preferred node @nid, then (unless PMM_GFP_THISNODE) the others. */
+static bool alloc_from_nodes(int nid, int top, unsigned int gfp,
+			     pmm_order_t order, pmm_pfn_t *pfn)
+{
+	if (node_try(nid, top, gfp, order, pfn))
+		return true;
+	if (gfp & PMM_GFP_THISNODE)
+		return false;
+	for (int n = 0; n < PMM_MAX_NUMNODES; n++)
+		if (n != nid && pmm_nodes[n].online &&
+		    node_try(n, top, gfp, order, pfn))
+			return true;
+	return false;
+}
+
+/*
+ * The per-CPU fast path (@order <= PMM_PCP_MAX_ORDER): pop this CPU's list
+ * of the first zone the zonelist walk tries on the default node
+ * (pmm_zone_fast) for a @gfp without zone flags, when the list holds a
+ * block and the watermark allows (the same test pmm_pcp_alloc() makes).
+ * Return: true and *@pfn, or false to take the full path, which tries that
+ * same zone first (refilling its list), so nothing is skipped.
+ */
+static inline bool alloc_pcp_fast(unsigned int gfp, pmm_order_t order,
+				  pmm_pfn_t *pfn)
+{
+	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
+	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0)
+		return false;
+	/* pmm_zone_gfp_type() without its redundant mask: both flags fail. */
+	unsigned int bits = (gfp & zone->gfp_mt_mask) | zone->gfp_mt_force;
+	if (bits == PMM_GFP_MOBILITY)
+		return false;
+	unsigned int mt = bits >> PMM_GFP_MT_SHIFT;
+	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
+	uint64_t need = gfp_min(zone, gfp) + pmm_order_pages(order);
+	/* pmm_pcp_alloc()'s test: free_pages + count >= min + 2^order. */
+	if (pcp->head[mt][order] == 0 ||
+	    (pcp->count < need && pmm_zone_free_hint(zone) + pcp->count < need))
+		return false;
+	*pfn = pmm_pcp_pop(pcp, mt, order);
+	return true;
+}
+
+/* Write the allocated head of the block at @pfn: refcount 1, owner @tag. */
+static inline struct pmm_page *alloc_head(pmm_pfn_t pfn, pmm_order_t order,
+					  uint64_t tag)
+{
+	struct pmm_page *page = &pmm_mem_map[pfn];
+	page->next = (uint32_t)tag;
+	page->prev = (uint32_t)(tag >> 32);
+	page->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order |
+		     (tag != 0 ? PMM_PG_OWNER : 0);
+	return page;
+}
+
+/* alloc_head(), with the poison check before and the zeroing after. */
+static inline struct pmm_page *alloc_finish(pmm_pfn_t pfn, pmm_order_t order,
+					    unsigned int gfp, uint64_t tag)
+{
+	if (pmm_debug_poison_on())
+		pmm_poison_check(pfn, order); /* reports use after free */
+	struct pmm_page *page = alloc_head(pfn, order, tag);
+	if (gfp & PMM_GFP_ZERO)
+		zero_block(pfn, order);
+	return page;
+}
+
+/* alloc_finish() out of line, for the fast path's uncommon requests. */
+static __attribute__((noinline)) struct pmm_page *
+alloc_finish_call(pmm_pfn_t pfn, pmm_order_t order, unsigned int gfp,
+		  uint64_t tag)
+{
+	return alloc_finish(pfn, order, gfp, tag);
+}
+
+/* The full allocation path: every node and zone the walk allows. */
+static __attribute__((noinline)) struct pmm_page *
+alloc_pages_slow(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
+		 int *err)
+{
+	int e = PMM_ENOMEM;
+	pmm_pfn_t pfn;
+	int top = gfp_top_zone(gfp);
+	if (nid == PMM_NUMA_NO_NODE)
+		nid = pmm_node_default();
+	if (order > PMM_MAX_ORDER) {
+		e = PMM_EORDER;
+		goto fail;
+	}
+	if (top < 0 || gfp_contradicts(gfp) || nid < 0 ||
+	    nid >= PMM_MAX_NUMNODES || !pmm_nodes[nid].online) {
+		e = PMM_EINVAL;
+		goto fail;
+	}
+	/* This CPU's lists may hold the pages a block needs to coalesce. */
+	if (!alloc_from_nodes(nid, top, gfp, order, &pfn) &&
+	    !(pmm_pcp_drain_local() && alloc_from_nodes(nid, top, gfp, order, &pfn)))
+		goto fail;
+	return alloc_finish(pfn, order, gfp, tag);
+fail:
+	if (err != NULL)
+		*err = e;
+	return NULL;
+}
+
+/*
+ * The fast path of orders above the per-CPU ones (and of every order
+ * without per-CPU lists): zone_try() on pmm_zone_fast alone, for a @gfp
+ * without zone flags. Return: the pfn, or 0 to take the full path (which
+ * tries that zone again, then the others).
+ */
+static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
+							   pmm_order_t order)
+{
+	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
+	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0 ||
+	    order > PMM_MAX_ORDER ||
+	    pmm_zone_gfp_type(zone, gfp) >= PMM_MT_TYPES)
+		return 0;
+	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_enabled(zone))
+		return 0; /* per-CPU lists on: pmm_pcp_alloc() refills */
+	pmm_pfn_t pfn;
+	return zone_try(zone, gfp, order, &pfn) ? pfn : 0;
+}
+
+/* The paths after the per-CPU pop missed: the zone's, else the full one. */
+static __attribute__((noinline)) struct pmm_page *
+alloc_pages_rest(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
+		 int *err)
+{
+	if (nid == PMM_NUMA_NO_NODE) {
+		pmm_pfn_t pfn = alloc_zone_fast(gfp, order);
+		if (pfn != 0)
+			return alloc_finish(pfn, order, gfp, tag);
+	}
+	return alloc_pages_slow(nid, gfp, order, tag, err);
+}
+
+/*
+ * The allocation path. The common request - default node, a per-CPU
+ * order, no tag, no zeroing, no poisoning - pops this CPU's list and
+ * writes the head without a call; everything else is a tail call, so the
+ * fast path needs no stack frame.
+ */
+static inline __attribute__((always_inline)) struct pmm_page *
+alloc_pages(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
+	    int *err)
+{
+	if (nid == PMM_NUMA_NO_NODE && order <= PMM_PCP_MAX_ORDER) {
+		pmm_pfn_t pfn;
+		if (__builtin_expect(alloc_pcp_fast(gfp, order, &pfn), 1)) {
+			if (__builtin_expect(tag != 0 || (gfp & PMM_GFP_ZERO) ||
+						     pmm_debug_poison_on(), 0))
+				return alloc_finish_call(pfn, order, gfp, tag);
+			return alloc_head(pfn, order, 0);
+		}
+	}
+	return alloc_pages_rest(nid, gfp, order, tag, err);
+}
+
+/**
+ * pmm_alloc_pages_tagged - allocate 2^@order pages (see buddy.h).
+ *
+ * PMM_NUMA_NO_NODE means the lowest online node: the platform seam does not
+ * say which node a CPU sits on. Zones are tried from the highest @gfp
+ * allows down to DMA on the preferred node, then on the other online nodes
+ * in id order unless PMM_GFP_THISNODE. A zone serves the request only while
+ * free_pages - 2^@order >= its min watermark (half of it with PMM_GFP_HIGH);
+ * for a per-CPU order with the lists on, this CPU's listed pages count as
+ * free. When every zone fails, this CPU's lists go back to the zones
+ * (their blocks may be what a larger one needs) and the walk runs again.
+ * A per-CPU order on the default node first tries a pop of this CPU's list
+ * of the first zone of that walk (alloc_pcp_fast()), with the same tests.
+ * Return: the head descriptor (PMM_PG_ALLOC_HEAD, refcount 1, @tag), or NULL.
+ * Locking: takes the zone lock of the zone that serves, except for blocks
+ * taken from this CPU's list.
+ */
+struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
+					pmm_order_t order, uint64_t tag,
+					int *err)
+{
+	return alloc_pages(nid, gfp, order, tag, err);
+}
+
+/* pmm_alloc_pages_tagged() on the default node without a tag (buddy.h). */
+struct pmm_page *pmm_alloc_pages(unsigned int gfp, pmm_order_t order)
+{
+	return alloc_pages(PMM_NUMA_NO_NODE, gfp, order, 0, NULL);
+}
+
+/* pmm_alloc_pages_tagged() on node @nid without a tag (buddy.h). */
+struct pmm_page *pmm_alloc_pages_node(int nid, unsigned int gfp,
+				      pmm_order_t order)
+{
+	return alloc_pages(nid, gfp, order, 0, NULL);
+}
+
+/* pmm_alloc_pages(@gfp, 0) (buddy.h). */
+struct pmm_page *pmm_alloc_page(unsigned int gfp)
+{
+	return alloc_pages(PMM_NUMA_NO_NODE, gfp, 0, 0, NULL);
+}
+
+/* pmm_alloc_pages() as a physical address, 0 on failure (buddy.h). */
+pmm_phys_t pmm_get_free_pages(unsigned int gfp, pmm_order_t order)
+{
+	struct pmm_page *page = alloc_pages(PMM_NUMA_NO_NODE, gfp, order, 0,
+					    NULL);
+	return page != NULL ? PMM_PFN_PHYS(pmm_page_to_pfn(page)) : 0;
+}
+
+/* pmm_get_free_pages(@gfp, 0) (buddy.h). */
+pmm_phys_t pmm_get_free_page(unsigned int gfp)
+{
+	return pmm_get_free_pages(gfp, 0);
+}
+
+/* pmm_get_free_pages(@gfp | PMM_GFP_ZERO, 0) (buddy.h). */
+pmm_phys_t pmm_get_zeroed_page(unsigned int gfp)
+{
+	return pmm_get_free_pages(gfp | PMM_GFP_ZERO, 0);
+}
