@@ -306,11 +306,29 @@ def kill_running():
                 pass
 
 
+def on_interrupt(signum, frame):
+    """Ctrl-C or kill: stop every build and test at once. The source tree
+    was never written (mutants live in OUT/jN), so nothing is restored."""
+    kill_running()
+    print("\ninterrupted: the source tree was never touched", flush=True)
+    os._exit(130)
+
+
 def layer_of(path):
     return path.split("/")[1]
 
 
+TESTS_OF = {}
+
+
 def tests_of(layer):
+    """The unit tests of @layer, listed once (the copies hold these)."""
+    if layer not in TESTS_OF:
+        TESTS_OF[layer] = find_tests(layer)
+    return TESTS_OF[layer]
+
+
+def find_tests(layer):
     dirs = [layer] + EXTRA_TEST_DIRS.get(layer, [])
     srcs = []
     for d in dirs:
@@ -448,6 +466,8 @@ def main():
 
     out = os.path.join(ROOT, args.out)
     layers = sorted({layer_of(f) for f in files})
+    signal.signal(signal.SIGINT, on_interrupt)
+    signal.signal(signal.SIGTERM, on_interrupt)
     t0 = time.monotonic()
     jobs = [Job(out, n, args) for n in range(max(1, args.jobs))]
     print("mutation: %d files, %d mutants, %d jobs; setting up %s"
@@ -466,26 +486,21 @@ def main():
             free.put(j)
 
     results = []
-    try:
-        with concurrent.futures.ThreadPoolExecutor(len(jobs)) as ex:
-            futs = [ex.submit(one, mu) for mu in plan]
-            for k, (mu, fu) in enumerate(zip(plan, futs)):
-                status, test = fu.result()
-                key = (mu["file"], shown(mu))
-                if status == "survived" and key in equiv:
-                    status = "equivalent"
-                results.append((mu, status, test))
-                if status == "survived":
-                    print("  survived %s:%d [%s]\n    - %s\n    + %s"
-                          % (mu["file"], mu["line"], mu["op"],
-                             mu["orig"].strip(), shown(mu)), flush=True)
-                if (k + 1) % 25 == 0:
-                    print("  %d/%d mutants, %.0f s" % (
-                        k + 1, len(plan), time.monotonic() - t0), flush=True)
-    except KeyboardInterrupt:
-        kill_running()
-        print("\ninterrupted: the source tree was never touched", flush=True)
-        os._exit(130)
+    with concurrent.futures.ThreadPoolExecutor(len(jobs)) as ex:
+        futs = [ex.submit(one, mu) for mu in plan]
+        for k, (mu, fu) in enumerate(zip(plan, futs)):
+            status, test = fu.result()
+            key = (mu["file"], shown(mu))
+            if status == "survived" and key in equiv:
+                status = "equivalent"
+            results.append((mu, status, test))
+            if status == "survived":
+                print("  survived %s:%d [%s]\n    - %s\n    + %s"
+                      % (mu["file"], mu["line"], mu["op"],
+                         mu["orig"].strip(), shown(mu)), flush=True)
+            if (k + 1) % 25 == 0:
+                print("  %d/%d mutants, %.0f s" % (
+                    k + 1, len(plan), time.monotonic() - t0), flush=True)
 
     table = summary(files, results)
     print(table)
