@@ -441,6 +441,8 @@ def main():
     ap.add_argument("--report", default="build/mutation/report.txt")
     ap.add_argument("--equivalent", default="tests/mutation-equivalent.txt")
     ap.add_argument("--out", default="build/mutation")
+    ap.add_argument("--only", default="",
+                    help="FILE:LINE,... only the mutants of these lines")
     ap.add_argument("--list", action="store_true",
                     help="print the mutants and stop")
     args = ap.parse_args()
@@ -449,14 +451,23 @@ def main():
     ops = set(args.ops.split(","))
     equiv = read_equivalents(os.path.join(ROOT, args.equivalent))
     plan = []
+    known = set()
     for f in files:
         ms = file_mutants(f, ops)
+        known |= {(f, shown(m)) for m in ms}
+        if args.only:
+            want = set(args.only.split(","))
+            ms = [m for m in ms if "%s:%d" % (f, m["line"]) in want]
         total = len(ms)
         if args.max_per_file and len(ms) > args.max_per_file:
             rng = random.Random("%s:%s" % (args.seed, f))
             ms = sorted(rng.sample(ms, args.max_per_file),
                         key=lambda m: (m["line"], m["op"], m["mut"]))
         plan += [dict(m, total=total) for m in ms]
+    for f, text in sorted(equiv):
+        if f in files and (f, text) not in known:
+            print("warning: %s: no mutant of %s reads `%s` (stale entry?)"
+                  % (args.equivalent, f, text))
     if args.list:
         for m in plan:
             print("%s:%d: %s: %s" % (m["file"], m["line"], m["op"],

@@ -86,14 +86,23 @@ static void stale_entry_past_nr(void)
 	m.nr = 1;
 }
 
+/*
+ * For the sanitizer the stale entry past nr is a reserved page at 0, where
+ * it would beat the usable entry if it were read:
+ *   entry[0]  [0, 4)  usable
+ *   entry[1]  [0, 1)  reserved   <- nr = 1, never read
+ */
 static void test_bounds_sanitize_ignores_entry_past_nr(void **state)
 {
 	(void)state;
-	stale_entry_past_nr();
+	assert_int_equal(pmm_memmap_add(&m, 0, 4 * PG, PMM_MEM_USABLE), 0);
+	assert_int_equal(pmm_memmap_add(&m, 0, PG, PMM_MEM_RESERVED), 0);
+	m.nr = 1;
 	assert_int_equal(pmm_memmap_sanitize(&m, 0), 0);
 	assert_int_equal(m.nr, 1);
 	assert_int_equal(m.entry[0].start, 0);
 	assert_int_equal(m.entry[0].end, 4 * PG);
+	assert_int_equal(m.entry[0].type, PMM_MEM_USABLE);
 }
 
 static void test_bounds_queries_ignore_entry_past_nr(void **state)
@@ -275,16 +284,40 @@ static void test_bounds_dmesg_modern_no_type(void **state)
 	expect_msg("line 1: BIOS-e820: unknown type ''");
 }
 
+/* The largest type number, 2^32 - 1, is taken; 2^32 is not a number. */
+static void test_bounds_dmesg_type_u32_max(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("BIOS-e820: [mem 0x0-0xfff] type 4294967295\n"), 0);
+	assert_int_equal(m.entry[0].type, UINT32_MAX);
+	pmm_memmap_init(&m);
+	assert_int_equal(parse("BIOS-e820: [mem 0x0-0xfff] type 4294967296\n"), PMM_EPARSE);
+}
+
+/* Modern form, end == start: one byte (the end is inclusive). */
+static void test_bounds_dmesg_modern_one_byte(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("BIOS-e820: [mem 0x1000-0x1000] reserved\n"), 0);
+	assert_int_equal(m.entry[0].start, 0x1000);
+	assert_int_equal(m.entry[0].end, 0x1001);
+}
+
 /* ---- dmesg: the quote in messages ------------------------------------------ */
 
 #define LONG_TYPE "abcdefghijklmnopqrstuvwxyz0123456789"
+#define LONG_TYPE33 "abcdefghijklmnopqrstuvwxyz0123456"
 
-/* 36 bad characters are quoted as their first 32; then a short quote. */
+/* 36 and 33 bad characters are quoted as their first 32; then a short quote. */
 static void test_bounds_dmesg_quote_32_chars(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("BIOS-e820: [mem 0x0-0xfff] " LONG_TYPE "\n"),
 			 PMM_EPARSE);
+	expect_msg("line 1: BIOS-e820: unknown type "
+		   "'abcdefghijklmnopqrstuvwxyz012345'");
+	pmm_memmap_init(&m);
+	assert_int_equal(parse("BIOS-e820: [mem 0x0-0xfff] " LONG_TYPE33 "\n"), PMM_EPARSE);
 	expect_msg("line 1: BIOS-e820: unknown type "
 		   "'abcdefghijklmnopqrstuvwxyz012345'");
 	pmm_memmap_init(&m);
@@ -493,6 +526,8 @@ int main(void)
 		cmocka_unit_test_setup(test_bounds_dmesg_old_form_empty, setup),
 		cmocka_unit_test_setup(test_bounds_dmesg_old_form_ends_at_number, setup),
 		cmocka_unit_test_setup(test_bounds_dmesg_modern_no_type, setup),
+		cmocka_unit_test_setup(test_bounds_dmesg_type_u32_max, setup),
+		cmocka_unit_test_setup(test_bounds_dmesg_modern_one_byte, setup),
 		cmocka_unit_test_setup(test_bounds_dmesg_quote_32_chars, setup),
 		cmocka_unit_test_setup(test_bounds_dmesg_len_cuts_decimal, setup),
 		cmocka_unit_test_setup(test_bounds_dmesg_len_cuts_hex, setup),

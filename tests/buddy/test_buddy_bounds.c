@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_buddy_bounds.c - the limits of the buddy allocator, one case per
+ * boundary (issue 17, docs/mutation.md): the last pfn with a descriptor
+ * and the first without one, the hand-off's scan that ends exactly at its
+ * range, and the default zone hint after a hand-off that gives a higher
+ * zone its first pages.
+ *
+ * Pages are 4 KiB; pictures show one character per page where they help.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buddy_fixture.h"
+#include "host_platform.h"
+
+#define NPFN 64u
+
+/*
+ * Descriptors for [0, NPFN) in an array one longer: the extra one, right
+ * past the last, is not blank, so reading it would show.
+ */
+static struct pmm_page descs[NPFN + 1];
+
+static void one_zone_own_descs(void)
+{
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){ .max_pfn = NPFN }), 0);
+	memset(descs, 0, sizeof(descs));
+	descs[NPFN].info = 0x5a;
+	pmm_page_map_init(descs, NPFN);
+	assert_int_equal(pmm_buddy_handoff_range(1, NPFN, NULL), 0);
+}
+
+/* pfn NPFN - 1 (free) is not reserved; NPFN, past the descriptors, is. */
+static void test_bounds_is_reserved_last_and_first_past_descriptors(void **state)
+{
+	(void)state;
+	one_zone_own_descs();
+	assert_false(pmm_pfn_is_reserved(NPFN - 1));
+	assert_true(pmm_pfn_is_reserved(NPFN));
+	assert_true(pmm_pfn_is_reserved(0));
+	assert_int_equal(pmm_first_unreserved(NPFN, NPFN + 8), NPFN + 8);
+	assert_null(pmm_check());
+}
+
+/*
+ * The hand-off of [1, 8) ends right where the allocated block at 8
+ * begins: its scan for heads already in use stops at 8.
+ *   0 1       8               16                              64
+ *   # [hand-off)[- allocated --]
+ */
+static void test_bounds_handoff_scan_stops_at_end(void **state)
+{
+	uint64_t n = 0;
+
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){ .max_pfn = NPFN }), 0);
+	assert_int_equal(pmm_buddy_handoff_range(8, 16, &n), 0);
+	struct pmm_page *block = pmm_alloc_pages(PMM_GFP_KERNEL, 3);
+	assert_non_null(block);
+	assert_int_equal(pmm_page_to_pfn(block), 8);
+	assert_int_equal(pmm_buddy_handoff_range(1, 8, &n), 0);
+	assert_int_equal(n, 15);
+	assert_int_equal(pmm_nr_free_pages(), 7);
+	assert_int_equal(host_report_count(), 0);
+	assert_int_equal(pmm_free_pages(block, 3), 0);
+	assert_int_equal(pmm_nr_free_pages(), 15);
+	assert_null(pmm_check());
+}
+
+/*
+ * A hand-off across the DMA/Normal boundary at 16 whose Normal part ends
+ * at 28 finds the allocated head at 24: the DMA part's scan ends at 16
+ * and the Normal part's starts there with its own block sizes.
+ *   0 1             16      24  28                              64
+ *   # [--- DMA ----)[- Normal -AA)
+ */
+static void test_bounds_handoff_scan_restarts_at_zone_boundary(void **state)
+{
+	static const struct buddy_zone_spec zones[] = {
+		{ 0, PMM_ZONE_DMA, 0, 16 },
+		{ 0, PMM_ZONE_NORMAL, 16, NPFN },
+	};
+	uint64_t n = 0;
+
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+				 .max_pfn = NPFN, .zones = zones, .nr_zones = 2 }), 0);
+	assert_int_equal(pmm_buddy_handoff_range(24, 28, &n), 0);
+	struct pmm_page *block = pmm_alloc_pages(PMM_GFP_KERNEL, 2);
+	assert_non_null(block);
+	assert_int_equal(pmm_page_to_pfn(block), 24);
+	unsigned int reports = host_report_count();
+	assert_int_equal(pmm_buddy_handoff_range(1, 28, &n), PMM_EDOUBLEFREE);
+	assert_int_equal(host_report_count(), reports + 1);
+	assert_int_equal(pmm_nr_free_pages(), 0);
+	assert_int_equal(pmm_free_pages(block, 2), 0);
+	assert_null(pmm_check());
+}
+
+/*
+ * The default zone hint follows the hand-off. DMA [0, 16) gets its pages
+ * first; node 1 then comes online (the hint is recomputed: DMA, Normal
+ * still has no pages); the hand-off that gives node 0's Normal [16, 64)
+ * its first pages must move the hint to Normal, so a default request is
+ * served from Normal, as the zonelist walk says.
+ */
+static void test_bounds_handoff_moves_default_zone_hint(void **state)
+{
+	static const struct buddy_zone_spec zones[] = {
+		{ 0, PMM_ZONE_DMA, 0, 16 },
+		{ 0, PMM_ZONE_NORMAL, 16, 64 },
+	};
+	static uint64_t node1_map[64];
+
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+				 .max_pfn = 128, .zones = zones, .nr_zones = 2 }), 0);
+	assert_int_equal(pmm_buddy_handoff_range(1, 16, NULL), 0);
+	assert_true(pmm_zone_bitmap_bytes(64, 128) <= sizeof(node1_map));
+	memset(node1_map, 0, sizeof(node1_map));
+	assert_int_equal(pmm_node_init(1, 64, 128), 0);
+	assert_int_equal(pmm_zone_init(1, PMM_ZONE_NORMAL, 64, 128, 64, node1_map), 0);
+	assert_int_equal(pmm_buddy_handoff_range(16, 64, NULL), 0);
+
+	struct pmm_page *page = pmm_alloc_page(PMM_GFP_KERNEL);
+	assert_non_null(page);
+	assert_true(pmm_page_to_pfn(page) >= 16 && pmm_page_to_pfn(page) < 64);
+	assert_int_equal(pmm_free_page(page), 0);
+	assert_null(pmm_check());
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		BUDDY_CASE(test_bounds_is_reserved_last_and_first_past_descriptors),
+		BUDDY_CASE(test_bounds_handoff_scan_stops_at_end),
+		BUDDY_CASE(test_bounds_handoff_scan_restarts_at_zone_boundary),
+		BUDDY_CASE(test_bounds_handoff_moves_default_zone_hint),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
