@@ -563,11 +563,11 @@ def write_report(path, table, results, args):
                 f.write("%s:%d [%s]\n  - %s\n  + %s\n" % (
                     mu["file"], mu["line"], mu["op"], mu["orig"].strip(),
                     shown(mu)))
-        f.write("\n# every mutant: file:line op status killer\n")
+        f.write("\n# every mutant: file:line op status killer :: mutated line\n")
         for mu, status, test in results:
-            f.write("%s:%d %s %s %s\n" % (mu["file"], mu["line"], mu["op"],
-                                          status.replace(" ", "_"),
-                                          test or "-"))
+            f.write("%s:%d %s %s %s :: %s\n" % (
+                mu["file"], mu["line"], mu["op"], status.replace(" ", "_"),
+                test or "-", shown(mu)))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -134,6 +135,118 @@ static void test_bounds_handoff_moves_default_zone_hint(void **state)
 	assert_null(pmm_check());
 }
 
+/*
+ * Order PMM_PCP_MAX_ORDER, the last with per-CPU lists, goes through them
+ * both ways: the allocation refills the list (batch 16 pages: two blocks
+ * of 8, one handed out, one left), the free puts the block back on it.
+ * Order PMM_PCP_MAX_ORDER + 1, the first without, never touches them.
+ */
+static void test_bounds_last_pcp_order(void **state)
+{
+	struct pmm_zone *zone = buddy_fix_pcp(1024, 64, 16);
+	const struct pmm_pcp *pcp = &zone->pcp[0];
+	const uint32_t block = 1u << PMM_PCP_MAX_ORDER;
+
+	(void)state;
+	struct pmm_page *big = pmm_alloc_pages(PMM_GFP_KERNEL, PMM_PCP_MAX_ORDER + 1);
+	assert_non_null(big);
+	assert_int_equal(pcp->count, 0);
+	struct pmm_page *page = pmm_alloc_pages(PMM_GFP_KERNEL, PMM_PCP_MAX_ORDER);
+	assert_non_null(page);
+	assert_int_equal(pcp->count, 16 - block);
+	assert_int_equal(pmm_free_pages(page, PMM_PCP_MAX_ORDER), 0);
+	assert_int_equal(pcp->count, 16);
+	assert_int_equal(pmm_free_pages(big, PMM_PCP_MAX_ORDER + 1), 0);
+	assert_int_equal(pcp->count, 16);
+	pmm_pcp_drain_all();
+	assert_int_equal(pcp->count, 0);
+	assert_int_equal(pmm_nr_free_pages(), 1023);
+	buddy_assert_clean();
+}
+
+/*
+ * A free that leaves the fast path for the slow one still uses the
+ * per-CPU list up to its last order: a block of the DMA zone (not the
+ * zone the fast path knows) of order PMM_PCP_MAX_ORDER goes to DMA's list.
+ */
+static void test_bounds_last_pcp_order_slow_free(void **state)
+{
+	static const struct buddy_zone_spec zones[] = {
+		{ 0, PMM_ZONE_DMA, 0, 256 },
+		{ 0, PMM_ZONE_NORMAL, 256, 1024 },
+	};
+	const uint32_t block = 1u << PMM_PCP_MAX_ORDER;
+
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+				 .max_pfn = 1024, .zones = zones, .nr_zones = 2,
+				 .handoff = true, .keep_pcp = true }), 0);
+	assert_int_equal(pmm_pcp_set_high_batch(64, 16), 0);
+	const struct pmm_pcp *pcp = &buddy_zone(PMM_ZONE_DMA)->pcp[0];
+	struct pmm_page *page = pmm_alloc_pages(PMM_GFP_DMA, PMM_PCP_MAX_ORDER);
+	assert_non_null(page);
+	assert_true(pmm_page_to_pfn(page) < 256);
+	assert_int_equal(pcp->count, 16 - block);
+	assert_int_equal(pmm_free_pages(page, PMM_PCP_MAX_ORDER), 0);
+	assert_int_equal(pcp->count, 16);
+	buddy_assert_clean();
+}
+
+/*
+ * A forged head of order 1 at an odd-aligned pfn (4n + 1) inside an
+ * allocated block: the free finds it misplaced (PMM_ECORRUPT, reported)
+ * instead of pushing it on the per-CPU list.
+ */
+static void test_bounds_free_misaligned_head(void **state)
+{
+	struct pmm_zone *zone = buddy_fix_pcp(1024, 64, 16);
+
+	(void)state;
+	(void)zone;
+	struct pmm_page *block = pmm_alloc_pages(PMM_GFP_KERNEL, 2);
+	assert_non_null(block);
+	assert_int_equal(pmm_page_to_pfn(block) & 3, 0);
+	struct pmm_page *inner = block + 1;
+	inner->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | 1;
+	unsigned int reports = host_report_count();
+	assert_int_equal(pmm_free_pages(inner, 1), PMM_ECORRUPT);
+	assert_int_equal(host_report_count(), reports + 1);
+	inner->info = 0;
+	assert_int_equal(pmm_free_pages(block, 2), 0);
+	buddy_assert_clean();
+}
+
+/* A page inside an allocated block: the report names the head's info. */
+static void test_bounds_free_inside_block_names_head(void **state)
+{
+	char want[64];
+
+	(void)state;
+	assert_int_equal(buddy_setup_simple(NPFN), 0);
+	struct pmm_page *block = pmm_alloc_pages(PMM_GFP_KERNEL, 2);
+	assert_non_null(block);
+	assert_int_equal(pmm_free_page(block + 1), PMM_ENOTHEAD);
+	snprintf(want, sizeof(want), "block head 0x%llx info 0x%x",
+		 (unsigned long long)pmm_page_to_pfn(block), block->info);
+	if (!strstr(host_last_report_msg(), want))
+		fail_msg("report '%s' lacks '%s'", host_last_report_msg(), want);
+	assert_int_equal(pmm_free_pages(block, 2), 0);
+	buddy_assert_clean();
+}
+
+/* A reference on a page that is no allocated head is refused, whatever its count. */
+static void test_bounds_get_page_needs_alloc_head(void **state)
+{
+	(void)state;
+	assert_int_equal(buddy_setup_simple(NPFN), 0);
+	struct pmm_page *page = pmm_pfn_to_page(0);
+	page->info = PMM_PG_REF_ONE;
+	assert_int_equal(pmm_get_page(page), PMM_EINVAL);
+	assert_int_equal(page->info, PMM_PG_REF_ONE);
+	page->info = 0;
+	buddy_assert_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +254,11 @@ int main(void)
 		BUDDY_CASE(test_bounds_handoff_scan_stops_at_end),
 		BUDDY_CASE(test_bounds_handoff_scan_restarts_at_zone_boundary),
 		BUDDY_CASE(test_bounds_handoff_moves_default_zone_hint),
+		BUDDY_CASE(test_bounds_last_pcp_order),
+		BUDDY_CASE(test_bounds_last_pcp_order_slow_free),
+		BUDDY_CASE(test_bounds_free_misaligned_head),
+		BUDDY_CASE(test_bounds_free_inside_block_names_head),
+		BUDDY_CASE(test_bounds_get_page_needs_alloc_head),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
