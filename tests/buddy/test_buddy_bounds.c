@@ -16,6 +16,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <pmm/debug.h>
+#include <pmm/fmt.h>
+
 #include "buddy_fixture.h"
 #include "host_platform.h"
 
@@ -247,6 +250,94 @@ static void test_bounds_get_page_needs_alloc_head(void **state)
 	buddy_assert_clean();
 }
 
+/* Resetting the settings turns mobility grouping back on. */
+static void test_bounds_reset_settings_restores_grouping(void **state)
+{
+	(void)state;
+	assert_int_equal(buddy_setup_simple(NPFN), 0);
+	pmm_buddy_set_grouping(false);
+	assert_false(pmm_buddy_is_grouping());
+	pmm_buddy_reset_settings();
+	assert_true(pmm_buddy_is_grouping());
+}
+
+/* Before any hand-off no zone has pages: an allocation fails cleanly. */
+static void test_bounds_alloc_before_any_handoff(void **state)
+{
+	int err = 0;
+
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){ .max_pfn = NPFN }), 0);
+	assert_null(pmm_alloc_page(PMM_GFP_KERNEL));
+	assert_null(pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, PMM_GFP_KERNEL, 0, 0, &err));
+	assert_int_equal(err, PMM_ENOMEM);
+}
+
+/*
+ * Both mobility flags with grouping on name no type (the first invalid
+ * type): refused as PMM_EINVAL, by the zone's fast path as by the walk.
+ */
+static void test_bounds_both_mobility_flags(void **state)
+{
+	int err = 0;
+
+	(void)state;
+	assert_int_equal(buddy_setup_simple(NPFN), 0);
+	assert_null(pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, PMM_GFP_KERNEL | PMM_GFP_MOBILITY,
+					   4, 0, &err));
+	assert_int_equal(err, PMM_EINVAL);
+	assert_int_equal(pmm_nr_free_pages(), NPFN - 1);
+	buddy_assert_clean();
+}
+
+/* page_owner's summary counts tagged blocks only: one of three here. */
+static void test_bounds_owner_summary_counts_tagged(void **state)
+{
+	char buf[4096];
+	struct pmm_buf_out b;
+
+	(void)state;
+	assert_int_equal(buddy_setup_simple(NPFN), 0);
+	struct pmm_page *t = pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, PMM_GFP_KERNEL,
+						    0, 0x1234, NULL);
+	struct pmm_page *u1 = pmm_alloc_page(PMM_GFP_KERNEL);
+	struct pmm_page *u2 = pmm_alloc_page(PMM_GFP_KERNEL);
+	assert_non_null(t);
+	assert_non_null(u1);
+	assert_non_null(u2);
+	pmm_buf_out_init(&b, buf, sizeof(buf));
+	pmm_report_page_owner(&b.out);
+	assert_non_null(strstr(buf, "page_owner: 3 blocks, 3 pages allocated, 1 tagged\n"));
+	assert_int_equal(pmm_free_page(t), 0);
+	assert_int_equal(pmm_free_page(u1), 0);
+	assert_int_equal(pmm_free_page(u2), 0);
+}
+
+/*
+ * A zone set up after an explicit per-CPU setting has that setting from
+ * its first moment, before it has a page.
+ */
+static void test_bounds_new_zone_takes_pcp_setting(void **state)
+{
+	static const struct buddy_zone_spec zones[] = {
+		{ 0, PMM_ZONE_NORMAL, 0, 64 },
+	};
+	static uint64_t node1_map[64];
+
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+				 .max_pfn = 128, .zones = zones, .nr_zones = 1,
+				 .keep_pcp = true }), 0);
+	assert_int_equal(pmm_pcp_set_high_batch(64, 16), 0);
+	memset(node1_map, 0, sizeof(node1_map));
+	assert_int_equal(pmm_node_init(1, 64, 128), 0);
+	assert_int_equal(pmm_zone_init(1, PMM_ZONE_NORMAL, 64, 128, 64, node1_map), 0);
+	const struct pmm_pcp *pcp = &pmm_nodes[1].zones[PMM_ZONE_NORMAL].pcp[0];
+	assert_int_equal(pcp->high, 64);
+	assert_int_equal(pcp->batch, 16);
+	assert_int_equal(pcp->count, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +350,11 @@ int main(void)
 		BUDDY_CASE(test_bounds_free_misaligned_head),
 		BUDDY_CASE(test_bounds_free_inside_block_names_head),
 		BUDDY_CASE(test_bounds_get_page_needs_alloc_head),
+		BUDDY_CASE(test_bounds_reset_settings_restores_grouping),
+		BUDDY_CASE(test_bounds_alloc_before_any_handoff),
+		BUDDY_CASE(test_bounds_both_mobility_flags),
+		BUDDY_CASE(test_bounds_owner_summary_counts_tagged),
+		BUDDY_CASE(test_bounds_new_zone_takes_pcp_setting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
