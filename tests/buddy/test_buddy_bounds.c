@@ -338,6 +338,81 @@ static void test_bounds_new_zone_takes_pcp_setting(void **state)
 	assert_int_equal(pcp->count, 0);
 }
 
+/* A high mark or a batch of 0 alone disables the lists; it is no error. */
+static void test_bounds_pcp_zero_high_or_batch(void **state)
+{
+	struct pmm_zone *zone = buddy_fix_pcp(1024, 64, 16);
+
+	(void)state;
+	assert_int_equal(pmm_pcp_set_high_batch(0, 5), 0);
+	assert_int_equal(zone->pcp[0].high, 0);
+	assert_int_equal(zone->pcp[0].batch, 0);
+	assert_int_equal(pmm_pcp_set_high_batch(5, 0), 0);
+	assert_int_equal(zone->pcp[0].batch, 0);
+	assert_int_equal(pmm_pcp_set_high_batch(4, 5), PMM_EINVAL);
+}
+
+/*
+ * Switching poisoning on poisons every free block: the top-order one and
+ * both blocks of a list holding two (order 3: 8 and 24, not buddies), so
+ * allocating them finds the poison intact and reports nothing.
+ *   0   8       16      24      32         1024                    2048
+ *   ....[o3 free]........[o3 free]......... [---- order 10 free ----)
+ */
+static void test_bounds_poison_on_covers_every_free_block(void **state)
+{
+	struct pmm_page *b[3];
+
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){ .max_pfn = 2048 }), 0);
+	assert_int_equal(pmm_buddy_handoff_range(8, 16, NULL), 0);
+	assert_int_equal(pmm_buddy_handoff_range(24, 32, NULL), 0);
+	assert_int_equal(pmm_buddy_handoff_range(1024, 2048, NULL), 0);
+	unsigned int reports = host_report_count();
+	pmm_debug_set_poison(true);
+	b[0] = pmm_alloc_pages(PMM_GFP_KERNEL, PMM_MAX_ORDER);
+	b[1] = pmm_alloc_pages(PMM_GFP_KERNEL, 3);
+	b[2] = pmm_alloc_pages(PMM_GFP_KERNEL, 3);
+	assert_non_null(b[0]);
+	assert_non_null(b[1]);
+	assert_non_null(b[2]);
+	assert_int_equal(host_report_count(), reports);
+	assert_int_equal(pmm_free_pages(b[0], PMM_MAX_ORDER), 0);
+	assert_int_equal(pmm_free_pages(b[1], 3), 0);
+	assert_int_equal(pmm_free_pages(b[2], 3), 0);
+	pmm_debug_set_poison(false);
+	buddy_assert_clean();
+}
+
+/* Switching poisoning off when it is off writes nothing into free pages. */
+static void test_bounds_poison_off_twice_writes_nothing(void **state)
+{
+	(void)state;
+	assert_int_equal(buddy_setup_simple(NPFN), 0);
+	unsigned char *p = host_phys_ptr(PMM_PFN_PHYS(NPFN - 1));
+	assert_non_null(p);
+	p[0] = 0x11;
+	pmm_debug_set_poison(false);
+	assert_int_equal(p[0], 0x11);
+}
+
+/* After a reset the default node is the lowest one online again: node 1 alone. */
+static void test_bounds_default_node_after_reset(void **state)
+{
+	static const struct buddy_zone_spec zones[] = {
+		{ 1, PMM_ZONE_NORMAL, 0, NPFN },
+	};
+
+	(void)state;
+	assert_int_equal(buddy_setup_simple(NPFN), 0);
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+				 .max_pfn = NPFN, .zones = zones, .nr_zones = 1,
+				 .handoff = true }), 0);
+	struct pmm_page *page = pmm_alloc_page(PMM_GFP_KERNEL);
+	assert_non_null(page);
+	assert_int_equal(pmm_free_page(page), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +430,10 @@ int main(void)
 		BUDDY_CASE(test_bounds_both_mobility_flags),
 		BUDDY_CASE(test_bounds_owner_summary_counts_tagged),
 		BUDDY_CASE(test_bounds_new_zone_takes_pcp_setting),
+		BUDDY_CASE(test_bounds_pcp_zero_high_or_batch),
+		BUDDY_CASE(test_bounds_poison_on_covers_every_free_block),
+		BUDDY_CASE(test_bounds_poison_off_twice_writes_nothing),
+		BUDDY_CASE(test_bounds_default_node_after_reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
