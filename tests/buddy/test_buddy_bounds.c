@@ -413,6 +413,30 @@ static void test_bounds_default_node_after_reset(void **state)
 	assert_int_equal(pmm_free_page(page), 0);
 }
 
+/* A node may end exactly at PMM_PFN_LIMIT, not one page past it. */
+static void test_bounds_node_ends_at_pfn_limit(void **state)
+{
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){ .max_pfn = NPFN }), 0);
+	assert_int_equal(pmm_node_init(1, PMM_PFN_LIMIT - 64, PMM_PFN_LIMIT + 1), PMM_EINVAL);
+	assert_int_equal(pmm_node_init(1, PMM_PFN_LIMIT - 64, PMM_PFN_LIMIT), 0);
+	assert_true(pmm_nodes[1].online);
+	assert_int_equal(pmm_nodes[1].end_pfn, PMM_PFN_LIMIT);
+}
+
+/*
+ * The pageblock-type map takes one byte a pageblock, rounded up to words:
+ * eight whole pageblocks need exactly as much as eight minus one page.
+ */
+static void test_bounds_bitmap_bytes_eight_pageblocks(void **state)
+{
+	const pmm_pfn_t span = 8 * (pmm_pfn_t)PMM_PAGEBLOCK_PAGES;
+
+	(void)state;
+	assert_int_equal(pmm_zone_bitmap_bytes(0, span), pmm_zone_bitmap_bytes(0, span - 1));
+	assert_true(pmm_zone_bitmap_bytes(0, span + 1) > pmm_zone_bitmap_bytes(0, span));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +458,8 @@ int main(void)
 		BUDDY_CASE(test_bounds_poison_on_covers_every_free_block),
 		BUDDY_CASE(test_bounds_poison_off_twice_writes_nothing),
 		BUDDY_CASE(test_bounds_default_node_after_reset),
+		BUDDY_CASE(test_bounds_node_ends_at_pfn_limit),
+		cmocka_unit_test(test_bounds_bitmap_bytes_eight_pageblocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
