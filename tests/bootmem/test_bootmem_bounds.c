@@ -177,6 +177,25 @@ static void test_bounds_free_ending_at_pack_page(void **state)
 	assert_int_equal(pa, 22 * PG + 64);
 }
 
+/*
+ * The node check: a packing page at the node's last pfn is inside it, one
+ * at end_pfn (the first pfn past it) is not.
+ */
+static void test_bounds_check_packing_page_at_node_end(void **state)
+{
+	pmm_phys_t pa = 0;
+
+	(void)state;
+	one_node_free();
+	assert_int_equal(pmm_bootmem_alloc_raw(&bm_fix, 0, 64, 8, 47 * PG, 0, &pa), 0);
+	assert_int_equal(pa, 47 * PG);
+	assert_null(pmm_bootmem_check_node(&bm_fix, 0));
+	bm_fix.node[0].last_pos = 48;
+	assert_string_equal(pmm_bootmem_check_node(&bm_fix, 0),
+			    "the packing page last_pos lies outside the node");
+	bm_fix.node[0].last_pos = 47;
+}
+
 /* ---- retirement ----------------------------------------------------------------------- */
 
 /*
@@ -289,6 +308,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bounds_pack_ends_at_limit,
 						bm_fix_setup, bm_fix_teardown),
 		cmocka_unit_test_setup_teardown(test_bounds_free_ending_at_pack_page,
+						bm_fix_setup, bm_fix_teardown),
+		cmocka_unit_test_setup_teardown(test_bounds_check_packing_page_at_node_end,
 						bm_fix_setup, bm_fix_teardown),
 		cmocka_unit_test_setup_teardown(test_bounds_free_all_forgets_bitmap,
 						bm_fix_setup, retire_teardown),

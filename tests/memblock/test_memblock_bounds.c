@@ -235,6 +235,30 @@ static void test_bounds_mirror_fallback(void **state)
 	assert_true(pa >= 4 * SZ_1M && pa < 8 * SZ_1M);
 }
 
+/*
+ * Doubling an array searches with the mirror flag too: mirrored memory
+ * all reserved, it says so and takes ordinary memory for the new array.
+ */
+static void test_bounds_mirror_fallback_when_doubling(void **state)
+{
+	pmm_phys_t arr;
+	char *log;
+
+	(void)state;
+	assert_int_equal(pmm_memblock_add(32 * SZ_1M, SZ_1M), 0);
+	assert_int_equal(pmm_memblock_add(40 * SZ_1M, 8 * SZ_1M), 0);
+	assert_int_equal(pmm_memblock_mark_mirror(32 * SZ_1M, SZ_1M), 0);
+	assert_int_equal(pmm_memblock_reserve(32 * SZ_1M, SZ_1M), 0);
+	pmm_memblock_allow_resize();
+	host_log_capture_start();
+	fill(&pmm_memblock.memory, MAX_R);
+	log = host_log_capture_stop();
+	assert_non_null(strstr(log, "Could not allocate 0x0000000000002000 bytes of mirrored memory"));
+	free(log);
+	arr = pmm_memblock_array_phys(&pmm_memblock.memory);
+	assert_true(arr >= 40 * SZ_1M && arr < 48 * SZ_1M);
+}
+
 /* With debug on, doubling the memory array logs its exact new place. */
 static void test_bounds_debug_log_names_new_array(void **state)
 {
@@ -318,8 +342,9 @@ static int ho_teardown(void **state)
 
 /*
  * A free range without a whole page, [6K, 10K), is skipped by free_all;
- * a late free without a whole page frees nothing and succeeds; with debug
- * on the late free is logged with its inclusive range.
+ * a late free without a whole page - starting on a page boundary, or not -
+ * frees nothing and succeeds; with debug on the late free is logged with
+ * its inclusive range.
  */
 static void test_bounds_handoff_without_whole_page(void **state)
 {
@@ -335,14 +360,64 @@ static void test_bounds_handoff_without_whole_page(void **state)
 	free_pages = pmm_nr_free_pages();
 	pmm_memblock_set_debug(true);
 	host_log_capture_start();
-	assert_int_equal(pmm_memblock_free_late(SZ_1M + 16, 256), 0);
+	assert_int_equal(pmm_memblock_free_late(SZ_1M, 16), 0);
 	log = host_log_capture_stop();
 	pmm_memblock_set_debug(false);
-	assert_non_null(strstr(log, "memblock_free_late: [0x0000000000100010-0x000000000010010f]"));
+	assert_non_null(strstr(log, "memblock_free_late: [0x0000000000100000-0x000000000010000f]"));
 	free(log);
+	assert_int_equal(pmm_memblock_free_late(SZ_1M + 32, 256), 0);
 	assert_int_equal(pmm_nr_free_pages(), free_pages);
-	assert_true(pmm_memblock_is_region_reserved(SZ_1M, 16));
+	assert_true(pmm_memblock_is_region_reserved(SZ_1M + 16, 16));
 	assert_null(pmm_check());
+}
+
+/*
+ * discard gives the doubled memory array back after the reserved one (here
+ * still the static array, nothing to give): exactly its pages. Doubled
+ * twice (257 regions, 512 entries) the array fills whole pages, so one
+ * page more would show.
+ */
+static void test_bounds_discard_returns_memory_array(void **state)
+{
+	uint64_t pages = 0, before, arr_pages;
+	pmm_phys_t mem_arr;
+
+	(void)state;
+	assert_int_equal(pmm_memblock_add(8 * SZ_1M, 7 * SZ_1M), 0);
+	pmm_memblock_allow_resize();
+	fill(&pmm_memblock.memory, MAX_R);
+	for (unsigned long i = 0; i < MAX_R; i++)
+		assert_int_equal(pmm_memblock_add(SZ_1M + i * 2 * SZ_4K, SZ_4K), 0);
+	assert_int_equal(pmm_memblock.memory.max, 4 * MAX_R);
+	mem_arr = pmm_memblock_array_phys(&pmm_memblock.memory);
+	arr_pages = (pmm_memblock.memory.max * sizeof(struct pmm_memblock_region) +
+		     SZ_4K - 1) / SZ_4K;
+	assert_int_equal(arr_pages * SZ_4K,
+			 pmm_memblock.memory.max * sizeof(struct pmm_memblock_region));
+	assert_int_equal(pmm_memblock_array_phys(&pmm_memblock.reserved), 0);
+	assert_int_equal(pmm_memblock_free_all(&pages), 0);
+	before = pmm_nr_free_pages();
+	assert_true(pmm_pfn_is_reserved(PMM_PFN_DOWN(mem_arr)));
+	assert_int_equal(pmm_memblock_discard(), 0);
+	assert_false(pmm_pfn_is_reserved(PMM_PFN_DOWN(mem_arr)));
+	assert_int_equal(pmm_nr_free_pages(), before + arr_pages);
+	assert_null(pmm_check());
+}
+
+/*
+ * free_all returns its first hand-off error: [1M, 2M) already given to
+ * the buddy (PMM_EDOUBLEFREE), then [16M, 17M) outside every zone
+ * (PMM_ERANGE).
+ */
+static void test_bounds_free_all_keeps_first_error(void **state)
+{
+	uint64_t pages = 0;
+
+	(void)state;
+	assert_int_equal(pmm_memblock_add(SZ_1M, SZ_1M), 0);
+	assert_int_equal(pmm_memblock_add(16 * SZ_1M, SZ_1M), 0);
+	assert_int_equal(pmm_buddy_handoff_range(SZ_1M / SZ_4K, 2 * SZ_1M / SZ_4K, NULL), 0);
+	assert_int_equal(pmm_memblock_free_all(&pages), PMM_EDOUBLEFREE);
 }
 
 int main(void)
@@ -374,6 +449,8 @@ int main(void)
 						mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_bounds_mirror_fallback,
 						mbt_setup, mbt_teardown),
+		cmocka_unit_test_setup_teardown(test_bounds_mirror_fallback_when_doubling,
+						mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_bounds_debug_log_names_new_array,
 						mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_bounds_debug_off_is_quiet,
@@ -381,6 +458,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bounds_first_doubling_three_slots_left,
 						mbt_setup, mbt_teardown),
 		cmocka_unit_test_setup_teardown(test_bounds_handoff_without_whole_page,
+						ho_setup, ho_teardown),
+		cmocka_unit_test_setup_teardown(test_bounds_discard_returns_memory_array,
+						ho_setup, ho_teardown),
+		cmocka_unit_test_setup_teardown(test_bounds_free_all_keeps_first_error,
 						ho_setup, ho_teardown),
 	};
 
