@@ -178,8 +178,8 @@ static void test_bounds_free_ending_at_pack_page(void **state)
 }
 
 /*
- * The node check: a packing page at the node's last pfn is inside it, one
- * at end_pfn (the first pfn past it) is not.
+ * The node check: a packing page at the node's first pfn and at its last
+ * are inside it, one at end_pfn (the first pfn past it) is not.
  */
 static void test_bounds_check_packing_page_at_node_end(void **state)
 {
@@ -187,6 +187,9 @@ static void test_bounds_check_packing_page_at_node_end(void **state)
 
 	(void)state;
 	one_node_free();
+	assert_int_equal(pmm_bootmem_alloc_raw(&bm_fix, 0, 64, 8, 0, 0, &pa), 0);
+	assert_int_equal(pa, 16 * PG);
+	assert_null(pmm_bootmem_check_node(&bm_fix, 0));
 	assert_int_equal(pmm_bootmem_alloc_raw(&bm_fix, 0, 64, 8, 47 * PG, 0, &pa), 0);
 	assert_int_equal(pa, 47 * PG);
 	assert_null(pmm_bootmem_check_node(&bm_fix, 0));
