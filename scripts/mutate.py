@@ -426,6 +426,64 @@ def choose_files(patterns):
     return files
 
 
+def parse_report(path):
+    """A report's mutants: [(file, line, op, status, text or None)]; the
+    text is known for survivors (and for every mutant in newer reports)."""
+    with open(path) as f:
+        lines = f.read().split("\n")
+    survivors = {}
+    mutants = []
+    part = None
+    for i, l in enumerate(lines):
+        if l.startswith("# survivors"):
+            part = "s"
+        elif l.startswith("# every mutant"):
+            part = "m"
+        elif part == "s":
+            m = re.match(r"(\S+):(\d+) \[(\w+)\]$", l)
+            if m:
+                key = (m.group(1), int(m.group(2)), m.group(3))
+                survivors.setdefault(key, []).append(norm(lines[i + 2][4:]))
+        elif part == "m" and l:
+            head, _, text = l.partition(" :: ")
+            f_l, op, status = head.split()[:3]
+            f, ln = f_l.rsplit(":", 1)
+            mutants.append([f, int(ln), op, status.replace("_", " "),
+                            norm(text) if text else None])
+    for mu in mutants:
+        if mu[3] in ("survived", "equivalent") and mu[4] is None:
+            mu[4] = survivors[(mu[0], mu[1], mu[2])].pop(0)
+    return mutants
+
+
+def rescore(path, sample, equiv_path):
+    """Print @path's table again with today's equivalents, restricted to
+    the mutants of the report @sample if given (same files, same seed)."""
+    equiv = read_equivalents(equiv_path)
+    before = parse_report(path)
+    if sample:
+        want = [(m[0], m[1], m[2], m[4]) for m in parse_report(sample)]
+        by_line = {}
+        for m in before:
+            by_line.setdefault((m[0], m[1], m[2]), []).append(m)
+        picked = []
+        for f, ln, op, text in want:
+            cands = by_line.get((f, ln, op), [])
+            hit = [m for m in cands if m[4] == text]
+            hit = hit or [m for m in cands if m[3] not in
+                          ("survived", "equivalent")]
+            if hit:
+                picked.append(hit[0])
+        before = picked
+    results = []
+    for f, ln, op, status, text in before:
+        if status in ("survived", "equivalent"):
+            status = "equivalent" if (f, text) in equiv else "survived"
+        results.append(({"file": f, "line": ln, "total": 0}, status, None))
+    files = list(dict.fromkeys(m[0] for m in before))
+    print(summary(files, results))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--files", nargs="*", default=None,
@@ -443,9 +501,17 @@ def main():
     ap.add_argument("--out", default="build/mutation")
     ap.add_argument("--only", default="",
                     help="FILE:LINE,... only the mutants of these lines")
+    ap.add_argument("--rescore", metavar="REPORT",
+                    help="score REPORT again with today's equivalents")
+    ap.add_argument("--sample", metavar="REPORT",
+                    help="with --rescore: only the mutants REPORT ran")
     ap.add_argument("--list", action="store_true",
                     help="print the mutants and stop")
     args = ap.parse_args()
+    if args.rescore:
+        rescore(args.rescore, args.sample,
+                os.path.join(ROOT, args.equivalent))
+        return 0
 
     files = choose_files(args.files or DEFAULT_FILES)
     ops = set(args.ops.split(","))
