@@ -453,6 +453,49 @@ static void test_bounds_bitmap_bytes_eight_pageblocks(void **state)
 	assert_int_equal(pmm_zone_bitmap_bytes(0, span + 1), bitmap_bytes_from_0(span + 1));
 }
 
+/* CPU PMM_NR_CPUS is no CPU: draining it does nothing. */
+static void test_bounds_drain_first_invalid_cpu(void **state)
+{
+	struct pmm_zone *zone = buddy_fix_pcp(1024, 64, 16);
+
+	(void)state;
+	struct pmm_page *page = pmm_alloc_page(PMM_GFP_KERNEL);
+	assert_non_null(page);
+	assert_int_equal(pmm_free_page(page), 0);
+	uint32_t count = zone->pcp[0].count;
+	assert_int_not_equal(count, 0);
+	pmm_pcp_drain_cpu(PMM_NR_CPUS);
+	assert_int_equal(zone->pcp[0].count, count);
+	assert_int_equal(pmm_nr_free_pages(), 1023);
+	buddy_assert_clean();
+	pmm_pcp_drain_cpu(PMM_NR_CPUS - 1);
+	pmm_pcp_drain_cpu(0);
+	assert_int_equal(zone->pcp[0].count, 0);
+	buddy_assert_clean();
+}
+
+/*
+ * pmm_check reads every descriptor outside the zones, the first one past
+ * a zone's end included: DMA [0, 16), hole [16, 32), Normal [32, 64).
+ */
+static void test_bounds_check_first_pfn_after_zone(void **state)
+{
+	static const struct buddy_zone_spec zones[] = {
+		{ 0, PMM_ZONE_DMA, 0, 16 },
+		{ 0, PMM_ZONE_NORMAL, 32, NPFN },
+	};
+
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+				 .max_pfn = NPFN, .zones = zones, .nr_zones = 2,
+				 .handoff = true }), 0);
+	assert_null(pmm_check());
+	pmm_pfn_to_page(16)->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE;
+	assert_non_null(pmm_check());
+	pmm_pfn_to_page(16)->info = 0;
+	assert_null(pmm_check());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +519,8 @@ int main(void)
 		BUDDY_CASE(test_bounds_default_node_after_reset),
 		BUDDY_CASE(test_bounds_node_ends_at_pfn_limit),
 		cmocka_unit_test(test_bounds_bitmap_bytes_eight_pageblocks),
+		BUDDY_CASE(test_bounds_drain_first_invalid_cpu),
+		BUDDY_CASE(test_bounds_check_first_pfn_after_zone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
