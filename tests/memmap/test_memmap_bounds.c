@@ -23,15 +23,18 @@
 
 #define PG 0x1000ull
 
-static struct pmm_memmap m;
-static struct pmm_memmap before;
+/* The map under test, a copy to compare with, and the parser's message. */
+static struct pmm_memmap m, before;
 static struct pmm_parse_error err;
 
+/* Each case starts from an empty map and an empty message. */
 static int setup(void **state)
 {
+	static const struct pmm_parse_error no_error;
+
 	(void)state;
+	err = no_error;
 	pmm_memmap_init(&m);
-	memset(&err, 0, sizeof(err));
 	return 0;
 }
 
