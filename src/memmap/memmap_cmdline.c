@@ -214,12 +214,12 @@ int pmm_memmap_apply_cmdline(struct pmm_memmap *m, const char *cmdline,
 	}
 	/* All or nothing: the options apply to a copy that replaces @m. */
 	static struct pmm_memmap edited;
-	edited = *m;
+	pmm_memcpy(&edited, m, sizeof(edited));
 	for (unsigned int i = 0; i < st.nr; i++) {
 		int ret = apply_op(&edited, &st.op[i]);
 		if (ret)
 			return ret;
 	}
-	*m = edited;
+	pmm_memcpy(m, &edited, sizeof(*m));
 	return 0;
 }
