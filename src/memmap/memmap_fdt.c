@@ -312,6 +312,9 @@ static int add_regs(struct fdt_walk *w, unsigned int d, const struct fdt_node *n
 		if (memory && overlaps_earlier(w, s, end))
 			return node_fail(w, d, PMM_EOVERLAP,
 					 "overlaps an earlier memory reg", i);
+		if (memory && n->nid >= PMM_FW_NODES_MAX)
+			return node_fail(w, d, PMM_EFULL, "numa-node-id past "
+					 "PMM_FW_NODES_MAX (raise it)", i);
 		ret = fw_add(w->c, s, size, type);
 		if (!ret && memory)
 			ret = add_numa(w, s, end, n->nid);

@@ -33,7 +33,7 @@ static int setup(void **state)
 
 /* ---- the writer -------------------------------------------------------- */
 
-static unsigned char st[4096], strs[1024], blob[8192];
+static unsigned char st[4096], strs[1024], blob[16384];
 static size_t st_len, strs_len, blob_len;
 static uint64_t rsv[4][2];
 static unsigned int nr_rsv;
@@ -509,12 +509,12 @@ static void test_fdt_numa_ids(void **state)
 	fw_snap_reset(&s);
 	start(true, 2, 2);
 	mem = begin("memory@0");
-	cells("numa-node-id", 1, PMM_NUMA_MAX);
+	cells("numa-node-id", 1, PMM_FW_NODES_MAX); /* the first id past the table */
 	cells("reg", 4, 0, 0, 0, 0x1000000);
 	end();
 	done();
-	read_fails(PMM_EFULL, "fdt: /memory@0 (byte 0x%zx): reg 0: table full "
-		   "(raise PMM_MEMMAP_MAX or PMM_FW_RANGES_MAX)", mem);
+	read_fails(PMM_EFULL, "fdt: /memory@0 (byte 0x%zx): reg 0: numa-node-id past "
+		   "PMM_FW_NODES_MAX (raise it)", mem);
 }
 
 /* A reserved-memory child whose reg is wrong is named by its full path. */
@@ -768,10 +768,27 @@ static void test_fdt_map_full(void **state)
 		   "(raise PMM_MEMMAP_MAX or PMM_FW_RANGES_MAX)", mem);
 }
 
+/*
+ * F50: the blob fuzz_fdt found: a memory node with numa-node-id = <64>,
+ * past the firmware info's node table (it wrote one past pxm[]).
+ */
+static void F50_fdt_numa_node_id_past_fw_nodes_max(void **state)
+{
+	FILE *f = fopen("fuzz/regressions/fdt/numa-node-id-64", "rb");
+	(void)state;
+	assert_non_null(f);
+	blob_len = fread(blob, 1, sizeof(blob), f);
+	fclose(f);
+	assert_true(blob_len > 40);
+	read_fails(PMM_EFULL, "fdt: /memory@58000000 (byte 0x148): reg 0: "
+		   "numa-node-id past PMM_FW_NODES_MAX (raise it)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_fdt_null_args, setup),
+		cmocka_unit_test_setup(F50_fdt_numa_node_id_past_fw_nodes_max, setup),
 		cmocka_unit_test_setup(test_fdt_header_errors, setup),
 		cmocka_unit_test_setup(test_fdt_blocks_past_end, setup),
 		cmocka_unit_test_setup(test_fdt_name_past_struct, setup),
