@@ -241,14 +241,28 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-/* --cmdline's memory options (mem=, memmap=), after the map's own. */
-static int sim_apply_cmdline(const struct sim_options *o, struct pmm_memmap *m)
+/* --cmdline's memory options (mem=, memmap=, vmalloc=), after the map's own. */
+static int sim_apply_cmdline(struct sim_options *o, struct pmm_memmap *m)
 {
 	struct pmm_parse_error perr = { 0, "" };
-	if (!o->cmdline || pmm_memmap_apply_cmdline(m, o->cmdline, &perr) == 0)
+	if (!o->cmdline)
+		return 0;
+	if (pmm_memmap_apply_cmdline(m, o->cmdline, &perr) == 0 &&
+	    pmm_linux_cmdline_vmalloc(o->cmdline, &o->cfg.vmalloc_reserve, &perr) == 0)
 		return 0;
 	fprintf(stderr, "pmm-sim: --cmdline: %s\n", perr.msg);
 	return 1;
+}
+
+/* A log's lowmem and vmalloc= for the boot; its user map's difference, said. */
+static void take_log_results(struct sim_options *o, const struct sim_linux_log *log)
+{
+	o->cfg.lowmem_end = log->lowmem_end;
+	o->cfg.vmalloc_reserve = log->vmalloc_reserve;
+	if (log->user_map_differs)
+		fprintf(o->json ? stderr : stdout, "pmm-sim: warning: the log's "
+			"user-defined physical RAM map differs from pmm's: %s\n",
+			log->user_map_diff);
 }
 
 static int load_map(struct sim_options *o, struct pmm_memmap *m)
@@ -271,10 +285,13 @@ static int load_map(struct sim_options *o, struct pmm_memmap *m)
 	}
 	if (o->format == SIM_MAP_AUTO)
 		o->format = sim_map_detect(text, len);
+	static struct sim_linux_log log;
 	int err = sim_map_read(m, &fw, text, len, o->format, o->efi_desc_size, &perr);
 	if (!err && o->format == SIM_MAP_DMESG)
-		err = sim_map_linux_edits(m, text, len,
-					  o->ignore_cmdline || o->cmdline, &perr);
+		err = sim_map_linux_edits(m, text, len, o->ignore_cmdline || o->cmdline,
+					  &log, &perr);
+	if (!err && o->format == SIM_MAP_DMESG)
+		take_log_results(o, &log);
 	free(text);
 	if (err) {
 		fprintf(stderr, "pmm-sim: %s:%u: %s\n", o->map_file, perr.line, perr.msg);

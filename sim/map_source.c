@@ -150,18 +150,41 @@ pmm_phys_t sim_map_kernel_base(const struct pmm_memmap *m, uint64_t size)
 	return pc;
 }
 
+/* The log's user-defined map against @m, the firmware map with its options. */
+static int check_user_map(const struct pmm_memmap *m, const char *text, size_t len,
+			  struct sim_linux_log *out, struct pmm_parse_error *err)
+{
+	static struct pmm_memmap user;
+	unsigned int index;
+	int ret = pmm_memmap_parse_log_map(&user, text, len, "user:", err);
+	if (ret || user.nr == 0)
+		return ret;
+	ret = pmm_memmap_diff(&user, m, &index, out->user_map_diff,
+			      sizeof(out->user_map_diff));
+	out->user_map_differs = ret == 1;
+	return ret < 0 ? ret : 0;
+}
+
 int sim_map_linux_edits(struct pmm_memmap *m, const char *text, size_t len,
-			bool skip, struct pmm_parse_error *err)
+			bool skip, struct sim_linux_log *out,
+			struct pmm_parse_error *err)
 {
 	static char cmdline[4096];
-	int ret;
+	int ret = 0;
 
+	memset(out, 0, sizeof(*out));
 	if (skip)
 		return 0;
 	if (pmm_linux_log_cmdline(text, len, cmdline, sizeof(cmdline)) >= 0) {
 		ret = pmm_memmap_apply_cmdline(m, cmdline, err);
-		if (ret)
-			return ret;
+		if (!ret)
+			ret = pmm_linux_cmdline_vmalloc(cmdline, &out->vmalloc_reserve, err);
 	}
-	return pmm_memmap_apply_log_edits(m, text, len, err);
+	if (!ret)
+		ret = check_user_map(m, text, len, out, err);
+	if (!ret)
+		ret = pmm_memmap_apply_log_edits(m, text, len, err);
+	if (!ret)
+		ret = pmm_linux_log_lowmem(text, len, &out->lowmem_end, err);
+	return ret;
 }

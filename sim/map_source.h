@@ -57,12 +57,23 @@ int sim_map_read(struct pmm_memmap *m, struct pmm_fw_info *fw, const char *buf,
  */
 pmm_phys_t sim_map_kernel_base(const struct pmm_memmap *m, uint64_t size);
 
+/* What a Linux log says beyond its firmware map (sim_map_linux_edits()). */
+struct sim_linux_log {
+	uint64_t lowmem_end;      /* its lowmem lines (pmm_linux_log_lowmem), or 0 */
+	uint64_t vmalloc_reserve; /* its command line's vmalloc=, or 0 */
+	bool user_map_differs;    /* its user-defined map is not pmm's */
+	char user_map_diff[192];  /* ... the first entry that differs */
+};
+
 /*
  * What a Linux log did to its own firmware map: its "Command line:" memory
- * options (mem=, memmap=), then its "e820: update/remove" lines; nothing
- * when @skip. Return: 0 or a PMM_E* code with @err filled.
+ * options (mem=, memmap=), checked against its "user-defined physical RAM
+ * map", then its "e820: update/remove" lines; its vmalloc= and lowmem
+ * lines into @out. Nothing when @skip. Return: 0 or a PMM_E* code with
+ * @err filled.
  */
 int sim_map_linux_edits(struct pmm_memmap *m, const char *text, size_t len,
-			bool skip, struct pmm_parse_error *err);
+			bool skip, struct sim_linux_log *out,
+			struct pmm_parse_error *err);
 
 #endif /* PMM_SIM_MAP_SOURCE_H */

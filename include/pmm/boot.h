@@ -14,10 +14,10 @@
 #ifndef PMM_BOOT_H
 #define PMM_BOOT_H
 
-#include <pmm/memmap.h>
+#include <pmm/cmdline.h>
 
 enum pmm_profile {
-	PMM_PROFILE_I386,   /* below 4 GiB; DMA, Normal, HighMem above 896 MiB */
+	PMM_PROFILE_I386,   /* below 4 GiB; DMA, Normal, HighMem above lowmem (pmm/boot.h) */
 	PMM_PROFILE_X86_64, /* DMA, DMA32 below 4 GiB, Normal */
 };
 
@@ -31,6 +31,25 @@ enum pmm_early {
  * ranges together with page 0, the kernel image and the bootmem bitmaps.
  * Raise it when pmm_boot() says so; the caller's array may be any length.
  */
+/*
+ * The i386 profile's lowmem, as 32-bit x86 Linux (3G/1G split) computes
+ * it: HighMem starts at MAXMEM = VMALLOC_END - PAGE_OFFSET - the vmalloc
+ * reserve, or at the end of RAM if that comes first. VMALLOC_END lies two
+ * pages below PKMAP_BASE, which the kernel build fixes below its fixmap,
+ * CPU entry areas and LDT: 0xfec00000 in Debian's Linux 6.1 "686" kernel
+ * (non-PAE, like this profile; its PAE kernel has 0xff000000), measured
+ * from its "low ram: 0 - 36bfe000" line (tests/data/linux/i386-1g.log).
+ */
+#define PMM_I386_PAGE_OFFSET 0xc0000000u
+#ifndef PMM_I386_PKMAP_BASE
+#define PMM_I386_PKMAP_BASE 0xfec00000u
+#endif
+#define PMM_I386_VMALLOC_END (PMM_I386_PKMAP_BASE - 2u * PMM_PAGE_SIZE)
+#define PMM_I386_VMALLOC_RESERVE (128u << 20) /* Linux's __VMALLOC_RESERVE */
+#define PMM_I386_LOWMEM_MIN (64u << 20) /* Linux's floor for lowmem */
+_Static_assert(PMM_I386_VMALLOC_END > PMM_I386_PAGE_OFFSET + PMM_I386_VMALLOC_RESERVE +
+	       PMM_I386_LOWMEM_MIN, "the default vmalloc reserve leaves lowmem");
+
 #ifndef PMM_BOOT_MAX_RESERVED
 #define PMM_BOOT_MAX_RESERVED 128
 #endif
@@ -70,6 +89,15 @@ struct pmm_boot_config {
 	size_t nr_cma;                  /* at most PMM_CMA_MAX */
 	bool skip_free_initmem; /* the caller frees init memory itself */
 	bool keep_low_memory;   /* skip x86 Linux's rule: page 0 reserved, no RAM in 640K-1M */
+	/*
+	 * i386 profile only: where lowmem ends and HighMem begins. lowmem_end
+	 * (bytes, page aligned, 64 MiB to 4 GiB; e.g. from a log's lines,
+	 * pmm_linux_log_lowmem()) wins; else MAXMEM for vmalloc_reserve
+	 * (Linux's __VMALLOC_RESERVE: vmalloc=SIZE gives SIZE + 8 MiB; at
+	 * least the 8 MiB guard; 0 means the default 128 MiB).
+	 */
+	uint64_t lowmem_end;
+	uint64_t vmalloc_reserve;
 	bool memblock_debug;    /* log memblock's calls and its dump */
 	bool quiet;             /* log nothing */
 };
@@ -78,6 +106,7 @@ struct pmm_boot_info {
 	enum pmm_early early;
 	unsigned int nr_nodes;
 	pmm_pfn_t max_pfn;
+	pmm_pfn_t max_low_pfn;       /* end of lowmem (Linux's max_low_pfn) */
 	uint64_t present_pages;      /* usable RAM after sanitizing */
 	uint64_t reserved_pages;     /* present but never handed to buddy */
 	uint64_t memmap_pages;       /* page descriptors' pages */
@@ -124,8 +153,17 @@ int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
  */
 int pmm_boot_free_late(pmm_phys_t addr, uint64_t size);
 
-/* Return: the highmem boundary of @profile in bytes (0: no highmem). */
+/*
+ * Return: the highmem boundary of @profile in bytes for Linux's default
+ * vmalloc reserve (0: no highmem): MAXMEM of pmm/boot.h on i386.
+ */
 pmm_phys_t pmm_profile_highmem_start(enum pmm_profile profile);
+/*
+ * Return: 32-bit Linux's MAXMEM (where lowmem ends at most) in bytes for a
+ * vmalloc reserve of @vmalloc_reserve bytes (0: the default 128 MiB), or 0
+ * when the reserve leaves no lowmem at all.
+ */
+pmm_phys_t pmm_i386_maxmem(uint64_t vmalloc_reserve);
 /* Return: the highest address + 1 @profile can use (0: no limit). */
 pmm_phys_t pmm_profile_addr_limit(enum pmm_profile profile);
 /* Return: @profile's name as logs print it, "i386" or "x86_64". */

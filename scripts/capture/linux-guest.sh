@@ -10,6 +10,8 @@
 #     --cmd TEXT       shell command run by the guest's /init (busybox sh)
 #     --out FILE       where the console log goes (required)
 #     --timeout SECS   kill QEMU after this long (default 120)
+#     --busybox FILE   static busybox for the guest (default: the host's;
+#                      a 32-bit kernel needs busybox-static:i386's)
 #
 # The guest's /init mounts proc, sysfs and devtmpfs, prints a line
 # "=== guest cmd begin ===", runs --cmd, prints "=== guest cmd end ===" and
@@ -25,6 +27,7 @@ append=
 cmd=true
 out=
 timeout=120
+bb=$(command -v busybox || true)
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -33,13 +36,14 @@ while [ $# -gt 0 ]; do
 	--cmd) cmd=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--busybox) bb=$2; shift 2 ;;
 	--) shift; break ;;
 	*) echo "linux-guest.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
 [ -n "$out" ] || { echo "linux-guest.sh: --out FILE is required" >&2; exit 2; }
 [ -r "$kernel" ] || { echo "linux-guest.sh: no kernel (--kernel)" >&2; exit 2; }
-bb=$(command -v busybox)
+[ -n "$bb" ] || { echo "linux-guest.sh: no busybox (apt-get install busybox-static)" >&2; exit 2; }
 file -L "$bb" | grep -q 'statically linked' ||
 	{ echo "linux-guest.sh: $bb is not static (apt-get install busybox-static)" >&2; exit 2; }
 

@@ -15,7 +15,10 @@
 #
 # OUTDIR defaults to tests/data/linux; without SHAPE every shape runs.
 # Each boot takes 15-60 s under TCG. Needs linux-image-amd64,
-# busybox-static, cpio and qemu-system-x86.
+# busybox-static, cpio and qemu-system-x86. The i386-* shapes boot Debian's
+# 32-bit kernels (linux-image-686-pae, linux-image-686) with an i386
+# busybox-static; `apt-get download` fetches the three packages into
+# $I386_CACHE (default /tmp/pmm-linux-i386) and nothing is installed.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,11 +52,36 @@ numa() {
 shape() {
 	local name=$1 append=$2; shift 2
 	echo "linux-zoneinfo: $name: qemu $* (append: $append)" >&2
-	"$here/linux-guest.sh" --out "$out/$name.log" --timeout 400 \
+	"$here/linux-guest.sh" ${guest_opts[@]+"${guest_opts[@]}"} --out "$out/$name.log" --timeout 400 \
 		--append "ignore_loglevel $append" --cmd "$guest_cmd" -- "$@"
 	# The log is data: keep it as Linux wrote it, minus carriage returns.
 	sed -i 's/\r$//' "$out/$name.log"
 }
+
+i386_cache=${I386_CACHE:-/tmp/pmm-linux-i386}
+i386_version=6.1.0-57
+
+# i386_fetch: the 32-bit kernels and busybox, unpacked under $i386_cache/x.
+i386_fetch() {
+	[ -x "$i386_cache/x/bin/busybox" ] && return 0
+	mkdir -p "$i386_cache/x"
+	(cd "$i386_cache" && apt-get download -q \
+		"linux-image-$i386_version-686-pae:i386" \
+		"linux-image-$i386_version-686:i386" busybox-static:i386 >&2)
+	for d in "$i386_cache"/*.deb; do dpkg-deb -x "$d" "$i386_cache/x"; done
+}
+
+# shape32 NAME FLAVOUR APPEND QEMU-ARGS...: shape, with Debian's 32-bit
+# kernel of FLAVOUR (686-pae or 686).
+shape32() {
+	local name=$1 flavour=$2; shift 2
+	i386_fetch
+	guest_opts=(--kernel "$i386_cache/x/boot/vmlinuz-$i386_version-$flavour"
+		--busybox "$i386_cache/x/bin/busybox")
+	shape "$name" "$@"
+	guest_opts=()
+}
+guest_opts=()
 
 run() {
 	case $1 in
@@ -64,9 +92,17 @@ run() {
 	pc-3g-mem2g) shape pc-3g-mem2g "mem=2G" -M pc -m 3G ;;
 	q35-1g-memmap) shape q35-1g-memmap 'memmap=64M$0x20000000 memmap=16M!0x30000000' -M q35 -m 1G ;;
 	pc-2g-exactmap) shape pc-2g-exactmap 'memmap=exactmap memmap=640K@0 memmap=1536M@1M' -M pc -m 2G ;;
+	i386-pae-2g) shape32 i386-pae-2g 686-pae "" -M pc -m 2G ;;
+	i386-pae-3g-vmalloc64m) shape32 i386-pae-3g-vmalloc64m 686-pae "vmalloc=64M" -M pc -m 3G ;;
+	i386-pae-2g-vmalloc400m) shape32 i386-pae-2g-vmalloc400m 686-pae "vmalloc=400M" -M q35 -m 2G ;;
+	i386-1g) shape32 i386-1g 686 "" -M pc -m 1G ;;
+	i386-2g-vmalloc256m) shape32 i386-2g-vmalloc256m 686 "vmalloc=256M" -M pc -m 2G ;;
+	i386-pae-3g-memmap) shape32 i386-pae-3g-memmap 686-pae 'mem=2560M memmap=32M$0x10000000' -M pc -m 3G ;;
 	*) echo "linux-zoneinfo: unknown shape $1" >&2; return 2 ;;
 	esac
 }
 
-shapes=${*:-pc-1g q35-3g pc-5g-numa2 q35-9g-numa3 pc-3g-mem2g q35-1g-memmap pc-2g-exactmap}
+shapes=${*:-pc-1g q35-3g pc-5g-numa2 q35-9g-numa3 pc-3g-mem2g q35-1g-memmap pc-2g-exactmap
+	i386-pae-2g i386-pae-3g-vmalloc64m i386-pae-2g-vmalloc400m i386-1g i386-2g-vmalloc256m
+	i386-pae-3g-memmap}
 for s in $shapes; do run "$s"; done

@@ -33,11 +33,6 @@ void pmm_boot_config_init(struct pmm_boot_config *cfg)
 	cfg->early = PMM_EARLY_BOOTMEM;
 }
 
-pmm_phys_t pmm_profile_highmem_start(enum pmm_profile profile)
-{
-	return profile == PMM_PROFILE_I386 ? 896 * MiB : 0;
-}
-
 pmm_phys_t pmm_profile_addr_limit(enum pmm_profile profile)
 {
 	return profile == PMM_PROFILE_I386 ? 4 * GiB : 0;
@@ -229,17 +224,20 @@ static int setup_memmap(struct boot_state *bs)
 	return 0;
 }
 
-/* Zone bounds of @profile in pfns: zone t spans [bound[t], bound[t + 1]). */
-static void zone_bounds(enum pmm_profile profile, pmm_pfn_t bound[PMM_NR_ZONES + 1])
+/*
+ * Zone bounds of @profile in pfns, zone t spanning [bound[t], bound[t + 1]);
+ * on i386 HighMem starts at @highmem.
+ */
+static void zone_bounds(enum pmm_profile profile, pmm_pfn_t highmem,
+			pmm_pfn_t bound[PMM_NR_ZONES + 1])
 {
 	pmm_pfn_t dma = PMM_PFN_DOWN(16 * MiB);
 	pmm_pfn_t top = (pmm_pfn_t)UINT64_MAX;
 	bound[PMM_ZONE_DMA] = 0;
 	bound[PMM_ZONE_DMA32] = dma;
 	if (profile == PMM_PROFILE_I386) {
-		pmm_pfn_t high = PMM_PFN_DOWN(pmm_profile_highmem_start(profile));
 		bound[PMM_ZONE_NORMAL] = dma;
-		bound[PMM_ZONE_HIGHMEM] = high;
+		bound[PMM_ZONE_HIGHMEM] = highmem;
 		bound[PMM_NR_ZONES] = top;
 	} else {
 		bound[PMM_ZONE_NORMAL] = PMM_PFN_DOWN(4 * GiB);
@@ -277,7 +275,7 @@ static int setup_node_zones(struct boot_state *bs, int nid)
 	const struct boot_node *n = &bs->node[nid];
 	int err = pmm_node_init(nid, n->start_pfn, n->end_pfn);
 
-	zone_bounds(bs->cfg->profile, bound);
+	zone_bounds(bs->cfg->profile, bs->highmem_pfn, bound);
 	for (int t = 0; t < PMM_NR_ZONES && !err; t++) {
 		pmm_pfn_t s = bound[t] > n->start_pfn ? bound[t] : n->start_pfn;
 		pmm_pfn_t e = bound[t + 1] < n->end_pfn ? bound[t + 1] : n->end_pfn;
@@ -359,11 +357,9 @@ static int layout(struct boot_state *bs)
 		err = clip_to_pfn_limit(bs);
 	if (err)
 		return err;
-	pmm_phys_t high = pmm_profile_highmem_start(bs->cfg->profile);
-	bs->lowmem_end_pfn = high ? PMM_PFN_DOWN(high) : bs->max_pfn;
-	if (bs->lowmem_end_pfn > bs->max_pfn)
-		bs->lowmem_end_pfn = bs->max_pfn;
+	boot_lowmem_layout(bs);
 	bs->info->max_pfn = bs->max_pfn;
+	bs->info->max_low_pfn = bs->lowmem_end_pfn;
 	bs->info->nr_nodes = bs->nr_nodes;
 	count_present(bs);
 	return 0;
@@ -390,6 +386,8 @@ static int read_config(struct boot_state *bs, struct pmm_memmap *map,
 		       const struct pmm_boot_config *cfg)
 {
 	int err = boot_check_config(cfg);
+	if (!err)
+		err = boot_lowmem_check(cfg);
 	if (!err)
 		err = boot_cma_check(cfg);
 	if (err)

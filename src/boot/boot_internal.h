@@ -27,6 +27,7 @@ struct boot_state {
 	unsigned int nr_nodes;
 	pmm_pfn_t max_pfn;
 	pmm_pfn_t lowmem_end_pfn;  /* early metadata lives below this */
+	pmm_pfn_t highmem_pfn;     /* i386: HighMem starts here; else no limit */
 	/* [start, end) page-rounded, sorted, neither overlapping nor touching */
 	struct pmm_phys_range resv[PMM_BOOT_MAX_RESERVED];
 	unsigned int nr_resv;
@@ -56,6 +57,13 @@ int boot_each_resv_piece(const struct boot_state *bs, boot_range_fn *fn,
  * reservation array with a count).
  */
 int boot_check_config(const struct pmm_boot_config *cfg);
+/*
+ * Check cfg->lowmem_end and cfg->vmalloc_reserve (boot_lowmem.c).
+ * Return: 0, or PMM_EINVAL with a log line saying what to change.
+ */
+int boot_lowmem_check(const struct pmm_boot_config *cfg);
+/* Set bs->highmem_pfn and bs->lowmem_end_pfn; log Linux's lines on i386. */
+void boot_lowmem_layout(struct boot_state *bs);
 /*
  * Work out nodes and max_pfn from the map. Return: 0, PMM_ERANGE (a node id
  * past PMM_MAX_NUMNODES), PMM_ENOMEM (no usable RAM), PMM_EOVERLAP (nodes

@@ -223,3 +223,32 @@ int pmm_memmap_apply_cmdline(struct pmm_memmap *m, const char *cmdline,
 	pmm_memcpy(m, &edited, sizeof(*m));
 	return 0;
 }
+
+int pmm_linux_cmdline_vmalloc(const char *cmdline, uint64_t *reserve,
+			      struct pmm_parse_error *err)
+{
+	static struct cmd_state st; /* for cmd_fail's message only */
+	const uint64_t max = ((uint64_t)1 << 32) - PMM_I386_VMALLOC_GUARD;
+	if (cmdline == NULL || reserve == NULL)
+		return PMM_EINVAL;
+	st.err = err;
+	uint64_t found = 0;
+	for (const char *p = cmdline; *p;) {
+		while (is_blank(*p))
+			p++;
+		const char *w = p, *v = p + 8;
+		uint64_t size;
+		while (*p && !is_blank(*p))
+			p++;
+		if (p - w < 8 || pmm_memcmp(w, "vmalloc=", 8) != 0)
+			continue;
+		if (!memparse(&v, p, &size) || v != p)
+			return cmd_fail(&st, w, p, "not a size (e.g. vmalloc=256M)");
+		if (size >= max)
+			return cmd_fail(&st, w, p, "does not fit a 32-bit kernel's "
+					"address space (at most 4G - 8M)");
+		found = size + PMM_I386_VMALLOC_GUARD;
+	}
+	*reserve = found;
+	return 0;
+}

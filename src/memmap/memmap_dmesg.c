@@ -22,6 +22,7 @@
  * skipped. The text need not be NUL-terminated and may hold any bytes: the
  * parser reads only [text, text + len) and checks every number's length.
  */
+#include <pmm/cmdline.h>
 #include <pmm/firmware.h>
 #include <pmm/fmt.h>
 #include <pmm/memmap.h>
@@ -554,6 +555,53 @@ int pmm_memmap_parse_dmesg(struct pmm_memmap *m, const char *text, size_t len,
 				     "no BIOS-e820 memory map lines found");
 		}
 		return PMM_EPARSE;
+	}
+	return 0;
+}
+
+/* ---- a later map of the log (user-defined, modified) --------------------- */
+
+/* One line of the log map @label: 0 if none, 1 with *@e, or an error. */
+static int log_map_line(struct dmesg_state *st, struct cur c, const char *label,
+			struct dmesg_entry *e)
+{
+	const char *after = find(&c, label);
+	struct cur rest = { after, c.end };
+	if (!after)
+		return 0;
+	skip_space(&rest);
+	/* "user:" can be any word in any line; a map line goes on with a range */
+	if (rest.p == rest.end || (*rest.p != '[' && fw_hex_digit(*rest.p) < 0))
+		return 0;
+	int ret = parse_entry(st, rest, label, e);
+	return ret ? ret : 1;
+}
+
+int pmm_memmap_parse_log_map(struct pmm_memmap *m, const char *text, size_t len,
+			     const char *label, struct pmm_parse_error *err)
+{
+	struct dmesg_state st = { m, err, 0, LBL_NONE, false, false };
+	bool in_run = false;
+	if (!m || !label || (!text && len))
+		return PMM_EINVAL;
+	pmm_memmap_init(m);
+	for (size_t pos = 0; pos < len;) {
+		struct cur c = { text + pos, text + pos };
+		struct dmesg_entry e;
+		while (c.end < text + len && *c.end != '\n')
+			c.end++;
+		pos = (size_t)(c.end - text) + 1;
+		st.line++;
+		int ret = log_map_line(&st, c, label, &e);
+		if (ret == 1 && !in_run)
+			pmm_memmap_init(m); /* a new run: the last one counts */
+		in_run = ret == 1;
+		if (ret == 1 && pmm_memmap_add(m, e.start, e.end, e.type) == PMM_EFULL)
+			ret = fail(&st, PMM_EFULL, label, "more entries than PMM_MEMMAP_MAX");
+		if (ret < 0) {
+			pmm_memmap_init(m);
+			return ret;
+		}
 	}
 	return 0;
 }
