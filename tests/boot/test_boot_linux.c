@@ -119,19 +119,47 @@ static const struct pmm_zone *pmm_zone_named(int node, const char *name)
 	return NULL;
 }
 
-/* Boot pmm on @text as pmm-sim does on a Linux log (x86_64 profile). */
-static void boot_log(const char *text, size_t len)
+/* How pmm learns a 32-bit log's lowmem boundary. */
+enum lowmem_from {
+	LOWMEM_LOG,     /* its own lines (pmm_linux_log_lowmem), as pmm-sim does */
+	LOWMEM_COMPUTE, /* MAXMEM for its command line's vmalloc= only */
+};
+
+/* The log's user-defined map, if it has one, must be pmm's own result. */
+static void check_user_map(const char *text, size_t len)
+{
+	static struct pmm_memmap user;
+	struct pmm_parse_error err = { 0, "" };
+	unsigned int index;
+	char msg[192];
+	assert_int_equal(pmm_memmap_parse_log_map(&user, text, len, "user:", &err), 0);
+	if (user.nr && pmm_memmap_diff(&user, &map, &index, msg, sizeof(msg)) != 0)
+		fail_msg("user-defined map differs: %s", msg);
+}
+
+/*
+ * Boot pmm on @text as pmm-sim does on a Linux log: x86_64, or i386 with
+ * the lowmem boundary @from the log's lines or computed.
+ */
+static void boot_log(const char *text, size_t len, enum pmm_profile profile,
+		     enum lowmem_from from)
 {
 	static char cmdline[4096];
 	struct pmm_parse_error err = { 0, "" };
 	struct pmm_boot_config cfg;
+	pmm_boot_config_init(&cfg);
 	pmm_memmap_init(&map);
 	assert_int_equal(pmm_memmap_parse_dmesg(&map, text, len, &err), 0);
-	if (pmm_linux_log_cmdline(text, len, cmdline, sizeof(cmdline)) >= 0)
+	if (pmm_linux_log_cmdline(text, len, cmdline, sizeof(cmdline)) >= 0) {
 		assert_int_equal(pmm_memmap_apply_cmdline(&map, cmdline, &err), 0);
+		assert_int_equal(pmm_linux_cmdline_vmalloc(cmdline, &cfg.vmalloc_reserve,
+							   &err), 0);
+	}
+	check_user_map(text, len);
 	assert_int_equal(pmm_memmap_apply_log_edits(&map, text, len, &err), 0);
-	pmm_boot_config_init(&cfg);
-	cfg.profile = PMM_PROFILE_X86_64;
+	if (from == LOWMEM_LOG)
+		assert_int_equal(pmm_linux_log_lowmem(text, len, &cfg.lowmem_end, &err), 0);
+	cfg.profile = profile;
 	cfg.quiet = true;
 	cfg.kernel_code = (struct pmm_phys_range){ 16 << 20, 20 << 20 };
 	cfg.kernel_data = (struct pmm_phys_range){ 20 << 20, 22 << 20 };
@@ -164,9 +192,36 @@ static void check_zones(const char *name)
 	assert_int_equal(pmm_zones, linux_zones);
 }
 
-static void check_watermarks(const char *name, const char *text);
+static void check_watermarks(const char *name, const char *text,
+			     enum pmm_profile profile);
 
-static void check_log(const char *name)
+/*
+ * The "NNNK highmem" of a 32-bit log's "Memory:" line (HighMem's pages, all
+ * managed: the kernel reserves nothing there) and its "NNNMB HIGHMEM
+ * available." line against pmm's HighMem.
+ */
+static void check_highmem_total(const char *text, enum pmm_profile profile)
+{
+	const char *mem = strstr(text, "] Memory: ");
+	const char *close = mem ? strstr(mem, "K highmem)") : NULL;
+	const char *avail = strstr(text, "MB HIGHMEM available.");
+	if (profile != PMM_PROFILE_I386) {
+		assert_null(avail);
+		return;
+	}
+	assert_non_null(close);
+	assert_non_null(avail);
+	while (close[-1] >= '0' && close[-1] <= '9')
+		close--;
+	while (avail[-1] >= '0' && avail[-1] <= '9')
+		avail--;
+	assert_int_equal(info.highmem_pages * (PMM_PAGE_SIZE / 1024), strtoull(close, NULL, 10));
+	assert_int_equal((info.max_pfn - info.max_low_pfn) >> (20 - PMM_PAGE_SHIFT),
+			 strtoull(avail, NULL, 10));
+}
+
+static void check_log_as(const char *name, enum pmm_profile profile,
+			 enum lowmem_from from)
 {
 	size_t len;
 	char path[128];
@@ -180,14 +235,20 @@ static void check_log(const char *name)
 		print_message("skipped: %s: a 32-bit host cannot back its RAM\n", name);
 		skip();
 	}
-	boot_log(text, len);
+	boot_log(text, len, profile, from);
 	read_zoneinfo(text, "=== /proc/zoneinfo ===");
 	check_zones(name);
 	assert_true(memmap_data_memory_k(text, len, &total_k, &absent_k));
 	assert_int_equal(info.present_pages * (PMM_PAGE_SIZE / 1024), total_k);
+	check_highmem_total(text, profile);
 	host_platform_remove();
-	check_watermarks(name, text);
+	check_watermarks(name, text, profile);
 	free(text);
+}
+
+static void check_log(const char *name)
+{
+	check_log_as(name, PMM_PROFILE_X86_64, LOWMEM_LOG);
 }
 
 /* The log's "min_free_kbytes: N" line. */
@@ -199,17 +260,31 @@ static uint64_t log_min_free_kbytes(const char *text)
 }
 
 /* Linux's watermarks and protection against pmm_wmark_compute()'s. */
-static void check_watermarks(const char *name, const char *text)
+static void check_watermarks(const char *name, const char *text,
+			     enum pmm_profile profile)
 {
 	static struct pmm_wmark_zone wz[64];
 	struct pmm_wmark_params prm;
 	uint64_t mfk = log_min_free_kbytes(text);
-	pmm_wmark_params_init(&prm);
+	if (profile == PMM_PROFILE_I386)
+		pmm_wmark_params_init_i386(&prm);
+	else
+		pmm_wmark_params_init(&prm);
 	read_zoneinfo(text, "=== /proc/zoneinfo after rewriting");
+	/*
+	 * Linux's movable_zone is the highest zone that spans pages: HighMem
+	 * on a 32-bit machine with highmem, and then Movable counts as
+	 * highmem too (is_highmem_idx()); its min is SWAP_CLUSTER_MAX even
+	 * when empty.
+	 */
+	bool movable_is_high = false;
+	for (unsigned int i = 0; i < nr_lz; i++)
+		movable_is_high |= strcmp(lz[i].name, "HighMem") == 0 && lz[i].spanned;
 	for (unsigned int i = 0; i < nr_lz; i++) {
 		wz[i] = (struct pmm_wmark_zone){ .node = lz[i].node,
 			.idx = i && lz[i - 1].node == lz[i].node ? wz[i - 1].idx + 1 : 0,
-			.highmem = strcmp(lz[i].name, "HighMem") == 0,
+			.highmem = strcmp(lz[i].name, "HighMem") == 0 ||
+				   (movable_is_high && strcmp(lz[i].name, "Movable") == 0),
 			.managed = lz[i].managed };
 	}
 	pmm_wmark_compute(wz, nr_lz, mfk, &prm);
@@ -232,11 +307,12 @@ static void check_watermarks(const char *name, const char *text)
 	uint64_t pmm_mfk = pmm_wmark_min_free_kbytes(wz, nr_lz, &prm);
 	/*
 	 * Exact unless THP's recommendation is capped at free buffer pages / 20
-	 * (q35-1g-memmap): Linux took that cap from the managed pages of its
-	 * late initcalls, before the init sections were freed, which no log
-	 * shows; from the later pages pmm's cap is a little higher.
+	 * (q35-1g-memmap, and every 32-bit log: their lowmem is under 1 GiB):
+	 * Linux took that cap from the managed pages of its late initcalls,
+	 * before the init sections were freed, which no log shows; from the
+	 * later pages pmm's cap is a little higher.
 	 */
-	if (strcmp(name, "q35-1g-memmap") == 0)
+	if (strcmp(name, "q35-1g-memmap") == 0 || profile == PMM_PROFILE_I386)
 		assert_true(pmm_mfk >= mfk && pmm_mfk - mfk < mfk / 50);
 	else
 		assert_int_equal(pmm_mfk, mfk);
@@ -253,6 +329,24 @@ LOG_CASE(test_boot_linux_pc_3g_mem2g, "pc-3g-mem2g")
 LOG_CASE(test_boot_linux_q35_1g_memmap, "q35-1g-memmap")
 LOG_CASE(test_boot_linux_pc_2g_exactmap, "pc-2g-exactmap")
 
+/*
+ * Debian's 32-bit kernels: the i386 profile with the boundary from the
+ * log's own lines ("low ram", the HighMem zone, "LOWMEM available"), and
+ * for the non-PAE "686" kernel, whose PKMAP_BASE is pmm's, also computed
+ * from vmalloc= alone: the same DMA, Normal and HighMem zones either way.
+ */
+#define I386_CASE(fn, name, from) \
+	static void fn(void **state) { (void)state; check_log_as(name, PMM_PROFILE_I386, from); }
+
+I386_CASE(test_boot_linux_i386_1g, "i386-1g", LOWMEM_LOG)
+I386_CASE(test_boot_linux_i386_1g_computed, "i386-1g", LOWMEM_COMPUTE)
+I386_CASE(test_boot_linux_i386_2g_vmalloc256m, "i386-2g-vmalloc256m", LOWMEM_LOG)
+I386_CASE(test_boot_linux_i386_2g_vmalloc256m_computed, "i386-2g-vmalloc256m", LOWMEM_COMPUTE)
+I386_CASE(test_boot_linux_i386_pae_2g, "i386-pae-2g", LOWMEM_LOG)
+I386_CASE(test_boot_linux_i386_pae_3g_vmalloc64m, "i386-pae-3g-vmalloc64m", LOWMEM_LOG)
+I386_CASE(test_boot_linux_i386_pae_2g_vmalloc400m, "i386-pae-2g-vmalloc400m", LOWMEM_LOG)
+I386_CASE(test_boot_linux_i386_pae_3g_memmap, "i386-pae-3g-memmap", LOWMEM_LOG)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +357,14 @@ int main(void)
 		cmocka_unit_test(test_boot_linux_pc_3g_mem2g),
 		cmocka_unit_test(test_boot_linux_q35_1g_memmap),
 		cmocka_unit_test(test_boot_linux_pc_2g_exactmap),
+		cmocka_unit_test(test_boot_linux_i386_1g),
+		cmocka_unit_test(test_boot_linux_i386_1g_computed),
+		cmocka_unit_test(test_boot_linux_i386_2g_vmalloc256m),
+		cmocka_unit_test(test_boot_linux_i386_2g_vmalloc256m_computed),
+		cmocka_unit_test(test_boot_linux_i386_pae_2g),
+		cmocka_unit_test(test_boot_linux_i386_pae_3g_vmalloc64m),
+		cmocka_unit_test(test_boot_linux_i386_pae_2g_vmalloc400m),
+		cmocka_unit_test(test_boot_linux_i386_pae_3g_memmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
