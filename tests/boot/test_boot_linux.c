@@ -196,7 +196,7 @@ static void check_watermarks(const char *name, const char *text,
 			     enum pmm_profile profile);
 
 /*
- * The "NNNK highmem" of a 32-bit log's "Memory:" line (HighMem's pages, all
+ * The "NNNK highmem" ("NNNk" in 2.6) of a 32-bit log's "Memory:" line (HighMem's pages, all
  * managed: the kernel reserves nothing there) and its "NNNMB HIGHMEM
  * available." line against pmm's HighMem.
  */
@@ -204,6 +204,8 @@ static void check_highmem_total(const char *text, enum pmm_profile profile)
 {
 	const char *mem = strstr(text, "] Memory: ");
 	const char *close = mem ? strstr(mem, "K highmem)") : NULL;
+	if (mem && !close)
+		close = strstr(mem, "k highmem)"); /* 2.6's */
 	const char *avail = strstr(text, "MB HIGHMEM available.");
 	if (profile != PMM_PROFILE_I386) {
 		assert_null(avail);
@@ -347,6 +349,123 @@ I386_CASE(test_boot_linux_i386_pae_3g_vmalloc64m, "i386-pae-3g-vmalloc64m", LOWM
 I386_CASE(test_boot_linux_i386_pae_2g_vmalloc400m, "i386-pae-2g-vmalloc400m", LOWMEM_LOG)
 I386_CASE(test_boot_linux_i386_pae_3g_memmap, "i386-pae-3g-memmap", LOWMEM_LOG)
 
+/* The sum of the log's "On node N totalpages: X" lines. */
+static uint64_t log_totalpages(const char *text)
+{
+	uint64_t sum = 0;
+	for (const char *p = text; (p = strstr(p, " totalpages: ")) != NULL; p++)
+		sum += strtoull(p + 13, NULL, 10);
+	return sum;
+}
+
+/* Boot a real log of tests/data as pmm-sim does; Return: its text. */
+static char *boot_real_log(const char *name, enum pmm_profile profile,
+			   uint64_t *total_k, uint64_t *absent_k)
+{
+	size_t len;
+	char *text = memmap_data_read(name, &len);
+	assert_non_null(text);
+	*total_k = *absent_k = 0;
+	assert_true(memmap_data_memory_k(text, len, total_k, absent_k));
+	boot_log(text, len, profile, LOWMEM_LOG);
+	return text;
+}
+
+/*
+ * The real logs of tests/data give Linux's own present total, as each era
+ * prints it: x86_64 "Memory: A/B" with B the present memory (2.6.32: B is
+ * max_pfn and "Ck absent" the holes, so B - C).
+ */
+static void check_real_log_x86_64(const char *name)
+{
+	uint64_t total_k, absent_k;
+	if (sizeof(void *) == 4) {
+		print_message("skipped: %s: a 32-bit host cannot back its RAM\n", name);
+		skip();
+	}
+	free(boot_real_log(name, PMM_PROFILE_X86_64, &total_k, &absent_k));
+	assert_int_equal(info.present_pages * (PMM_PAGE_SIZE / 1024), total_k - absent_k);
+	host_platform_remove();
+}
+
+static void test_boot_linux_real_dell_2_6_32(void **state)
+{
+	(void)state;
+	check_real_log_x86_64("02-dell-pe2850-centos6-2.6.32-oldfmt.txt");
+}
+
+static void test_boot_linux_real_supermicro_5_0(void **state)
+{
+	(void)state;
+	check_real_log_x86_64("04-supermicro-h8qg6-8node-type9-5.0.txt");
+}
+
+static void test_boot_linux_real_framework_6_3(void **state)
+{
+	(void)state;
+	check_real_log_x86_64("16-framework-12thgen-type20-6.3.txt");
+}
+
+/*
+ * 2.6.35, 32-bit, non-PAE, 4.75 GiB: the "e820 update range" lines (64K
+ * of low RAM reserved for a BIOS that corrupts it) make Linux's node start
+ * at pfn 0x10; "low ram" ends lowmem at 0x377fe. pmm must give the log's
+ * totalpages, its zones (memmap pages + pages of each "zone:" pair), its
+ * "2439MB HIGHMEM" and "2498056k highmem", and its "modified physical RAM
+ * map"; the "Memory:" total of a 32-bit 2.6 kernel is max_pfn (holes in).
+ */
+static void test_boot_linux_real_asus_2_6_35_i386(void **state)
+{
+	static struct pmm_memmap modified;
+	struct pmm_parse_error err = { 0, "" };
+	uint64_t total_k, absent_k;
+	unsigned int index;
+	char msg[192];
+	(void)state;
+	char *text = boot_real_log("37-asus-turion-i686-nonpae-highmem-2.6.35.txt",
+				   PMM_PROFILE_I386, &total_k, &absent_k);
+	assert_int_equal(info.present_pages, log_totalpages(text));
+	assert_int_equal(info.present_pages, 851727);
+	assert_int_equal(info.max_pfn * (PMM_PAGE_SIZE / 1024), total_k);
+	assert_int_equal(info.max_low_pfn, 0x377fe);
+	assert_int_equal(pmm_nodes[0].zones[PMM_ZONE_DMA].present, 32 + 3951);
+	assert_int_equal(pmm_nodes[0].zones[PMM_ZONE_NORMAL].present, 1744 + 221486);
+	assert_int_equal(pmm_nodes[0].zones[PMM_ZONE_HIGHMEM].present, 4880 + 619634);
+	check_highmem_total(text, PMM_PROFILE_I386);
+	host_platform_remove();
+	/* the modified map is the BIOS map with the log's edits replayed */
+	size_t len = strlen(text);
+	pmm_memmap_init(&map);
+	assert_int_equal(pmm_memmap_parse_dmesg(&map, text, len, &err), 0);
+	assert_int_equal(pmm_memmap_apply_log_edits(&map, text, len, &err), 0);
+	assert_int_equal(pmm_memmap_parse_log_map(&modified, text, len, "modified:", &err), 0);
+	assert_int_equal(modified.nr, 10);
+	if (pmm_memmap_diff(&modified, &map, &index, msg, sizeof(msg)) != 0)
+		fail_msg("modified map differs: %s", msg);
+	free(text);
+}
+
+/*
+ * 4.9, 32-bit PAE, 9.5 GiB: the HighMem zone line ends lowmem at 0x339fe
+ * (825MB). pmm's i386 profile has no PAE, so the 5.5 GiB above 4 GiB are
+ * dropped: pmm's present pages and those dropped are Linux's totalpages.
+ */
+static void test_boot_linux_real_aquarius_4_9_pae(void **state)
+{
+	uint64_t total_k, absent_k;
+	(void)state;
+	char *text = boot_real_log("36-aquarius-s5000psl-i686-pae-highmem-9g-4.9.txt",
+				   PMM_PROFILE_I386, &total_k, &absent_k);
+	assert_int_equal(info.max_low_pfn, 0x339fe);
+	assert_int_equal(pmm_nodes[0].zones[PMM_ZONE_NORMAL].spanned, 0x339fe - 0x1000);
+	assert_int_equal(info.present_pages + (info.dropped_bytes >> PMM_PAGE_SHIFT),
+			 log_totalpages(text));
+	assert_int_equal((info.present_pages + (info.dropped_bytes >> PMM_PAGE_SHIFT)) *
+			 (PMM_PAGE_SIZE / 1024), total_k);
+	host_platform_remove();
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +484,11 @@ int main(void)
 		cmocka_unit_test(test_boot_linux_i386_pae_3g_vmalloc64m),
 		cmocka_unit_test(test_boot_linux_i386_pae_2g_vmalloc400m),
 		cmocka_unit_test(test_boot_linux_i386_pae_3g_memmap),
+		cmocka_unit_test(test_boot_linux_real_dell_2_6_32),
+		cmocka_unit_test(test_boot_linux_real_supermicro_5_0),
+		cmocka_unit_test(test_boot_linux_real_framework_6_3),
+		cmocka_unit_test(test_boot_linux_real_asus_2_6_35_i386),
+		cmocka_unit_test(test_boot_linux_real_aquarius_4_9_pae),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
