@@ -26,6 +26,15 @@ expect "--cmdline mem= limits the machine" 0 '^Memory: [0-9]+K/1048184K availabl
 expect "a Linux log's own mem= is honoured" 0 '^Memory: [0-9]+K/2096760K available' -- boot --map tests/data/linux/pc-3g-mem2g.log --profile x86_64
 expect "--ignore-cmdline boots the firmware map" 0 '^Memory: [0-9]+K/3145208K available' -- boot --map tests/data/linux/pc-3g-mem2g.log --profile x86_64 --ignore-cmdline
 expect "a bad --cmdline option fails" 1 'a zero limit leaves no memory' -- boot --cmdline mem=0
+# The i386 lowmem boundary: a 32-bit log's own lines, vmalloc=, Linux's default.
+lx=tests/data/linux
+expect "i386 default lowmem is Linux 6.1's MAXMEM" 0 '^875MB LOWMEM available' -- boot
+expect "a 32-bit log's lowmem lines give its boundary" 0 '^  HighMem  \[mem 0x0000000036ffe000-' -- boot --map $lx/i386-pae-2g.log
+expect "--cmdline vmalloc= moves the boundary" 0 'lowmem ends at 0x2e3fe000' -- boot --cmdline vmalloc=256M
+expect "a bad vmalloc= fails (L19)" 1 'vmalloc=lots: not a size' -- boot --cmdline vmalloc=lots
+expect "a 32-bit log's Kernel command line memmap= is honoured" 0 '^Memory: [0-9]+K/2588280K available' -- boot --map $lx/i386-pae-3g-memmap.log
+sed 's/memmap=32M\$0x10000000/memmap=16M$0x10000000/' $lx/i386-pae-3g-memmap.log >"$tmp/usermap.log"
+expect "a user-defined map pmm does not reproduce is named (L20)" 0 'warning: the log.s user-defined physical RAM map differs from pmm.s: entry 4: Linux \[mem 0x0000000010000000-0x0000000011ffffff\] reserved, pmm \[mem 0x0000000010000000-0x0000000010ffffff\] reserved' -- boot --map "$tmp/usermap.log"
 expect "default boot frees init memory" 0 'Freeing unused kernel memory: 1024K freed' -- boot
 expect "default boot reports the bitmap pages" 0 'bitmaps. own' -- boot
 expect "default boot is consistent" 0 '^pmm_check: consistent' -- boot

@@ -77,9 +77,10 @@ int pmm_linux_log_lowmem(const char *text, size_t len, uint64_t *end,
 /*
  * Read the last run of the log's map lines labelled @label ("user:" for the
  * user-defined physical RAM map, "modified:" for 2.6's modified map) into
- * @m (emptied first; no entry when the log has none).
+ * @m, replacing what it held (no entry when the log has none).
  * Return: 0, PMM_EPARSE (a malformed line of that map, @err says which),
- * PMM_EFULL, PMM_EINVAL (NULL). On error @m is empty.
+ * PMM_EFULL, PMM_EINVAL (NULL). On error @m is unchanged.
+ * Context: boot time, one caller at a time (a static scratch map).
  */
 int pmm_memmap_parse_log_map(struct pmm_memmap *m, const char *text, size_t len,
 			     const char *label, struct pmm_parse_error *err);

@@ -580,11 +580,12 @@ static int log_map_line(struct dmesg_state *st, struct cur c, const char *label,
 int pmm_memmap_parse_log_map(struct pmm_memmap *m, const char *text, size_t len,
 			     const char *label, struct pmm_parse_error *err)
 {
-	struct dmesg_state st = { m, err, 0, LBL_NONE, false, false };
+	static struct pmm_memmap run; /* boot time, one caller at a time */
+	struct dmesg_state st = { &run, err, 0, LBL_NONE, false, false };
 	bool in_run = false;
 	if (!m || !label || (!text && len))
 		return PMM_EINVAL;
-	pmm_memmap_init(m);
+	pmm_memmap_init(&run);
 	for (size_t pos = 0; pos < len;) {
 		struct cur c = { text + pos, text + pos };
 		struct dmesg_entry e;
@@ -594,14 +595,13 @@ int pmm_memmap_parse_log_map(struct pmm_memmap *m, const char *text, size_t len,
 		st.line++;
 		int ret = log_map_line(&st, c, label, &e);
 		if (ret == 1 && !in_run)
-			pmm_memmap_init(m); /* a new run: the last one counts */
+			pmm_memmap_init(&run); /* a new run: the last one counts */
 		in_run = ret == 1;
-		if (ret == 1 && pmm_memmap_add(m, e.start, e.end, e.type) == PMM_EFULL)
+		if (ret == 1 && pmm_memmap_add(&run, e.start, e.end, e.type) == PMM_EFULL)
 			ret = fail(&st, PMM_EFULL, label, "more entries than PMM_MEMMAP_MAX");
-		if (ret < 0) {
-			pmm_memmap_init(m);
+		if (ret < 0)
 			return ret;
-		}
 	}
+	pmm_memcpy(m, &run, sizeof(*m));
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -290,6 +291,83 @@ static void boot_descriptor_array_past_size_max_is_enomem(void **state)
 	assert_non_null(strstr(log_text, "pmm: page descriptors for 537133056 pages need 6445596672 bytes, more than this CPU can address: boot with less memory\n"));
 }
 
+/*
+ * The i386 boundary from the config: lowmem_end wins; else MAXMEM for
+ * vmalloc_reserve. On this 256 MiB PC a 900 MiB vmalloc reserve leaves
+ * 0x3ebfe000 - 900M = 0x67fe000 of lowmem, the rest HighMem:
+ *
+ *   0    16M         0x67fe000        256M
+ *   |DMA |Normal      |HighMem          |
+ */
+static void boot_lowmem_from_config(void **state)
+{
+	struct pmm_boot_config cfg;
+	(void)state;
+	config(&cfg, PMM_EARLY_MEMBLOCK);
+	cfg.quiet = false;
+	cfg.vmalloc_reserve = 900 * MiB;
+	assert_int_equal(boot(&cfg), 0);
+	assert_int_equal(info.max_low_pfn, 0x67fe);
+	assert_int_equal(pmm_nodes[0].zones[PMM_ZONE_HIGHMEM].spanned, info.max_pfn - 0x67fe);
+	assert_non_null(strstr(log_text, "151MB HIGHMEM available.\n103MB LOWMEM available.\n"));
+	cfg.lowmem_end = 128 * MiB;
+	assert_int_equal(boot(&cfg), 0);
+	assert_int_equal(info.max_low_pfn, PFN(128 * MiB));
+	assert_non_null(strstr(log_text, "pmm: lowmem ends at 0x8000000, as given"));
+	assert_null(pmm_check());
+	/* the x86_64 profile has no HighMem and ignores both fields */
+	cfg.profile = PMM_PROFILE_X86_64;
+	cfg.lowmem_end = 3;
+	assert_int_equal(boot(&cfg), 0);
+	assert_int_equal(info.max_low_pfn, info.max_pfn);
+}
+
+/* L08: a vmalloc reserve below the 8 MiB guard. */
+static void L08_boot_vmalloc_reserve_below_guard(void **state)
+{
+	struct pmm_boot_config cfg;
+	(void)state;
+	good_boot_then_snapshot(PMM_EARLY_BOOTMEM);
+	config(&cfg, PMM_EARLY_BOOTMEM);
+	cfg.vmalloc_reserve = 4 * MiB;
+	refused(&cfg, PMM_EINVAL, "pmm: cfg->vmalloc_reserve 4194304 bytes is below the "
+		"8 MiB guard Linux always keeps (vmalloc=SIZE reserves SIZE + 8M)\n");
+}
+
+/* L09: a vmalloc reserve that leaves less than 64 MiB of lowmem. */
+static void L09_boot_vmalloc_reserve_too_large(void **state)
+{
+	struct pmm_boot_config cfg;
+	(void)state;
+	for (int early = 0; early < 2; early++) {
+		good_boot_then_snapshot((enum pmm_early)early);
+		config(&cfg, (enum pmm_early)early);
+		cfg.vmalloc_reserve = 968 * MiB;
+		refused(&cfg, PMM_EINVAL, "pmm: cfg->vmalloc_reserve 968MB leaves 35MB of "
+			"lowmem, less than 64MB: lower vmalloc=\n");
+		good_boot_then_snapshot((enum pmm_early)early);
+		cfg.vmalloc_reserve = 2048 * MiB;
+		refused(&cfg, PMM_EINVAL, "leaves 0MB of lowmem");
+	}
+}
+
+/* L10: a lowmem end that is no page from 64 MiB to 4 GiB. */
+static void L10_boot_lowmem_end_bad(void **state)
+{
+	static const uint64_t bad[] = { 0x10000800, 32 * MiB, 5ull << 30 };
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pmm_boot_config cfg;
+		char says[96];
+		good_boot_then_snapshot(PMM_EARLY_BOOTMEM);
+		config(&cfg, PMM_EARLY_BOOTMEM);
+		cfg.lowmem_end = bad[i];
+		snprintf(says, sizeof(says), "pmm: cfg->lowmem_end 0x%llx is not a page "
+			 "boundary from 64MB to 4GB\n", (unsigned long long)bad[i]);
+		refused(&cfg, PMM_EINVAL, says);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +379,10 @@ int main(void)
 		cmocka_unit_test_teardown(B03_boot_kernel_range_reversed, teardown),
 		cmocka_unit_test_teardown(B04_boot_reserved_too_many_apart, teardown),
 		cmocka_unit_test_teardown(B05_boot_reserved_empty_is_ignored, teardown),
+		cmocka_unit_test_teardown(boot_lowmem_from_config, teardown),
+		cmocka_unit_test_teardown(L08_boot_vmalloc_reserve_below_guard, teardown),
+		cmocka_unit_test_teardown(L09_boot_vmalloc_reserve_too_large, teardown),
+		cmocka_unit_test_teardown(L10_boot_lowmem_end_bad, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
