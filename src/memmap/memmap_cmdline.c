@@ -183,7 +183,8 @@ static int parse_word(struct cmd_state *st, const char *w, const char *end)
 static int apply_op(struct pmm_memmap *m, const struct cmd_op *op)
 {
 	switch (op->kind) {
-	case OP_EXACTMAP:
+	case OP_EXACTMAP: /* entries past nr are zero bytes (pmm/memmap.h) */
+		pmm_memset(m->entry, 0, m->nr * sizeof(m->entry[0]));
 		m->nr = 0;
 		return 0;
 	case OP_LIMIT:

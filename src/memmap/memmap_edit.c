@@ -50,13 +50,17 @@ static void edit_put(struct pmm_memmap *m, unsigned int *slot, pmm_phys_t s,
 	m->entry[m->nr++] = piece;
 }
 
-/* Drop the entries marked TYPE_GONE, keeping the order of the others. */
+/*
+ * Drop the entries marked TYPE_GONE, keeping the order of the others, and
+ * zero the freed tail (pmm/memmap.h: entries past nr are zero bytes).
+ */
 static void edit_compact(struct pmm_memmap *m)
 {
 	unsigned int out = 0;
 	for (unsigned int i = 0; i < m->nr; i++)
 		if (m->entry[i].type != TYPE_GONE)
 			m->entry[out++] = m->entry[i];
+	pmm_memset(&m->entry[out], 0, (m->nr - out) * sizeof(m->entry[0]));
 	m->nr = out;
 }
 
