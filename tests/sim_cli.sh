@@ -26,6 +26,14 @@ expect "--cmdline mem= limits the machine" 0 '^Memory: [0-9]+K/1048184K availabl
 expect "a Linux log's own mem= is honoured" 0 '^Memory: [0-9]+K/2096760K available' -- boot --map tests/data/linux/pc-3g-mem2g.log --profile x86_64
 expect "--ignore-cmdline boots the firmware map" 0 '^Memory: [0-9]+K/3145208K available' -- boot --map tests/data/linux/pc-3g-mem2g.log --profile x86_64 --ignore-cmdline
 expect "a bad --cmdline option fails" 1 'a zero limit leaves no memory' -- boot --cmdline mem=0
+# Every QEMU log of tests/data with a "Memory: X/YK" line: pmm-sim gives
+# Linux's Y (present pages); tests/data/*.txt and tests/data/linux are
+# tests/boot/test_boot_linux.c's.
+for f in "$data"/firmware/*.log "$data"/traces/*.log; do
+	y=$(grep -aoE 'Memory: [0-9]+K/[0-9]+K' "$f" | head -n1 | sed 's|.*/||')
+	[ -n "$y" ] || continue
+	expect "$(basename "$f"): Linux's own Memory total $y" 0 "^Memory: [0-9]+K/$y available" -- boot --map "$f" --profile x86_64
+done
 # The i386 lowmem boundary: a 32-bit log's own lines, vmalloc=, Linux's default.
 lx=tests/data/linux
 expect "i386 default lowmem is Linux 6.1's MAXMEM" 0 '^875MB LOWMEM available' -- boot
