@@ -91,7 +91,8 @@ int pmm_memmap_parse_log_map(struct pmm_memmap *m, const char *text, size_t len,
  * Return: 0 when they are the same; 1 when they differ, with *@index the
  * first entry of the sanitized maps that differs and @msg (@size bytes)
  * naming both versions of it; PMM_EFULL when a copy cannot be sanitized,
- * PMM_EINVAL (NULL). Context: as pmm_memmap_sanitize().
+ * PMM_EINVAL (NULL). Context: boot time, one caller at a time (static
+ * copies), as pmm_memmap_sanitize().
  */
 int pmm_memmap_diff(const struct pmm_memmap *linux_map,
 		    const struct pmm_memmap *pmm_map, unsigned int *index,
