@@ -37,6 +37,7 @@ done
 # The i386 lowmem boundary: a 32-bit log's own lines, vmalloc=, Linux's default.
 lx=tests/data/linux
 expect "i386 default lowmem is Linux 6.1's MAXMEM" 0 '^875MB LOWMEM available' -- boot
+expect "json reports max_low_pfn" 0 '"max_low_pfn":224254}' -- boot --json
 expect "a 32-bit log's lowmem lines give its boundary" 0 '^  HighMem  \[mem 0x0000000036ffe000-' -- boot --map $lx/i386-pae-2g.log
 expect "--cmdline vmalloc= moves the boundary" 0 'lowmem ends at 0x2e3fe000' -- boot --cmdline vmalloc=256M
 expect "a bad vmalloc= fails (L19)" 1 'vmalloc=lots: not a size' -- boot --cmdline vmalloc=lots

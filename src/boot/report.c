@@ -355,7 +355,8 @@ static void json_boot(const struct pmm_out *out, const struct pmm_memmap *m,
 		"\"reserved_pages\":%llu,\"memmap_pages\":%llu,"
 		"\"handoff_pages\":%llu,\"bitmap_pages_freed\":%llu,"
 		"\"highmem_pages_freed\":%llu,\"init_pages_freed\":%llu,"
-		"\"dropped_bytes\":%llu,\"ignored_maps\":%u,\"handoff_ns\":%llu}",
+		"\"dropped_bytes\":%llu,\"ignored_maps\":%u,\"handoff_ns\":%llu,"
+		"\"max_pfn\":%llu,\"max_low_pfn\":%llu}",
 		pmm_early_name(info->early), (unsigned long long)info->present_pages,
 		(unsigned long long)info->reserved_pages,
 		(unsigned long long)info->memmap_pages,
@@ -364,7 +365,8 @@ static void json_boot(const struct pmm_out *out, const struct pmm_memmap *m,
 		(unsigned long long)info->highmem_pages_freed,
 		(unsigned long long)info->init_pages_freed,
 		(unsigned long long)info->dropped_bytes, m->ignored_maps,
-		(unsigned long long)info->handoff_ns);
+		(unsigned long long)info->handoff_ns, (unsigned long long)info->max_pfn,
+		(unsigned long long)info->max_low_pfn);
 }
 
 void pmm_report_json(const struct pmm_out *out, const struct pmm_memmap *m,
