@@ -241,14 +241,16 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-/* --cmdline's memory options (mem=, memmap=, vmalloc=), after the map's own. */
+/* --cmdline's memory options (mem=, memmap=; vmalloc= on i386), after the map's own. */
 static int sim_apply_cmdline(struct sim_options *o, struct pmm_memmap *m)
 {
 	struct pmm_parse_error perr = { 0, "" };
 	if (!o->cmdline)
 		return 0;
+	bool i386 = o->cfg.profile == PMM_PROFILE_I386;
 	if (pmm_memmap_apply_cmdline(m, o->cmdline, &perr) == 0 &&
-	    pmm_linux_cmdline_vmalloc(o->cmdline, &o->cfg.vmalloc_reserve, &perr) == 0)
+	    (!i386 || pmm_linux_cmdline_vmalloc(o->cmdline, &o->cfg.vmalloc_reserve,
+						&perr) == 0))
 		return 0;
 	fprintf(stderr, "pmm-sim: --cmdline: %s\n", perr.msg);
 	return 1;
@@ -289,7 +291,7 @@ static int load_map(struct sim_options *o, struct pmm_memmap *m)
 	int err = sim_map_read(m, &fw, text, len, o->format, o->efi_desc_size, &perr);
 	if (!err && o->format == SIM_MAP_DMESG)
 		err = sim_map_linux_edits(m, text, len, o->ignore_cmdline || o->cmdline,
-					  &log, &perr);
+					  o->cfg.profile == PMM_PROFILE_I386, &log, &perr);
 	if (!err && o->format == SIM_MAP_DMESG)
 		take_log_results(o, &log);
 	free(text);

@@ -166,7 +166,7 @@ static int check_user_map(const struct pmm_memmap *m, const char *text, size_t l
 }
 
 int sim_map_linux_edits(struct pmm_memmap *m, const char *text, size_t len,
-			bool skip, struct sim_linux_log *out,
+			bool skip, bool i386, struct sim_linux_log *out,
 			struct pmm_parse_error *err)
 {
 	static char cmdline[4096];
@@ -177,14 +177,14 @@ int sim_map_linux_edits(struct pmm_memmap *m, const char *text, size_t len,
 		return 0;
 	if (pmm_linux_log_cmdline(text, len, cmdline, sizeof(cmdline)) >= 0) {
 		ret = pmm_memmap_apply_cmdline(m, cmdline, err);
-		if (!ret)
+		if (!ret && i386)
 			ret = pmm_linux_cmdline_vmalloc(cmdline, &out->vmalloc_reserve, err);
 	}
 	if (!ret)
 		ret = check_user_map(m, text, len, out, err);
 	if (!ret)
 		ret = pmm_memmap_apply_log_edits(m, text, len, err);
-	if (!ret)
+	if (!ret && i386)
 		ret = pmm_linux_log_lowmem(text, len, &out->lowmem_end, err);
 	return ret;
 }

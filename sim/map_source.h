@@ -68,12 +68,12 @@ struct sim_linux_log {
 /*
  * What a Linux log did to its own firmware map: its "Command line:" memory
  * options (mem=, memmap=), checked against its "user-defined physical RAM
- * map", then its "e820: update/remove" lines; its vmalloc= and lowmem
- * lines into @out. Nothing when @skip. Return: 0 or a PMM_E* code with
- * @err filled.
+ * map", then its "e820: update/remove" lines; with @i386, its vmalloc=
+ * and lowmem lines into @out (a 64-bit kernel has neither). Nothing when
+ * @skip. Return: 0 or a PMM_E* code with @err filled.
  */
 int sim_map_linux_edits(struct pmm_memmap *m, const char *text, size_t len,
-			bool skip, struct sim_linux_log *out,
+			bool skip, bool i386, struct sim_linux_log *out,
 			struct pmm_parse_error *err);
 
 #endif /* PMM_SIM_MAP_SOURCE_H */

@@ -41,6 +41,7 @@ expect "json reports max_low_pfn" 0 '"max_low_pfn":224254}' -- boot --json
 expect "a 32-bit log's lowmem lines give its boundary" 0 '^  HighMem  \[mem 0x0000000036ffe000-' -- boot --map $lx/i386-pae-2g.log
 expect "--cmdline vmalloc= moves the boundary" 0 'lowmem ends at 0x2e3fe000' -- boot --cmdline vmalloc=256M
 expect "a bad vmalloc= fails (L19)" 1 'vmalloc=lots: not a size' -- boot --cmdline vmalloc=lots
+expect "x86_64 has no vmalloc= to read" 0 '^pmm_check: consistent' -- boot --cmdline vmalloc=lots --profile x86_64
 expect "a 32-bit log's Kernel command line memmap= is honoured" 0 '^Memory: [0-9]+K/2588280K available' -- boot --map $lx/i386-pae-3g-memmap.log
 sed 's/memmap=32M\$0x10000000/memmap=16M$0x10000000/' $lx/i386-pae-3g-memmap.log >"$tmp/usermap.log"
 expect "a user-defined map pmm does not reproduce is named (L20)" 0 'warning: the log.s user-defined physical RAM map differs from pmm.s: entry 4: Linux \[mem 0x0000000010000000-0x0000000011ffffff\] reserved, pmm \[mem 0x0000000010000000-0x0000000010ffffff\] reserved' -- boot --map "$tmp/usermap.log"
