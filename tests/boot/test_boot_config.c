@@ -303,6 +303,10 @@ static void boot_lowmem_from_config(void **state)
 {
 	struct pmm_boot_config cfg;
 	(void)state;
+	assert_int_equal(pmm_profile_highmem_start(PMM_PROFILE_I386), 0x36bfe000);
+	assert_int_equal(pmm_profile_highmem_start(PMM_PROFILE_X86_64), 0);
+	assert_int_equal(pmm_i386_maxmem(264 * MiB), 0x2e3fe000); /* vmalloc=256M */
+	assert_int_equal(pmm_i386_maxmem(2048 * MiB), 0);
 	config(&cfg, PMM_EARLY_MEMBLOCK);
 	cfg.quiet = false;
 	cfg.vmalloc_reserve = 900 * MiB;

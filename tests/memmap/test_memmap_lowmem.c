@@ -49,6 +49,7 @@ static void lowmem_refused(const char *log, const char *says)
 
 static void test_lowmem_exact_lines(void **state)
 {
+	uint64_t end = UNTOUCHED;
 	(void)state;
 	/* 6.1 686-pae: "low ram" and the HighMem zone agree */
 	assert_int_equal(lowmem_of("[    0.044117] 1167MB HIGHMEM available.\n"
@@ -63,6 +64,8 @@ static void test_lowmem_exact_lines(void **state)
 	/* no lowmem line at all: 0, the caller computes */
 	assert_int_equal(lowmem_of("BIOS-e820: [mem 0x0-0x9fbff] usable\n"), 0);
 	assert_int_equal(lowmem_of(""), 0);
+	assert_int_equal(pmm_linux_log_lowmem(NULL, 1, &end, NULL), PMM_EINVAL);
+	assert_int_equal(pmm_linux_log_lowmem("", 0, NULL, NULL), PMM_EINVAL);
 }
 
 /*
@@ -215,6 +218,11 @@ static void test_user_map_diff(void **state)
 	assert_int_equal(index, 1);
 	assert_string_equal(msg, "entry 1: Linux [mem 0x0000000000100000-0x000000000fffffff] "
 			    "usable, pmm [mem 0x0000000000100000-0x000000009fffffff] usable");
+	/* a map with fewer entries: the first one missing is named as none */
+	assert_int_equal(pmm_memmap_apply_cmdline(&mine, "memmap=exactmap memmap=639K@0", &err), 0);
+	assert_int_equal(pmm_memmap_diff(&user, &mine, &index, msg, sizeof(msg)), 1);
+	assert_int_equal(index, 1);
+	assert_non_null(strstr(msg, ", pmm none"));
 	/* a log without the map: no entry */
 	assert_int_equal(pmm_memmap_parse_log_map(&user, "BIOS-e820: x\n", 13, "user:",
 						  &err), 0);
@@ -278,7 +286,8 @@ static void test_old_edit_lines(void **state)
 		"[    0.0] e820 update range: 0000000000000000 - 0000000000010000 (usable) ==> (reserved)\n"
 		"[    0.0] e820 remove range: 00000000000a0000 - 0000000000100000 (usable)\n"
 		"[    0.0] e820 update range: 0000000000001000 - 0000000000002000 type 12 ==> (reserved)\n"
-		"[    0.0] e820 remove range: 00000000c0000000 - 00000000c0001000\n";
+		"[    0.0] e820 remove range: 00000000c0000000 - 00000000c0001000\n"
+		"[    0.0] e820 remove range: 00000000c0002000 - 00000000c0002000 (usable)\n";
 	struct pmm_parse_error err = { 0, "" };
 	(void)state;
 	pmm_memmap_init(&m);
