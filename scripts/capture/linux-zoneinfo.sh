@@ -54,8 +54,9 @@ shape() {
 	echo "linux-zoneinfo: $name: qemu $* (append: $append)" >&2
 	"$here/linux-guest.sh" ${guest_opts[@]+"${guest_opts[@]}"} --out "$out/$name.log" --timeout 400 \
 		--append "ignore_loglevel $append" --cmd "$guest_cmd" -- "$@"
-	# The log is data: keep it as Linux wrote it, minus carriage returns.
-	sed -i 's/\r$//' "$out/$name.log"
+	# The log is data: keep it as Linux wrote it, minus carriage returns
+	# and the terminal escape sequences SeaBIOS prints.
+	sed -i -e 's/\r$//' -e 's/\x1bc//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$out/$name.log"
 }
 
 i386_cache=${I386_CACHE:-/tmp/pmm-linux-i386}
