@@ -201,5 +201,11 @@ bool kernel_slab_selftest(void);
 /* dma_selftest.c: DMA buffers below 16 MiB with a 64 KiB boundary after
  * fragmenting the DMA zone. Return: true if all held. */
 bool kernel_dma_selftest(void);
+/* cma_selftest.c: region 0 of the boot config, borrowed by movable pages
+ * with real contents, taken back through a migrate hook that copies. */
+void kernel_cma_config(struct pmm_boot_config *cfg);
+/* Return: pages free in the boot config's CMA region (0 without one). */
+uint64_t kernel_cma_free_pages(void);
+bool kernel_cma_selftest(void);
 
 #endif /* PMM_KERNEL_H */
