@@ -273,14 +273,5 @@ bool kernel_cma_selftest(void)
 		(void)pmm_free_pages(pmm_pfn_to_page(owned[i]), 0);
 	unfill(zone, UINT64_MAX);
 	hook_set(false);
-	pmm_pcp_drain_all();
-	const char *bad = pmm_check();
-	if (bad != NULL || pmm_nr_free_pages() != free0) {
-		pmm_printk("pmm cma-test: after: %llu pages free, %llu before; %s\n",
-			   (unsigned long long)pmm_nr_free_pages(),
-			   (unsigned long long)free0, bad != NULL ? bad : "check ok");
-		ok = false;
-	}
-	pmm_printk("pmm cma-test: %s\n", ok ? "PASS" : "FAIL");
-	return ok;
+	return kernel_selftest_verdict("pmm cma-test", free0, ok);
 }

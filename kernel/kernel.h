@@ -189,6 +189,10 @@ bool kernel_selftest(const struct pmm_memmap *map,
 		     const struct kernel_range *avoid, unsigned int nr_avoid,
 		     const struct kernel_selftest_opts *opts);
 
+/* End a later self-test: pmm_check() and the free count against @free0,
+ * "@who: PASS"/"FAIL" logged. Return: @ok and both held. */
+bool kernel_selftest_verdict(const char *who, uint64_t free0, bool ok);
+
 /* --- slab self-test (slab_selftest.c) ----------------------------------- */
 
 /*

@@ -356,3 +356,23 @@ bool kernel_selftest(const struct pmm_memmap *map,
 		   (unsigned long long)((pmm_now_ns() - t0) / 1000000u));
 	return r.failures == 0;
 }
+
+/**
+ * kernel_selftest_verdict - end one of the later self-tests: the per-CPU
+ * lists given back, pmm_check() and the free page count against @free0;
+ * log "@who: PASS" or "@who: FAIL".
+ * Return: @ok and both held.
+ */
+bool kernel_selftest_verdict(const char *who, uint64_t free0, bool ok)
+{
+	pmm_pcp_drain_all();
+	const char *bad = pmm_check();
+	if (bad != NULL || pmm_nr_free_pages() != free0) {
+		pmm_printk("%s: after: %llu pages free, %llu before; %s\n", who,
+			   (unsigned long long)pmm_nr_free_pages(),
+			   (unsigned long long)free0, bad != NULL ? bad : "check ok");
+		ok = false;
+	}
+	pmm_printk("%s: %s\n", who, ok ? "PASS" : "FAIL");
+	return ok;
+}
