@@ -270,6 +270,60 @@ static void cma_alloc_migrates(void **state)
 	hook_install(false);
 }
 
+/*
+ * A small run over borrowed pages while the zone could lend more (200
+ * pages free outside: more than what is lent plus the isolated pageblock,
+ * far fewer than the region's free ones, so movable requests take CMA
+ * first): the hook's new pages land outside the region, not elsewhere in
+ * it. The 40 pages come from the low end of one order-10 half of the
+ * region; one page at the start of each pageblock before it is held, so
+ * that the candidate is the borrowed one.
+ */
+static void cma_alloc_targets_outside(void **state)
+{
+	(void)state;
+	struct pmm_page *pin[4];
+	unsigned int npin = 0;
+	int id = declare();
+	fill_outside();
+	unfill_outside(normal()->watermark[PMM_WMARK_MIN] + 200);
+	nowned = 0;
+	moves = 0;
+	refuse_moves = false;
+	for (unsigned int i = 0; i < 40; i++) {
+		struct pmm_page *m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
+		assert_non_null(m);
+		owned[nowned++] = pmm_page_to_pfn(m);
+	}
+	pmm_pfn_t half = owned[0] < CMA_BASE + 1024 ? CMA_BASE : CMA_BASE + 1024;
+	for (unsigned int i = 0; i < nowned; i++)
+		assert_int_equal(owned[i], half + i);
+	for (pmm_pfn_t pb = CMA_BASE; pb < half; pb += PMM_PAGEBLOCK_PAGES) {
+		assert_non_null(pin[npin] = pmm_cma_alloc(id, 1, PMM_PAGEBLOCK_ORDER));
+		assert_int_equal(pmm_page_to_pfn(pin[npin++]), pb);
+	}
+	hook_install(true);
+	struct pmm_page *p = pmm_cma_alloc(id, 16, PMM_PAGEBLOCK_ORDER);
+	assert_non_null(p);
+	assert_int_equal(pmm_page_to_pfn(p), half);
+	assert_int_equal(moves, 16);
+	for (unsigned int i = 0; i < 16; i++)
+		assert_false(in_cma(owned[i]));
+	buddy_assert_clean();
+	assert_int_equal(pmm_cma_release(id, p, 16), 0);
+	/* once it is done, the zone lends again */
+	struct pmm_page *m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
+	assert_non_null(m);
+	assert_true(in_cma(pmm_page_to_pfn(m)));
+	assert_int_equal(pmm_free_pages(m, 0), 0);
+	while (npin != 0)
+		assert_int_equal(pmm_cma_release(id, pin[--npin], 1), 0);
+	release_owned();
+	free_held();
+	buddy_assert_clean();
+	hook_install(false);
+}
+
 /* No hook, or an owner that will not move: the allocation fails, the
  * borrowed pages stay, every free page is back on the CMA lists; a run
  * that avoids them still succeeds. */
@@ -329,6 +383,7 @@ int main(void)
 		BUDDY_CASE_DMA_NORMAL(cma_declare_and_borrow),
 		BUDDY_CASE_DMA_NORMAL(cma_alloc_free_region),
 		BUDDY_CASE_DMA_NORMAL(cma_alloc_migrates),
+		BUDDY_CASE_DMA_NORMAL(cma_alloc_targets_outside),
 		BUDDY_CASE_DMA_NORMAL(cma_alloc_fails_cleanly),
 		BUDDY_CASE_DMA_NORMAL(cma_lend_bounded),
 		BUDDY_CASE_DMA_NORMAL(cma_isolate_keeps_type),
