@@ -167,21 +167,27 @@ static void cma_alloc_free_region(void **state)
 	buddy_assert_clean();
 }
 
+/* @n movable pages, each borrowed from the region, into the owner model. */
+static void borrow_pages(unsigned int n)
+{
+	nowned = 0;
+	moves = 0;
+	refuse_moves = false;
+	for (unsigned int i = 0; i < n; i++) {
+		struct pmm_page *m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
+		assert_non_null(m);
+		assert_true(in_cma(pmm_page_to_pfn(m)));
+		owned[nowned++] = pmm_page_to_pfn(m);
+	}
+}
+
 /* Borrow 40 pages of the region with movable requests: outside, room for
  * them and the min watermark. */
 static void borrow_region(void)
 {
 	fill_outside();
 	unfill_outside(normal()->watermark[PMM_WMARK_MIN] + 40);
-	nowned = 0;
-	moves = 0;
-	refuse_moves = false;
-	for (unsigned int i = 0; i < 40; i++) {
-		struct pmm_page *m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
-		assert_non_null(m);
-		assert_true(in_cma(pmm_page_to_pfn(m)));
-		owned[nowned++] = pmm_page_to_pfn(m);
-	}
+	borrow_pages(40);
 }
 
 static void release_owned(void)
@@ -287,14 +293,7 @@ static void cma_alloc_targets_outside(void **state)
 	int id = declare();
 	fill_outside();
 	unfill_outside(normal()->watermark[PMM_WMARK_MIN] + 200);
-	nowned = 0;
-	moves = 0;
-	refuse_moves = false;
-	for (unsigned int i = 0; i < 40; i++) {
-		struct pmm_page *m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
-		assert_non_null(m);
-		owned[nowned++] = pmm_page_to_pfn(m);
-	}
+	borrow_pages(40);
 	pmm_pfn_t half = owned[0] < CMA_BASE + 1024 ? CMA_BASE : CMA_BASE + 1024;
 	for (unsigned int i = 0; i < nowned; i++)
 		assert_int_equal(owned[i], half + i);
