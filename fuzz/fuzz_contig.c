@@ -14,13 +14,16 @@
  * alignment, boundary, free and not isolated before) and that PMM_ENOMEM
  * comes only when no such run exists. Half the inputs declare a CMA region
  * [3072, 4096) (the model keeps its pages out of contiguous searches) and
- * add CMA allocations and releases, checked for place and alignment.
+ * add CMA allocations and releases, checked for place and alignment, and
+ * movable pages that may borrow it: one lands in the region only while
+ * the free pages outside cover what the region has off its lists plus one.
  * Any disagreement aborts.
  */
 #include <stdbool.h>
 #include <string.h>
 
 #include <pmm/contig.h>
+#include <pmm/zone.h>
 
 #include "buddy_setup.h"
 #include "fuzz_input.h"
@@ -314,6 +317,27 @@ static void op_cma(struct fuzz_in *in)
 	add_run(s, nr);
 }
 
+/* A movable page: where it may come from the region, the lending bound. */
+static void op_movable(void)
+{
+	struct pmm_zone *z = pmm_pfn_zone(CMA_BASE);
+	struct pmm_cma_info info;
+	if (cma_id < 0 || pmm_cma_info(cma_id, &info) != 0)
+		return;
+	uint64_t outside = z->free_pages - z->cma_free;
+	struct pmm_page *p = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
+	if (p == NULL)
+		return;
+	pmm_pfn_t pfn = pmm_page_to_pfn(p);
+	if (pfn >= CMA_BASE && outside < info.zone_used + 1 + z->watermark[PMM_WMARK_MIN])
+		fail("movable page 0x%llx lent with %llu free outside, %llu used",
+		     (unsigned long long)pfn, (unsigned long long)outside,
+		     (unsigned long long)info.zone_used);
+	if (pmm_page_order(p) != 0 || model_first_busy(pfn, 1) != pfn + 1)
+		fail("movable page 0x%llx was not free", (unsigned long long)pfn);
+	add_run(pfn, 1);
+}
+
 static void setup(void)
 {
 	static const struct buddy_zone_spec z[] = {
@@ -368,13 +392,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (in.n != 0 && op_no < 400) {
 		op_no++;
 		rel_snap_take(&snap);
-		switch (fuzz_u8(&in) % 7) {
+		switch (fuzz_u8(&in) % 8) {
 		case 0: op_alloc_contig(&in); break;
 		case 1: op_free_contig(&in); break;
 		case 2: op_alloc_range(&in); break;
 		case 3: op_isolate(&in, fuzz_u8(&in) & 1); break;
 		case 4: op_bad_free(&in); break;
 		case 5: op_cma(&in); break;
+		case 6: op_movable(); break;
 		default: pmm_buddy_set_lazy(!pmm_buddy_is_lazy()); break;
 		}
 		const char *why = pmm_check();

@@ -77,14 +77,5 @@ bool kernel_dma_selftest(void)
 	ok = dma_buffer(12, PMM_PAGE_SIZE) && ok;
 	for (unsigned int i = 0; i < kept; i++)
 		(void)pmm_free_pages(pmm_pfn_to_page(frag[i]), 0);
-	pmm_pcp_drain_all();
-	const char *bad = pmm_check();
-	if (bad != NULL || pmm_nr_free_pages() != free0) {
-		pmm_printk("pmm dma-test: after: %llu pages free, %llu before; %s\n",
-			   (unsigned long long)pmm_nr_free_pages(),
-			   (unsigned long long)free0, bad != NULL ? bad : "check ok");
-		ok = false;
-	}
-	pmm_printk("pmm dma-test: %s\n", ok ? "PASS" : "FAIL");
-	return ok;
+	return kernel_selftest_verdict("pmm dma-test", free0, ok);
 }

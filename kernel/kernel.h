@@ -189,6 +189,10 @@ bool kernel_selftest(const struct pmm_memmap *map,
 		     const struct kernel_range *avoid, unsigned int nr_avoid,
 		     const struct kernel_selftest_opts *opts);
 
+/* End a later self-test: pmm_check() and the free count against @free0,
+ * "@who: PASS"/"FAIL" logged. Return: @ok and both held. */
+bool kernel_selftest_verdict(const char *who, uint64_t free0, bool ok);
+
 /* --- slab self-test (slab_selftest.c) ----------------------------------- */
 
 /*
@@ -201,5 +205,11 @@ bool kernel_slab_selftest(void);
 /* dma_selftest.c: DMA buffers below 16 MiB with a 64 KiB boundary after
  * fragmenting the DMA zone. Return: true if all held. */
 bool kernel_dma_selftest(void);
+/* cma_selftest.c: region 0 of the boot config, borrowed by movable pages
+ * with real contents, taken back through a migrate hook that copies. */
+void kernel_cma_config(struct pmm_boot_config *cfg);
+/* Return: pages free in the boot config's CMA region (0 without one). */
+uint64_t kernel_cma_free_pages(void);
+bool kernel_cma_selftest(void);
 
 #endif /* PMM_KERNEL_H */

@@ -169,6 +169,7 @@ static __pmm_init void boot(uint32_t magic, uint32_t mbi_pa)
 	pmm_boot_config_init(&cfg);
 	cfg.profile = PMM_PROFILE_I386;
 	cfg.skip_free_initmem = true;
+	kernel_cma_config(&cfg);
 	read_cmdline(bd.cmdline);
 	setup_reservations();
 
@@ -326,6 +327,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 				       &selftest_opts) && pass;
 		pass = kernel_slab_selftest() && pass;
 		pass = kernel_dma_selftest() && pass;
+		pass = kernel_cma_selftest() && pass;
 		pmm_printk("/proc/buddyinfo after the self-test:\n");
 		pmm_report_buddyinfo(pmm_log_out());
 	}

@@ -284,7 +284,8 @@ static void compare(struct run *r, const struct snapshot *a,
 static void report_all_allocated(struct run *r, uint64_t free0)
 {
 	const char *bad;
-	uint64_t left = pmm_nr_free_pages();
+	/* the CMA region's pages serve no request of this test */
+	uint64_t left = pmm_nr_free_pages() - kernel_cma_free_pages();
 
 	pmm_printk("pmm self-test: %llu blocks, %llu pages (%llu MiB); "
 		   "DMA %llu, Normal %llu, HighMem %llu blocks; %llu pages "
@@ -299,7 +300,7 @@ static void report_all_allocated(struct run *r, uint64_t free0)
 	for (unsigned int k = 0; k < PMM_NR_ORDERS; k++)
 		pmm_printk(" %llu", (unsigned long long)r->by_order[k]);
 	pmm_printk("\n");
-	if (left || r->pages != free0)
+	if (left || r->pages != free0 - kernel_cma_free_pages())
 		fail(r, "%llu pages were free, %llu allocated, %llu left",
 		     (unsigned long long)free0, (unsigned long long)r->pages,
 		     (unsigned long long)left);
@@ -354,4 +355,24 @@ bool kernel_selftest(const struct pmm_memmap *map,
 		   (unsigned long long)r.failures,
 		   (unsigned long long)((pmm_now_ns() - t0) / 1000000u));
 	return r.failures == 0;
+}
+
+/**
+ * kernel_selftest_verdict - end one of the later self-tests: the per-CPU
+ * lists given back, pmm_check() and the free page count against @free0;
+ * log "@who: PASS" or "@who: FAIL".
+ * Return: @ok and both held.
+ */
+bool kernel_selftest_verdict(const char *who, uint64_t free0, bool ok)
+{
+	pmm_pcp_drain_all();
+	const char *bad = pmm_check();
+	if (bad != NULL || pmm_nr_free_pages() != free0) {
+		pmm_printk("%s: after: %llu pages free, %llu before; %s\n", who,
+			   (unsigned long long)pmm_nr_free_pages(),
+			   (unsigned long long)free0, bad != NULL ? bad : "check ok");
+		ok = false;
+	}
+	pmm_printk("%s: %s\n", who, ok ? "PASS" : "FAIL");
+	return ok;
 }

@@ -31,6 +31,9 @@ struct sim_lab_stats {
 	uint64_t failed;          /* allocations pmm could not satisfy */
 	uint64_t failed_by_order[PMM_NR_ORDERS];
 	uint64_t free_errors;     /* pmm_free_pages() said no (a lab bug) */
+	uint64_t contig, contig_failed; /* contig=N runs asked, not served */
+	uint64_t cma, cma_failed;       /* cma=N runs asked, not served */
+	uint64_t moved, unmoved;        /* migrate hook: blocks moved, refused */
 };
 
 /* The metrics sink: a time series written every @every events. */

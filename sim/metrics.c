@@ -293,6 +293,12 @@ void sim_metrics_summary(FILE *f, const struct sim_lab_stats *st)
 	fprintf(f, "pmm-sim: %llu events: %llu allocations (%llu failed), %llu frees\n",
 		(unsigned long long)st->events, (unsigned long long)st->allocs,
 		(unsigned long long)st->failed, (unsigned long long)st->frees);
+	if (st->contig != 0 || st->cma != 0)
+		fprintf(f, "pmm-sim: contiguous runs: %llu (%llu failed); CMA runs: "
+			"%llu (%llu failed); blocks moved out of CMA: %llu (%llu refused)\n",
+			(unsigned long long)st->contig, (unsigned long long)st->contig_failed,
+			(unsigned long long)st->cma, (unsigned long long)st->cma_failed,
+			(unsigned long long)st->moved, (unsigned long long)st->unmoved);
 	if (st->failed == 0)
 		return;
 	fputs("pmm-sim: failed allocations by order:", f);

@@ -8,9 +8,18 @@
  * with a lifetime also sit in a min-heap of expiry times, checked before
  * every request. A record freed early leaves a stale heap entry, which
  * the generation number makes the heap skip.
+ *
+ * A phase with contig=N or cma=N allocates runs of N pages instead
+ * (pmm_alloc_contig(), pmm_cma_alloc()); a run is a record like a block,
+ * freed with pmm_free_contig() or pmm_cma_release(). While the workload
+ * runs, the platform's migrate hook moves the runner's own movable blocks
+ * out of a CMA region: a new block of the same order and type, the record
+ * (and the pfn index) pointed at it, the old one freed.
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <pmm/contig.h>
 
 #include "host_platform.h"
 #include "lab.h"
@@ -19,11 +28,13 @@
 
 struct blk {
 	pmm_pfn_t pfn;
+	uint64_t run;       /* pages of a contig= / cma= run; 0: a buddy block */
 	uint32_t slot;      /* index in its pool's array */
 	uint32_t gen;       /* bumped when freed */
 	uint16_t pool;
 	uint8_t order, mt;
 	uint8_t cpu, live;
+	uint8_t kind;       /* enum wl_kind */
 };
 
 struct pool {
@@ -47,6 +58,7 @@ struct runner {
 	struct expiry *heap;
 	uint64_t nheap, capheap;
 	uint64_t tick, rng;
+	uint32_t *by_pfn;         /* record id + 1 of the buddy block at each pfn */
 	FILE *trace;
 	struct sim_metrics *m;
 	struct sim_lab_stats *st;
@@ -121,14 +133,27 @@ static void count_event(struct runner *r)
 	sim_metrics_tick(r->m, r->st->events);
 }
 
+/* Give back @b: a buddy block, or a run. Return: pmm's answer. */
+static int run_free(struct runner *r, const struct blk *b)
+{
+	struct pmm_page *pg = pmm_pfn_to_page(b->pfn);
+	if (b->kind == WL_CONTIG)
+		return pmm_free_contig(pg, b->run);
+	if (b->kind == WL_CMA)
+		return pmm_cma_release(0, pg, b->run);
+	r->by_pfn[b->pfn] = 0;
+	return pmm_free_pages(pg, b->order);
+}
+
 static void block_free(struct runner *r, uint32_t id)
 {
 	struct blk *b = &r->blk[id];
 	struct pool *p = &r->pool[b->pool];
 	host_set_cpu(b->cpu);
-	if (pmm_free_pages(pmm_pfn_to_page(b->pfn), b->order) != 0)
+	if (run_free(r, b) != 0)
 		r->st->free_errors++;
-	emit(r, SIM_EV_FREE, b, 0, 0);
+	if (b->kind == WL_PAGES)
+		emit(r, SIM_EV_FREE, b, 0, 0);
 	p->ids[b->slot] = p->ids[--p->n];
 	r->blk[p->ids[b->slot]].slot = b->slot;
 	b->live = 0;
@@ -158,9 +183,74 @@ static uint32_t block_new(struct runner *r)
 	return r->nblk++;
 }
 
+/* Keep the new record @id (block or run) in @pool, with its lifetime. */
+static void block_keep(struct runner *r, const struct wl_phase *ph,
+		       unsigned int pool, uint32_t id)
+{
+	struct pool *p = &r->pool[pool];
+	struct blk *b = &r->blk[id];
+	b->pool = (uint16_t)pool;
+	b->slot = (uint32_t)p->n;
+	b->live = 1;
+	p->ids[p->n++] = id;
+	if (ph->life_max) {
+		uint64_t span = ph->life_max - ph->life_min + 1;
+		heap_push(r, (struct expiry){ r->tick + ph->life_min + sim_rand(&r->rng) % span,
+					      id, b->gen });
+	}
+}
+
+/* A run of @ph's kind. Return: its first page, or NULL. */
+static struct pmm_page *run_alloc(const struct wl_phase *ph, unsigned int gfp)
+{
+	if (ph->kind == WL_CMA)
+		return pmm_cma_alloc(0, ph->run_pages,
+				     (pmm_order_t)__builtin_ctzll(ph->align >> PMM_PAGE_SHIFT));
+	pmm_phys_t hi = ph->win_hi != 0 ? ph->win_hi : PMM_PFN_PHYS(pmm_max_pfn);
+	return pmm_alloc_contig(ph->run_pages, gfp, ph->win_lo, hi, ph->align,
+				ph->boundary);
+}
+
+/* One contig= / cma= request of @ph into @pool. */
+static void run_request(struct runner *r, const struct wl_phase *ph,
+			unsigned int pool, unsigned int cpu)
+{
+	struct pool *p = &r->pool[pool];
+	unsigned int mt = wl_draw(&ph->mt, sim_rand_unit(&r->rng));
+	unsigned int gfp = wl_draw(&ph->gfp, sim_rand_unit(&r->rng)) |
+			   mt << PMM_GFP_MT_SHIFT;
+	bool cma = ph->kind == WL_CMA;
+	host_set_cpu(cpu);
+	struct pmm_page *pg = run_alloc(ph, gfp);
+	uint32_t id = pg ? block_new(r) : UINT32_MAX;
+	if ((p->n == p->cap && grow((void **)&p->ids, &p->cap, sizeof(uint32_t))) ||
+	    (pg && id == UINT32_MAX)) {
+		if (pg)
+			(void)(cma ? pmm_cma_release(0, pg, ph->run_pages)
+				   : pmm_free_contig(pg, ph->run_pages));
+		pg = NULL;
+	}
+	*(cma ? &r->st->cma : &r->st->contig) += 1;
+	count_event(r);
+	if (!pg) {
+		*(cma ? &r->st->cma_failed : &r->st->contig_failed) += 1;
+		return;
+	}
+	struct blk *b = &r->blk[id];
+	uint32_t gen = b->gen;
+	*b = (struct blk){ .pfn = pmm_page_to_pfn(pg), .run = ph->run_pages,
+			   .gen = gen, .mt = (uint8_t)mt, .cpu = (uint8_t)cpu,
+			   .kind = (uint8_t)ph->kind };
+	block_keep(r, ph, pool, id);
+}
+
 static void block_alloc(struct runner *r, const struct wl_phase *ph,
 			unsigned int pool, unsigned int cpu)
 {
+	if (ph->kind != WL_PAGES) {
+		run_request(r, ph, pool, cpu);
+		return;
+	}
 	struct pool *p = &r->pool[pool];
 	struct blk tmp = { .order = (uint8_t)wl_draw(&ph->order, sim_rand_unit(&r->rng)),
 			   .mt = (uint8_t)wl_draw(&ph->mt, sim_rand_unit(&r->rng)),
@@ -190,16 +280,9 @@ static void block_alloc(struct runner *r, const struct wl_phase *ph,
 	*b = tmp;
 	b->gen = gen;
 	b->pfn = pmm_page_to_pfn(pg);
-	b->pool = (uint16_t)pool;
-	b->slot = (uint32_t)p->n;
-	b->live = 1;
-	p->ids[p->n++] = id;
+	r->by_pfn[b->pfn] = id + 1;
+	block_keep(r, ph, pool, id);
 	emit(r, SIM_EV_ALLOC, b, gfp, 0);
-	if (ph->life_max) {
-		uint64_t span = ph->life_max - ph->life_min + 1;
-		heap_push(r, (struct expiry){ r->tick + ph->life_min + sim_rand(&r->rng) % span,
-					      id, gen });
-	}
 	count_event(r);
 }
 
@@ -240,8 +323,64 @@ static void run_phase(struct runner *r, const struct wl_phase *ph)
 	}
 }
 
+/* The runner the migrate hook works on (one workload runs at a time). */
+static struct runner *migrate_runner;
+
+/*
+ * The platform's migrate hook: move the runner's movable block at @pfn
+ * (order @order) to a new block of the same type. Return: 0, or -1 (not
+ * one of its movable blocks, or no new block).
+ */
+static int run_migrate(void *ctx, pmm_pfn_t pfn, pmm_order_t order)
+{
+	struct runner *r = migrate_runner;
+	(void)ctx;
+	uint32_t id = pfn < pmm_max_pfn ? r->by_pfn[pfn] : 0;
+	struct blk *b = id != 0 ? &r->blk[id - 1] : NULL;
+	struct pmm_page *n = NULL;
+	if (b != NULL && b->order == order && b->mt == PMM_MT_MOVABLE)
+		n = pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, PMM_GFP_USER_MOVABLE,
+					   order, sim_lab_tag(b->mt), NULL);
+	if (n == NULL) {
+		r->st->unmoved++;
+		return -1;
+	}
+	r->by_pfn[pfn] = 0;
+	b->pfn = pmm_page_to_pfn(n);
+	r->by_pfn[b->pfn] = id;
+	r->st->moved++;
+	return pmm_free_pages(pmm_pfn_to_page(pfn), order);
+}
+
+/* Install (or, @r NULL, remove) the migrate hook over @r's blocks. */
+static void migrate_hook(struct runner *r)
+{
+	struct pmm_platform plat = *pmm_platform_get();
+	migrate_runner = r;
+	plat.migrate = r != NULL ? run_migrate : NULL;
+	pmm_platform_set(&plat);
+}
+
+/*
+ * Return: what keeps @wl from running on this machine with @trace_out,
+ * or NULL.
+ */
+static const char *workload_unfit(const struct workload *wl, FILE *trace_out)
+{
+	for (unsigned int i = 0; i < wl->nphases; i++) {
+		if (wl->phase[i].kind == WL_PAGES)
+			continue;
+		if (trace_out != NULL)
+			return "--trace-out: contig= and cma= runs have no ftrace event; drop one";
+		if (wl->phase[i].kind == WL_CMA && pmm_cma_count() == 0)
+			return "cma= needs a CMA region: boot with --cma SIZE";
+	}
+	return NULL;
+}
+
 static void runner_free(struct runner *r)
 {
+	free(r->by_pfn);
 	free(r->blk);
 	free(r->free_ids);
 	free(r->heap);
@@ -289,13 +428,25 @@ int sim_run_workload(const char *name, uint64_t seed, FILE *trace_out,
 		fprintf(stderr, "pmm-sim: %s\n", err);
 		return 1;
 	}
+	const char *unfit = workload_unfit(&wl, trace_out);
+	if (unfit) {
+		fprintf(stderr, "pmm-sim: %s: %s\n", name, unfit);
+		return 1;
+	}
 	memset(&r, 0, sizeof(r));
+	r.by_pfn = calloc(pmm_max_pfn, sizeof(*r.by_pfn));
+	if (!r.by_pfn) {
+		fprintf(stderr, "pmm-sim: run: out of memory\n");
+		return 1;
+	}
 	r.rng = seed ? seed : wl.seed;
 	r.trace = trace_out;
 	r.m = m;
 	r.st = st;
+	migrate_hook(&r);
 	for (unsigned int i = 0; i < wl.nphases; i++)
 		run_phase(&r, &wl.phase[i]);
+	migrate_hook(NULL);
 	runner_free(&r);
 	host_set_cpu(0);
 	return 0;

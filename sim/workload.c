@@ -29,6 +29,15 @@
  *   gfp=NAME:W,...   zone and reclaim flags: kernel, atomic, nowait,
  *                    user, highuser, dma, dma32 (the mobility comes from mt)
  *   cpus=N           requests go round-robin over CPUs 0..N-1 (per-CPU lists)
+ *   contig=N         allocations are contiguous runs of N pages
+ *                    (pmm_alloc_contig(); gfp= picks the zones, mt= the type)
+ *   cma=N            allocations are runs of N pages from CMA region 0
+ *                    (pmm_cma_alloc(); boot with --cma SIZE)
+ *   window=LO-HI     contig: every page inside [LO, HI) (bytes, K/M/G)
+ *   align=SIZE       contig, cma: the run's first page aligned to SIZE
+ *                    (a power of two, at least 4K; default 4K)
+ *   boundary=SIZE    contig: no run crosses a multiple of SIZE (a power of
+ *                    two no smaller than the run; default none)
  *
  * `seed N` seeds splitmix64 (default 1); `pmm-sim run --seed` overrides it.
  */
@@ -114,6 +123,58 @@ static int parse_count(const char *s, uint64_t *out)
 	if (*end)
 		return -1;
 	*out = (uint64_t)(v + 0.5);
+	return 0;
+}
+
+/* Return: @s as bytes with optional K/M/G suffix; -1 when it is not. */
+static int parse_bytes(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+	unsigned int shift = 0;
+	if (end == s || *s == '-')
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		shift = 10, end++;
+	else if (*end == 'M')
+		shift = 20, end++;
+	else if (*end == 'G')
+		shift = 30, end++;
+	if (*end || v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* A power of two of at least @min bytes. */
+static int parse_pow2(const char *s, uint64_t min, uint64_t *out)
+{
+	if (parse_bytes(s, out) != 0 || *out < min || (*out & (*out - 1)) != 0)
+		return -1;
+	return 0;
+}
+
+/* window=LO-HI in bytes, LO below HI. */
+static int parse_window(const char *s, struct wl_phase *p)
+{
+	const char *dash = strchr(s, '-');
+	char a[32];
+	if (dash == NULL || (size_t)(dash - s) >= sizeof(a))
+		return -1;
+	memcpy(a, s, (size_t)(dash - s));
+	a[dash - s] = '\0';
+	if (parse_bytes(a, &p->win_lo) != 0 || parse_bytes(dash + 1, &p->win_hi) != 0)
+		return -1;
+	return p->win_lo < p->win_hi ? 0 : -1;
+}
+
+/* contig=N / cma=N: a run of N >= 1 pages, once per phase. */
+static int parse_run(const char *s, struct wl_phase *p, enum wl_kind kind)
+{
+	if (p->kind != WL_PAGES || parse_count(s, &p->run_pages) != 0 ||
+	    p->run_pages == 0)
+		return -1;
+	p->kind = kind;
 	return 0;
 }
 
@@ -237,6 +298,16 @@ static int parse_key(struct wl_phase *p, const char *k, const char *v)
 		return parse_dist(v, gfp_names, 0, &p->gfp);
 	if (strcmp(k, "pool") == 0 && strlen(v) < WL_NAME_LEN)
 		return snprintf(p->pool, WL_NAME_LEN, "%s", v), 0;
+	if (strcmp(k, "contig") == 0)
+		return parse_run(v, p, WL_CONTIG);
+	if (strcmp(k, "cma") == 0)
+		return parse_run(v, p, WL_CMA);
+	if (strcmp(k, "window") == 0)
+		return parse_window(v, p);
+	if (strcmp(k, "align") == 0)
+		return parse_pow2(v, PMM_PAGE_SIZE, &p->align);
+	if (strcmp(k, "boundary") == 0)
+		return parse_pow2(v, PMM_PAGE_SIZE, &p->boundary);
 	if (strcmp(k, "cpus") == 0) {
 		uint64_t n;
 		if (parse_count(v, &n) != 0 || n == 0 || n > PMM_NR_CPUS)
@@ -255,9 +326,25 @@ static void phase_defaults(struct wl_phase *p, const char *name)
 	p->alloc = 0.5;
 	p->cpus = 1;
 	p->ops = UINT64_MAX;
+	p->align = PMM_PAGE_SIZE;
 	dist_add(&p->order, 0, 1);
 	dist_add(&p->mt, PMM_MT_UNMOVABLE, 1);
 	dist_add(&p->gfp, PMM_GFP_KERNEL, 1);
+}
+
+/* Return: what is wrong with the run keys of @p, or NULL. */
+static const char *run_keys_bad(const struct wl_phase *p)
+{
+	bool shaped = p->win_hi != 0 || p->boundary != 0 || p->align != PMM_PAGE_SIZE;
+	if (p->kind == WL_PAGES && shaped)
+		return "window=, align= and boundary= need contig=N or cma=N";
+	if (p->kind == WL_CMA && (p->win_hi != 0 || p->boundary != 0))
+		return "cma=N takes align= only (the region is its window)";
+	if (p->boundary != 0 && p->boundary < p->run_pages * PMM_PAGE_SIZE)
+		return "boundary= is smaller than the run: no run fits";
+	if (p->win_hi != 0 && p->win_hi - p->win_lo < p->run_pages * PMM_PAGE_SIZE)
+		return "window= is smaller than the run: no run fits";
+	return NULL;
 }
 
 /* One "phase NAME k=v ..." line, tokenised in place. Return: 0 or -1 with @why. */
@@ -277,12 +364,14 @@ static int parse_phase(char *line, struct workload *wl, const char **why)
 		*eq = '\0';
 		int r = parse_key(p, kv, eq + 1);
 		if (r == -2)
-			return *why = "unknown key (ops, alloc, hold, pool, free, life, order, mt, gfp, cpus)", -1;
+			return *why = "unknown key (ops, alloc, hold, pool, free, life, order, mt, gfp, cpus, contig, cma, window, align, boundary)", -1;
 		if (r != 0)
 			return *why = "bad value", -1;
 	}
 	if (p->ops == UINT64_MAX)
 		return *why = "phase needs ops=N", -1;
+	if ((*why = run_keys_bad(p)) != NULL)
+		return -1;
 	wl->nphases++;
 	return 0;
 }

@@ -20,6 +20,13 @@ struct wl_dist {
 	double cum[WL_MAX_CHOICES];  /* cumulative weights, last == total */
 };
 
+/* What a phase's allocations ask for. */
+enum wl_kind {
+	WL_PAGES,  /* buddy blocks: pmm_alloc_pages() of a drawn order */
+	WL_CONTIG, /* contig=N: pmm_alloc_contig() runs of N pages */
+	WL_CMA,    /* cma=N: pmm_cma_alloc() runs of N pages from region 0 */
+};
+
 struct wl_phase {
 	char name[WL_NAME_LEN];
 	char pool[WL_NAME_LEN];      /* blocks are shared by phases of one pool */
@@ -30,6 +37,11 @@ struct wl_phase {
 	uint64_t life_min, life_max; /* lifetime in requests (0: until freed) */
 	unsigned int cpus;           /* requests go round-robin over this many CPUs */
 	struct wl_dist order, mt, gfp;
+	enum wl_kind kind;
+	uint64_t run_pages;          /* contig= / cma=: pages per run */
+	uint64_t win_lo, win_hi;     /* contig: window=LO-HI [bytes), 0-0: all */
+	uint64_t align;              /* contig / cma: bytes, power of two >= a page */
+	uint64_t boundary;           /* contig: bytes, power of two or 0 */
 };
 
 struct workload {

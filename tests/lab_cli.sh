@@ -23,6 +23,13 @@ expect() {
 	ok "$name"
 }
 
+# bad_wl NAME FILE TEXT PATTERN: a workload FILE (in $tmp) holding TEXT
+# must fail to run with exit 1 and PATTERN.
+bad_wl() {
+	printf '%b' "$3" >"$tmp/$2"
+	expect "$1" 1 "$4" -- run "$tmp/$2"
+}
+
 # check NAME COMMAND...: a shell test.
 check() {
 	local name=$1; shift
@@ -35,7 +42,9 @@ small=(--profile x86_64 --mem 512M)
 expect "run --list shows the standard workloads" 0 '^w3:' -- run --list
 expect "run --help" 0 'pmm-sim run WORKLOAD' -- run --help
 for f in "$wl"/*.wl; do
-	expect "run $(basename "$f") is consistent" 0 '^pmm_check: consistent' -- run "$f" "${small[@]}"
+	extra=()
+	[ "$(basename "$f")" = cma.wl ] && extra=(--cma 64M)
+	expect "run $(basename "$f") is consistent" 0 '^pmm_check: consistent' -- run "$f" "${small[@]}" "${extra[@]}"
 done
 expect "w3-small allocates and frees" 0 'pmm-sim: [0-9]+ events: [0-9]+ allocations \(0 failed\), [0-9]+ frees' -- run "$wl/w3-small.wl" "${small[@]}"
 expect "fragment.wl fails order-9 requests" 0 'failed allocations by order: 9:' -- run "$wl/fragment.wl" "${small[@]}"
@@ -49,14 +58,29 @@ expect "run with per-CPU lists off" 0 '^pmm_check: consistent' -- run "$wl/tmpfs
 check "the same seed gives the same buddyinfo" cmp <(grep '^Node' "$tmp/a") <(grep '^Node' "$tmp/b")
 "$sim" run "$wl/tmpfs.wl" "${small[@]}" --proc --seed 99 >"$tmp/c" 2>&1
 check "--seed changes the run" bash -c "! cmp -s <(grep '^Node' '$tmp/a') <(grep '^Node' '$tmp/c')"
-printf 'seed 1\nphase a ops=10 alloc=1\nphase b ops=5 frobs=2\n' >"$tmp/badkey.wl"
-expect "unknown key names the line" 1 'badkey.wl:3: unknown key' -- run "$tmp/badkey.wl"
-printf 'phase a alloc=1\n' >"$tmp/noops.wl"
-expect "phase without ops" 1 'noops.wl:1: phase needs ops=N' -- run "$tmp/noops.wl"
-printf 'phase a ops=5 order=0:1,11:1\n' >"$tmp/order.wl"
-expect "order above the maximum" 1 'order.wl:1: bad value' -- run "$tmp/order.wl"
-printf '# nothing\n' >"$tmp/empty.wl"
-expect "no phase" 1 'empty.wl: no phase' -- run "$tmp/empty.wl"
+bad_wl "unknown key names the line" badkey.wl 'seed 1\nphase a ops=10 alloc=1\nphase b ops=5 frobs=2\n' 'badkey.wl:3: unknown key'
+bad_wl "phase without ops" noops.wl 'phase a alloc=1\n' 'noops.wl:1: phase needs ops=N'
+bad_wl "order above the maximum" order.wl 'phase a ops=5 order=0:1,11:1\n' 'order.wl:1: bad value'
+bad_wl "no phase" empty.wl '# nothing\n' 'empty.wl: no phase'
+
+# contig= and cma= requests (issue 11)
+expect "cma.wl: every CMA run served, borrowed pages moved" 0 'CMA runs: 16 \(0 failed\); blocks moved out of CMA: [1-9][0-9]*' -- run "$wl/cma.wl" "${small[@]}" --cma 64M
+expect "cma.wl: 40 contiguous runs, 5 failing at this fill (this seed)" 0 'contiguous runs: 40 \(5 failed\)' -- run "$wl/cma.wl" "${small[@]}" --cma 64M
+printf 'phase a ops=4 alloc=1 contig=16 window=1M-16M align=64K boundary=64K gfp=dma\nphase b ops=0 pool=a free=all\n' >"$tmp/contig.wl"
+expect "contig runs in a window, given back" 0 'contiguous runs: 4 \(0 failed\).*' -- run "$tmp/contig.wl" "${small[@]}"
+expect "contig runs: pmm_check after" 0 '^pmm_check: consistent' -- run "$tmp/contig.wl" "${small[@]}"
+# K34..K41: bad contig= / cma= phases fail before anything runs
+expect "K34 cma= without a region" 1 'cma.wl: cma= needs a CMA region: boot with --cma SIZE' -- run "$wl/cma.wl" "${small[@]}"
+expect "K35 contig= with --trace-out" 1 'contig= and cma= runs have no ftrace event' -- run "$tmp/contig.wl" "${small[@]}" --trace-out "$tmp/t.txt"
+check "K35 no trace file written" test ! -s "$tmp/t.txt"
+bad_wl "K36 window= without contig=" k36.wl 'phase a ops=4 window=0-16M\n' 'k36.wl:1: window=, align= and boundary= need contig=N or cma=N'
+bad_wl "K37 cma= with boundary=" k37.wl 'phase a ops=4 cma=16 boundary=64K\n' 'k37.wl:1: cma=N takes align= only'
+bad_wl "K38 boundary= below the run" k38.wl 'phase a ops=4 contig=32 boundary=64K\n' 'k38.wl:1: boundary= is smaller than the run'
+bad_wl "K39 window= below the run" k39.wl 'phase a ops=4 contig=32 window=1M-1100K\n' 'k39.wl:1: window= is smaller than the run'
+for v in 'contig=0' 'contig=4 align=12K' 'contig=4 align=2K' 'contig=4 boundary=3M' 'contig=4 window=16M-1M' 'contig=4 window=16M' 'contig=4 cma=4' 'cma=x'; do
+	bad_wl "K40 bad value: $v" k40.wl "phase a ops=4 $v\n" 'k40.wl:1: bad value'
+done
+bad_wl "K41 unknown key lists the run keys" k41.wl 'phase a ops=4 contig=4 frob=1\n' 'k41.wl:1: unknown key .*contig, cma, window, align, boundary'
 expect "missing workload file" 1 'neither a built-in workload' -- run /nonexistent.wl
 expect "run needs a workload" 2 'needs a WORKLOAD' -- run --mem 1G
 expect "bad --every" 2 '--every: not a count' -- run "$wl/w3-small.wl" --every x

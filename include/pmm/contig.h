@@ -104,6 +104,19 @@ bool pmm_range_is_isolated(pmm_pfn_t pfn, uint64_t nr_pages);
  * movable allocations hold there.
  */
 #define PMM_CMA_MAX 8       /* regions */
+/*
+ * The largest block a region lends to a movable request (order 0: a page
+ * can always be moved while a page is free outside; a larger block needs a
+ * free block as large there, which fragmentation may leave none of).
+ * Regions lend only while the zone's free pages outside CMA stay at least
+ * the pages lent plus the min watermark, and not with grouping off.
+ */
+#ifndef PMM_CMA_LEND_MAX_ORDER
+#define PMM_CMA_LEND_MAX_ORDER 0
+#endif
+_Static_assert(PMM_CMA_LEND_MAX_ORDER >= 0 &&
+		       PMM_CMA_LEND_MAX_ORDER <= PMM_MAX_ORDER,
+	       "CMA lends blocks of order 0 .. PMM_MAX_ORDER");
 #define PMM_CMA_NAME_MAX 16 /* bytes of a name, NUL included */
 
 /*
@@ -140,8 +153,10 @@ struct pmm_page *pmm_cma_alloc(int id, uint64_t nr_pages,
 
 /*
  * Give back [@page, @page + @nr_pages) of region @id (all or part of a run).
- * Return: 0, PMM_ERANGE (no region @id, pages outside it), or
- * pmm_free_contig()'s error (PMM_EDOUBLEFREE on a double release).
+ * Return: 0, PMM_EINVAL (not a descriptor, zero pages), PMM_ERANGE (no
+ * region @id, pages outside it), PMM_ESTATE (more pages than the region
+ * has handed out), or pmm_free_contig()'s error (PMM_EDOUBLEFREE on a
+ * double release). Nothing changes on error.
  */
 int pmm_cma_release(int id, struct pmm_page *page, uint64_t nr_pages);
 
@@ -149,6 +164,9 @@ struct pmm_cma_info {
 	pmm_pfn_t base;   /* first pfn */
 	uint64_t count;   /* pages */
 	uint64_t free;    /* pages free in the buddy lists now */
+	/* pages of the zone's regions off the CMA lists: lent to movable
+	 * requests or handed out by pmm_cma_alloc() (what lending is bounded by) */
+	uint64_t zone_used;
 	const char *name;
 };
 /* Fill @info for region @id. Return: 0 or PMM_ERANGE. Takes the zone lock. */

@@ -170,6 +170,7 @@ struct pmm_zone {
 	_Alignas(PMM_CACHELINE)
 	struct pmm_lock lock; /* guards everything below except pcp */
 	uint64_t free_pages;               /* pages in free blocks [pages] */
+	uint64_t cma_free;                 /* of which on the PMM_MT_CMA lists [pages] */
 	struct pmm_free_area free_area[PMM_NR_ORDERS];
 	struct pmm_zone_lazy lazy;         /* lazy buddy's counts (buddy_lazy.c) */
 	unsigned int validate_ops;         /* PMM_DEBUG=3: locked operations, for PMM_VALIDATE_DUE */

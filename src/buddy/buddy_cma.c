@@ -5,11 +5,26 @@
  * allocations may borrow meanwhile, so the memory is not idle.
  *
  * pmm_cma_declare() marks a region's pageblocks PMM_PB_CMA and moves its
- * free blocks to the PMM_MT_CMA lists; from then on only a movable request
- * that found no block of its own type takes from them (before stealing
- * another type's pageblock: pmm_cma_take_locked()), and frees into the
- * region come back there (pmm_free_type() maps the byte). The per-CPU
- * lists never hold CMA blocks (their free goes to the zone).
+ * free blocks to the PMM_MT_CMA lists; from then on only movable requests
+ * take from them (pmm_cma_take_locked()): first, while the CMA lists hold
+ * more than half of the zone's free pages (Linux's rule in __rmqueue();
+ * buddy_take_locked()), else when no block of their own type is left,
+ * before stealing another type's pageblock. Frees into the region come
+ * back there (pmm_free_type() maps the byte); the per-CPU lists free them
+ * to the zone, though a refill may hold some until it is drained.
+ *
+ * What is lent must come back, so lending is bounded (the guarantee that
+ * pmm_cma_alloc() succeeds whenever the memory outside the regions can
+ * hold what they lent): only blocks up to PMM_CMA_LEND_MAX_ORDER (order 0:
+ * a page always has somewhere to go while one page is free, a larger
+ * block needs a free block as large), only while the zone's free pages
+ * outside CMA stay at least the pages lent plus the min watermark, never
+ * with grouping by mobility off (every request is served as movable then,
+ * kernel pages too), and never while pmm_cma_alloc() is taking a region of
+ * the zone back (the migrate hook's new pages must land outside). Lent
+ * pages are counted, not marked: the regions' pages minus their free ones
+ * (zone->cma_free, kept by the list primitives); runs pmm_cma_alloc()
+ * handed out count as lent too, which only bounds lending tighter.
  *
  * pmm_cma_alloc() picks a candidate run in the region, isolates its
  * pageblocks (buddy_isolate.c: frees into them stay off every allocatable
@@ -29,6 +44,7 @@ struct cma_region {
 	pmm_pfn_t base;          /* first pfn, pageblock aligned */
 	uint64_t count;          /* pages, whole pageblocks */
 	struct pmm_zone *zone;   /* the zone holding all of it */
+	unsigned int taking;     /* pmm_cma_alloc() calls running; zone lock */
 	char name[PMM_CMA_NAME_MAX];
 };
 
@@ -47,16 +63,68 @@ static struct cma_region *cma_get(int id)
 	return id >= 0 && (unsigned int)id < cma_nr ? &cma_regions[id] : NULL;
 }
 
+/*
+ * Return: the pages of @zone's regions, and in *@taking whether one of
+ * them is being taken back. Zone lock held.
+ */
+static uint64_t cma_zone_pages_locked(const struct pmm_zone *zone,
+				      bool *taking)
+{
+	uint64_t pages = 0;
+	PMM_ASSERT_LOCKED(&zone->lock);
+	*taking = false;
+	for (unsigned int i = 0; i < cma_nr; i++) {
+		if (cma_regions[i].zone != zone)
+			continue;
+		pages += cma_regions[i].count;
+		*taking |= cma_regions[i].taking != 0;
+	}
+	return pages;
+}
+
+/*
+ * Return: the pages of @zone's regions not on the CMA lists (lent, on a
+ * per-CPU list, isolated or handed out by pmm_cma_alloc() - all counted as
+ * lent, which only bounds lending tighter), and in *@taking whether one of
+ * the regions is being taken back. Zone lock held.
+ */
+static uint64_t cma_used_locked(const struct pmm_zone *zone, bool *taking)
+{
+	uint64_t pages = cma_zone_pages_locked(zone, taking);
+	return pages > zone->cma_free ? pages - zone->cma_free : 0;
+}
+
+/*
+ * Return: true when @zone may lend 2^@order CMA pages now (the bounds of
+ * the file comment). Zone lock held.
+ */
+static bool cma_may_lend_locked(const struct pmm_zone *zone, pmm_order_t order)
+{
+	bool taking;
+	if (order > PMM_CMA_LEND_MAX_ORDER || zone->gfp_mt_force != 0 ||
+	    zone->cma_free == 0)
+		return false;
+	uint64_t used = cma_used_locked(zone, &taking);
+	if (taking)
+		return false;
+	uint64_t outside = zone->free_pages - zone->cma_free;
+	return outside >= used + pmm_order_pages(order) +
+				  zone->watermark[PMM_WMARK_MIN];
+}
+
 /**
  * pmm_cma_take_locked - a movable request of 2^@order pages found no block
- * of its type: take the smallest CMA block that holds it.
- * Return: true and *@pfn (head blank), false when no CMA block fits.
+ * of its type: take the smallest CMA block that holds it, when the zone
+ * may lend it (cma_may_lend_locked()).
+ * Return: true and *@pfn (head blank), false when no CMA block may serve.
  * Locking: zone lock held.
  */
 bool pmm_cma_take_locked(struct pmm_zone *zone, pmm_order_t order,
 			 pmm_pfn_t *pfn)
 {
 	PMM_ASSERT_LOCKED(&zone->lock);
+	if (!cma_may_lend_locked(zone, order))
+		return false;
 	for (pmm_order_t k = order; k <= PMM_MAX_ORDER; k++) {
 		uint32_t h = zone->free_area[k].head[PMM_MT_CMA];
 		if (h == 0)
@@ -138,6 +206,7 @@ int pmm_cma_declare(pmm_pfn_t pfn, uint64_t nr_pages, const char *name,
 	r->base = pfn;
 	r->count = nr_pages;
 	r->zone = zone;
+	r->taking = 0;
 	cma_name_copy(r->name, name);
 	if (id != NULL)
 		*id = (int)cma_nr;
@@ -242,6 +311,33 @@ static int cma_try(struct cma_region *r, pmm_pfn_t s, uint64_t nr,
 	return err;
 }
 
+/*
+ * Try the candidate runs of @nr pages aligned to @a pages in @r, first to
+ * last, with lending off in its zone meanwhile (the hook's new pages go
+ * elsewhere). Return: the run's first page, or NULL.
+ */
+static struct pmm_page *cma_search(struct cma_region *r, uint64_t nr,
+				   pmm_pfn_t a)
+{
+	pmm_pfn_t end = r->base + r->count;
+	struct pmm_page *run = NULL;
+	pmm_pcp_drain_local();
+	zone_lock(r->zone);
+	r->taking++;
+	zone_unlock(r->zone);
+	for (pmm_pfn_t s = (r->base + a - 1) & ~(a - 1);
+	     run == NULL && s < end && end - s >= nr;) {
+		pmm_pfn_t busy = s;
+		if (cma_try(r, s, nr, &busy) == 0)
+			run = &pmm_mem_map[s];
+		s = (busy + 1 + a - 1) & ~(a - 1);
+	}
+	zone_lock(r->zone);
+	r->taking--;
+	zone_unlock(r->zone);
+	return run;
+}
+
 /**
  * pmm_cma_alloc_err - @nr_pages contiguous pages from CMA region @id,
  * the first aligned to 2^@align_order pages (contig.h).
@@ -261,15 +357,9 @@ struct pmm_page *pmm_cma_alloc_err(int id, uint64_t nr_pages,
 		e = PMM_EALIGN;
 		goto fail;
 	}
-	pmm_pfn_t a = pmm_order_pages(align_order);
-	pmm_pfn_t end = r->base + r->count;
-	pmm_pcp_drain_local();
-	for (pmm_pfn_t s = (r->base + a - 1) & ~(a - 1); s < end && end - s >= nr_pages;) {
-		pmm_pfn_t busy = s;
-		if (cma_try(r, s, nr_pages, &busy) == 0)
-			return &pmm_mem_map[s];
-		s = (busy + 1 + a - 1) & ~(a - 1);
-	}
+	struct pmm_page *run = cma_search(r, nr_pages, pmm_order_pages(align_order));
+	if (run != NULL)
+		return run;
 fail:
 	if (err != NULL)
 		*err = e;
@@ -302,6 +392,22 @@ int pmm_cma_release(int id, struct pmm_page *page, uint64_t nr_pages)
 	return pmm_free_contig(page, nr_pages);
 }
 
+/* Return: pages of @r in free blocks (any list). Zone lock held. */
+static uint64_t cma_free_pages_locked(const struct cma_region *r)
+{
+	uint64_t free = 0;
+	PMM_ASSERT_LOCKED(&r->zone->lock);
+	for (pmm_pfn_t q = r->base; q < r->base + r->count;) {
+		pmm_pfn_t h = pmm_buddy_block_of_locked(r->zone, q);
+		uint32_t state = pmm_mem_map[h].info & PMM_PG_STATE_MASK;
+		pmm_pfn_t n = state == 0 ? 1 : pmm_order_pages(pmm_page_order(&pmm_mem_map[h]));
+		if (state == PMM_PG_BUDDY)
+			free += n;
+		q = h + n;
+	}
+	return free;
+}
+
 /**
  * pmm_cma_info - region @id's span, name and free pages (contig.h).
  * Return: 0 or PMM_ERANGE. Locking: the zone lock for the free count.
@@ -316,14 +422,9 @@ int pmm_cma_info(int id, struct pmm_cma_info *info)
 	info->name = r->name;
 	info->free = 0;
 	zone_lock(r->zone);
-	for (pmm_pfn_t q = r->base; q < r->base + r->count;) {
-		pmm_pfn_t h = pmm_buddy_block_of_locked(r->zone, q);
-		uint32_t state = pmm_mem_map[h].info & PMM_PG_STATE_MASK;
-		pmm_pfn_t n = state == 0 ? 1 : pmm_order_pages(pmm_page_order(&pmm_mem_map[h]));
-		if (state == PMM_PG_BUDDY)
-			info->free += n;
-		q = h + n;
-	}
+	bool taking;
+	info->zone_used = cma_used_locked(r->zone, &taking);
+	info->free = cma_free_pages_locked(r);
 	zone_unlock(r->zone);
 	return 0;
 }
@@ -336,8 +437,9 @@ unsigned int pmm_cma_count(void)
 
 /**
  * pmm_cma_check - every region lies in one zone, on whole pageblocks that
- * all carry PMM_PB_CMA, and no two meet (pmm_check()).
- * Return: NULL, or what is wrong. Locking: none (bytes read atomically).
+ * all carry PMM_PB_CMA, and no two meet; no pmm_cma_alloc() is running and
+ * the zone's CMA lists hold no more than its regions (pmm_check()).
+ * Return: NULL, or what is wrong. Locking: each region's zone lock.
  */
 const char *pmm_cma_check(void)
 {
@@ -354,6 +456,14 @@ const char *pmm_cma_check(void)
 			if (r->base < cma_regions[j].base + cma_regions[j].count &&
 			    cma_regions[j].base < r->base + r->count)
 				return "CMA regions overlap";
+		bool busy;
+		zone_lock(r->zone);
+		bool over = r->zone->cma_free > cma_zone_pages_locked(r->zone, &busy);
+		zone_unlock(r->zone);
+		if (busy)
+			return "CMA region left marked as being taken";
+		if (over)
+			return "CMA lists hold more pages than the zone's regions";
 	}
 	return NULL;
 }

@@ -132,7 +132,8 @@ static inline bool pmm_pair_test(const struct pmm_zone *zone, pmm_order_t k,
 
 /*
  * Push the free head @pfn (info already PMM_PG_BUDDY | @k) onto free list
- * @k of type @mt; nr_free[@k] grows (no bitmap). Zone lock held.
+ * @k of type @mt; nr_free[@k] grows, and cma_free for a CMA list (no
+ * bitmap). Zone lock held.
  */
 static inline void pmm_list_add_locked(struct pmm_zone *zone, pmm_order_t k,
 				       unsigned int mt, pmm_pfn_t pfn)
@@ -151,11 +152,13 @@ static inline void pmm_list_add_locked(struct pmm_zone *zone, pmm_order_t k,
 		pmm_mem_map[first - 1].prev = (uint32_t)(pfn + 1);
 	area->head[mt] = (uint32_t)(pfn + 1);
 	area->nr_free++;
+	if (__builtin_expect(mt == PMM_MT_CMA, 0))
+		zone->cma_free += pmm_order_pages(k);
 }
 
 /*
  * Unlink the free head @page from free list @k of type @mt; nr_free[@k]
- * drops (no bitmap). Zone lock held.
+ * drops, and cma_free for a CMA list (no bitmap). Zone lock held.
  */
 static inline void pmm_list_del_locked(struct pmm_zone *zone, pmm_order_t k,
 				       unsigned int mt, struct pmm_page *page)
@@ -175,6 +178,8 @@ static inline void pmm_list_del_locked(struct pmm_zone *zone, pmm_order_t k,
 	if (page->next != 0)
 		pmm_mem_map[page->next - 1].prev = page->prev;
 	area->nr_free--;
+	if (__builtin_expect(mt == PMM_MT_CMA, 0))
+		zone->cma_free -= pmm_order_pages(k);
 }
 
 /* Set the type of the pageblock holding @pfn to @mt. Zone lock held (all
@@ -562,7 +567,11 @@ static inline void buddy_take_head_locked(struct pmm_zone *zone,
 /*
  * The smallest block of type @mt and order >= @order, else the fallback;
  * lazy heads below @order are coalesced first when the list of @order is
- * empty (the take path's one lazy hook: one test of a zone counter).
+ * empty (the take path's one lazy hook: one test of a zone counter). A
+ * movable request tries the CMA lists first while they hold more than
+ * half of the zone's free pages (Linux's rule, so regions do not sit idle
+ * while the rest fills; the CMA path's one hook: one test of a zone
+ * counter that is 0 in every zone without a region).
  * Return: true and *@pfn (head blank), false when the zone has no block.
  */
 static inline bool buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
@@ -571,6 +580,10 @@ static inline bool buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
 	struct pmm_free_area *area = zone->free_area;
 	pmm_order_t k = order;
 	PMM_ASSERT_LOCKED(&zone->lock);
+	if (__builtin_expect(zone->cma_free != 0, 0) && mt == PMM_MT_MOVABLE &&
+	    zone->cma_free > zone->free_pages / 2 &&
+	    pmm_cma_take_locked(zone, order, pfn))
+		return true;
 	if (area[order].head[mt] == 0 &&
 	    __builtin_expect(zone->lazy.total != 0, 0))
 		pmm_buddy_lazy_settle_locked(zone, order);

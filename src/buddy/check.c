@@ -217,6 +217,17 @@ static const char *check_list_type(const struct pmm_zone *zone, pmm_order_t k,
 	return NULL;
 }
 
+/* Return: pages in the blocks on list (@k, @mt), at most nr_free of them. */
+static uint64_t list_pages(const struct pmm_zone *zone, pmm_order_t k,
+			   unsigned int mt)
+{
+	uint64_t n = 0;
+	for (uint32_t cur = zone->free_area[k].head[mt];
+	     cur != 0 && n < zone->free_area[k].nr_free; n++)
+		cur = pmm_mem_map[cur - 1].next;
+	return n << k;
+}
+
 /* The lists of order @k against nr_free, the lazy count and the walk (@w, or NULL). */
 static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
 			      const struct walk *w)
@@ -321,12 +332,12 @@ static const char *check_bitmaps(const struct pmm_zone *zone)
 /*
  * What the zone lock alone guards, but the pair bitmaps: pageblock types,
  * every free list (and, with a span walk @w, its counts against the walk),
- * free_pages against the lists, the lazy total.
+ * free_pages and cma_free against the lists, the lazy total.
  */
 static const char *check_lists_locked(const struct pmm_zone *zone,
 				      const struct walk *w)
 {
-	uint64_t listed = 0, lazy = 0;
+	uint64_t listed = 0, lazy = 0, cma = 0;
 	const char *err;
 	PMM_ASSERT_LOCKED(&zone->lock);
 	if ((err = check_pageblocks(zone)) != NULL)
@@ -336,7 +347,11 @@ static const char *check_lists_locked(const struct pmm_zone *zone,
 			return err;
 		listed += zone->free_area[k].nr_free << k;
 		lazy += zone->lazy.nr[k];
+		cma += list_pages(zone, k, PMM_MT_CMA);
 	}
+	if (zone->cma_free != cma)
+		return fail(zone, "cma_free %llu, CMA lists hold %llu",
+			    ULL(zone->cma_free), ULL(cma));
 	if (zone->free_pages != listed || (w != NULL && listed != w->free_pages))
 		return fail(zone, "free_pages %llu, lists hold %llu, walk found %llu",
 			    ULL(zone->free_pages), ULL(listed),

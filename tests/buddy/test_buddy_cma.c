@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_buddy_cma.c - CMA regions (pmm_cma_declare(), pmm_cma_alloc()):
- * only movable requests borrow them, a CMA allocation moves borrowed
- * pages through a migrate hook written over a model of their owners, and
- * without the hook (or with a page that will not move) it fails with every
- * page where it was. pmm_check() proves the CMA invariants at each step.
+ * only movable requests borrow them, one page at a time and only while the
+ * free memory outside can take back what is lent; a CMA allocation moves
+ * borrowed pages through a migrate hook written over a model of their
+ * owners, to pages outside the region, and without the hook (or with a
+ * page that will not move) it fails with every page where it was.
+ * pmm_check() proves the CMA invariants at each step.
  *
  * Machine (buddy_fix_setup_dma_normal), per-CPU lists off, pageblocks of
  * 512 pages; the region is [8192, 10240), four pageblocks:
@@ -18,6 +20,7 @@
 #include <cmocka.h>
 
 #include <pmm/contig.h>
+#include <pmm/zone.h>
 
 #include "buddy_fixture.h"
 
@@ -91,6 +94,27 @@ static void fill_outside(void)
 	}
 }
 
+static struct pmm_zone *normal(void)
+{
+	return &pmm_nodes[0].zones[PMM_ZONE_NORMAL];
+}
+
+/* Pages free outside the region (the bound lending is held to). */
+static uint64_t free_outside(void)
+{
+	return normal()->free_pages - normal()->cma_free;
+}
+
+/* Give back held blocks, smallest first, until @pages are free outside. */
+static void unfill_outside(uint64_t pages)
+{
+	while (nheld != 0 && free_outside() < pages) {
+		struct pmm_page *p = held[--nheld];
+		assert_int_equal(pmm_free_pages(p, pmm_page_order(p)), 0);
+	}
+	assert_true(free_outside() >= pages);
+}
+
 static void free_held(void)
 {
 	while (nheld != 0) {
@@ -110,6 +134,7 @@ static void cma_declare_and_borrow(void **state)
 	buddy_assert_clean();
 	fill_outside();
 	assert_int_equal(cma_free(id), CMA_PAGES);
+	unfill_outside(normal()->watermark[PMM_WMARK_MIN] + 1);
 	struct pmm_page *m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
 	assert_non_null(m);
 	assert_true(in_cma(pmm_page_to_pfn(m)));
@@ -142,23 +167,27 @@ static void cma_alloc_free_region(void **state)
 	buddy_assert_clean();
 }
 
-/* Borrow 40 pages of the region with movable requests; keep one
- * top-order block free outside for the moves. */
-static void borrow_region(void)
+/* @n movable pages, each borrowed from the region, into the owner model. */
+static void borrow_pages(unsigned int n)
 {
-	fill_outside();
 	nowned = 0;
 	moves = 0;
 	refuse_moves = false;
-	for (unsigned int i = 0; i < 40; i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		struct pmm_page *m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
 		assert_non_null(m);
 		assert_true(in_cma(pmm_page_to_pfn(m)));
 		owned[nowned++] = pmm_page_to_pfn(m);
 	}
-	struct pmm_page *p = held[0];
-	held[0] = held[--nheld];
-	assert_int_equal(pmm_free_pages(p, pmm_page_order(p)), 0);
+}
+
+/* Borrow 40 pages of the region with movable requests: outside, room for
+ * them and the min watermark. */
+static void borrow_region(void)
+{
+	fill_outside();
+	unfill_outside(normal()->watermark[PMM_WMARK_MIN] + 40);
+	borrow_pages(40);
 }
 
 static void release_owned(void)
@@ -166,6 +195,60 @@ static void release_owned(void)
 	for (unsigned int i = 0; i < nowned; i++)
 		assert_int_equal(pmm_free_pages(pmm_pfn_to_page(owned[i]), 0), 0);
 	nowned = 0;
+}
+
+/*
+ * Lending stops where the free pages outside would no longer hold what is
+ * lent plus the min watermark; it lends no block above order 0, nothing
+ * with grouping off, and pmm_cma_info() counts what is lent.
+ */
+static void cma_lend_bounded(void **state)
+{
+	(void)state;
+	int id = declare();
+	fill_outside();
+	uint64_t min = normal()->watermark[PMM_WMARK_MIN];
+	unfill_outside(min + 8);
+	uint64_t room = free_outside() - min;
+	unsigned int lent = 0;
+	struct pmm_page *m;
+	static pmm_pfn_t got[CMA_PAGES * 4];
+	unsigned int ngot = 0;
+	for (;;) {
+		uint64_t outside = free_outside();
+		if ((m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0)) == NULL)
+			break;
+		assert_true(ngot < CMA_PAGES * 4);
+		got[ngot++] = pmm_page_to_pfn(m);
+		if (!in_cma(pmm_page_to_pfn(m)))
+			continue;
+		assert_true(outside >= lent + 1 + min);
+		lent++;
+	}
+	assert_true(lent >= 1 && lent <= room);
+	struct pmm_cma_info info;
+	assert_int_equal(pmm_cma_info(id, &info), 0);
+	assert_int_equal(info.zone_used, lent);
+	buddy_assert_clean();
+	while (ngot != 0)
+		assert_int_equal(pmm_free_pages(pmm_pfn_to_page(got[--ngot]), 0), 0);
+	unfill_outside(min + 64);
+	struct pmm_page *big = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 1);
+	if (big != NULL) {
+		assert_false(in_cma(pmm_page_to_pfn(big)));
+		assert_int_equal(pmm_free_pages(big, 1), 0);
+	}
+	pmm_buddy_set_grouping(false);
+	while (ngot < CMA_PAGES * 4 &&
+	       (m = pmm_alloc_pages(PMM_GFP_KERNEL, 0)) != NULL)
+		got[ngot++] = pmm_page_to_pfn(m);
+	assert_null(m);
+	assert_int_equal(cma_free(id), CMA_PAGES);
+	pmm_buddy_set_grouping(true);
+	while (ngot != 0)
+		assert_int_equal(pmm_free_pages(pmm_pfn_to_page(got[--ngot]), 0), 0);
+	free_held();
+	buddy_assert_clean();
 }
 
 /* The whole region while movable pages borrow it: the hook moves them. */
@@ -181,11 +264,61 @@ static void cma_alloc_migrates(void **state)
 	assert_int_equal(moves, 40);
 	for (unsigned int i = 0; i < nowned; i++)
 		assert_false(in_cma(owned[i]));
+	struct pmm_cma_info info;
+	assert_int_equal(pmm_cma_info(id, &info), 0);
+	assert_int_equal(info.zone_used, CMA_PAGES);
 	buddy_assert_clean();
 	assert_int_equal(pmm_cma_release(id, p, CMA_PAGES), 0);
 	release_owned();
 	free_held();
 	assert_int_equal(cma_free(id), CMA_PAGES);
+	buddy_assert_clean();
+	hook_install(false);
+}
+
+/*
+ * A small run over borrowed pages while the zone could lend more (200
+ * pages free outside: more than what is lent plus the isolated pageblock,
+ * far fewer than the region's free ones, so movable requests take CMA
+ * first): the hook's new pages land outside the region, not elsewhere in
+ * it. The 40 pages come from the low end of one order-10 half of the
+ * region; one page at the start of each pageblock before it is held, so
+ * that the candidate is the borrowed one.
+ */
+static void cma_alloc_targets_outside(void **state)
+{
+	(void)state;
+	struct pmm_page *pin[4];
+	unsigned int npin = 0;
+	int id = declare();
+	fill_outside();
+	unfill_outside(normal()->watermark[PMM_WMARK_MIN] + 200);
+	borrow_pages(40);
+	pmm_pfn_t half = owned[0] < CMA_BASE + 1024 ? CMA_BASE : CMA_BASE + 1024;
+	for (unsigned int i = 0; i < nowned; i++)
+		assert_int_equal(owned[i], half + i);
+	for (pmm_pfn_t pb = CMA_BASE; pb < half; pb += PMM_PAGEBLOCK_PAGES) {
+		assert_non_null(pin[npin] = pmm_cma_alloc(id, 1, PMM_PAGEBLOCK_ORDER));
+		assert_int_equal(pmm_page_to_pfn(pin[npin++]), pb);
+	}
+	hook_install(true);
+	struct pmm_page *p = pmm_cma_alloc(id, 16, PMM_PAGEBLOCK_ORDER);
+	assert_non_null(p);
+	assert_int_equal(pmm_page_to_pfn(p), half);
+	assert_int_equal(moves, 16);
+	for (unsigned int i = 0; i < 16; i++)
+		assert_false(in_cma(owned[i]));
+	buddy_assert_clean();
+	assert_int_equal(pmm_cma_release(id, p, 16), 0);
+	/* once it is done, the zone lends again */
+	struct pmm_page *m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
+	assert_non_null(m);
+	assert_true(in_cma(pmm_page_to_pfn(m)));
+	assert_int_equal(pmm_free_pages(m, 0), 0);
+	while (npin != 0)
+		assert_int_equal(pmm_cma_release(id, pin[--npin], 1), 0);
+	release_owned();
+	free_held();
 	buddy_assert_clean();
 	hook_install(false);
 }
@@ -249,7 +382,9 @@ int main(void)
 		BUDDY_CASE_DMA_NORMAL(cma_declare_and_borrow),
 		BUDDY_CASE_DMA_NORMAL(cma_alloc_free_region),
 		BUDDY_CASE_DMA_NORMAL(cma_alloc_migrates),
+		BUDDY_CASE_DMA_NORMAL(cma_alloc_targets_outside),
 		BUDDY_CASE_DMA_NORMAL(cma_alloc_fails_cleanly),
+		BUDDY_CASE_DMA_NORMAL(cma_lend_bounded),
 		BUDDY_CASE_DMA_NORMAL(cma_isolate_keeps_type),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

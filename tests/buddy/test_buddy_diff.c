@@ -26,6 +26,15 @@
  * while the zone has a block (fallbacks reach every type), and pmm_check()
  * proves the per-type lists and pageblock types at every check.
  *
+ * A CMA region [CMA_BASE, CMA_END) of Normal is declared after the
+ * hand-off: only movable requests of order <= PMM_CMA_LEND_MAX_ORDER may
+ * get its pages, and "the zone has a block" counts blocks outside it.
+ * pmm_cma_alloc() runs (any count, alignment order 0-3) move the model's
+ * blocks through a migrate hook that allocates a new block with the same
+ * tag and frees the old one (blocks with a second reference refuse); a run
+ * must lie in the region, aligned, on pages the model has free after the
+ * moves; a failure changes no count. Runs go back with pmm_cma_release().
+ *
  * PMM_DIFF_OPS (default 1000000) and PMM_DIFF_SEED override the run.
  */
 #include <setjmp.h>
@@ -37,6 +46,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pmm/contig.h>
+
 #include "buddy_setup.h"
 #include "host_platform.h"
 
@@ -44,8 +55,11 @@
 #define CHECK_EVERY 4096u
 #define LATE_START 2900u
 #define LATE_END 3000u
+#define CMA_BASE 12288u
+#define CMA_END 14336u
+#define MAX_RUNS 64
 
-enum { M_FREE = 0, M_ALLOC = 1, M_RESERVED = 2 };
+enum { M_FREE = 0, M_ALLOC = 1, M_RESERVED = 2, M_RUN = 3 /* a CMA run's */ };
 
 struct live {
 	pmm_pfn_t pfn;
@@ -59,6 +73,11 @@ static struct {
 	uint64_t freebits[NPAGES / 64];
 	struct live *live;
 	size_t nlive;
+	int cma_id;
+	pmm_pfn_t run_pfn[MAX_RUNS];
+	uint64_t run_nr[MAX_RUNS];
+	unsigned int nruns;
+	unsigned long long cma_ok, cma_failed, moved, lent;
 	uint64_t nfree;
 	uint64_t rng;
 	bool pcp;
@@ -109,12 +128,18 @@ static bool model_block_free(pmm_pfn_t pfn, pmm_order_t k)
 	return true;
 }
 
+static bool in_cma(pmm_pfn_t pfn)
+{
+	return pfn >= CMA_BASE && pfn < CMA_END;
+}
+
+/* A free aligned block of order @k in @z outside the CMA region? */
 static bool model_zone_can(const struct buddy_zone_spec *z, pmm_order_t k)
 {
 	pmm_pfn_t size = (pmm_pfn_t)1 << k;
 	pmm_pfn_t pfn = (z->start + size - 1) & ~(size - 1);
 	for (; pfn + size <= z->end; pfn += size)
-		if (model_block_free(pfn, k))
+		if (!in_cma(pfn) && model_block_free(pfn, k))
 			return true;
 	return false;
 }
@@ -216,12 +241,16 @@ static void op_alloc(void)
 	if (!model_block_free(pfn, k))
 		fail_msg("pfn %llu order %u handed out but not free in model",
 			 (unsigned long long)pfn, k);
+	if (in_cma(pfn) && (!(gfp & PMM_GFP_MOVABLE) || k > PMM_CMA_LEND_MAX_ORDER))
+		fail_msg("CMA pfn %llu order %u handed to gfp %#x",
+			 (unsigned long long)pfn, k, gfp);
 	assert_int_equal(p->info, PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | k |
 				  (tag ? PMM_PG_OWNER : 0));
 	assert_int_equal(p->next, (uint32_t)tag);
 	assert_int_equal(p->prev, (uint32_t)(tag >> 32));
 	model_set(pfn, n, M_ALLOC);
 	m.nfree -= n;
+	m.lent += in_cma(pfn);
 	m.live[m.nlive++] = (struct live){ pfn, k, 1, tag };
 }
 
@@ -270,6 +299,8 @@ static void op_error(void)
 	pmm_pfn_t pfn = rnd_below(NPAGES);
 	pmm_order_t k = rnd_below(PMM_MAX_ORDER + 1);
 	int want;
+	if (m.state[pfn] == M_RUN)
+		return; /* tiled by several blocks: fuzz_contig's to prove */
 	if (m.state[pfn] == M_FREE) {
 		want = PMM_EDOUBLEFREE;
 	} else if (m.state[pfn] == M_RESERVED) {
@@ -291,6 +322,87 @@ static void op_error(void)
 	assert_int_equal(host_report_count(), reports + 1);
 	assert_int_equal(pmm_nr_free_pages(), before);
 	m.errors++;
+}
+
+/* The model's block headed at @pfn, or NULL. */
+static struct live *live_at(pmm_pfn_t pfn)
+{
+	for (size_t i = 0; i < m.nlive; i++)
+		if (m.live[i].pfn == pfn)
+			return &m.live[i];
+	return NULL;
+}
+
+/* The migrate hook: a new movable block with the same tag, the old one
+ * freed; a block with a second reference refuses. */
+static int model_migrate(void *ctx, pmm_pfn_t pfn, pmm_order_t order)
+{
+	(void)ctx;
+	struct live *l = live_at(pfn);
+	if (l == NULL || l->order != order || l->refs != 1)
+		return -1;
+	struct pmm_page *n = pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE,
+						    PMM_GFP_MOVABLE, order,
+						    l->tag, NULL);
+	if (n == NULL)
+		return -1;
+	pmm_pfn_t to = pmm_page_to_pfn(n);
+	pmm_pfn_t pages = (pmm_pfn_t)1 << order;
+	if (in_cma(to))
+		fail_msg("migration target pfn %llu inside the region",
+			 (unsigned long long)to);
+	if (!model_block_free(to, order))
+		fail_msg("migration target pfn %llu not free in model",
+			 (unsigned long long)to);
+	model_set(to, pages, M_ALLOC);
+	l->pfn = to;
+	assert_int_equal(pmm_free_pages(pmm_pfn_to_page(pfn), order), 0);
+	model_set(pfn, pages, M_FREE);
+	m.moved++;
+	return 0;
+}
+
+static void op_cma_alloc(void)
+{
+	uint64_t nr = 1 + rnd_below(300);
+	pmm_order_t a = rnd_below(4);
+	int err = 0;
+	if (m.nruns == MAX_RUNS)
+		return;
+	struct pmm_page *p = pmm_cma_alloc_err(m.cma_id, nr, a, &err);
+	if (p == NULL) {
+		assert_int_equal(err, PMM_ENOMEM);
+		m.cma_failed++;
+		return;
+	}
+	pmm_pfn_t s = pmm_page_to_pfn(p);
+	if (s < CMA_BASE || s + nr > CMA_END || (s & ((1u << a) - 1)) != 0)
+		fail_msg("CMA run %llu+%llu misplaced", (unsigned long long)s,
+			 (unsigned long long)nr);
+	for (pmm_pfn_t q = s; q < s + nr; q++)
+		if (m.state[q] != M_FREE)
+			fail_msg("CMA run %llu+%llu: pfn %llu not free in model",
+				 (unsigned long long)s, (unsigned long long)nr,
+				 (unsigned long long)q);
+	model_set(s, nr, M_RUN);
+	m.nfree -= nr;
+	m.run_pfn[m.nruns] = s;
+	m.run_nr[m.nruns++] = nr;
+	m.cma_ok++;
+}
+
+static void op_cma_release(void)
+{
+	if (m.nruns == 0)
+		return;
+	unsigned int i = rnd_below(m.nruns);
+	assert_int_equal(pmm_cma_release(m.cma_id, pmm_pfn_to_page(m.run_pfn[i]),
+					 m.run_nr[i]), 0);
+	model_set(m.run_pfn[i], m.run_nr[i], M_FREE);
+	m.nfree += m.run_nr[i];
+	m.nruns--;
+	m.run_pfn[i] = m.run_pfn[m.nruns];
+	m.run_nr[i] = m.run_nr[m.nruns];
 }
 
 static void late_free(void)
@@ -322,14 +434,20 @@ static void set_phase(int phase)
 static void step(void)
 {
 	unsigned int r = rnd_below(1000);
-	/* Keep the memory between about a quarter and nine tenths full. */
-	unsigned int alloc_share = m.nfree * 10 < NPAGES ? 350 : 560;
+	/* Keep the memory between about a quarter and nine tenths full (the
+	 * region counted as full: few requests may use it). */
+	uint64_t usable = m.nfree > CMA_END - CMA_BASE ? m.nfree - (CMA_END - CMA_BASE) : 0;
+	unsigned int alloc_share = usable * 10 < NPAGES ? 350 : 560;
 	if (r < alloc_share)
 		op_alloc();
 	else if (r < 960)
 		op_free();
-	else if (r < 985)
+	else if (r < 982)
 		op_error();
+	else if (r < 983)
+		op_cma_alloc();
+	else if (r < 985)
+		op_cma_release();
 	else if (m.pcp && r < 998)
 		host_set_cpu(rnd_below(PMM_NR_CPUS));
 	else if (m.pcp)
@@ -393,6 +511,11 @@ static void test_diff(void **state)
 	}
 	m.live = calloc(NPAGES, sizeof(*m.live));
 	assert_non_null(m.live);
+	assert_int_equal(pmm_cma_declare(CMA_BASE, CMA_END - CMA_BASE, "diff",
+					 &m.cma_id), 0);
+	struct pmm_platform plat = *pmm_platform_get();
+	plat.migrate = model_migrate;
+	pmm_platform_set(&plat);
 	assert_int_equal(pmm_nr_free_pages(), m.nfree);
 	assert_clean();
 
@@ -414,6 +537,10 @@ static void test_diff(void **state)
 	}
 
 	host_set_cpu(0);
+	while (m.nruns != 0)
+		op_cma_release();
+	plat.migrate = NULL;
+	pmm_platform_set(&plat);
 	while (m.nlive != 0) {
 		struct live *l = &m.live[m.nlive - 1];
 		while (l->refs-- > 1)
@@ -432,6 +559,8 @@ static void test_diff(void **state)
 		expect_canonical(&zones[i]);
 	printf("diff: %llu allocs, %llu failed, %llu frees, %llu refused, %llu checks\n",
 	       m.allocs, m.fails, m.frees, m.errors, m.checks);
+	printf("diff: CMA runs %llu served, %llu failed; %llu pages lent, %llu blocks moved\n",
+	       m.cma_ok, m.cma_failed, m.lent, m.moved);
 	free(m.live);
 	buddy_teardown();
 }
