@@ -68,7 +68,7 @@ $(B)/src/%.o: src/%.c $(HDRS) $(CORE_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CORE_CFLAGS) -c $< -o $@
 
-$(B)/sim/%.o: sim/%.c $(HDRS) $(HOST_HDRS)
+$(B)/sim/%.o: sim/%.c $(HDRS) $(HOST_HDRS) $(wildcard sim/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
