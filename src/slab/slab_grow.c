@@ -54,7 +54,7 @@ struct slab *slab_grow(struct pmm_kmem_cache *c, unsigned int gfp)
 	s->list = SLAB_EMPTY;
 	s->owner = 0;
 	s->nr_free = c->objs_per_slab;
-	pmm_memset(slab_alloc_map(c, s), 0, (size_t)c->map_words * 8);
+	pmm_memset((void *)slab_state_map(c, s), 0, c->stack_off - c->state_off);
 	uint16_t *stack = slab_stack(c, s);
 	for (uint32_t i = 0; i < c->objs_per_slab; i++)
 		stack[i] = (uint16_t)(c->objs_per_slab - 1 - i);
