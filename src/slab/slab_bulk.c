@@ -158,9 +158,11 @@ static int claim(const struct pmm_kmem_cache *want, const void *p,
 static struct pmm_kmem_cache *claimed_cache(const void *p,
 					    _Atomic uint8_t **state)
 {
-	struct slab_where w;
+	struct slab_where w = { .slab = NULL };
 	uint32_t idx = 0;
-	(void)slab_where(p, &w);
+	int err = slab_where(p, &w);
+	PMM_ASSERT(err == 0 && w.slab != NULL, "claimed object %p is in no slab",
+		   p);
 	struct pmm_kmem_cache *c = w.slab->cache;
 	(void)slab_obj_index(c, w.slab, p, &idx);
 	*state = &slab_state_map(c, w.slab)[idx];

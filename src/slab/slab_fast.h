@@ -27,6 +27,10 @@
  * free for the flag. */
 extern _Atomic uintptr_t slab_map_delta_plus1;
 
+/* The fast paths inline whole into their callers, whatever the
+ * compiler's estimate of their size. */
+#define SLAB_INLINE static inline __attribute__((always_inline))
+
 /* Cache flags that send every allocation and free to the slow paths. */
 #define SLAB_SLOW_FLAGS PMM_SLAB_DEBUG
 
@@ -52,7 +56,7 @@ static inline uint64_t slab_head_tag(const struct pmm_page *pg)
  * descriptors, so the first one found heads the block, if any).
  * Return: the head's descriptor when @pfn is in an allocated block, NULL.
  */
-static inline const struct pmm_page *slab_find_head(pmm_pfn_t pfn)
+SLAB_INLINE const struct pmm_page *slab_find_head(pmm_pfn_t pfn)
 {
 	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
 		pmm_pfn_t h = pfn & ~(((pmm_pfn_t)1 << k) - 1);
@@ -74,7 +78,7 @@ static inline const struct pmm_page *slab_find_head(pmm_pfn_t pfn)
  * Return: 0, or PMM_EINVAL when @p is outside the mapped memory or in no
  * allocated block.
  */
-static inline int slab_where(const void *p, struct slab_where *w)
+SLAB_INLINE int slab_where(const void *p, struct slab_where *w)
 {
 	uintptr_t dp1 = atomic_load_explicit(&slab_map_delta_plus1,
 					     memory_order_relaxed);
@@ -101,7 +105,7 @@ static inline int slab_where(const void *p, struct slab_where *w)
 }
 
 /* Return: the slab of an object of @c that pmm itself handed out. */
-static inline struct slab *slab_of_trusted(const struct pmm_kmem_cache *c,
+SLAB_INLINE struct slab *slab_of_trusted(const struct pmm_kmem_cache *c,
 					   const void *obj)
 {
 	uintptr_t d = slab_map_delta();
@@ -113,7 +117,7 @@ static inline struct slab *slab_of_trusted(const struct pmm_kmem_cache *c,
  * Index of the pointer @p in slab @s of @c. Return: 0, or PMM_EINVAL
  * (outside the objects), PMM_ENOTHEAD (inside one); *@idx the index.
  */
-static inline int slab_obj_index(const struct pmm_kmem_cache *c,
+SLAB_INLINE int slab_obj_index(const struct pmm_kmem_cache *c,
 				 struct slab *s, const void *p, uint32_t *idx)
 {
 	uintptr_t first = (uintptr_t)s + c->first_off;
@@ -140,7 +144,7 @@ void slab_cpu_flush(struct pmm_kmem_cache *c, struct slab_cpu *ac);
  * Allocate from @c: pop the calling CPU's array and mark the object
  * allocated. Return: the object, or what slab_alloc_slow() returns.
  */
-static inline void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
+SLAB_INLINE void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
 {
 	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
 	if (__builtin_expect(ac->avail == 0 || (c->flags & SLAB_SLOW_FLAGS) ||
@@ -160,7 +164,7 @@ static inline void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
 }
 
 /* Push the freed object @p on the calling CPU's array of @c. */
-static inline void slab_cpu_push(struct pmm_kmem_cache *c, void *p)
+SLAB_INLINE void slab_cpu_push(struct pmm_kmem_cache *c, void *p)
 {
 	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
 	if (__builtin_expect(ac->avail == c->limit, 0))
@@ -174,7 +178,7 @@ static inline void slab_cpu_push(struct pmm_kmem_cache *c, void *p)
  * (NULL: of any cache). Return: 0, or the error slab_free_slow() or
  * slab_double_free() reported.
  */
-static inline int slab_free_in(const struct pmm_kmem_cache *want,
+SLAB_INLINE int slab_free_in(const struct pmm_kmem_cache *want,
 			       struct slab *s, const void *p, const char *func)
 {
 	struct pmm_kmem_cache *c = s->cache;
