@@ -11,9 +11,9 @@
  * header and alloc map stay in one CPU's cache.
  *
  * Freeing validates the pointer from the page descriptors and the slab
- * header (slab_where()), sets the object's state byte to FREE with an
- * atomic exchange - finding it FREE already is a double free - and pushes
- * the object on the CPU array; a full array flushes its oldest `batch` objects back to their
+ * header (slab_where()), sets the object's state byte from ALLOCATED to
+ * FREE - finding it FREE already is a double free - and pushes the object
+ * on the CPU array; a full array flushes its oldest `batch` objects back to their
  * slabs, and empty slabs beyond SLAB_KEEP_EMPTY go back to the buddy
  * allocator.
  */
@@ -261,7 +261,7 @@ int slab_validate(const struct pmm_kmem_cache *want, const void *p,
 
 /**
  * slab_double_free - report the free of @p (object @idx of @s), which was
- * not allocated: its state byte was FREE, and the exchange left it so.
+ * not allocated: its state byte says FREE.
  *
  * Return: PMM_EDOUBLEFREE.
  */
@@ -292,9 +292,7 @@ int slab_free_slow(const struct pmm_kmem_cache *want, const void *p,
 	if (err)
 		return err;
 	struct pmm_kmem_cache *c = w.slab->cache;
-	if (atomic_exchange_explicit(&slab_state_map(c, w.slab)[idx],
-				     SLAB_OBJ_FREE, memory_order_acq_rel) !=
-	    SLAB_OBJ_ALLOCATED)
+	if (!slab_state_release(&slab_state_map(c, w.slab)[idx]))
 		return slab_double_free(w.slab, idx, p, func);
 	if (c->flags & PMM_SLAB_DEBUG)
 		slab_debug_on_free(c, (unsigned char *)(uintptr_t)p);

@@ -10,8 +10,8 @@
  *
  * Freeing is all or none too. Pass 1 proves each pointer an allocated
  * object (of the cache, when one is named) and claims it: its state byte
- * goes to FREE by an atomic exchange, so an object named twice in the
- * array is found at its second claim. Consecutive objects of one slab are
+ * goes from ALLOCATED to FREE, so an object named twice in the array is
+ * found at its second claim. Consecutive objects of one slab are
  * placed by a range compare against the previous object's slab (which
  * cannot go away meanwhile: the claimed object is on no free stack, so
  * the slab is not empty). A pointer that fails puts the claims made so
@@ -148,8 +148,7 @@ static int claim(const struct pmm_kmem_cache *want, const void *p,
 		if (err)
 			return err;
 	}
-	if (atomic_exchange_explicit(&slab_state_map(c, s)[idx], SLAB_OBJ_FREE,
-				     memory_order_acq_rel) != SLAB_OBJ_ALLOCATED)
+	if (!slab_state_release(&slab_state_map(c, s)[idx]))
 		return slab_double_free(s, idx, p, func);
 	return 0;
 }
@@ -178,7 +177,7 @@ static void unclaim(void *const *objs, size_t n)
 			continue;
 		(void)claimed_cache(objs[i], &state);
 		atomic_store_explicit(state, SLAB_OBJ_ALLOCATED,
-				      memory_order_release);
+				      memory_order_relaxed);
 	}
 }
 

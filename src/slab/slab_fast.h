@@ -5,17 +5,28 @@
  * pointer to its slab and object index through the page descriptors, and
  * the pop and push of the calling CPU's array.
  *
- * Allocation pops the array and marks the object allocated with a plain
- * store (the array's CPU alone may touch a cached object). A free finds
- * the slab from the pointer (descriptors first, then the slab header,
- * never the object), proves the pointer is an object's first byte, and
- * marks it free with one atomic exchange, whose old value tells a double
- * free; then it pushes the array. Anything else - an empty or full array,
- * a debug cache, a late constructor, PMM_GFP_ZERO, a pointer that fails a
- * check - goes to the slow paths of slab_alloc.c, which redo the work
- * with the reports. So the fast paths change nothing until every check
- * has passed, except the exchange, which writes FREE over FREE when it
- * finds a double free.
+ * Allocation pops the array, checks that the object's state byte says
+ * FREE and sets it to ALLOCATED. A free finds the slab from the pointer
+ * (descriptors first, then the slab header, never the object), proves the
+ * pointer is an object's first byte, checks that its state byte says
+ * ALLOCATED and sets it to FREE; then it pushes the array. No locked
+ * instruction: the state byte is read and written with plain (relaxed
+ * atomic) loads and stores, one byte per object so that no CPU rewrites
+ * another object's state. Anything else - an empty or full array, a
+ * debug cache, PMM_GFP_ZERO, a pointer that fails a check - goes to the
+ * slow paths of slab_alloc.c, which redo the work with the reports. The
+ * fast paths change nothing until every check has passed.
+ *
+ * What the level-1 double-free check promises (docs/slab.md): a free of
+ * an object that is not allocated when the call is made - never handed
+ * out, or freed by a call ordered before this one (the same CPU, or
+ * another CPU the caller synchronised with, or earlier in one bulk call)
+ * - is refused with PMM_EDOUBLEFREE and changes nothing. Two frees of one
+ * object on two CPUs at the same instant, with nothing ordering them, are
+ * a data race in the caller: both may pass. The object then sits in two
+ * arrays; the allocation's own check refuses the copy whose state byte
+ * already says ALLOCATED (PMM_ECORRUPT, reported, the copy dropped), and
+ * pmm_slab_check() reports both copies while they are cached.
  */
 #ifndef PMM_SLAB_FAST_H
 #define PMM_SLAB_FAST_H
@@ -132,6 +143,20 @@ SLAB_INLINE int slab_obj_index(const struct pmm_kmem_cache *c,
 	return off == i * c->slot ? 0 : PMM_ENOTHEAD;
 }
 
+/*
+ * Mark the object whose state byte is @state free, if it is allocated.
+ * Return: true, or false (not allocated: a double free) with nothing
+ * written.
+ */
+SLAB_INLINE bool slab_state_release(_Atomic uint8_t *state)
+{
+	if (atomic_load_explicit(state, memory_order_relaxed) !=
+	    SLAB_OBJ_ALLOCATED)
+		return false;
+	atomic_store_explicit(state, SLAB_OBJ_FREE, memory_order_relaxed);
+	return true;
+}
+
 /* Slow paths (slab_alloc.c): everything the fast paths leave out. */
 void *slab_alloc_slow(struct pmm_kmem_cache *c, unsigned int gfp);
 int slab_free_slow(const struct pmm_kmem_cache *want, const void *p,
@@ -186,10 +211,7 @@ SLAB_INLINE int slab_free_in(const struct pmm_kmem_cache *want,
 	if (__builtin_expect((want && want != c) || (c->flags & SLAB_SLOW_FLAGS) ||
 				     slab_obj_index(c, s, p, &idx) != 0, 0))
 		return slab_free_slow(want, p, func);
-	if (__builtin_expect(atomic_exchange_explicit(&slab_state_map(c, s)[idx],
-						      SLAB_OBJ_FREE,
-						      memory_order_acq_rel) !=
-				     SLAB_OBJ_ALLOCATED, 0))
+	if (__builtin_expect(!slab_state_release(&slab_state_map(c, s)[idx]), 0))
 		return slab_double_free(s, idx, p, func);
 	slab_cpu_push(c, (void *)(uintptr_t)p);
 	return 0;

@@ -13,12 +13,10 @@
  *
  * state map: SLAB_OBJ_ALLOCATED <=> the object is held by a caller, else
  *            SLAB_OBJ_FREE. A byte each, so that no CPU ever rewrites a
- *            neighbour's state: the CPU that pops an object from its own
- *            array marks it allocated with a plain store (nobody else may
- *            touch a cached object), and a free marks it free with one
- *            atomic exchange, whose old value tells a double free - exact
- *            even when two CPUs free one object at once (one of them sees
- *            SLAB_OBJ_FREE and is refused).
+ *            neighbour's state: allocation checks FREE and stores
+ *            ALLOCATED, a free checks ALLOCATED and stores FREE, both with
+ *            plain (relaxed atomic) loads and stores, no locked
+ *            instruction (what that promises: slab_fast.h).
  * mark map:  scratch for pmm_slab_check() only.
  * free stack: indices of the objects free on this slab; the top is
  *            stack[nr_free - 1]. Guarded by the cache lock.
