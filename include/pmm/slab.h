@@ -157,6 +157,15 @@ uint64_t pmm_kmem_cache_shrink(struct pmm_kmem_cache *cache);
 uint64_t pmm_slab_shrink_all(void);
 
 /*
+ * CPU @cpu went offline: its per-CPU array of every cache goes back to
+ * the slabs, and its slabs to the calling CPU's lists. @cpu must not run
+ * in the slab layer (quiet for it). Return: 0; PMM_ESTATE before
+ * pmm_slab_init(); PMM_EINVAL (nothing changed) for @cpu at or past
+ * PMM_NR_CPUS or the calling CPU.
+ */
+int pmm_slab_cpu_offline(unsigned int cpu);
+
+/*
  * Destroy @cache: shrink it, then free its descriptor. Quiet. A cache that
  * still has allocated objects stays as it is (usable) and the call returns
  * PMM_EBUSY through the bug hook; PMM_EINVAL for NULL, a pointer that is
