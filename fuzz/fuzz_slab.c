@@ -281,11 +281,13 @@ static void op_alloc_bulk(struct fuzz_in *in)
 	}
 }
 
-/* Return: true if live entry @i is a slab object (not a kmalloc block of
- * pages, which the bulk free does not take). */
+/* Return: true if live entry @i is a slab object, not a kmalloc block of
+ * pages (which the bulk free does not take; krealloc may have shrunk its
+ * recorded size below the largest class, so ask pmm_ksize()). */
 static bool slab_object(unsigned int i)
 {
-	return fz.live[i].cache >= 0 || fz.live[i].size <= PMM_KMALLOC_MAX_CACHE_SIZE;
+	return fz.live[i].cache >= 0 ||
+	       pmm_ksize(fz.live[i].p) <= PMM_KMALLOC_MAX_CACHE_SIZE;
 }
 
 /* Take the live entry @i out of the model after its object was freed. */
