@@ -8,7 +8,7 @@
  * up to `batch` objects from the CPU's own partial and empty slabs, then
  * another CPU's empty slab, then a new slab, and only when the buddy
  * allocator has none another CPU's partial slab - so that each slab's
- * header and alloc map stay in one CPU's cache.
+ * header and state map stay in one CPU's cache.
  *
  * Freeing validates the pointer from the page descriptors and the slab
  * header (slab_where()), sets the object's state byte from ALLOCATED to

@@ -23,7 +23,7 @@
  *
  * Each slab belongs to one CPU (owner): it is on that CPU's partial, full
  * or empty list, and only that CPU's array refills from it, so a slab's
- * header and alloc map stay in one CPU's cache. Another CPU takes a slab
+ * header and state map stay in one CPU's cache. Another CPU takes a slab
  * over when it is empty, or when the buddy allocator has no page left.
  *
  * A cache descriptor (2^desc_order pages, tagged "SLBC" + id):
@@ -61,13 +61,18 @@ enum slab_list { SLAB_PARTIAL, SLAB_FULL, SLAB_EMPTY, SLAB_NR_LISTS };
  * said otherwise. */
 struct slab {
 	uint32_t magic;               /* SLAB_MAGIC; set once */
-	uint32_t nr_free;             /* objects on the free stack */
+	uint32_t pfn;                 /* head page (pfns stay below 2^32,
+				       * pmm_page.next); set once */
 	struct pmm_kmem_cache *cache; /* set once */
 	struct slab *next, *prev;     /* on cache->lists[list] */
-	pmm_pfn_t pfn;                /* head page; set once */
-	uint32_t list;                /* enum slab_list */
-	uint32_t owner;               /* the CPU whose lists it is on */
+	uint16_t nr_free;             /* objects on the free stack */
+	uint8_t list;                 /* enum slab_list */
+	uint8_t owner;                /* the CPU whose lists it is on */
 };
+/* Small, so that the state bytes of the first objects share the header's
+ * cache line, which every free reads (slab_where()): 28 on x86_64. */
+_Static_assert(sizeof(struct slab) <= 40, "the slab header stays small");
+_Static_assert(PMM_NR_CPUS <= 256, "a slab's owner fits a byte");
 
 /* One CPU's array of free objects; touched by its CPU only. */
 struct slab_cpu {
