@@ -20,7 +20,10 @@
  * W9s repeats both on a stream of objects up to 1 KiB only (70% 8..128,
  * 30% 129..1024), which never reaches the buddy allocator after warm-up:
  * the slab layer's own scaling, without the zone lock of page-sized
- * kmallocs.
+ * kmallocs. The runs are interleaved (run r of every allocator, then run
+ * r + 1), and pmm's ratio to mimalloc is the median of the per-run
+ * quotients. W9b times kmem_cache_alloc_bulk()/kmem_cache_free_bulk() in
+ * batches of 16 and 64 against as many single calls.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -205,7 +208,7 @@ struct w9_thread {
 	void **slot;
 	unsigned int cpu;
 	pthread_barrier_t *start;
-	uint64_t ns;
+	uint64_t ns, t0; /* its replay's time, and when it began */
 };
 
 static void *w9_thread_main(void *arg)
@@ -213,6 +216,7 @@ static void *w9_thread_main(void *arg)
 	struct w9_thread *t = arg;
 	host_set_cpu(t->cpu);
 	pthread_barrier_wait(t->start);
+	t->t0 = bench_now_ns();
 	t->ns = w9_time(t->a, t->s, t->slot);
 	return NULL;
 }
@@ -229,21 +233,24 @@ static uint64_t w9_time_threads(enum w9_alloc a, const struct w9_stream *s,
 	pthread_barrier_init(&start, NULL, W9_THREADS + 1);
 	for (unsigned int i = 0; i < W9_THREADS; i++) {
 		t[i] = (struct w9_thread){ a, s, slots + (size_t)i * s->pool, i,
-					   &start, 0 };
+					   &start, 0, 0 };
 		pthread_create(&id[i], NULL, w9_thread_main, &t[i]);
 	}
 	pthread_barrier_wait(&start);
-	uint64_t t0 = bench_now_ns();
 	for (unsigned int i = 0; i < W9_THREADS; i++)
 		pthread_join(id[i], NULL);
-	uint64_t wall = bench_now_ns() - t0;
 	pthread_barrier_destroy(&start);
 	host_set_cpu(0);
+	/* Wall time from the first thread's start to the last one's end, as
+	 * the threads saw it (the main thread may run late on a busy host). */
+	uint64_t first = UINT64_MAX, last = 0;
 	for (unsigned int i = 0; i < W9_THREADS; i++) {
 		failed = failed || t[i].ns == 0;
+		first = t[i].t0 < first ? t[i].t0 : first;
+		last = t[i].t0 + t[i].ns > last ? t[i].t0 + t[i].ns : last;
 		w9_drain(a, slots + (size_t)i * s->pool, s->pool);
 	}
-	return failed ? 0 : wall;
+	return failed ? 0 : last - first;
 }
 
 /* pmm: touchable simulated memory, the arena, the slab layer. */
@@ -284,11 +291,10 @@ static int w9_mi_init(void)
 	return m.obj && f.obj ? 0 : -1;
 }
 
-/* Run allocator @a: validation, then @runs timed replays into @v (one
- * thread) and @vt (W9_THREADS threads). */
-static bool w9_series(struct bench_opts *o, enum w9_alloc a,
-		      const struct w9_stream *s, uint64_t pages, double *v,
-		      double *vt, void **slot, uint32_t *size)
+/* Validation pass of allocator @a; Return: true, or false (reported). */
+static bool w9_check(struct bench_opts *o, enum w9_alloc a,
+		     const struct w9_stream *s, uint64_t pages, void **slot,
+		     uint32_t *size)
 {
 	const char *e = NULL;
 	bench_progress("W9 %s: validation pass", w9_names[a]);
@@ -299,22 +305,34 @@ static bool w9_series(struct bench_opts *o, enum w9_alloc a,
 	w9_drain(a, slot, s->pool);
 	if (!e && a == W9_PMM)
 		e = w9_pmm_verify();
-	for (unsigned int r = 0; !e && r < o->runs; r++) {
-		bench_progress("W9 %s: run %u/%u", w9_names[a], r + 1, o->runs);
-		if (a == W9_PMM && w9_pmm_setup(pages) != 0)
-			e = "pmm set-up failed";
-		uint64_t ns = e ? 0 : w9_time(a, s, slot);
-		w9_drain(a, slot, s->pool);
-		if (!e && a == W9_PMM && w9_pmm_setup(pages) != 0)
-			e = "pmm set-up failed";
-		uint64_t nt = e || !ns ? 0 : w9_time_threads(a, s, slot);
-		if (!e && a == W9_PMM)
-			e = w9_pmm_verify();
-		if (!e && (ns == 0 || nt == 0))
-			e = "allocation failed in a timed run";
-		v[r] = (double)ns / (double)s->n;
-		vt[r] = (double)nt / (double)(s->n * W9_THREADS);
-	}
+	if (!e)
+		return true;
+	printf("  %-22s VALIDATION FAILED: %s\n", w9_names[a], e);
+	o->failures++;
+	return false;
+}
+
+/* Timed run @r of allocator @a: one thread into @v[r], W9_THREADS into
+ * @vt[r]. Return: true, or false (reported). */
+static bool w9_timed(struct bench_opts *o, enum w9_alloc a, unsigned int r,
+		     const struct w9_stream *s, uint64_t pages, double *v,
+		     double *vt, void **slot)
+{
+	const char *e = NULL;
+	bench_progress("W9 %s: run %u/%u", w9_names[a], r + 1, o->runs);
+	if (a == W9_PMM && w9_pmm_setup(pages) != 0)
+		e = "pmm set-up failed";
+	uint64_t ns = e ? 0 : w9_time(a, s, slot);
+	w9_drain(a, slot, s->pool);
+	if (!e && a == W9_PMM && w9_pmm_setup(pages) != 0)
+		e = "pmm set-up failed";
+	uint64_t nt = e || !ns ? 0 : w9_time_threads(a, s, slot);
+	if (!e && a == W9_PMM)
+		e = w9_pmm_verify();
+	if (!e && (ns == 0 || nt == 0))
+		e = "allocation failed in a timed run";
+	v[r] = (double)ns / (double)s->n;
+	vt[r] = (double)nt / (double)(s->n * W9_THREADS);
 	if (!e)
 		return true;
 	printf("  %-22s VALIDATION FAILED: %s\n", w9_names[a], e);
@@ -332,6 +350,16 @@ static void w9_report(const struct bench_opts *o, const char *id,
 	for (int a = 0; a < W9_NR; a++)
 		if (ok[a])
 			bench_figure(id, w9_names[a], v[a], o->runs, base, notes);
+	if (!ok[W9_PMM] || !ok[W9_MI])
+		return;
+	/* The runs are interleaved: run r of pmm and of mimalloc saw the
+	 * same load, so the median of their quotients is the fair ratio. */
+	double q[BENCH_MAX_RUNS];
+	for (unsigned int r = 0; r < o->runs; r++)
+		q[r] = v[W9_PMM][r] / v[W9_MI][r];
+	double m = bench_median_d(q, o->runs);
+	printf("  pmm-kmalloc / mimalloc, median of the per-run quotients: %.3f\n", m);
+	bench_value(id, "pmm-kmalloc/mimalloc", "ratio", m, notes);
 }
 
 /* Run and report W9 on one stream: @small picks objects up to 1 KiB only
@@ -351,8 +379,13 @@ static void w9_run(struct bench_opts *o, bool small, void **slot,
 	static double v[W9_NR][BENCH_MAX_RUNS], vt[W9_NR][BENCH_MAX_RUNS];
 	bool ok[W9_NR];
 	for (int a = 0; a < W9_NR; a++)
-		ok[a] = w9_series(o, (enum w9_alloc)a, &s, pages, v[a], vt[a],
-				  slot, size);
+		ok[a] = w9_check(o, (enum w9_alloc)a, &s, pages, slot, size);
+	/* Run r of every allocator, then run r + 1: a change of the machine's
+	 * load during the series falls on all of them alike. */
+	for (unsigned int r = 0; r < o->runs; r++)
+		for (int a = 0; a < W9_NR; a++)
+			ok[a] = ok[a] && w9_timed(o, (enum w9_alloc)a, r, &s,
+						  pages, v[a], vt[a], slot);
 	const char *sizes = small ? "8 B..1 KiB" : "8 B..32 KiB";
 	char unit[128], notes[160], title[96];
 	snprintf(unit, sizeof(unit),
@@ -375,6 +408,72 @@ static void w9_run(struct bench_opts *o, bool small, void **slot,
 	free(s.req);
 }
 
+/* W9b: objects of one cache in batches, @bulk by the bulk calls, else
+ * by one call each (all the allocations, then all the frees).
+ * Return: ns per object (its allocation and its free), 0 on a failure. */
+static double w9b_time(struct pmm_kmem_cache *c, size_t batch, bool bulk,
+		       uint64_t rounds)
+{
+	void *objs[64];
+	uint64_t t0 = bench_now_ns();
+	for (uint64_t r = 0; r < rounds; r++) {
+		if (bulk) {
+			if (pmm_kmem_cache_alloc_bulk(c, 0, batch, objs) !=
+			    (long)batch)
+				return 0;
+			(void)pmm_kmem_cache_free_bulk(c, batch, objs);
+			continue;
+		}
+		for (size_t i = 0; i < batch; i++)
+			if ((objs[i] = pmm_kmem_cache_alloc(c, 0)) == NULL)
+				return 0;
+		for (size_t i = 0; i < batch; i++)
+			(void)pmm_kmem_cache_free(c, objs[i]);
+	}
+	return (double)(bench_now_ns() - t0) / (double)(rounds * batch);
+}
+
+/* W9b: kmem_cache_alloc_bulk/free_bulk against the per-call pair, batches
+ * of 16 and 64 objects of 64 bytes; variants interleaved run by run. */
+static void w9_bulk(struct bench_opts *o)
+{
+	static const size_t batches[2] = { 16, 64 };
+	static const char *const names[4] = { "per-call-16", "bulk-16",
+					      "per-call-64", "bulk-64" };
+	static double v[4][BENCH_MAX_RUNS];
+	uint64_t objs = o->smoke ? 64000 : 6400000;
+	struct pmm_kmem_cache *c = NULL;
+	const char *e = NULL;
+	if (w9_pmm_setup(BENCH_GIB_PAGES / 16) != 0 ||
+	    (c = pmm_kmem_cache_create("w9b", 64, 0, 0, NULL)) == NULL)
+		e = "pmm set-up failed";
+	for (unsigned int r = 0; !e && r < o->runs; r++) {
+		bench_progress("W9b: run %u/%u", r + 1, o->runs);
+		for (int k = 0; k < 4 && !e; k++) {
+			size_t b = batches[k / 2];
+			v[k][r] = w9b_time(c, b, k & 1, objs / b);
+			if (v[k][r] == 0)
+				e = "allocation failed";
+		}
+	}
+	if (!e)
+		e = w9_pmm_verify();
+	if (e) {
+		printf("  W9b VALIDATION FAILED: %s\n", e);
+		o->failures++;
+		return;
+	}
+	char notes[96];
+	snprintf(notes, sizeof(notes), "baseline=per-call objects=%llu size=64",
+		 (unsigned long long)objs);
+	bench_section("W9b kmem_cache bulk calls, 64-byte objects",
+		      "ns per object (its allocation and its free)",
+		      "the per-call pairs of the same batch");
+	for (int k = 0; k < 4; k++)
+		bench_figure("W9b", names[k], v[k], o->runs,
+			     bench_median_d(v[k & ~1], o->runs), notes);
+}
+
 void bench_w9(struct bench_opts *o)
 {
 	uint32_t pool = o->smoke ? 2000 : 20000;
@@ -383,6 +482,7 @@ void bench_w9(struct bench_opts *o)
 	if (slot && size && w9_mi_init() == 0) {
 		w9_run(o, false, slot, size);
 		w9_run(o, true, slot, size);
+		w9_bulk(o);
 	} else {
 		fprintf(stderr, "pmm-bench: W9: set-up failed\n");
 		o->failures++;

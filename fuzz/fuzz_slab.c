@@ -2,13 +2,16 @@
 /*
  * fuzz_slab.c - libFuzzer target: slab layer operation sequences decoded
  * from the input - cache creation with any size, alignment and flags,
- * object and kmalloc allocations, frees, krealloc, shrink and destroy, and
- * bad frees (interior pointers, pointers freed before), all on any of four
- * CPUs (so slabs move between CPUs' lists) - against a model
- * of the live allocations. Every call must return what the contract says
- * (bad frees an error, with counts unchanged), every allocation must keep
- * its bytes until freed, and pmm_slab_check() and pmm_check() must hold
- * after the sequence.
+ * object and kmalloc allocations, frees, krealloc, shrink and destroy, bad
+ * frees (interior pointers, pointers freed before), and the bulk calls
+ * (batches of up to 16, all or none; a bulk free with a bad pointer, a
+ * pointer freed before or one named twice among good ones), all on any of
+ * four CPUs (so slabs move between CPUs' lists) - against a model of the
+ * live allocations. Every call must return what the contract says (bad
+ * frees an error, with counts unchanged and the good objects of a failed
+ * bulk free still live), every allocation must keep its bytes until
+ * freed, and pmm_slab_check() and pmm_check() must hold after the
+ * sequence.
  */
 #include <string.h>
 
@@ -249,6 +252,123 @@ static void op_shrink_destroy(struct fuzz_in *in)
 		fz.c[k] = NULL;
 }
 
+/* Up to 16 objects of one cache in one call: all of them, or none. */
+static void op_alloc_bulk(struct fuzz_in *in)
+{
+	uint8_t b = fuzz_u8(in);
+	int k = b % NCACHES;
+	size_t n = (size_t)(b >> 2) % 17;
+	void *objs[16];
+	if (fz.c[k] == NULL || fz.nlive + n > NLIVE)
+		return;
+	uint64_t before = total_allocated();
+	bool zero = b & 0x80;
+	long got = pmm_kmem_cache_alloc_bulk(fz.c[k], zero ? PMM_GFP_ZERO : 0,
+					     n, objs);
+	if (got == 0) {
+		if (total_allocated() != before)
+			fail("failed bulk alloc of %zu changed the counts", n);
+		return;
+	}
+	if (got != (long)n)
+		fail("bulk alloc of %zu gave %ld", n, got);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *p = objs[i];
+		for (size_t j = 0; zero && j < fz.csize[k]; j++)
+			if (p[j])
+				fail("zeroed bulk object has byte %zu set", j);
+		add_live(p, fz.csize[k], k, (unsigned char)(b | 1));
+	}
+}
+
+/* Return: true if live entry @i is a slab object, not a kmalloc block of
+ * pages (which the bulk free does not take; krealloc may have shrunk its
+ * recorded size below the largest class, so ask pmm_ksize()). */
+static bool slab_object(unsigned int i)
+{
+	return fz.live[i].cache >= 0 ||
+	       pmm_ksize(fz.live[i].p) <= PMM_KMALLOC_MAX_CACHE_SIZE;
+}
+
+/* Take the live entry @i out of the model after its object was freed. */
+static void forget_live(unsigned int i)
+{
+	struct fz_live l = fz.live[i];
+	if (l.cache >= 0)
+		fz.count[l.cache]--;
+	fz.live[i] = fz.live[--fz.nlive];
+	remember_gone(l.p);
+}
+
+/* A pointer that is no allocated object, from @bad: inside a live one,
+ * one freed before, or (@dup) the first of @objs again. NULL: none. */
+static void *bad_pointer(uint8_t bad, void *const *objs, size_t n)
+{
+	if ((bad & 3) == 0 && n)
+		return objs[0];
+	if ((bad & 3) == 1 && fz.nlive) {
+		struct fz_live *l = &fz.live[(bad >> 2) % fz.nlive];
+		return l->size < 2 ? NULL : l->p + 1 + (bad >> 2) % (l->size - 1);
+	}
+	if (fz.ngone == 0)
+		return NULL;
+	void *p = fz.gone[(bad >> 2) % (fz.ngone < 8 ? fz.ngone : 8)];
+	return is_live(p) ? NULL : p;
+}
+
+/* Free up to 8 live slab objects (and NULL entries) in one call, named
+ * by their cache when they share one and the input says so; with a bad
+ * pointer among them the call must fail and free none. */
+static void op_free_bulk(struct fuzz_in *in)
+{
+	uint8_t b = fuzz_u8(in), bad = fuzz_u8(in);
+	void *objs[10];
+	unsigned int idx[8], n = 0, want = 1 + b % 8;
+	if (fz.nlive == 0)
+		return;
+	for (unsigned int j = 0; j < fz.nlive && n < want; j++) {
+		unsigned int i = (j + bad) % fz.nlive;
+		if (slab_object(i)) {
+			idx[n] = i;
+			objs[n++] = fz.live[i].p;
+		}
+	}
+	int k = n ? fz.live[idx[0]].cache : -1;
+	for (unsigned int j = 1; j < n; j++)
+		k = fz.live[idx[j]].cache == k ? k : -1;
+	struct pmm_kmem_cache *c = k >= 0 && (b & 0x80) ? fz.c[k] : NULL;
+	size_t total = n;
+	if (b & 0x40)
+		objs[total++] = NULL;
+	void *wrong = b & 0x20 ? bad_pointer(bad, objs, n) : NULL;
+	if (wrong)
+		objs[total++] = wrong;
+	uint64_t before = total_allocated();
+	int err = pmm_kmem_cache_free_bulk(c, total, objs);
+	if (wrong) {
+		if (err == 0)
+			fail("bulk free with the bad %p succeeded", wrong);
+		if (total_allocated() != before)
+			fail("failed bulk free changed the counts");
+		for (unsigned int j = 0; j < n; j++)
+			verify(&fz.live[idx[j]]);
+		return;
+	}
+	if (err)
+		fail("bulk free of %u live objects: %d", n, err);
+	/* Forget from the highest index down: forget_live() moves the last
+	 * entry into the hole. */
+	for (unsigned int j = 0; j < n; j++)
+		for (unsigned int m = j + 1; m < n; m++)
+			if (idx[m] > idx[j]) {
+				unsigned int t = idx[j];
+				idx[j] = idx[m];
+				idx[m] = t;
+			}
+	for (unsigned int j = 0; j < n; j++)
+		forget_live(idx[j]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -262,7 +382,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("set-up failed");
 	while (in.n) {
 		fz.op++;
-		switch (fuzz_u8(&in) % 9) {
+		switch (fuzz_u8(&in) % 11) {
 		case 0: op_create(&in); break;
 		case 1: op_alloc(&in); break;
 		case 2: op_kmalloc(&in); break;
@@ -271,6 +391,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 5: op_realloc(&in); break;
 		case 6: op_shrink_destroy(&in); break;
 		case 7: host_set_cpu(fuzz_u8(&in) % 4); break;
+		case 8: op_alloc_bulk(&in); break;
+		case 9: op_free_bulk(&in); break;
 		default: {
 			const char *e = pmm_slab_check();
 			if (e)

@@ -126,6 +126,27 @@ void *pmm_kmem_cache_alloc(struct pmm_kmem_cache *cache, unsigned int gfp);
 int pmm_kmem_cache_free(struct pmm_kmem_cache *cache, void *obj);
 
 /*
+ * Allocate @nr objects of @cache into @objs[0 .. @nr) (Linux's
+ * kmem_cache_alloc_bulk(): all or none); @gfp as pmm_kmem_cache_alloc().
+ * Return: @nr; 0 when memory runs out (the objects taken go back) or @nr
+ * is 0; PMM_EINVAL, nothing done, for a @cache that is no cache, @objs
+ * NULL or @nr above LONG_MAX.
+ */
+long pmm_kmem_cache_alloc_bulk(struct pmm_kmem_cache *cache, unsigned int gfp,
+			       size_t nr, void **objs);
+
+/*
+ * Free @objs[0 .. @nr) (Linux's kmem_cache_free_bulk()), allocated objects
+ * of @cache, or of any cache when @cache is NULL; NULL entries are skipped.
+ * All or none. Return: 0, every object freed; or nothing freed and
+ * PMM_EINVAL (@objs NULL with @nr > 0), or - through the bug hook - the
+ * first error pmm_kmem_cache_free() would give (PMM_EDOUBLEFREE also for
+ * an object named twice in @objs).
+ */
+int pmm_kmem_cache_free_bulk(struct pmm_kmem_cache *cache, size_t nr,
+			     void **objs);
+
+/*
  * Give @cache's empty slabs back to the buddy allocator, after moving
  * every CPU's array back to the slabs. Quiet. Return: pages freed.
  */
@@ -134,6 +155,15 @@ uint64_t pmm_kmem_cache_shrink(struct pmm_kmem_cache *cache);
 /* pmm_kmem_cache_shrink() on every cache, kmalloc's included. Quiet.
  * Return: pages freed. */
 uint64_t pmm_slab_shrink_all(void);
+
+/*
+ * CPU @cpu went offline: its per-CPU array of every cache goes back to
+ * the slabs, and its slabs to the calling CPU's lists. @cpu must not run
+ * in the slab layer (quiet for it). Return: 0; PMM_ESTATE before
+ * pmm_slab_init(); PMM_EINVAL (nothing changed) for @cpu at or past
+ * PMM_NR_CPUS or the calling CPU.
+ */
+int pmm_slab_cpu_offline(unsigned int cpu);
 
 /*
  * Destroy @cache: shrink it, then free its descriptor. Quiet. A cache that

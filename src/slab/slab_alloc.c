@@ -1,32 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * slab_alloc.c - allocating and freeing objects: the per-CPU arrays (the
- * fast path, no lock) and the slabs behind them (the cache lock).
+ * slab_alloc.c - allocating and freeing objects: the slow paths behind
+ * the per-CPU arrays (slab_fast.h holds the fast paths, a pop and a push
+ * without a lock) and the slabs behind them (the cache lock).
  *
  * Allocation pops the caller's CPU array; an empty array is refilled with
  * up to `batch` objects from the CPU's own partial and empty slabs, then
  * another CPU's empty slab, then a new slab, and only when the buddy
  * allocator has none another CPU's partial slab - so that each slab's
- * header and alloc map stay in one CPU's cache.
+ * header and state map stay in one CPU's cache.
  *
  * Freeing validates the pointer from the page descriptors and the slab
- * header (slab_where()), clears the object's alloc bit atomically - a bit
- * already clear is a double free - and pushes the object on the CPU
- * array; a full array flushes its oldest `batch` objects back to their
+ * header (slab_where()), sets the object's state byte from ALLOCATED to
+ * FREE - finding it FREE already is a double free - and pushes the object
+ * on the CPU array; a full array flushes its oldest `batch` objects back to their
  * slabs, and empty slabs beyond SLAB_KEEP_EMPTY go back to the buddy
  * allocator.
  */
 #include <pmm/fmt.h>
 
-#include "slab_internal.h"
+#include "slab_fast.h"
 
+/* Return: the index of @obj, an object of @c in slab @s. */
 static uint32_t obj_index(const struct pmm_kmem_cache *c, const struct slab *s,
 			  const void *obj)
 {
-	uintptr_t off = (uintptr_t)obj - (uintptr_t)s - c->objs_off -
-			c->red_left;
-	/* 32-bit division: a slab is far below 4 GiB, and it is cheaper. */
-	return (uint32_t)off / (uint32_t)c->slot;
+	return slab_div_slot(c, (uint32_t)((uintptr_t)obj - (uintptr_t)s -
+					   c->first_off));
 }
 
 /* The first slab of list @l of any CPU (a slab to take over), or NULL. */
@@ -145,6 +145,11 @@ static void cache_flush(struct pmm_kmem_cache *c, struct slab_cpu *ac,
 	slab_release_chain(c, chain);
 }
 
+void slab_cpu_flush(struct pmm_kmem_cache *c, struct slab_cpu *ac)
+{
+	cache_flush(c, ac, c->batch, SLAB_KEEP_EMPTY);
+}
+
 void slab_drain_cpu(struct pmm_kmem_cache *c, unsigned int cpu)
 {
 	struct slab_cpu *ac = slab_cpu(c, cpu);
@@ -158,19 +163,41 @@ static int obj_take(struct pmm_kmem_cache *c, unsigned char *obj)
 {
 	struct slab *s = slab_of_trusted(c, obj);
 	uint32_t idx = obj_index(c, s, obj);
-	uint32_t bit = 1u << (idx & 31);
-	uint32_t old = atomic_fetch_or_explicit(&slab_alloc_map(c, s)[idx / 32],
-						bit, memory_order_acq_rel);
-	if (old & bit)
+	_Atomic uint8_t *state = &slab_state_map(c, s)[idx];
+	if (atomic_load_explicit(state, memory_order_relaxed) != SLAB_OBJ_FREE)
 		return pmm_bug(PMM_ECORRUPT, __func__,
 				  "cache %s: free object %p (index %u, slab pfn 0x%llx) is marked allocated",
 				  c->name, (void *)obj, idx,
 				  (unsigned long long)s->pfn);
+	atomic_store_explicit(state, SLAB_OBJ_ALLOCATED, memory_order_relaxed);
 	if (c->flags & PMM_SLAB_DEBUG)
 		(void)slab_debug_on_alloc(c, s, idx, obj);
 	if (c->ctor && (c->flags & PMM_SLAB_POISON))
 		c->ctor(obj);
 	return 0;
+}
+
+/**
+ * slab_alloc_slow - one object from @c, the array empty or the cache or
+ * @gfp asking for more than a pop (debug bytes, constructor, zeroing).
+ *
+ * Return: the object or NULL. Locking: the cache lock to refill the
+ * caller's CPU array.
+ */
+void *slab_alloc_slow(struct pmm_kmem_cache *c, unsigned int gfp)
+{
+	unsigned int cpu = pmm_platform_cpu();
+	struct slab_cpu *ac = slab_cpu(c, cpu);
+	unsigned char *obj;
+	do {
+		if (ac->avail == 0 && cache_refill(c, ac, cpu, gfp) == 0)
+			return NULL;
+		obj = ac->entry[--ac->avail];
+	} while (obj_take(c, obj) != 0);
+	ac->allocs++;
+	if (gfp & PMM_GFP_ZERO)
+		pmm_memset(obj, 0, c->object_size);
+	return obj;
 }
 
 /**
@@ -185,18 +212,7 @@ void *pmm_kmem_cache_alloc(struct pmm_kmem_cache *c, unsigned int gfp)
 {
 	if (!slab_cache_ok(c))
 		return NULL;
-	unsigned int cpu = pmm_cpu_id();
-	struct slab_cpu *ac = slab_cpu(c, cpu);
-	unsigned char *obj;
-	do {
-		if (ac->avail == 0 && cache_refill(c, ac, cpu, gfp) == 0)
-			return NULL;
-		obj = ac->entry[--ac->avail];
-	} while (obj_take(c, obj) != 0);
-	ac->allocs++;
-	if (gfp & PMM_GFP_ZERO)
-		pmm_memset(obj, 0, c->object_size);
-	return obj;
+	return slab_alloc_fast(c, gfp);
 }
 
 /**
@@ -233,10 +249,8 @@ int slab_validate(const struct pmm_kmem_cache *want, const void *p,
 				  (size_t)((const unsigned char *)p -
 					   slab_obj(c, s, *idx)),
 				  *idx, (void *)slab_obj(c, s, *idx));
-	uint32_t bit = 1u << (*idx & 31);
-	uint32_t word = atomic_load_explicit(&slab_alloc_map(c, s)[*idx / 32],
-					     memory_order_acquire);
-	if (!(word & bit))
+	if (atomic_load_explicit(&slab_state_map(c, s)[*idx],
+				 memory_order_acquire) != SLAB_OBJ_ALLOCATED)
 		return pmm_bug(PMM_EDOUBLEFREE, func,
 				  "cache %s: object %p (index %u, slab pfn 0x%llx) is not allocated (double free?)",
 				  c->name, p, *idx, (unsigned long long)s->pfn);
@@ -246,28 +260,43 @@ int slab_validate(const struct pmm_kmem_cache *want, const void *p,
 }
 
 /**
- * slab_free_obj - free object @idx (at @p) of slab @s, validated.
+ * slab_double_free - report the free of @p (object @idx of @s), which was
+ * not allocated: its state byte says FREE.
  *
- * Return: 0, or PMM_EDOUBLEFREE when another CPU freed it meanwhile.
- * Locking: none on the fast path; the cache lock to flush the array.
+ * Return: PMM_EDOUBLEFREE.
  */
-int slab_free_obj(struct slab *s, uint32_t idx, void *p, const char *func)
+int slab_double_free(struct slab *s, uint32_t idx, const void *p,
+		     const char *func)
 {
-	struct pmm_kmem_cache *c = s->cache;
-	uint32_t bit = 1u << (idx & 31);
-	uint32_t old = atomic_fetch_and_explicit(&slab_alloc_map(c, s)[idx / 32],
-						 ~bit, memory_order_acq_rel);
-	if (!(old & bit))
-		return pmm_bug(PMM_EDOUBLEFREE, func,
-				  "cache %s: object %p freed twice at once",
-				  c->name, p);
+	return pmm_bug(PMM_EDOUBLEFREE, func,
+			  "cache %s: object %p (index %u, slab pfn 0x%llx) is not allocated (double free?)",
+			  s->cache->name, p, idx, (unsigned long long)s->pfn);
+}
+
+/**
+ * slab_free_slow - free @p for @func with every check and its report: a
+ * pointer the fast path could not place, or an object of a debug cache.
+ * @want: the cache the caller names, or NULL (kfree: any cache)
+ *
+ * Return: 0, or the error reported (see pmm_kmem_cache_free()).
+ * Locking: as slab_free_in(); the cache lock to flush the array.
+ */
+int slab_free_slow(const struct pmm_kmem_cache *want, const void *p,
+		   const char *func)
+{
+	struct slab_where w;
+	uint32_t idx;
+	if (slab_where(p, &w) != 0 || w.slab == NULL)
+		return pmm_bug(PMM_EINVAL, func, "%p is not a slab object", p);
+	int err = slab_validate(want, p, &w, func, &idx);
+	if (err)
+		return err;
+	struct pmm_kmem_cache *c = w.slab->cache;
+	if (!slab_state_release(&slab_state_map(c, w.slab)[idx]))
+		return slab_double_free(w.slab, idx, p, func);
 	if (c->flags & PMM_SLAB_DEBUG)
-		slab_debug_on_free(c, p);
-	struct slab_cpu *ac = slab_cpu(c, pmm_cpu_id());
-	if (ac->avail == c->limit)
-		cache_flush(c, ac, c->batch, SLAB_KEEP_EMPTY);
-	ac->entry[ac->avail++] = p;
-	ac->frees++;
+		slab_debug_on_free(c, (unsigned char *)(uintptr_t)p);
+	slab_cpu_push(c, (void *)(uintptr_t)p);
 	return 0;
 }
 
@@ -275,12 +304,11 @@ int slab_free_obj(struct slab *s, uint32_t idx, void *p, const char *func)
  * pmm_kmem_cache_free - free @obj, an allocated object of @c.
  *
  * Return: 0, or an error reported through the bug hook (see slab.h).
- * Locking: as slab_free_obj().
+ * Locking: none on the fast path; the cache lock to flush the array.
  */
 int pmm_kmem_cache_free(struct pmm_kmem_cache *c, void *obj)
 {
 	struct slab_where w;
-	uint32_t idx;
 	if (obj == NULL)
 		return 0;
 	if (!slab_cache_ok(c))
@@ -290,8 +318,5 @@ int pmm_kmem_cache_free(struct pmm_kmem_cache *c, void *obj)
 		return pmm_bug(PMM_EINVAL, __func__,
 				  "cache %s: %p is not a slab object",
 				  c->name, obj);
-	int err = slab_validate(c, obj, &w, __func__, &idx);
-	if (err)
-		return err;
-	return slab_free_obj(w.slab, idx, obj, __func__);
+	return slab_free_in(c, w.slab, obj, __func__);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * slab_cache.c - caches: the slab layer's state, creating, shrinking and
- * destroying caches, and their counters.
+ * destroying caches, a CPU going offline, and their counters.
  *
  * A cache's descriptor and its per-CPU arrays live in pages of their own
  * (tagged "SLBC" + id), so the layer needs no bootstrap cache and a cache
@@ -180,6 +180,47 @@ uint64_t pmm_slab_shrink_all(void)
 		pages += pmm_kmem_cache_shrink(c);
 	pmm_unlock(&pmm_slab_state.lock);
 	return pages;
+}
+
+/* Give every slab on CPU @from's lists of @c to CPU @to. Cache lock held. */
+static void adopt_slabs_locked(struct pmm_kmem_cache *c, unsigned int from,
+			       unsigned int to)
+{
+	PMM_ASSERT_LOCKED(&c->lock);
+	for (uint32_t l = 0; l < SLAB_NR_LISTS; l++) {
+		struct slab *s;
+		while ((s = c->lists[from][l]) != NULL)
+			slab_set_owner_locked(c, s, to);
+	}
+}
+
+/**
+ * pmm_slab_cpu_offline - CPU @cpu is gone: its array of every cache back
+ * to the slabs, and its slabs to the calling CPU's lists (else its
+ * partial slabs would wait for an out-of-memory to be used again).
+ * @cpu: the CPU going offline; not the caller
+ *
+ * Return: 0; PMM_ESTATE before pmm_slab_init(); PMM_EINVAL for @cpu at or
+ * past PMM_NR_CPUS or the calling CPU itself (nothing changed). Locking:
+ * @cpu must not run in the slab layer; the slab lock, each cache's lock.
+ */
+int pmm_slab_cpu_offline(unsigned int cpu)
+{
+	if (!pmm_slab_state.ready)
+		return PMM_ESTATE;
+	unsigned int to = pmm_platform_cpu();
+	if (cpu >= PMM_NR_CPUS || cpu == to)
+		return PMM_EINVAL;
+	pmm_lock(&pmm_slab_state.lock);
+	for (struct pmm_kmem_cache *c = pmm_slab_state.caches; c;
+	     c = c->next_cache) {
+		slab_drain_cpu(c, cpu);
+		pmm_lock(&c->lock);
+		adopt_slabs_locked(c, cpu, to);
+		pmm_unlock(&c->lock);
+	}
+	pmm_unlock(&pmm_slab_state.lock);
+	return 0;
 }
 
 static void cache_unlist(struct pmm_kmem_cache *c)

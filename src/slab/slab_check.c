@@ -18,7 +18,7 @@
 #include <pmm/debug.h>
 #include <pmm/fmt.h>
 
-#include "slab_internal.h"
+#include "slab_fast.h"
 
 static char check_msg[320];
 
@@ -35,12 +35,19 @@ static bool bit(const uint32_t *map, uint32_t i)
 	return (map[i / 32] >> (i & 31)) & 1u;
 }
 
+/* Return: true if object @i of @s is marked allocated in its state map. */
+static bool allocated(const struct pmm_kmem_cache *c, struct slab *s,
+		      uint32_t i)
+{
+	return atomic_load_explicit(&slab_state_map(c, s)[i],
+				    memory_order_relaxed) == SLAB_OBJ_ALLOCATED;
+}
+
 /* Mark object @i of @s free; @what says where it was found. */
 static const char *mark(struct pmm_kmem_cache *c, struct slab *s, uint32_t i,
 			const char *what)
 {
 	uint32_t *m = slab_mark_map(c, s);
-	const uint32_t *a = (const uint32_t *)(const void *)slab_alloc_map(c, s);
 	if (i >= c->objs_per_slab)
 		return CHECK_FAIL("cache %s: slab pfn 0x%llx: %s holds index %u of %u",
 				  c->name, (unsigned long long)s->pfn, what, i,
@@ -48,7 +55,7 @@ static const char *mark(struct pmm_kmem_cache *c, struct slab *s, uint32_t i,
 	if (bit(m, i))
 		return CHECK_FAIL("cache %s: object %u of slab pfn 0x%llx is free twice (again in %s)",
 				  c->name, i, (unsigned long long)s->pfn, what);
-	if (bit(a, i))
+	if (allocated(c, s, i))
 		return CHECK_FAIL("cache %s: object %u of slab pfn 0x%llx is allocated and in %s",
 				  c->name, i, (unsigned long long)s->pfn, what);
 	m[i / 32] |= 1u << (i & 31);
@@ -131,16 +138,21 @@ static const char *check_cpu(struct pmm_kmem_cache *c, unsigned int cpu,
 static const char *check_slab_objects(struct pmm_kmem_cache *c,
 				      struct slab *s, struct check_sum *sum)
 {
-	const uint32_t *a = (const uint32_t *)(const void *)slab_alloc_map(c, s);
 	const uint32_t *m = slab_mark_map(c, s);
 	bool debug = (c->flags & PMM_SLAB_DEBUG) != 0;
 	for (uint32_t i = 0; i < c->objs_per_slab; i++) {
-		bool allocated = bit(a, i);
-		if (!allocated && !bit(m, i))
+		uint8_t state = atomic_load_explicit(&slab_state_map(c, s)[i],
+						     memory_order_relaxed);
+		if (state > SLAB_OBJ_ALLOCATED)
+			return CHECK_FAIL("cache %s: object %u of slab pfn 0x%llx has state byte 0x%x",
+					  c->name, i, (unsigned long long)s->pfn,
+					  state);
+		bool is_allocated = state == SLAB_OBJ_ALLOCATED;
+		if (!is_allocated && !bit(m, i))
 			return CHECK_FAIL("cache %s: object %u of slab pfn 0x%llx is neither allocated nor free (lost)",
 					  c->name, i, (unsigned long long)s->pfn);
-		sum->allocated += allocated;
-		const char *e = debug ? slab_debug_verify(c, s, i, allocated,
+		sum->allocated += is_allocated;
+		const char *e = debug ? slab_debug_verify(c, s, i, is_allocated,
 							  check_msg,
 							  sizeof(check_msg))
 				      : NULL;

@@ -49,12 +49,12 @@ struct slab *slab_grow(struct pmm_kmem_cache *c, unsigned int gfp)
 		return NULL;
 	s->magic = SLAB_MAGIC;
 	s->cache = c;
-	s->pfn = pfn;
+	s->pfn = (uint32_t)pfn; /* below 2^32: pmm_page.next holds pfn + 1 */
 	s->next = s->prev = NULL;
 	s->list = SLAB_EMPTY;
 	s->owner = 0;
-	s->nr_free = c->objs_per_slab;
-	pmm_memset(slab_alloc_map(c, s), 0, (size_t)c->map_words * 8);
+	s->nr_free = (uint16_t)c->objs_per_slab;
+	pmm_memset((void *)slab_state_map(c, s), 0, c->stack_off - c->state_off);
 	uint16_t *stack = slab_stack(c, s);
 	for (uint32_t i = 0; i < c->objs_per_slab; i++)
 		stack[i] = (uint16_t)(c->objs_per_slab - 1 - i);
@@ -85,7 +85,7 @@ static void list_del(struct pmm_kmem_cache *c, struct slab *s)
 /* Put @s at the head of list @l of its owner. Cache lock held. */
 static void list_add(struct pmm_kmem_cache *c, struct slab *s, uint32_t l)
 {
-	s->list = l;
+	s->list = (uint8_t)l;
 	s->prev = NULL;
 	s->next = c->lists[s->owner][l];
 	if (s->next)
@@ -109,7 +109,7 @@ void slab_add_locked(struct pmm_kmem_cache *c, struct slab *s,
 	PMM_ASSERT(s->nr_free == c->objs_per_slab && cpu < PMM_NR_CPUS,
 		   "cache %s: new slab with %u of %u free for CPU %u", c->name,
 		   s->nr_free, c->objs_per_slab, cpu);
-	s->owner = cpu;
+	s->owner = (uint8_t)cpu;
 	list_add(c, s, SLAB_EMPTY);
 	c->nr_slabs++;
 	c->grown++;
@@ -122,7 +122,7 @@ void slab_set_owner_locked(struct pmm_kmem_cache *c, struct slab *s,
 	PMM_ASSERT_LOCKED(&c->lock);
 	uint32_t l = s->list;
 	list_del(c, s);
-	s->owner = cpu;
+	s->owner = (uint8_t)cpu;
 	list_add(c, s, l);
 }
 

@@ -5,21 +5,25 @@
  *
  * A slab (2^order pages, naturally aligned in physical memory):
  *
- *   +--------+-----------+-----------+------------+-----+--------+--------+
- *   | struct | alloc map | mark map  | free stack | pad | slot 0 | slot 1 | ...
- *   | slab   | 1 bit/obj | 1 bit/obj | u16/obj    |     |        |        |
- *   +--------+-----------+-----------+------------+-----+--------+--------+
- *   0                                              objs_off  (+ slot each)
+ *   +--------+------------+-----------+------------+-----+--------+--------+
+ *   | struct | state map  | mark map  | free stack | pad | slot 0 | slot 1 | ...
+ *   | slab   | 1 byte/obj | 1 bit/obj | u16/obj    |     |        |        |
+ *   +--------+------------+-----------+------------+-----+--------+--------+
+ *   0                                               objs_off  (+ slot each)
  *
- * alloc map: bit set <=> the object is held by a caller (atomic: frees of
- *            one slab's objects on several CPUs at once).
+ * state map: SLAB_OBJ_ALLOCATED <=> the object is held by a caller, else
+ *            SLAB_OBJ_FREE. A byte each, so that no CPU ever rewrites a
+ *            neighbour's state: allocation checks FREE and stores
+ *            ALLOCATED, a free checks ALLOCATED and stores FREE, both with
+ *            plain (relaxed atomic) loads and stores, no locked
+ *            instruction (what that promises: slab_fast.h).
  * mark map:  scratch for pmm_slab_check() only.
  * free stack: indices of the objects free on this slab; the top is
  *            stack[nr_free - 1]. Guarded by the cache lock.
  *
  * Each slab belongs to one CPU (owner): it is on that CPU's partial, full
  * or empty list, and only that CPU's array refills from it, so a slab's
- * header and alloc map stay in one CPU's cache. Another CPU takes a slab
+ * header and state map stay in one CPU's cache. Another CPU takes a slab
  * over when it is empty, or when the buddy allocator has no page left.
  *
  * A cache descriptor (2^desc_order pages, tagged "SLBC" + id):
@@ -29,9 +33,9 @@
  *   +-----------------------+-------------+-------------+-----
  *
  * Object states and where they are:
- *   allocated  alloc bit set, on no stack and in no array
- *   cpu        alloc bit clear, in exactly one per-CPU array
- *   free       alloc bit clear, on its slab's free stack
+ *   allocated  state ALLOCATED, on no stack and in no array
+ *   cpu        state FREE, in exactly one per-CPU array
+ *   free       state FREE, on its slab's free stack
  * inuse (slab) = objs_per_slab - nr_free = allocated + cpu.
  */
 #ifndef PMM_SLAB_INTERNAL_H
@@ -46,6 +50,10 @@
 #define SLAB_MAGIC 0x51ab51abu
 #define CACHE_MAGIC 0xcac4e0u
 
+/* An object's byte in its slab's state map. */
+#define SLAB_OBJ_FREE 0u
+#define SLAB_OBJ_ALLOCATED 1u
+
 /* Which list a slab is on. */
 enum slab_list { SLAB_PARTIAL, SLAB_FULL, SLAB_EMPTY, SLAB_NR_LISTS };
 
@@ -53,13 +61,18 @@ enum slab_list { SLAB_PARTIAL, SLAB_FULL, SLAB_EMPTY, SLAB_NR_LISTS };
  * said otherwise. */
 struct slab {
 	uint32_t magic;               /* SLAB_MAGIC; set once */
-	uint32_t nr_free;             /* objects on the free stack */
+	uint32_t pfn;                 /* head page (pfns stay below 2^32,
+				       * pmm_page.next); set once */
 	struct pmm_kmem_cache *cache; /* set once */
 	struct slab *next, *prev;     /* on cache->lists[list] */
-	pmm_pfn_t pfn;                /* head page; set once */
-	uint32_t list;                /* enum slab_list */
-	uint32_t owner;               /* the CPU whose lists it is on */
+	uint16_t nr_free;             /* objects on the free stack */
+	uint8_t list;                 /* enum slab_list */
+	uint8_t owner;                /* the CPU whose lists it is on */
 };
+/* Small, so that the state bytes of the first objects share the header's
+ * cache line, which every free reads (slab_where()): 28 on x86_64. */
+_Static_assert(sizeof(struct slab) <= 40, "the slab header stays small");
+_Static_assert(PMM_NR_CPUS <= 256, "a slab's owner fits a byte");
 
 /* One CPU's array of free objects; touched by its CPU only. */
 struct slab_cpu {
@@ -70,25 +83,30 @@ struct slab_cpu {
 };
 
 struct pmm_kmem_cache {
+	/* The fast paths read only this first cache line. */
 	uint32_t magic;          /* CACHE_MAGIC while the cache lives */
-	uint32_t id;             /* low half of the slab tag */
-	char name[PMM_SLAB_NAME_MAX];
 	unsigned int flags;      /* PMM_SLAB_* */
-	bool is_kmalloc;         /* made by the kmalloc layer: never destroyed */
-	size_t object_size;      /* as created [bytes] */
-	size_t align;            /* of each object [bytes] */
-	size_t slot;             /* bytes per object in the slab */
-	size_t red_left;         /* red zone before the object [bytes] */
-	size_t objs_off;         /* slot 0 from the slab's start [bytes] */
-	size_t alloc_map_off, mark_map_off, stack_off; /* [bytes] */
+	uint32_t slot;           /* bytes per object in the slab */
+	uint32_t recip;          /* ceil(2^32 / slot): index by multiplication */
+	uint32_t first_off;      /* object 0 from the slab's start [bytes] */
 	uint32_t objs_per_slab;
-	uint32_t map_words;      /* 32-bit words per bitmap */
+	uint32_t state_off;      /* the state map from the slab's start */
+	uint32_t limit, batch;   /* per-CPU array size, refill/flush step */
+	uint32_t cpu_off, cpu_stride; /* per-CPU arrays in the descriptor */
 	pmm_order_t order;       /* slab size: 2^order pages */
 	uint64_t tag;            /* PMM_SLAB_TAG(id) */
-	unsigned int gfp_zone;   /* PMM_GFP_DMA, PMM_GFP_DMA32 or 0 */
+	size_t object_size;      /* as created [bytes] */
+
 	void (*ctor)(void *);
-	uint32_t limit, batch;   /* per-CPU array size, refill/flush step */
-	size_t cpu_off, cpu_stride; /* per-CPU arrays in the descriptor */
+	uint32_t id;             /* low half of the slab tag */
+	char name[PMM_SLAB_NAME_MAX];
+	bool is_kmalloc;         /* made by the kmalloc layer: never destroyed */
+	size_t align;            /* of each object [bytes] */
+	size_t red_left;         /* red zone before the object [bytes] */
+	size_t objs_off;         /* slot 0 from the slab's start [bytes] */
+	size_t mark_map_off, stack_off; /* [bytes] */
+	uint32_t map_words;      /* 32-bit words of the mark map */
+	unsigned int gfp_zone;   /* PMM_GFP_DMA, PMM_GFP_DMA32 or 0 */
 	pmm_pfn_t desc_pfn;      /* the descriptor's own pages */
 	pmm_order_t desc_order;
 	struct pmm_kmem_cache *next_cache; /* global list; slab lock */
@@ -102,6 +120,9 @@ struct pmm_kmem_cache {
 	uint64_t grown, reaped;  /* slabs made and given back */
 	unsigned int validate_ops; /* refills and flushes (PMM_VALIDATE_DUE) */
 };
+_Static_assert(__builtin_offsetof(struct pmm_kmem_cache, object_size) +
+		       sizeof(size_t) <= PMM_CACHELINE,
+	       "the fast paths' fields share one cache line");
 
 /* Empty slabs a cache keeps after a flush; more go back to the buddy. */
 #define SLAB_KEEP_EMPTY 1u
@@ -142,21 +163,13 @@ int slab_block_free(pmm_pfn_t pfn, pmm_order_t order);
 /* Return: the mapping of @pfn (a page of a block slab_block_alloc() made). */
 void *slab_pfn_to_virt(pmm_pfn_t pfn);
 
-/* What a pointer points into. */
+/* What a pointer points into (slab_where(), slab_fast.h). */
 struct slab_where {
 	pmm_pfn_t head;        /* the allocated block's head */
 	pmm_order_t order;     /* its order */
 	uint64_t tag;          /* its owner tag */
 	struct slab *slab;     /* the slab, when the block is one */
 };
-/*
- * Find the allocated block holding @p through the page descriptors only
- * (no read of memory @p points at). Return: 0, or PMM_EINVAL when @p is
- * outside the mapped memory or in no allocated block.
- */
-int slab_where(const void *p, struct slab_where *w);
-/* Return: the slab of an object of @c that pmm itself handed out. */
-struct slab *slab_of_trusted(const struct pmm_kmem_cache *c, const void *obj);
 
 /* --- slab_layout.c --- */
 
@@ -164,10 +177,10 @@ struct slab *slab_of_trusted(const struct pmm_kmem_cache *c, const void *obj);
  * Return: 0, PMM_EOVERFLOW or PMM_ERANGE. */
 int slab_layout(struct pmm_kmem_cache *c);
 
-static inline _Atomic uint32_t *slab_alloc_map(const struct pmm_kmem_cache *c,
-					       struct slab *s)
+static inline _Atomic uint8_t *slab_state_map(const struct pmm_kmem_cache *c,
+					      struct slab *s)
 {
-	return (_Atomic uint32_t *)(void *)((unsigned char *)s + c->alloc_map_off);
+	return (_Atomic uint8_t *)(void *)((unsigned char *)s + c->state_off);
 }
 
 static inline uint32_t *slab_mark_map(const struct pmm_kmem_cache *c,
@@ -186,8 +199,19 @@ static inline uint16_t *slab_stack(const struct pmm_kmem_cache *c,
 static inline unsigned char *slab_obj(const struct pmm_kmem_cache *c,
 				      struct slab *s, uint32_t i)
 {
-	return (unsigned char *)s + c->objs_off + (size_t)i * c->slot +
-	       c->red_left;
+	return (unsigned char *)s + c->first_off + (size_t)i * c->slot;
+}
+
+/*
+ * Return: @off / slot for an offset @off from object 0, by one
+ * multiplication. Exact: off < 2^16 and slot <= 2^15 (slab_layout.c
+ * proves the bound), so off * (recip - 2^32 / slot) < 2^32 / slot, less
+ * than the gap from off / slot to the next integer.
+ */
+static inline uint32_t slab_div_slot(const struct pmm_kmem_cache *c,
+				     uint32_t off)
+{
+	return (uint32_t)(((uint64_t)off * c->recip) >> 32);
 }
 
 static inline struct slab_cpu *slab_cpu(const struct pmm_kmem_cache *c,
@@ -196,13 +220,6 @@ static inline struct slab_cpu *slab_cpu(const struct pmm_kmem_cache *c,
 	return (struct slab_cpu *)(void *)((unsigned char *)c + c->cpu_off +
 					   (size_t)cpu * c->cpu_stride);
 }
-
-/*
- * Index of object @p in @s. Return: 0, or PMM_EINVAL (outside the
- * objects), PMM_ENOTHEAD (inside one); *@idx the index.
- */
-int slab_obj_index(const struct pmm_kmem_cache *c, struct slab *s,
-		   const void *p, uint32_t *idx);
 
 /* --- slab_grow.c: making and releasing slabs, the lists --- */
 
@@ -229,14 +246,12 @@ struct slab *slab_take_empty_locked(struct pmm_kmem_cache *c, uint64_t keep);
  * No lock held (calls the buddy allocator). */
 uint64_t slab_release_chain(struct pmm_kmem_cache *c, struct slab *chain);
 
-/* --- slab_alloc.c --- */
+/* --- slab_alloc.c (and the fast paths in slab_fast.h) --- */
 
 /* Prove @p is an allocated object (of @want unless NULL); reported.
  * Return: 0 and *@idx, or the error. */
 int slab_validate(const struct pmm_kmem_cache *want, const void *p,
 		  const struct slab_where *w, const char *func, uint32_t *idx);
-/* Free the validated object @idx at @p of @s. Return: 0 or error. */
-int slab_free_obj(struct slab *s, uint32_t idx, void *p, const char *func);
 /* Move every object of @cpu's array of @c back to the slabs. Quiet. */
 void slab_drain_cpu(struct pmm_kmem_cache *c, unsigned int cpu);
 

@@ -14,7 +14,7 @@
  */
 #include <pmm/fmt.h>
 
-#include "slab_internal.h"
+#include "slab_fast.h"
 
 static const uint16_t kmalloc_sizes[KMALLOC_NR_CLASSES] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
@@ -25,6 +25,17 @@ _Static_assert(PMM_KMALLOC_MAX_CACHE_SIZE == 8192, "the last class");
 static const uint8_t small_index[24] = {
 	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5,
 	6, 6, 6, 6, 6, 6, 6, 6,
+};
+/* Class of sizes 193..8192, by (size - 1) / 64 (entries 0..2 unused). */
+static const uint8_t large_index[128] = {
+	6, 6, 6, 7, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9,
+	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+	11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+	11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
 };
 
 static const char *const type_prefix[KMALLOC_NR_TYPES] = {
@@ -37,10 +48,7 @@ int pmm_kmalloc_index(size_t size)
 		return -1;
 	if (size <= 192)
 		return small_index[(size - 1) / 8];
-	int i = 7;
-	for (size_t s = 256; s < size; s <<= 1)
-		i++;
-	return i;
+	return large_index[(size - 1) / 64];
 }
 
 size_t pmm_kmalloc_class_size(int index)
@@ -117,8 +125,13 @@ void *pmm_kmalloc(size_t size, unsigned int gfp)
 	int i = pmm_kmalloc_index(size);
 	if (i < 0)
 		return pmm_slab_state.ready ? kmalloc_large(size, gfp) : NULL;
-	struct pmm_kmem_cache *c = kmalloc_cache(kmalloc_type(gfp), i);
-	return c ? pmm_kmem_cache_alloc(c, gfp) : NULL;
+	unsigned int t = kmalloc_type(gfp);
+	struct pmm_kmem_cache *c = atomic_load_explicit(
+		&pmm_slab_state.kmalloc[t][i], memory_order_acquire);
+	if (__builtin_expect(c == NULL, 0) &&
+	    (c = kmalloc_cache(t, i)) == NULL)
+		return NULL;
+	return slab_alloc_fast(c, gfp);
 }
 
 void *pmm_kzalloc(size_t size, unsigned int gfp)
@@ -165,11 +178,11 @@ int pmm_kfree(const void *p)
 	uint32_t idx;
 	if (p == NULL || p == PMM_ZERO_SIZE_PTR)
 		return 0;
+	if (__builtin_expect(slab_where(p, &w) == 0 && w.slab != NULL, 1))
+		return slab_free_in(NULL, w.slab, p, __func__);
 	int err = kmalloc_find(p, &w, &idx, __func__);
 	if (err)
 		return err;
-	if (w.slab)
-		return slab_free_obj(w.slab, idx, (void *)(uintptr_t)p, __func__);
 	return slab_block_free(w.head, w.order);
 }
 

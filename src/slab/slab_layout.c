@@ -8,7 +8,7 @@
  * The order is the smallest (up to PMM_SLAB_MAX_ORDER) whose slab wastes
  * at most 1/8 of itself; when none does, the one that wastes the smallest
  * share. Waste is the fixed header, the alignment padding and the tail:
- * the per-object bookkeeping (2 bytes and 2 bits) is the same at every
+ * the per-object bookkeeping (3 bytes and 1 bit) is the same at every
  * order, so it does not count against small orders.
  */
 #include "slab_internal.h"
@@ -17,12 +17,16 @@
 #define SLAB_RED_MIN 8u
 /* Slab waste accepted without looking at higher orders: 1/8. */
 #define SLAB_WASTE_SHIFT 3
+/* Smallest slot [bytes], as Linux's smallest object; it also keeps
+ * ceil(2^32 / slot) in 32 bits. */
+#define SLAB_MIN_SLOT 8u
 /* Objects per slab at most (free stack entries are 16 bits). */
 #define SLAB_MAX_OBJS 65535u
 
 _Static_assert(sizeof(struct slab) % 4 == 0, "bitmaps follow the header");
-_Static_assert((PMM_PAGE_SIZE << PMM_SLAB_MAX_ORDER) <= UINT32_MAX,
-	       "offsets in a slab fit 32 bits");
+_Static_assert((PMM_PAGE_SIZE << PMM_SLAB_MAX_ORDER) <= 65536 &&
+		       PMM_SLAB_MAX_SIZE <= 32768,
+	       "slab_div_slot() is exact: offsets below 2^16, slots up to 2^15");
 
 static size_t round_up(size_t x, size_t a)
 {
@@ -34,19 +38,25 @@ static uint32_t map_words(uint32_t n)
 	return (n + 31) / 32;
 }
 
+/* Bytes of bookkeeping for @n objects: state map (to 4 bytes), mark map,
+ * free stack. */
+static size_t books_for(uint32_t n)
+{
+	return round_up(n, 4) + (size_t)map_words(n) * 4 +
+	       (size_t)n * sizeof(uint16_t);
+}
+
 /* Offset of slot 0 in a slab of @n objects. */
 static size_t objs_off_for(const struct pmm_kmem_cache *c, uint32_t n)
 {
-	size_t end = sizeof(struct slab) + (size_t)map_words(n) * 8 +
-		     (size_t)n * sizeof(uint16_t);
-	return round_up(end, c->align);
+	return round_up(sizeof(struct slab) + books_for(n), c->align);
 }
 
 /* Return: how many objects a slab of 2^@k pages holds. */
 static uint32_t objs_fit(const struct pmm_kmem_cache *c, pmm_order_t k)
 {
 	size_t bytes = (size_t)PMM_PAGE_SIZE << k;
-	size_t n = bytes / (c->slot + sizeof(uint16_t));
+	size_t n = bytes / (c->slot + sizeof(uint16_t) + 1);
 	if (n > SLAB_MAX_OBJS)
 		n = SLAB_MAX_OBJS;
 	while (n > 0 && objs_off_for(c, (uint32_t)n) + n * c->slot > bytes)
@@ -65,9 +75,7 @@ static int choose_order(struct pmm_kmem_cache *c)
 		size_t bytes = (size_t)PMM_PAGE_SIZE << k;
 		if (n == 0)
 			continue;
-		size_t waste = bytes - (size_t)n * c->slot -
-			       (size_t)n * sizeof(uint16_t) -
-			       (size_t)map_words(n) * 8;
+		size_t waste = bytes - (size_t)n * c->slot - books_for(n);
 		if (best_n == 0 || waste * best_bytes < best_waste * bytes) {
 			best = k;
 			best_n = n;
@@ -82,10 +90,12 @@ static int choose_order(struct pmm_kmem_cache *c)
 	c->order = best;
 	c->objs_per_slab = best_n;
 	c->map_words = map_words(best_n);
-	c->alloc_map_off = sizeof(struct slab);
-	c->mark_map_off = c->alloc_map_off + (size_t)c->map_words * 4;
+	c->state_off = sizeof(struct slab);
+	c->mark_map_off = c->state_off + round_up(best_n, 4);
 	c->stack_off = c->mark_map_off + (size_t)c->map_words * 4;
 	c->objs_off = objs_off_for(c, best_n);
+	c->first_off = (uint32_t)(c->objs_off + c->red_left);
+	c->recip = (uint32_t)((((uint64_t)1 << 32) + c->slot - 1) / c->slot);
 	return 0;
 }
 
@@ -101,9 +111,10 @@ static void choose_limit(struct pmm_kmem_cache *c)
 		limit = 16;
 	c->limit = limit;
 	c->batch = limit / 2;
-	c->cpu_off = round_up(sizeof(struct pmm_kmem_cache), PMM_CACHELINE);
-	c->cpu_stride = round_up(sizeof(struct slab_cpu) +
-				 limit * sizeof(void *), PMM_CACHELINE);
+	c->cpu_off = (uint32_t)round_up(sizeof(struct pmm_kmem_cache),
+					PMM_CACHELINE);
+	c->cpu_stride = (uint32_t)round_up(sizeof(struct slab_cpu) +
+					   limit * sizeof(void *), PMM_CACHELINE);
 	size_t total = c->cpu_off + (size_t)PMM_NR_CPUS * c->cpu_stride;
 	pmm_order_t k = 0;
 	while (((size_t)PMM_PAGE_SIZE << k) < total)
@@ -128,9 +139,12 @@ int slab_layout(struct pmm_kmem_cache *c)
 	if (c->object_size > SIZE_MAX - extra - c->align)
 		return PMM_EOVERFLOW;
 	c->red_left = red;
-	c->slot = round_up(c->object_size + extra, c->align);
-	if (c->slot > PMM_SLAB_MAX_SIZE)
+	size_t slot = round_up(c->object_size + extra, c->align);
+	if (slot < SLAB_MIN_SLOT)
+		slot = SLAB_MIN_SLOT;
+	if (slot > PMM_SLAB_MAX_SIZE)
 		return PMM_ERANGE;
+	c->slot = (uint32_t)slot;
 	int err = choose_order(c);
 	if (err)
 		return err;

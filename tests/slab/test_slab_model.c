@@ -6,7 +6,8 @@
  *
  * Every step is one of: allocate (one of four caches with different
  * flags, or kmalloc of a size up to 20000), free, krealloc, shrink a cache,
- * or a bad free (an interior pointer of a live allocation, or a pointer
+ * a bulk allocation (up to 16 objects of one cache) or a bulk free (up to
+ * 8 live objects of one cache, named or not), or a bad free (an interior pointer of a live allocation, or a pointer
  * freed earlier and not handed out again) that must fail and change
  * nothing. After each step the model's counts must equal the cache's;
  * every allocation must be new (no live pointer twice) and keep its
@@ -55,7 +56,7 @@ static struct {
 	void *recent[RECENT];
 	unsigned int nrecent;
 	void *hash[HASH_SIZE]; /* live pointers; NULL empty, (void *)1 deleted */
-	uint64_t allocs, frees, bad, reallocs, shrinks, fails;
+	uint64_t allocs, frees, bad, reallocs, shrinks, fails, bulks;
 } m;
 
 static const struct {
@@ -233,6 +234,63 @@ static void step_realloc(void)
 	m.reallocs++;
 }
 
+/* Record @p, an object of cache @k just allocated, as live. */
+static void add_object(int k, unsigned char *p)
+{
+	struct live l = { p, specs[k].size, k, (unsigned char)(rnd() | 1) };
+	if (hash_has(p))
+		fail_msg("%p handed out while live", (void *)p);
+	fill(&l);
+	hash_add(p);
+	m.count[k]++;
+	m.live[m.nlive++] = l;
+	m.allocs++;
+}
+
+/* Up to 16 objects of one cache in one call: all, or none. */
+static void step_alloc_bulk(void)
+{
+	int k = (int)(rnd() % NCACHES);
+	size_t n = 1 + rnd() % 16;
+	void *objs[16];
+	if (m.nlive + n > LIVE_MAX)
+		return;
+	long got = pmm_kmem_cache_alloc_bulk(m.c[k], 0, n, objs);
+	if (got == 0) {
+		m.fails++;
+		return;
+	}
+	assert_int_equal(got, n);
+	for (size_t i = 0; i < n; i++)
+		add_object(k, objs[i]);
+	m.bulks++;
+}
+
+/* Up to 8 live objects of one cache freed in one call, the cache named or
+ * NULL. */
+static void step_free_bulk(void)
+{
+	int k = (int)(rnd() % NCACHES);
+	void *objs[8];
+	size_t n = 0, want = 1 + rnd() % 8;
+	for (unsigned int i = 0; i < m.nlive && n < want;) {
+		if (m.live[i].cache != k) {
+			i++;
+			continue;
+		}
+		verify(&m.live[i]);
+		objs[n++] = m.live[i].p;
+		hash_del(m.live[i].p);
+		note_recent(m.live[i].p);
+		m.live[i] = m.live[--m.nlive];
+		m.count[k]--;
+		m.frees++;
+	}
+	assert_int_equal(pmm_kmem_cache_free_bulk(rnd() % 2 ? m.c[k] : NULL, n,
+						  objs), 0);
+	m.bulks++;
+}
+
 /* A bad free: nothing may change, the error must come back. */
 static void step_bad_free(void)
 {
@@ -272,14 +330,18 @@ static void run(uint64_t ops)
 {
 	for (uint64_t i = 0; i < ops; i++) {
 		uint64_t x = rnd() % 100;
-		if (x < 48)
+		if (x < 47)
 			step_alloc();
-		else if (x < 90)
+		else if (x < 88)
 			step_free();
-		else if (x < 95)
+		else if (x < 93)
 			step_realloc();
-		else if (x < 99)
+		else if (x < 97)
 			step_bad_free();
+		else if (x == 97)
+			step_alloc_bulk();
+		else if (x == 98)
+			step_free_bulk();
 		else if (rnd() % 8 == 0) {
 			(void)pmm_kmem_cache_shrink(m.c[rnd() % NCACHES]);
 			m.shrinks++;
@@ -337,12 +399,13 @@ static void test_slab_model_random(void **state)
 	assert_null(pmm_slab_check());
 	assert_null(pmm_check());
 	assert_true(pmm_nr_free_pages() <= free0);
-	print_message("slab model: %llu steps: %llu allocs, %llu frees, %llu kreallocs, %llu bad frees refused, %llu shrinks, %llu failed allocs\n",
+	print_message("slab model: %llu steps: %llu allocs, %llu frees, %llu kreallocs, %llu bad frees refused, %llu shrinks, %llu bulk calls, %llu failed allocs\n",
 		      (unsigned long long)ops, (unsigned long long)m.allocs,
 		      (unsigned long long)m.frees, (unsigned long long)m.reallocs,
 		      (unsigned long long)m.bad, (unsigned long long)m.shrinks,
-		      (unsigned long long)m.fails);
+		      (unsigned long long)m.bulks, (unsigned long long)m.fails);
 	assert_true(m.bad > ops / 100);
+	assert_true(m.bulks > ops / 100);
 	slab_teardown();
 }
 

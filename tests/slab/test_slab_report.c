@@ -15,7 +15,7 @@
 
 #include <pmm/check.h>
 
-#include "../../src/slab/slab_internal.h"
+#include "../../src/slab/slab_fast.h"
 #include "host_platform.h"
 #include "slab_setup.h"
 
@@ -116,18 +116,20 @@ static void test_check_alloc_bit(void **state)
 	(void)state;
 	struct fixture f;
 	fixture_make(&f);
-	_Atomic uint32_t *map = slab_alloc_map(f.c, f.s);
-	atomic_fetch_xor(&map[0], 1u); /* p0: no longer allocated */
+	_Atomic uint8_t *map = slab_state_map(f.c, f.s);
+	atomic_store(&map[0], SLAB_OBJ_FREE); /* p0: no longer allocated */
 	expect("object 0 of slab pfn");
-	atomic_fetch_xor(&map[0], 1u);
-	atomic_fetch_xor(&map[0], 2u); /* p1 (in the CPU array): allocated */
+	atomic_store(&map[0], SLAB_OBJ_ALLOCATED);
+	atomic_store(&map[1], SLAB_OBJ_ALLOCATED); /* p1 (in the CPU array) */
 	expect("allocated and in a CPU array");
-	atomic_fetch_xor(&map[0], 2u);
-	atomic_fetch_xor(&map[1], 1u << 8); /* object 40 (on the stack): allocated */
+	atomic_store(&map[1], SLAB_OBJ_FREE);
+	atomic_store(&map[40], SLAB_OBJ_ALLOCATED); /* object 40 (on the stack) */
 	/* The slab's pfn depends on where the buddy allocator placed it. */
 	expect("object 40 of slab pfn 0x");
 	expect("is allocated and in its free stack");
-	atomic_fetch_xor(&map[1], 1u << 8);
+	atomic_store(&map[40], 7); /* neither state */
+	expect("has state byte 0x7");
+	atomic_store(&map[40], SLAB_OBJ_FREE);
 	assert_null(pmm_slab_check());
 	pmm_kmem_cache_free(f.c, f.p0);
 }

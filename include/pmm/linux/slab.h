@@ -13,6 +13,8 @@
 #ifndef PMM_LINUX_SLAB_H
 #define PMM_LINUX_SLAB_H
 
+#include <limits.h>
+
 #include <pmm/linux/gfp.h>
 #include <pmm/slab.h>
 
@@ -65,6 +67,22 @@ static inline void *kmem_cache_zalloc(struct pmm_kmem_cache *s, gfp_t flags)
 static inline void kmem_cache_free(struct pmm_kmem_cache *s, void *objp)
 {
 	(void)pmm_kmem_cache_free(s, objp);
+}
+
+/* Linux's return: @size or 0 (pmm's errors, already reported, read 0). */
+static inline int kmem_cache_alloc_bulk(struct pmm_kmem_cache *s, gfp_t flags,
+					size_t size, void **p)
+{
+	if (size > INT_MAX)
+		return 0;
+	long n = pmm_kmem_cache_alloc_bulk(s, flags, size, p);
+	return n > 0 ? (int)n : 0;
+}
+
+static inline void kmem_cache_free_bulk(struct pmm_kmem_cache *s, size_t size,
+					void **p)
+{
+	(void)pmm_kmem_cache_free_bulk(s, size, p);
 }
 
 static inline unsigned int kmem_cache_size(struct pmm_kmem_cache *s)

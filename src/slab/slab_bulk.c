@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * slab_bulk.c - many objects of one cache per call: pmm_kmem_cache_alloc_bulk()
+ * and pmm_kmem_cache_free_bulk(), Linux's kmem_cache_alloc_bulk() and
+ * kmem_cache_free_bulk().
+ *
+ * Allocation takes runs from the calling CPU's array (refilled from the
+ * slabs as a single allocation does) and is all or none: when memory runs
+ * out part way, the objects taken go back and the call returns 0.
+ *
+ * Freeing is all or none too. Pass 1 proves each pointer an allocated
+ * object (of the cache, when one is named) and claims it: its state byte
+ * goes from ALLOCATED to FREE, so an object named twice in the array is
+ * found at its second claim. Consecutive objects of one slab are
+ * placed by a range compare against the previous object's slab (which
+ * cannot go away meanwhile: the claimed object is on no free stack, so
+ * the slab is not empty). A pointer that fails puts the claims made so
+ * far back to ALLOCATED and the call returns its error: nothing freed.
+ * Pass 2 pushes the claimed objects on the CPU array, flushing it to the
+ * slabs when full.
+ */
+#include <limits.h>
+
+#include "slab_fast.h"
+
+/* Take up to @want objects off @ac into @objs, marking them allocated;
+ * stops at an object whose state byte is not FREE (slab_alloc_slow()
+ * reports it). Return: objects taken. */
+static size_t take_run(struct pmm_kmem_cache *c, struct slab_cpu *ac,
+		       void **objs, size_t want)
+{
+	size_t n = 0;
+	while (n < want && ac->avail != 0) {
+		unsigned char *obj = ac->entry[ac->avail - 1];
+		struct slab *s = slab_of_trusted(c, obj);
+		_Atomic uint8_t *state = &slab_state_map(c, s)[slab_div_slot(
+			c, (uint32_t)((uintptr_t)obj - (uintptr_t)s - c->first_off))];
+		if (atomic_load_explicit(state, memory_order_relaxed) !=
+		    SLAB_OBJ_FREE)
+			break;
+		atomic_store_explicit(state, SLAB_OBJ_ALLOCATED,
+				      memory_order_relaxed);
+		ac->avail--;
+		objs[n++] = obj;
+	}
+	ac->allocs += n;
+	return n;
+}
+
+/* Give back @objs[0 .. @n), allocated by this call and never seen by the
+ * caller: FREE again (poisoned in a debug cache), on the CPU array. */
+static void untake(struct pmm_kmem_cache *c, void **objs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *obj = objs[i];
+		struct slab *s = slab_of_trusted(c, obj);
+		atomic_store_explicit(&slab_state_map(c, s)[slab_div_slot(
+					      c, (uint32_t)((uintptr_t)obj -
+							    (uintptr_t)s -
+							    c->first_off))],
+				      SLAB_OBJ_FREE, memory_order_relaxed);
+		if (c->flags & PMM_SLAB_DEBUG)
+			slab_debug_on_free(c, obj);
+		slab_cpu_push(c, obj);
+	}
+	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
+	ac->allocs -= n;
+	ac->frees -= n;
+}
+
+/**
+ * pmm_kmem_cache_alloc_bulk - @nr objects of @c into @objs, all or none.
+ * @c: the cache
+ * @gfp: as pmm_kmem_cache_alloc()
+ * @nr: how many
+ * @objs: out: the objects
+ *
+ * Return: @nr; 0 when out of memory (nothing allocated) or @nr is 0;
+ * PMM_EINVAL, nothing done, when @c is no cache, @objs is NULL or @nr
+ * exceeds LONG_MAX. Locking: as pmm_kmem_cache_alloc().
+ */
+long pmm_kmem_cache_alloc_bulk(struct pmm_kmem_cache *c, unsigned int gfp,
+			       size_t nr, void **objs)
+{
+	if (!slab_cache_ok(c) || (objs == NULL && nr != 0) ||
+	    nr > (size_t)LONG_MAX)
+		return PMM_EINVAL;
+	size_t done = 0;
+	bool fast = !(c->flags & SLAB_SLOW_FLAGS);
+	while (done < nr) {
+		struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
+		size_t n = fast ? take_run(c, ac, objs + done, nr - done) : 0;
+		if (n != 0) {
+			done += n;
+			continue;
+		}
+		void *obj = slab_alloc_slow(c, gfp & ~PMM_GFP_ZERO);
+		if (obj == NULL) {
+			untake(c, objs, done);
+			return 0;
+		}
+		objs[done++] = obj;
+	}
+	if (gfp & PMM_GFP_ZERO)
+		for (size_t i = 0; i < nr; i++)
+			pmm_memset(objs[i], 0, c->object_size);
+	return (long)nr;
+}
+
+/* The slab of the object claimed last: the next one in its range is
+ * placed without the page descriptors. */
+struct claim_hint {
+	struct slab *s;
+	uintptr_t span; /* the slab's bytes */
+};
+
+/* Return: the slab of @p, from @h or slab_where(); NULL (reported) when
+ * @p is in no slab. */
+static struct slab *claim_slab(const void *p, struct claim_hint *h,
+			       const char *func)
+{
+	struct slab_where w;
+	if (h->s && (uintptr_t)p - (uintptr_t)h->s < h->span)
+		return h->s;
+	if (slab_where(p, &w) != 0 || w.slab == NULL) {
+		(void)pmm_bug(PMM_EINVAL, func, "%p is not a slab object", p);
+		return NULL;
+	}
+	h->s = w.slab;
+	h->span = (uintptr_t)PMM_PAGE_SIZE << w.slab->cache->order;
+	return w.slab;
+}
+
+/* Prove @p an allocated object (of @want unless NULL) and mark it FREE.
+ * Return: 0 or the error, reported; the state is then unchanged. */
+static int claim(const struct pmm_kmem_cache *want, const void *p,
+		 struct claim_hint *h, const char *func)
+{
+	struct slab *s = claim_slab(p, h, func);
+	if (s == NULL)
+		return PMM_EINVAL;
+	const struct pmm_kmem_cache *c = s->cache;
+	uint32_t idx;
+	if ((want && want != c) || (c->flags & SLAB_SLOW_FLAGS) ||
+	    slab_obj_index(c, s, p, &idx) != 0) {
+		struct slab_where w = { .slab = s };
+		int err = slab_validate(want, p, &w, func, &idx);
+		if (err)
+			return err;
+	}
+	if (!slab_state_release(&slab_state_map(c, s)[idx]))
+		return slab_double_free(s, idx, p, func);
+	return 0;
+}
+
+/* Return: the cache and *@state the state byte of @p, a claimed object. */
+static struct pmm_kmem_cache *claimed_cache(const void *p,
+					    _Atomic uint8_t **state)
+{
+	struct slab_where w = { .slab = NULL };
+	uint32_t idx = 0;
+	int err = slab_where(p, &w);
+	PMM_ASSERT(err == 0 && w.slab != NULL, "claimed object %p is in no slab",
+		   p);
+	struct pmm_kmem_cache *c = w.slab->cache;
+	(void)slab_obj_index(c, w.slab, p, &idx);
+	*state = &slab_state_map(c, w.slab)[idx];
+	return c;
+}
+
+/* Put the claims of @objs[0 .. @n) back: ALLOCATED again. */
+static void unclaim(void *const *objs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		_Atomic uint8_t *state;
+		if (objs[i] == NULL)
+			continue;
+		(void)claimed_cache(objs[i], &state);
+		atomic_store_explicit(state, SLAB_OBJ_ALLOCATED,
+				      memory_order_relaxed);
+	}
+}
+
+/* Push the claimed objects @objs[0 .. @n) of @c (NULL: each its own
+ * cache) on the CPU array, poisoned in a debug cache. */
+static void push_claimed(struct pmm_kmem_cache *c, void *const *objs,
+			 size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		_Atomic uint8_t *state;
+		struct pmm_kmem_cache *oc = c;
+		if (objs[i] == NULL)
+			continue;
+		if (oc == NULL || (oc->flags & PMM_SLAB_DEBUG))
+			oc = claimed_cache(objs[i], &state);
+		if (oc->flags & PMM_SLAB_DEBUG)
+			slab_debug_on_free(oc, objs[i]);
+		slab_cpu_push(oc, objs[i]);
+	}
+}
+
+/**
+ * pmm_kmem_cache_free_bulk - free @objs[0 .. @nr), all or none.
+ * @c: their cache, or NULL (each object's own, as kfree() finds it)
+ * @nr: how many (NULL entries are skipped)
+ * @objs: the objects
+ *
+ * Return: 0, every object freed; or, nothing freed: PMM_EINVAL (@objs NULL
+ * with @nr > 0); through the bug hook, the first error of
+ * pmm_kmem_cache_free() (@c no cache, a pointer no object of @c, inside
+ * one, not allocated - also when named twice in @objs -, a red zone
+ * overwritten). Locking: as pmm_kmem_cache_free().
+ */
+int pmm_kmem_cache_free_bulk(struct pmm_kmem_cache *c, size_t nr, void **objs)
+{
+	struct claim_hint h = { NULL, 0 };
+	if (objs == NULL && nr != 0)
+		return PMM_EINVAL;
+	if (c != NULL && !slab_cache_ok(c))
+		return pmm_bug(PMM_EINVAL, __func__, "%p is not a cache",
+				  (void *)c);
+	for (size_t i = 0; i < nr; i++) {
+		if (objs[i] == NULL)
+			continue;
+		int err = claim(c, objs[i], &h, __func__);
+		if (err) {
+			unclaim(objs, i);
+			return err;
+		}
+	}
+	push_claimed(c, objs, nr);
+	return 0;
+}

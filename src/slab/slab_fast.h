@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * slab_fast.h - the slab layer's fast paths, inline for the files that
+ * allocate and free (slab_alloc.c, slab_bulk.c, slab_kmalloc.c): a
+ * pointer to its slab and object index through the page descriptors, and
+ * the pop and push of the calling CPU's array.
+ *
+ * Allocation pops the array, checks that the object's state byte says
+ * FREE and sets it to ALLOCATED. A free finds the slab from the pointer
+ * (descriptors first, then the slab header, never the object), proves the
+ * pointer is an object's first byte, checks that its state byte says
+ * ALLOCATED and sets it to FREE; then it pushes the array. No locked
+ * instruction: the state byte is read and written with plain (relaxed
+ * atomic) loads and stores, one byte per object so that no CPU rewrites
+ * another object's state. Anything else - an empty or full array, a
+ * debug cache, PMM_GFP_ZERO, a pointer that fails a check - goes to the
+ * slow paths of slab_alloc.c, which redo the work with the reports. The
+ * fast paths change nothing until every check has passed.
+ *
+ * What the level-1 double-free check promises (docs/slab.md): a free of
+ * an object that is not allocated when the call is made - never handed
+ * out, or freed by a call ordered before this one (the same CPU, or
+ * another CPU the caller synchronised with, or earlier in one bulk call)
+ * - is refused with PMM_EDOUBLEFREE and changes nothing. Two frees of one
+ * object on two CPUs at the same instant, with nothing ordering them, are
+ * a data race in the caller: both may pass. The object then sits in two
+ * arrays; the allocation's own check refuses the copy whose state byte
+ * already says ALLOCATED (PMM_ECORRUPT, reported, the copy dropped), and
+ * pmm_slab_check() reports both copies while they are cached.
+ */
+#ifndef PMM_SLAB_FAST_H
+#define PMM_SLAB_FAST_H
+
+#include "slab_internal.h"
+
+/* The linear map's constant (virtual - physical) plus 1, 0 before the
+ * first slab is mapped (slab_map.c). Page aligned, so the low bit is
+ * free for the flag. */
+extern _Atomic uintptr_t slab_map_delta_plus1;
+
+/* The fast paths inline whole into their callers, whatever the
+ * compiler's estimate of their size. */
+#define SLAB_INLINE static inline __attribute__((always_inline))
+
+/* Cache flags that send every allocation and free to the slow paths. */
+#define SLAB_SLOW_FLAGS PMM_SLAB_DEBUG
+
+/* Return: the mapping constant (valid once a slab has been mapped). */
+static inline uintptr_t slab_map_delta(void)
+{
+	return atomic_load_explicit(&slab_map_delta_plus1,
+				    memory_order_relaxed) - 1u;
+}
+
+/* Return: the owner tag of the allocated head @pg (0 if none). */
+static inline uint64_t slab_head_tag(const struct pmm_page *pg)
+{
+	if ((pg->info & (PMM_PG_ALLOC_HEAD | PMM_PG_OWNER)) !=
+	    (PMM_PG_ALLOC_HEAD | PMM_PG_OWNER))
+		return 0;
+	return (uint64_t)pg->prev << 32 | pg->next;
+}
+
+/*
+ * The head of the block holding @pfn: the first non-blank descriptor at
+ * @pfn rounded down to 2^k, k = 0, 1, ... (pages inside a block have blank
+ * descriptors, so the first one found heads the block, if any).
+ * Return: the head's descriptor when @pfn is in an allocated block, NULL.
+ */
+SLAB_INLINE const struct pmm_page *slab_find_head(pmm_pfn_t pfn)
+{
+	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
+		pmm_pfn_t h = pfn & ~(((pmm_pfn_t)1 << k) - 1);
+		const struct pmm_page *pg = pmm_pfn_to_page(h);
+		if (pmm_page_is_blank(pg))
+			continue;
+		if (!pmm_page_is_alloc_head(pg) ||
+		    pfn - h >= ((pmm_pfn_t)1 << pmm_page_order(pg)))
+			return NULL;
+		return pg;
+	}
+	return NULL;
+}
+
+/*
+ * Find the allocated block holding @p through the page descriptors only
+ * (no read of memory @p points at), and the slab it heads if it is one
+ * (header magic, pfn, live cache, tag and order all agree).
+ * Return: 0, or PMM_EINVAL when @p is outside the mapped memory or in no
+ * allocated block.
+ */
+SLAB_INLINE int slab_where(const void *p, struct slab_where *w)
+{
+	uintptr_t dp1 = atomic_load_explicit(&slab_map_delta_plus1,
+					     memory_order_relaxed);
+	if (dp1 == 0 || pmm_mem_map == NULL)
+		return PMM_EINVAL;
+	pmm_phys_t pa = (pmm_phys_t)((uintptr_t)p - (dp1 - 1u));
+	pmm_pfn_t pfn = PMM_PFN_DOWN(pa);
+	const struct pmm_page *pg;
+	if (pfn == 0 || pfn >= pmm_max_pfn || !(pg = slab_find_head(pfn)))
+		return PMM_EINVAL;
+	w->head = pmm_page_to_pfn(pg);
+	w->order = pmm_page_order(pg);
+	w->tag = slab_head_tag(pg);
+	w->slab = NULL;
+	if ((uint32_t)(w->tag >> 32) != PMM_SLAB_TAG_SLAB)
+		return 0;
+	struct slab *s = (struct slab *)(void *)((uintptr_t)PMM_PFN_PHYS(w->head) +
+						 (dp1 - 1u));
+	if (s->magic == SLAB_MAGIC && s->pfn == w->head &&
+	    slab_cache_ok(s->cache) && s->cache->tag == w->tag &&
+	    s->cache->order == w->order)
+		w->slab = s;
+	return 0;
+}
+
+/* Return: the slab of an object of @c that pmm itself handed out. */
+SLAB_INLINE struct slab *slab_of_trusted(const struct pmm_kmem_cache *c,
+					   const void *obj)
+{
+	uintptr_t d = slab_map_delta();
+	uintptr_t mask = ((uintptr_t)PMM_PAGE_SIZE << c->order) - 1u;
+	return (struct slab *)(void *)((((uintptr_t)obj - d) & ~mask) + d);
+}
+
+/*
+ * Index of the pointer @p in slab @s of @c. Return: 0, or PMM_EINVAL
+ * (outside the objects), PMM_ENOTHEAD (inside one); *@idx the index.
+ */
+SLAB_INLINE int slab_obj_index(const struct pmm_kmem_cache *c,
+				 struct slab *s, const void *p, uint32_t *idx)
+{
+	uintptr_t first = (uintptr_t)s + c->first_off;
+	uintptr_t a = (uintptr_t)p;
+	if (a < first || a - first >= (uintptr_t)PMM_PAGE_SIZE << c->order)
+		return PMM_EINVAL;
+	uint32_t off = (uint32_t)(a - first);
+	uint32_t i = slab_div_slot(c, off);
+	if (i >= c->objs_per_slab)
+		return PMM_EINVAL;
+	*idx = i;
+	return off == i * c->slot ? 0 : PMM_ENOTHEAD;
+}
+
+/*
+ * Mark the object whose state byte is @state free, if it is allocated.
+ * Return: true, or false (not allocated: a double free) with nothing
+ * written.
+ */
+SLAB_INLINE bool slab_state_release(_Atomic uint8_t *state)
+{
+	if (atomic_load_explicit(state, memory_order_relaxed) !=
+	    SLAB_OBJ_ALLOCATED)
+		return false;
+	atomic_store_explicit(state, SLAB_OBJ_FREE, memory_order_relaxed);
+	return true;
+}
+
+/* Slow paths (slab_alloc.c): everything the fast paths leave out. */
+void *slab_alloc_slow(struct pmm_kmem_cache *c, unsigned int gfp);
+int slab_free_slow(const struct pmm_kmem_cache *want, const void *p,
+		   const char *func);
+int slab_double_free(struct slab *s, uint32_t idx, const void *p,
+		     const char *func);
+void slab_cpu_flush(struct pmm_kmem_cache *c, struct slab_cpu *ac);
+
+/*
+ * Allocate from @c: pop the calling CPU's array and mark the object
+ * allocated. Return: the object, or what slab_alloc_slow() returns.
+ */
+SLAB_INLINE void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
+{
+	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
+	if (__builtin_expect(ac->avail == 0 || (c->flags & SLAB_SLOW_FLAGS) ||
+				     (gfp & PMM_GFP_ZERO), 0))
+		return slab_alloc_slow(c, gfp);
+	unsigned char *obj = ac->entry[ac->avail - 1];
+	struct slab *s = slab_of_trusted(c, obj);
+	_Atomic uint8_t *state = &slab_state_map(c, s)[slab_div_slot(
+		c, (uint32_t)((uintptr_t)obj - (uintptr_t)s - c->first_off))];
+	if (__builtin_expect(atomic_load_explicit(state, memory_order_relaxed) !=
+				     SLAB_OBJ_FREE, 0))
+		return slab_alloc_slow(c, gfp);
+	atomic_store_explicit(state, SLAB_OBJ_ALLOCATED, memory_order_relaxed);
+	ac->avail--;
+	ac->allocs++;
+	return obj;
+}
+
+/* Push the freed object @p on the calling CPU's array of @c. */
+SLAB_INLINE void slab_cpu_push(struct pmm_kmem_cache *c, void *p)
+{
+	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
+	if (__builtin_expect(ac->avail == c->limit, 0))
+		slab_cpu_flush(c, ac);
+	ac->entry[ac->avail++] = p;
+	ac->frees++;
+}
+
+/*
+ * Free @p, which slab_where() placed in slab @s: an object of @want
+ * (NULL: of any cache). Return: 0, or the error slab_free_slow() or
+ * slab_double_free() reported.
+ */
+SLAB_INLINE int slab_free_in(const struct pmm_kmem_cache *want,
+			       struct slab *s, const void *p, const char *func)
+{
+	struct pmm_kmem_cache *c = s->cache;
+	uint32_t idx;
+	if (__builtin_expect((want && want != c) || (c->flags & SLAB_SLOW_FLAGS) ||
+				     slab_obj_index(c, s, p, &idx) != 0, 0))
+		return slab_free_slow(want, p, func);
+	if (__builtin_expect(!slab_state_release(&slab_state_map(c, s)[idx]), 0))
+		return slab_double_free(s, idx, p, func);
+	slab_cpu_push(c, (void *)(uintptr_t)p);
+	return 0;
+}
+
+#endif /* PMM_SLAB_FAST_H */
