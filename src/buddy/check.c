@@ -418,8 +418,16 @@ static const char *check_outside(void)
 	return NULL;
 }
 
+static const char *(*check_above)(void); /* a higher layer's proof */
+
+void pmm_check_register(const char *(*check)(void))
+{
+	check_above = check;
+}
+
 /**
- * pmm_check - prove every zone and every descriptor outside the zones.
+ * pmm_check - prove every zone, every descriptor outside the zones and
+ * then what a higher layer registered (pmm_check_register()).
  * Return: NULL or the first violation. Locking: as pmm_check_zone().
  */
 const char *pmm_check(void)
@@ -431,5 +439,9 @@ const char *pmm_check(void)
 			return err;
 	}
 	const char *err = pmm_cma_check();
-	return err != NULL ? err : check_outside();
+	if (err == NULL)
+		err = check_outside();
+	if (err == NULL && check_above != NULL)
+		err = check_above();
+	return err;
 }
