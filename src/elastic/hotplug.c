@@ -76,6 +76,9 @@ static int add_gated(int nid, unsigned int first, unsigned int n)
 	if (type < 0)
 		return hp_fail(PMM_ERANGE, what, first, n,
 			       "crosses a zone boundary: add each side alone");
+	if (first == 0)
+		return hp_fail(PMM_ERANGE, what, first, n,
+			       "holds pfn 0, which pmm never manages");
 	return bring_online(what, first, n, nid, (unsigned int)type, HP_HOT);
 }
 
