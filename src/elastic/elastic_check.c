@@ -99,10 +99,7 @@ static const char *check_zone(const struct pmm_zone *z)
 /* Node @nid: online when it has blocks, and with zones only then. */
 static const char *check_node(int nid)
 {
-	bool blocks = false, zones = false;
-	for (unsigned int id = 0; id < pmm_hp.nr && !blocks; id++)
-		blocks = pmm_hp.block[id].state != PMM_BLOCK_ABSENT &&
-			 pmm_hp.block[id].nid == nid;
+	bool blocks = hp_node_has_blocks(nid), zones = false;
 	for (int t = 0; t < PMM_NR_ZONES; t++)
 		zones |= pmm_nodes[nid].zones[t].initialized;
 	if (blocks && !pmm_nodes[nid].online)

@@ -91,6 +91,9 @@ bool hp_blocks_are(unsigned int first, unsigned int n, enum pmm_block_state stat
 /* Return: true when blocks [first, first + n) share one node and one
  * zone (a boot block that met several zones shares none). */
 bool hp_blocks_share_zone(unsigned int first, unsigned int n);
+/* Return: true when node @nid has memory: a block of its own, online or
+ * offline, or a boot block it shares with another zone. */
+bool hp_node_has_blocks(int nid);
 /* Log "pmm: @what [mem ...]: reason" and return @err. */
 int hp_fail(int err, const char *what, unsigned int first, unsigned int n,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -134,16 +134,6 @@ int pmm_memory_online(pmm_phys_t start, uint64_t size)
 	return err;
 }
 
-/* Return: true when some block of node @nid is online or offline. */
-static bool node_has_blocks(int nid)
-{
-	for (unsigned int i = 0; i < pmm_hp.nr; i++)
-		if (pmm_hp.block[i].state != PMM_BLOCK_ABSENT &&
-		    pmm_hp.block[i].nid == nid)
-			return true;
-	return false;
-}
-
 /* Return: true when online node @nid has a zone set up. */
 static bool node_has_zones(int nid)
 {
@@ -180,7 +170,7 @@ static int remove_gated(unsigned int first, unsigned int n)
 	for (unsigned int i = first; i < first + n; i++)
 		pmm_memset(&pmm_hp.block[i], 0, sizeof(pmm_hp.block[i]));
 	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++)
-		if (node_has_zones(nid) && !node_has_blocks(nid))
+		if (node_has_zones(nid) && !hp_node_has_blocks(nid))
 			node_retire(nid);
 	return 0;
 }

@@ -189,6 +189,31 @@ bool hp_blocks_share_zone(unsigned int first, unsigned int n)
 	return a->zone != HP_MIXED;
 }
 
+/* Return: true when a mixed boot block meets a zone of node @nid. */
+static bool node_in_mixed_block(int nid)
+{
+	for (int t = 0; t < PMM_NR_ZONES; t++) {
+		const struct pmm_zone *z = &pmm_nodes[nid].zones[t];
+		if (!z->initialized || z->spanned == 0)
+			continue;
+		unsigned int first = (unsigned int)(z->start_pfn >> pmm_hp.shift);
+		unsigned int last = (unsigned int)((z->end_pfn - 1) >> pmm_hp.shift);
+		if (pmm_hp.block[first].zone == HP_MIXED ||
+		    pmm_hp.block[last].zone == HP_MIXED)
+			return true;
+	}
+	return false;
+}
+
+bool hp_node_has_blocks(int nid)
+{
+	for (unsigned int i = 0; i < pmm_hp.nr; i++)
+		if (pmm_hp.block[i].state != PMM_BLOCK_ABSENT &&
+		    pmm_hp.block[i].nid == nid)
+			return true;
+	return node_in_mixed_block(nid);
+}
+
 uint64_t pmm_memory_block_bytes(void)
 {
 	return pmm_hp.ready ? (uint64_t)PMM_PAGE_SIZE << pmm_hp.shift : 0;
