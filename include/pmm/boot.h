@@ -70,9 +70,9 @@ struct pmm_boot_config {
 	size_t nr_cma;                  /* at most PMM_CMA_MAX */
 	/*
 	 * Memory hotplug (pmm/elastic.h): the page descriptors reach this
-	 * address too (bytes, exclusive; the firmware's hotplug limit, as
-	 * ACPI SRAT's hot-pluggable ranges give it), so that memory added
-	 * after boot has them; 0: none beyond RAM. memory_block_bytes is the
+	 * address too (bytes, exclusive), and the end of the map's highest
+	 * hot-pluggable NUMA range (ACPI SRAT), so that memory added after
+	 * boot has them; 0: the map's ranges alone. memory_block_bytes is the
 	 * block size (0: 128 MiB; else a power of two of at least
 	 * 2^PMM_MAX_ORDER pages).
 	 */

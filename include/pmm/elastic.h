@@ -131,7 +131,7 @@ struct pmm_memory_block_info {
 	enum pmm_block_state state;
 	int nid;                   /* node, -1 when absent */
 	pmm_phys_t start;          /* bytes */
-	uint64_t phys_index;       /* first section (= block) number */
+	uint64_t phys_index;       /* first section: start / 128 MiB (or / block, if smaller) */
 	bool removable;            /* every page managed, one zone: offline may work */
 	bool hot;                  /* added after boot */
 	const char *valid_zones;   /* "Normal", ... or "none" (several, or absent) */

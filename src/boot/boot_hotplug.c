@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * boot_hotplug.c - the boot's part of memory hotplug (pmm/elastic.h):
- * the page descriptors reach the firmware's hotplug limit
- * (cfg->hotplug_max), not only the end of RAM, and the last boot step
+ * the page descriptors reach the firmware's hotplug limit (the highest
+ * hot-pluggable SRAT range, or cfg->hotplug_max), not only the end of RAM, and the last boot step
  * starts the memory block table over the zones the boot built, with the
  * profile's zone layout for ranges added later.
  *
@@ -28,9 +28,22 @@ int boot_hotplug_check(const struct pmm_boot_config *cfg)
 	return PMM_EINVAL;
 }
 
+/* Return: the end of the highest hot-pluggable range the firmware named
+ * (ACPI SRAT's hot-pluggable memory affinity entries), or 0. */
+static pmm_phys_t firmware_hotplug_end(const struct pmm_memmap *map)
+{
+	pmm_phys_t top = 0;
+	for (unsigned int i = 0; i < map->nr_numa; i++)
+		if (map->numa[i].hotplug && map->numa[i].end > top)
+			top = map->numa[i].end;
+	return top;
+}
+
 pmm_pfn_t boot_memmap_pfns(const struct boot_state *bs)
 {
 	pmm_phys_t top = bs->cfg->hotplug_max;
+	if (firmware_hotplug_end(bs->map) > top)
+		top = firmware_hotplug_end(bs->map);
 	pmm_phys_t limit = pmm_profile_addr_limit(bs->cfg->profile);
 	if (limit != 0 && top > limit)
 		top = limit;

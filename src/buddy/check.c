@@ -354,7 +354,9 @@ static const char *check_zone_locked(const struct pmm_zone *zone)
 	const char *err;
 	PMM_ASSERT_LOCKED(&zone->lock);
 	pmm_memset(&w, 0, sizeof(w));
-	if (zone->end_pfn > pmm_max_pfn || zone->start_pfn >= zone->end_pfn)
+	/* empty: every block of a zone memory hotplug set up went offline */
+	if (zone->end_pfn > pmm_max_pfn || zone->start_pfn > zone->end_pfn ||
+	    (zone->start_pfn == zone->end_pfn && zone->managed != 0))
 		return fail(zone, "span [0x%llx, 0x%llx) outside the descriptors (max_pfn 0x%llx)",
 			    ULL(zone->start_pfn), ULL(zone->end_pfn), ULL(pmm_max_pfn));
 	if ((err = check_walk(zone, &w)) != NULL)

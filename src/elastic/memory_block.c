@@ -247,6 +247,16 @@ static bool block_fully_managed(unsigned int id)
 	return true;
 }
 
+/* Return: log2 of the section phys_index counts: Linux's x86_64 128 MiB,
+ * or the block when blocks are smaller (tests, small kernels). */
+static unsigned int section_shift(void)
+{
+	unsigned int shift = 27;
+	while (shift > PMM_PAGE_SHIFT + pmm_hp.shift)
+		shift--;
+	return shift;
+}
+
 /**
  * pmm_memory_block_get - what memoryN would show of block @id.
  * Return: 0 or PMM_ERANGE (no such block, or no table).
@@ -261,7 +271,7 @@ int pmm_memory_block_get(unsigned int id, struct pmm_memory_block_info *info)
 	info->state = (enum pmm_block_state)b->state;
 	info->nid = b->state == PMM_BLOCK_ABSENT ? -1 : (int)b->nid;
 	info->start = PMM_PFN_PHYS(hp_block_pfn(id));
-	info->phys_index = id;
+	info->phys_index = info->start >> section_shift();
 	info->hot = (b->flags & HP_HOT) != 0;
 	bool single = b->state != PMM_BLOCK_ABSENT && b->zone != HP_MIXED;
 	info->valid_zones = single ? pmm_zone_name((enum pmm_zone_type)b->zone)
