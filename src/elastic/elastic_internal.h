@@ -94,6 +94,13 @@ bool hp_blocks_share_zone(unsigned int first, unsigned int n);
 /* Return: true when node @nid has memory: a block of its own, online or
  * offline, or a boot block it shares with another zone. */
 bool hp_node_has_blocks(int nid);
+/*
+ * Recompute every zone's watermarks for the new managed counts, as Linux
+ * does after onlining or offlining, when watermarks are in force (a zone
+ * has a min: the boot set them); an embedding that runs without them
+ * keeps running without.
+ */
+void hp_watermarks_follow(void);
 /* Log "pmm: @what [mem ...]: reason" and return @err. */
 int hp_fail(int err, const char *what, unsigned int first, unsigned int n,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));

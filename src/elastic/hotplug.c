@@ -62,7 +62,7 @@ static int bring_online(const char *what, unsigned int first, unsigned int n,
 		   (unsigned long long)s, (unsigned long long)e, err,
 		   (unsigned long long)handed);
 	mark_online(first, n, nid, type, flags);
-	pmm_zones_setup_watermarks();
+	hp_watermarks_follow();
 	return 0;
 }
 

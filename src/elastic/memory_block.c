@@ -214,6 +214,17 @@ bool hp_node_has_blocks(int nid)
 	return node_in_mixed_block(nid);
 }
 
+void hp_watermarks_follow(void)
+{
+	const struct pmm_zone *z;
+	pmm_for_each_zone(z) {
+		if (z->watermark[PMM_WMARK_MIN] != 0) {
+			pmm_zones_setup_watermarks();
+			return;
+		}
+	}
+}
+
 uint64_t pmm_memory_block_bytes(void)
 {
 	return pmm_hp.ready ? (uint64_t)PMM_PAGE_SIZE << pmm_hp.shift : 0;

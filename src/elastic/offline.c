@@ -118,7 +118,7 @@ static int offline_isolated(struct pmm_zone *zone, unsigned int first,
 	}
 	hp_zone_shrink_commit(zone, lo, hi, &m, bitmap);
 	mark_offline(zone, first, n);
-	pmm_zones_setup_watermarks();
+	hp_watermarks_follow();
 	return 0;
 }
 
