@@ -97,15 +97,18 @@ int pmm_memory_add(int nid, pmm_phys_t start, uint64_t size);
  * Take the online blocks [@start, @start + @size) offline: isolate them,
  * move every allocated block there through the platform's migrate hook
  * (called with no lock held), then withdraw the free pages; the zone's
- * span shrinks at its edges. A reserved page, or a block the hook cannot
- * move, fails the call: the pageblocks are released and every page is
- * back on the free lists (blocks the hook moved stay moved).
+ * span shrinks at its edges. A reserved page - or, without a migrate
+ * hook, an allocated one - fails the call before anything changes; a
+ * block the hook cannot move fails it after isolation: the pageblocks
+ * are released, every page is free or allocated as before and the counts
+ * and bitmaps are equal (blocks the hook moved stay moved), but the free
+ * lists may be in another order, as after a failed pmm_cma_alloc().
  * Return: 0; PMM_ESTATE (no pmm_hotplug_init(), or a block not online),
  * PMM_EINVAL, PMM_EOVERFLOW, PMM_EALIGN, PMM_ERANGE (as pmm_memory_add(),
  * or blocks of two zones or nodes), PMM_EBUSY (a reserved, per-CPU or
  * unmovable page, with its pfn in the log; a CMA or isolated pageblock;
  * or another hotplug call), PMM_ENOMEM (no memory for the smaller
- * metadata). Nothing changes on error.
+ * metadata). Nothing else changes on error.
  */
 int pmm_memory_offline(pmm_phys_t start, uint64_t size);
 

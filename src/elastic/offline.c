@@ -13,8 +13,11 @@
  *   4. get the zone's smaller metadata when the span shrinks at an edge;
  *   5. withdraw the free pages (pmm_zone_withdraw()), shrink the span.
  *
- * A failure in 2-5 releases the isolation, so every page is back on the
- * free lists it came from (blocks the hook moved stay moved).
+ * Without a migrate hook an allocated page fails the call in step 1 too.
+ * A failure in 2-5 releases the isolation: every page is free or
+ * allocated as before (blocks the hook moved stay moved), the counts and
+ * pair bitmaps are as before, but the free lists may be in another order
+ * (as after a failed pmm_cma_alloc()).
  */
 #include <pmm/contig.h>
 
@@ -22,15 +25,19 @@
 
 #define WHAT "memory_offline"
 
-/* Return: the first pfn of [@s, @e) that is reserved or outside @zone, or @e. */
-static pmm_pfn_t first_reserved(const struct pmm_zone *zone, pmm_pfn_t s,
-				pmm_pfn_t e)
+/*
+ * Return: the first pfn of [@s, @e) that is reserved or outside @zone -
+ * or, when nothing can move (@movers false), in an allocated block - or @e.
+ */
+static pmm_pfn_t first_stuck(const struct pmm_zone *zone, pmm_pfn_t s,
+			     pmm_pfn_t e, bool movers)
 {
 	for (pmm_pfn_t p = s; p < e;) {
 		pmm_pfn_t head;
 		pmm_order_t order;
-		if (!pmm_zone_spans(zone, p) ||
-		    pmm_zone_block_at(p, &head, &order) == 0)
+		uint32_t state = pmm_zone_spans(zone, p)
+					 ? pmm_zone_block_at(p, &head, &order) : 0;
+		if (state == 0 || (state == PMM_PG_ALLOC_HEAD && !movers))
 			return p;
 		p = head + hp_order_pages(order);
 	}
@@ -132,10 +139,15 @@ static int offline_gated(unsigned int first, unsigned int n)
 			       "blocks of two zones or nodes: offline each alone");
 	struct pmm_zone *zone = &pmm_nodes[b->nid].zones[b->zone];
 	pmm_pfn_t s = hp_block_pfn(first), e = hp_block_pfn(first + n);
-	pmm_pfn_t bad = first_reserved(zone, s, e);
+	pmm_pfn_t bad = first_stuck(zone, s, e, true);
 	if (bad != e)
 		return hp_fail(PMM_EBUSY, WHAT, first, n,
 			       "pfn 0x%llx is reserved: the range is not removable",
+			       (unsigned long long)bad);
+	bad = first_stuck(zone, s, e, pmm_platform_get()->migrate != NULL);
+	if (bad != e)
+		return hp_fail(PMM_EBUSY, WHAT, first, n,
+			       "pfn 0x%llx is allocated and the platform has no migrate hook",
 			       (unsigned long long)bad);
 	bad = first_cma(zone, s, e);
 	if (bad != e)
