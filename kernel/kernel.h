@@ -201,5 +201,11 @@ bool kernel_slab_selftest(void);
 /* dma_selftest.c: DMA buffers below 16 MiB with a 64 KiB boundary after
  * fragmenting the DMA zone. Return: true if all held. */
 bool kernel_dma_selftest(void);
+/* hotplug_selftest.c: hold back the top 4 MiB block of RAM below 4 GiB
+ * before pmm_boot() (descriptors still reach it)... */
+void kernel_hotplug_hold_back(struct pmm_memmap *map, struct pmm_boot_config *cfg);
+/* ... and hot-add, use, offline and remove it after the self-test.
+ * Return: true if every step held (or nothing was held back). */
+bool kernel_hotplug_selftest(void);
 
 #endif /* PMM_KERNEL_H */

@@ -140,6 +140,12 @@ struct pmm_memory_block_info {
 	const char *valid_zones;   /* "Normal", ... or "none" (several, or absent) */
 };
 
+/*
+ * Return: pages the zone metadata hotplug allocated holds now (the free
+ * count after an add and an offline of the same range is the one before
+ * less the growth of this; the boot's metadata is never given back).
+ */
+uint64_t pmm_memory_meta_pages(void);
 /* Return: bytes per block, 0 before pmm_hotplug_init(). */
 uint64_t pmm_memory_block_bytes(void);
 /* Return: the number of blocks the table covers (ids 0 .. n - 1). */

@@ -225,6 +225,15 @@ void hp_watermarks_follow(void)
 	}
 }
 
+uint64_t pmm_memory_meta_pages(void)
+{
+	uint64_t pages = 0;
+	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++)
+		for (int t = 0; t < PMM_NR_ZONES; t++)
+			pages += pmm_hp.meta[nid][t].pages;
+	return pages;
+}
+
 uint64_t pmm_memory_block_bytes(void)
 {
 	return pmm_hp.ready ? (uint64_t)PMM_PAGE_SIZE << pmm_hp.shift : 0;
