@@ -84,6 +84,33 @@ static void unchanged(void)
 	assert_null(pmm_check());
 }
 
+/*
+ * After a failed offline that isolated the range before its migrate hook
+ * refused: the blocks, the zones' counts and every page's state as they
+ * were (the free lists may be in another order, and PMM_DEBUG=3 counts
+ * the locked operations), and pmm_check() passes.
+ */
+static void unchanged_but_list_order(void)
+{
+	struct pmm_memory_block_info now[8];
+	blocks_take(now);
+	assert_memory_equal(now, blocks, sizeof(now));
+	for (int nid = 0; nid < REL_SNAP_NODES; nid++) {
+		for (int t = 0; t < PMM_NR_ZONES; t++) {
+			const struct pmm_zone *a = &snap.nodes[nid].zones[t];
+			const struct pmm_zone *b = &pmm_nodes[nid].zones[t];
+			assert_int_equal(a->free_pages, b->free_pages);
+			assert_int_equal(a->managed, b->managed);
+			assert_int_equal(a->present, b->present);
+			assert_int_equal(a->start_pfn, b->start_pfn);
+			assert_int_equal(a->end_pfn, b->end_pfn);
+		}
+	}
+	for (size_t p = 0; p < snap.map_n; p++)
+		assert_int_equal(snap.map[p].info, pmm_mem_map[p].info);
+	assert_null(pmm_check());
+}
+
 /* Every call of the four over [@start, +@size) returns @want. */
 static void all_fail(pmm_phys_t start, uint64_t size, int want)
 {
@@ -188,9 +215,10 @@ static void H11_offline_unmovable_pages(void **state)
 	assert_true(id >= 2);
 	mark();
 	assert_int_equal(pmm_memory_offline(B(id), B(1)), PMM_EBUSY);
+	unchanged();
 	hotplug_hook(true, true);
 	assert_int_equal(pmm_memory_offline(B(id), B(1)), PMM_EBUSY);
-	unchanged();
+	unchanged_but_list_order();
 }
 
 static void H12_remove_online_or_absent(void **state)
@@ -296,7 +324,7 @@ static void H19_call_while_another_runs(void **state)
 	pmm_platform_set(&p);
 	assert_int_equal(pmm_memory_offline(B(pfn / HP_BLOCK), B(1)), PMM_EBUSY);
 	assert_int_equal(inner_err, PMM_EBUSY);
-	unchanged();
+	unchanged_but_list_order();
 }
 
 #define HE(f) cmocka_unit_test_setup_teardown(f, he_setup, he_teardown)
