@@ -43,11 +43,10 @@ static int fields(char *s, char *f[3])
 	return strtok(NULL, ":") ? 4 : n;
 }
 
-int sim_hotplug_parse(const char *op)
+/* Parse @op into *@o. Return: 0, or -1 after a message on stderr. */
+static int parse_op(const char *op, struct hp_op *out)
 {
 	char buf[128], *f[3];
-	if (nops == SIM_HOTPLUG_MAX_OPS)
-		return bad(op, "at most 32 operations");
 	if (strlen(op) >= sizeof(buf))
 		return bad(op, "too long");
 	strcpy(buf, op);
@@ -76,8 +75,24 @@ int sim_hotplug_parse(const char *op)
 	if (sim_parse_size(f[want - 2], &o.start) != 0 ||
 	    sim_parse_size(f[want - 1], &o.size) != 0)
 		return bad(op, "START and SIZE are sizes (e.g. 4G, 128M)");
-	ops[nops++] = o;
+	*out = o;
 	return 0;
+}
+
+int sim_hotplug_parse(const char *op)
+{
+	if (nops == SIM_HOTPLUG_MAX_OPS)
+		return bad(op, "at most 32 operations");
+	if (parse_op(op, &ops[nops]) != 0)
+		return -1;
+	nops++;
+	return 0;
+}
+
+int sim_hotplug_check(const char *op)
+{
+	struct hp_op o;
+	return parse_op(op, &o);
 }
 
 bool sim_hotplug_any(void)
@@ -104,28 +119,42 @@ static int run_one(const struct hp_op *o)
 	}
 }
 
+/* Run @o, logging to @log. Return: 0, or 1 after a message on stderr. */
+static int run_logged(const struct hp_op *o, FILE *log)
+{
+	uint64_t before = pmm_nr_free_pages();
+	int err = run_one(o);
+	if (err) {
+		fprintf(stderr, "pmm-sim: hotplug %s [mem 0x%010llx-0x%010llx]: %s\n",
+			kind_name[o->kind], (unsigned long long)o->start,
+			(unsigned long long)(o->start + o->size - 1),
+			pmm_strerror(err));
+		return 1;
+	}
+	if (!log)
+		return 0;
+	fprintf(log, "pmm-sim: hotplug %s [mem 0x%010llx-0x%010llx]",
+		kind_name[o->kind], (unsigned long long)o->start,
+		(unsigned long long)(o->start + o->size - 1));
+	if (o->kind == OP_ADD)
+		fprintf(log, " node %d", o->nid);
+	fprintf(log, ": free pages %llu -> %llu\n", (unsigned long long)before,
+		(unsigned long long)pmm_nr_free_pages());
+	return 0;
+}
+
 int sim_hotplug_run(FILE *log)
 {
-	for (unsigned int i = 0; i < nops; i++) {
-		const struct hp_op *o = &ops[i];
-		uint64_t before = pmm_nr_free_pages();
-		int err = run_one(o);
-		if (err) {
-			fprintf(stderr, "pmm-sim: hotplug %s [mem 0x%010llx-0x%010llx]: %s\n",
-				kind_name[o->kind], (unsigned long long)o->start,
-				(unsigned long long)(o->start + o->size - 1),
-				pmm_strerror(err));
+	for (unsigned int i = 0; i < nops; i++)
+		if (run_logged(&ops[i], log) != 0)
 			return 1;
-		}
-		if (!log)
-			continue;
-		fprintf(log, "pmm-sim: hotplug %s [mem 0x%010llx-0x%010llx]",
-			kind_name[o->kind], (unsigned long long)o->start,
-			(unsigned long long)(o->start + o->size - 1));
-		if (o->kind == OP_ADD)
-			fprintf(log, " node %d", o->nid);
-		fprintf(log, ": free pages %llu -> %llu\n", (unsigned long long)before,
-			(unsigned long long)pmm_nr_free_pages());
-	}
 	return 0;
+}
+
+int sim_hotplug_apply(const char *op, FILE *log)
+{
+	struct hp_op o;
+	if (parse_op(op, &o) != 0)
+		return 1;
+	return run_logged(&o, log);
 }

@@ -26,4 +26,10 @@ pmm_phys_t sim_hotplug_max(void);
 /* Run the operations, logging to @log (text mode). Return: 0, or 1 at the first failure. */
 int sim_hotplug_run(FILE *log);
 
+/* Return: 0 if @op (as --hotplug takes it) parses, else -1 after a message. */
+int sim_hotplug_check(const char *op);
+/* Parse and run one operation now (a workload phase's add=, offline=, ...).
+ * Return: 0, or 1 after a message on stderr. */
+int sim_hotplug_apply(const char *op, FILE *log);
+
 #endif /* PMM_SIM_HOTPLUG_H */

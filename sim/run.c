@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "host_platform.h"
+#include "hotplug.h"
 #include "lab.h"
 #include "trace.h"
 #include "workload.h"
@@ -220,10 +221,13 @@ static void free_fraction(struct runner *r, unsigned int pool, double frac)
 		block_free(r, p->ids[sim_rand(&r->rng) % p->n]);
 }
 
-static void run_phase(struct runner *r, const struct wl_phase *ph)
+static int run_phase(struct runner *r, const struct wl_phase *ph)
 {
 	unsigned int pool = pool_id(r, ph->pool);
 	struct pool *p = &r->pool[pool];
+	for (unsigned int i = 0; i < ph->nhotplug; i++)
+		if (sim_hotplug_apply(ph->hotplug[i], stdout) != 0)
+			return 1;
 	if (ph->free_first > 0)
 		free_fraction(r, pool, ph->free_first);
 	for (uint64_t i = 0; i < ph->ops; i++) {
@@ -238,6 +242,7 @@ static void run_phase(struct runner *r, const struct wl_phase *ph)
 		else
 			block_free(r, p->ids[sim_rand(&r->rng) % p->n]);
 	}
+	return 0;
 }
 
 static void runner_free(struct runner *r)
@@ -294,9 +299,10 @@ int sim_run_workload(const char *name, uint64_t seed, FILE *trace_out,
 	r.trace = trace_out;
 	r.m = m;
 	r.st = st;
-	for (unsigned int i = 0; i < wl.nphases; i++)
-		run_phase(&r, &wl.phase[i]);
+	int bad_phase = 0;
+	for (unsigned int i = 0; i < wl.nphases && !bad_phase; i++)
+		bad_phase = run_phase(&r, &wl.phase[i]);
 	runner_free(&r);
 	host_set_cpu(0);
-	return 0;
+	return bad_phase;
 }

@@ -20,6 +20,9 @@ struct wl_dist {
 	double cum[WL_MAX_CHOICES];  /* cumulative weights, last == total */
 };
 
+#define WL_MAX_HOTPLUG 4   /* hotplug keys per phase */
+#define WL_HOTPLUG_LEN 64
+
 struct wl_phase {
 	char name[WL_NAME_LEN];
 	char pool[WL_NAME_LEN];      /* blocks are shared by phases of one pool */
@@ -30,6 +33,9 @@ struct wl_phase {
 	uint64_t life_min, life_max; /* lifetime in requests (0: until freed) */
 	unsigned int cpus;           /* requests go round-robin over this many CPUs */
 	struct wl_dist order, mt, gfp;
+	/* memory hotplug as the phase starts: "add:NID:START:SIZE", ... */
+	char hotplug[WL_MAX_HOTPLUG][WL_HOTPLUG_LEN];
+	unsigned int nhotplug;
 };
 
 struct workload {

@@ -39,6 +39,12 @@ for f in "$wl"/*.wl; do
 done
 expect "w3-small allocates and frees" 0 'pmm-sim: [0-9]+ events: [0-9]+ allocations \(0 failed\), [0-9]+ frees' -- run "$wl/w3-small.wl" "${small[@]}"
 expect "fragment.wl fails order-9 requests" 0 'failed allocations by order: 9:' -- run "$wl/fragment.wl" "${small[@]}"
+printf 'seed 3\nphase fill ops=20k alloc=1 order=0:1 mt=movable:1\nphase grow ops=20k add=0:4G:256M alloc=0.6\nphase shrink ops=1k offline=4G:128M\n' >"$tmp/hotplug.wl"
+expect "a phase's add= and offline= run, consistent after" 0 '^pmm_check: consistent' -- run "$tmp/hotplug.wl" --profile x86_64 --mem 512M --hotplug-max 5G
+expect "a phase's add= and offline= run as it starts" 0 'hotplug offline \[mem 0x0100000000-0x0107ffffff\]: free pages' -- run "$tmp/hotplug.wl" --profile x86_64 --mem 512M --hotplug-max 5G
+expect "add= past the descriptors fails the run" 1 'hotplug add .*: address out of range' -- run "$tmp/hotplug.wl" --profile x86_64 --mem 512M
+printf 'phase p ops=1 add=0:4G\n' >"$tmp/badhp.wl"
+expect "a malformed add= names the line" 1 'badhp.wl:1: bad value' -- run "$tmp/badhp.wl"
 expect "run on the i386 default machine" 0 '^pmm_check: consistent' -- run "$wl/w3-small.wl"
 expect "run with memblock and --proc" 0 '^Node 0, zone    DMA32' -- run "$wl/tmpfs.wl" "${small[@]}" --early memblock --proc
 expect "run without grouping: one type" 0 'Node 0, zone    DMA32 +0 +[0-9]+ +0 *$' -- run "$wl/tmpfs.wl" "${small[@]}" --no-grouping --proc
