@@ -30,9 +30,10 @@ struct pmm_zone *pmm_zone_fast;
  * zonelist walk of a request without zone flags tries on the default node
  * (the highest zone up to Normal with managed pages), or NULL.
  *
- * Managed counts only grow, so this changes only when a node comes online
- * or a zone gets its first pages.
- * Locking: boot time or the hand-off; the pointer is read without a lock.
+ * It changes when a node comes online or goes offline, and when a zone
+ * gets its first pages or loses its last (the hand-off, memory hotplug).
+ * Locking: boot time, the hand-off or a hotplug call; the pointer is read
+ * without a lock.
  */
 void pmm_zone_fast_update(void)
 {

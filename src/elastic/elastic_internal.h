@@ -29,6 +29,12 @@ struct hp_block {
 	uint16_t nid;
 };
 
+_Static_assert(HP_MIXED <= UINT8_MAX && PMM_MAX_NUMNODES <= UINT16_MAX,
+	       "a block's zone fits a byte, its node 16 bits");
+_Static_assert(sizeof(struct hp_block) == 6, "a block table entry is 6 bytes");
+_Static_assert(PMM_MEMORY_BLOCKS_MAX >= 1 && PMM_MEMORY_BLOCKS_MAX <= 1u << 20,
+	       "block ids are unsigned ints; the table lives in .bss");
+
 /* Metadata a zone got from hotplug (pages == 0: the boot's, never freed). */
 struct hp_meta {
 	pmm_pfn_t pfn;

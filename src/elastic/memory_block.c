@@ -6,7 +6,8 @@
  * argument checks and the one-call gate every hotplug call shares, and
  * what Linux's /sys/devices/system/memory/memoryN files would show.
  *
- * The table is pmm's own (not page flags): 5 bytes a block, 4096 blocks.
+ * The table is pmm's own (not page flags): 6 bytes a block, 4096 blocks
+ * (24 KiB of .bss), with the zone metadata hotplug allocated per zone.
  */
 #include <pmm/check.h>
 #include <pmm/fmt.h>
