@@ -192,6 +192,56 @@ static void hp_offline_migrates(void **state)
 	assert_null(pmm_check());
 }
 
+/*
+ * The zone's start moves: block 1 offline shrinks Normal from below (its
+ * metadata base moves up), online grows it back down; pages allocated
+ * above keep their state and the pair bits follow.
+ */
+static void hp_zone_start_moves(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_alloc_range(2500, 7, NULL), 0);
+	assert_int_equal(pmm_alloc_range(3001, 1, NULL), 0);
+	assert_int_equal(pmm_memory_offline(B(1), B(1)), 0);
+	assert_null(pmm_check());
+	assert_int_equal(normal(0)->start_pfn, 2 * HP_BLOCK);
+	assert_int_equal(normal(0)->map_base, 2 * HP_BLOCK);
+	assert_int_equal(pmm_memory_online(B(1), B(1)), 0);
+	assert_null(pmm_check());
+	assert_int_equal(normal(0)->start_pfn, HP_BLOCK);
+	assert_int_equal(normal(0)->map_base, HP_BLOCK);
+	assert_int_equal(pmm_free_contig(pmm_pfn_to_page(2500), 7), 0);
+	assert_int_equal(pmm_free_contig(pmm_pfn_to_page(3001), 1), 0);
+	assert_null(pmm_check());
+	/* every page free again but the zone metadata hotplug holds */
+	assert_int_equal(normal(0)->free_pages,
+			 normal(0)->managed - pmm_memory_meta_pages());
+}
+
+/* A zone of hot blocks only empties, stays set up, and grows again. */
+static void hp_zone_empties(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add(1, B(5), B(2)), 0);
+	assert_int_equal(pmm_memory_offline(B(5), B(1)), 0);
+	assert_int_equal(normal(1)->start_pfn, 6 * HP_BLOCK);
+	assert_int_equal(pmm_memory_offline(B(6), B(1)), 0);
+	assert_null(pmm_check());
+	assert_true(normal(1)->initialized);
+	assert_int_equal(normal(1)->spanned, 0);
+	assert_int_equal(normal(1)->present, 0);
+	assert_int_equal(pmm_memory_online(B(6), B(1)), 0);
+	assert_int_equal(pmm_memory_online(B(5), B(1)), 0);
+	assert_null(pmm_check());
+	assert_int_equal(normal(1)->start_pfn, 5 * HP_BLOCK);
+	assert_int_equal(normal(1)->managed, 2 * HP_BLOCK);
+	struct pmm_page *pg = pmm_alloc_pages_node(1, PMM_GFP_KERNEL | PMM_GFP_THISNODE,
+						   PMM_MAX_ORDER);
+	assert_non_null(pg);
+	assert_int_equal(pmm_free_pages(pg, PMM_MAX_ORDER), 0);
+	assert_null(pmm_check());
+}
+
 /* What memoryN shows: state, node, zones, removability. */
 static void hp_block_info(void **state)
 {
@@ -222,6 +272,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hp_new_node, hp_setup, hp_teardown),
 		cmocka_unit_test_setup_teardown(hp_offline_migrates, hp_setup, hp_teardown),
 		cmocka_unit_test_setup_teardown(hp_block_info, hp_setup, hp_teardown),
+		cmocka_unit_test_setup_teardown(hp_zone_start_moves, hp_setup, hp_teardown),
+		cmocka_unit_test_setup_teardown(hp_zone_empties, hp_setup, hp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
