@@ -221,13 +221,83 @@ static void free_fraction(struct runner *r, unsigned int pool, double frac)
 		block_free(r, p->ids[sim_rand(&r->rng) % p->n]);
 }
 
+/*
+ * The migrate hook while a phase's hotplug keys run: the workload's
+ * movable blocks move (a new movable block, then the old one freed), the
+ * others refuse, as a kernel's unmovable and reclaimable pages would.
+ * Blocks are found through an index by pfn built as the keys start.
+ */
+struct pfn_id {
+	pmm_pfn_t pfn;
+	uint32_t id;
+};
+
+static struct {
+	struct runner *r;
+	struct pfn_id *index;
+	size_t n;
+	uint64_t moved;
+} mig;
+
+static int pfn_id_cmp(const void *a, const void *b)
+{
+	pmm_pfn_t x = ((const struct pfn_id *)a)->pfn;
+	pmm_pfn_t y = ((const struct pfn_id *)b)->pfn;
+	return x < y ? -1 : x > y;
+}
+
+static int lab_migrate(void *ctx, pmm_pfn_t pfn, pmm_order_t order)
+{
+	(void)ctx;
+	struct pfn_id key = { pfn, 0 };
+	struct pfn_id *hit = bsearch(&key, mig.index, mig.n, sizeof(key), pfn_id_cmp);
+	struct blk *b = hit ? &mig.r->blk[hit->id] : NULL;
+	if (!b || !b->live || b->pfn != pfn || b->order != order ||
+	    b->mt != PMM_MT_MOVABLE)
+		return -1;
+	struct pmm_page *n = pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE,
+						    PMM_GFP_USER_MOVABLE, order,
+						    sim_lab_tag(b->mt), NULL);
+	if (!n)
+		return -1;
+	b->pfn = pmm_page_to_pfn(n);
+	mig.moved++;
+	return pmm_free_pages(pmm_pfn_to_page(pfn), order);
+}
+
+/* Run @ph's hotplug keys with lab_migrate() installed. Return: 0 or 1. */
+static int run_hotplug(struct runner *r, const struct wl_phase *ph)
+{
+	mig.r = r;
+	mig.n = 0;
+	mig.moved = 0;
+	mig.index = malloc((r->nblk ? r->nblk : 1) * sizeof(*mig.index));
+	if (!mig.index)
+		return 1;
+	for (uint32_t id = 0; id < r->nblk; id++)
+		if (r->blk[id].live)
+			mig.index[mig.n++] = (struct pfn_id){ r->blk[id].pfn, id };
+	qsort(mig.index, mig.n, sizeof(*mig.index), pfn_id_cmp);
+	struct pmm_platform saved = *pmm_platform_get(), p = saved;
+	p.migrate = lab_migrate;
+	pmm_platform_set(&p);
+	int bad = 0;
+	for (unsigned int i = 0; i < ph->nhotplug && !bad; i++)
+		bad = sim_hotplug_apply(ph->hotplug[i], stdout);
+	pmm_platform_set(&saved);
+	free(mig.index);
+	if (mig.moved)
+		printf("pmm-sim: phase %s: the migrate hook moved %llu movable blocks\n",
+		       ph->name, (unsigned long long)mig.moved);
+	return bad;
+}
+
 static int run_phase(struct runner *r, const struct wl_phase *ph)
 {
 	unsigned int pool = pool_id(r, ph->pool);
 	struct pool *p = &r->pool[pool];
-	for (unsigned int i = 0; i < ph->nhotplug; i++)
-		if (sim_hotplug_apply(ph->hotplug[i], stdout) != 0)
-			return 1;
+	if (ph->nhotplug && run_hotplug(r, ph) != 0)
+		return 1;
 	if (ph->free_first > 0)
 		free_fraction(r, pool, ph->free_first);
 	for (uint64_t i = 0; i < ph->ops; i++) {

@@ -43,6 +43,11 @@ printf 'seed 3\nphase fill ops=20k alloc=1 order=0:1 mt=movable:1\nphase grow op
 expect "a phase's add= and offline= run, consistent after" 0 '^pmm_check: consistent' -- run "$tmp/hotplug.wl" --profile x86_64 --mem 512M --hotplug-max 5G
 expect "a phase's add= and offline= run as it starts" 0 'hotplug offline \[mem 0x0100000000-0x0107ffffff\]: free pages' -- run "$tmp/hotplug.wl" --profile x86_64 --mem 512M --hotplug-max 5G
 expect "add= past the descriptors fails the run" 1 'hotplug add .*: address out of range' -- run "$tmp/hotplug.wl" --profile x86_64 --mem 512M
+printf 'seed 3\nphase kernel ops=10k alloc=1 mt=unmovable:1\nphase grow ops=1 add=0:4G:256M\nphase fill ops=60k alloc=1 order=0:80,2:20 mt=movable:1 gfp=user:1\nphase shrink ops=1k offline=4G:128M mt=movable:1\n' >"$tmp/migrate.wl"
+expect "offline= moves the workload's movable blocks" 0 'phase shrink: the migrate hook moved [1-9][0-9]* movable blocks' -- run "$tmp/migrate.wl" --profile x86_64 --mem 512M --hotplug-max 5G
+expect "... and stays consistent" 0 '^pmm_check: consistent' -- run "$tmp/migrate.wl" --profile x86_64 --mem 512M --hotplug-max 5G
+sed 's/mt=movable:1 gfp/mt=movable:9,unmovable:1 gfp/' "$tmp/migrate.wl" >"$tmp/pinned.wl"
+expect "offline= over unmovable blocks fails the run" 1 'hotplug offline .*: reference count busy' -- run "$tmp/pinned.wl" --profile x86_64 --mem 512M --hotplug-max 5G
 printf 'phase p ops=1 add=0:4G\n' >"$tmp/badhp.wl"
 expect "a malformed add= names the line" 1 'badhp.wl:1: bad value' -- run "$tmp/badhp.wl"
 expect "run on the i386 default machine" 0 '^pmm_check: consistent' -- run "$wl/w3-small.wl"

@@ -63,7 +63,7 @@ static int evacuate(pmm_pfn_t s, pmm_pfn_t e, pmm_pfn_t *bad,
 		    pmm_order_t *order)
 {
 	const struct pmm_platform *plat = pmm_platform_get();
-	bool drained = false;
+	pmm_pfn_t drained_at = e; /* the per-CPU block this CPU's lists last gave back */
 	for (pmm_pfn_t p = s; p < e;) {
 		pmm_pfn_t h, h2;
 		pmm_order_t o, o2;
@@ -74,9 +74,9 @@ static int evacuate(pmm_pfn_t s, pmm_pfn_t e, pmm_pfn_t *bad,
 			p = h + hp_order_pages(o);
 			continue;
 		}
-		if (state == PMM_PG_PCP && !drained) {
+		if (state == PMM_PG_PCP && drained_at != h) {
 			pmm_pcp_drain_cpu(pmm_cpu_id()); /* this CPU's list may hold it */
-			drained = true;
+			drained_at = h; /* still there after this: another CPU's */
 			continue;
 		}
 		if (state != PMM_PG_ALLOC_HEAD || plat->migrate == NULL ||
