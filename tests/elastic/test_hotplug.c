@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include <pmm/buddy.h>
@@ -242,6 +243,41 @@ static void hp_zone_empties(void **state)
 	assert_null(pmm_check());
 }
 
+/* Return: true when pmm_check() names the hotplug proof with @what. */
+static bool check_says(const char *what)
+{
+	const char *why = pmm_check();
+	return why != NULL && strstr(why, "hotplug: ") != NULL &&
+	       strstr(why, what) != NULL;
+}
+
+/* pmm_check() catches each broken hotplug invariant, and passes once repaired. */
+static void hp_check_catches(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	assert_int_equal(pmm_memory_add(1, B(6), B(1)), 0);
+	assert_int_equal(pmm_memory_offline(B(6), B(1)), 0);
+	struct pmm_zone *z = &pmm_nodes[0].zones[PMM_ZONE_NORMAL];
+	/* a zone's present count the blocks do not explain */
+	z->present--;
+	assert_true(check_says("present"));
+	z->present++;
+	assert_null(pmm_check());
+	/* a descriptor in use inside an offline block (node 1's zone spans
+	 * nothing now, so the block lies in no zone: the buddy layer's own
+	 * check of descriptors outside the zones speaks first) */
+	struct pmm_page *d = pmm_pfn_to_page(6 * HP_BLOCK + 5);
+	d->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE;
+	assert_non_null(pmm_check());
+	d->info = 0;
+	/* a node with blocks that is offline */
+	pmm_nodes[1].online = false;
+	assert_true(check_says("offline"));
+	pmm_nodes[1].online = true;
+	assert_null(pmm_check());
+}
+
 /* What memoryN shows: state, node, zones, removability. */
 static void hp_block_info(void **state)
 {
@@ -274,6 +310,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hp_block_info, hp_setup, hp_teardown),
 		cmocka_unit_test_setup_teardown(hp_zone_start_moves, hp_setup, hp_teardown),
 		cmocka_unit_test_setup_teardown(hp_zone_empties, hp_setup, hp_teardown),
+		cmocka_unit_test_setup_teardown(hp_check_catches, hp_setup, hp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
