@@ -211,5 +211,11 @@ void kernel_cma_config(struct pmm_boot_config *cfg);
 /* Return: pages free in the boot config's CMA region (0 without one). */
 uint64_t kernel_cma_free_pages(void);
 bool kernel_cma_selftest(void);
+/* hotplug_selftest.c: hold back the top 4 MiB block of RAM below 4 GiB
+ * before pmm_boot() (descriptors still reach it)... */
+void kernel_hotplug_hold_back(struct pmm_memmap *map, struct pmm_boot_config *cfg);
+/* ... and hot-add, use, offline and remove it after the self-test.
+ * Return: true if every step held (or nothing was held back). */
+bool kernel_hotplug_selftest(void);
 
 #endif /* PMM_KERNEL_H */

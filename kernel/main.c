@@ -172,6 +172,7 @@ static __pmm_init void boot(uint32_t magic, uint32_t mbi_pa)
 	kernel_cma_config(&cfg);
 	read_cmdline(bd.cmdline);
 	setup_reservations();
+	kernel_hotplug_hold_back(boot_map, &cfg);
 
 	pmm_printk("early allocator: %s (%s)\n", pmm_early_name(cfg.early),
 		   cfg.early == PMM_EARLY_MEMBLOCK
@@ -328,6 +329,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		pass = kernel_slab_selftest() && pass;
 		pass = kernel_dma_selftest() && pass;
 		pass = kernel_cma_selftest() && pass;
+		pass = kernel_hotplug_selftest() && pass;
 		pmm_printk("/proc/buddyinfo after the self-test:\n");
 		pmm_report_buddyinfo(pmm_log_out());
 	}

@@ -11,7 +11,7 @@
 
 FUZZ_CC ?= clang
 FUZZ_B := build/fuzz
-FUZZ_TARGETS := dmesg multiboot efi mb2 fdt acpi buddy bootmem memblock slab contig linuxlog
+FUZZ_TARGETS := dmesg multiboot efi mb2 fdt acpi buddy bootmem memblock slab contig linuxlog hotplug
 FUZZ_CI_SECONDS ?= 20
 FUZZ_SECONDS ?= 3600
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -19,7 +19,8 @@ FUZZ_BASE := -std=c11 -O1 -g -Iinclude $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_CORE_CFLAGS := $(FUZZ_BASE) -ffreestanding -fno-builtin -fno-common
 FUZZ_HOST_CFLAGS := $(FUZZ_BASE) -D_GNU_SOURCE -Ihost -Itests/support -Ifuzz
 FUZZ_CORE_OBJ := $(CORE_SRC:%.c=$(FUZZ_B)/%.o)
-REL_SUPPORT_SRC := tests/support/buddy_setup.c $(sort $(wildcard tests/support/reliability_*.c))
+REL_SUPPORT_SRC := tests/support/buddy_setup.c tests/support/hotplug_setup.c \
+	$(sort $(wildcard tests/support/reliability_*.c))
 FUZZ_HOST_OBJ := $(FUZZ_B)/host/host_platform.o $(REL_SUPPORT_SRC:%.c=$(FUZZ_B)/%.o)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)
 REL_HDRS := $(HDRS) $(wildcard fuzz/*.h tests/support/*.h host/*.h src/*/*.h)

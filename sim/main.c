@@ -17,6 +17,7 @@
 #include <pmm/report.h>
 
 #include "host_platform.h"
+#include "hotplug.h"
 #include "lab.h"
 #include "machine.h"
 
@@ -34,6 +35,7 @@ struct sim_options {
 	uint64_t init;
 	bool json;
 	bool pagetypeinfo; /* also print /proc/pagetypeinfo */
+	bool memory_blocks; /* also print /sys/devices/system/memory */
 	const char *cmdline; /* --cmdline: memory options instead of the log's */
 	bool ignore_cmdline; /* boot a log's firmware map without its options */
 	struct pmm_boot_cma cma; /* --cma SIZE: one CMA region on node 0 */
@@ -50,6 +52,9 @@ static void usage(FILE *f)
 		"                    [--check|--no-check] [--pagetypeinfo] [--cma SIZE]\n"
 		"                    [--format dmesg|efi-log|efi|mb2|fdt|srat] [--efi-desc-size N]\n"
 		"                    [--cmdline TEXT] [--ignore-cmdline]\n"
+		"                    [--hotplug add:NID:START:SIZE|offline:START:SIZE|\n"
+		"                               online:START:SIZE|remove:START:SIZE]...\n"
+		"                    [--hotplug-max SIZE] [--memory-blocks]\n"
 		"Boots a machine with pmm: the built-in 4 GiB PC by default, or the\n"
 		"firmware map in FILE (or - for standard input): boot-log text with\n"
 		"e820 (any Linux up to 7.0), SRAT or efi=debug lines, a device tree, or\n"
@@ -60,6 +65,9 @@ static void usage(FILE *f)
 		"A Linux log's own \"Command line:\" (mem=, memmap=) and its \"e820:\n"
 		"update/remove\" lines are honoured; --cmdline TEXT replaces them with\n"
 		"TEXT's options, --ignore-cmdline boots the firmware map alone.\n"
+		"--hotplug runs memory hotplug operations after the boot, in order\n"
+		"(descriptors reach --hotplug-max, by default the end of the highest\n"
+		"add), then prints the memory blocks; --memory-blocks prints them alone.\n"
 		"pmm-sim run|replay (workloads, Linux traces): pmm-sim run --help.\n");
 }
 
@@ -82,7 +90,8 @@ static bool takes_value(const char *opt)
 {
 	static const char *const with_value[] = {
 		"--map", "--mem", "--kernel", "--init", "--nodes", "--profile", "--early",
-		"--format", "--efi-desc-size", "--cmdline", "--cma",
+		"--format", "--efi-desc-size", "--cmdline", "--cma", "--hotplug",
+		"--hotplug-max",
 	};
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (strcmp(opt, with_value[i]) == 0)
@@ -159,6 +168,13 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 	}
 	else if (strcmp(opt, "--nodes") == 0)
 		err = parse_nodes(val, &o->nodes);
+	else if (strcmp(opt, "--hotplug") == 0) {
+		if (sim_hotplug_parse(val) != 0) {
+			usage(stderr);
+			err = 2;
+		}
+	} else if (strcmp(opt, "--hotplug-max") == 0)
+		err = parse_size_arg(opt, val, &o->cfg.hotplug_max);
 	else if (strcmp(opt, "--profile") == 0) {
 		err = parse_choice(opt, val, "i386", "x86_64", &c);
 		o->cfg.profile = c ? PMM_PROFILE_X86_64 : PMM_PROFILE_I386;
@@ -179,6 +195,8 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 			o->pagetypeinfo = true;
 		else if (strcmp(opt, "--ignore-cmdline") == 0)
 			o->ignore_cmdline = true;
+		else if (strcmp(opt, "--memory-blocks") == 0)
+			o->memory_blocks = true;
 		else
 			err = bad_arg(opt, NULL, "unknown option");
 	}
@@ -333,6 +351,10 @@ static void print_reports(const struct sim_options *o, const struct pmm_boot_inf
 		printf("\n/proc/pagetypeinfo:\n");
 		pmm_report_pagetypeinfo(&out);
 	}
+	if (o->memory_blocks || sim_hotplug_any()) {
+		printf("\n/sys/devices/system/memory:\n");
+		pmm_report_memory_blocks(&out);
+	}
 	struct pmm_cma_info ci;
 	if (pmm_cma_info(0, &ci) == 0)
 		printf("\n/proc/meminfo (CMA):\nCmaTotal:       %8llu kB\nCmaFree:        %8llu kB\n",
@@ -354,7 +376,12 @@ static void print_json(const struct sim_options *o, const struct pmm_memmap *map
 	if (!f)
 		return;
 	fclose(f);
-	if (n > 0 && json[0] == '{')
+	if (n > 0 && json[0] == '{' && (o->memory_blocks || sim_hotplug_any())) {
+		struct pmm_out so = { out_stdout, stdout };
+		printf("{\"map_format\":\"%s\",\"memory_blocks\":", fmt);
+		pmm_report_memory_blocks_json(&so);
+		printf(",%s", json + 1);
+	} else if (n > 0 && json[0] == '{')
 		printf("{\"map_format\":\"%s\",%s", fmt, json + 1);
 	else
 		fwrite(json, 1, n, stdout);
@@ -370,9 +397,13 @@ static int boot(struct sim_options *o)
 		return rc;
 	place_kernel(o, &map);
 	o->cfg.quiet = o->json;
+	if (o->cfg.hotplug_max == 0)
+		o->cfg.hotplug_max = sim_hotplug_max();
 	struct host_platform_options hopt = {
 		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = o->json,
 	};
+	if (hopt.phys_size < o->cfg.hotplug_max)
+		hopt.phys_size = o->cfg.hotplug_max;
 	if (host_platform_install(&hopt) != 0) {
 		fprintf(stderr, "pmm-sim: cannot map %llu bytes of simulated memory\n",
 			(unsigned long long)hopt.phys_size);
@@ -385,6 +416,8 @@ static int boot(struct sim_options *o)
 	}
 	bool check = o->check == 1 ||
 		     (o->check == -1 && info.max_pfn <= PMM_PFN_DOWN(SIM_CHECK_AUTO_MAX));
+	if (sim_hotplug_any() && sim_hotplug_run(o->json ? NULL : stdout) != 0)
+		return 1;
 	const char *bad = check ? pmm_check() : NULL;
 	if (bad) {
 		fprintf(stderr, "pmm-sim: consistency check failed: %s\n", bad);

@@ -295,7 +295,7 @@ void sim_metrics_summary(FILE *f, const struct sim_lab_stats *st)
 		(unsigned long long)st->failed, (unsigned long long)st->frees);
 	if (st->contig != 0 || st->cma != 0)
 		fprintf(f, "pmm-sim: contiguous runs: %llu (%llu failed); CMA runs: "
-			"%llu (%llu failed); blocks moved out of CMA: %llu (%llu refused)\n",
+			"%llu (%llu failed); blocks moved by the migrate hook: %llu (%llu refused)\n",
 			(unsigned long long)st->contig, (unsigned long long)st->contig_failed,
 			(unsigned long long)st->cma, (unsigned long long)st->cma_failed,
 			(unsigned long long)st->moved, (unsigned long long)st->unmoved);

@@ -22,6 +22,7 @@
 #include <pmm/contig.h>
 
 #include "host_platform.h"
+#include "hotplug.h"
 #include "lab.h"
 #include "trace.h"
 #include "workload.h"
@@ -303,10 +304,28 @@ static void free_fraction(struct runner *r, unsigned int pool, double frac)
 		block_free(r, p->ids[sim_rand(&r->rng) % p->n]);
 }
 
-static void run_phase(struct runner *r, const struct wl_phase *ph)
+/*
+ * Run @ph's hotplug keys; an offline moves the workload's movable blocks
+ * through the migrate hook the run installs. Return: 0 or 1.
+ */
+static int run_hotplug(struct runner *r, const struct wl_phase *ph)
+{
+	uint64_t moved = r->st->moved;
+	int bad = 0;
+	for (unsigned int i = 0; i < ph->nhotplug && !bad; i++)
+		bad = sim_hotplug_apply(ph->hotplug[i], stdout);
+	if (r->st->moved != moved)
+		printf("pmm-sim: phase %s: the migrate hook moved %llu movable blocks\n",
+		       ph->name, (unsigned long long)(r->st->moved - moved));
+	return bad;
+}
+
+static int run_phase(struct runner *r, const struct wl_phase *ph)
 {
 	unsigned int pool = pool_id(r, ph->pool);
 	struct pool *p = &r->pool[pool];
+	if (ph->nhotplug && run_hotplug(r, ph) != 0)
+		return 1;
 	if (ph->free_first > 0)
 		free_fraction(r, pool, ph->free_first);
 	for (uint64_t i = 0; i < ph->ops; i++) {
@@ -321,6 +340,7 @@ static void run_phase(struct runner *r, const struct wl_phase *ph)
 		else
 			block_free(r, p->ids[sim_rand(&r->rng) % p->n]);
 	}
+	return 0;
 }
 
 /* The runner the migrate hook works on (one workload runs at a time). */
@@ -444,10 +464,11 @@ int sim_run_workload(const char *name, uint64_t seed, FILE *trace_out,
 	r.m = m;
 	r.st = st;
 	migrate_hook(&r);
-	for (unsigned int i = 0; i < wl.nphases; i++)
-		run_phase(&r, &wl.phase[i]);
+	int bad_phase = 0;
+	for (unsigned int i = 0; i < wl.nphases && !bad_phase; i++)
+		bad_phase = run_phase(&r, &wl.phase[i]);
 	migrate_hook(NULL);
 	runner_free(&r);
 	host_set_cpu(0);
-	return 0;
+	return bad_phase;
 }

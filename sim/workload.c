@@ -47,6 +47,7 @@
 
 #include <pmm/buddy.h>
 
+#include "hotplug.h"
 #include "lab.h"
 #include "workload.h"
 
@@ -277,6 +278,18 @@ static int parse_life(const char *s, struct wl_phase *p)
 	return p->life_max >= p->life_min ? 0 : -1;
 }
 
+/* A hotplug key: "add=NID:START:SIZE", "offline=START:SIZE", ... */
+static int parse_hotplug(struct wl_phase *p, const char *k, const char *v)
+{
+	char *op = p->hotplug[p->nhotplug];
+	if (p->nhotplug == WL_MAX_HOTPLUG ||
+	    snprintf(op, WL_HOTPLUG_LEN, "%s:%s", k, v) >= WL_HOTPLUG_LEN ||
+	    sim_hotplug_check(op) != 0)
+		return -1;
+	p->nhotplug++;
+	return 0;
+}
+
 static int parse_key(struct wl_phase *p, const char *k, const char *v)
 {
 	if (strcmp(k, "ops") == 0)
@@ -308,6 +321,9 @@ static int parse_key(struct wl_phase *p, const char *k, const char *v)
 		return parse_pow2(v, PMM_PAGE_SIZE, &p->align);
 	if (strcmp(k, "boundary") == 0)
 		return parse_pow2(v, PMM_PAGE_SIZE, &p->boundary);
+	if (strcmp(k, "add") == 0 || strcmp(k, "offline") == 0 ||
+	    strcmp(k, "online") == 0 || strcmp(k, "remove") == 0)
+		return parse_hotplug(p, k, v);
 	if (strcmp(k, "cpus") == 0) {
 		uint64_t n;
 		if (parse_count(v, &n) != 0 || n == 0 || n > PMM_NR_CPUS)
@@ -364,7 +380,7 @@ static int parse_phase(char *line, struct workload *wl, const char **why)
 		*eq = '\0';
 		int r = parse_key(p, kv, eq + 1);
 		if (r == -2)
-			return *why = "unknown key (ops, alloc, hold, pool, free, life, order, mt, gfp, cpus, contig, cma, window, align, boundary)", -1;
+			return *why = "unknown key (ops, alloc, hold, pool, free, life, order, mt, gfp, cpus, contig, cma, window, align, boundary, add, offline, online, remove)", -1;
 		if (r != 0)
 			return *why = "bad value", -1;
 	}

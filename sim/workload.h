@@ -26,6 +26,8 @@ enum wl_kind {
 	WL_CONTIG, /* contig=N: pmm_alloc_contig() runs of N pages */
 	WL_CMA,    /* cma=N: pmm_cma_alloc() runs of N pages from region 0 */
 };
+#define WL_MAX_HOTPLUG 4   /* hotplug keys per phase */
+#define WL_HOTPLUG_LEN 64
 
 struct wl_phase {
 	char name[WL_NAME_LEN];
@@ -42,6 +44,9 @@ struct wl_phase {
 	uint64_t win_lo, win_hi;     /* contig: window=LO-HI [bytes), 0-0: all */
 	uint64_t align;              /* contig / cma: bytes, power of two >= a page */
 	uint64_t boundary;           /* contig: bytes, power of two or 0 */
+	/* memory hotplug as the phase starts: "add:NID:START:SIZE", ... */
+	char hotplug[WL_MAX_HOTPLUG][WL_HOTPLUG_LEN];
+	unsigned int nhotplug;
 };
 
 struct workload {

@@ -48,6 +48,17 @@ for f in "$wl"/*.wl; do
 done
 expect "w3-small allocates and frees" 0 'pmm-sim: [0-9]+ events: [0-9]+ allocations \(0 failed\), [0-9]+ frees' -- run "$wl/w3-small.wl" "${small[@]}"
 expect "fragment.wl fails order-9 requests" 0 'failed allocations by order: 9:' -- run "$wl/fragment.wl" "${small[@]}"
+printf 'seed 3\nphase fill ops=20k alloc=1 order=0:1 mt=movable:1\nphase grow ops=20k add=0:4G:256M alloc=0.6\nphase shrink ops=1k offline=4G:128M\n' >"$tmp/hotplug.wl"
+expect "a phase's add= and offline= run, consistent after" 0 '^pmm_check: consistent' -- run "$tmp/hotplug.wl" --profile x86_64 --mem 512M --hotplug-max 5G
+expect "a phase's add= and offline= run as it starts" 0 'hotplug offline \[mem 0x0100000000-0x0107ffffff\]: free pages' -- run "$tmp/hotplug.wl" --profile x86_64 --mem 512M --hotplug-max 5G
+expect "add= past the descriptors fails the run" 1 'hotplug add .*: address out of range' -- run "$tmp/hotplug.wl" --profile x86_64 --mem 512M
+printf 'seed 3\nphase kernel ops=10k alloc=1 mt=unmovable:1\nphase grow ops=1 add=0:4G:256M\nphase fill ops=60k alloc=1 order=0:80,2:20 mt=movable:1 gfp=user:1\nphase shrink ops=1k offline=4G:128M mt=movable:1\n' >"$tmp/migrate.wl"
+expect "offline= moves the workload's movable blocks" 0 'phase shrink: the migrate hook moved [1-9][0-9]* movable blocks' -- run "$tmp/migrate.wl" --profile x86_64 --mem 512M --hotplug-max 5G
+expect "... and stays consistent" 0 '^pmm_check: consistent' -- run "$tmp/migrate.wl" --profile x86_64 --mem 512M --hotplug-max 5G
+sed 's/mt=movable:1 gfp/mt=movable:9,unmovable:1 gfp/' "$tmp/migrate.wl" >"$tmp/pinned.wl"
+expect "offline= over unmovable blocks fails the run" 1 'hotplug offline .*: reference count busy' -- run "$tmp/pinned.wl" --profile x86_64 --mem 512M --hotplug-max 5G
+printf 'phase p ops=1 add=0:4G\n' >"$tmp/badhp.wl"
+expect "a malformed add= names the line" 1 'badhp.wl:1: bad value' -- run "$tmp/badhp.wl"
 expect "run on the i386 default machine" 0 '^pmm_check: consistent' -- run "$wl/w3-small.wl"
 expect "run with memblock and --proc" 0 '^Node 0, zone    DMA32' -- run "$wl/tmpfs.wl" "${small[@]}" --early memblock --proc
 expect "run without grouping: one type" 0 'Node 0, zone    DMA32 +0 +[0-9]+ +0 *$' -- run "$wl/tmpfs.wl" "${small[@]}" --no-grouping --proc
@@ -64,7 +75,7 @@ bad_wl "order above the maximum" order.wl 'phase a ops=5 order=0:1,11:1\n' 'orde
 bad_wl "no phase" empty.wl '# nothing\n' 'empty.wl: no phase'
 
 # contig= and cma= requests (issue 11)
-expect "cma.wl: every CMA run served, borrowed pages moved" 0 'CMA runs: 16 \(0 failed\); blocks moved out of CMA: [1-9][0-9]*' -- run "$wl/cma.wl" "${small[@]}" --cma 64M
+expect "cma.wl: every CMA run served, borrowed pages moved" 0 'CMA runs: 16 \(0 failed\); blocks moved by the migrate hook: [1-9][0-9]*' -- run "$wl/cma.wl" "${small[@]}" --cma 64M
 expect "cma.wl: 40 contiguous runs, 5 failing at this fill (this seed)" 0 'contiguous runs: 40 \(5 failed\)' -- run "$wl/cma.wl" "${small[@]}" --cma 64M
 printf 'phase a ops=4 alloc=1 contig=16 window=1M-16M align=64K boundary=64K gfp=dma\nphase b ops=0 pool=a free=all\n' >"$tmp/contig.wl"
 expect "contig runs in a window, given back" 0 'contiguous runs: 4 \(0 failed\).*' -- run "$tmp/contig.wl" "${small[@]}"

@@ -104,6 +104,23 @@ expect "GRUB's block under SeaBIOS" 0 '^\{"map_format":"mb2"' -- boot --map "$fw
 expect "GRUB's block under OVMF (EFI map tag)" 0 '^pmm_check: consistent' -- boot --map "$fw/grub-uefi-1g.mb2" --format mb2 --profile x86_64
 expect "binary map without --format" 1 'say which with --format' -- boot --map "$fw/seabios-numa2.mb2"
 expect "built-in machine says so" 0 '^\{"map_format":"builtin"' -- boot --json
+# Memory hotplug (pmm/elastic.h): add, offline, online, remove after the boot.
+hp="boot --profile x86_64 --mem 2G --check"
+expect "hotplug: add grows Normal on node 0" 0 'hotplug add \[mem 0x0100000000-0x010fffffff\] node 0: free pages [0-9]+ -> [0-9]+' -- $hp --hotplug add:0:4G:256M
+expect "hotplug: the block shows online, hot-added" 0 '^memory33: state online phys_index 00000021 node 0 valid_zones Normal removable 1 \(hot-added\)' -- $hp --hotplug add:0:4G:256M
+expect "hotplug: a new node comes online" 0 '^Node 1, zone   Normal' -- $hp --hotplug add:1:8G:128M
+expect "hotplug: offline, online, offline, remove stay consistent" 0 '^pmm_check: consistent' -- $hp --hotplug add:0:4G:256M --hotplug offline:4G:128M --hotplug online:4G:128M --hotplug offline:4G:256M --hotplug remove:4G:256M
+expect "hotplug: offline shows the block offline" 0 '^memory32: state offline' -- $hp --hotplug add:0:4G:256M --hotplug offline:4G:128M
+expect "hotplug: offline of a block of two zones (DMA, DMA32) fails" 1 'hotplug offline \[mem 0x0000000000-0x0007ffffff\]: ' -- $hp --hotplug offline:0:128M
+expect "hotplug: offline of boot memory with reserved pages fails" 1 'hotplug offline \[mem 0x0078000000-0x007fffffff\]: ' -- $hp --hotplug offline:1920M:128M
+expect "hotplug: the SRAT's hot-pluggable range gets descriptors" 0 'room up to \[mem 0x' -- boot --map "$data/firmware/qemu-x86-numa1-hotplug.srat" --profile x86_64
+expect "hotplug: double add" 1 'hotplug add .*: ' -- $hp --hotplug add:0:4G:128M --hotplug add:0:4G:128M
+expect "hotplug: not block-aligned" 1 'hotplug add .*: ' -- $hp --hotplug add:0:4G:64M
+expect "hotplug: remove of an online range" 1 'hotplug remove .*: ' -- $hp --hotplug add:0:4G:128M --hotplug remove:4G:128M
+expect "hotplug: malformed operation" 2 'want add:NID:START:SIZE' -- boot --hotplug add:0:4G
+expect "hotplug: unknown operation" 2 'unknown operation' -- boot --hotplug grow:4G:128M
+expect "hotplug: json has the memory blocks" 0 '"memory_blocks":\{"block_size_bytes":134217728,"blocks":\[' -- $hp --hotplug add:0:4G:128M --json
+expect "--memory-blocks alone" 0 '^block_size_bytes: 8000000' -- boot --memory-blocks
 expect "no command" 2 'usage' --
 echo "pmm-sim CLI: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

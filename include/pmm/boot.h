@@ -87,6 +87,16 @@ struct pmm_boot_config {
 	size_t nr_reserved;
 	const struct pmm_boot_cma *cma; /* CMA regions (pmm_boot_cma) */
 	size_t nr_cma;                  /* at most PMM_CMA_MAX */
+	/*
+	 * Memory hotplug (pmm/elastic.h): the page descriptors reach this
+	 * address too (bytes, exclusive), and the end of the map's highest
+	 * hot-pluggable NUMA range (ACPI SRAT), so that memory added after
+	 * boot has them; 0: the map's ranges alone. memory_block_bytes is the
+	 * block size (0: 128 MiB; else a power of two of at least
+	 * 2^PMM_MAX_ORDER pages).
+	 */
+	uint64_t hotplug_max;
+	uint64_t memory_block_bytes;
 	bool skip_free_initmem; /* the caller frees init memory itself */
 	bool keep_low_memory;   /* skip x86 Linux's rule: page 0 reserved, no RAM in 640K-1M */
 	/*

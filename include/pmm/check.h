@@ -19,6 +19,13 @@
  */
 const char *pmm_check(void);
 
+/*
+ * Have pmm_check() also run @check (NULL: none), the proof of a layer
+ * above the buddy allocator's (memory hotplug's blocks); it returns NULL
+ * or its first violation. Context: while nothing else calls pmm_check().
+ */
+void pmm_check_register(const char *(*check)(void));
+
 /* Return: NULL or the first violation within @zone. */
 const char *pmm_check_zone(const struct pmm_zone *zone);
 

@@ -46,4 +46,14 @@ void pmm_report_unusable_index(const struct pmm_out *out);
 void pmm_report_json(const struct pmm_out *out, const struct pmm_memmap *m,
 		     const struct pmm_boot_info *info);
 
+/*
+ * The memory blocks (pmm/elastic.h) as Linux's /sys/devices/system/memory
+ * shows them: block_size_bytes, then one line per online or offline block
+ * "memoryN: state S phys_index %08x node N valid_zones Z removable 0|1".
+ * Nothing before pmm_hotplug_init().
+ */
+void pmm_report_memory_blocks(const struct pmm_out *out);
+/* The same as one JSON object: {"block_size_bytes":..,"blocks":[..]}. */
+void pmm_report_memory_blocks_json(const struct pmm_out *out);
+
 #endif /* PMM_REPORT_H */

@@ -285,4 +285,36 @@ struct pmm_zone *pmm_zone_next(const struct pmm_zone *zone);
 #define pmm_for_each_populated_zone(z) \
 	pmm_for_each_zone(z) if (!pmm_zone_is_populated(z)) {} else
 
+/*
+ * Memory hotplug's helpers (src/buddy/zone_resize.c; pmm/elastic.h uses
+ * them). Each changes nothing on error; one hotplug call at a time.
+ */
+/* Return: true when [@start, @end) meets the span of a set-up zone other than @except. */
+bool pmm_zone_span_overlaps(pmm_pfn_t start, pmm_pfn_t end,
+			    const struct pmm_zone *except);
+/* Widen online node @nid to cover [@start, @end). Return: 0, PMM_EINVAL, PMM_EOVERLAP. */
+int pmm_node_grow(int nid, pmm_pfn_t start, pmm_pfn_t end);
+/* Take node @nid, whose zones manage nothing, offline. Return: 0, PMM_EINVAL, PMM_EBUSY. */
+int pmm_node_offline(int nid);
+/*
+ * Move @zone onto span [@start, @end) with @present pages and the zeroed
+ * metadata @bitmap (pmm_zone_bitmap_bytes(@start, @end) bytes; NULL for an
+ * empty span); pages leaving the span must be blank.
+ * Return: 0, PMM_EINVAL, PMM_EOVERLAP, PMM_EBUSY.
+ */
+int pmm_zone_resize(struct pmm_zone *zone, pmm_pfn_t start, pmm_pfn_t end,
+		    uint64_t present, void *bitmap);
+/*
+ * Take the isolated, wholly free pages [@start, @end) (pageblock-aligned)
+ * out of @zone: blank descriptors, free/managed/present counts down.
+ * Return: 0, PMM_EINVAL, PMM_EBUSY with the first other page in *@busy.
+ */
+int pmm_zone_withdraw(struct pmm_zone *zone, pmm_pfn_t start, pmm_pfn_t end,
+		      pmm_pfn_t *busy);
+/*
+ * Return: PMM_PG_BUDDY, PMM_PG_PCP, PMM_PG_ALLOC_HEAD or 0 (reserved) for
+ * the block holding @pfn, its head and order in *@head, *@order.
+ */
+uint32_t pmm_zone_block_at(pmm_pfn_t pfn, pmm_pfn_t *head, pmm_order_t *order);
+
 #endif /* PMM_ZONE_H */

@@ -202,11 +202,12 @@ static int memmap_from_early(struct boot_state *bs, size_t bytes,
 
 static int setup_memmap(struct boot_state *bs)
 {
-	uint64_t need = bs->max_pfn * sizeof(struct pmm_page);
+	pmm_pfn_t pfns = boot_memmap_pfns(bs);
+	uint64_t need = pfns * sizeof(struct pmm_page);
 	if (need > SIZE_MAX) {
 		pmm_printk("pmm: page descriptors for %llu pages need %llu bytes, "
 			   "more than this CPU can address: boot with less memory\n",
-			   (unsigned long long)bs->max_pfn, (unsigned long long)need);
+			   (unsigned long long)pfns, (unsigned long long)need);
 		return PMM_ENOMEM;
 	}
 	size_t bytes = (size_t)need;
@@ -216,7 +217,7 @@ static int setup_memmap(struct boot_state *bs)
 			  : memmap_from_early(bs, bytes, &map);
 	if (err)
 		return err;
-	pmm_page_map_init(map, bs->max_pfn);
+	pmm_page_map_init(map, pfns);
 	log_line(bs, "pmm: page descriptors: %zu bytes (%zu per page), %llu pages "
 		 "from %s\n", bytes, sizeof(struct pmm_page),
 		 (unsigned long long)bs->info->memmap_pages,
@@ -228,8 +229,8 @@ static int setup_memmap(struct boot_state *bs)
  * Zone bounds of @profile in pfns, zone t spanning [bound[t], bound[t + 1]);
  * on i386 HighMem starts at @highmem.
  */
-static void zone_bounds(enum pmm_profile profile, pmm_pfn_t highmem,
-			pmm_pfn_t bound[PMM_NR_ZONES + 1])
+void boot_zone_bounds(enum pmm_profile profile, pmm_pfn_t highmem,
+		      pmm_pfn_t bound[PMM_NR_ZONES + 1])
 {
 	pmm_pfn_t dma = PMM_PFN_DOWN(16 * MiB);
 	pmm_pfn_t top = (pmm_pfn_t)UINT64_MAX;
@@ -275,7 +276,7 @@ static int setup_node_zones(struct boot_state *bs, int nid)
 	const struct boot_node *n = &bs->node[nid];
 	int err = pmm_node_init(nid, n->start_pfn, n->end_pfn);
 
-	zone_bounds(bs->cfg->profile, bs->highmem_pfn, bound);
+	boot_zone_bounds(bs->cfg->profile, bs->highmem_pfn, bound);
 	for (int t = 0; t < PMM_NR_ZONES && !err; t++) {
 		pmm_pfn_t s = bound[t] > n->start_pfn ? bound[t] : n->start_pfn;
 		pmm_pfn_t e = bound[t + 1] < n->end_pfn ? bound[t + 1] : n->end_pfn;
@@ -390,6 +391,8 @@ static int read_config(struct boot_state *bs, struct pmm_memmap *map,
 		err = boot_lowmem_check(cfg);
 	if (!err)
 		err = boot_cma_check(cfg);
+	if (!err)
+		err = boot_hotplug_check(cfg);
 	if (err)
 		return err;
 	pmm_memset(bs, 0, sizeof(*bs));
@@ -409,6 +412,7 @@ static int (*const boot_steps[])(struct boot_state *bs) = {
 	handoff,            /* every free page to the buddy allocator */
 	boot_cma_activate,  /* ... and the CMA regions, as CMA */
 	finish,             /* watermarks, "Memory:" line */
+	boot_hotplug_setup, /* memory blocks for hotplug (boot_hotplug.c) */
 	free_init_sections, /* __init / __initdata to the buddy allocator */
 };
 

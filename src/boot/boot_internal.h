@@ -57,6 +57,16 @@ int boot_each_resv_piece(const struct boot_state *bs, boot_range_fn *fn,
  * reservation array with a count).
  */
 int boot_check_config(const struct pmm_boot_config *cfg);
+/* Zone bounds of @profile in pfns: zone t spans [bound[t], bound[t + 1]). */
+void boot_zone_bounds(enum pmm_profile profile, pmm_pfn_t highmem,
+		      pmm_pfn_t bound[PMM_NR_ZONES + 1]);
+/* ---- boot_hotplug.c ---- */
+/* Check cfg->memory_block_bytes. Return: 0 or PMM_EINVAL (logged). */
+int boot_hotplug_check(const struct pmm_boot_config *cfg);
+/* Return: pfns the descriptor array covers: RAM and cfg->hotplug_max. */
+pmm_pfn_t boot_memmap_pfns(const struct boot_state *bs);
+/* Boot step: the memory block table (pmm_hotplug_init()). Return: 0 or its error. */
+int boot_hotplug_setup(struct boot_state *bs);
 /*
  * Check cfg->lowmem_end and cfg->vmalloc_reserve (boot_lowmem.c).
  * Return: 0, or PMM_EINVAL with a log line saying what to change.

@@ -298,6 +298,10 @@ extern struct pmm_zone *pmm_zone_hint;
 extern struct pmm_zone *pmm_zone_fast;
 /* Recompute pmm_zone_fast (a node came online, a zone got pages). */
 void pmm_zone_fast_update(void);
+/* Point @zone's pair bitmaps and pageblock types into @bitmap (zone.c). */
+void pmm_zone_set_maps(struct pmm_zone *zone, uint64_t *bitmap);
+/* Re-place @zone in the zone table after its span changed (zone_resize.c). */
+void pmm_zone_table_update(struct pmm_zone *zone);
 /* Return: the zone holding @pfn from the zone table alone, or NULL. */
 struct pmm_zone *pmm_zone_lookup(pmm_pfn_t pfn);
 

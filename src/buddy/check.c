@@ -369,7 +369,9 @@ static const char *check_zone_locked(const struct pmm_zone *zone)
 	const char *err;
 	PMM_ASSERT_LOCKED(&zone->lock);
 	pmm_memset(&w, 0, sizeof(w));
-	if (zone->end_pfn > pmm_max_pfn || zone->start_pfn >= zone->end_pfn)
+	/* empty: every block of a zone memory hotplug set up went offline */
+	if (zone->end_pfn > pmm_max_pfn || zone->start_pfn > zone->end_pfn ||
+	    (zone->start_pfn == zone->end_pfn && zone->managed != 0))
 		return fail(zone, "span [0x%llx, 0x%llx) outside the descriptors (max_pfn 0x%llx)",
 			    ULL(zone->start_pfn), ULL(zone->end_pfn), ULL(pmm_max_pfn));
 	if ((err = check_walk(zone, &w)) != NULL)
@@ -433,8 +435,16 @@ static const char *check_outside(void)
 	return NULL;
 }
 
+static const char *(*check_above)(void); /* a higher layer's proof */
+
+void pmm_check_register(const char *(*check)(void))
+{
+	check_above = check;
+}
+
 /**
- * pmm_check - prove every zone and every descriptor outside the zones.
+ * pmm_check - prove every zone, every descriptor outside the zones and
+ * then what a higher layer registered (pmm_check_register()).
  * Return: NULL or the first violation. Locking: as pmm_check_zone().
  */
 const char *pmm_check(void)
@@ -446,5 +456,9 @@ const char *pmm_check(void)
 			return err;
 	}
 	const char *err = pmm_cma_check();
-	return err != NULL ? err : check_outside();
+	if (err == NULL)
+		err = check_outside();
+	if (err == NULL && check_above != NULL)
+		err = check_above();
+	return err;
 }

@@ -30,9 +30,10 @@ struct pmm_zone *pmm_zone_fast;
  * zonelist walk of a request without zone flags tries on the default node
  * (the highest zone up to Normal with managed pages), or NULL.
  *
- * Managed counts only grow, so this changes only when a node comes online
- * or a zone gets its first pages.
- * Locking: boot time or the hand-off; the pointer is read without a lock.
+ * It changes when a node comes online or goes offline, and when a zone
+ * gets its first pages or loses its last (the hand-off, memory hotplug).
+ * Locking: boot time, the hand-off or a hotplug call; the pointer is read
+ * without a lock.
  */
 void pmm_zone_fast_update(void)
 {
@@ -158,11 +159,12 @@ size_t pmm_zone_bitmap_bytes(pmm_pfn_t start, pmm_pfn_t end)
 	return (size_t)(words * sizeof(uint64_t));
 }
 
-static bool span_overlaps_zone(pmm_pfn_t start, pmm_pfn_t end)
+bool pmm_zone_span_overlaps(pmm_pfn_t start, pmm_pfn_t end,
+			    const struct pmm_zone *except)
 {
 	for (unsigned int i = 0; i < zone_count; i++) {
 		const struct pmm_zone *z = zone_table[i];
-		if (start < z->end_pfn && z->start_pfn < end)
+		if (z != except && start < z->end_pfn && z->start_pfn < end)
 			return true;
 	}
 	return false;
@@ -180,12 +182,20 @@ static void zone_table_insert(struct pmm_zone *zone)
 }
 
 /*
- * Hand out the metadata: the pair bitmaps by order, then the pageblock
+ * Set map_base from start_pfn and hand out the metadata over
+ * [map_base, end_pfn): the pair bitmaps by order, then the pageblock
  * types, every pageblock PMM_MT_MOVABLE (Linux's memmap_init() does the
- * same): one byte per pageblock.
+ * same): one byte per pageblock. @bitmap may be NULL for an empty span.
  */
-static void zone_set_maps(struct pmm_zone *zone, uint64_t *bitmap)
+void pmm_zone_set_maps(struct pmm_zone *zone, uint64_t *bitmap)
 {
+	zone->map_base = zone_map_base(zone->start_pfn);
+	if (zone->spanned == 0) {
+		for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++)
+			zone->free_area[k].map = NULL;
+		zone->pageblock_mt = NULL;
+		return;
+	}
 	for (pmm_order_t k = 0; k < PMM_MAX_ORDER; k++) {
 		zone->free_area[k].map = bitmap;
 		bitmap += bitmap_words(zone->map_base, zone->end_pfn, k);
@@ -227,19 +237,18 @@ int pmm_zone_init(int nid, enum pmm_zone_type type, pmm_pfn_t start,
 	struct pmm_zone *zone = &node->zones[type];
 	if (zone->initialized)
 		return PMM_EINVAL;
-	if (span_overlaps_zone(start, end))
+	if (pmm_zone_span_overlaps(start, end, NULL))
 		return PMM_EOVERLAP;
 
 	pmm_memset(zone, 0, sizeof(*zone));
 	pmm_lock_init(&zone->lock);
 	zone->start_pfn = start;
 	zone->end_pfn = end;
-	zone->map_base = zone_map_base(start);
 	zone->spanned = end - start;
 	zone->present = present;
 	zone->node = nid;
 	zone->type = type;
-	zone_set_maps(zone, bitmap);
+	pmm_zone_set_maps(zone, bitmap);
 	pmm_buddy_zone_grouping(zone);
 	pmm_pcp_init_zone(zone);
 	zone->initialized = true;
@@ -247,6 +256,31 @@ int pmm_zone_init(int nid, enum pmm_zone_type type, pmm_pfn_t start,
 	if (pmm_zone_hint == NULL || zone->spanned > pmm_zone_hint->spanned)
 		pmm_zone_hint = zone;
 	return 0;
+}
+
+/**
+ * pmm_zone_table_update - take @zone out of the sorted zone table and put
+ * it back where its span now belongs (not at all once it is empty or no
+ * longer set up), then make pmm_zone_hint the largest zone again.
+ *
+ * Locking: the caller serialises span changes (memory hotplug); lookups
+ * read the table without a lock.
+ */
+void pmm_zone_table_update(struct pmm_zone *zone)
+{
+	unsigned int j = 0;
+	for (unsigned int i = 0; i < zone_count; i++)
+		if (zone_table[i] != zone)
+			zone_table[j++] = zone_table[i];
+	zone_count = j;
+	zone_table[zone_count] = NULL;
+	if (zone->initialized && zone->spanned != 0)
+		zone_table_insert(zone);
+	struct pmm_zone *largest = NULL;
+	for (unsigned int i = 0; i < zone_count; i++)
+		if (largest == NULL || zone_table[i]->spanned > largest->spanned)
+			largest = zone_table[i];
+	pmm_zone_hint = largest;
 }
 
 /**

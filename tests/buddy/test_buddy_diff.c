@@ -21,6 +21,13 @@
  * everything is freed and the free lists must equal the canonical
  * decomposition of the free runs.
  *
+ * Memory hotplug (pmm/elastic.h) runs beside it: four blocks of 1024
+ * pages above the boot memory, [16384, 20480), are added (growing Normal),
+ * offlined, onlined and removed at random; an offline succeeds exactly
+ * when the model has every page of the block free (no migrate hook), and
+ * the model follows the zone metadata hotplug takes from boot memory
+ * (M_META) and gives back.
+ *
  * Requests carry a random migratetype (unmovable, movable, reclaimable):
  * grouping by mobility may place a block anywhere in the zone, never fail
  * while the zone has a block (fallbacks reach every type), and pmm_check()
@@ -47,6 +54,7 @@
 #include <string.h>
 
 #include <pmm/contig.h>
+#include <pmm/elastic.h>
 
 #include "buddy_setup.h"
 #include "host_platform.h"
@@ -58,8 +66,18 @@
 #define CMA_BASE 12288u
 #define CMA_END 14336u
 #define MAX_RUNS 64
+#define HOT_BLOCK 1024u                 /* pages per memory block */
+#define HOT_BLOCKS 4u
+#define TOTAL (NPAGES + HOT_BLOCKS * HOT_BLOCK) /* descriptors */
 
-enum { M_FREE = 0, M_ALLOC = 1, M_RESERVED = 2, M_RUN = 3 /* a CMA run's */ };
+enum {
+	M_FREE = 0,
+	M_ALLOC = 1,
+	M_RESERVED = 2,
+	M_RUN = 3,  /* a CMA run's */
+	M_META = 4, /* hotplug's zone metadata */
+};
+enum { H_ABSENT, H_ONLINE, H_OFFLINE };
 
 struct live {
 	pmm_pfn_t pfn;
@@ -69,8 +87,12 @@ struct live {
 };
 
 static struct {
-	uint8_t state[NPAGES];
-	uint64_t freebits[NPAGES / 64];
+	uint8_t state[TOTAL];
+	uint64_t freebits[TOTAL / 64];
+	uint8_t hot[HOT_BLOCKS]; /* H_* of each hotplug block */
+	struct live meta[64];    /* blocks of hotplug's zone metadata */
+	size_t nmeta;
+	unsigned long long hotplugs;
 	struct live *live;
 	size_t nlive;
 	int cma_id;
@@ -84,10 +106,17 @@ static struct {
 	unsigned long long allocs, fails, frees, errors, checks;
 } m;
 
-static const struct buddy_zone_spec zones[] = {
+static const struct buddy_zone_spec boot_zones[] = {
 	{ 0, PMM_ZONE_DMA, 0, 3000 },
 	{ 0, PMM_ZONE_DMA32, 3000, 9000 },
 	{ 0, PMM_ZONE_NORMAL, 9000, NPAGES },
+};
+/* The model's zones: Normal reaches over the hotplug blocks (reserved
+ * while absent or offline). */
+static const struct buddy_zone_spec zones[] = {
+	{ 0, PMM_ZONE_DMA, 0, 3000 },
+	{ 0, PMM_ZONE_DMA32, 3000, 9000 },
+	{ 0, PMM_ZONE_NORMAL, 9000, TOTAL },
 };
 
 static uint64_t rnd(void)
@@ -223,7 +252,7 @@ static void op_alloc(void)
 	pmm_pfn_t pfn = pmm_page_to_pfn(p);
 	pmm_pfn_t n = (pmm_pfn_t)1 << k;
 	assert_int_equal(pfn & (n - 1), 0);
-	assert_true(pfn + n <= NPAGES);
+	assert_true(pfn + n <= TOTAL);
 	int zi = zone_index(pfn);
 	int pos = -1;
 	for (int i = 0; i < nz; i++)
@@ -301,6 +330,8 @@ static void op_error(void)
 	int want;
 	if (m.state[pfn] == M_RUN)
 		return; /* tiled by several blocks: fuzz_contig's to prove */
+	if (m.state[pfn] == M_META)
+		return; /* hotplug's zone metadata: not the model's to free */
 	if (m.state[pfn] == M_FREE) {
 		want = PMM_EDOUBLEFREE;
 	} else if (m.state[pfn] == M_RESERVED) {
@@ -416,6 +447,115 @@ static void late_free(void)
 			 PMM_EDOUBLEFREE);
 }
 
+/*
+ * Follow the zone metadata hotplug allocated from (or gave back to) boot
+ * memory, reading the descriptors: an allocated head on pages free in the
+ * model is new metadata (M_META); a metadata block whose head is no
+ * longer allocated went back.
+ */
+static void meta_sync(void)
+{
+	for (size_t i = 0; i < m.nmeta;) {
+		pmm_pfn_t h = m.meta[i].pfn, n = (pmm_pfn_t)1 << m.meta[i].order;
+		if (pmm_page_is_alloc_head(&pmm_mem_map[h]) &&
+		    pmm_page_order(&pmm_mem_map[h]) == m.meta[i].order) {
+			i++;
+			continue;
+		}
+		model_set(h, n, M_FREE);
+		m.nfree += n;
+		m.meta[i] = m.meta[--m.nmeta];
+	}
+	for (pmm_pfn_t p = 1; p < NPAGES; p++) {
+		const struct pmm_page *d = &pmm_mem_map[p];
+		if (m.state[p] != M_FREE || !pmm_page_is_alloc_head(d))
+			continue;
+		pmm_order_t k = pmm_page_order(d);
+		assert_true(m.nmeta < sizeof(m.meta) / sizeof(m.meta[0]));
+		m.meta[m.nmeta++] = (struct live){ p, k, 1, 0 };
+		model_set(p, (pmm_pfn_t)1 << k, M_META);
+		m.nfree -= (pmm_pfn_t)1 << k;
+	}
+}
+
+/* Is every page of hotplug block @b free in the model? */
+static bool hot_block_free(unsigned int b)
+{
+	pmm_pfn_t s = NPAGES + b * HOT_BLOCK;
+	for (pmm_pfn_t p = s; p < s + HOT_BLOCK; p++)
+		if (m.state[p] != M_FREE)
+			return false;
+	return true;
+}
+
+/*
+ * pmm_memory_offline() with the platform's migrate hook (the CMA model's)
+ * taken away for the call, so an offline succeeds exactly over free pages.
+ */
+static int offline_unhooked(pmm_phys_t start, pmm_phys_t size)
+{
+	struct pmm_platform saved = *pmm_platform_get(), p = saved;
+	p.migrate = NULL;
+	pmm_platform_set(&p);
+	int err = pmm_memory_offline(start, size);
+	pmm_platform_set(&saved);
+	return err;
+}
+
+/* One hotplug call on a random block, its result as the model says. */
+static void op_hotplug(void)
+{
+	unsigned int b = rnd_below(HOT_BLOCKS);
+	pmm_pfn_t pfn = NPAGES + b * HOT_BLOCK;
+	pmm_phys_t start = PMM_PFN_PHYS(pfn), size = PMM_PFN_PHYS(HOT_BLOCK);
+	bool flip = rnd_below(2) != 0;
+	int err;
+	m.hotplugs++;
+	switch (m.hot[b]) {
+	case H_ABSENT:
+		assert_int_equal(pmm_memory_remove(start, size), PMM_ESTATE);
+		err = pmm_memory_add(0, start, size);
+		if (err == PMM_ENOMEM)
+			break; /* boot memory full: no metadata, nothing changed */
+		assert_int_equal(err, 0);
+		m.hot[b] = H_ONLINE;
+		model_set(pfn, HOT_BLOCK, M_FREE);
+		m.nfree += HOT_BLOCK;
+		break;
+	case H_ONLINE:
+		assert_int_equal(pmm_memory_online(start, size), PMM_ESTATE);
+		pmm_pcp_drain_all(); /* blocks on other CPUs' lists stay */
+		err = offline_unhooked(start, size);
+		if (!hot_block_free(b)) {
+			assert_int_equal(err, PMM_EBUSY);
+			break;
+		}
+		if (err == PMM_ENOMEM)
+			break;
+		assert_int_equal(err, 0);
+		m.hot[b] = H_OFFLINE;
+		model_set(pfn, HOT_BLOCK, M_RESERVED);
+		m.nfree -= HOT_BLOCK;
+		break;
+	default:
+		assert_int_equal(pmm_memory_offline(start, size), PMM_ESTATE);
+		if (flip) {
+			assert_int_equal(pmm_memory_remove(start, size), 0);
+			m.hot[b] = H_ABSENT;
+			break;
+		}
+		err = pmm_memory_online(start, size);
+		if (err == PMM_ENOMEM)
+			break;
+		assert_int_equal(err, 0);
+		m.hot[b] = H_ONLINE;
+		model_set(pfn, HOT_BLOCK, M_FREE);
+		m.nfree += HOT_BLOCK;
+		break;
+	}
+	meta_sync();
+}
+
 static void set_phase(int phase)
 {
 	m.pcp = phase == 1 || phase == 3;
@@ -442,12 +582,14 @@ static void step(void)
 		op_alloc();
 	else if (r < 960)
 		op_free();
-	else if (r < 982)
+	else if (r < 978)
 		op_error();
-	else if (r < 983)
+	else if (r < 979)
 		op_cma_alloc();
-	else if (r < 985)
+	else if (r < 981)
 		op_cma_release();
+	else if (r < 985)
+		op_hotplug();
 	else if (m.pcp && r < 998)
 		host_set_cpu(rnd_below(PMM_NR_CPUS));
 	else if (m.pcp)
@@ -496,9 +638,12 @@ static void test_diff(void **state)
 	m.rng = seed ? seed : 1;
 	printf("diff: %llu ops, seed %llu\n", ops, seed);
 
+	static const pmm_pfn_t bound[PMM_NR_ZONES + 1] = {
+		0, 3000, 9000, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
+	};
 	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-			 .max_pfn = NPAGES, .zones = zones, .nr_zones = 3 }), 0);
-	model_set(0, NPAGES, M_RESERVED);
+			 .max_pfn = TOTAL, .zones = boot_zones, .nr_zones = 3 }), 0);
+	model_set(0, TOTAL, M_RESERVED);
 	static const pmm_pfn_t hand[][2] = {
 		{ 0, LATE_START }, { 3000, 8000 }, { 8100, NPAGES },
 	};
@@ -509,13 +654,15 @@ static void test_diff(void **state)
 		model_set(s, hand[i][1] - s, M_FREE);
 		m.nfree += hand[i][1] - s;
 	}
-	m.live = calloc(NPAGES, sizeof(*m.live));
+	m.live = calloc(TOTAL, sizeof(*m.live));
 	assert_non_null(m.live);
 	assert_int_equal(pmm_cma_declare(CMA_BASE, CMA_END - CMA_BASE, "diff",
 					 &m.cma_id), 0);
 	struct pmm_platform plat = *pmm_platform_get();
 	plat.migrate = model_migrate;
 	pmm_platform_set(&plat);
+	assert_int_equal(pmm_hotplug_init(&(struct pmm_hotplug_config){
+		.block_bytes = PMM_PFN_PHYS(HOT_BLOCK), .zone_bound = bound }), 0);
 	assert_int_equal(pmm_nr_free_pages(), m.nfree);
 	assert_clean();
 
@@ -553,15 +700,22 @@ static void test_diff(void **state)
 	pmm_pcp_drain_all();
 	pmm_buddy_set_lazy(false);
 	assert_int_equal(pmm_nr_free_pages(), m.nfree);
-	assert_int_equal(m.nfree, NPAGES - 1 - 100);
+	uint64_t hot_online = 0, meta = 0;
+	for (unsigned int b = 0; b < HOT_BLOCKS; b++)
+		hot_online += m.hot[b] == H_ONLINE ? HOT_BLOCK : 0;
+	for (pmm_pfn_t p = 0; p < NPAGES; p++)
+		meta += m.state[p] == M_META;
+	assert_int_equal(m.nfree, NPAGES - 1 - 100 + hot_online - meta);
 	assert_clean();
 	for (int i = 0; i < 3; i++)
 		expect_canonical(&zones[i]);
-	printf("diff: %llu allocs, %llu failed, %llu frees, %llu refused, %llu checks\n",
-	       m.allocs, m.fails, m.frees, m.errors, m.checks);
+	printf("diff: %llu allocs, %llu failed, %llu frees, %llu refused, %llu checks, "
+	       "%llu hotplug calls\n", m.allocs, m.fails, m.frees, m.errors,
+	       m.checks, m.hotplugs);
 	printf("diff: CMA runs %llu served, %llu failed; %llu pages lent, %llu blocks moved\n",
 	       m.cma_ok, m.cma_failed, m.lent, m.moved);
 	free(m.live);
+	pmm_hotplug_reset();
 	buddy_teardown();
 }
 

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hotplug_setup.c - the memory hotplug tests' machine (hotplug_setup.h)
+ * and their migrate hook: the model knows which order-0 pages an owner
+ * holds; moving one takes a new page and frees the old one.
+ */
+#include <pmm/buddy.h>
+
+#include "buddy_setup.h"
+#include "hotplug_setup.h"
+
+#define MAX_OWNED 4096u
+
+static pmm_pfn_t owned[MAX_OWNED];
+static unsigned int nowned, moves;
+static bool refuse;
+
+int hotplug_setup(void)
+{
+	static const struct buddy_zone_spec z[] = {
+		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 4 * HP_BLOCK },
+	};
+	static const pmm_pfn_t bound[PMM_NR_ZONES + 1] = {
+		0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
+	};
+	int err = buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = HP_MAX_PFN, .zones = z, .nr_zones = 1, .handoff = true });
+	if (err != 0)
+		return err;
+	nowned = moves = 0;
+	refuse = false;
+	return pmm_hotplug_init(&(struct pmm_hotplug_config){
+		.block_bytes = HP_BYTES(HP_BLOCK), .zone_bound = bound });
+}
+
+void hotplug_teardown(void)
+{
+	pmm_hotplug_reset();
+	buddy_teardown();
+}
+
+pmm_pfn_t hotplug_owner_alloc(unsigned int gfp)
+{
+	struct pmm_page *pg = pmm_alloc_pages(gfp, 0);
+	if (pg == NULL || nowned == MAX_OWNED)
+		return 0;
+	owned[nowned++] = pmm_page_to_pfn(pg);
+	return owned[nowned - 1];
+}
+
+void hotplug_owner_free_all(void)
+{
+	for (unsigned int i = 0; i < nowned; i++)
+		pmm_free_pages(pmm_pfn_to_page(owned[i]), 0);
+	nowned = 0;
+}
+
+static int owner_migrate(void *ctx, pmm_pfn_t pfn, pmm_order_t order)
+{
+	(void)ctx;
+	for (unsigned int i = 0; i < nowned && !refuse; i++) {
+		if (owned[i] != pfn || order != 0)
+			continue;
+		struct pmm_page *n = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
+		if (n == NULL)
+			return -1;
+		owned[i] = pmm_page_to_pfn(n);
+		moves++;
+		return pmm_free_pages(pmm_pfn_to_page(pfn), 0);
+	}
+	return -1;
+}
+
+void hotplug_hook(bool on, bool refuse_all)
+{
+	struct pmm_platform p = *pmm_platform_get();
+	p.migrate = on ? owner_migrate : NULL;
+	refuse = refuse_all;
+	pmm_platform_set(&p);
+}
+
+unsigned int hotplug_moves(void)
+{
+	return moves;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hotplug_setup.h - the machine the memory hotplug tests share, and a
+ * migrate hook over a model of movable pages' owners.
+ *
+ *   pfn 0      1024                  4096                        8192
+ *       |absent|   Normal, node 0     |  hotplug room (absent)    |
+ *   blocks of 1024 pages (4 MiB): 0 | 1 2 3 (boot, online) | 4 5 6 7
+ *   zone bounds: DMA [0, 1024), Normal [1024, top); per-CPU lists off.
+ */
+#ifndef PMM_TESTS_HOTPLUG_SETUP_H
+#define PMM_TESTS_HOTPLUG_SETUP_H
+
+#include <pmm/elastic.h>
+
+#define HP_BLOCK 1024u                 /* pages per block */
+#define HP_MAX_PFN (8u * HP_BLOCK)
+#define HP_BYTES(pfn) ((pmm_phys_t)(pfn) << PMM_PAGE_SHIFT)
+
+/* Build the machine and start hotplug. Return: 0 or an error. */
+int hotplug_setup(void);
+/* Tear it down (hotplug state too). */
+void hotplug_teardown(void);
+
+/* Allocate an order-0 page the hook may move (a model owner). Return: pfn or 0. */
+pmm_pfn_t hotplug_owner_alloc(unsigned int gfp);
+/* Free owner page @i. */
+void hotplug_owner_free_all(void);
+/* Install (or remove) the migrate hook; @refuse makes it refuse every move. */
+void hotplug_hook(bool on, bool refuse);
+/* Moves the hook made since the set-up. */
+unsigned int hotplug_moves(void);
+
+#endif /* PMM_TESTS_HOTPLUG_SETUP_H */
