@@ -7,7 +7,9 @@
  * where a CMA search resumes after a page that stays, a release of no
  * page descriptor or no pages, the first region id past the table, a
  * whole free block preferred to a lower run across two, and an isolation
- * that takes back this CPU's per-CPU pages first.
+ * that takes back this CPU's per-CPU pages first, and the poison check of
+ * a new run, which stops at its end, and lazy frees coalesced before an
+ * isolation.
  *
  * Machine (buddy_fix_setup_dma_normal), per-CPU lists off, pageblocks of
  * 512 pages:
@@ -21,7 +23,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <pmm/buddy.h>
 #include <pmm/contig.h>
+#include <pmm/debug.h>
 
 #include "buddy_fixture.h"
 #include "host_platform.h"
@@ -198,6 +202,54 @@ static void isolate_drains_this_cpus_list(void **state)
 	buddy_assert_clean();
 }
 
+/*
+ * With poisoning on, a new run's pages are checked, not the page after it
+ * (allocated, its bytes written): no report.
+ */
+static void contig_poison_check_stops_at_run_end(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_alloc_range(RUN_PFN + 4, 1, NULL), 0);
+	pmm_debug_set_poison(true);
+	memset(host_phys_ptr(PMM_PFN_PHYS(RUN_PFN + 4)), 0, PMM_PAGE_SIZE);
+	unsigned int reports = host_report_count();
+	struct pmm_page *p = pmm_alloc_contig(4, PMM_GFP_KERNEL,
+					      PMM_PFN_PHYS(RUN_PFN),
+					      PMM_PFN_PHYS(RUN_PFN + 4),
+					      PMM_PAGE_SIZE, 0);
+	unsigned int after = host_report_count();
+	pmm_debug_set_poison(false);
+	assert_non_null(p);
+	assert_int_equal(after, reports);
+	assert_int_equal(pmm_free_contig(p, 4), 0);
+	buddy_assert_clean();
+}
+
+/*
+ * Lazy frees in the range are coalesced before the isolation moves the
+ * free blocks: the whole pageblock is one isolated block, then one free
+ * block again.
+ */
+static void isolate_settles_lazy_heads(void **state)
+{
+	(void)state;
+	struct pmm_page *p = pmm_alloc_contig(2, PMM_GFP_KERNEL,
+					      PMM_PFN_PHYS(RUN_PFN),
+					      PMM_PFN_PHYS(RUN_PFN + 2),
+					      PMM_PAGE_SIZE, 0);
+	assert_non_null(p);
+	pmm_buddy_set_lazy(true);
+	assert_int_equal(pmm_free_contig(p, 2), 0);
+	assert_int_equal(pmm_isolate_range(RUN_PFN, PB), 0);
+	const struct pmm_page *head = pmm_pfn_to_page(RUN_PFN);
+	bool whole = pmm_page_is_free_head(head) && pmm_page_order(head) == 9;
+	buddy_assert_clean();
+	assert_int_equal(pmm_undo_isolate_range(RUN_PFN, PB), 0);
+	pmm_buddy_set_lazy(false);
+	assert_true(whole);
+	buddy_assert_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +263,8 @@ int main(void)
 		BUDDY_CASE_DMA_NORMAL(cma_info_past_last_id),
 		BUDDY_CASE_DMA_NORMAL(contig_single_block_before_lower_run),
 		BUDDY_CASE(isolate_drains_this_cpus_list),
+		BUDDY_CASE_DMA_NORMAL(contig_poison_check_stops_at_run_end),
+		BUDDY_CASE_DMA_NORMAL(isolate_settles_lazy_heads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
