@@ -178,6 +178,40 @@ static void test_lazy_with_pcp(void **state)
 	buddy_assert_clean();
 }
 
+/*
+ * An order-1 request with list 1 empty coalesces lazy heads below order 1
+ * only: two lazy order-2 buddies stay apart, and the last freed is split.
+ *   before: |1024 L o2|1028 L o2|1032..2047 allocated o2|
+ *   after:  |1024 L o2|1028 o1 allocated|1030 o1|...
+ */
+static void test_settle_stops_below_request(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = setup_tops(1);
+	static struct pmm_page *pg[256];
+	pmm_buddy_set_lazy(true);
+	for (int i = 0; i < 256; i++) {
+		pg[i] = pmm_alloc_pages(0, 2);
+		assert_non_null(pg[i]);
+	}
+	struct pmm_page *h0 = pmm_pfn_to_page(1024), *h1 = pmm_pfn_to_page(1028);
+	assert_int_equal(pmm_free_pages(h0, 2), 0);
+	assert_int_equal(pmm_free_pages(h1, 2), 0);
+	assert_int_equal(z->lazy.nr[2], 2);
+	struct pmm_page *q = pmm_alloc_pages(0, 1);
+	assert_ptr_equal(q, h1);
+	assert_true(pmm_page_is_free_head(h0) && pmm_page_order(h0) == 2);
+	assert_int_equal(z->lazy.nr[2], 1);
+	buddy_assert_clean();
+	assert_int_equal(pmm_free_pages(q, 1), 0);
+	for (int i = 0; i < 256; i++)
+		if (pg[i] != h0 && pg[i] != h1)
+			assert_int_equal(pmm_free_pages(pg[i], 2), 0);
+	pmm_buddy_set_lazy(false);
+	assert_int_equal(z->free_area[PMM_MAX_ORDER].nr_free, 1);
+	buddy_assert_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +220,7 @@ int main(void)
 		BUDDY_CASE(test_coalesce_instead_of_split),
 		BUDDY_CASE(test_coalesce_when_failing),
 		BUDDY_CASE(test_lazy_with_pcp),
+		BUDDY_CASE(test_settle_stops_below_request),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
