@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -248,14 +249,21 @@ static void test_efi_log_stops_at_len(void **state)
 	assert_true(fw_snap_same(&s));
 }
 
-/* An empty first line: the byte before the text (a '\r') is not read. */
+/*
+ * An empty first line: the byte before the text is never read (the text
+ * starts its own allocation, so the sanitized build sees a read before).
+ */
 static void test_efi_log_empty_first_line(void **state)
 {
-	static const char buf[] = "\r\n" EFI_LINE;
+	static const char line[] = "\n" EFI_LINE;
+	char *text = malloc(sizeof(line) - 1);
 
 	(void)state;
-	assert_int_equal(pmm_memmap_parse_efi_log(&s.m, &s.fw, buf + 1,
-						  strlen(buf + 1), NULL), 0);
+	assert_non_null(text);
+	memcpy(text, line, sizeof(line) - 1);
+	assert_int_equal(pmm_memmap_parse_efi_log(&s.m, &s.fw, text,
+						  sizeof(line) - 1, NULL), 0);
+	free(text);
 	assert_int_equal(s.m.nr, 1);
 	assert_int_equal(s.m.entry[0].start, 0x1000);
 	assert_int_equal(s.m.entry[0].end, 0x2000);
