@@ -487,11 +487,18 @@ def parse_report(path):
     return mutants
 
 
-def rescore(path, sample, equiv_path):
+def rescore(path, sample, equiv_path, update=None):
     """Print @path's table again with today's equivalents, restricted to
-    the mutants of the report @sample if given (same files, same seed)."""
+    the mutants of the report @sample if given (same files, same seed);
+    with @update, a survivor of @path that the report @update ran again
+    (same file, operator and mutated text) takes its status there."""
     equiv = read_equivalents(equiv_path)
     before = parse_report(path)
+    if update:
+        again = {(m[0], m[2], m[4]): m[3] for m in parse_report(update)}
+        for m in before:
+            if m[3] in ("survived", "equivalent"):
+                m[3] = again.get((m[0], m[2], m[4]), m[3])
     if sample:
         want = [(m[0], m[1], m[2], m[4]) for m in parse_report(sample)]
         by_line = {}
@@ -538,12 +545,15 @@ def main():
                     help="score REPORT again with today's equivalents")
     ap.add_argument("--sample", metavar="REPORT",
                     help="with --rescore: only the mutants REPORT ran")
+    ap.add_argument("--update", metavar="REPORT",
+                    help="with --rescore: survivors REPORT ran again take "
+                    "their status there")
     ap.add_argument("--list", action="store_true",
                     help="print the mutants and stop")
     args = ap.parse_args()
     if args.rescore:
         rescore(args.rescore, args.sample,
-                os.path.join(ROOT, args.equivalent))
+                os.path.join(ROOT, args.equivalent), args.update)
         return 0
 
     files = choose_files(args.files or DEFAULT_FILES)
