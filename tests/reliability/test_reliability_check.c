@@ -363,6 +363,18 @@ static void span_empty(void **s)
 	zone->end_pfn = 3000;
 }
 
+/* A free head on no list: the message gives the walk's count, one more. */
+static void free_head_on_no_list(void **s)
+{
+	(void)s;
+	unsigned int listed = (unsigned int)zone->free_area[0].nr_free;
+	pmm_mem_map[2600].info = PMM_PG_BUDDY; /* order 0, in the reserved part */
+	char want[96];
+	snprintf(want, sizeof(want), "order 0: nr_free %u, list holds %u, walk found %u",
+		 listed, listed, listed + 1);
+	expect(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +396,7 @@ int main(void)
 		CASE(pcp_entry_at_zone_end), CASE(pcp_entry_at_max_pfn),
 		CASE(pcp_drain_list_first_past_last),
 		CASE(pair_bit_flipped_in_last_pair), CASE(span_empty),
+		CASE(free_head_on_no_list),
 	};
 	return cmocka_run_group_tests_name("pmm_check finds corruption", tests, NULL, NULL);
 }
