@@ -188,6 +188,24 @@ static void free_others(struct pmm_page **pg, int n, pmm_order_t order,
 }
 
 /*
+ * Fill [1024, 2048) with @n blocks of @order (@gfp), switch lazy mode on
+ * and free the buddies at 1024 and 1024 + 2^@order: two lazy heads.
+ */
+static void lazy_pair(struct pmm_page **pg, int n, unsigned int gfp,
+		      pmm_order_t order, struct pmm_page **h0, struct pmm_page **h1)
+{
+	for (int i = 0; i < n; i++) {
+		pg[i] = pmm_alloc_pages(gfp, order);
+		assert_non_null(pg[i]);
+	}
+	pmm_buddy_set_lazy(true);
+	*h0 = pmm_pfn_to_page(1024);
+	*h1 = pmm_pfn_to_page(1024 + ((pmm_pfn_t)1 << order));
+	assert_int_equal(pmm_free_pages(*h0, order), 0);
+	assert_int_equal(pmm_free_pages(*h1, order), 0);
+}
+
+/*
  * An order-1 request with list 1 empty coalesces lazy heads below order 1
  * only: two lazy order-2 buddies stay apart, and the last freed is split.
  *   before: |1024 L o2|1028 L o2|1032..2047 allocated o2|
@@ -198,14 +216,8 @@ static void test_settle_stops_below_request(void **state)
 	(void)state;
 	struct pmm_zone *z = setup_tops(1);
 	static struct pmm_page *pg[256];
-	pmm_buddy_set_lazy(true);
-	for (int i = 0; i < 256; i++) {
-		pg[i] = pmm_alloc_pages(0, 2);
-		assert_non_null(pg[i]);
-	}
-	struct pmm_page *h0 = pmm_pfn_to_page(1024), *h1 = pmm_pfn_to_page(1028);
-	assert_int_equal(pmm_free_pages(h0, 2), 0);
-	assert_int_equal(pmm_free_pages(h1, 2), 0);
+	struct pmm_page *h0, *h1;
+	lazy_pair(pg, 256, 0, 2, &h0, &h1);
 	assert_int_equal(z->lazy.nr[2], 2);
 	struct pmm_page *q = pmm_alloc_pages(0, 1);
 	assert_ptr_equal(q, h1);
@@ -230,14 +242,8 @@ static void test_settle_leaves_request_order(void **state)
 	(void)state;
 	struct pmm_zone *z = setup_tops(1);
 	static struct pmm_page *pg[512];
-	for (int i = 0; i < 512; i++) {
-		pg[i] = pmm_alloc_pages(PMM_GFP_MOVABLE, 1);
-		assert_non_null(pg[i]);
-	}
-	pmm_buddy_set_lazy(true);
-	struct pmm_page *h0 = pmm_pfn_to_page(1024), *h1 = pmm_pfn_to_page(1026);
-	assert_int_equal(pmm_free_pages(h0, 1), 0);
-	assert_int_equal(pmm_free_pages(h1, 1), 0);
+	struct pmm_page *h0, *h1;
+	lazy_pair(pg, 512, PMM_GFP_MOVABLE, 1, &h0, &h1);
 	assert_int_equal(z->lazy.nr[1], 2);
 	struct pmm_page *q = pmm_alloc_pages(0, 1);
 	assert_ptr_equal(q, h1);
