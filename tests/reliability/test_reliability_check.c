@@ -375,6 +375,23 @@ static void free_head_on_no_list(void **s)
 	expect(want);
 }
 
+/*
+ * A zone starting inside a pageblock, [100, 1100): its pageblocks start at
+ * 0, 512 and 1024, and the last one's type is checked too.
+ */
+static void pageblock_type_last_of_unaligned_zone(void **s)
+{
+	(void)s;
+	static const struct buddy_zone_spec z = { 0, PMM_ZONE_NORMAL, 100, 1100 };
+	buddy_teardown();
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = 1100, .zones = &z, .nr_zones = 1, .handoff = true }), 0);
+	zone = buddy_zone(PMM_ZONE_NORMAL);
+	assert_null(pmm_check());
+	zone->pageblock_mt[(1024 - zone->map_base) >> PMM_PAGEBLOCK_ORDER] = PMM_MT_TYPES;
+	expect_fmt("pageblock at pfn 0x400: type %u out of range", PMM_MT_TYPES, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,7 +413,7 @@ int main(void)
 		CASE(pcp_entry_at_zone_end), CASE(pcp_entry_at_max_pfn),
 		CASE(pcp_drain_list_first_past_last),
 		CASE(pair_bit_flipped_in_last_pair), CASE(span_empty),
-		CASE(free_head_on_no_list),
+		CASE(free_head_on_no_list), CASE(pageblock_type_last_of_unaligned_zone),
 	};
 	return cmocka_run_group_tests_name("pmm_check finds corruption", tests, NULL, NULL);
 }
