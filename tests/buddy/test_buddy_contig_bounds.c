@@ -134,8 +134,11 @@ static void cma_release_bad_args(void **state)
 	struct pmm_page *p = pmm_cma_alloc(id, 4, 0);
 	assert_non_null(p);
 	uint64_t free0 = pmm_nr_free_pages();
-	struct pmm_page *bad = (struct pmm_page *)((char *)p + 1);
-	assert_int_equal(pmm_cma_release(id, bad, 4), PMM_EINVAL);
+	/* 1 byte in: the descriptor's own pfn; 5 bytes in: none at all */
+	for (size_t off = 1; off <= 5; off += 4) {
+		struct pmm_page *bad = (struct pmm_page *)((char *)p + off);
+		assert_int_equal(pmm_cma_release(id, bad, 4), PMM_EINVAL);
+	}
 	assert_int_equal(pmm_cma_release(id, p, 0), PMM_EINVAL);
 	assert_int_equal(pmm_nr_free_pages(), free0);
 	assert_int_equal(pmm_cma_release(id, p, 4), 0);
