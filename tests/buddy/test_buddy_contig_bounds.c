@@ -66,7 +66,7 @@ static void contig_zero_flag_zeroes_run(void **state)
 	buddy_assert_clean();
 }
 
-/* The name given is the name kept. */
+/* The name given is the name kept; the info names the region. */
 static void cma_name_kept(void **state)
 {
 	(void)state;
@@ -75,6 +75,9 @@ static void cma_name_kept(void **state)
 	assert_int_equal(pmm_cma_declare(RUN_PFN, PB, "dma-pool", &id), 0);
 	assert_int_equal(pmm_cma_info(id, &info), 0);
 	assert_string_equal(info.name, "dma-pool");
+	assert_int_equal(info.base, RUN_PFN);
+	assert_int_equal(info.count, PB);
+	assert_int_equal(info.free, PB);
 	buddy_assert_clean();
 }
 
