@@ -8,8 +8,8 @@
  * page descriptor or no pages, the first region id past the table, a
  * whole free block preferred to a lower run across two, and an isolation
  * that takes back this CPU's per-CPU pages first, and the poison check of
- * a new run, which stops at its end, and lazy frees coalesced before an
- * isolation.
+ * a new run, which stops at its end, lazy frees coalesced before an
+ * isolation, and poisoning switched on over the CMA and isolated lists.
  *
  * Machine (buddy_fix_setup_dma_normal), per-CPU lists off, pageblocks of
  * 512 pages:
@@ -209,15 +209,11 @@ static void isolate_drains_this_cpus_list(void **state)
 }
 
 /*
- * With poisoning on, a new run's pages are checked, not the page after it
- * (allocated, its bytes written): no report.
+ * Poisoning is on: the 4-page run at RUN_PFN is taken with no report;
+ * poisoning goes off, the run goes back.
  */
-static void contig_poison_check_stops_at_run_end(void **state)
+static void run_without_report(void)
 {
-	(void)state;
-	assert_int_equal(pmm_alloc_range(RUN_PFN + 4, 1, NULL), 0);
-	pmm_debug_set_poison(true);
-	memset(host_phys_ptr(PMM_PFN_PHYS(RUN_PFN + 4)), 0, PMM_PAGE_SIZE);
 	unsigned int reports = host_report_count();
 	struct pmm_page *p = pmm_alloc_contig(4, PMM_GFP_KERNEL,
 					      PMM_PFN_PHYS(RUN_PFN),
@@ -229,6 +225,19 @@ static void contig_poison_check_stops_at_run_end(void **state)
 	assert_int_equal(after, reports);
 	assert_int_equal(pmm_free_contig(p, 4), 0);
 	buddy_assert_clean();
+}
+
+/*
+ * With poisoning on, a new run's pages are checked, not the page after it
+ * (allocated, its bytes written): no report.
+ */
+static void contig_poison_check_stops_at_run_end(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_alloc_range(RUN_PFN + 4, 1, NULL), 0);
+	pmm_debug_set_poison(true);
+	memset(host_phys_ptr(PMM_PFN_PHYS(RUN_PFN + 4)), 0, PMM_PAGE_SIZE);
+	run_without_report();
 }
 
 /*
@@ -256,6 +265,42 @@ static void isolate_settles_lazy_heads(void **state)
 	buddy_assert_clean();
 }
 
+/*
+ * Poisoning switched on poisons the free blocks on the CMA lists too: a
+ * movable allocation that borrows from the region finds the pattern, no
+ * report (it reported every borrowed page before the fix).
+ *   pfn 0 x | 1..1023 movable | 1024..1535 CMA | 1536..2047 movable
+ */
+static void poison_covers_cma_lists(void **state)
+{
+	(void)state;
+	assert_int_equal(buddy_setup_simple(2048), 0);
+	assert_int_equal(pmm_cma_declare(1024, PB, "r", NULL), 0);
+	pmm_debug_set_poison(true);
+	unsigned int reports = host_report_count();
+	pmm_pfn_t pfn = 0;
+	for (unsigned int n = 0; n < 2048 && !(pfn >= 1024 && pfn < 1024 + PB); n++) {
+		struct pmm_page *p = pmm_alloc_pages(PMM_GFP_MOVABLE, 0);
+		assert_non_null(p);
+		pfn = pmm_page_to_pfn(p);
+	}
+	unsigned int after = host_report_count();
+	pmm_debug_set_poison(false);
+	assert_int_equal(pfn, 1024);
+	assert_int_equal(after, reports);
+	buddy_assert_clean();
+}
+
+/* The same for a range isolated while poisoning is switched on. */
+static void poison_covers_isolated_lists(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_isolate_range(RUN_PFN, PB), 0);
+	pmm_debug_set_poison(true);
+	assert_int_equal(pmm_undo_isolate_range(RUN_PFN, PB), 0);
+	run_without_report();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +316,8 @@ int main(void)
 		BUDDY_CASE(isolate_drains_this_cpus_list),
 		BUDDY_CASE_DMA_NORMAL(contig_poison_check_stops_at_run_end),
 		BUDDY_CASE_DMA_NORMAL(isolate_settles_lazy_heads),
+		BUDDY_CASE(poison_covers_cma_lists),
+		BUDDY_CASE_DMA_NORMAL(poison_covers_isolated_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
