@@ -310,6 +310,9 @@ static void test_zone_init_calls_lock_init(void **state)
 	pmm_platform_set(&p);
 	lock_seen = NULL;
 	assert_int_equal(pmm_node_init(0, 0, 8192), 0);
+	assert_int_equal(pmm_zone_init(PMM_MAX_NUMNODES, PMM_ZONE_DMA, 0, 4096,
+				       4000, bitmap), PMM_EINVAL); /* first bad node */
+	assert_null(lock_seen);
 	assert_int_equal(pmm_zone_init(0, PMM_ZONE_DMA, 0, 4096, 4000, bitmap), 0);
 	assert_ptr_equal(lock_seen, &pmm_nodes[0].zones[PMM_ZONE_DMA].lock);
 }
