@@ -490,15 +490,23 @@ def parse_report(path):
 def rescore(path, sample, equiv_path, update=None):
     """Print @path's table again with today's equivalents, restricted to
     the mutants of the report @sample if given (same files, same seed);
-    with @update, a survivor of @path that the report @update ran again
-    (same file, operator and mutated text) takes its status there."""
+    a survivor of @path that a report of the list @update ran again (same
+    file, operator and mutated text) takes its status there."""
     equiv = read_equivalents(equiv_path)
     before = parse_report(path)
-    if update:
-        again = {(m[0], m[2], m[4]): m[3] for m in parse_report(update)}
+    for later in update or []:
+        ran = parse_report(later)
+        at_line = {(m[0], m[1], m[2], m[4]): m[3] for m in ran}
+        by_text = {}
+        for m in ran:
+            by_text.setdefault((m[0], m[2], m[4]), []).append(m[3])
         for m in before:
-            if m[3] in ("survived", "equivalent"):
-                m[3] = again.get((m[0], m[2], m[4]), m[3])
+            if m[3] not in ("survived", "equivalent"):
+                continue
+            same = by_text.get((m[0], m[2], m[4]), [])
+            # the same line number first; else the text, if it is unique
+            m[3] = at_line.get((m[0], m[1], m[2], m[4]),
+                               same[0] if len(same) == 1 else m[3])
     if sample:
         want = [(m[0], m[1], m[2], m[4]) for m in parse_report(sample)]
         by_line = {}
@@ -545,9 +553,9 @@ def main():
                     help="score REPORT again with today's equivalents")
     ap.add_argument("--sample", metavar="REPORT",
                     help="with --rescore: only the mutants REPORT ran")
-    ap.add_argument("--update", metavar="REPORT",
+    ap.add_argument("--update", metavar="REPORT", action="append",
                     help="with --rescore: survivors REPORT ran again take "
-                    "their status there")
+                    "their status there (repeatable, later ones win)")
     ap.add_argument("--list", action="store_true",
                     help="print the mutants and stop")
     args = ap.parse_args()
