@@ -553,11 +553,17 @@ static void test_bounds_pcp_setting_stops_at_last_cpu(void **state)
 	buddy_assert_clean();
 }
 
-/* CPU PMM_NR_CPUS, the first past the lists, is not drained. */
+/*
+ * CPU PMM_NR_CPUS, the first past the lists, is not drained: DMA32's
+ * lists of that CPU would be Normal's first bytes (its span, watermarks
+ * all nonzero), read as list heads and a count.
+ */
 static void test_bounds_drain_cpu_past_last(void **state)
 {
 	(void)state;
 	dma32_then_normal();
+	const uint64_t w = 0x0000000700000007ull;
+	pmm_zone_set_watermarks(buddy_zone(PMM_ZONE_NORMAL), w, w, w);
 	uint64_t free0 = pmm_nr_free_pages();
 	pmm_pcp_drain_cpu(PMM_NR_CPUS);
 	assert_int_equal(pmm_nr_free_pages(), free0);
