@@ -15,10 +15,11 @@ SEED ?= 17
 JOBS ?= 2
 MUT_TIMEOUT ?= 10
 MUT_OPS ?=
+MUT_SAN ?= 1
 MUT_OUT ?= build/mutation
 MUT_ARGS = $(if $(FILES),--files $(FILES)) --max-per-file $(MAX_PER_FILE) \
 	--seed $(SEED) --jobs $(JOBS) --timeout $(MUT_TIMEOUT) \
-	$(if $(MUT_OPS),--ops $(MUT_OPS)) --out $(MUT_OUT) \
+	$(if $(MUT_OPS),--ops $(MUT_OPS)) --san $(MUT_SAN) --out $(MUT_OUT) \
 	--report $(MUT_OUT)/report.txt
 
 .PHONY: mutation mutation-list

@@ -11,6 +11,9 @@ whether a test noticed:
   timed out     a test binary ran past its time limit; counted as killed
   survived      every test binary passed
   not compiled  the mutant did not build (-Werror included)
+  san           survived the unit tests, but they fail on it built with
+                ASan+UBSan (a read or write past an array the plain build
+                cannot see); counted as killed. --san 0 skips this stage
   equivalent    survived, and listed in tests/mutation-equivalent.txt
 
   score = killed / (mutants - not compiled - equivalent)
@@ -28,7 +31,7 @@ assertions that the default build compiles out are skipped):
   del     a whole simple statement line deleted
 
 The source tree is never written: each job copies src/, include/, host/,
-tests/, mk/, scripts/ and the Makefile into OUT/jN and builds there
+tests/, mk/, scripts/, fuzz/ and the Makefile into OUT/jN and builds there
 (B=build inside the copy), so Ctrl-C leaves nothing to restore. Only the
 mutated object recompiles; the test objects are compiled once per job and
 each mutant only relinks them against the rebuilt library.
@@ -36,7 +39,7 @@ each mutant only relinks them against the rebuilt library.
 Usage (see docs/mutation.md; `make mutation` passes the same options):
 
   scripts/mutate.py [--files GLOB ...] [--max-per-file N] [--seed S]
-                    [--jobs J] [--timeout SEC] [--ops rel,eq,...]
+                    [--jobs J] [--timeout SEC] [--ops rel,eq,...] [--san 0|1]
                     [--report FILE] [--equivalent FILE] [--out DIR] [--list]
 """
 
@@ -59,8 +62,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_FILES = ["src/memmap/*.c", "src/bootmem/*.c", "src/memblock/*.c",
                  "src/buddy/*.c"]
 EXTRA_TEST_DIRS = {"buddy": ["reliability"]}
-COPY_DIRS = ["src", "include", "host", "tests", "mk", "scripts"]
+COPY_DIRS = ["src", "include", "host", "tests", "mk", "scripts", "fuzz"]
 ALL_OPS = ["rel", "eq", "logic", "not", "off1", "err", "del"]
+SAN_B = "build-san"     # the job copy's ASan+UBSan build (--san)
 
 # ---------------------------------------------------------------- lexing
 
@@ -345,11 +349,13 @@ class Job:
         self.dir = os.path.join(out, "j%d" % n)
         self.args = args
         self.base = {}      # test -> baseline seconds
+        self.san_base = {}  # test -> baseline seconds, sanitized build
         self.killer = {}    # layer -> test that killed the last mutant
 
-    def make(self, targets, timeout=600):
-        cmd = ["make", "--no-print-directory", "-s", "B=build"] + targets
-        return run(cmd, self.dir, timeout)
+    def make(self, targets, timeout=600, san=False):
+        cmd = ["make", "--no-print-directory", "-s"]
+        cmd += ["B=" + SAN_B, "SAN=1"] if san else ["B=build"]
+        return run(cmd + targets, self.dir, timeout)
 
     def setup(self, layers):
         if os.path.exists(self.dir):
@@ -360,53 +366,78 @@ class Job:
                             ignore=shutil.ignore_patterns("*.o", "*.a"))
         shutil.copy2(os.path.join(ROOT, "Makefile"), self.dir)
         tests = sorted({t for lay in layers for t in tests_of(lay)})
-        rc, _, out = self.make(["lib"] + ["build/mutbin/" + t for t in tests])
+        self.baseline(tests, False)
+        if self.args.san:
+            self.baseline(tests, True)
+
+    def baseline(self, tests, san):
+        """Build the unmutated tree (plain or sanitized) and time each test;
+        every test must pass before a mutant means anything."""
+        b = SAN_B if san else "build"
+        rc, _, out = self.make(["lib"] + [b + "/mutbin/" + t for t in tests],
+                               900, san)
         if rc != 0:
             sys.exit("baseline build failed in %s:\n%s" % (self.dir, out))
         for t in tests:
             t0 = time.monotonic()
-            rc, to, out = run(["build/mutbin/" + t], self.dir, 300)
+            rc, to, out = run([b + "/mutbin/" + t], self.dir, 300)
             if rc != 0:
                 sys.exit("baseline test %s fails (rc %d):\n%s" % (t, rc, out))
-            self.base[t] = time.monotonic() - t0
+            (self.san_base if san else self.base)[t] = time.monotonic() - t0
 
     def try_mutant(self, mu):
         src = os.path.join(self.dir, mu["file"])
-        obj = os.path.join(self.dir, "build", mu["file"][:-2] + ".o")
         with open(src) as f:
             lines = f.readlines()
-        saved_obj = obj + ".orig"
-        if not os.path.exists(saved_obj):
-            shutil.copy2(obj, saved_obj)
         try:
             mutated = list(lines)
             mutated[mu["line"] - 1] = mu["mut"]
             with open(src, "w") as f:
                 f.writelines(mutated)
-            os.unlink(obj)
-            return self.build_and_test(mu)
+            status, test = self.build_and_test(mu, False)
+            if status == "survived" and self.args.san:
+                status, test = self.build_and_test(mu, True)
+                if status == "not compiled":    # -fsanitize quirk
+                    status, test = "survived", None
+                elif status != "survived":
+                    status, test = "sanitizer", "san:" + test
+            return status, test
         finally:
             with open(src, "w") as f:
                 f.writelines(lines)
-            shutil.copy(saved_obj, obj)     # newer than the source again
+            for b in ("build", SAN_B):
+                self.restore_obj(b, mu["file"])
 
-    def build_and_test(self, mu):
+    def restore_obj(self, b, path):
+        """Put the unmutated object back (saved before its first mutant),
+        newer than the restored source, so make rebuilds nothing."""
+        obj = os.path.join(self.dir, b, path[:-2] + ".o")
+        if os.path.exists(obj + ".orig"):
+            shutil.copy(obj + ".orig", obj)
+
+    def build_and_test(self, mu, san):
+        """Rebuild the mutated object in the plain (or sanitized) build and
+        run the layer's tests, the last killer first, then fastest first."""
+        b = SAN_B if san else "build"
+        obj = os.path.join(self.dir, b, mu["file"][:-2] + ".o")
+        if not os.path.exists(obj + ".orig"):
+            shutil.copy2(obj, obj + ".orig")
+        os.unlink(obj)
         layer = layer_of(mu["file"])
         tests = tests_of(layer)
-        rc, to, _ = self.make(["build/mutbin/" + t for t in tests], 300)
+        base = self.san_base if san else self.base
+        rc, to, _ = self.make([b + "/mutbin/" + t for t in tests], 300, san)
         if rc != 0 or to:
             return "not compiled", None
         first = self.killer.get(layer)
-        order = sorted(tests, key=lambda t: (t != first, self.base.get(t, 1)))
+        order = sorted(tests, key=lambda t: (t != first, base.get(t, 1)))
         for t in order:
-            limit = self.args.timeout + 10 * self.base.get(t, 1)
-            rc, to, _ = run(["build/mutbin/" + t], self.dir, limit)
-            if to:
-                self.killer[layer] = t
-                return "timed out", t
-            if rc != 0:
-                self.killer[layer] = t
-                return "killed", t
+            limit = self.args.timeout + 10 * base.get(t, 1)
+            rc, to, _ = run([b + "/mutbin/" + t], self.dir, limit)
+            if to or rc != 0:
+                if not san:
+                    self.killer[layer] = t
+                return ("timed out" if to else "killed"), t
         return "survived", None
 
 
@@ -456,11 +487,26 @@ def parse_report(path):
     return mutants
 
 
-def rescore(path, sample, equiv_path):
+def rescore(path, sample, equiv_path, update=None):
     """Print @path's table again with today's equivalents, restricted to
-    the mutants of the report @sample if given (same files, same seed)."""
+    the mutants of the report @sample if given (same files, same seed);
+    a survivor of @path that a report of the list @update ran again (same
+    file, operator and mutated text) takes its status there."""
     equiv = read_equivalents(equiv_path)
     before = parse_report(path)
+    for later in update or []:
+        ran = parse_report(later)
+        at_line = {(m[0], m[1], m[2], m[4]): m[3] for m in ran}
+        by_text = {}
+        for m in ran:
+            by_text.setdefault((m[0], m[2], m[4]), []).append(m[3])
+        for m in before:
+            if m[3] not in ("survived", "equivalent"):
+                continue
+            same = by_text.get((m[0], m[2], m[4]), [])
+            # the same line number first; else the text, if it is unique
+            m[3] = at_line.get((m[0], m[1], m[2], m[4]),
+                               same[0] if len(same) == 1 else m[3])
     if sample:
         want = [(m[0], m[1], m[2], m[4]) for m in parse_report(sample)]
         by_line = {}
@@ -496,6 +542,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=10.0,
                     help="seconds per test binary, plus 10x its baseline")
     ap.add_argument("--ops", default=",".join(ALL_OPS))
+    ap.add_argument("--san", type=int, default=1,
+                    help="1: run each survivor again under ASan+UBSan")
     ap.add_argument("--report", default="build/mutation/report.txt")
     ap.add_argument("--equivalent", default="tests/mutation-equivalent.txt")
     ap.add_argument("--out", default="build/mutation")
@@ -505,12 +553,15 @@ def main():
                     help="score REPORT again with today's equivalents")
     ap.add_argument("--sample", metavar="REPORT",
                     help="with --rescore: only the mutants REPORT ran")
+    ap.add_argument("--update", metavar="REPORT", action="append",
+                    help="with --rescore: survivors REPORT ran again take "
+                    "their status there (repeatable, later ones win)")
     ap.add_argument("--list", action="store_true",
                     help="print the mutants and stop")
     args = ap.parse_args()
     if args.rescore:
         rescore(args.rescore, args.sample,
-                os.path.join(ROOT, args.equivalent))
+                os.path.join(ROOT, args.equivalent), args.update)
         return 0
 
     files = choose_files(args.files or DEFAULT_FILES)
@@ -588,20 +639,22 @@ def main():
 
 
 def summary(files, results):
-    rows = ["%-34s %7s %7s %7s %7s %7s %7s %7s %7s" % (
-        "file", "total", "mutants", "killed", "timeout", "survive", "notcomp",
-        "equiv", "score")]
-    tot = [0] * 7
+    rows = ["%-34s %7s %7s %7s %7s %7s %7s %7s %7s %7s" % (
+        "file", "total", "mutants", "killed", "timeout", "san", "survive",
+        "notcomp", "equiv", "score")]
+    tot = [0] * 8
     for f in files:
         rs = [(m, s) for m, s, _ in results if m["file"] == f]
         if not rs:
             continue
         c = {k: sum(1 for _, s in rs if s == k) for k in
-             ("killed", "timed out", "survived", "not compiled", "equivalent")}
+             ("killed", "timed out", "sanitizer", "survived", "not compiled",
+              "equivalent")}
         n = len(rs)
-        row = [rs[0][0]["total"], n, c["killed"] + c["timed out"],
-               c["timed out"], c["survived"], c["not compiled"],
-               c["equivalent"]]
+        row = [rs[0][0]["total"], n,
+               c["killed"] + c["timed out"] + c["sanitizer"],
+               c["timed out"], c["sanitizer"], c["survived"],
+               c["not compiled"], c["equivalent"]]
         tot = [a + b for a, b in zip(tot, row)]
         rows.append(fmt_row(f, row))
     rows.append(fmt_row("all", tot))
@@ -609,20 +662,22 @@ def summary(files, results):
 
 
 def fmt_row(name, row):
-    total, n, killed, tmo, surv, nc, eq = row
+    total, n, killed, tmo, san, surv, nc, eq = row
     denom = n - nc - eq
     score = "%6.1f%%" % (100.0 * killed / denom) if denom else "     -"
-    return "%-34s %7d %7d %7d %7d %7d %7d %7d %7s" % (
-        name, total, n, killed, tmo, surv, nc, eq, score)
+    return "%-34s %7d %7d %7d %7d %7d %7d %7d %7d %7s" % (
+        name, total, n, killed, tmo, san, surv, nc, eq, score)
 
 
 def write_report(path, table, results, args):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
-        f.write("# pmm mutation report: seed %s, max per file %s, ops %s\n"
-                % (args.seed, args.max_per_file or "all", args.ops))
-        f.write("# killed includes timed out; score = killed / (mutants - "
-                "not compiled - equivalent)\n\n")
+        f.write("# pmm mutation report: seed %s, max per file %s, ops %s, "
+                "san %d\n" % (args.seed, args.max_per_file or "all", args.ops,
+                              args.san))
+        f.write("# killed includes timed out and san (survived the unit "
+                "tests, caught by them under ASan+UBSan)\n# score = killed / "
+                "(mutants - not compiled - equivalent)\n\n")
         f.write(table + "\n\n# survivors\n")
         for mu, status, _ in results:
             if status == "survived":

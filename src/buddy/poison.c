@@ -66,12 +66,15 @@ int pmm_poison_check(pmm_pfn_t pfn, pmm_order_t order)
 	return err;
 }
 
-/* Poison every free block of @zone: free lists and per-CPU lists. */
+/*
+ * Poison every free block of @zone: the free lists (the isolated and CMA
+ * ones too) and the per-CPU lists.
+ */
 static void poison_zone(struct pmm_zone *zone)
 {
 	zone_lock(zone);
 	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++)
-		for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
+		for (unsigned int mt = 0; mt < PMM_MT_LISTS; mt++)
 			for (uint32_t h = zone->free_area[k].head[mt]; h != 0;
 			     h = pmm_mem_map[h - 1].next)
 				pmm_poison_block((pmm_pfn_t)h - 1, k);

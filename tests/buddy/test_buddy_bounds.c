@@ -3,8 +3,9 @@
  * test_buddy_bounds.c - the limits of the buddy allocator, one case per
  * boundary (issue 17, docs/mutation.md): the last pfn with a descriptor
  * and the first without one, the hand-off's scan that ends exactly at its
- * range, and the default zone hint after a hand-off that gives a higher
- * zone its first pages.
+ * range, the default zone hint after a hand-off that gives a higher
+ * zone its first pages, the first node id past the table, and the free
+ * count, the per-CPU setting and the drain that stop at the last CPU.
  *
  * Pages are 4 KiB; pictures show one character per page where they help.
  */
@@ -496,6 +497,79 @@ static void test_bounds_check_first_pfn_after_zone(void **state)
 	assert_null(pmm_check());
 }
 
+/*
+ * DMA32 [0, 4096) and Normal [4096, 8192) on node 0, handed off, per-CPU
+ * lists kept: in the node's table DMA32's per-CPU array is followed by
+ * Normal's first bytes, so one CPU too many reads or writes Normal.
+ */
+static void dma32_then_normal(void)
+{
+	static const struct buddy_zone_spec zs[] = {
+		{ 0, PMM_ZONE_DMA32, 0, 4096 }, { 0, PMM_ZONE_NORMAL, 4096, 8192 },
+	};
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = 8192, .zones = zs, .nr_zones = 2, .handoff = true,
+		.keep_pcp = true }), 0);
+}
+
+/* Node PMM_MAX_NUMNODES, the first past the table, is refused. */
+static void test_bounds_alloc_first_invalid_node(void **state)
+{
+	(void)state;
+	int err = 0;
+	assert_int_equal(buddy_setup_simple(1024), 0);
+	assert_null(pmm_alloc_pages_tagged(PMM_MAX_NUMNODES, 0, 0, 0, &err));
+	assert_int_equal(err, PMM_EINVAL);
+	buddy_assert_clean();
+}
+
+/*
+ * The free-page count reads the per-CPU counts of each zone's CPUs and no
+ * further: DMA32 is followed by Normal in the node's table, and Normal's
+ * watermarks (all words nonzero) change nothing.
+ */
+static void test_bounds_free_count_stops_at_last_cpu(void **state)
+{
+	(void)state;
+	dma32_then_normal();
+	uint64_t before = pmm_nr_free_pages();
+	const uint64_t w = 0x0000000700000007ull;
+	pmm_zone_set_watermarks(buddy_zone(PMM_ZONE_NORMAL), w, w, w);
+	assert_int_equal(pmm_nr_free_pages(), before);
+	assert_int_equal(before, 8191);
+}
+
+/* Setting every CPU's high and batch writes no byte of the next zone. */
+static void test_bounds_pcp_setting_stops_at_last_cpu(void **state)
+{
+	(void)state;
+	dma32_then_normal();
+	struct pmm_zone *normal = buddy_zone(PMM_ZONE_NORMAL);
+	pmm_zone_set_watermarks(normal, 1, 2, 3);
+	static struct pmm_zone before;
+	before = *normal;
+	assert_int_equal(pmm_pcp_set_high_batch(64, 16), 0);
+	assert_memory_equal(normal, &before, offsetof(struct pmm_zone, pcp));
+	buddy_assert_clean();
+}
+
+/*
+ * CPU PMM_NR_CPUS, the first past the lists, is not drained: DMA32's
+ * lists of that CPU would be Normal's first bytes (its span, watermarks
+ * all nonzero), read as list heads and a count.
+ */
+static void test_bounds_drain_cpu_past_last(void **state)
+{
+	(void)state;
+	dma32_then_normal();
+	const uint64_t w = 0x0000000700000007ull;
+	pmm_zone_set_watermarks(buddy_zone(PMM_ZONE_NORMAL), w, w, w);
+	uint64_t free0 = pmm_nr_free_pages();
+	pmm_pcp_drain_cpu(PMM_NR_CPUS);
+	assert_int_equal(pmm_nr_free_pages(), free0);
+	buddy_assert_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +595,10 @@ int main(void)
 		cmocka_unit_test(test_bounds_bitmap_bytes_eight_pageblocks),
 		BUDDY_CASE(test_bounds_drain_first_invalid_cpu),
 		BUDDY_CASE(test_bounds_check_first_pfn_after_zone),
+		BUDDY_CASE(test_bounds_alloc_first_invalid_node),
+		BUDDY_CASE(test_bounds_free_count_stops_at_last_cpu),
+		BUDDY_CASE(test_bounds_pcp_setting_stops_at_last_cpu),
+		BUDDY_CASE(test_bounds_drain_cpu_past_last),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -178,6 +178,83 @@ static void test_lazy_with_pcp(void **state)
 	buddy_assert_clean();
 }
 
+/* Free @pg[0..@n) of @order but @h0 and @h1 (given back already). */
+static void free_others(struct pmm_page **pg, int n, pmm_order_t order,
+			const struct pmm_page *h0, const struct pmm_page *h1)
+{
+	for (int i = 0; i < n; i++)
+		if (pg[i] != h0 && pg[i] != h1)
+			assert_int_equal(pmm_free_pages(pg[i], order), 0);
+}
+
+/*
+ * Fill [1024, 2048) with @n blocks of @order (@gfp), switch lazy mode on
+ * and free the buddies at 1024 and 1024 + 2^@order: two lazy heads.
+ */
+static void lazy_pair(struct pmm_page **pg, int n, unsigned int gfp,
+		      pmm_order_t order, struct pmm_page **h0, struct pmm_page **h1)
+{
+	for (int i = 0; i < n; i++) {
+		pg[i] = pmm_alloc_pages(gfp, order);
+		assert_non_null(pg[i]);
+	}
+	pmm_buddy_set_lazy(true);
+	*h0 = pmm_pfn_to_page(1024);
+	*h1 = pmm_pfn_to_page(1024 + ((pmm_pfn_t)1 << order));
+	assert_int_equal(pmm_free_pages(*h0, order), 0);
+	assert_int_equal(pmm_free_pages(*h1, order), 0);
+}
+
+/*
+ * An order-1 request with list 1 empty coalesces lazy heads below order 1
+ * only: two lazy order-2 buddies stay apart, and the last freed is split.
+ *   before: |1024 L o2|1028 L o2|1032..2047 allocated o2|
+ *   after:  |1024 L o2|1028 o1 allocated|1030 o1|...
+ */
+static void test_settle_stops_below_request(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = setup_tops(1);
+	static struct pmm_page *pg[256];
+	struct pmm_page *h0, *h1;
+	lazy_pair(pg, 256, 0, 2, &h0, &h1);
+	assert_int_equal(z->lazy.nr[2], 2);
+	struct pmm_page *q = pmm_alloc_pages(0, 1);
+	assert_ptr_equal(q, h1);
+	assert_true(pmm_page_is_free_head(h0) && pmm_page_order(h0) == 2);
+	assert_int_equal(z->lazy.nr[2], 1);
+	buddy_assert_clean();
+	assert_int_equal(pmm_free_pages(q, 1), 0);
+	free_others(pg, 256, 2, h0, h1);
+	pmm_buddy_set_lazy(false);
+	assert_int_equal(z->free_area[PMM_MAX_ORDER].nr_free, 1);
+	buddy_assert_clean();
+}
+
+/*
+ * Lazy heads of the request's own order on another type's list are not
+ * coalesced: an unmovable order-1 request (its list empty) borrows the
+ * movable lazy head freed last, and its buddy stays lazy.
+ *   before: |1024 L o1 M|1026 L o1 M|1028..2047 allocated o1 M|
+ */
+static void test_settle_leaves_request_order(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = setup_tops(1);
+	static struct pmm_page *pg[512];
+	struct pmm_page *h0, *h1;
+	lazy_pair(pg, 512, PMM_GFP_MOVABLE, 1, &h0, &h1);
+	assert_int_equal(z->lazy.nr[1], 2);
+	struct pmm_page *q = pmm_alloc_pages(0, 1);
+	assert_ptr_equal(q, h1);
+	assert_int_equal(z->lazy.nr[1], 1);
+	buddy_assert_clean();
+	assert_int_equal(pmm_free_pages(q, 1), 0);
+	free_others(pg, 512, 1, h0, h1);
+	pmm_buddy_set_lazy(false);
+	buddy_assert_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +263,8 @@ int main(void)
 		BUDDY_CASE(test_coalesce_instead_of_split),
 		BUDDY_CASE(test_coalesce_when_failing),
 		BUDDY_CASE(test_lazy_with_pcp),
+		BUDDY_CASE(test_settle_stops_below_request),
+		BUDDY_CASE(test_settle_leaves_request_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

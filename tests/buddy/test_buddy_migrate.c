@@ -23,6 +23,8 @@
 #include <pmm/fmt.h>
 #include <pmm/report.h>
 
+#include <pmm/contig.h>
+
 #include "buddy_fixture.h"
 #include "host_platform.h"
 
@@ -439,6 +441,62 @@ static void test_pagetypeinfo_long_list(void **state)
 	buddy_assert_clean();
 }
 
+/* ---- boundaries (issue 17, docs/mutation.md) --------------------------- */
+
+/*
+ * As test_movable_takes_smallest_fallback, but the order-4 block at 1040
+ * stays free: a largest fallback of exactly PMM_PAGEBLOCK_ORDER / 2 lets a
+ * movable request take it (31 free pages, no claim), not the smallest.
+ */
+static void test_movable_fallback_at_half_pageblock_order(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = setup_simple(2048);
+	assert_int_equal(alloc_pfn(0, 0), 1024); /* claims 1024..2047 */
+	for (int k = 9; k >= 0; k--)
+		alloc_pfn(MOV, (pmm_order_t)k);
+	for (int k = 9; k >= 5; k--)
+		assert_int_equal(alloc_pfn(0, (pmm_order_t)k),
+				 1024 + ((pmm_pfn_t)1 << k));
+	assert_int_equal(z->free_pages, 31);
+	assert_int_equal(alloc_pfn(MOV, 0), 1040);
+	assert_int_equal(pb_type(z, 1024), PMM_MT_UNMOVABLE);
+	buddy_assert_clean();
+}
+
+/*
+ * Exactly half the pageblock free (256 pages, the order-8 block at 256)
+ * is enough to claim it:
+ *   | 0 x | 1..255 alloc | 256..511 free o8 | 512..1023 alloc o9 |
+ */
+static void test_claim_exactly_half_free(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = setup_simple(1024);
+	assert_int_equal(alloc_pfn(MOV, 9), 512);
+	for (int k = 7; k >= 0; k--)
+		assert_int_equal(alloc_pfn(MOV, (pmm_order_t)k), (pmm_pfn_t)1 << k);
+	assert_int_equal(alloc_pfn(0, 0), 256);
+	assert_int_equal(pb_type(z, 0), PMM_MT_UNMOVABLE);
+	buddy_assert_clean();
+}
+
+/*
+ * The free count of a pageblock stops at its end: 255 free pages in
+ * [0, 512) and a free page at 512 (the next pageblock) are not half.
+ *   | 0 x | 1..255 free | 256..511 alloc o8 | 512 free | 513..1023 alloc |
+ */
+static void test_half_count_stays_in_pageblock(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = setup_simple(1024);
+	assert_int_equal(pmm_alloc_range(513, 511, NULL), 0);
+	assert_int_equal(alloc_pfn(MOV, 8), 256);
+	assert_int_equal(alloc_pfn(0, 0), 128);
+	assert_int_equal(pb_type(z, 0), PMM_MT_MOVABLE);
+	buddy_assert_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +517,9 @@ int main(void)
 		BUDDY_CASE(test_check_free_block_wrong_list),
 		BUDDY_CASE(test_pagetypeinfo),
 		BUDDY_CASE(test_pagetypeinfo_long_list),
+		BUDDY_CASE(test_movable_fallback_at_half_pageblock_order),
+		BUDDY_CASE(test_claim_exactly_half_free),
+		BUDDY_CASE(test_half_count_stays_in_pageblock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -293,6 +293,30 @@ static void test_reset(void **state)
 	assert_null(pmm_check());
 }
 
+/* The zone's lock goes through the platform's lock_init (issue 17). */
+static const struct pmm_lock *lock_seen;
+
+static void record_lock_init(void *ctx, struct pmm_lock *lock)
+{
+	(void)ctx;
+	lock_seen = lock;
+}
+
+static void test_zone_init_calls_lock_init(void **state)
+{
+	(void)state;
+	struct pmm_platform p = *pmm_platform_get();
+	p.lock_init = record_lock_init;
+	pmm_platform_set(&p);
+	lock_seen = NULL;
+	assert_int_equal(pmm_node_init(0, 0, 8192), 0);
+	assert_int_equal(pmm_zone_init(PMM_MAX_NUMNODES, PMM_ZONE_DMA, 0, 4096,
+				       4000, bitmap), PMM_EINVAL); /* first bad node */
+	assert_null(lock_seen);
+	assert_int_equal(pmm_zone_init(0, PMM_ZONE_DMA, 0, 4096, 4000, bitmap), 0);
+	assert_ptr_equal(lock_seen, &pmm_nodes[0].zones[PMM_ZONE_DMA].lock);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +325,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_node_init, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bitmap_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zone_init_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_init_calls_lock_init, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zone_past_descriptors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pfn_zone_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),

@@ -5,7 +5,10 @@
  * header and token-walk error with its exact message, nodes nested past
  * the depth that is looked at, status and device_type spellings, numa ids
  * past the table, /chosen initrd forms, /distance-map checks, memreserve
- * entries that are bad, and a range that ends exactly at 2^64.
+ * entries that are bad, a range that ends exactly at 2^64, and the
+ * boundaries mutation testing found unpinned (issue 17): the default size
+ * cells, a name that is a prefix of "chosen", stale NUMA slots past
+ * nr_numa, a full NUMA table, a distance triplet's second node.
  *
  * The blobs are written here by a small writer of its own: the offset of
  * every token that a message names is recorded while writing, so the
@@ -784,6 +787,108 @@ static void F50_fdt_numa_node_id_past_fw_nodes_max(void **state)
 		   "numa-node-id past PMM_FW_NODES_MAX (raise it)");
 }
 
+/* ---- boundaries (issue 17, docs/mutation.md) --------------------------- */
+
+/* A memory node of node @nid, 16 MiB at 0; return: its offset. */
+static size_t node0_memory(uint32_t nid)
+{
+	size_t at = begin("memory@0");
+
+	cells("numa-node-id", 1, nid);
+	cells("reg", 4, 0, 0, 0, 0x1000000);
+	end();
+	return at;
+}
+
+/* The read succeeds with one map entry, [@start, @end). */
+static void read_ok_one(uint64_t start, uint64_t end)
+{
+	read_ok();
+	assert_int_equal(s.m.nr, 1);
+	assert_int_equal(s.m.entry[0].start, start);
+	assert_int_equal(s.m.entry[0].end, end);
+}
+
+/* A root without #size-cells gives its children one size cell. */
+static void test_fdt_default_size_cells(void **state)
+{
+	(void)state;
+	start(false, 0, 0);
+	begin("");
+	cells("#address-cells", 1, 2);
+	begin("memory@1000000");
+	cells("reg", 3, 0, 0x1000000, 0x1000000);
+	end();
+	done();
+	read_ok_one(0x1000000, 0x2000000);
+}
+
+/* A node whose name is a prefix of "chosen" is not /chosen. */
+static void test_fdt_name_prefix_is_not_chosen(void **state)
+{
+	(void)state;
+	start(true, 2, 2);
+	memory("memory@0", 0, 0x10000000);
+	begin("chose");
+	cells("linux,initrd-start", 1, 0x2000000);
+	cells("linux,initrd-end", 1, 0x2100000);
+	end();
+	done();
+	read_ok_one(0, 0x10000000);
+	assert_int_equal(s.fw.nr_ranges, 0);
+}
+
+/*
+ * The NUMA slots past nr_numa hold stale values (a hot-plug flag, node 9):
+ * the new range clears its slot, and the node count reads none past it.
+ */
+static void test_fdt_numa_ignores_stale_slots(void **state)
+{
+	(void)state;
+	s.m.numa[0].hotplug = true;
+	s.m.numa[1].nid = 9;
+	start(true, 2, 2);
+	node0_memory(0);
+	done();
+	read_ok();
+	assert_int_equal(s.m.nr_numa, 1);
+	assert_false(s.m.numa[0].hotplug);
+	assert_int_equal(s.fw.nr_nodes, 1);
+}
+
+/* A full NUMA table refuses the next node's range; nothing changes. */
+static void test_fdt_numa_table_full(void **state)
+{
+	size_t mem;
+	(void)state;
+	for (unsigned int i = 0; i < PMM_NUMA_MAX; i++) {
+		s.m.numa[i].start = (1ull << 40) + i * 0x1000ull;
+		s.m.numa[i].end = s.m.numa[i].start + 0x1000;
+	}
+	s.m.nr_numa = PMM_NUMA_MAX;
+	start(true, 2, 2);
+	mem = node0_memory(1);
+	done();
+	read_fails(PMM_EFULL, "fdt: /memory@0 (byte 0x%zx): reg 0: table full "
+		   "(raise PMM_MEMMAP_MAX or PMM_FW_RANGES_MAX)", mem);
+}
+
+/* A distance triplet's second node counts: (0, 1) makes two nodes. */
+static void test_fdt_distance_second_node_counts(void **state)
+{
+	(void)state;
+	start(true, 2, 2);
+	node0_memory(0);
+	begin("distance-map");
+	cells("distance-matrix", 6, 0, 0, 10, 0, 1, 20);
+	end();
+	done();
+	read_ok();
+	assert_int_equal(s.fw.nr_dist, 2);
+	assert_int_equal(s.fw.nr_nodes, 2);
+	assert_int_equal(s.fw.dist[1][0], 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -809,6 +914,11 @@ int main(void)
 		cmocka_unit_test_setup(test_fdt_distance_checks, setup),
 		cmocka_unit_test_setup(test_fdt_memreserve_errors, setup),
 		cmocka_unit_test_setup(test_fdt_map_full, setup),
+		cmocka_unit_test_setup(test_fdt_default_size_cells, setup),
+		cmocka_unit_test_setup(test_fdt_name_prefix_is_not_chosen, setup),
+		cmocka_unit_test_setup(test_fdt_numa_ignores_stale_slots, setup),
+		cmocka_unit_test_setup(test_fdt_numa_table_full, setup),
+		cmocka_unit_test_setup(test_fdt_distance_second_node_counts, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,9 @@
  * each case breaks one invariant of page.h / zone.h by hand and expects
  * the checker to name it. A checker that misses a corruption would let the
  * fuzzers and the differential runs pass over a broken allocator.
+ * The last cases put a value exactly one past its limit (a pageblock type,
+ * a pfn at the zone's end or at max_pfn, the drain list, the last pair
+ * bit, an empty span): the boundaries mutation testing found (issue 17).
  *
  * Machine: Normal zone over pfns [0, 3000), descriptors for [0, 3400);
  * [2560, 3000) never handed off (reserved); per-CPU lists on; one order-2
@@ -16,6 +19,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -291,6 +295,103 @@ static void page_outside_zones_not_blank(void **s)
 
 #define CASE(f) cmocka_unit_test_setup_teardown(f, setup, buddy_fix_teardown)
 
+/* ---- boundaries (issue 17, docs/mutation.md): the first bad value ---- */
+
+static void expect_fmt(const char *fmt, unsigned int a, unsigned int b)
+{
+	char want[96];
+	snprintf(want, sizeof(want), fmt, a, b);
+	expect(want);
+}
+
+static void pageblock_type_first_past_types(void **s)
+{
+	(void)s;
+	zone->pageblock_mt[0] = PMM_MT_TYPES;
+	expect_fmt("pageblock at pfn 0x0: type %u out of range", PMM_MT_TYPES, 0);
+}
+
+static void free_list_entry_at_zone_end(void **s)
+{
+	(void)s;
+	pmm_order_t k = some_order();
+	free_head(k)->prev = 3001; /* pfn 3000, the zone's end */
+	pmm_mem_map[3000].next = *head_of(k);
+	*head_of(k) = 3001;
+	zone->free_area[k].nr_free++;
+	expect("pfn 0xbb8 outside the zone");
+}
+
+static void pcp_entry_at_zone_end(void **s)
+{
+	(void)s;
+	pmm_mem_map[3000].info = PMM_PG_PCP; /* looks like a per-CPU page */
+	zone->pcp[3].head[PMM_MT_UNMOVABLE][0] = 3001;
+	zone->pcp[3].count = 1;
+	expect("per-CPU list 0 entry pfn 0xbb8 bad");
+}
+
+static void pcp_entry_at_max_pfn(void **s)
+{
+	(void)s;
+	zone->pcp[3].head[PMM_MT_UNMOVABLE][0] = 3401; /* pfn 3400 = max_pfn */
+	zone->pcp[3].count = 1;
+	expect("per-CPU list 0 entry pfn 0xd48 bad (info 0x0)");
+}
+
+static void pcp_drain_list_first_past_last(void **s)
+{
+	(void)s;
+	zone->pcp[1].drain_list = PMM_PCP_NR_LISTS;
+	expect_fmt("cpu 1: drain list %u above %u", PMM_PCP_NR_LISTS,
+		   PMM_PCP_NR_LISTS - 1);
+}
+
+/* Order 3 over [0, 3000): 188 pairs, the last one half past the zone. */
+static void pair_bit_flipped_in_last_pair(void **s)
+{
+	(void)s;
+	zone->free_area[3].map[187 / 64] ^= 1ull << (187 % 64);
+	expect("pair bitmap order 3");
+}
+
+static void span_empty(void **s)
+{
+	(void)s;
+	zone->end_pfn = zone->start_pfn;
+	expect("outside the descriptors");
+	zone->end_pfn = 3000;
+}
+
+/* A free head on no list: the message gives the walk's count, one more. */
+static void free_head_on_no_list(void **s)
+{
+	(void)s;
+	unsigned int listed = (unsigned int)zone->free_area[0].nr_free;
+	pmm_mem_map[2600].info = PMM_PG_BUDDY; /* order 0, in the reserved part */
+	char want[96];
+	snprintf(want, sizeof(want), "order 0: nr_free %u, list holds %u, walk found %u",
+		 listed, listed, listed + 1);
+	expect(want);
+}
+
+/*
+ * A zone starting inside a pageblock, [100, 1100): its pageblocks start at
+ * 0, 512 and 1024, and the last one's type is checked too.
+ */
+static void pageblock_type_last_of_unaligned_zone(void **s)
+{
+	(void)s;
+	static const struct buddy_zone_spec z = { 0, PMM_ZONE_NORMAL, 100, 1100 };
+	buddy_teardown();
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = 1100, .zones = &z, .nr_zones = 1, .handoff = true }), 0);
+	zone = buddy_zone(PMM_ZONE_NORMAL);
+	assert_null(pmm_check());
+	zone->pageblock_mt[(1024 - zone->map_base) >> PMM_PAGEBLOCK_ORDER] = PMM_MT_TYPES;
+	expect_fmt("pageblock at pfn 0x400: type %u out of range", PMM_MT_TYPES, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +409,11 @@ int main(void)
 		CASE(managed_counter_wrong), CASE(managed_above_spanned),
 		CASE(pair_bit_flipped), CASE(span_beyond_descriptors),
 		CASE(page_outside_zones_not_blank),
+		CASE(pageblock_type_first_past_types), CASE(free_list_entry_at_zone_end),
+		CASE(pcp_entry_at_zone_end), CASE(pcp_entry_at_max_pfn),
+		CASE(pcp_drain_list_first_past_last),
+		CASE(pair_bit_flipped_in_last_pair), CASE(span_empty),
+		CASE(free_head_on_no_list), CASE(pageblock_type_last_of_unaligned_zone),
 	};
 	return cmocka_run_group_tests_name("pmm_check finds corruption", tests, NULL, NULL);
 }
