@@ -90,6 +90,8 @@ extern const struct bench_alloc bench_alloc_pmm_lazy;
 extern const struct bench_alloc bench_alloc_pmm_nopcp_immediate;
 extern const struct bench_alloc bench_alloc_pmm_nopcp_lazy;
 extern const struct bench_alloc bench_alloc_floor;
+/* The second floor: the floor behind per-CPU LIFOs of order-0 pages. */
+extern const struct bench_alloc bench_alloc_floor2;
 extern const struct bench_alloc bench_alloc_null;
 extern const struct bench_alloc bench_alloc_glibc;
 extern const struct bench_alloc bench_alloc_jemalloc;

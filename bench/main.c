@@ -72,9 +72,12 @@ static void host_plain(void)
 }
 
 static const struct bench_alloc *const allocs[] = {
-	&bench_alloc_pmm,    &bench_alloc_floor,    &bench_alloc_null,
-	&bench_alloc_glibc,  &bench_alloc_jemalloc, &bench_alloc_mimalloc,
+	&bench_alloc_pmm,      &bench_alloc_floor,    &bench_alloc_floor2,
+	&bench_alloc_null,     &bench_alloc_glibc,    &bench_alloc_jemalloc,
+	&bench_alloc_mimalloc,
 };
+/* Where the baselines sit in allocs[]. */
+enum { AI_FLOOR = 1, AI_FLOOR2 = 2, AI_NULL = 3 };
 #define NR_ALLOCS (sizeof(allocs) / sizeof(allocs[0]))
 
 struct wl {
@@ -195,14 +198,18 @@ static void run_workload(struct bench_opts *o, const struct wl *w)
 	for (unsigned int r = 0; r < o->runs; r++)
 		for (size_t i = 0; i < NR_ALLOCS; i++)
 			time_series(o, allocs[i], w, &s[i], r);
-	bench_section(w->title, unit, "floor (plain free-list buddy)");
-	double floor_med = series_median(&s[1]);
+	bench_section(w->title, unit,
+		      "floor (plain free-list buddy); floor2_ratio = median / floor2 (floor + per-CPU LIFO)");
+	double floor_med = series_median(&s[AI_FLOOR]);
+	double floor2_med = series_median(&s[AI_FLOOR2]);
 	for (size_t i = 0; i < NR_ALLOCS; i++) {
-		char notes[320] = "baseline=floor";
+		char notes[320];
 		if (!s[i].ok)
 			continue;
+		size_t n = (size_t)snprintf(notes, sizeof(notes),
+					    "baseline=floor floor2_ratio=%.3f",
+					    floor2_med > 0 ? series_median(&s[i]) / floor2_med : 0);
 		if (w->mixed) {
-			size_t n = strlen(notes);
 			notes[n++] = ' ';
 			mixed_notes(&s[i], allocs[i]->arena, notes + n,
 				    sizeof(notes) - n);
@@ -210,21 +217,23 @@ static void run_workload(struct bench_opts *o, const struct wl *w)
 		bench_figure(w->id, allocs[i]->name, s[i].v, s[i].n, floor_med,
 			     notes);
 	}
-	if (strcmp(w->id, "W3") == 0 && s[2].ok) {
+	if (strcmp(w->id, "W3") == 0 && s[AI_NULL].ok) {
 		/* Net allocator time: minus the null allocator's loop. */
-		double null_med = series_median(&s[2]);
+		double null_med = series_median(&s[AI_NULL]);
 		double net_floor = floor_med - null_med;
+		double net_floor2 = floor2_med - null_med;
 		bench_section("W3 net: allocator time minus the harness's null-allocator loop",
 			      "ns per operation", "floor's net median");
 		for (size_t i = 0; i < NR_ALLOCS; i++) {
-			if (!s[i].ok || i == 2)
+			if (!s[i].ok || i == AI_NULL)
 				continue;
 			double v[BENCH_MAX_RUNS];
 			for (unsigned int k = 0; k < s[i].n; k++)
 				v[k] = s[i].v[k] - null_med;
-			char notes[96];
+			char notes[128];
 			snprintf(notes, sizeof(notes),
-				 "baseline=floor-net null_median_ns=%.2f",
+				 "baseline=floor-net floor2_net_ratio=%.3f null_median_ns=%.2f",
+				 net_floor2 > 0 ? bench_median_d(v, s[i].n) / net_floor2 : 0,
 				 null_med);
 			bench_figure("W3net", allocs[i]->name, v, s[i].n,
 				     net_floor, notes);
