@@ -584,6 +584,82 @@ static inline bool buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
 	return true;
 }
 
+/* ---- the per-CPU fast paths (buddy_alloc.c, buddy_free.c, buddy_bulk.c) ---- */
+
+/* Return: @zone's min watermark for @gfp (half of it with PMM_GFP_HIGH). */
+static inline uint64_t pmm_gfp_min(const struct pmm_zone *zone, unsigned int gfp)
+{
+	uint64_t min = zone->watermark[PMM_WMARK_MIN];
+	return gfp & PMM_GFP_HIGH ? min >> 1 : min;
+}
+
+/*
+ * The zone whose per-CPU lists the fast paths pop for @gfp: pmm_zone_fast,
+ * the first zone the zonelist walk tries on the default node, when @gfp
+ * names no zone and not both mobility flags (pmm_zone_gfp_type() without
+ * its redundant mask). Return: that zone and *@mt, or NULL (full path).
+ */
+static inline struct pmm_zone *pmm_fast_zone(unsigned int gfp, unsigned int *mt)
+{
+	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
+	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0)
+		return NULL;
+	unsigned int bits = (gfp & zone->gfp_mt_mask) | zone->gfp_mt_force;
+	if (bits == PMM_GFP_MOBILITY)
+		return NULL;
+	*mt = bits >> PMM_GFP_MT_SHIFT;
+	return zone;
+}
+
+/*
+ * Return: true when the watermark lets this CPU pop 2^@order pages from
+ * @pcp of @zone under @gfp: free_pages + count >= min + 2^order
+ * (pmm_pcp_alloc()'s test), free_pages read unlocked as a hint and only
+ * when the list's own count falls short.
+ */
+static inline bool pmm_pcp_may_pop(const struct pmm_zone *zone,
+				   const struct pmm_pcp *pcp, unsigned int gfp,
+				   pmm_order_t order)
+{
+	uint64_t need = pmm_gfp_min(zone, gfp) + pmm_order_pages(order);
+	return pcp->count >= need || pmm_zone_free_hint(zone) + pcp->count >= need;
+}
+
+/* Write the allocated head of the block at @pfn: refcount 1, owner @tag. */
+static inline struct pmm_page *pmm_alloc_head(pmm_pfn_t pfn, pmm_order_t order,
+					      uint64_t tag)
+{
+	struct pmm_page *page = &pmm_mem_map[pfn];
+	page->next = (uint32_t)tag;
+	page->prev = (uint32_t)(tag >> 32);
+	page->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order |
+		     (tag != 0 ? PMM_PG_OWNER : 0);
+	return page;
+}
+
+/*
+ * Return: true when freeing @page (pfn @pfn) at @order can take the
+ * per-CPU fast path of @zone: an allocated head of that order with one
+ * reference (state, order and refcount in one compare), aligned to its
+ * order, its block inside @zone's span (read from the zone's first line
+ * only). Anything else goes to pmm_free_pages_slow(), which classifies it.
+ */
+static inline bool pmm_free_is_fast(const struct pmm_page *page, pmm_pfn_t pfn,
+				    pmm_order_t order,
+				    const struct pmm_zone *zone)
+{
+	pmm_pfn_t off = pfn - zone->start_pfn;
+	return (page->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK |
+			      PMM_PG_REF_MASK)) ==
+		       (PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order) &&
+	       off < zone->spanned &&
+	       off + pmm_order_pages(order) <= zone->spanned &&
+	       (pfn & (pmm_order_pages(order) - 1)) == 0;
+}
+
+/* buddy_free.c: every case of a free the fast path did not take. */
+int pmm_free_pages_slow(struct pmm_page *page, pmm_pfn_t pfn, pmm_order_t order);
+
 /* pcp.c */
 /* Set @zone's per-CPU lists to the defaults (or the explicit setting). */
 void pmm_pcp_init_zone(struct pmm_zone *zone);
