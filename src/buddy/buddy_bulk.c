@@ -36,13 +36,24 @@ static unsigned long bulk_alloc_run(unsigned int gfp, unsigned long nr,
 	if (zone == NULL || (gfp & PMM_GFP_ZERO) || pmm_debug_poison_on())
 		return i;
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
+	struct pmm_page *const map = pmm_mem_map;
+	uint64_t need = pmm_gfp_min(zone, gfp) + 1;
+	uint64_t free_pages = pmm_zone_free_hint(zone);
+	/* The watermark test of each pop, solved for the list's count once. */
+	uint64_t keep = free_pages < need ? need - free_pages : 0;
+	uint32_t head = pcp->head[mt][0], count = pcp->count;
 	for (; i < nr; i++) {
 		if (pages[i] != NULL)
 			continue;
-		if (pcp->head[mt][0] == 0 || !pmm_pcp_may_pop(zone, pcp, gfp, 0))
+		if (head == 0 || count < keep)
 			break;
-		pages[i] = pmm_alloc_head(pmm_pcp_pop(pcp, mt, 0), 0, 0);
+		pmm_pfn_t pfn = head - 1;
+		head = map[pfn].next;
+		count--;
+		pages[i] = pmm_alloc_head(pfn, 0, 0);
 	}
+	pcp->head[mt][0] = head;
+	pcp->count = count;
 	return i;
 }
 
@@ -88,22 +99,30 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
 	if (pcp->batch == 0)
 		return i;
+	struct pmm_page *const map = pmm_mem_map;
+	const pmm_pfn_t max_pfn = pmm_max_pfn;
+	const struct pmm_free_view v = pmm_free_view_of(zone);
+	uint32_t count = pcp->count, high = pcp->high;
 	for (; i < nr; i++) {
 		struct pmm_page *page = pages[i];
 		pmm_pfn_t pfn;
 		if (page == NULL)
 			continue;
-		if (!pmm_page_pfn_checked(page, &pfn) ||
-		    !pmm_free_is_fast(page, pfn, 0, zone))
+		if (!pmm_page_pfn_in(map, max_pfn, page, &pfn) ||
+		    !pmm_free_is_fast(page, pfn, 0, &v))
 			break;
-		unsigned int mt = pmm_pageblock_type(zone, pfn);
+		unsigned int mt = pmm_view_pageblock_type(&v, pfn);
 		if (mt >= PMM_MT_TYPES)
 			break;
-		pmm_pcp_push(pcp, mt, 0, pfn);
+		pmm_pcp_link(pcp, mt, 0, page, pfn);
 		pages[i] = NULL;
-		if (__builtin_expect(pcp->count > pcp->high, 0))
+		if (__builtin_expect(++count > high, 0)) {
+			pcp->count = count;
 			pmm_pcp_drain_batch(zone, pcp);
+			count = pcp->count;
+		}
 	}
+	pcp->count = count;
 	return i;
 }
 

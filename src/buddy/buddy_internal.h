@@ -71,21 +71,29 @@ static inline pmm_pfn_t pmm_order_pages(pmm_order_t order)
 }
 
 /*
- * Return: true if @page lies in pmm_mem_map on a descriptor boundary, and
- * then its pfn in *@pfn. Exact division by 12: a quarter of the byte
+ * Return: true if @page lies in the descriptor array @map of @max_pfn
+ * descriptors on a descriptor boundary, and then its pfn in *@pfn. Exact division by 12: a quarter of the byte
  * offset times the inverse of 3 modulo 2^N. Multiples of 3 map to their
  * third, every other value to 2^N / 3 or above - past any pmm_max_pfn, as
  * the descriptor array (12 bytes a pfn) fits the address space - and a
  * pointer below the map wraps the same way; no map means pmm_max_pfn == 0.
  */
+static inline bool pmm_page_pfn_in(const struct pmm_page *map,
+				    pmm_pfn_t max_pfn,
+				    const struct pmm_page *page, pmm_pfn_t *pfn)
+{
+	const uintptr_t inverse_of_3 = (uintptr_t)0xaaaaaaaaaaaaaaabull;
+	uintptr_t off = (uintptr_t)page - (uintptr_t)map;
+	uintptr_t idx = (off >> 2) * inverse_of_3;
+	*pfn = (pmm_pfn_t)idx;
+	return (off & 3) == 0 && (pmm_pfn_t)idx < max_pfn;
+}
+
+/* pmm_page_pfn_in() of the descriptor array itself. */
 static inline bool pmm_page_pfn_checked(const struct pmm_page *page,
 					pmm_pfn_t *pfn)
 {
-	const uintptr_t inverse_of_3 = (uintptr_t)0xaaaaaaaaaaaaaaabull;
-	uintptr_t off = (uintptr_t)page - (uintptr_t)pmm_mem_map;
-	uintptr_t idx = (off >> 2) * inverse_of_3;
-	*pfn = (pmm_pfn_t)idx;
-	return (off & 3) == 0 && (pmm_pfn_t)idx < pmm_max_pfn;
+	return pmm_page_pfn_in(pmm_mem_map, pmm_max_pfn, page, pfn);
 }
 
 /* Return: true if @page lies in pmm_mem_map on a descriptor boundary. */
@@ -638,23 +646,49 @@ static inline struct pmm_page *pmm_alloc_head(pmm_pfn_t pfn, pmm_order_t order,
 }
 
 /*
+ * What the free fast path reads of a zone - all of it on the zone's first
+ * line, written only at boot - copied into locals, so that a loop over
+ * many pages keeps it in registers across its descriptor stores.
+ */
+struct pmm_free_view {
+	pmm_pfn_t start_pfn;
+	uint64_t spanned;
+	pmm_pfn_t map_base;
+	const uint8_t *pageblock_mt;
+};
+
+static inline struct pmm_free_view pmm_free_view_of(const struct pmm_zone *zone)
+{
+	return (struct pmm_free_view){ zone->start_pfn, zone->spanned,
+				       zone->map_base, zone->pageblock_mt };
+}
+
+/* pmm_pageblock_type() through a view. */
+static inline unsigned int pmm_view_pageblock_type(const struct pmm_free_view *v,
+						   pmm_pfn_t pfn)
+{
+	pmm_pfn_t idx = (pfn - v->map_base) >> PMM_PAGEBLOCK_ORDER;
+	return __atomic_load_n(&v->pageblock_mt[idx], __ATOMIC_RELAXED);
+}
+
+/*
  * Return: true when freeing @page (pfn @pfn) at @order can take the
- * per-CPU fast path of @zone: an allocated head of that order with one
- * reference (state, order and refcount in one compare), aligned to its
- * order, its block inside @zone's span (read from the zone's first line
- * only). Anything else goes to pmm_free_pages_slow(), which classifies it.
+ * per-CPU fast path of the zone seen through @v: an allocated head of
+ * that order with one reference (state, order and refcount in one
+ * compare), aligned to its order, its block inside the zone's span.
+ * Anything else goes to pmm_free_pages_slow(), which classifies it.
  */
 static inline bool pmm_free_is_fast(const struct pmm_page *page, pmm_pfn_t pfn,
 				    pmm_order_t order,
-				    const struct pmm_zone *zone)
+				    const struct pmm_free_view *v)
 {
-	pmm_pfn_t off = pfn - zone->start_pfn;
+	pmm_pfn_t off = pfn - v->start_pfn;
+	pmm_pfn_t last = pmm_order_pages(order) - 1;
 	return (page->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK |
 			      PMM_PG_REF_MASK)) ==
 		       (PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order) &&
-	       off < zone->spanned &&
-	       off + pmm_order_pages(order) <= zone->spanned &&
-	       (pfn & (pmm_order_pages(order) - 1)) == 0;
+	       off < v->spanned && off + last < v->spanned &&
+	       (pfn & last) == 0;
 }
 
 /* buddy_free.c: every case of a free the fast path did not take. */
@@ -695,15 +729,25 @@ static inline bool pmm_pcp_enabled(const struct pmm_zone *zone)
 	return zone->pcp[0].batch != 0;
 }
 
-/* Push the free block @pfn of @order on @pcp's list of type @mt (marks it PMM_PG_PCP). */
-static inline void pmm_pcp_push(struct pmm_pcp *pcp, unsigned int mt,
-				pmm_order_t order, pmm_pfn_t pfn)
+/*
+ * Link the free block @pfn of @order (descriptor @page) first on @pcp's
+ * list of type @mt and mark it PMM_PG_PCP; the caller counts its pages.
+ */
+static inline void pmm_pcp_link(struct pmm_pcp *pcp, unsigned int mt,
+				pmm_order_t order, struct pmm_page *page,
+				pmm_pfn_t pfn)
 {
-	struct pmm_page *page = &pmm_mem_map[pfn];
 	page->info = PMM_PG_PCP | order;
 	page->prev = 0;
 	page->next = pcp->head[mt][order];
 	pcp->head[mt][order] = (uint32_t)(pfn + 1);
+}
+
+/* Push the free block @pfn of @order on @pcp's list of type @mt (marks it PMM_PG_PCP). */
+static inline void pmm_pcp_push(struct pmm_pcp *pcp, unsigned int mt,
+				pmm_order_t order, pmm_pfn_t pfn)
+{
+	pmm_pcp_link(pcp, mt, order, &pmm_mem_map[pfn], pfn);
 	pcp->count += 1u << order;
 }
 
