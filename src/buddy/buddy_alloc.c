@@ -232,6 +232,7 @@ struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
 }
 
 /* pmm_alloc_pages_tagged() on the default node without a tag (buddy.h). */
+PMM_HOT_ENTRY
 struct pmm_page *pmm_alloc_pages(unsigned int gfp, pmm_order_t order)
 {
 	return alloc_pages(PMM_NUMA_NO_NODE, gfp, order, 0, NULL);
@@ -245,6 +246,7 @@ struct pmm_page *pmm_alloc_pages_node(int nid, unsigned int gfp,
 }
 
 /* pmm_alloc_pages(@gfp, 0) (buddy.h). */
+PMM_HOT_ENTRY
 struct pmm_page *pmm_alloc_page(unsigned int gfp)
 {
 	return alloc_pages(PMM_NUMA_NO_NODE, gfp, 0, 0, NULL);

@@ -66,6 +66,7 @@ static unsigned long bulk_alloc_run(unsigned int gfp, unsigned long nr,
  * slot does; 0 for a NULL @pages.
  * Locking: as pmm_alloc_pages().
  */
+PMM_HOT_ENTRY
 unsigned long pmm_alloc_pages_bulk(unsigned int gfp, unsigned long nr,
 				   struct pmm_page **pages)
 {
@@ -155,6 +156,7 @@ static __attribute__((noinline)) int bulk_free_error(unsigned long nr,
  * failing page's error.
  * Locking: as pmm_free_pages().
  */
+PMM_HOT_ENTRY
 int pmm_free_pages_bulk(unsigned long nr, struct pmm_page **pages)
 {
 	unsigned long i = 0;

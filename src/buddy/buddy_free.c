@@ -198,12 +198,14 @@ free_pages(struct pmm_page *page, pmm_order_t order)
  * Return: 0 or an error; nothing changes on error.
  * Locking: the zone lock for blocks of order > 0 (and per-CPU batches).
  */
+PMM_HOT_ENTRY
 int pmm_free_pages(struct pmm_page *page, pmm_order_t order)
 {
 	return free_pages(page, order);
 }
 
 /* pmm_free_pages(@page, 0) (buddy.h). */
+PMM_HOT_ENTRY
 int pmm_free_page(struct pmm_page *page)
 {
 	return free_pages(page, 0);
