@@ -211,12 +211,17 @@ static void pairs_setup(struct pairs *x)
 		assert_int_equal(pmm_page_to_pfn(x->p[i]) ^ 1,
 				 pmm_page_to_pfn(x->p[i + 1]));
 	assert_int_equal(pmm_free_page(x->p[5]), 0);
+	struct pmm_zone *normal = buddy_zone(PMM_ZONE_NORMAL);
+	unsigned int ops = normal->validate_ops;
 	rel_snap_take(&snap);
 	assert_int_equal(pmm_free_page(x->p[0]), 0);
 	assert_int_equal(pmm_free_page(x->p[2]), 0);
 	rel_snap_take(&x->s1);
 	assert_ptr_equal(pmm_alloc_page(PMM_GFP_KERNEL), x->p[2]);
 	assert_ptr_equal(pmm_alloc_page(PMM_GFP_KERNEL), x->p[0]);
+	/* PMM_DEBUG=3 counts locked operations to pace its validator: the
+	 * round trip's count is no allocator state, so it goes back. */
+	normal->validate_ops = ops;
 	bk_same(&snap, 0, 0);
 }
 
