@@ -155,6 +155,7 @@ double bench_median_d(const double *v, unsigned int n);
 struct bench_opts {
 	unsigned int runs;
 	bool smoke;
+	bool buddies_only; /* W1-W4: pmm, floor, floor2 and null only */
 	uint64_t arena_pages; /* W1-W4 */
 	uint64_t w12_ops, w3_ops, w4_ops, w3_pool, w4_pool;
 	unsigned int w5_sizes_gib[8];

@@ -2,7 +2,11 @@
 /*
  * main.c - pmm-bench: the standard workloads W1-W8 of shared/BENCHMARKS.md.
  *
- *   pmm-bench [--smoke] [--runs N] [--only W1,W3,...,WB,LZ,FR]
+ *   pmm-bench [--smoke] [--runs N] [--buddies] [--only W1,W3,...,WB,LZ,FR]
+ *
+ * --buddies runs W1-W4 on the buddy allocators and the null one only
+ * (pmm, floor, floor2, null): the ratios to both floors without the
+ * user-space allocators' minutes, for measuring on a busy machine.
  *
  * WB (after W4) is not one of the standard workloads either: order-0
  * pages in batches of 16 and 64, by the single and the bulk calls
@@ -197,7 +201,8 @@ static void run_workload(struct bench_opts *o, const struct wl *w)
 		 (unsigned long long)(w->p.arena_pages >> (20 - PMM_PAGE_SHIFT)));
 	/* Runs interleaved, so that load from elsewhere hits all alike. */
 	for (size_t i = 0; i < NR_ALLOCS; i++)
-		validate_series(o, allocs[i], w, &s[i]);
+		if (!o->buddies_only || allocs[i]->arena || i == AI_NULL)
+			validate_series(o, allocs[i], w, &s[i]);
 	for (unsigned int r = 0; r < o->runs; r++)
 		for (size_t i = 0; i < NR_ALLOCS; i++)
 			time_series(o, allocs[i], w, &s[i], r);
@@ -420,7 +425,7 @@ static const char *loadavg(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...,WB,LZ,FR,WC]\n");
+	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--buddies] [--only W1,W2,...,WB,LZ,FR,WC]\n");
 	return 2;
 }
 
@@ -437,6 +442,8 @@ int main(int argc, char **argv)
 			runs = (unsigned int)strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
+		else if (strcmp(argv[i], "--buddies") == 0)
+			o.buddies_only = true;
 		else
 			return usage();
 	}
