@@ -11,6 +11,8 @@
 #include "floor.h"
 
 _Static_assert(sizeof(struct floor_page) == 12, "floor descriptor is 12 bytes");
+_Static_assert(sizeof(struct floor2_lifo) == 64,
+	       "each CPU's LIFO fills its own cache line, as pmm's per-CPU lists do");
 _Static_assert((BENCH_ARENA_BASE & ((1u << PMM_MAX_ORDER) - 1)) == 0,
 	       "the arena base is aligned to the largest block");
 
