@@ -24,6 +24,26 @@
 #include "buddy_internal.h"
 
 /*
+ * What the free checks read of a zone, copied into locals so that the
+ * loop keeps them in registers across its descriptor stores (the zone's
+ * span and pageblock types change only at boot).
+ */
+struct free_view {
+	pmm_pfn_t start_pfn;
+	uint64_t spanned;
+	pmm_pfn_t map_base;
+	const uint8_t *pageblock_mt;
+};
+
+/* pmm_pageblock_type() through @v. */
+static inline unsigned int view_pageblock_type(const struct free_view *v,
+					       pmm_pfn_t pfn)
+{
+	pmm_pfn_t idx = (pfn - v->map_base) >> PMM_PAGEBLOCK_ORDER;
+	return __atomic_load_n(&v->pageblock_mt[idx], __ATOMIC_RELAXED);
+}
+
+/*
  * Fill the NULL slots of @pages from index @i on from this CPU's order-0
  * list of the fast zone while it holds pages and the watermark allows.
  * Return: the index of the first slot left NULL (or @nr).
@@ -102,7 +122,8 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 		return i;
 	struct pmm_page *const map = pmm_mem_map;
 	const pmm_pfn_t max_pfn = pmm_max_pfn;
-	const struct pmm_free_view v = pmm_free_view_of(zone);
+	const struct free_view v = { zone->start_pfn, zone->spanned,
+				     zone->map_base, zone->pageblock_mt };
 	uint32_t count = pcp->count, high = pcp->high;
 	for (; i < nr; i++) {
 		struct pmm_page *page = pages[i];
@@ -110,9 +131,9 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 		if (page == NULL)
 			continue;
 		if (!pmm_page_pfn_in(map, max_pfn, page, &pfn) ||
-		    !pmm_free_is_fast(page, pfn, 0, &v))
+		    !pmm_free_is_fast(page, pfn, 0, v.start_pfn, v.spanned))
 			break;
-		unsigned int mt = pmm_view_pageblock_type(&v, pfn);
+		unsigned int mt = view_pageblock_type(&v, pfn);
 		if (mt >= PMM_MT_TYPES)
 			break;
 		pmm_pcp_link(pcp, mt, 0, page, pfn);

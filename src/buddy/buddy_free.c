@@ -172,15 +172,15 @@ free_pages(struct pmm_page *page, pmm_order_t order)
 	if (!pmm_page_pfn_checked(page, &pfn))
 		return PMM_EINVAL;
 	struct pmm_zone *zone = pmm_zone_hint;
-	if (__builtin_expect(order > PMM_PCP_MAX_ORDER || zone == NULL, 0))
-		return pmm_free_pages_slow(page, pfn, order);
-	struct pmm_free_view v = pmm_free_view_of(zone);
-	if (__builtin_expect(!pmm_free_is_fast(page, pfn, order, &v) ||
+	if (__builtin_expect(order > PMM_PCP_MAX_ORDER || zone == NULL ||
+				     !pmm_free_is_fast(page, pfn, order,
+						       zone->start_pfn,
+						       zone->spanned) ||
 				     pmm_debug_poison_on(),
 			     0))
 		return pmm_free_pages_slow(page, pfn, order);
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
-	unsigned int mt = pmm_view_pageblock_type(&v, pfn);
+	unsigned int mt = pmm_pageblock_type(zone, pfn);
 	if (__builtin_expect(pcp->batch == 0 || mt >= PMM_MT_TYPES, 0))
 		return pmm_free_pages_slow(page, pfn, order);
 	pmm_pcp_push(pcp, mt, order, pfn);

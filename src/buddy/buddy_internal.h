@@ -656,49 +656,23 @@ static inline struct pmm_page *pmm_alloc_head(pmm_pfn_t pfn, pmm_order_t order,
 }
 
 /*
- * What the free fast path reads of a zone - all of it on the zone's first
- * line, written only at boot - copied into locals, so that a loop over
- * many pages keeps it in registers across its descriptor stores.
- */
-struct pmm_free_view {
-	pmm_pfn_t start_pfn;
-	uint64_t spanned;
-	pmm_pfn_t map_base;
-	const uint8_t *pageblock_mt;
-};
-
-static inline struct pmm_free_view pmm_free_view_of(const struct pmm_zone *zone)
-{
-	return (struct pmm_free_view){ zone->start_pfn, zone->spanned,
-				       zone->map_base, zone->pageblock_mt };
-}
-
-/* pmm_pageblock_type() through a view. */
-static inline unsigned int pmm_view_pageblock_type(const struct pmm_free_view *v,
-						   pmm_pfn_t pfn)
-{
-	pmm_pfn_t idx = (pfn - v->map_base) >> PMM_PAGEBLOCK_ORDER;
-	return __atomic_load_n(&v->pageblock_mt[idx], __ATOMIC_RELAXED);
-}
-
-/*
  * Return: true when freeing @page (pfn @pfn) at @order can take the
- * per-CPU fast path of the zone seen through @v: an allocated head of
- * that order with one reference (state, order and refcount in one
- * compare), aligned to its order, its block inside the zone's span.
- * Anything else goes to pmm_free_pages_slow(), which classifies it.
+ * per-CPU fast path of the zone spanning [@start_pfn, + @spanned): an
+ * allocated head of that order with one reference (state, order and
+ * refcount in one compare), aligned to its order, its block inside the
+ * span (both read from the zone's first line). Anything else goes to
+ * pmm_free_pages_slow(), which classifies it.
  */
 static inline bool pmm_free_is_fast(const struct pmm_page *page, pmm_pfn_t pfn,
-				    pmm_order_t order,
-				    const struct pmm_free_view *v)
+				    pmm_order_t order, pmm_pfn_t start_pfn,
+				    uint64_t spanned)
 {
-	pmm_pfn_t off = pfn - v->start_pfn;
+	pmm_pfn_t off = pfn - start_pfn;
 	pmm_pfn_t last = pmm_order_pages(order) - 1;
 	return (page->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK |
 			      PMM_PG_REF_MASK)) ==
 		       (PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order) &&
-	       off < v->spanned && off + last < v->spanned &&
-	       (pfn & last) == 0;
+	       off < spanned && off + last < spanned && (pfn & last) == 0;
 }
 
 /* buddy_free.c: every case of a free the fast path did not take. */
