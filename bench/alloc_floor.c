@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * alloc_floor.c - W1-W4 on the plain free-list buddy (the floor).
+ * alloc_floor.c - W1-W4 on the plain free-list buddy (the floor) and on
+ * the second floor: the same buddy behind per-CPU LIFOs of order-0 pages.
  */
 #include <stdlib.h>
 
@@ -24,7 +25,7 @@ static bool floor_has_free(unsigned int order)
 
 _Static_assert(PMM_MAX_ORDER == 10, "BW_FREE_2M counts orders 9 and 10");
 
-static int floorw_setup(uint64_t pages)
+int bench_floor_arena(uint64_t pages)
 {
 	size_t bytes = (size_t)pages * sizeof(struct floor_page);
 	struct floor_page *map = bench_buf_get(BENCH_BUF_FLOOR_MAP, bytes);
@@ -45,8 +46,48 @@ const struct bench_alloc bench_alloc_floor = {
 	.name = "floor",
 	.arena = true,
 	.size_aligned = true,
-	.setup = floorw_setup,
+	.setup = bench_floor_arena,
 	.teardown = floorw_teardown,
 	.pair = floorw_pair,
 	.mixed = floorw_mixed,
+};
+
+static inline uint64_t floor2w_alloc(unsigned int order)
+{
+	return order == 0 ? floor2_alloc0() : floor_alloc(order);
+}
+
+static inline void floor2w_free(uint64_t pfn, unsigned int order)
+{
+	if (order == 0)
+		floor2_free0(pfn);
+	else
+		floor_free(pfn, order);
+}
+
+/* The listed pages count as free to an order-0 request. */
+static bool floor2w_has_free(unsigned int order)
+{
+	return floor_has_free(order) ||
+	       (order == 0 && floor2_this_lifo()->head != 0);
+}
+
+#undef BW_NAME
+#undef BW_ALLOC
+#undef BW_FREE
+#undef BW_HAS_FREE
+#define BW_NAME floor2w
+#define BW_ALLOC(o) floor2w_alloc(o)
+#define BW_FREE(h, o) floor2w_free(h, o)
+#define BW_HAS_FREE(o) floor2w_has_free(o)
+#include "workload.h"
+
+const struct bench_alloc bench_alloc_floor2 = {
+	.name = "floor2",
+	.arena = true,
+	.size_aligned = true,
+	.setup = bench_floor_arena,
+	.teardown = floorw_teardown,
+	.pair = floor2w_pair,
+	.mixed = floor2w_mixed,
 };

@@ -90,6 +90,8 @@ extern const struct bench_alloc bench_alloc_pmm_lazy;
 extern const struct bench_alloc bench_alloc_pmm_nopcp_immediate;
 extern const struct bench_alloc bench_alloc_pmm_nopcp_lazy;
 extern const struct bench_alloc bench_alloc_floor;
+/* The second floor: the floor behind per-CPU LIFOs of order-0 pages. */
+extern const struct bench_alloc bench_alloc_floor2;
 extern const struct bench_alloc bench_alloc_null;
 extern const struct bench_alloc bench_alloc_glibc;
 extern const struct bench_alloc bench_alloc_jemalloc;
@@ -153,6 +155,7 @@ double bench_median_d(const double *v, unsigned int n);
 struct bench_opts {
 	unsigned int runs;
 	bool smoke;
+	bool buddies_only; /* W1-W4: pmm, floor, floor2 and null only */
 	uint64_t arena_pages; /* W1-W4 */
 	uint64_t w12_ops, w3_ops, w4_ops, w3_pool, w4_pool;
 	unsigned int w5_sizes_gib[8];
@@ -170,6 +173,8 @@ void bench_w8(struct bench_opts *o);
 void bench_fr(struct bench_opts *o);
 /* WC: contiguous runs after W3's fill, grouping on/off, CMA (wc_contig.c). */
 void bench_wc(struct bench_opts *o);
+/* WB: order-0 pages in batches, single and bulk calls (wb_bulk.c). */
+void bench_wb(struct bench_opts *o);
 /* pmm's arena for W1-W4, W6 and the W5 seed baseline; handoff=false: empty. */
 int bench_pmm_arena(uint64_t pages, bool handoff);
 

@@ -2,8 +2,15 @@
 /*
  * main.c - pmm-bench: the standard workloads W1-W8 of shared/BENCHMARKS.md.
  *
- *   pmm-bench [--smoke] [--runs N] [--only W1,W3,...,LZ,FR]
+ *   pmm-bench [--smoke] [--runs N] [--buddies] [--only W1,W3,...,WB,LZ,FR]
  *
+ * --buddies runs W1-W4 on the buddy allocators and the null one only
+ * (pmm, floor, floor2, null): the ratios to both floors without the
+ * user-space allocators' minutes, for measuring on a busy machine.
+ *
+ * WB (after W4) is not one of the standard workloads either: order-0
+ * pages in batches of 16 and 64, by the single and the bulk calls
+ * (wb_bulk.c, issue 18 item 4).
  * LZ (after W4) is not one of the standard workloads: it measures the lazy
  * buddy against immediate coalescing (issue 5, item 2). Nor is FR (after
  * LZ): fragmentation of a mixed movable/unmovable stream with grouping by
@@ -72,9 +79,12 @@ static void host_plain(void)
 }
 
 static const struct bench_alloc *const allocs[] = {
-	&bench_alloc_pmm,    &bench_alloc_floor,    &bench_alloc_null,
-	&bench_alloc_glibc,  &bench_alloc_jemalloc, &bench_alloc_mimalloc,
+	&bench_alloc_pmm,      &bench_alloc_floor,    &bench_alloc_floor2,
+	&bench_alloc_null,     &bench_alloc_glibc,    &bench_alloc_jemalloc,
+	&bench_alloc_mimalloc,
 };
+/* Where the baselines sit in allocs[]. */
+enum { AI_FLOOR = 1, AI_FLOOR2 = 2, AI_NULL = 3 };
 #define NR_ALLOCS (sizeof(allocs) / sizeof(allocs[0]))
 
 struct wl {
@@ -191,18 +201,23 @@ static void run_workload(struct bench_opts *o, const struct wl *w)
 		 (unsigned long long)(w->p.arena_pages >> (20 - PMM_PAGE_SHIFT)));
 	/* Runs interleaved, so that load from elsewhere hits all alike. */
 	for (size_t i = 0; i < NR_ALLOCS; i++)
-		validate_series(o, allocs[i], w, &s[i]);
+		if (!o->buddies_only || allocs[i]->arena || i == AI_NULL)
+			validate_series(o, allocs[i], w, &s[i]);
 	for (unsigned int r = 0; r < o->runs; r++)
 		for (size_t i = 0; i < NR_ALLOCS; i++)
 			time_series(o, allocs[i], w, &s[i], r);
-	bench_section(w->title, unit, "floor (plain free-list buddy)");
-	double floor_med = series_median(&s[1]);
+	bench_section(w->title, unit,
+		      "floor (plain free-list buddy); floor2_ratio = median / floor2 (floor + per-CPU LIFO)");
+	double floor_med = series_median(&s[AI_FLOOR]);
+	double floor2_med = series_median(&s[AI_FLOOR2]);
 	for (size_t i = 0; i < NR_ALLOCS; i++) {
-		char notes[320] = "baseline=floor";
+		char notes[320];
 		if (!s[i].ok)
 			continue;
+		size_t n = (size_t)snprintf(notes, sizeof(notes),
+					    "baseline=floor floor2_ratio=%.3f",
+					    floor2_med > 0 ? series_median(&s[i]) / floor2_med : 0);
 		if (w->mixed) {
-			size_t n = strlen(notes);
 			notes[n++] = ' ';
 			mixed_notes(&s[i], allocs[i]->arena, notes + n,
 				    sizeof(notes) - n);
@@ -210,21 +225,23 @@ static void run_workload(struct bench_opts *o, const struct wl *w)
 		bench_figure(w->id, allocs[i]->name, s[i].v, s[i].n, floor_med,
 			     notes);
 	}
-	if (strcmp(w->id, "W3") == 0 && s[2].ok) {
+	if (strcmp(w->id, "W3") == 0 && s[AI_NULL].ok) {
 		/* Net allocator time: minus the null allocator's loop. */
-		double null_med = series_median(&s[2]);
+		double null_med = series_median(&s[AI_NULL]);
 		double net_floor = floor_med - null_med;
+		double net_floor2 = floor2_med - null_med;
 		bench_section("W3 net: allocator time minus the harness's null-allocator loop",
 			      "ns per operation", "floor's net median");
 		for (size_t i = 0; i < NR_ALLOCS; i++) {
-			if (!s[i].ok || i == 2)
+			if (!s[i].ok || i == AI_NULL)
 				continue;
 			double v[BENCH_MAX_RUNS];
 			for (unsigned int k = 0; k < s[i].n; k++)
 				v[k] = s[i].v[k] - null_med;
-			char notes[96];
+			char notes[128];
 			snprintf(notes, sizeof(notes),
-				 "baseline=floor-net null_median_ns=%.2f",
+				 "baseline=floor-net floor2_net_ratio=%.3f null_median_ns=%.2f",
+				 net_floor2 > 0 ? bench_median_d(v, s[i].n) / net_floor2 : 0,
 				 null_med);
 			bench_figure("W3net", allocs[i]->name, v, s[i].n,
 				     net_floor, notes);
@@ -408,7 +425,7 @@ static const char *loadavg(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...,LZ,FR,WC]\n");
+	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--buddies] [--only W1,W2,...,WB,LZ,FR,WC]\n");
 	return 2;
 }
 
@@ -425,6 +442,8 @@ int main(int argc, char **argv)
 			runs = (unsigned int)strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
+		else if (strcmp(argv[i], "--buddies") == 0)
+			o.buddies_only = true;
 		else
 			return usage();
 	}
@@ -461,6 +480,8 @@ int main(int argc, char **argv)
 		if (wanted(only, w[i].id))
 			run_workload(&o, &w[i]);
 	}
+	if (wanted(only, "WB"))
+		bench_wb(&o);
 	if (wanted(only, "LZ"))
 		run_lazy(&o, &w[0], &w[2], &w[3]);
 	if (wanted(only, "FR"))

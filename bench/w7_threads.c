@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * w7_threads.c - W7: W2 on pmm with one and with two threads, each on its
- * own CPU number (host_set_cpu), so each uses its own per-CPU list.
+ * own CPU number (host_set_cpu), so each uses its own per-CPU list; and
+ * the same on the second floor (floor.h: the plain buddy behind per-CPU
+ * LIFOs, their refills and drains under one lock), pmm's ratio to it at
+ * the same number of threads.
  *
  * Throughput is pairs of all threads per second of wall time, from the
  * moment every thread is ready to the last one's end. The validation pass
@@ -18,6 +21,7 @@
 #include <pmm/check.h>
 
 #include "bench.h"
+#include "floor.h"
 #include "host_platform.h"
 
 #define W7_MAX_THREADS 2
@@ -31,6 +35,7 @@ struct w7_ctx {
 	const char *error;
 	uint64_t t0, t_end[W7_MAX_THREADS];
 	bool control; /* no allocator: a private compute loop per thread */
+	bool floor2;  /* the second floor instead of pmm */
 };
 
 struct w7_arg {
@@ -82,6 +87,48 @@ static void w7_control_loop(struct w7_ctx *c, unsigned int cpu)
 	}
 }
 
+/* W2 on the second floor: a held page, then pairs on this CPU's LIFO. */
+static void *w7_floor2_thread(struct w7_ctx *c, unsigned int cpu)
+{
+	uint64_t held = floor2_alloc0();
+	if (held && c->chk)
+		w7_note(c, held, true);
+	pthread_barrier_wait(&c->start);
+	if (cpu == 0)
+		c->t0 = bench_now_ns();
+	for (uint64_t i = 0; i < c->ops; i++) {
+		uint64_t pfn = floor2_alloc0();
+		if (__builtin_expect(!pfn, 0)) {
+			c->error = "allocation failed";
+			break;
+		}
+		if (c->chk) {
+			w7_note(c, pfn, true);
+			w7_note(c, pfn, false);
+		}
+		floor2_free0(pfn);
+	}
+	c->t_end[cpu] = bench_now_ns();
+	if (!held) {
+		c->error = "cannot allocate the held block";
+		return NULL;
+	}
+	if (c->chk)
+		w7_note(c, held, false);
+	floor2_free0(held);
+	return NULL;
+}
+
+/* After a validation pass on the second floor: every page back in order. */
+static const char *w7_floor2_verify(uint64_t pages)
+{
+	floor2_drain_all();
+	uint64_t free_pages = 0;
+	for (unsigned int k = 0; k <= PMM_MAX_ORDER; k++)
+		free_pages += floor_nr_free(k) << k;
+	return free_pages == pages ? NULL : "floor2: free pages do not add up";
+}
+
 static void *w7_thread(void *p)
 {
 	struct w7_arg *a = p;
@@ -96,6 +143,8 @@ static void *w7_thread(void *p)
 		c->t_end[a->cpu] = bench_now_ns();
 		return NULL;
 	}
+	if (c->floor2)
+		return w7_floor2_thread(c, a->cpu);
 	struct pmm_page *held = pmm_alloc_pages(PMM_GFP_KERNEL, 0);
 	if (held && c->chk)
 		w7_note(c, pmm_page_to_pfn(held), true);
@@ -131,15 +180,17 @@ static void *w7_thread(void *p)
 /* One pass with @nthreads threads; Return: ns of wall time, 0 on error. */
 static uint64_t w7_pass(struct bench_opts *o, unsigned int nthreads,
 			uint64_t ops, bool validate, bool control,
-			const char **error)
+			bool floor2, const char **error)
 {
 	struct w7_ctx c;
 	memset(&c, 0, sizeof(c));
 	c.control = control;
+	c.floor2 = floor2;
 	c.nthreads = nthreads;
 	c.ops = ops;
 	*error = NULL;
-	if (bench_pmm_arena(o->arena_pages, true) != 0) {
+	if (floor2 ? bench_floor_arena(o->arena_pages) != 0
+		   : bench_pmm_arena(o->arena_pages, true) != 0) {
 		*error = "arena setup failed";
 		return 0;
 	}
@@ -165,7 +216,9 @@ static uint64_t w7_pass(struct bench_opts *o, unsigned int nthreads,
 	uint64_t end = 0;
 	for (unsigned int t = 0; t < nthreads; t++)
 		end = c.t_end[t] > end ? c.t_end[t] : end;
-	if (!c.error && validate && !control) {
+	if (!c.error && validate && floor2)
+		c.error = w7_floor2_verify(o->arena_pages);
+	else if (!c.error && validate && !control) {
 		pmm_pcp_drain_all();
 		if (host_report_count())
 			c.error = host_last_report_msg();
@@ -178,61 +231,103 @@ static uint64_t w7_pass(struct bench_opts *o, unsigned int nthreads,
 	return c.error ? 0 : end - c.t0;
 }
 
-void bench_w7(struct bench_opts *o)
+/* The untimed validation passes of pmm and the second floor. */
+static bool w7_validate(struct bench_opts *o)
 {
-	double thr[W7_MAX_THREADS + 1][BENCH_MAX_RUNS];
-	double ns_pair[W7_MAX_THREADS + 1][BENCH_MAX_RUNS];
 	const char *err;
-	for (unsigned int nt = 1; nt <= W7_MAX_THREADS; nt++) {
-		bench_progress("W7 pmm %u thread(s): validation pass", nt);
-		uint64_t vops = o->w7_ops < 200000 ? o->w7_ops : 200000;
-		if (!w7_pass(o, nt, vops, true, false, &err)) {
-			printf("  W7 %u threads: VALIDATION FAILED: %s\n", nt, err);
-			o->failures++;
-			return;
+	uint64_t vops = o->w7_ops < 200000 ? o->w7_ops : 200000;
+	for (int f = 0; f < 2; f++) {
+		for (unsigned int nt = 1; nt <= W7_MAX_THREADS; nt++) {
+			bench_progress("W7 %s %u thread(s): validation pass",
+				       f ? "floor2" : "pmm", nt);
+			if (!w7_pass(o, nt, vops, true, false, f, &err)) {
+				printf("  W7 %s %u threads: VALIDATION FAILED: %s\n",
+				       f ? "floor2" : "pmm", nt, err);
+				o->failures++;
+				return false;
+			}
 		}
 	}
-	/* Interleave one- and two-thread runs so drift hits both alike. */
+	return true;
+}
+
+/* Samples of W7 [per run]: pmm (0) and floor2 (1), by thread count. */
+struct w7_samples {
+	double thr[2][W7_MAX_THREADS + 1][BENCH_MAX_RUNS];
+	double ns_pair[2][W7_MAX_THREADS + 1][BENCH_MAX_RUNS];
 	double ctl[W7_MAX_THREADS + 1][BENCH_MAX_RUNS];
-	for (unsigned int i = 0; i < o->runs; i++) {
-		for (unsigned int nt = 1; nt <= W7_MAX_THREADS; nt++) {
-			bench_progress("W7 pmm %u thread(s): run %u/%u", nt, i + 1, o->runs);
-			uint64_t ns = w7_pass(o, nt, o->w7_ops, false, false, &err);
+};
+
+/* Run @i of every series, interleaved. Return: false on a failure. */
+static bool w7_run(struct bench_opts *o, struct w7_samples *m, unsigned int i)
+{
+	const char *err;
+	for (unsigned int nt = 1; nt <= W7_MAX_THREADS; nt++) {
+		double pairs = (double)o->w7_ops * nt;
+		for (int f = 0; f < 2; f++) {
+			bench_progress("W7 %s %u thread(s): run %u/%u",
+				       f ? "floor2" : "pmm", nt, i + 1, o->runs);
+			uint64_t ns = w7_pass(o, nt, o->w7_ops, false, false, f, &err);
 			if (!ns) {
 				printf("  W7 %u threads: FAILED: %s\n", nt, err);
 				o->failures++;
-				return;
+				return false;
 			}
-			double pairs = (double)o->w7_ops * nt;
-			thr[nt][i] = pairs / ((double)ns / 1e9);
-			ns_pair[nt][i] = (double)ns / pairs;
-			ns = w7_pass(o, nt, o->w7_ops, false, true, &err);
-			ctl[nt][i] = ns ? pairs / ((double)ns / 1e9) : 0;
+			m->thr[f][nt][i] = pairs / ((double)ns / 1e9);
+			m->ns_pair[f][nt][i] = (double)ns / pairs;
 		}
+		uint64_t ns = w7_pass(o, nt, o->w7_ops, false, true, false, &err);
+		m->ctl[nt][i] = ns ? pairs / ((double)ns / 1e9) : 0;
 	}
+	return true;
+}
+
+void bench_w7(struct bench_opts *o)
+{
+	struct w7_samples *m = calloc(1, sizeof(*m));
+	if (!m || !w7_validate(o)) {
+		free(m);
+		return;
+	}
+	/* Interleave one- and two-thread runs so drift hits both alike. */
+	for (unsigned int i = 0; i < o->runs; i++)
+		if (!w7_run(o, m, i)) {
+			free(m);
+			return;
+		}
 	char unit[128];
 	snprintf(unit, sizeof(unit),
 		 "ns of wall time per pair (all threads), %llu pairs per thread",
 		 (unsigned long long)o->w7_ops);
-	bench_section("W7 threads: W2 on pmm, each thread its own CPU", unit,
-		      "one thread's median (ratio < 0.53 = 1.9x throughput)");
-	double base = bench_median_d(ns_pair[1], o->runs);
-	char notes[128];
-	for (unsigned int nt = 1; nt <= W7_MAX_THREADS; nt++) {
-		snprintf(notes, sizeof(notes),
-			 "baseline=pmm-1-thread threads=%u throughput_mpairs_s=%.2f",
-			 nt, bench_median_d(thr[nt], o->runs) / 1e6);
-		char name[32];
-		snprintf(name, sizeof(name), "pmm-%u-thread%s", nt, nt > 1 ? "s" : "");
-		bench_figure("W7", name, ns_pair[nt], o->runs, base, notes);
+	bench_section("W7 threads: W2 on pmm and on floor2, each thread its own CPU", unit,
+		      "pmm's one-thread median (ratio < 0.53 = 1.9x throughput); floor2_ratio = median / floor2's at the same thread count");
+	double base = bench_median_d(m->ns_pair[0][1], o->runs);
+	char notes[160];
+	for (int f = 0; f < 2; f++) {
+		for (unsigned int nt = 1; nt <= W7_MAX_THREADS; nt++) {
+			double f2 = bench_median_d(m->ns_pair[1][nt], o->runs);
+			snprintf(notes, sizeof(notes),
+				 "baseline=pmm-1-thread threads=%u throughput_mpairs_s=%.2f floor2_ratio=%.3f",
+				 nt, bench_median_d(m->thr[f][nt], o->runs) / 1e6,
+				 bench_median_d(m->ns_pair[f][nt], o->runs) / f2);
+			char name[32];
+			snprintf(name, sizeof(name), "%s-%u-thread%s",
+				 f ? "floor2" : "pmm", nt, nt > 1 ? "s" : "");
+			bench_figure("W7", name, m->ns_pair[f][nt], o->runs, base,
+				     notes);
+		}
 	}
 	double sp[BENCH_MAX_RUNS];
+	for (int f = 0; f < 2; f++) {
+		for (unsigned int i = 0; i < o->runs; i++)
+			sp[i] = m->thr[f][2][i] / m->thr[f][1][i];
+		bench_value("W7", f ? "floor2" : "pmm", "speedup_2_vs_1",
+			    bench_median_d(sp, o->runs),
+			    "throughput(2 threads) / throughput(1 thread), median of paired runs");
+	}
 	for (unsigned int i = 0; i < o->runs; i++)
-		sp[i] = thr[2][i] / thr[1][i];
-	bench_value("W7", "pmm", "speedup_2_vs_1", bench_median_d(sp, o->runs),
-		    "throughput(2 threads) / throughput(1 thread), median of paired runs");
-	for (unsigned int i = 0; i < o->runs; i++)
-		sp[i] = ctl[1][i] > 0 ? ctl[2][i] / ctl[1][i] : 0;
+		sp[i] = m->ctl[1][i] > 0 ? m->ctl[2][i] / m->ctl[1][i] : 0;
 	bench_value("W7", "control", "speedup_2_vs_1", bench_median_d(sp, o->runs),
 		    "the same threads on a loop that shares nothing: what the machine allows now");
+	free(m);
 }

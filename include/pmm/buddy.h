@@ -104,6 +104,27 @@ int pmm_free_pages_addr(pmm_phys_t addr, pmm_order_t order);
 int pmm_free_page_addr(pmm_phys_t addr);
 
 /*
+ * Fill the NULL slots of @pages[0..@nr) with order-0 pages (Linux's
+ * alloc_pages_bulk_array()): slots holding a page are skipped; the call
+ * stops at the first slot it cannot fill. Pages come as from
+ * pmm_alloc_pages(@gfp, 0), most of them from this CPU's list in one run.
+ * Return: the number of leading slots that hold a page (@nr when all
+ * do); 0 for a NULL @pages. Locking: as pmm_alloc_pages().
+ */
+unsigned long pmm_alloc_pages_bulk(unsigned int gfp, unsigned long nr,
+				   struct pmm_page **pages);
+/*
+ * Drop a reference to the order-0 page of each non-NULL slot of
+ * @pages[0..@nr) in slot order, each checked as pmm_free_page() checks
+ * it, and NULL its slot. At the first page that fails, stop: the slots
+ * before it are freed (NULL), it and those after it untouched.
+ * Return: 0, PMM_EINVAL (@pages NULL with @nr > 0), or the failing page's
+ * pmm_free_page() error (reported as that call reports it).
+ * Locking: as pmm_free_pages().
+ */
+int pmm_free_pages_bulk(unsigned long nr, struct pmm_page **pages);
+
+/*
  * Take a reference on the allocated block headed by @page.
  * Return: 0, PMM_EINVAL (not the head of an allocated block), PMM_EBUSY
  * (the count is at its maximum). Locking: none (atomic on the head).

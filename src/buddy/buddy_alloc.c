@@ -22,13 +22,6 @@
 
 #include "buddy_internal.h"
 
-/* Return: @zone's min watermark for @gfp (half of it with PMM_GFP_HIGH). */
-static inline uint64_t gfp_min(const struct pmm_zone *zone, unsigned int gfp)
-{
-	uint64_t min = zone->watermark[PMM_WMARK_MIN];
-	return gfp & PMM_GFP_HIGH ? min >> 1 : min;
-}
-
 /*
  * Try one zone: its per-CPU list for a per-CPU order, else its buddy lists
  * under the lock, while the min watermark allows.
@@ -38,7 +31,7 @@ static inline __attribute__((always_inline)) bool
 zone_try(struct pmm_zone *zone, unsigned int gfp, pmm_order_t order,
 	 pmm_pfn_t *pfn)
 {
-	uint64_t min = gfp_min(zone, gfp);
+	uint64_t min = pmm_gfp_min(zone, gfp);
 	unsigned int mt = pmm_zone_gfp_type(zone, gfp);
 	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_enabled(zone))
 		return pmm_pcp_alloc(zone, min, order, mt, pfn);
@@ -99,43 +92,24 @@ static bool alloc_from_nodes(int nid, int top, unsigned int gfp,
 static inline bool alloc_pcp_fast(unsigned int gfp, pmm_order_t order,
 				  pmm_pfn_t *pfn)
 {
-	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
-	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0)
+	unsigned int mt;
+	struct pmm_zone *zone = pmm_fast_zone(gfp, &mt);
+	if (zone == NULL)
 		return false;
-	/* pmm_zone_gfp_type() without its redundant mask: both flags fail. */
-	unsigned int bits = (gfp & zone->gfp_mt_mask) | zone->gfp_mt_force;
-	if (bits == PMM_GFP_MOBILITY)
-		return false;
-	unsigned int mt = bits >> PMM_GFP_MT_SHIFT;
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
-	uint64_t need = gfp_min(zone, gfp) + pmm_order_pages(order);
-	/* pmm_pcp_alloc()'s test: free_pages + count >= min + 2^order. */
-	if (pcp->head[mt][order] == 0 ||
-	    (pcp->count < need && pmm_zone_free_hint(zone) + pcp->count < need))
+	if (pcp->head[mt][order] == 0 || !pmm_pcp_may_pop(zone, pcp, gfp, order))
 		return false;
 	*pfn = pmm_pcp_pop(pcp, mt, order);
 	return true;
 }
 
-/* Write the allocated head of the block at @pfn: refcount 1, owner @tag. */
-static inline struct pmm_page *alloc_head(pmm_pfn_t pfn, pmm_order_t order,
-					  uint64_t tag)
-{
-	struct pmm_page *page = &pmm_mem_map[pfn];
-	page->next = (uint32_t)tag;
-	page->prev = (uint32_t)(tag >> 32);
-	page->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order |
-		     (tag != 0 ? PMM_PG_OWNER : 0);
-	return page;
-}
-
-/* alloc_head(), with the poison check before and the zeroing after. */
+/* pmm_alloc_head(), with the poison check before and the zeroing after. */
 static inline struct pmm_page *alloc_finish(pmm_pfn_t pfn, pmm_order_t order,
 					    unsigned int gfp, uint64_t tag)
 {
 	if (pmm_debug_poison_on())
 		pmm_poison_check(pfn, order); /* reports use after free */
-	struct pmm_page *page = alloc_head(pfn, order, tag);
+	struct pmm_page *page = pmm_alloc_head(pfn, order, tag);
 	if (gfp & PMM_GFP_ZERO)
 		zero_block(pfn, order);
 	return page;
@@ -180,10 +154,11 @@ fail:
 }
 
 /*
- * The fast path of orders above the per-CPU ones (and of every order
- * without per-CPU lists): zone_try() on pmm_zone_fast alone, for a @gfp
- * without zone flags. Return: the pfn, or 0 to take the full path (which
- * tries that zone again, then the others).
+ * The path after the per-CPU pop missed (an empty list, or an order above
+ * the per-CPU ones): zone_try() on pmm_zone_fast alone, for a @gfp without
+ * zone flags - the first zone the full walk tries, so a refill of this
+ * CPU's list needs no walk. Return: the pfn, or 0 to take the full path
+ * (which tries that zone again, then the others).
  */
 static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
 							   pmm_order_t order)
@@ -193,8 +168,6 @@ static __attribute__((noinline)) pmm_pfn_t alloc_zone_fast(unsigned int gfp,
 	    order > PMM_MAX_ORDER ||
 	    pmm_zone_gfp_type(zone, gfp) >= PMM_MT_TYPES)
 		return 0;
-	if (order <= PMM_PCP_MAX_ORDER && pmm_pcp_enabled(zone))
-		return 0; /* per-CPU lists on: pmm_pcp_alloc() refills */
 	pmm_pfn_t pfn;
 	return zone_try(zone, gfp, order, &pfn) ? pfn : 0;
 }
@@ -228,7 +201,7 @@ alloc_pages(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
 			if (__builtin_expect(tag != 0 || (gfp & PMM_GFP_ZERO) ||
 						     pmm_debug_poison_on(), 0))
 				return alloc_finish_call(pfn, order, gfp, tag);
-			return alloc_head(pfn, order, 0);
+			return pmm_alloc_head(pfn, order, 0);
 		}
 	}
 	return alloc_pages_rest(nid, gfp, order, tag, err);
@@ -259,6 +232,7 @@ struct pmm_page *pmm_alloc_pages_tagged(int nid, unsigned int gfp,
 }
 
 /* pmm_alloc_pages_tagged() on the default node without a tag (buddy.h). */
+PMM_HOT_ENTRY
 struct pmm_page *pmm_alloc_pages(unsigned int gfp, pmm_order_t order)
 {
 	return alloc_pages(PMM_NUMA_NO_NODE, gfp, order, 0, NULL);
@@ -272,6 +246,7 @@ struct pmm_page *pmm_alloc_pages_node(int nid, unsigned int gfp,
 }
 
 /* pmm_alloc_pages(@gfp, 0) (buddy.h). */
+PMM_HOT_ENTRY
 struct pmm_page *pmm_alloc_page(unsigned int gfp)
 {
 	return alloc_pages(PMM_NUMA_NO_NODE, gfp, 0, 0, NULL);

@@ -125,9 +125,9 @@ static inline void free_block(struct pmm_zone *zone, pmm_pfn_t pfn,
 }
 
 /* pmm_free_pages() after the fast path missed: every case, in order. */
-static __attribute__((noinline)) int free_pages_slow(struct pmm_page *page,
-						     pmm_pfn_t pfn,
-						     pmm_order_t order)
+__attribute__((noinline)) int pmm_free_pages_slow(struct pmm_page *page,
+						  pmm_pfn_t pfn,
+						  pmm_order_t order)
 {
 	if (order > PMM_MAX_ORDER)
 		return PMM_EORDER;
@@ -162,7 +162,7 @@ static __attribute__((noinline)) int free_drain(struct pmm_zone *zone,
  * aligned, inside the largest zone, no poisoning, per-CPU lists on - found
  * with the same checks as the slow path makes (flags, order and refcount
  * in one comparison), and pushed on this CPU's list without a call;
- * everything else is a tail call to free_pages_slow(), which classifies
+ * everything else is a tail call to pmm_free_pages_slow(), which classifies
  * and serves every case, so the fast path needs no stack frame.
  */
 static inline __attribute__((always_inline)) int
@@ -171,21 +171,18 @@ free_pages(struct pmm_page *page, pmm_order_t order)
 	pmm_pfn_t pfn;
 	if (!pmm_page_pfn_checked(page, &pfn))
 		return PMM_EINVAL;
-	const struct pmm_zone *hint = pmm_zone_hint;
-	if (__builtin_expect(order > PMM_PCP_MAX_ORDER ||
-			     (page->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK |
-					    PMM_PG_REF_MASK)) !=
-				     (PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order) ||
-			     hint == NULL || !pmm_zone_spans(hint, pfn) ||
-			     (pfn & (pmm_order_pages(order) - 1)) != 0 ||
-			     pfn + pmm_order_pages(order) > hint->end_pfn ||
-			     pmm_debug_poison_on(), 0))
-		return free_pages_slow(page, pfn, order);
 	struct pmm_zone *zone = pmm_zone_hint;
+	if (__builtin_expect(order > PMM_PCP_MAX_ORDER || zone == NULL ||
+				     !pmm_free_is_fast(page, pfn, order,
+						       zone->start_pfn,
+						       zone->spanned) ||
+				     pmm_debug_poison_on(),
+			     0))
+		return pmm_free_pages_slow(page, pfn, order);
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
 	unsigned int mt = pmm_pageblock_type(zone, pfn);
 	if (__builtin_expect(pcp->batch == 0 || mt >= PMM_MT_TYPES, 0))
-		return free_pages_slow(page, pfn, order);
+		return pmm_free_pages_slow(page, pfn, order);
 	pmm_pcp_push(pcp, mt, order, pfn);
 	if (__builtin_expect(pcp->count > pcp->high, 0))
 		return free_drain(zone, pcp);
@@ -201,12 +198,14 @@ free_pages(struct pmm_page *page, pmm_order_t order)
  * Return: 0 or an error; nothing changes on error.
  * Locking: the zone lock for blocks of order > 0 (and per-CPU batches).
  */
+PMM_HOT_ENTRY
 int pmm_free_pages(struct pmm_page *page, pmm_order_t order)
 {
 	return free_pages(page, order);
 }
 
 /* pmm_free_pages(@page, 0) (buddy.h). */
+PMM_HOT_ENTRY
 int pmm_free_page(struct pmm_page *page)
 {
 	return free_pages(page, 0);

@@ -38,6 +38,16 @@ _Static_assert(PMM_NR_ORDERS <= 32, "free-area orders fit a 32-bit mask");
 
 #define ULL(x) ((unsigned long long)(x))
 
+/*
+ * The entry points of the per-CPU fast paths: in .text.hot (gcc's hot
+ * attribute groups them there, away from the cold code between them) and
+ * each starting a 64-byte line, so that their placement relative to cache
+ * lines and fetch blocks - and so a benchmark's figure - does not shift
+ * with whatever else is linked (W2 once moved from 5.4 to 6.8 ns when an
+ * unrelated object was added to pmm-bench).
+ */
+#define PMM_HOT_ENTRY __attribute__((hot, aligned(64)))
+
 /* Take @zone's lock (the only way src/buddy takes it). */
 static inline void zone_lock(struct pmm_zone *zone)
 {
@@ -71,21 +81,29 @@ static inline pmm_pfn_t pmm_order_pages(pmm_order_t order)
 }
 
 /*
- * Return: true if @page lies in pmm_mem_map on a descriptor boundary, and
- * then its pfn in *@pfn. Exact division by 12: a quarter of the byte
+ * Return: true if @page lies in the descriptor array @map of @max_pfn
+ * descriptors on a descriptor boundary, and then its pfn in *@pfn. Exact division by 12: a quarter of the byte
  * offset times the inverse of 3 modulo 2^N. Multiples of 3 map to their
  * third, every other value to 2^N / 3 or above - past any pmm_max_pfn, as
  * the descriptor array (12 bytes a pfn) fits the address space - and a
  * pointer below the map wraps the same way; no map means pmm_max_pfn == 0.
  */
+static inline bool pmm_page_pfn_in(const struct pmm_page *map,
+				    pmm_pfn_t max_pfn,
+				    const struct pmm_page *page, pmm_pfn_t *pfn)
+{
+	const uintptr_t inverse_of_3 = (uintptr_t)0xaaaaaaaaaaaaaaabull;
+	uintptr_t off = (uintptr_t)page - (uintptr_t)map;
+	uintptr_t idx = (off >> 2) * inverse_of_3;
+	*pfn = (pmm_pfn_t)idx;
+	return (off & 3) == 0 && (pmm_pfn_t)idx < max_pfn;
+}
+
+/* pmm_page_pfn_in() of the descriptor array itself. */
 static inline bool pmm_page_pfn_checked(const struct pmm_page *page,
 					pmm_pfn_t *pfn)
 {
-	const uintptr_t inverse_of_3 = (uintptr_t)0xaaaaaaaaaaaaaaabull;
-	uintptr_t off = (uintptr_t)page - (uintptr_t)pmm_mem_map;
-	uintptr_t idx = (off >> 2) * inverse_of_3;
-	*pfn = (pmm_pfn_t)idx;
-	return (off & 3) == 0 && (pmm_pfn_t)idx < pmm_max_pfn;
+	return pmm_page_pfn_in(pmm_mem_map, pmm_max_pfn, page, pfn);
 }
 
 /* Return: true if @page lies in pmm_mem_map on a descriptor boundary. */
@@ -601,6 +619,82 @@ static inline bool buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
 	return true;
 }
 
+/* ---- the per-CPU fast paths (buddy_alloc.c, buddy_free.c, buddy_bulk.c) ---- */
+
+/* Return: @zone's min watermark for @gfp (half of it with PMM_GFP_HIGH). */
+static inline uint64_t pmm_gfp_min(const struct pmm_zone *zone, unsigned int gfp)
+{
+	uint64_t min = zone->watermark[PMM_WMARK_MIN];
+	return gfp & PMM_GFP_HIGH ? min >> 1 : min;
+}
+
+/*
+ * The zone whose per-CPU lists the fast paths pop for @gfp: pmm_zone_fast,
+ * the first zone the zonelist walk tries on the default node, when @gfp
+ * names no zone and not both mobility flags (pmm_zone_gfp_type() without
+ * its redundant mask). Return: that zone and *@mt, or NULL (full path).
+ */
+static inline struct pmm_zone *pmm_fast_zone(unsigned int gfp, unsigned int *mt)
+{
+	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
+	if (zone == NULL || (gfp & PMM_GFP_ZONEMASK) != 0)
+		return NULL;
+	unsigned int bits = (gfp & zone->gfp_mt_mask) | zone->gfp_mt_force;
+	if (bits == PMM_GFP_MOBILITY)
+		return NULL;
+	*mt = bits >> PMM_GFP_MT_SHIFT;
+	return zone;
+}
+
+/*
+ * Return: true when the watermark lets this CPU pop 2^@order pages from
+ * @pcp of @zone under @gfp: free_pages + count >= min + 2^order
+ * (pmm_pcp_alloc()'s test), free_pages read unlocked as a hint and only
+ * when the list's own count falls short.
+ */
+static inline bool pmm_pcp_may_pop(const struct pmm_zone *zone,
+				   const struct pmm_pcp *pcp, unsigned int gfp,
+				   pmm_order_t order)
+{
+	uint64_t need = pmm_gfp_min(zone, gfp) + pmm_order_pages(order);
+	return pcp->count >= need || pmm_zone_free_hint(zone) + pcp->count >= need;
+}
+
+/* Write the allocated head of the block at @pfn: refcount 1, owner @tag. */
+static inline struct pmm_page *pmm_alloc_head(pmm_pfn_t pfn, pmm_order_t order,
+					      uint64_t tag)
+{
+	struct pmm_page *page = &pmm_mem_map[pfn];
+	page->next = (uint32_t)tag;
+	page->prev = (uint32_t)(tag >> 32);
+	page->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order |
+		     (tag != 0 ? PMM_PG_OWNER : 0);
+	return page;
+}
+
+/*
+ * Return: true when freeing @page (pfn @pfn) at @order can take the
+ * per-CPU fast path of the zone spanning [@start_pfn, + @spanned): an
+ * allocated head of that order with one reference (state, order and
+ * refcount in one compare), aligned to its order, its block inside the
+ * span (both read from the zone's first line). Anything else goes to
+ * pmm_free_pages_slow(), which classifies it.
+ */
+static inline bool pmm_free_is_fast(const struct pmm_page *page, pmm_pfn_t pfn,
+				    pmm_order_t order, pmm_pfn_t start_pfn,
+				    uint64_t spanned)
+{
+	pmm_pfn_t off = pfn - start_pfn;
+	pmm_pfn_t last = pmm_order_pages(order) - 1;
+	return (page->info & (PMM_PG_STATE_MASK | PMM_PG_ORDER_MASK |
+			      PMM_PG_REF_MASK)) ==
+		       (PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order) &&
+	       off < spanned && off + last < spanned && (pfn & last) == 0;
+}
+
+/* buddy_free.c: every case of a free the fast path did not take. */
+int pmm_free_pages_slow(struct pmm_page *page, pmm_pfn_t pfn, pmm_order_t order);
+
 /* pcp.c */
 /* Set @zone's per-CPU lists to the defaults (or the explicit setting). */
 void pmm_pcp_init_zone(struct pmm_zone *zone);
@@ -636,15 +730,25 @@ static inline bool pmm_pcp_enabled(const struct pmm_zone *zone)
 	return zone->pcp[0].batch != 0;
 }
 
-/* Push the free block @pfn of @order on @pcp's list of type @mt (marks it PMM_PG_PCP). */
-static inline void pmm_pcp_push(struct pmm_pcp *pcp, unsigned int mt,
-				pmm_order_t order, pmm_pfn_t pfn)
+/*
+ * Link the free block @pfn of @order (descriptor @page) first on @pcp's
+ * list of type @mt and mark it PMM_PG_PCP; the caller counts its pages.
+ */
+static inline void pmm_pcp_link(struct pmm_pcp *pcp, unsigned int mt,
+				pmm_order_t order, struct pmm_page *page,
+				pmm_pfn_t pfn)
 {
-	struct pmm_page *page = &pmm_mem_map[pfn];
 	page->info = PMM_PG_PCP | order;
 	page->prev = 0;
 	page->next = pcp->head[mt][order];
 	pcp->head[mt][order] = (uint32_t)(pfn + 1);
+}
+
+/* Push the free block @pfn of @order on @pcp's list of type @mt (marks it PMM_PG_PCP). */
+static inline void pmm_pcp_push(struct pmm_pcp *pcp, unsigned int mt,
+				pmm_order_t order, pmm_pfn_t pfn)
+{
+	pmm_pcp_link(pcp, mt, order, &pmm_mem_map[pfn], pfn);
 	pcp->count += 1u << order;
 }
 

@@ -97,6 +97,24 @@ void pmm_pcp_update_zone(struct pmm_zone *zone)
 	zone_set_pcp(zone, PCP_HIGH_FACTOR * batch, batch);
 }
 
+/* Return: a bit per list of @pcp (type * PMM_PCP_NR_ORDERS + order) that holds a block. */
+static uint32_t pcp_nonempty_lists(const struct pmm_pcp *pcp)
+{
+	uint32_t mask = 0;
+	for (unsigned int mt = 0; mt < PMM_MT_TYPES; mt++)
+		for (pmm_order_t k = 0; k < PMM_PCP_NR_ORDERS; k++)
+			if (pcp->head[mt][k] != 0)
+				mask |= 1u << (mt * PMM_PCP_NR_ORDERS + k);
+	return mask;
+}
+
+/* Return: the first list of @mask (not 0) at or after @i, cyclically. */
+static uint32_t pcp_next_list(uint32_t mask, uint32_t i)
+{
+	uint32_t ahead = mask & ~((1u << i) - 1);
+	return (uint32_t)__builtin_ctz(ahead != 0 ? ahead : mask);
+}
+
 /*
  * Give at least @pages pages of @pcp back to @zone's buddy lists (fewer if
  * the lists run dry), one block from each non-empty list in turn, starting
@@ -107,17 +125,19 @@ static void pcp_drain_locked(struct pmm_zone *zone, struct pmm_pcp *pcp,
 {
 	uint32_t i = pcp->drain_list;
 	uint32_t done = 0;
+	uint32_t mask = pcp_nonempty_lists(pcp);
 	PMM_ASSERT_LOCKED(&zone->lock);
-	while (done < pages && pcp->count != 0) {
-		while (pcp->head[i / PMM_PCP_NR_ORDERS][i % PMM_PCP_NR_ORDERS] == 0)
-			i = (i + 1) % PMM_PCP_NR_LISTS;
+	while (done < pages && mask != 0) {
+		i = pcp_next_list(mask, i);
 		unsigned int mt = i / PMM_PCP_NR_ORDERS;
 		pmm_order_t k = i % PMM_PCP_NR_ORDERS;
 		pmm_pfn_t pfn = pmm_pcp_pop(pcp, mt, k);
+		if (pcp->head[mt][k] == 0)
+			mask &= ~(1u << i);
 		pmm_page_clear(&pmm_mem_map[pfn]);
 		pmm_buddy_put_locked(zone, pfn, k);
 		done += 1u << k;
-		i = (i + 1) % PMM_PCP_NR_LISTS;
+		i = i + 1 < PMM_PCP_NR_LISTS ? i + 1 : 0;
 	}
 	pcp->drain_list = i;
 }

@@ -15,6 +15,7 @@
 
 #include <pmm/contig.h>
 
+#include "buddy_fixture.h"
 #include "buddy_setup.h"
 #include "host_platform.h"
 #include "reliability_snap.h"
@@ -64,17 +65,11 @@ static int ce_teardown(void **state)
 	return 0;
 }
 
-/* Unchanged since mark(), pmm_check() passes, @reports reports came, the
- * last with @err. */
+/* Unchanged since the snapshot, pmm_check() passes, @reports reports came,
+ * the last with @err. */
 static void unchanged(unsigned int reports, int err)
 {
-	const char *why = rel_snap_same(&snap);
-	if (why)
-		fail_msg("%s", why);
-	assert_null(pmm_check());
-	assert_int_equal(host_report_count(), reports_before + reports);
-	if (reports)
-		assert_int_equal(host_last_report_err(), err);
+	buddy_expect_snap(&snap, reports_before, reports, err);
 }
 
 /* pmm_alloc_contig_err() fails with @want. */

@@ -27,6 +27,10 @@
  * when the model has every page of the block free (no migrate hook), and
  * the model follows the zone metadata hotplug takes from boot memory
  * (M_META) and gives back.
+ * Bulk calls (pmm_alloc_pages_bulk(), pmm_free_pages_bulk()) run among
+ * the single ones: every page a bulk allocation hands out is checked as a
+ * single one is, pre-filled slots stay untouched, and a bulk free with a
+ * free page in the middle frees exactly the slots before it.
  *
  * Requests carry a random migratetype (unmovable, movable, reclaimable):
  * grouping by mobility may place a block anywhere in the zone, never fail
@@ -228,26 +232,23 @@ static unsigned int pick_gfp(void)
 	return zone | mobility[rnd_below(3)];
 }
 
-static void op_alloc(void)
+/* No zone of @gfp's zonelist before position @upto can serve order @k. */
+static void expect_no_earlier_zone(const int *zl, int upto, pmm_order_t k,
+				   unsigned int gfp, const char *what)
 {
-	pmm_order_t k = pick_order();
-	unsigned int gfp = pick_gfp();
-	uint64_t tag = rnd_below(4) ? rnd() : 0;
-	int err = 0;
-	struct pmm_page *p = pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, k,
-						    tag, &err);
+	for (int i = 0; i < upto; i++)
+		if (model_zone_can(&zones[zl[i]], k))
+			fail_msg("order %u gfp %#x %s, zone %d had a block", k,
+				 gfp, what, zl[i]);
+}
+
+/* The block @p of order @k (tag @tag) that pmm just handed out for @gfp:
+ * check it against the model and record it. */
+static void take_block(struct pmm_page *p, pmm_order_t k, unsigned int gfp,
+		       uint64_t tag)
+{
 	int zl[3];
 	int nz = zonelist(gfp, zl);
-	if (p == NULL) {
-		m.fails++;
-		assert_int_equal(err, PMM_ENOMEM);
-		if (!m.pcp)
-			for (int i = 0; i < nz; i++)
-				if (model_zone_can(&zones[zl[i]], k))
-					fail_msg("order %u gfp %#x failed, zone %d has a block",
-						 k, gfp, zl[i]);
-		return;
-	}
 	m.allocs++;
 	pmm_pfn_t pfn = pmm_page_to_pfn(p);
 	pmm_pfn_t n = (pmm_pfn_t)1 << k;
@@ -263,10 +264,7 @@ static void op_alloc(void)
 			 (unsigned long long)pfn, zi, gfp);
 	assert_true(pfn + n <= zones[zi].end);
 	if (!m.pcp)
-		for (int i = 0; i < pos; i++)
-			if (model_zone_can(&zones[zl[i]], k))
-				fail_msg("order %u served by zone %d, zone %d had a block",
-					 k, zi, zl[i]);
+		expect_no_earlier_zone(zl, pos, k, gfp, "served late");
 	if (!model_block_free(pfn, k))
 		fail_msg("pfn %llu order %u handed out but not free in model",
 			 (unsigned long long)pfn, k);
@@ -281,6 +279,68 @@ static void op_alloc(void)
 	m.nfree -= n;
 	m.lent += in_cma(pfn);
 	m.live[m.nlive++] = (struct live){ pfn, k, 1, tag };
+}
+
+/* An allocation of order @k for @gfp failed: without per-CPU lists the
+ * model must have no block for it either. */
+static void expect_failure_fair(pmm_order_t k, unsigned int gfp)
+{
+	int zl[3];
+	int nz = zonelist(gfp, zl);
+	m.fails++;
+	if (!m.pcp)
+		expect_no_earlier_zone(zl, nz, k, gfp, "failed");
+}
+
+static void op_alloc(void)
+{
+	pmm_order_t k = pick_order();
+	unsigned int gfp = pick_gfp();
+	uint64_t tag = rnd_below(4) ? rnd() : 0;
+	int err = 0;
+	struct pmm_page *p = pmm_alloc_pages_tagged(PMM_NUMA_NO_NODE, gfp, k,
+						    tag, &err);
+	if (p == NULL) {
+		assert_int_equal(err, PMM_ENOMEM);
+		expect_failure_fair(k, gfp);
+		return;
+	}
+	take_block(p, k, gfp, tag);
+}
+
+#define BULK_MAX 16u
+
+/*
+ * pmm_alloc_pages_bulk() on an array of up to BULK_MAX slots, some of
+ * them already holding a live page (skipped, untouched): the leading
+ * slots it reports hold pages, each new one a model-free page of an
+ * allowed zone; the slots after stay as they were.
+ */
+static void op_bulk_alloc(void)
+{
+	struct pmm_page *arr[BULK_MAX], *was[BULK_MAX];
+	unsigned int nr = 1 + rnd_below(BULK_MAX);
+	unsigned int gfp = pick_gfp();
+	for (unsigned int j = 0; j < nr; j++) {
+		bool held = m.nlive != 0 && rnd_below(6) == 0;
+		arr[j] = held ? pmm_pfn_to_page(m.live[rnd_below((unsigned int)m.nlive)].pfn)
+			      : NULL;
+		was[j] = arr[j];
+	}
+	unsigned long r = pmm_alloc_pages_bulk(gfp, nr, arr);
+	assert_true(r <= nr);
+	for (unsigned int j = 0; j < nr; j++) {
+		if (was[j] != NULL || j >= r) {
+			assert_ptr_equal(arr[j], was[j]);
+			continue;
+		}
+		assert_non_null(arr[j]);
+		take_block(arr[j], 0, gfp, 0);
+	}
+	if (r < nr) {
+		assert_null(arr[r]);
+		expect_failure_fair(0, gfp);
+	}
 }
 
 static void op_free(void)
@@ -311,6 +371,83 @@ static void op_free(void)
 	model_set(l->pfn, n, M_FREE);
 	m.nfree += n;
 	*l = m.live[--m.nlive];
+}
+
+/* A pfn the model has free, or NPAGES when 64 tries found none. */
+static pmm_pfn_t random_free_pfn(void)
+{
+	for (int t = 0; t < 64; t++) {
+		pmm_pfn_t pfn = rnd_below(NPAGES);
+		if (m.state[pfn] == M_FREE)
+			return pfn;
+	}
+	return NPAGES;
+}
+
+/* The model's side of a page freed in a bulk free: one reference less. */
+static uint64_t bulk_dropped(pmm_pfn_t pfn)
+{
+	for (size_t i = 0; i < m.nlive; i++) {
+		struct live *l = &m.live[i];
+		if (l->pfn != pfn)
+			continue;
+		m.frees++;
+		if (--l->refs != 0)
+			return 0;
+		model_set(pfn, 1, M_FREE);
+		m.nfree++;
+		*l = m.live[--m.nlive];
+		return 1;
+	}
+	fail_msg("pfn %llu freed in bulk but not live", (unsigned long long)pfn);
+	return 0;
+}
+
+/*
+ * pmm_free_pages_bulk() of up to BULK_MAX distinct live order-0 pages,
+ * with NULL holes, and now and then a free page in the middle (a double
+ * free): the slots before it are freed and NULL, it and the slots after
+ * it untouched, one report.
+ */
+static void op_bulk_free(void)
+{
+	struct pmm_page *arr[BULK_MAX], *was[BULK_MAX];
+	unsigned int n = 0, want = 1 + rnd_below(BULK_MAX);
+	for (unsigned int t = 0; t < 4 * BULK_MAX && n < want && m.nlive; t++) {
+		const struct live *l = &m.live[rnd_below((unsigned int)m.nlive)];
+		bool dup = false;
+		for (unsigned int j = 0; j < n; j++)
+			dup |= arr[j] == pmm_pfn_to_page(l->pfn);
+		if (l->order == 0 && !dup)
+			arr[n++] = pmm_pfn_to_page(l->pfn);
+	}
+	if (n == 0)
+		return;
+	if (rnd_below(4) == 0)
+		arr[rnd_below(n)] = NULL;
+	unsigned int bad = n;
+	pmm_pfn_t free_pfn = rnd_below(8) == 0 ? random_free_pfn() : NPAGES;
+	if (free_pfn != NPAGES) {
+		bad = rnd_below(n);
+		arr[bad] = pmm_pfn_to_page(free_pfn);
+	}
+	memcpy(was, arr, sizeof(arr));
+	uint64_t before = pmm_nr_free_pages(), freed = 0;
+	unsigned int reports = host_report_count();
+	int r = pmm_free_pages_bulk(n, arr);
+	assert_int_equal(r, bad < n ? PMM_EDOUBLEFREE : 0);
+	assert_int_equal(host_report_count(), reports + (bad < n));
+	for (unsigned int j = 0; j < n; j++) {
+		if (j >= bad) {
+			assert_ptr_equal(arr[j], was[j]);
+			continue;
+		}
+		assert_null(arr[j]);
+		if (was[j] != NULL)
+			freed += bulk_dropped(pmm_page_to_pfn(was[j]));
+	}
+	m.errors += bad < n;
+	assert_int_equal(pmm_nr_free_pages(), before + freed);
 }
 
 /* The block of the model that holds allocated page @pfn. */
@@ -580,8 +717,12 @@ static void step(void)
 	unsigned int alloc_share = usable * 10 < NPAGES ? 350 : 560;
 	if (r < alloc_share)
 		op_alloc();
-	else if (r < 960)
+	else if (r < alloc_share + 15)
+		op_bulk_alloc();
+	else if (r < 945)
 		op_free();
+	else if (r < 960)
+		op_bulk_free();
 	else if (r < 978)
 		op_error();
 	else if (r < 979)

@@ -19,6 +19,7 @@
 #include <pmm/check.h>
 #include <pmm/init.h>
 
+#include "buddy_fixture.h"
 #include "buddy_setup.h"
 #include "host_platform.h"
 #include "reliability_snap.h"
@@ -64,17 +65,11 @@ static int bd_teardown(void **state)
 	return 0;
 }
 
-/* The state equals the snapshot, pmm_check() passes, @reports new reports
- * arrived, the last with @err. */
+/* Unchanged since the snapshot, pmm_check() passes, @reports reports came,
+ * the last with @err. */
 static void bd_unchanged(unsigned int reports, int err)
 {
-	const char *why = rel_snap_same(&snap);
-	if (why)
-		fail_msg("%s", why);
-	assert_null(pmm_check());
-	assert_int_equal(host_report_count(), reports_before + reports);
-	if (reports)
-		assert_int_equal(host_last_report_err(), err);
+	buddy_expect_snap(&snap, reports_before, reports, err);
 }
 
 static pmm_pfn_t pfn_of(const struct pmm_page *p)

@@ -113,6 +113,26 @@ static void linux_get_page_put_page_count_references(void **state)
 	assert_null(pmm_check());
 }
 
+/* Linux's bulk names: NULL slots filled, populated ones skipped, the
+ * count of leading populated slots; release_pages() gives them back. */
+static void linux_alloc_pages_bulk_array_and_release_pages(void **state)
+{
+	(void)state;
+	uint64_t free0 = pmm_nr_free_pages();
+	struct page *held = alloc_page(GFP_KERNEL);
+	struct page *pages[8] = { NULL, held };
+	assert_non_null(held);
+	assert_int_equal(alloc_pages_bulk_array(GFP_KERNEL, 8, pages), 8);
+	assert_ptr_equal(pages[1], held);
+	assert_int_equal(alloc_pages_bulk(GFP_KERNEL, 8, pages), 8);
+	assert_int_equal(pmm_nr_free_pages(), free0 - 8);
+	release_pages(pages, 8);
+	for (int i = 0; i < 8; i++)
+		assert_null(pages[i]);
+	assert_int_equal(pmm_nr_free_pages(), free0);
+	buddy_assert_clean();
+}
+
 static void linux_double_free_changes_nothing(void **state)
 {
 	(void)state;
@@ -135,6 +155,7 @@ int main(void)
 		BUDDY_CASE_DMA_NORMAL(linux_gfp_dma_comes_from_dma),
 		BUDDY_CASE_DMA_NORMAL(linux_gfp_movable_names),
 		BUDDY_CASE_DMA_NORMAL(linux_get_page_put_page_count_references),
+		BUDDY_CASE_DMA_NORMAL(linux_alloc_pages_bulk_array_and_release_pages),
 		BUDDY_CASE_DMA_NORMAL(linux_double_free_changes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include "buddy_fixture.h"
+#include "host_platform.h"
+#include "reliability_snap.h"
 
 int buddy_fix_setup_dma_normal(void **state)
 {
@@ -37,4 +39,16 @@ void buddy_assert_clean(void)
 	const char *e = pmm_check();
 	if (e)
 		fail_msg("pmm_check: %s", e);
+}
+
+void buddy_expect_snap(const struct rel_snap *s, unsigned int reports_before,
+		       unsigned int reports, int err)
+{
+	const char *why = rel_snap_same(s);
+	if (why)
+		fail_msg("%s", why);
+	buddy_assert_clean();
+	assert_int_equal(host_report_count(), reports_before + reports);
+	if (reports)
+		assert_int_equal(host_last_report_err(), err);
 }

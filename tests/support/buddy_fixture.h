@@ -43,4 +43,13 @@ struct pmm_zone *buddy_fix_pcp(pmm_pfn_t pages, uint32_t high, uint32_t batch);
 /* Fail the running case with pmm_check()'s words if any invariant broke. */
 void buddy_assert_clean(void);
 
+struct rel_snap;
+/*
+ * The state equals @s byte for byte (reliability_snap.h), pmm_check()
+ * passes, and @reports reports came since the count was @reports_before,
+ * the last with @err.
+ */
+void buddy_expect_snap(const struct rel_snap *s, unsigned int reports_before,
+		       unsigned int reports, int err);
+
 #endif /* PMM_TESTS_BUDDY_FIXTURE_H */

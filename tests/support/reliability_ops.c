@@ -714,6 +714,133 @@ static void op_misc(struct rel_src *s, struct rel_stats *st)
 	}
 }
 
+#define RM_BULK_MAX 16u
+
+/*
+ * pmm_alloc_pages_bulk() on up to RM_BULK_MAX slots, some holding a live
+ * page already: the leading slots it reports hold pages, each new one
+ * placed as a single order-0 allocation; every other slot is as it was.
+ * A bad @gfp fills nothing and changes nothing.
+ */
+static void op_bulk_alloc(uint8_t a, uint32_t w, struct rel_stats *st)
+{
+	struct pmm_page *arr[RM_BULK_MAX], *was[RM_BULK_MAX];
+	unsigned int nr = 1 + a % RM_BULK_MAX;
+	unsigned int gfp = gfps[(w >> 8) % 8];
+	int top = gfp_top(gfp);
+	rm.opname = "bulk alloc";
+	for (unsigned int j = 0; j < nr; j++) {
+		bool held = rm.nr_blk != 0 && (w >> j) & (a >> 4) & 1;
+		arr[j] = held ? pmm_pfn_to_page(rm.blk[(w + j) % rm.nr_blk].pfn) : NULL;
+		was[j] = arr[j];
+	}
+	rel_snap_take(&rm.snap);
+	unsigned int reports = host_report_count();
+	unsigned long r = pmm_alloc_pages_bulk(gfp, nr, arr);
+	if (r < nr && arr[r] == NULL && rm.pcp && top >= 0) {
+		pmm_pcp_drain_all(); /* pages may sit on other CPUs' lists */
+		r = pmm_alloc_pages_bulk(gfp, nr, arr);
+	}
+	if (r > nr || host_report_count() != reports)
+		rm_fail("bulk of %u returned %lu, %u reports", nr, r,
+			host_report_count() - reports);
+	unsigned long lead = 0;
+	while (lead < nr && was[lead] != NULL)
+		lead++;
+	if (top < 0) {
+		expect_unchanged((int)r, (int)lead, false, reports);
+		return;
+	}
+	for (unsigned int j = 0; j < nr; j++) {
+		if (was[j] != NULL || j >= r) {
+			if (arr[j] != was[j])
+				rm_fail("bulk slot %u changed", j);
+			continue;
+		}
+		if (arr[j] == NULL)
+			rm_fail("bulk slot %u below %lu empty", j, r);
+		st->allocs++;
+		accept_alloc(pmm_page_to_pfn(arr[j]), 0, top, 0, false, 0, false);
+	}
+	if (r < nr && model_has_block(top, 0, false, 0))
+		rm_fail("bulk stopped at slot %lu of %u, the model has a free page",
+			r, nr);
+}
+
+/* Drop one reference of the live block at @pfn in the model. */
+static void model_put(pmm_pfn_t pfn)
+{
+	unsigned int i = rm.owner[pfn] - 1u;
+	if (rm.owner[pfn] == 0 || rm.blk[i].pfn != pfn)
+		rm_fail("bulk freed 0x%llx, not a live head", (unsigned long long)pfn);
+	if (--rm.blk[i].ref == 0)
+		blk_remove(i);
+}
+
+/*
+ * pmm_free_pages_bulk() of up to RM_BULK_MAX distinct live order-0 pages,
+ * NULL holes among them and, when @a says so and a recently freed page is
+ * still free, that page in the middle: the slots before it freed and
+ * NULL, it and those after it untouched, one double-free report.
+ */
+static void op_bulk_free(uint8_t a, uint32_t w, struct rel_stats *st)
+{
+	struct pmm_page *arr[RM_BULK_MAX], *was[RM_BULK_MAX];
+	unsigned int n = 0, bad = RM_BULK_MAX;
+	rm.opname = "bulk free";
+	for (unsigned int t = 0; t < RM_BULK_MAX && rm.nr_blk != 0; t++) {
+		const struct rm_block *blk = &rm.blk[(w + t * 7u) % rm.nr_blk];
+		bool dup = false;
+		for (unsigned int j = 0; j < n; j++)
+			dup |= arr[j] == pmm_pfn_to_page(blk->pfn);
+		if (blk->order == 0 && !dup && n < 1u + a % RM_BULK_MAX)
+			arr[n++] = pmm_pfn_to_page(blk->pfn);
+	}
+	if (n == 0)
+		return;
+	if (a & 0x10)
+		arr[(w >> 4) % n] = NULL;
+	pmm_pfn_t gone = rm.freed_ring[(w >> 8) % 8];
+	if ((a & 0x60) == 0x60 && gone < rm.lay->max_pfn && rm.managed[gone] &&
+	    rm.owner[gone] == 0) {
+		bad = (w >> 12) % n;
+		arr[bad] = pmm_pfn_to_page(gone);
+	}
+	memcpy(was, arr, sizeof(arr));
+	unsigned int reports = host_report_count();
+	int err = pmm_free_pages_bulk(n, arr);
+	int want = bad < n ? PMM_EDOUBLEFREE : 0;
+	if (err != want || host_report_count() != reports + (bad < n))
+		rm_fail("bulk free returned %d, want %d; %u reports", err, want,
+			host_report_count() - reports);
+	for (unsigned int j = 0; j < n; j++) {
+		if (j >= bad) {
+			if (arr[j] != was[j])
+				rm_fail("bulk free touched slot %u past the bad one", j);
+			continue;
+		}
+		if (arr[j] != NULL)
+			rm_fail("bulk free left slot %u", j);
+		if (was[j] != NULL) {
+			st->frees++;
+			model_put(pmm_page_to_pfn(was[j]));
+		}
+	}
+	if (bad < n && host_last_report_err() != PMM_EDOUBLEFREE)
+		rm_fail("bulk free reported %d", host_last_report_err());
+	check_counts();
+}
+
+static void op_bulk(struct rel_src *s, struct rel_stats *st)
+{
+	uint8_t a = u8(s), b = u8(s);
+	uint32_t w = u16(s) | (uint32_t)b << 16;
+	if (b & 1)
+		op_bulk_alloc(a, w, st);
+	else
+		op_bulk_free(a, w, st);
+}
+
 /* ---- set-up and tear-down ---- */
 
 static void setup(struct rel_src *s)
@@ -836,6 +963,9 @@ uint64_t rel_buddy_run(struct rel_src *src, uint64_t max_ops,
 			break;
 		case 13:
 			op_late_free(src, st);
+			break;
+		case 14:
+			op_bulk(src, st);
 			break;
 		default:
 			op_misc(src, st);

@@ -10,7 +10,8 @@
  * every zone flag, good and bad orders and nodes), free (every entry point),
  * get/put references, bad frees (wrong order, inside a block, double free,
  * reserved, out of range), late frees of ranges, CPU switches, per-CPU
- * drains, lazy on/off, full checks, contiguous runs (pmm_alloc_contig(),
+ * drains, lazy on/off, full checks, bulk allocations and frees of order-0
+ * pages (a free page in the middle of a bulk free), contiguous runs (pmm_alloc_contig(),
  * any count, a window, alignment) and placed ranges (pmm_alloc_range(),
  * exact result and first busy pfn without per-CPU lists), whose blocks
  * join the model and are freed like any other. The model predicts each result exactly

@@ -124,6 +124,30 @@ static inline void free_page(unsigned long addr)
 	(void)pmm_free_page_addr((pmm_phys_t)addr);
 }
 
+/* Fill the NULL slots of @page_array; Return: leading slots populated. */
+static inline unsigned long alloc_pages_bulk_array(gfp_t gfp,
+						   unsigned long nr_pages,
+						   struct pmm_page **page_array)
+{
+	return pmm_alloc_pages_bulk(gfp, nr_pages, page_array);
+}
+
+/* The name Linux 6.14 gave alloc_pages_bulk_array(). */
+static inline unsigned long alloc_pages_bulk(gfp_t gfp, unsigned long nr_pages,
+					     struct pmm_page **page_array)
+{
+	return pmm_alloc_pages_bulk(gfp, nr_pages, page_array);
+}
+
+/*
+ * Drop a reference to each page of @pages[0..@nr) (Linux's
+ * release_pages() for order-0 pages; pmm also NULLs each slot it freed).
+ */
+static inline void release_pages(struct pmm_page **pages, int nr)
+{
+	(void)pmm_free_pages_bulk(nr > 0 ? (unsigned long)nr : 0, pages);
+}
+
 static inline void get_page(struct pmm_page *pg)
 {
 	(void)pmm_get_page(pg);

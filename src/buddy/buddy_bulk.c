@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * buddy_bulk.c - order-0 pages by the array: pmm_alloc_pages_bulk() with
+ * the semantics of Linux's alloc_pages_bulk_array(), and
+ * pmm_free_pages_bulk(), which checks every page as pmm_free_page() does.
+ *
+ * Both serve a run of slots from this CPU's per-CPU list of the first zone
+ * (pmm_zone_fast) with the zone, the list and the checks that do not
+ * depend on the page chosen once per run; a slot the run cannot serve goes
+ * through the single-page call (pmm_alloc_pages(), which refills the list
+ * or walks every zone; pmm_free_pages(), which classifies a bad free), and
+ * the run resumes after it. So every page leaves and comes back exactly as
+ * through the single-page calls, with the same watermark and the same
+ * level-1 checks.
+ *
+ * The array is the caller's: allocation fills its NULL slots and leaves
+ * the others alone; a free empties (NULLs) each slot whose page it freed,
+ * so that after an error the array holds exactly the pages still owned.
+ *
+ * Locking: as the single-page calls (none for a run on this CPU's list).
+ */
+#include <pmm/debug.h>
+
+#include "buddy_internal.h"
+
+/*
+ * What the free checks read of a zone, copied into locals so that the
+ * loop keeps them in registers across its descriptor stores (the zone's
+ * span and pageblock types change only at boot).
+ */
+struct free_view {
+	pmm_pfn_t start_pfn;
+	uint64_t spanned;
+	pmm_pfn_t map_base;
+	const uint8_t *pageblock_mt;
+};
+
+/* pmm_pageblock_type() through @v. */
+static inline unsigned int view_pageblock_type(const struct free_view *v,
+					       pmm_pfn_t pfn)
+{
+	pmm_pfn_t idx = (pfn - v->map_base) >> PMM_PAGEBLOCK_ORDER;
+	return __atomic_load_n(&v->pageblock_mt[idx], __ATOMIC_RELAXED);
+}
+
+/*
+ * Fill the NULL slots of @pages from index @i on from this CPU's order-0
+ * list of the fast zone while it holds pages and the watermark allows.
+ * Return: the index of the first slot left NULL (or @nr).
+ */
+static unsigned long bulk_alloc_run(unsigned int gfp, unsigned long nr,
+				    struct pmm_page **pages, unsigned long i)
+{
+	unsigned int mt;
+	struct pmm_zone *zone = pmm_fast_zone(gfp, &mt);
+	if (zone == NULL || (gfp & PMM_GFP_ZERO) || pmm_debug_poison_on())
+		return i;
+	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
+	struct pmm_page *const map = pmm_mem_map;
+	uint64_t need = pmm_gfp_min(zone, gfp) + 1;
+	uint64_t free_pages = pmm_zone_free_hint(zone);
+	/* The watermark test of each pop, solved for the list's count once. */
+	uint64_t keep = free_pages < need ? need - free_pages : 0;
+	uint32_t head = pcp->head[mt][0], count = pcp->count;
+	for (; i < nr; i++) {
+		if (pages[i] != NULL)
+			continue;
+		if (head == 0 || count < keep)
+			break;
+		pmm_pfn_t pfn = head - 1;
+		head = map[pfn].next;
+		count--;
+		pages[i] = pmm_alloc_head(pfn, 0, 0);
+	}
+	pcp->head[mt][0] = head;
+	pcp->count = count;
+	return i;
+}
+
+/**
+ * pmm_alloc_pages_bulk - fill the NULL slots of @pages[0..@nr) with
+ * order-0 pages (see buddy.h), as Linux's alloc_pages_bulk_array(): slots
+ * that already hold a page are skipped, and the call stops at the first
+ * slot it cannot fill.
+ * Return: the number of leading slots that hold a page - @nr when every
+ * slot does; 0 for a NULL @pages.
+ * Locking: as pmm_alloc_pages().
+ */
+PMM_HOT_ENTRY
+unsigned long pmm_alloc_pages_bulk(unsigned int gfp, unsigned long nr,
+				   struct pmm_page **pages)
+{
+	unsigned long i = 0;
+	if (pages == NULL)
+		return 0;
+	while (i < nr) {
+		i = bulk_alloc_run(gfp, nr, pages, i);
+		if (i == nr)
+			break;
+		if (pages[i] == NULL &&
+		    (pages[i] = pmm_alloc_pages(gfp, 0)) == NULL)
+			break;
+		i++;
+	}
+	return i;
+}
+
+/*
+ * Free the pages of @pages from index @i on through this CPU's order-0
+ * list of the largest zone while each passes the fast path's checks,
+ * emptying their slots. Return: the index of the first slot holding a
+ * page the run did not free (or @nr).
+ */
+static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
+				   unsigned long i)
+{
+	struct pmm_zone *zone = pmm_zone_hint;
+	if (zone == NULL || pmm_debug_poison_on())
+		return i;
+	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
+	if (pcp->batch == 0)
+		return i;
+	struct pmm_page *const map = pmm_mem_map;
+	const pmm_pfn_t max_pfn = pmm_max_pfn;
+	const struct free_view v = { zone->start_pfn, zone->spanned,
+				     zone->map_base, zone->pageblock_mt };
+	uint32_t count = pcp->count, high = pcp->high;
+	for (; i < nr; i++) {
+		struct pmm_page *page = pages[i];
+		pmm_pfn_t pfn;
+		if (page == NULL)
+			continue;
+		if (!pmm_page_pfn_in(map, max_pfn, page, &pfn) ||
+		    !pmm_free_is_fast(page, pfn, 0, v.start_pfn, v.spanned))
+			break;
+		unsigned int mt = view_pageblock_type(&v, pfn);
+		if (mt >= PMM_MT_TYPES)
+			break;
+		pmm_pcp_link(pcp, mt, 0, page, pfn);
+		pages[i] = NULL;
+		if (__builtin_expect(++count > high, 0)) {
+			pcp->count = count;
+			pmm_pcp_drain_batch(zone, pcp);
+			count = pcp->count;
+		}
+	}
+	pcp->count = count;
+	return i;
+}
+
+/* Say which slot of a bulk free failed (the single free reported why). */
+static __attribute__((noinline)) int bulk_free_error(unsigned long nr,
+						     unsigned long i,
+						     const struct pmm_page *page,
+						     int err)
+{
+	pmm_pfn_t pfn;
+	bool in_map = pmm_page_pfn_checked(page, &pfn);
+	pmm_printk("pmm_free_pages_bulk: slot %lu of %lu (pfn 0x%llx%s): %s; the slots before it freed, it and those after it untouched\n",
+		   i, nr, ULL(in_map ? pfn : 0),
+		   in_map ? "" : ", not a descriptor", pmm_strerror(err));
+	return err;
+}
+
+/**
+ * pmm_free_pages_bulk - drop a reference to each order-0 page of the
+ * non-NULL slots of @pages[0..@nr), in slot order, and NULL each slot as
+ * its page is dropped (see buddy.h).
+ *
+ * Every page is checked as pmm_free_page() checks it. At the first page
+ * that fails, the call stops: the pages of the slots before it are freed
+ * (their slots NULL), that slot and every slot after it are untouched, and
+ * the error is that page's single-free error (reported as
+ * pmm_free_page() reports it), logged (pmm_printk()) with the slot's
+ * index and pfn.
+ * Return: 0, PMM_EINVAL for a NULL @pages with @nr > 0, or the first
+ * failing page's error.
+ * Locking: as pmm_free_pages().
+ */
+PMM_HOT_ENTRY
+int pmm_free_pages_bulk(unsigned long nr, struct pmm_page **pages)
+{
+	unsigned long i = 0;
+	if (pages == NULL)
+		return nr == 0 ? 0 : PMM_EINVAL;
+	while (i < nr) {
+		i = bulk_free_run(nr, pages, i);
+		if (i == nr)
+			break;
+		int err = pages[i] != NULL ? pmm_free_pages(pages[i], 0) : 0;
+		if (err != 0)
+			return bulk_free_error(nr, i, pages[i], err);
+		pages[i++] = NULL;
+	}
+	return 0;
+}
