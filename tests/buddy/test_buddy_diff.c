@@ -27,6 +27,7 @@
  * when the model has every page of the block free (no migrate hook), and
  * the model follows the zone metadata hotplug takes from boot memory
  * (M_META) and gives back.
+ *
  * Bulk calls (pmm_alloc_pages_bulk(), pmm_free_pages_bulk()) run among
  * the single ones: every page a bulk allocation hands out is checked as a
  * single one is, pre-filled slots stay untouched, and a bulk free with a

@@ -103,8 +103,8 @@ static void test_edit_growth_ignores_slot_past_nr(void **state)
 }
 
 /*
- * A removal compacts the map and leaves its old last entry behind past nr;
- * the next edit neither edits nor keeps that stale copy.
+ * A removal compacts the map and clears its old last slot (the map is zero
+ * past nr); the next edit neither edits nor keeps a copy of it.
  */
 static void test_edit_after_remove_ignores_stale_slot(void **state)
 {
@@ -113,7 +113,7 @@ static void test_edit_after_remove_ignores_stale_slot(void **state)
 	assert_int_equal(pmm_memmap_add(&m, 2 * PG, 3 * PG, PMM_MEM_RESERVED), 0);
 	assert_int_equal(pmm_memmap_remove(&m, 0, PG, PMM_MEM_USABLE), 0);
 	assert_int_equal(m.nr, 1);
-	assert_int_equal(m.entry[1].type, PMM_MEM_RESERVED); /* the stale copy */
+	assert_int_equal(m.entry[1].type, 0); /* cleared, not a stale copy */
 	assert_int_equal(pmm_memmap_update(&m, 2 * PG, 3 * PG, PMM_MEM_RESERVED,
 					   PMM_MEM_ACPI), 0);
 	assert_int_equal(m.nr, 1);
