@@ -11,12 +11,13 @@ cd "$(dirname "$0")/.."
 verbose=${1:-}
 
 # Layers, lowest first: a file may include its own layer and those before it.
-layers=(base memmap buddy bootmem memblock slab boot)
+layers=(base memmap buddy elastic bootmem memblock slab boot)
 declare -A header_layer=(
 	[types.h]=base [platform.h]=base [fmt.h]=base
 	[memmap.h]=memmap [firmware.h]=memmap [cmdline.h]=memmap
 	[page.h]=buddy [zone.h]=buddy [buddy.h]=buddy [check.h]=buddy [debug.h]=buddy [watermark.h]=buddy [contig.h]=buddy
 	[linux/gfp.h]=buddy
+	[elastic.h]=elastic
 	[bootmem.h]=bootmem
 	[memblock.h]=memblock [linux/memblock.h]=memblock
 	[linux/memblock_impl.h]=memblock

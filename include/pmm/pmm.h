@@ -17,6 +17,7 @@
 #include <pmm/zone.h>
 #include <pmm/buddy.h>
 #include <pmm/contig.h>
+#include <pmm/elastic.h>
 #include <pmm/check.h>
 #include <pmm/watermark.h>
 #include <pmm/init.h>
