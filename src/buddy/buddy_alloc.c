@@ -181,13 +181,15 @@ alloc_finish_call(pmm_pfn_t pfn, pmm_order_t order, unsigned int gfp,
 }
 
 /*
- * A zeroed request off the per-CPU fast path: the zones of node @nid
- * that @gfp allows, from the highest down, each while its min watermark
- * allows, for a block known to read zero (buddy_marks.c).
- * Return: true and *@pfn, false when no zone has one.
+ * A zeroed request off the per-CPU fast path: node @nid's zones that @gfp
+ * allows, from the highest down, each while its min watermark allows, as
+ * the zonelist walk goes; in each, a block known to read zero first
+ * (buddy_marks.c), else any block.
+ * Return: true and *@pfn, *@known set when it needs no memset; false when
+ * no zone of the node serves (the full path tries further).
  */
-static bool alloc_known_zero(int nid, unsigned int gfp, pmm_order_t order,
-			     pmm_pfn_t *pfn)
+static bool alloc_zeroed_walk(int nid, unsigned int gfp, pmm_order_t order,
+			      pmm_pfn_t *pfn, bool *known)
 {
 	int top = gfp_top_zone(gfp);
 	if (nid == PMM_NUMA_NO_NODE)
@@ -198,14 +200,14 @@ static bool alloc_known_zero(int nid, unsigned int gfp, pmm_order_t order,
 		return false;
 	for (int t = top; t >= 0; t--) {
 		struct pmm_zone *zone = &pmm_nodes[nid].zones[t];
+		unsigned int mt = pmm_zone_gfp_type(zone, gfp);
 		if (zone->managed == 0)
 			continue;
 		zone_lock(zone);
 		bool ok = zone->free_pages >= gfp_min(zone, gfp) +
-						       pmm_order_pages(order) &&
-			  pmm_buddy_take_zero_locked(zone, order,
-						     pmm_zone_gfp_type(zone, gfp),
-						     pfn);
+						       pmm_order_pages(order);
+		*known = ok && pmm_buddy_take_zero_locked(zone, order, mt, pfn);
+		ok = ok && (*known || buddy_take_locked(zone, order, mt, pfn));
 		zone_unlock(zone);
 		if (ok)
 			return true;
@@ -270,8 +272,10 @@ alloc_pages_rest(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
 {
 	if (__builtin_expect(gfp & PMM_GFP_ZERO, 0)) {
 		pmm_pfn_t pfn;
-		if (alloc_known_zero(nid, gfp, order, &pfn))
-			return alloc_finish(pfn, order, gfp & ~PMM_GFP_ZERO, tag);
+		bool known;
+		if (alloc_zeroed_walk(nid, gfp, order, &pfn, &known))
+			return alloc_finish(pfn, order,
+					    known ? gfp & ~PMM_GFP_ZERO : gfp, tag);
 	}
 	if (nid == PMM_NUMA_NO_NODE) {
 		pmm_pfn_t pfn = alloc_zone_fast(gfp, order);

@@ -26,6 +26,16 @@
  * while the zone has a block (fallbacks reach every type), and pmm_check()
  * proves the per-type lists and pageblock types at every check.
  *
+ * Elastic memory (pmm/elastic.h) runs along: reporting passes (the
+ * host's hooks discard the reported blocks' pages) and idle zeroing
+ * between the operations, and an eighth of the requests are __GFP_ZERO.
+ * Neither pass may change the free count; every allocated block is
+ * written (a byte at the start of each page), so a zeroed allocation
+ * that trusted a stale zero mark reads a non-zero byte; at every check
+ * each reported or known-zero head lies on pages the model has free, the
+ * host's count of reported pages less reclaimed ones equals pmm's, and
+ * known-zero blocks read zero.
+ *
  * PMM_DIFF_OPS (default 1000000) and PMM_DIFF_SEED override the run.
  */
 #include <setjmp.h>
@@ -36,6 +46,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <pmm/elastic.h>
 
 #include "buddy_setup.h"
 #include "host_platform.h"
@@ -63,6 +75,7 @@ static struct {
 	uint64_t rng;
 	bool pcp;
 	unsigned long long allocs, fails, frees, errors, checks;
+	unsigned long long reported, zeroed, zero_allocs;
 } m;
 
 static const struct buddy_zone_spec zones[] = {
@@ -119,6 +132,8 @@ static bool model_zone_can(const struct buddy_zone_spec *z, pmm_order_t k)
 	return false;
 }
 
+static void assert_marks(void);
+
 static void assert_clean(void)
 {
 	const char *e = pmm_check();
@@ -126,6 +141,7 @@ static void assert_clean(void)
 	if (e)
 		fail_msg("pmm_check: %s (allocs %llu frees %llu)", e, m.allocs,
 			 m.frees);
+	assert_marks();
 }
 
 /* Zonelist for @gfp: indexes into zones[], highest first. */
@@ -171,7 +187,8 @@ static unsigned int pick_gfp(void)
 						 PMM_GFP_RECLAIMABLE };
 	unsigned int r = rnd_below(10);
 	unsigned int zone = r < 7 ? 0 : r < 9 ? PMM_GFP_DMA32 : PMM_GFP_DMA;
-	return zone | mobility[rnd_below(3)];
+	unsigned int zero = rnd_below(8) == 0 ? PMM_GFP_ZERO : 0;
+	return zone | mobility[rnd_below(3)] | zero;
 }
 
 static void op_alloc(void)
@@ -220,6 +237,15 @@ static void op_alloc(void)
 				  (tag ? PMM_PG_OWNER : 0));
 	assert_int_equal(p->next, (uint32_t)tag);
 	assert_int_equal(p->prev, (uint32_t)(tag >> 32));
+	unsigned char *mem = host_phys_ptr(PMM_PFN_PHYS(pfn));
+	for (pmm_pfn_t i = 0; i < n; i++) {
+		unsigned char *page = mem + PMM_PFN_PHYS(i);
+		if ((gfp & PMM_GFP_ZERO) && (page[0] != 0 || page[PMM_PAGE_SIZE - 1] != 0))
+			fail_msg("zeroed pfn %llu order %u: page %llu not zero",
+				 (unsigned long long)pfn, k, (unsigned long long)i);
+		page[0] = 0xa5; /* dirty: a stale zero mark would show */
+	}
+	m.zero_allocs += (gfp & PMM_GFP_ZERO) != 0;
 	model_set(pfn, n, M_ALLOC);
 	m.nfree -= n;
 	m.live[m.nlive++] = (struct live){ pfn, k, 1, tag };
@@ -293,6 +319,43 @@ static void op_error(void)
 	m.errors++;
 }
 
+/* A reporting pass: the free count stays. */
+static void op_report(void)
+{
+	int n = pmm_report_free_pages(1 + rnd_below(8));
+	assert_true(n >= 0);
+	m.reported += (unsigned int)n;
+}
+
+/* Idle zeroing: the free count stays. */
+static void op_zero_idle(void)
+{
+	int n = pmm_zero_idle(1 + rnd_below(256));
+	assert_true(n >= 0);
+	m.zeroed += (unsigned int)n;
+}
+
+/* Reported and known-zero heads lie on free pages; the host agrees on
+ * the reported count; known-zero blocks read zero. */
+static void assert_marks(void)
+{
+	struct pmm_report_stats st;
+	for (pmm_pfn_t pfn = 0; pfn < NPAGES; pfn++) {
+		const struct pmm_page *p = pmm_pfn_to_page(pfn);
+		if ((p->info & PMM_PG_MARKS) == 0)
+			continue;
+		if (!model_block_free(pfn, pmm_page_order(p)))
+			fail_msg("marked head pfn %llu info %#x is not free in the model",
+				 (unsigned long long)pfn, p->info);
+	}
+	pmm_report_stats(&st);
+	assert_int_equal(host_reported_pages() - host_reclaimed_pages(),
+			 st.reported_pages);
+	const char *bad = pmm_zero_verify();
+	if (bad)
+		fail_msg("%s", bad);
+}
+
 static void late_free(void)
 {
 	uint64_t freed = 0;
@@ -328,8 +391,12 @@ static void step(void)
 		op_alloc();
 	else if (r < 960)
 		op_free();
-	else if (r < 985)
+	else if (r < 980)
 		op_error();
+	else if (r < 985)
+		op_report();
+	else if (r < 988)
+		op_zero_idle();
 	else if (m.pcp && r < 998)
 		host_set_cpu(rnd_below(PMM_NR_CPUS));
 	else if (m.pcp)
@@ -379,7 +446,9 @@ static void test_diff(void **state)
 	printf("diff: %llu ops, seed %llu\n", ops, seed);
 
 	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-			 .max_pfn = NPAGES, .zones = zones, .nr_zones = 3 }), 0);
+			 .max_pfn = NPAGES, .zones = zones, .nr_zones = 3,
+			 .reporting = true }), 0);
+	assert_int_equal(pmm_report_set(PMM_REPORT_ORDER_MIN, 4), 0);
 	model_set(0, NPAGES, M_RESERVED);
 	static const pmm_pfn_t hand[][2] = {
 		{ 0, LATE_START }, { 3000, 8000 }, { 8100, NPAGES },
@@ -432,6 +501,8 @@ static void test_diff(void **state)
 		expect_canonical(&zones[i]);
 	printf("diff: %llu allocs, %llu failed, %llu frees, %llu refused, %llu checks\n",
 	       m.allocs, m.fails, m.frees, m.errors, m.checks);
+	printf("diff: %llu blocks reported, %llu pages zeroed, %llu zeroed allocations\n",
+	       m.reported, m.zeroed, m.zero_allocs);
 	free(m.live);
 	buddy_teardown();
 }
