@@ -353,6 +353,7 @@ static int boot(struct sim_options *o)
 	o->cfg.quiet = o->json;
 	struct host_platform_options hopt = {
 		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = o->json,
+		.reporting = sim_lab.report_every != 0,
 	};
 	if (host_platform_install(&hopt) != 0) {
 		fprintf(stderr, "pmm-sim: cannot map %llu bytes of simulated memory\n",
