@@ -170,6 +170,8 @@ void bench_w8(struct bench_opts *o);
 void bench_fr(struct bench_opts *o);
 /* WC: contiguous runs after W3's fill, grouping on/off, CMA (wc_contig.c). */
 void bench_wc(struct bench_opts *o);
+/* WE: W2/W3 with free page reporting off/on, zeroed allocations (we_elastic.c). */
+void bench_we(struct bench_opts *o);
 /* pmm's arena for W1-W4, W6 and the W5 seed baseline; handoff=false: empty. */
 int bench_pmm_arena(uint64_t pages, bool handoff);
 

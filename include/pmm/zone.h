@@ -103,6 +103,8 @@ struct pmm_zone_marks {
 	uint64_t reported_pages; /* [pages] handed to the hypervisor, now */
 	uint64_t zero_pages;     /* [pages] in known-zero free blocks */
 	uint64_t reclaimed_pages; /* [pages] given back by reclaim_reported, ever */
+	bool took_zero; /* the last take of a marked head got known-zero memory
+			   (a zeroed request clears it, takes, reads it: one lock hold) */
 };
 
 /*

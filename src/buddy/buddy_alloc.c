@@ -184,7 +184,8 @@ alloc_finish_call(pmm_pfn_t pfn, pmm_order_t order, unsigned int gfp,
  * A zeroed request off the per-CPU fast path: node @nid's zones that @gfp
  * allows, from the highest down, each while its min watermark allows, as
  * the zonelist walk goes; in each, a block known to read zero first
- * (buddy_marks.c), else any block.
+ * (buddy_marks.c), else any block (known zero too when the block a
+ * fallback split was).
  * Return: true and *@pfn, *@known set when it needs no memset; false when
  * no zone of the node serves (the full path tries further).
  */
@@ -207,7 +208,9 @@ static bool alloc_zeroed_walk(int nid, unsigned int gfp, pmm_order_t order,
 		bool ok = zone->free_pages >= gfp_min(zone, gfp) +
 						       pmm_order_pages(order);
 		*known = ok && pmm_buddy_take_zero_locked(zone, order, mt, pfn);
+		zone->marks.took_zero = false;
 		ok = ok && (*known || buddy_take_locked(zone, order, mt, pfn));
+		*known = *known || (ok && zone->marks.took_zero); /* a fallback's */
 		zone_unlock(zone);
 		if (ok)
 			return true;

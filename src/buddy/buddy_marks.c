@@ -129,6 +129,7 @@ void pmm_buddy_take_odd_locked(struct pmm_zone *zone, pmm_pfn_t head,
 	if (page->info & PMM_PG_LAZY)
 		pmm_buddy_lazy_forget_locked(zone, k);
 	uint32_t zero = pmm_buddy_unmark_locked(zone, head, k);
+	zone->marks.took_zero = zero != 0;
 	pmm_list_del_locked(zone, k, mt, page);
 	pmm_page_clear(page);
 	if (k < PMM_MAX_ORDER)

@@ -65,7 +65,7 @@ static bool zero_zone(struct pmm_zone *zone, uint64_t *left)
 {
 	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
 		while (pmm_order_pages(k) <= *left) {
-			pmm_pfn_t pfn;
+			pmm_pfn_t pfn = 0;
 			zone_lock(zone);
 			bool got = take_plain_locked(zone, k, &pfn);
 			zone_unlock(zone);
