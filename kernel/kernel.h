@@ -201,5 +201,8 @@ bool kernel_slab_selftest(void);
 /* dma_selftest.c: DMA buffers below 16 MiB with a 64 KiB boundary after
  * fragmenting the DMA zone. Return: true if all held. */
 bool kernel_dma_selftest(void);
+/* elastic_selftest.c: idle zeroing, zeroed allocations, free page
+ * reporting with counting hooks. Return: true if all held. */
+bool kernel_elastic_selftest(void);
 
 #endif /* PMM_KERNEL_H */

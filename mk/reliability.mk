@@ -11,7 +11,7 @@
 
 FUZZ_CC ?= clang
 FUZZ_B := build/fuzz
-FUZZ_TARGETS := dmesg multiboot efi mb2 fdt acpi buddy bootmem memblock slab contig
+FUZZ_TARGETS := dmesg multiboot efi mb2 fdt acpi buddy bootmem memblock slab contig elastic
 FUZZ_CI_SECONDS ?= 20
 FUZZ_SECONDS ?= 3600
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -122,6 +122,7 @@ check_log() { # size early log status
 	need "pmm self-test: 0 checks failed"
 	need "pmm self-test: PASS"
 	need "pmm slab self-test: PASS"
+	need "pmm elastic-test: PASS"
 	need "multiboot: boot data intact"
 	mb=$(dropped_mb "$size")
 	if [ "$mb" != 0 ]; then

@@ -51,6 +51,7 @@
 
 #include "buddy_setup.h"
 #include "host_platform.h"
+#include "reliability_marks.h"
 
 #define NPAGES 16384u
 #define CHECK_EVERY 4096u
@@ -335,23 +336,16 @@ static void op_zero_idle(void)
 	m.zeroed += (unsigned int)n;
 }
 
+static bool page_used(pmm_pfn_t pfn)
+{
+	return m.state[pfn] != M_FREE;
+}
+
 /* Reported and known-zero heads lie on free pages; the host agrees on
  * the reported count; known-zero blocks read zero. */
 static void assert_marks(void)
 {
-	struct pmm_report_stats st;
-	for (pmm_pfn_t pfn = 0; pfn < NPAGES; pfn++) {
-		const struct pmm_page *p = pmm_pfn_to_page(pfn);
-		if ((p->info & PMM_PG_MARKS) == 0)
-			continue;
-		if (!model_block_free(pfn, pmm_page_order(p)))
-			fail_msg("marked head pfn %llu info %#x is not free in the model",
-				 (unsigned long long)pfn, p->info);
-	}
-	pmm_report_stats(&st);
-	assert_int_equal(host_reported_pages() - host_reclaimed_pages(),
-			 st.reported_pages);
-	const char *bad = pmm_zero_verify();
+	const char *bad = rel_marks_check(page_used, NPAGES);
 	if (bad)
 		fail_msg("%s", bad);
 }
