@@ -51,7 +51,12 @@ uint64_t pmm_phys_find_nonzero(pmm_phys_t pa, uint64_t size)
 			PHYS_FILL_CHUNK - ((pa + off) & (PHYS_FILL_CHUNK - 1));
 		uint64_t n = size - off < to_boundary ? size - off : to_boundary;
 		const unsigned char *p = pmm_phys_map(pa + off, (size_t)n, NULL);
-		for (uint64_t i = 0; p != NULL && i < n; i++)
+		uint64_t i = 0;
+		/* Whole words first where the chunk is aligned (pages are). */
+		if (p != NULL && ((uintptr_t)p & 7) == 0)
+			while (i + 8 <= n && *(const uint64_t *)(const void *)(p + i) == 0)
+				i += 8;
+		for (; p != NULL && i < n; i++)
 			if (p[i] != 0)
 				return off + i;
 		off += n;

@@ -345,7 +345,7 @@ static bool page_used(pmm_pfn_t pfn)
  * the reported count; known-zero blocks read zero. */
 static void assert_marks(void)
 {
-	const char *bad = rel_marks_check(page_used, NPAGES);
+	const char *bad = rel_marks_check(page_used, NPAGES, true);
 	if (bad)
 		fail_msg("%s", bad);
 }
