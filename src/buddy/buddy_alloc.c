@@ -207,10 +207,13 @@ static bool alloc_zeroed_walk(int nid, unsigned int gfp, pmm_order_t order,
 		zone_lock(zone);
 		bool ok = zone->free_pages >= gfp_min(zone, gfp) +
 						       pmm_order_pages(order);
+		bool took = zone->marks.took_zero;
 		*known = ok && pmm_buddy_take_zero_locked(zone, order, mt, pfn);
 		zone->marks.took_zero = false;
 		ok = ok && (*known || buddy_take_locked(zone, order, mt, pfn));
 		*known = *known || (ok && zone->marks.took_zero); /* a fallback's */
+		if (!ok)
+			zone->marks.took_zero = took; /* a failed call changes nothing */
 		zone_unlock(zone);
 		if (ok)
 			return true;
