@@ -9,9 +9,9 @@
  * freed.
  * Reporting: plain QEMU has no balloon, so this kernel plays the
  * hypervisor with two hooks that only count (nothing is discarded, so
- * reclaimed memory is not promised zero); passes until every free block
- * of pageblock order or more is marked, then allocating one reclaims it
- * first, and afterwards
+ * reclaimed memory is not promised zero); passes until one reports
+ * nothing, then pageblock allocations until one reclaims a reported block
+ * first (at most RECLAIM_TRIES), and afterwards
  * reported less reclaimed pages equal pmm's count. At the end the free
  * page count and pmm_check() are as before.
  */
@@ -73,28 +73,33 @@ static bool zero_test(void)
 	return ok;
 }
 
-/* A reporting pass and an allocation that reclaims. Return: true if held. */
+#define RECLAIM_TRIES 64 /* pageblock allocations until one reclaims */
+
+/* Reporting passes, then allocations until one reclaims. Return: true if held. */
 static bool report_test(void)
 {
 	struct pmm_platform saved = *pmm_platform_get(), p = saved;
 	struct pmm_report_stats st;
+	struct pmm_page *blocks[RECLAIM_TRIES];
+	int n = 0, got, taken = 0;
 	p.report_free = count_report;
 	p.reclaim_reported = count_reclaim;
 	pmm_platform_set(&p);
 	bool ok = pmm_report_set(PMM_REPORT_ORDER_DEFAULT, 1) == 0;
-	int n = 0, got;
 	while ((got = pmm_report_free_pages(16)) > 0)
-		n += got; /* passes until every pageblock-order block is reported */
-	struct pmm_page *big = pmm_alloc_pages(PMM_GFP_KERNEL, PMM_REPORT_ORDER_DEFAULT);
+		n += got;
+	while (reclaimed == 0 && taken < RECLAIM_TRIES &&
+	       (blocks[taken] = pmm_alloc_pages(PMM_GFP_KERNEL,
+						PMM_REPORT_ORDER_DEFAULT)) != NULL)
+		taken++;
 	pmm_report_stats(&st);
-	ok = ok && n > 0 && big != NULL && reclaimed > 0 &&
-	     reported - reclaimed == st.reported_pages;
+	ok = ok && n > 0 && reclaimed > 0 && reported - reclaimed == st.reported_pages;
 	pmm_printk("pmm elastic-test: %d blocks reported (%llu pages), %llu pages "
-		   "reclaimed by an allocation, %llu still reported: %s\n", n,
-		   (unsigned long long)reported, (unsigned long long)reclaimed,
-		   (unsigned long long)st.reported_pages, ok ? "ok" : "WRONG");
-	if (big != NULL)
-		(void)pmm_free_pages(big, PMM_REPORT_ORDER_DEFAULT);
+		   "reclaimed at pageblock allocation %d, %llu still reported: %s\n",
+		   n, (unsigned long long)reported, (unsigned long long)reclaimed,
+		   taken, (unsigned long long)st.reported_pages, ok ? "ok" : "WRONG");
+	while (taken > 0)
+		(void)pmm_free_pages(blocks[--taken], PMM_REPORT_ORDER_DEFAULT);
 	pmm_report_reset();
 	pmm_platform_set(&saved);
 	return ok;
