@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <pmm/buddy.h>
 #include <pmm/check.h>
 #include <pmm/elastic.h>
 #include <pmm/report.h>
@@ -249,11 +250,12 @@ static void report_line(const char *when)
 	struct pmm_report_stats st;
 	uint64_t managed = managed_pages();
 	pmm_report_stats(&st);
-	printf("pmm-sim: free page reporting, %s: %llu MiB of %llu MiB managed handed back (%.1f%%), "
-	       "%llu MiB reclaimed by allocations, %llu passes, %llu blocks reported\n",
+	printf("pmm-sim: free page reporting, %s: %llu MiB of %llu MiB managed handed back (%.1f%%; "
+	       "%llu MiB free), %llu MiB reclaimed by allocations, %llu passes, %llu blocks reported\n",
 	       when, (unsigned long long)(st.reported_pages >> 8),
 	       (unsigned long long)(managed >> 8),
 	       managed ? 100.0 * (double)st.reported_pages / (double)managed : 0.0,
+	       (unsigned long long)(pmm_nr_free_pages() >> 8),
 	       (unsigned long long)(st.reclaimed_pages >> 8),
 	       (unsigned long long)reporting.passes,
 	       (unsigned long long)reporting.blocks);

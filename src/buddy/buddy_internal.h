@@ -181,6 +181,18 @@ static inline void pmm_list_add_tail_locked(struct pmm_zone *zone,
 	area->nr_free++;
 }
 
+/* List the free head @pfn that moves between lists (a claim, isolation):
+ * at the tail when it carries a mark, where marked blocks wait. */
+static inline void pmm_list_move_in_locked(struct pmm_zone *zone,
+					   pmm_order_t k, unsigned int mt,
+					   pmm_pfn_t pfn)
+{
+	if (pmm_mem_map[pfn].info & PMM_PG_MARKS)
+		pmm_list_add_tail_locked(zone, k, mt, pfn);
+	else
+		pmm_list_add_locked(zone, k, mt, pfn);
+}
+
 /*
  * Unlink the free head @page from free list @k of type @mt; nr_free[@k]
  * drops (no bitmap). Zone lock held.
