@@ -118,8 +118,11 @@ void pmm_buddy_list_piece_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 	marks_count_locked(zone, k, PMM_PG_ZERO, 1);
 }
 
-void pmm_buddy_take_odd_locked(struct pmm_zone *zone, pmm_pfn_t head,
-			       pmm_order_t k, unsigned int mt, pmm_order_t order)
+__attribute__((cold)) void pmm_buddy_take_odd_locked(struct pmm_zone *zone,
+						     pmm_pfn_t head,
+						     pmm_order_t k,
+						     unsigned int mt,
+						     pmm_order_t order)
 {
 	struct pmm_page *page = &pmm_mem_map[head];
 	PMM_ASSERT_LOCKED(&zone->lock);
