@@ -175,6 +175,8 @@ void bench_fr(struct bench_opts *o);
 void bench_wc(struct bench_opts *o);
 /* WB: order-0 pages in batches, single and bulk calls (wb_bulk.c). */
 void bench_wb(struct bench_opts *o);
+/* WE: W2/W3 with free page reporting off/on, zeroed allocations (we_elastic.c). */
+void bench_we(struct bench_opts *o);
 /* pmm's arena for W1-W4, W6 and the W5 seed baseline; handoff=false: empty. */
 int bench_pmm_arena(uint64_t pages, bool handoff);
 

@@ -425,7 +425,7 @@ static const char *loadavg(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--buddies] [--only W1,W2,...,WB,LZ,FR,WC]\n");
+	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--buddies] [--only W1,W2,...,WB,LZ,FR,WC,WE]\n");
 	return 2;
 }
 
@@ -488,6 +488,10 @@ int main(int argc, char **argv)
 		bench_fr(&o);
 	if (wanted(only, "WC"))
 		bench_wc(&o);
+	if (wanted(only, "WE")) {
+		bench_we(&o);
+		host_plain();
+	}
 	bench_buf_release(BENCH_BUF_FLOOR_MAP);
 	if (wanted(only, "W5"))
 		bench_w5(&o);

@@ -22,7 +22,7 @@ for t in "$@"; do
 	mkdir -p "$work" "$art"
 	log=$build/fuzz-$t.log
 	# Operation-sequence targets: inputs long enough for deep states.
-	case $t in buddy|bootmem|memblock|contig|hotplug) len=-max_len=2048 ;; *) len= ;; esac
+	case $t in buddy|bootmem|memblock|contig|hotplug|elastic) len=-max_len=2048 ;; *) len= ;; esac
 	if "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 $len \
 		-print_final_stats=1 -artifact_prefix="$art/" \
 		"$work" "fuzz/corpus/$t" >"$log" 2>&1; then

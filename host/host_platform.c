@@ -31,6 +31,8 @@ static struct {
 	void *memmap;
 	size_t memmap_len;
 	unsigned int reports;
+	uint64_t reported_pages;  /* handed over by report_free */
+	uint64_t reclaimed_pages; /* given back by reclaim_reported */
 	int last_err;
 	char last_msg[256];
 	char *capture;
@@ -149,6 +151,43 @@ static uint64_t host_now_ns(void *ctx)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Free page reporting: the blocks' host pages are discarded, so they
+ * read zero when touched again (as a balloon's discard does). */
+static int host_report_free(void *ctx, const pmm_pfn_t *pfns,
+			    const pmm_order_t *orders, unsigned int n)
+{
+	(void)ctx;
+	if (host.opt.report_declines)
+		return -1;
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t pages = (uint64_t)1 << orders[i];
+		pmm_phys_t pa = PMM_PFN_PHYS(pfns[i]);
+		size_t len = (size_t)PMM_PFN_PHYS(pages);
+		if (host.phys != NULL && pa < host.phys_len &&
+		    len <= host.phys_len - pa)
+			madvise(host.phys + pa, len, MADV_DONTNEED);
+		host.reported_pages += pages;
+	}
+	return 0;
+}
+
+static void host_reclaim_reported(void *ctx, pmm_pfn_t pfn, pmm_order_t order)
+{
+	(void)ctx;
+	(void)pfn;
+	host.reclaimed_pages += (uint64_t)1 << order;
+}
+
+uint64_t host_reported_pages(void)
+{
+	return host.reported_pages;
+}
+
+uint64_t host_reclaimed_pages(void)
+{
+	return host.reclaimed_pages;
+}
+
 static int map_phys(pmm_phys_t size)
 {
 	if (size == 0)
@@ -180,6 +219,11 @@ int host_platform_install(const struct host_platform_options *opt)
 		.cpu_id = host_cpu_id,
 		.now_ns = host_now_ns,
 	};
+	if (opt->reporting) {
+		p.report_free = host_report_free;
+		p.reclaim_reported = host_reclaim_reported;
+		p.reported_reads_zero = true;
+	}
 	pmm_platform_set(&p);
 	return 0;
 }
@@ -195,6 +239,8 @@ void host_platform_remove(void)
 	host.phys = NULL;
 	host.phys_len = 0;
 	host.reports = 0;
+	host.reported_pages = 0;
+	host.reclaimed_pages = 0;
 	host.last_err = 0;
 	host.last_msg[0] = '\0';
 	pmm_platform_set(NULL);

@@ -18,6 +18,9 @@ struct host_platform_options {
 	bool untouchable;     /* map() answers NULL: memory cannot be touched */
 	bool quiet;           /* drop log text */
 	bool quiet_reports;   /* count reports without printing them */
+	bool reporting;       /* free page reporting: report_free discards the
+				 blocks' host pages (they read zero again) */
+	bool report_declines; /* with reporting: report_free takes nothing */
 };
 
 /* Install the host platform; returns 0 or -1 when the mapping fails. */
@@ -39,6 +42,11 @@ char *host_log_capture_stop(void);
 
 /* Set the calling thread's CPU number. */
 void host_set_cpu(unsigned int cpu);
+
+/* Free page reporting as the host saw it: pages handed over by
+ * report_free and given back by reclaim_reported since install. */
+uint64_t host_reported_pages(void);
+uint64_t host_reclaimed_pages(void);
 
 /* Pointer to simulated physical address @pa (NULL when out of range). */
 void *host_phys_ptr(pmm_phys_t pa);

@@ -217,5 +217,8 @@ void kernel_hotplug_hold_back(struct pmm_memmap *map, struct pmm_boot_config *cf
 /* ... and hot-add, use, offline and remove it after the self-test.
  * Return: true if every step held (or nothing was held back). */
 bool kernel_hotplug_selftest(void);
+/* elastic_selftest.c: idle zeroing, zeroed allocations, free page
+ * reporting with counting hooks. Return: true if all held. */
+bool kernel_elastic_selftest(void);
 
 #endif /* PMM_KERNEL_H */

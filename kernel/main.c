@@ -330,6 +330,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		pass = kernel_dma_selftest() && pass;
 		pass = kernel_cma_selftest() && pass;
 		pass = kernel_hotplug_selftest() && pass;
+		pass = kernel_elastic_selftest() && pass;
 		pmm_printk("/proc/buddyinfo after the self-test:\n");
 		pmm_report_buddyinfo(pmm_log_out());
 	}

@@ -11,7 +11,7 @@
 
 FUZZ_CC ?= clang
 FUZZ_B := build/fuzz
-FUZZ_TARGETS := dmesg multiboot efi mb2 fdt acpi buddy bootmem memblock slab contig linuxlog hotplug
+FUZZ_TARGETS := dmesg multiboot efi mb2 fdt acpi buddy bootmem memblock slab contig linuxlog hotplug elastic
 FUZZ_CI_SECONDS ?= 20
 FUZZ_SECONDS ?= 3600
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -124,6 +124,7 @@ check_log() { # size early log status
 	need "pmm slab self-test: PASS"
 	need "pmm cma-test: PASS"
 	need "pmm hotplug self-test: PASS"
+	need "pmm elastic-test: PASS"
 	need "multiboot: boot data intact"
 	mb=$(dropped_mb "$size")
 	if [ "$mb" != 0 ]; then

@@ -16,8 +16,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <pmm/buddy.h>
 #include <pmm/check.h>
+#include <pmm/elastic.h>
 #include <pmm/report.h>
+#include <pmm/zone.h>
 
 #include "lab.h"
 
@@ -48,7 +51,10 @@ static void lab_usage(FILE *f)
 		"                    per-CPU lists off), not pages pmm chooses\n"
 		"  --no-grouping     serve every request as movable (no grouping by mobility)\n"
 		"  --lazy            lazy buddy (delayed coalescing)\n"
-		"  --pcp HIGH,BATCH  per-CPU list high mark and batch in pages (0,0: off)\n");
+		"  --pcp HIGH,BATCH  per-CPU list high mark and batch in pages (0,0: off)\n"
+		"  --report-free N   free page reporting: a pass (up to 64 blocks of 2 MiB\n"
+		"                    or more) every N events, the host discarding what is\n"
+		"                    reported; prints how much is handed back\n");
 }
 
 static int lab_bad(const char *opt, const char *why)
@@ -118,6 +124,10 @@ static int lab_option(char **argv, int i, int argc)
 		return parse_u64(v, &sim_lab.seed) ? (lab_bad(o, "not a number"), -1) : 2;
 	else if (strcmp(o, "--proc-at") == 0)
 		return parse_points(v) ? (lab_bad(o, "expected up to 16 ascending event counts N,N,..."), -1) : 2;
+	else if (strcmp(o, "--report-free") == 0)
+		return parse_u64(v, &sim_lab.report_every) || sim_lab.report_every == 0
+			       ? (lab_bad(o, "expected a number of events above 0"), -1)
+			       : 2;
 	else if (strcmp(o, "--pcp") == 0)
 		return parse_pcp(v) ? (lab_bad(o, "expected HIGH,BATCH with BATCH <= HIGH"), -1) : 2;
 	else if (strcmp(o, "--proc") == 0)
@@ -207,6 +217,63 @@ static void apply_policies(void)
 		pmm_pcp_set_high_batch((uint32_t)sim_lab.pcp_high, (uint32_t)sim_lab.pcp_batch);
 }
 
+/* Blocks offered per periodic pass: two of Linux's batches. */
+#define REPORT_PASS_BUDGET 64u
+
+static struct {
+	uint64_t passes;
+	uint64_t blocks;
+} reporting;
+
+/* The platform's reporting timer, every --report-free N events. */
+static void report_pass(uint64_t events)
+{
+	(void)events;
+	int n = pmm_report_free_pages(REPORT_PASS_BUDGET);
+	reporting.passes++;
+	if (n > 0)
+		reporting.blocks += (uint64_t)n;
+}
+
+static uint64_t managed_pages(void)
+{
+	uint64_t managed = 0;
+	for (int n = 0; n < PMM_MAX_NUMNODES; n++)
+		for (int t = 0; t < PMM_NR_ZONES && pmm_nodes[n].online; t++)
+			managed += pmm_nodes[n].zones[t].managed;
+	return managed;
+}
+
+/* One line of what reporting handed back, in MiB and in % of managed. */
+static void report_line(const char *when)
+{
+	struct pmm_report_stats st;
+	uint64_t managed = managed_pages();
+	pmm_report_stats(&st);
+	printf("pmm-sim: free page reporting, %s: %llu MiB of %llu MiB managed handed back (%.1f%%; "
+	       "%llu MiB free), %llu MiB reclaimed by allocations, %llu passes, %llu blocks reported\n",
+	       when, (unsigned long long)(st.reported_pages >> 8),
+	       (unsigned long long)(managed >> 8),
+	       managed ? 100.0 * (double)st.reported_pages / (double)managed : 0.0,
+	       (unsigned long long)(pmm_nr_free_pages() >> 8),
+	       (unsigned long long)(st.reclaimed_pages >> 8),
+	       (unsigned long long)reporting.passes,
+	       (unsigned long long)reporting.blocks);
+}
+
+/* The end of the run: the line as the run left it, then idle passes
+ * until nothing more is reported, and the line again. */
+static void report_finish(void)
+{
+	int n;
+	report_line("when the run ends");
+	while ((n = pmm_report_free_pages(REPORT_PASS_BUDGET)) > 0) {
+		reporting.passes++;
+		reporting.blocks += (uint64_t)n;
+	}
+	report_line("after idle passes");
+}
+
 /* CPU time: these machines are shared, and wall time says more of the neighbours. */
 static double now_s(void)
 {
@@ -294,6 +361,11 @@ int sim_lab_after_boot(void)
 	m.proc_at = sim_lab.proc_at;
 	m.nproc_at = sim_lab.nproc_at;
 	m.proc_print = print_proc_at;
+	if (sim_lab.report_every != 0) {
+		pmm_report_reset(); /* Linux's: pageblock order, batches of 32 */
+		m.periodic = report_pass;
+		m.periodic_every = m.periodic_next = sim_lab.report_every;
+	}
 	sim_metrics_sample(&m, 0);
 	double t0 = now_s();
 	int rc = run_or_replay(&m, &st);
@@ -304,6 +376,8 @@ int sim_lab_after_boot(void)
 	sim_metrics_summary(stdout, &st);
 	printf("pmm-sim: %.3f s of CPU time, %.2f million events/s (metrics included)\n", dt,
 	       dt > 0 ? (double)st.events / dt / 1e6 : 0.0);
+	if (sim_lab.report_every != 0)
+		report_finish();
 	if (sim_lab.proc)
 		print_proc();
 	return lab_finish(&m, &st, 0);

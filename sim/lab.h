@@ -48,6 +48,9 @@ struct sim_metrics {
 	const uint64_t *proc_at;
 	unsigned int nproc_at, iproc_at;
 	void (*proc_print)(uint64_t events);
+	/* a periodic hook (free page reporting's timer): every @periodic_every events */
+	void (*periodic)(uint64_t events);
+	uint64_t periodic_every, periodic_next;
 	/* a short history of whole-machine figures for the picture */
 	struct sim_metrics_point *hist;
 	unsigned int nhist, caphist;
@@ -80,6 +83,7 @@ struct sim_lab {
 	bool prefill;             /* replay --prefill: allocate what the trace frees first */
 	bool placement;           /* replay --placement: take the trace's own pfns */
 	int pcp_high, pcp_batch;  /* --pcp HIGH,BATCH (-1: default) */
+	uint64_t report_every;    /* --report-free N: a reporting pass every N events (0: off) */
 };
 
 extern struct sim_lab sim_lab;

@@ -401,6 +401,7 @@ static int boot(struct sim_options *o)
 		o->cfg.hotplug_max = sim_hotplug_max();
 	struct host_platform_options hopt = {
 		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = o->json,
+		.reporting = sim_lab.report_every != 0,
 	};
 	if (hopt.phys_size < o->cfg.hotplug_max)
 		hopt.phys_size = o->cfg.hotplug_max;

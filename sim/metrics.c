@@ -270,6 +270,10 @@ void sim_metrics_tick(struct sim_metrics *m, uint64_t events)
 		m->iproc_at++;
 		m->proc_print(events);
 	}
+	if (m->periodic_every != 0 && events >= m->periodic_next) {
+		m->periodic_next = events + m->periodic_every;
+		m->periodic(events);
+	}
 	if (m->every == 0 || events < m->next)
 		return;
 	m->next = events + m->every;

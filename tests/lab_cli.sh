@@ -193,6 +193,7 @@ for t in "$traces"/*.trace.xz; do
 		pre=\$(sed -n 's/.* \([0-9]*\) frees of pages allocated before the trace.*/\\1/p' '$tmp/linux.out') &&
 		post=\$(sed -n 's/.* \([0-9]*\) frees of pages allocated before the trace.*/\\1/p' '$tmp/prefill.out') &&
 		[ \$((post * 5)) -lt \$pre ]"
+	expect "$(basename "$t"): replay with --report-free hands memory back" 0 'after idle passes: [1-9][0-9]* MiB of' -- replay "$tmp/linux.trace" --map "$log" --profile x86_64 --report-free 10000
 	"$sim" replay "$tmp/linux.trace" --map "$log" --profile x86_64 --placement >"$tmp/place.out" 2>&1
 	check "$(basename "$t"): placement replay takes Linux's pages (fewer than 1 % busy)" bash -c "
 		grep -q '^pmm_check: consistent' '$tmp/place.out' &&
@@ -200,6 +201,14 @@ for t in "$traces"/*.trace.xz; do
 		allocs=\$(grep -c 'mm_page_alloc:' '$tmp/linux.trace') &&
 		[ -n \"\$busy\" ] && [ \$((busy * 100)) -lt \$allocs ]"
 done
+# Free page reporting (pmm/elastic.h): the host discards what is reported.
+expect "--report-free reports during a run" 0 'reporting, when the run ends: [1-9][0-9]* MiB of [0-9]+ MiB managed handed back' -- run "$wl/w3-small.wl" "${small[@]}" --report-free 1000
+expect "--report-free keeps the allocator consistent" 0 '^pmm_check: consistent' -- run "$wl/tmpfs.wl" "${small[@]}" --report-free 500 --lazy
+expect "--report-free 0 is refused" 2 '--report-free: expected a number of events above 0' -- run "$wl/w3-small.wl" --report-free 0
+expect "--report-free is for run and replay" 2 '--report-free: is for run and replay' -- boot --report-free 10
+"$sim" run "$wl/w3-small.wl" "${small[@]}" >"$tmp/noreport.out" 2>&1
+check "without --report-free nothing is reported" bash -c "! grep -q 'free page reporting' '$tmp/noreport.out'"
+
 expect "--placement is for replay" 2 '--placement: is for replay' -- run "$wl/w3-small.wl" --placement
 
 echo "pmm-sim lab CLI: $pass passed, $fail failed"

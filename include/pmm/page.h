@@ -11,7 +11,10 @@
  *
  * States (a page is in exactly one, see pmm_check()):
  *   free head   PMM_PG_BUDDY, order k: heads a free block of 2^k pages on
- *               its zone's free list k; next/prev link the list.
+ *               its zone's free list k; next/prev link the list. It may
+ *               carry one mark (pmm/elastic.h): PMM_PG_ZERO (its memory
+ *               reads as zero) or PMM_PG_REPORTED (handed to the
+ *               hypervisor by free page reporting).
  *   pcp head    PMM_PG_PCP, order k <= PMM_PCP_MAX_ORDER: heads a free block
  *               on a per-CPU list; next links the list, prev is 0.
  *   alloc head  PMM_PG_ALLOC_HEAD, order k, refcount >= 1: heads an allocated
@@ -33,7 +36,7 @@ struct pmm_page {
 };
 _Static_assert(sizeof(struct pmm_page) == 12, "page descriptor is 12 bytes");
 
-/* info layout: bits 0..4 order, bits 5..11 flags, bits 12..31 refcount. */
+/* info layout: bits 0..4 order, bits 5..12 flags, bits 13..31 refcount. */
 #define PMM_PG_ORDER_MASK 0x1fu
 #define PMM_PG_BUDDY (1u << 5)  /* head of a free block on a free list */
 #define PMM_PG_ALLOC_HEAD (1u << 6)   /* head of an allocated block */
@@ -41,11 +44,19 @@ _Static_assert(sizeof(struct pmm_page) == 12, "page descriptor is 12 bytes");
 #define PMM_PG_POISON (1u << 8) /* block was poisoned when freed */
 #define PMM_PG_OWNER (1u << 9)  /* next/prev hold an owner tag */
 #define PMM_PG_LAZY (1u << 10)  /* free head not yet coalesced (lazy buddy) */
-#define PMM_PG_FLAGS_MASK 0xfe0u
-#define PMM_PG_REF_SHIFT 12
+#define PMM_PG_ZERO (1u << 11)  /* free head whose pages are known to read zero */
+#define PMM_PG_REPORTED (1u << 12) /* free head handed to the hypervisor */
+#define PMM_PG_MARKS (PMM_PG_ZERO | PMM_PG_REPORTED)
+#define PMM_PG_FLAGS_MASK 0x1fe0u
+#define PMM_PG_REF_SHIFT 13
 #define PMM_PG_REF_ONE (1u << PMM_PG_REF_SHIFT)
 #define PMM_PG_REF_MAX (UINT32_MAX >> PMM_PG_REF_SHIFT)
 _Static_assert(PMM_MAX_ORDER <= (int)PMM_PG_ORDER_MASK, "order fits 5 bits");
+_Static_assert((PMM_PG_FLAGS_MASK & PMM_PG_ORDER_MASK) == 0 &&
+		       (PMM_PG_FLAGS_MASK >> PMM_PG_REF_SHIFT) == 0 &&
+		       (PMM_PG_FLAGS_MASK | PMM_PG_ORDER_MASK) + 1 == PMM_PG_REF_ONE,
+	       "order, flags and refcount tile the info word");
+_Static_assert((PMM_PG_MARKS & ~PMM_PG_FLAGS_MASK) == 0, "the marks are flags");
 
 /* The flat descriptor array; set up by pmm_page_map_init(). */
 extern struct pmm_page *pmm_mem_map;

@@ -184,6 +184,37 @@ struct pmm_platform {
 	 * Default: NULL (nothing moves: such a CMA allocation fails).
 	 */
 	int (*migrate)(void *ctx, pmm_pfn_t pfn, pmm_order_t order);
+
+	/*
+	 * Free page reporting (pmm/elastic.h): offer the @n (1..32) free
+	 * blocks @pfns / @orders to the hypervisor, which may take their
+	 * memory away. Return 0 when it took them all (pmm marks them
+	 * reported and does not offer them again until they have been
+	 * allocated); any other value: it took none. Called by
+	 * pmm_report_free_pages() with the zone lock held. Default: NULL (no
+	 * reporting: pmm_report_free_pages() fails with PMM_ESTATE).
+	 */
+	int (*report_free)(void *ctx, const pmm_pfn_t *pfns,
+			   const pmm_order_t *orders, unsigned int n);
+
+	/*
+	 * The reported block of 2^@order pages at @pfn is about to be used
+	 * (allocated, or merged with a block that is not reported): the
+	 * hypervisor gives its memory back before this returns. Called with
+	 * the zone lock held, on the allocation path's uncommon branch.
+	 * Default: NULL (nothing to do: the hypervisor gives memory back on
+	 * its first touch, as virtio-balloon's free page reporting does).
+	 */
+	void (*reclaim_reported)(void *ctx, pmm_pfn_t pfn, pmm_order_t order);
+
+	/*
+	 * A property, not a hook: memory the hypervisor gives back after it
+	 * was reported reads as zero (fresh host pages, as after
+	 * MADV_DONTNEED or a virtio-balloon discard). pmm then marks a
+	 * reclaimed block known-zero, and __GFP_ZERO skips its memset.
+	 * Default: false.
+	 */
+	bool reported_reads_zero;
 };
 
 /*
@@ -229,6 +260,13 @@ void *pmm_phys_map(pmm_phys_t pa, size_t size, bool *zeroed);
  * Context: any; calls map() once per chunk.
  */
 uint64_t pmm_phys_fill(pmm_phys_t pa, uint64_t size, int c);
+
+/*
+ * Read [@pa, @pa + @size) through map() a chunk at a time, skipping
+ * chunks that cannot be mapped. Return: the offset of the first byte
+ * that is not zero, or @size when every mapped byte is zero.
+ */
+uint64_t pmm_phys_find_nonzero(pmm_phys_t pa, uint64_t size);
 
 /* Clear @lock (holder too), then the lock_init hook. Context: no one uses @lock. */
 void pmm_lock_init(struct pmm_lock *lock);

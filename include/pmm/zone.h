@@ -86,8 +86,25 @@ _Static_assert(PMM_PAGEBLOCK_ORDER >= 1 && PMM_PAGEBLOCK_ORDER <= PMM_MAX_ORDER,
 
 struct pmm_free_area {
 	uint32_t head[PMM_MT_LISTS]; /* per type (and isolated): pfn + 1 of the first free head, 0 = empty */
+	uint32_t tail[PMM_MT_LISTS]; /* pfn + 1 of the last free head, 0 = empty (known-zero blocks go there) */
 	uint64_t nr_free; /* blocks on the lists of all types */
 	uint64_t *map;    /* pair bitmap; NULL for PMM_MAX_ORDER */
+};
+
+/*
+ * The marks on free heads of one zone (pmm/elastic.h, buddy_marks.c):
+ * PMM_PG_REPORTED heads (handed to the hypervisor) and PMM_PG_ZERO heads
+ * (known to read zero); a head carries at most one. Invariant (zone lock):
+ *   reported_pages == sum over k of reported_nr[k] << k
+ *   zero_pages == pages in PMM_PG_ZERO heads on the zone's free lists
+ */
+struct pmm_zone_marks {
+	uint32_t reported_nr[PMM_NR_ORDERS]; /* PMM_PG_REPORTED heads of order k */
+	uint64_t reported_pages; /* [pages] handed to the hypervisor, now */
+	uint64_t zero_pages;     /* [pages] in known-zero free blocks */
+	uint64_t reclaimed_pages; /* [pages] given back by reclaim_reported, ever */
+	bool took_zero; /* the last take of a marked head got known-zero memory
+			   (a zeroed request clears it, takes, reads it: one lock hold) */
 };
 
 /*
@@ -173,6 +190,7 @@ struct pmm_zone {
 	uint64_t cma_free;                 /* of which on the PMM_MT_CMA lists [pages] */
 	struct pmm_free_area free_area[PMM_NR_ORDERS];
 	struct pmm_zone_lazy lazy;         /* lazy buddy's counts (buddy_lazy.c) */
+	struct pmm_zone_marks marks;       /* reported and known-zero heads (buddy_marks.c) */
 	unsigned int validate_ops;         /* PMM_DEBUG=3: locked operations, for PMM_VALIDATE_DUE */
 	struct pmm_pcp pcp[PMM_NR_CPUS];   /* each guarded by its CPU */
 };

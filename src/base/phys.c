@@ -4,7 +4,7 @@
  * chunk by chunk through the platform's map() hook and writes a byte over
  * it. The buddy allocator zeroes (__GFP_ZERO) and poisons blocks with it,
  * the early allocators zero their allocations, init poisons the freed init
- * sections.
+ * sections; and its reading twin, which proves known-zero blocks zero.
  */
 #include <pmm/platform.h>
 
@@ -37,4 +37,29 @@ uint64_t pmm_phys_fill(pmm_phys_t pa, uint64_t size, int c)
 		size -= n;
 	}
 	return filled;
+}
+
+/* See pmm/platform.h. */
+uint64_t pmm_phys_find_nonzero(pmm_phys_t pa, uint64_t size)
+{
+	uint64_t off = 0;
+
+	if (size > UINT64_MAX - pa)
+		size = UINT64_MAX - pa;
+	while (off < size) {
+		uint64_t to_boundary =
+			PHYS_FILL_CHUNK - ((pa + off) & (PHYS_FILL_CHUNK - 1));
+		uint64_t n = size - off < to_boundary ? size - off : to_boundary;
+		const unsigned char *p = pmm_phys_map(pa + off, (size_t)n, NULL);
+		uint64_t i = 0;
+		/* Whole words first where the chunk is aligned (pages are). */
+		if (p != NULL && ((uintptr_t)p & 7) == 0)
+			while (i + 8 <= n && *(const uint64_t *)(const void *)(p + i) == 0)
+				i += 8;
+		for (; p != NULL && i < n; i++)
+			if (p[i] != 0)
+				return off + i;
+		off += n;
+	}
+	return size;
 }

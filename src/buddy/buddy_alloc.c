@@ -13,7 +13,9 @@
  * from the buddy core under the zone lock (buddy_take_locked(), inlined
  * into zone_try(), which its callers inline).
  * The block leaves as an allocated head: refcount 1, owner tag, optionally
- * zeroed and poison-checked (poison.c). It comes back through buddy_free.c.
+ * zeroed and poison-checked (poison.c). A zeroed request (PMM_GFP_ZERO)
+ * takes a block known to read zero where a zone has one (buddy_marks.c)
+ * and skips the memset; only that request's uncommon branch looks. It comes back through buddy_free.c.
  *
  * Locking: the zone lock of the zone that serves, except for blocks taken
  * from this CPU's list.
@@ -115,12 +117,82 @@ static inline struct pmm_page *alloc_finish(pmm_pfn_t pfn, pmm_order_t order,
 	return page;
 }
 
-/* alloc_finish() out of line, for the fast path's uncommon requests. */
+/*
+ * A zeroed request popped the plain block @pfn from this CPU's list of
+ * pmm_zone_fast: when that zone holds a known-zero block of @order, that
+ * one serves and @pfn goes back to the list.
+ * Return: true and *@pfn replaced (no memset needed), else false.
+ */
+static bool zero_swap(pmm_pfn_t *pfn, pmm_order_t order, unsigned int gfp)
+{
+	struct pmm_zone *zone = __atomic_load_n(&pmm_zone_fast, __ATOMIC_RELAXED);
+	pmm_pfn_t zero;
+	zone_lock(zone);
+	bool ok = pmm_buddy_take_zero_locked(zone, order,
+					     pmm_zone_gfp_type(zone, gfp), &zero);
+	zone_unlock(zone);
+	if (!ok)
+		return false;
+	if (!pmm_pcp_free(zone, *pfn, order)) {
+		pmm_page_clear(&pmm_mem_map[*pfn]);
+		zone_lock(zone);
+		buddy_put_locked(zone, *pfn, order);
+		zone_unlock(zone);
+	}
+	*pfn = zero;
+	return true;
+}
+
+/* alloc_finish() out of line, for the fast path's uncommon requests:
+ * a zeroed one takes a known-zero block instead where there is one. */
 static __attribute__((noinline)) struct pmm_page *
 alloc_finish_call(pmm_pfn_t pfn, pmm_order_t order, unsigned int gfp,
 		  uint64_t tag)
 {
+	if ((gfp & PMM_GFP_ZERO) && zero_swap(&pfn, order, gfp))
+		gfp &= ~PMM_GFP_ZERO;
 	return alloc_finish(pfn, order, gfp, tag);
+}
+
+/*
+ * A zeroed request off the per-CPU fast path: node @nid's zones that @gfp
+ * allows, from the highest down, each while its min watermark allows, as
+ * the zonelist walk goes; in each, a block known to read zero first
+ * (buddy_marks.c), else any block (known zero too when the block a
+ * fallback split was).
+ * Return: true and *@pfn, *@known set when it needs no memset; false when
+ * no zone of the node serves (the full path tries further).
+ */
+static bool alloc_zeroed_walk(int nid, unsigned int gfp, pmm_order_t order,
+			      pmm_pfn_t *pfn, bool *known)
+{
+	int top = gfp_top_zone(gfp);
+	if (nid == PMM_NUMA_NO_NODE)
+		nid = pmm_node_default();
+	if (top < 0 || gfp_contradicts(gfp) || nid < 0 ||
+	    nid >= PMM_MAX_NUMNODES || !pmm_nodes[nid].online ||
+	    order > PMM_MAX_ORDER)
+		return false;
+	for (int t = top; t >= 0; t--) {
+		struct pmm_zone *zone = &pmm_nodes[nid].zones[t];
+		unsigned int mt = pmm_zone_gfp_type(zone, gfp);
+		if (zone->managed == 0)
+			continue;
+		zone_lock(zone);
+		bool ok = zone->free_pages >= gfp_min(zone, gfp) +
+						       pmm_order_pages(order);
+		bool took = zone->marks.took_zero;
+		*known = ok && pmm_buddy_take_zero_locked(zone, order, mt, pfn);
+		zone->marks.took_zero = false;
+		ok = ok && (*known || buddy_take_locked(zone, order, mt, pfn));
+		*known = *known || (ok && zone->marks.took_zero); /* a fallback's */
+		if (!ok)
+			zone->marks.took_zero = took; /* a failed call changes nothing */
+		zone_unlock(zone);
+		if (ok)
+			return true;
+	}
+	return false;
 }
 
 /* The full allocation path: every node and zone the walk allows. */
@@ -177,6 +249,13 @@ static __attribute__((noinline)) struct pmm_page *
 alloc_pages_rest(int nid, unsigned int gfp, pmm_order_t order, uint64_t tag,
 		 int *err)
 {
+	if (__builtin_expect(gfp & PMM_GFP_ZERO, 0)) {
+		pmm_pfn_t pfn;
+		bool known;
+		if (alloc_zeroed_walk(nid, gfp, order, &pfn, &known))
+			return alloc_finish(pfn, order,
+					    known ? gfp & ~PMM_GFP_ZERO : gfp, tag);
+	}
 	if (nid == PMM_NUMA_NO_NODE) {
 		pmm_pfn_t pfn = alloc_zone_fast(gfp, order);
 		if (pfn != 0)

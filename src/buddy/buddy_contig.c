@@ -200,7 +200,8 @@ static bool find_run_locked(const struct pmm_zone *zone,
  * pmm_buddy_carve_locked - take the free block [@h, +2^@k) off its list
  * and list again, on the same list, the maximal aligned parts of it that
  * lie wholly outside [@s, @e) - and those inside too when @keep (a split
- * at @s or @e, nothing taken).
+ * at @s or @e, nothing taken). A reported block is reclaimed first; the
+ * pieces listed again keep a zero mark.
  *
  * Context: zone lock held; free_pages is the caller's (it drops by the
  * pages inside unless @keep).
@@ -212,6 +213,7 @@ void pmm_buddy_carve_locked(struct pmm_zone *zone, pmm_pfn_t h, pmm_order_t k,
 	struct pmm_page *map = pmm_mem_map;
 	unsigned int mt = pmm_free_type(zone, h);
 	pmm_pfn_t end = h + pmm_order_pages(k);
+	uint32_t zero = pmm_buddy_unmark_locked(zone, h, k);
 	pmm_list_del_locked(zone, k, mt, &map[h]);
 	pmm_page_clear(&map[h]);
 	if (k < PMM_MAX_ORDER)
@@ -219,8 +221,7 @@ void pmm_buddy_carve_locked(struct pmm_zone *zone, pmm_pfn_t h, pmm_order_t k,
 	for (pmm_pfn_t p = h; p < end;) {
 		pmm_order_t j = piece_order(p, end, s, e, k);
 		if (keep || p < s || p >= e) {
-			map[p].info = PMM_PG_BUDDY | j;
-			pmm_list_add_locked(zone, j, mt, p);
+			pmm_buddy_list_piece_locked(zone, p, j, mt, zero);
 			if (j < PMM_MAX_ORDER)
 				pmm_pair_toggle(zone, j, p);
 		}

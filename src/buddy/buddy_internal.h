@@ -168,10 +168,50 @@ static inline void pmm_list_add_locked(struct pmm_zone *zone, pmm_order_t k,
 	page->prev = 0;
 	if (first != 0)
 		pmm_mem_map[first - 1].prev = (uint32_t)(pfn + 1);
+	else
+		area->tail[mt] = (uint32_t)(pfn + 1);
 	area->head[mt] = (uint32_t)(pfn + 1);
 	area->nr_free++;
 	if (__builtin_expect(mt == PMM_MT_CMA, 0))
 		zone->cma_free += pmm_order_pages(k);
+}
+
+/*
+ * Append the free head @pfn (info already PMM_PG_BUDDY | @k, marks may
+ * follow) to free list @k of type @mt: where marked blocks wait
+ * (buddy_marks.c); nr_free[@k] grows (no bitmap). Zone lock held.
+ */
+static inline void pmm_list_add_tail_locked(struct pmm_zone *zone,
+					    pmm_order_t k, unsigned int mt,
+					    pmm_pfn_t pfn)
+{
+	struct pmm_free_area *area = &zone->free_area[k];
+	struct pmm_page *page = &pmm_mem_map[pfn];
+	uint32_t last = area->tail[mt];
+	PMM_ASSERT_LOCKED(&zone->lock);
+	PMM_ASSERT(info_is_free_head(page->info, k) && pmm_zone_spans(zone, pfn),
+		   "pfn 0x%llx info 0x%x onto the tail of list %u type %u",
+		   ULL(pfn), page->info, k, mt);
+	page->next = 0;
+	page->prev = last;
+	if (last != 0)
+		pmm_mem_map[last - 1].next = (uint32_t)(pfn + 1);
+	else
+		area->head[mt] = (uint32_t)(pfn + 1);
+	area->tail[mt] = (uint32_t)(pfn + 1);
+	area->nr_free++;
+}
+
+/* List the free head @pfn that moves between lists (a claim, isolation):
+ * at the tail when it carries a mark, where marked blocks wait. */
+static inline void pmm_list_move_in_locked(struct pmm_zone *zone,
+					   pmm_order_t k, unsigned int mt,
+					   pmm_pfn_t pfn)
+{
+	if (pmm_mem_map[pfn].info & PMM_PG_MARKS)
+		pmm_list_add_tail_locked(zone, k, mt, pfn);
+	else
+		pmm_list_add_locked(zone, k, mt, pfn);
 }
 
 /*
@@ -195,6 +235,8 @@ static inline void pmm_list_del_locked(struct pmm_zone *zone, pmm_order_t k,
 		area->head[mt] = page->next;
 	if (page->next != 0)
 		pmm_mem_map[page->next - 1].prev = page->prev;
+	else
+		area->tail[mt] = page->prev;
 	area->nr_free--;
 	if (__builtin_expect(mt == PMM_MT_CMA, 0))
 		zone->cma_free -= pmm_order_pages(k);
@@ -388,10 +430,15 @@ void pmm_buddy_lazy_reset(void);
  */
 bool pmm_buddy_merge_odd_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 				pmm_order_t k, pmm_pfn_t buddy);
-/* The head @page taken off list @k is not a plain free head: a lazy one
- * is counted out; anything else fails an assertion (PMM_DEBUG >= 2). */
-void pmm_buddy_take_odd_locked(struct pmm_zone *zone, pmm_order_t k,
-			       const struct pmm_page *page);
+/*
+ * buddy_take_head_locked() for a head @head of order @k that is not a
+ * plain free head: a lazy one is counted out, a reported one reclaimed
+ * from the hypervisor, a known-zero one split into known-zero halves;
+ * anything else fails an assertion (PMM_DEBUG >= 2). Zone lock held.
+ */
+void pmm_buddy_take_odd_locked(struct pmm_zone *zone, pmm_pfn_t head,
+			       pmm_order_t k, unsigned int mt,
+			       pmm_order_t order);
 /*
  * Remove a block of 2^@order pages from @zone's free lists of type @mt,
  * else (fallback) of another type, splitting a larger one if needed;
@@ -407,6 +454,27 @@ bool pmm_buddy_take_locked(struct pmm_zone *zone, pmm_order_t order,
  */
 void pmm_buddy_put_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 			  pmm_order_t order);
+
+/* ---- buddy_marks.c: reported and known-zero free heads (pmm/elastic.h) ---- */
+/* Drop the mark of free head @pfn of order @k (a reported one is
+ * reclaimed). Return: PMM_PG_ZERO if its memory is known zero now, else 0. */
+uint32_t pmm_buddy_unmark_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				 pmm_order_t k);
+/* Mark the plain free head @pfn (order @k, list @mt) with @mark; it moves
+ * to its list's tail. */
+void pmm_buddy_mark_locked(struct pmm_zone *zone, pmm_pfn_t pfn, pmm_order_t k,
+			   unsigned int mt, uint32_t mark);
+/* List the blank block @pfn of order @k on list @mt, carrying @zero. */
+void pmm_buddy_list_piece_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+				 pmm_order_t k, unsigned int mt, uint32_t zero);
+/* Take 2^@order known-zero pages from the list tails of type @mt.
+ * Return: true and *@pfn (head blank), or false. */
+bool pmm_buddy_take_zero_locked(struct pmm_zone *zone, pmm_order_t order,
+				unsigned int mt, pmm_pfn_t *pfn);
+/* Put the blank block @pfn of @order, known zero, on the free lists; the
+ * merged block stays known zero when all its parts were. */
+void pmm_buddy_put_zero_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
+			       pmm_order_t order);
 
 /* ---- buddy_free.c ---- */
 /* Return: the head of the block holding the blank page @pfn, or @pfn. */
@@ -575,8 +643,10 @@ static inline void buddy_take_head_locked(struct pmm_zone *zone,
 {
 	struct pmm_page *page = &pmm_mem_map[head];
 	PMM_ASSERT_LOCKED(&zone->lock);
-	if (__builtin_expect(page->info != (PMM_PG_BUDDY | k), 0))
-		pmm_buddy_take_odd_locked(zone, k, page);
+	if (__builtin_expect(page->info != (PMM_PG_BUDDY | k), 0)) {
+		pmm_buddy_take_odd_locked(zone, head, k, mt, order);
+		return;
+	}
 	pmm_list_del_locked(zone, k, mt, page);
 	pmm_page_clear(page);
 	if (k < PMM_MAX_ORDER)

@@ -147,7 +147,7 @@ static void move_free_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi,
 		pmm_order_t k = pmm_page_order(d);
 		pmm_list_del_locked(zone, k,
 				    from < PMM_MT_LISTS ? from : pmm_free_type(zone, h), d);
-		pmm_list_add_locked(zone, k,
+		pmm_list_move_in_locked(zone, k,
 				    to < PMM_MT_LISTS ? to : pmm_free_type(zone, h), h);
 	}
 }
@@ -161,6 +161,7 @@ static void merge_free_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi)
 		struct pmm_page *d = &pmm_mem_map[h];
 		pmm_order_t k = pmm_page_order(d);
 		unsigned int mt = pmm_free_type(zone, h);
+		pmm_buddy_unmark_locked(zone, h, k);
 		pmm_list_del_locked(zone, k, mt, d);
 		pmm_page_clear(d);
 		if (k < PMM_MAX_ORDER)

@@ -96,6 +96,7 @@ static uint32_t lazy_settle_one_locked(struct pmm_zone *zone, pmm_order_t k,
 	if (k >= PMM_PAGEBLOCK_ORDER &&
 	    (bmt = buddy_merge_type_locked(zone, buddy, k, mt)) == PMM_MT_LISTS)
 		return used; /* isolated on one side only: they stay apart */
+	pmm_buddy_unmark_locked(zone, buddy, k);
 	/* Both leave list k: two flips, the bit stays 0. */
 	pmm_list_del_locked(zone, k, mt, page);
 	pmm_list_del_locked(zone, k, bmt, b);

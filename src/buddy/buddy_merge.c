@@ -22,7 +22,8 @@
  * so that the allocation and free paths (buddy_alloc.c, buddy_free.c) and
  * the hand-off inline it; this file gives it to pcp.c and the lazy buddy
  * out of line and holds what the core does when a descriptor is not what
- * its list says: a lazy head (counted out, buddy_lazy.c) or corruption.
+ * its list says: a lazy head (counted out, buddy_lazy.c), a marked one
+ * (buddy_marks.c, which also holds the take of such a head) or corruption.
  *
  * Data: blocks come in from the free paths (a blank head and an order) and
  * leave to the allocation paths (a blank head, pages counted out of
@@ -52,8 +53,11 @@ __attribute__((cold)) bool pmm_buddy_merge_odd_locked(struct pmm_zone *zone,
 {
 	uint32_t info = pmm_mem_map[buddy].info;
 	PMM_ASSERT_LOCKED(&zone->lock);
-	if (info_is_free_head(info, k) && (info & PMM_PG_LAZY) != 0) {
-		pmm_buddy_lazy_forget_locked(zone, k);
+	if (info_is_free_head(info, k) &&
+	    (info & (PMM_PG_LAZY | PMM_PG_MARKS)) != 0) {
+		if (info & PMM_PG_LAZY)
+			pmm_buddy_lazy_forget_locked(zone, k);
+		pmm_buddy_unmark_locked(zone, buddy, k); /* a freed block is not known zero */
 		return true;
 	}
 	pmm_pair_toggle(zone, k, pfn); /* undo: the block stays unmerged */
@@ -62,16 +66,4 @@ __attribute__((cold)) bool pmm_buddy_merge_odd_locked(struct pmm_zone *zone,
 			"%s: pair bit of pfn 0x%llx order %u says free, buddy 0x%llx info 0x%x",
 			pmm_zone_name(zone->type), ULL(pfn), k, ULL(buddy), info);
 	return false;
-}
-
-__attribute__((cold)) void pmm_buddy_take_odd_locked(struct pmm_zone *zone,
-						     pmm_order_t k,
-						     const struct pmm_page *page)
-{
-	PMM_ASSERT_LOCKED(&zone->lock);
-	PMM_ASSERT(info_is_free_head(page->info, k),
-		   "pfn 0x%llx on free list %u: info 0x%x",
-		   ULL(pmm_page_to_pfn(page)), k, page->info);
-	if (page->info & PMM_PG_LAZY)
-		pmm_buddy_lazy_forget_locked(zone, k);
 }

@@ -143,7 +143,7 @@ static void pageblock_claim_locked(struct pmm_zone *zone, pmm_pfn_t pfn,
 			continue;
 		pmm_order_t k = pmm_page_order(d);
 		pmm_list_del_locked(zone, k, old, d);
-		pmm_list_add_locked(zone, k, mt, p); /* info (and PMM_PG_LAZY) stays */
+		pmm_list_move_in_locked(zone, k, mt, p); /* info (lazy, marks) stays */
 	}
 }
 
@@ -192,7 +192,7 @@ pmm_buddy_take_fallback_locked(struct pmm_zone *zone, pmm_order_t order,
 	if (fallback_can_claim(ko, mt)) {
 		if (ko >= PMM_PAGEBLOCK_ORDER) {
 			pmm_list_del_locked(zone, ko, from, &pmm_mem_map[head]);
-			pmm_list_add_locked(zone, ko, mt, head);
+			pmm_list_move_in_locked(zone, ko, mt, head);
 			pmm_pageblock_range_set_locked(zone, head, ko, mt);
 			from = mt;
 		} else if (pageblock_free_pages_locked(zone, head) >=

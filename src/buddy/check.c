@@ -6,7 +6,8 @@
  * head (+ inside), allocated head (+ inside), per-CPU head (+ inside) or
  * reserved and proves every non-head descriptor blank; then the free lists
  * (links both ways, heads of the list's order, aligned, inside the zone,
- * counts), the per-CPU lists, the pair bitmaps (bit == XOR of the two buddies' "free head
+ * counts, tails, the reported and known-zero marks and their counts; at
+ * PMM_DEBUG >= 3 known-zero blocks are read back), the per-CPU lists, the pair bitmaps (bit == XOR of the two buddies' "free head
  * of order k" for every pair), the pageblock types (each a valid type; a
  * free head on the list of its pageblock's type, a free block above the
  * pageblock order of one type) and the counters (free_pages, and managed ==
@@ -103,6 +104,10 @@ static const char *walk_one(const struct pmm_zone *zone, struct walk *w,
 				    ULL(pfn), k, d->info);
 		if ((d->info & PMM_PG_LAZY) && k == PMM_MAX_ORDER)
 			return fail(zone, "free head 0x%llx: lazy at the top order", ULL(pfn));
+		if ((d->info & PMM_PG_MARKS) == PMM_PG_MARKS ||
+		    ((d->info & PMM_PG_MARKS) && (d->info & PMM_PG_LAZY)))
+			return fail(zone, "free head 0x%llx order %u: info 0x%x carries more than one of lazy, zero, reported",
+				    ULL(pfn), k, d->info);
 		if ((err = check_block(zone, pfn, d)) != NULL)
 			return err;
 		w->nr_free[k]++;
@@ -113,8 +118,9 @@ static const char *walk_one(const struct pmm_zone *zone, struct walk *w,
 		if (pmm_page_refcount(d) == 0)
 			return fail(zone, "allocated head 0x%llx order %u: refcount 0",
 				    ULL(pfn), k);
-		if ((d->info & PMM_PG_LAZY) != 0)
-			return fail(zone, "allocated head 0x%llx: lazy flag", ULL(pfn));
+		if ((d->info & (PMM_PG_LAZY | PMM_PG_MARKS)) != 0)
+			return fail(zone, "allocated head 0x%llx: lazy flag or free-block mark (info 0x%x)",
+				    ULL(pfn), d->info);
 		if ((err = check_block(zone, pfn, d)) != NULL)
 			return err;
 		w->alloc_pages += pmm_order_pages(k);
@@ -183,9 +189,31 @@ static const char *check_free_type(const struct pmm_zone *zone, pmm_order_t k,
 	return NULL;
 }
 
-/* Walk list (@k, @mt): *@n += its heads, *@lazy += its lazy heads. */
+/* What the lists of one order hold besides plain heads. */
+struct list_count {
+	uint64_t lazy;     /* PMM_PG_LAZY heads */
+	uint64_t reported; /* PMM_PG_REPORTED heads */
+	uint64_t zero;     /* PMM_PG_ZERO heads */
+	bool read_memory;  /* prove known-zero heads zero (pmm_check() at PMM_DEBUG >= 3) */
+};
+
+/* The known-zero head @pfn of order @k reads as zero where it can be mapped. */
+static const char *check_zero_memory(const struct pmm_zone *zone,
+				     pmm_pfn_t pfn, pmm_order_t k)
+{
+	uint64_t bytes = (uint64_t)pmm_order_pages(k) << PMM_PAGE_SHIFT;
+	uint64_t off = pmm_phys_find_nonzero(PMM_PFN_PHYS(pfn), bytes);
+	if (off != bytes)
+		return fail(zone, "known-zero free head 0x%llx order %u: byte at +0x%llx is not zero",
+			    ULL(pfn), k, ULL(off));
+	return NULL;
+}
+
+/* Walk list (@k, @mt): *@n += its heads, @c counts its lazy and marked
+ * heads; its tail is its last head. */
 static const char *check_list_type(const struct pmm_zone *zone, pmm_order_t k,
-				   unsigned int mt, uint64_t *n, uint64_t *lazy)
+				   unsigned int mt, uint64_t *n,
+				   struct list_count *c)
 {
 	const struct pmm_free_area *area = &zone->free_area[k];
 	uint32_t prev = 0;
@@ -202,7 +230,12 @@ static const char *check_list_type(const struct pmm_zone *zone, pmm_order_t k,
 		if (!info_is_free_head(d->info, k))
 			return fail(zone, "free list %u: pfn 0x%llx info 0x%x is not a free head of order %u",
 				    k, ULL(pfn), d->info, k);
-		*lazy += (d->info & PMM_PG_LAZY) != 0;
+		c->lazy += (d->info & PMM_PG_LAZY) != 0;
+		c->reported += (d->info & PMM_PG_REPORTED) != 0;
+		c->zero += (d->info & PMM_PG_ZERO) != 0;
+		if ((d->info & PMM_PG_ZERO) && c->read_memory &&
+		    (err = check_zero_memory(zone, pfn, k)) != NULL)
+			return err;
 		if (mt >= PMM_MT_TYPES && (d->info & PMM_PG_LAZY) != 0)
 			return fail(zone, "isolated or CMA free head 0x%llx order %u is lazy",
 				    ULL(pfn), k);
@@ -214,6 +247,9 @@ static const char *check_list_type(const struct pmm_zone *zone, pmm_order_t k,
 		prev = cur;
 		cur = d->next;
 	}
+	if (area->tail[mt] != prev)
+		return fail(zone, "free list %u type %u: tail %u, last head %u",
+			    k, mt, area->tail[mt], prev);
 	return NULL;
 }
 
@@ -230,12 +266,13 @@ static uint64_t list_pages(const struct pmm_zone *zone, pmm_order_t k,
 
 /* The lists of order @k against nr_free, the lazy count and the walk (@w, or NULL). */
 static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
-			      const struct walk *w)
+			      const struct walk *w, uint64_t *zero_pages)
 {
 	const struct pmm_free_area *area = &zone->free_area[k];
-	uint64_t n = 0, lazy = 0;
+	uint64_t n = 0;
+	struct list_count c = { .read_memory = w != NULL && PMM_DEBUG >= 3 };
 	for (unsigned int mt = 0; mt < PMM_MT_LISTS; mt++) {
-		const char *err = check_list_type(zone, k, mt, &n, &lazy);
+		const char *err = check_list_type(zone, k, mt, &n, &c);
 		if (err != NULL)
 			return err;
 	}
@@ -243,9 +280,13 @@ static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
 		return fail(zone, "order %u: nr_free %llu, list holds %llu, walk found %llu",
 			    k, ULL(area->nr_free), ULL(n),
 			    ULL(w != NULL ? w->nr_free[k] : n));
-	if (lazy != zone->lazy.nr[k])
+	if (c.lazy != zone->lazy.nr[k])
 		return fail(zone, "order %u: %u lazy heads counted, lists hold %llu",
-			    k, zone->lazy.nr[k], ULL(lazy));
+			    k, zone->lazy.nr[k], ULL(c.lazy));
+	if (c.reported != zone->marks.reported_nr[k])
+		return fail(zone, "order %u: %u reported heads counted, lists hold %llu",
+			    k, zone->marks.reported_nr[k], ULL(c.reported));
+	*zero_pages += c.zero << k;
 	return NULL;
 }
 
@@ -337,17 +378,18 @@ static const char *check_bitmaps(const struct pmm_zone *zone)
 static const char *check_lists_locked(const struct pmm_zone *zone,
 				      const struct walk *w)
 {
-	uint64_t listed = 0, lazy = 0, cma = 0;
+	uint64_t listed = 0, lazy = 0, cma = 0, reported = 0, zero = 0;
 	const char *err;
 	PMM_ASSERT_LOCKED(&zone->lock);
 	if ((err = check_pageblocks(zone)) != NULL)
 		return err;
 	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
-		if ((err = check_list(zone, k, w)) != NULL)
+		if ((err = check_list(zone, k, w, &zero)) != NULL)
 			return err;
 		listed += zone->free_area[k].nr_free << k;
 		lazy += zone->lazy.nr[k];
 		cma += list_pages(zone, k, PMM_MT_CMA);
+		reported += (uint64_t)zone->marks.reported_nr[k] << k;
 	}
 	if (zone->cma_free != cma)
 		return fail(zone, "cma_free %llu, CMA lists hold %llu",
@@ -359,6 +401,10 @@ static const char *check_lists_locked(const struct pmm_zone *zone,
 	if (lazy != zone->lazy.total)
 		return fail(zone, "lazy total %llu, orders count %llu",
 			    ULL(zone->lazy.total), ULL(lazy));
+	if (reported != zone->marks.reported_pages || zero != zone->marks.zero_pages)
+		return fail(zone, "reported pages %llu, lists hold %llu; known-zero pages %llu, lists hold %llu",
+			    ULL(zone->marks.reported_pages), ULL(reported),
+			    ULL(zone->marks.zero_pages), ULL(zero));
 	return NULL;
 }
 

@@ -47,6 +47,16 @@
  * must lie in the region, aligned, on pages the model has free after the
  * moves; a failure changes no count. Runs go back with pmm_cma_release().
  *
+ * Elastic memory (pmm/elastic.h) runs along: reporting passes (the
+ * host's hooks discard the reported blocks' pages) and idle zeroing
+ * between the operations, and an eighth of the requests are __GFP_ZERO.
+ * Neither pass may change the free count; every allocated block is
+ * written (a byte at the start of each page), so a zeroed allocation
+ * that trusted a stale zero mark reads a non-zero byte; at every check
+ * each reported or known-zero head lies on pages the model has free, the
+ * host's count of reported pages less reclaimed ones equals pmm's, and
+ * known-zero blocks read zero.
+ *
  * PMM_DIFF_OPS (default 1000000) and PMM_DIFF_SEED override the run.
  */
 #include <setjmp.h>
@@ -63,6 +73,7 @@
 
 #include "buddy_setup.h"
 #include "host_platform.h"
+#include "reliability_marks.h"
 
 #define NPAGES 16384u
 #define CHECK_EVERY 4096u
@@ -109,6 +120,7 @@ static struct {
 	uint64_t rng;
 	bool pcp;
 	unsigned long long allocs, fails, frees, errors, checks;
+	unsigned long long reported, zeroed, zero_allocs;
 } m;
 
 static const struct buddy_zone_spec boot_zones[] = {
@@ -178,6 +190,8 @@ static bool model_zone_can(const struct buddy_zone_spec *z, pmm_order_t k)
 	return false;
 }
 
+static void assert_marks(void);
+
 static void assert_clean(void)
 {
 	const char *e = pmm_check();
@@ -185,6 +199,7 @@ static void assert_clean(void)
 	if (e)
 		fail_msg("pmm_check: %s (allocs %llu frees %llu)", e, m.allocs,
 			 m.frees);
+	assert_marks();
 }
 
 /* Zonelist for @gfp: indexes into zones[], highest first. */
@@ -230,7 +245,8 @@ static unsigned int pick_gfp(void)
 						 PMM_GFP_RECLAIMABLE };
 	unsigned int r = rnd_below(10);
 	unsigned int zone = r < 7 ? 0 : r < 9 ? PMM_GFP_DMA32 : PMM_GFP_DMA;
-	return zone | mobility[rnd_below(3)];
+	unsigned int zero = rnd_below(8) == 0 ? PMM_GFP_ZERO : 0;
+	return zone | mobility[rnd_below(3)] | zero;
 }
 
 /* No zone of @gfp's zonelist before position @upto can serve order @k. */
@@ -276,6 +292,15 @@ static void take_block(struct pmm_page *p, pmm_order_t k, unsigned int gfp,
 				  (tag ? PMM_PG_OWNER : 0));
 	assert_int_equal(p->next, (uint32_t)tag);
 	assert_int_equal(p->prev, (uint32_t)(tag >> 32));
+	unsigned char *mem = host_phys_ptr(PMM_PFN_PHYS(pfn));
+	for (pmm_pfn_t i = 0; i < n; i++) {
+		unsigned char *page = mem + PMM_PFN_PHYS(i);
+		if ((gfp & PMM_GFP_ZERO) && (page[0] != 0 || page[PMM_PAGE_SIZE - 1] != 0))
+			fail_msg("zeroed pfn %llu order %u: page %llu not zero",
+				 (unsigned long long)pfn, k, (unsigned long long)i);
+		page[0] = 0xa5; /* dirty: a stale zero mark would show */
+	}
+	m.zero_allocs += (gfp & PMM_GFP_ZERO) != 0;
 	model_set(pfn, n, M_ALLOC);
 	m.nfree -= n;
 	m.lent += in_cma(pfn);
@@ -574,6 +599,36 @@ static void op_cma_release(void)
 	m.run_nr[i] = m.run_nr[m.nruns];
 }
 
+/* A reporting pass: the free count stays. */
+static void op_report(void)
+{
+	int n = pmm_report_free_pages(1 + rnd_below(8));
+	assert_true(n >= 0);
+	m.reported += (unsigned int)n;
+}
+
+/* Idle zeroing: the free count stays. */
+static void op_zero_idle(void)
+{
+	int n = pmm_zero_idle(1 + rnd_below(256));
+	assert_true(n >= 0);
+	m.zeroed += (unsigned int)n;
+}
+
+static bool page_used(pmm_pfn_t pfn)
+{
+	return m.state[pfn] != M_FREE;
+}
+
+/* Reported and known-zero heads lie on free pages; the host agrees on
+ * the reported count; known-zero blocks read zero. */
+static void assert_marks(void)
+{
+	const char *bad = rel_marks_check(page_used, TOTAL, true);
+	if (bad)
+		fail_msg("%s", bad);
+}
+
 static void late_free(void)
 {
 	uint64_t freed = 0;
@@ -724,14 +779,18 @@ static void step(void)
 		op_free();
 	else if (r < 960)
 		op_bulk_free();
-	else if (r < 978)
+	else if (r < 975)
 		op_error();
-	else if (r < 979)
+	else if (r < 976)
 		op_cma_alloc();
-	else if (r < 981)
+	else if (r < 978)
 		op_cma_release();
-	else if (r < 985)
+	else if (r < 982)
 		op_hotplug();
+	else if (r < 986)
+		op_report();
+	else if (r < 988)
+		op_zero_idle();
 	else if (m.pcp && r < 998)
 		host_set_cpu(rnd_below(PMM_NR_CPUS));
 	else if (m.pcp)
@@ -784,7 +843,9 @@ static void test_diff(void **state)
 		0, 3000, 9000, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
 	};
 	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-			 .max_pfn = TOTAL, .zones = boot_zones, .nr_zones = 3 }), 0);
+			 .max_pfn = TOTAL, .zones = boot_zones, .nr_zones = 3,
+			 .reporting = true }), 0);
+	assert_int_equal(pmm_report_set(PMM_REPORT_ORDER_MIN, 4), 0);
 	model_set(0, TOTAL, M_RESERVED);
 	static const pmm_pfn_t hand[][2] = {
 		{ 0, LATE_START }, { 3000, 8000 }, { 8100, NPAGES },
@@ -856,6 +917,8 @@ static void test_diff(void **state)
 	       m.checks, m.hotplugs);
 	printf("diff: CMA runs %llu served, %llu failed; %llu pages lent, %llu blocks moved\n",
 	       m.cma_ok, m.cma_failed, m.lent, m.moved);
+	printf("diff: %llu blocks reported, %llu pages zeroed, %llu zeroed allocations\n",
+	       m.reported, m.zeroed, m.zero_allocs);
 	free(m.live);
 	pmm_hotplug_reset();
 	buddy_teardown();

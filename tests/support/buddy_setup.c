@@ -9,6 +9,8 @@
 #include "buddy_setup.h"
 #include "host_platform.h"
 
+#include <pmm/elastic.h>
+
 static struct {
 	struct pmm_page *map;
 	void *bitmaps[PMM_MAX_NUMNODES * PMM_NR_ZONES];
@@ -70,9 +72,12 @@ int buddy_setup(const struct buddy_setup_opts *opts)
 	int err;
 
 	buddy_teardown();
+	pmm_report_reset();
 	struct host_platform_options ho = {
 		.phys_size = PMM_PFN_PHYS(opts->max_pfn),
 		.untouchable = opts->untouchable,
+		.reporting = opts->reporting,
+		.report_declines = opts->report_declines,
 		.quiet = true,
 		.quiet_reports = !opts->verbose,
 	};

@@ -36,6 +36,8 @@ struct buddy_setup_opts {
 	bool keep_pcp;     /* keep per-CPU lists (default: disabled, for exact counts) */
 	bool untouchable;  /* host memory answers map() with NULL */
 	bool verbose;      /* print reports (default: counted quietly) */
+	bool reporting;    /* install the host's free page reporting hooks */
+	bool report_declines; /* with reporting: the hook takes nothing */
 };
 
 /* Build it; nodes span their zones. Return: 0 or a pmm error / -1. */
