@@ -179,7 +179,7 @@ static bool alloc_zeroed_walk(int nid, unsigned int gfp, pmm_order_t order,
 		if (zone->managed == 0)
 			continue;
 		zone_lock(zone);
-		bool ok = zone->free_pages >= gfp_min(zone, gfp) +
+		bool ok = zone->free_pages >= pmm_gfp_min(zone, gfp) +
 						       pmm_order_pages(order);
 		bool took = zone->marks.took_zero;
 		*known = ok && pmm_buddy_take_zero_locked(zone, order, mt, pfn);

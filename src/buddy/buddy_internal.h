@@ -179,7 +179,8 @@ static inline void pmm_list_add_locked(struct pmm_zone *zone, pmm_order_t k,
 /*
  * Append the free head @pfn (info already PMM_PG_BUDDY | @k, marks may
  * follow) to free list @k of type @mt: where marked blocks wait
- * (buddy_marks.c); nr_free[@k] grows (no bitmap). Zone lock held.
+ * (buddy_marks.c); nr_free[@k] grows, and cma_free for a CMA list (no
+ * bitmap). Zone lock held.
  */
 static inline void pmm_list_add_tail_locked(struct pmm_zone *zone,
 					    pmm_order_t k, unsigned int mt,
@@ -200,6 +201,8 @@ static inline void pmm_list_add_tail_locked(struct pmm_zone *zone,
 		area->head[mt] = (uint32_t)(pfn + 1);
 	area->tail[mt] = (uint32_t)(pfn + 1);
 	area->nr_free++;
+	if (__builtin_expect(mt == PMM_MT_CMA, 0))
+		zone->cma_free += pmm_order_pages(k);
 }
 
 /* List the free head @pfn that moves between lists (a claim, isolation):

@@ -233,6 +233,7 @@ static void withdraw_blocks_locked(struct pmm_zone *zone, pmm_pfn_t start,
 	for (pmm_pfn_t p = start; p < end;) {
 		struct pmm_page *page = &pmm_mem_map[p];
 		pmm_order_t k = pmm_page_order(page);
+		pmm_buddy_unmark_locked(zone, p, k); /* reported: reclaimed, then gone */
 		pmm_list_del_locked(zone, k, PMM_MT_ISOLATE, page);
 		if ((page->info & PMM_PG_LAZY) != 0)
 			pmm_buddy_lazy_forget_locked(zone, k);
