@@ -10,7 +10,10 @@
  *            x86), so a PMM_LOCK_INIT lock is free and lock_init() is
  *            not needed; never sleeps, not recursive;
  *   cpu_id   a thread-local number (host_set_cpu()), stable for the
- *            thread's life; tests give each thread its own.
+ *            thread's life; tests give each thread its own;
+ *   run_on_cpus  opt.cpus - 1 threads besides the caller, numbered after
+ *            the caller's CPU, take jobs from a shared counter; joined
+ *            before the hook returns (the join orders their writes).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -135,6 +138,61 @@ static void host_unlock(void *ctx, struct pmm_lock *lock)
 	__atomic_store_n(lock_word(lock), 0, __ATOMIC_RELEASE);
 }
 
+/* One run_on_cpus call: the jobs, taken in turn from @next. */
+struct host_jobs {
+	void (*fn)(void *arg, unsigned int job);
+	void *arg;
+	unsigned int nr_jobs;
+	unsigned int next;
+};
+
+struct host_worker {
+	pthread_t thread;
+	struct host_jobs *jobs;
+	unsigned int cpu;
+};
+
+static void host_jobs_take(struct host_jobs *j)
+{
+	unsigned int job;
+	while ((job = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->nr_jobs)
+		j->fn(j->arg, job);
+}
+
+static void *host_worker_main(void *arg)
+{
+	struct host_worker *w = arg;
+	host_set_cpu(w->cpu);
+	host_jobs_take(w->jobs);
+	return NULL;
+}
+
+static int host_run_on_cpus(void *ctx, void (*fn)(void *arg, unsigned int job),
+			    void *arg, unsigned int nr_jobs)
+{
+	struct host_jobs jobs = { fn, arg, nr_jobs, 0 };
+	struct host_worker w[PMM_NR_CPUS];
+	unsigned int threads = host.opt.cpus < nr_jobs ? host.opt.cpus : nr_jobs;
+	unsigned int started = 0;
+	(void)ctx;
+	if (host.opt.run_on_cpus_err)
+		return host.opt.run_on_cpus_err;
+	if (threads > PMM_NR_CPUS)
+		threads = PMM_NR_CPUS;
+	for (unsigned int k = 1; k < threads; k++) {
+		w[started] = (struct host_worker){
+			.jobs = &jobs, .cpu = (host_this_cpu + k) % PMM_NR_CPUS };
+		if (pthread_create(&w[started].thread, NULL, host_worker_main,
+				   &w[started]) != 0)
+			break; /* the caller takes what the others do not */
+		started++;
+	}
+	host_jobs_take(&jobs);
+	for (unsigned int k = 0; k < started; k++)
+		pthread_join(w[k].thread, NULL);
+	return 0;
+}
+
 static unsigned int host_cpu_id(void *ctx)
 {
 	(void)ctx;
@@ -179,6 +237,8 @@ int host_platform_install(const struct host_platform_options *opt)
 		.unlock = host_unlock,
 		.cpu_id = host_cpu_id,
 		.now_ns = host_now_ns,
+		.run_on_cpus = opt->cpus >= 2 || opt->run_on_cpus_err
+				       ? host_run_on_cpus : NULL,
 	};
 	pmm_platform_set(&p);
 	return 0;

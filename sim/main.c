@@ -30,6 +30,7 @@ struct sim_options {
 	uint32_t efi_desc_size;       /* stride of --format efi */
 	uint64_t mem;
 	unsigned int nodes;
+	unsigned int cpus; /* --cpus: threads of the parallel hand-off */
 	uint64_t kernel;
 	uint64_t init;
 	bool json;
@@ -49,7 +50,7 @@ static void usage(FILE *f)
 		"                    [--kernel SIZE] [--init SIZE] [--memblock-debug] [--json]\n"
 		"                    [--check|--no-check] [--pagetypeinfo] [--cma SIZE]\n"
 		"                    [--format dmesg|efi-log|efi|mb2|fdt|srat] [--efi-desc-size N]\n"
-		"                    [--cmdline TEXT] [--ignore-cmdline]\n"
+		"                    [--cmdline TEXT] [--ignore-cmdline] [--cpus N]\n"
 		"Boots a machine with pmm: the built-in 4 GiB PC by default, or the\n"
 		"firmware map in FILE (or - for standard input): boot-log text with\n"
 		"e820 (any Linux up to 7.0), SRAT or efi=debug lines, a device tree, or\n"
@@ -60,6 +61,8 @@ static void usage(FILE *f)
 		"A Linux log's own \"Command line:\" (mem=, memmap=) and its \"e820:\n"
 		"update/remove\" lines are honoured; --cmdline TEXT replaces them with\n"
 		"TEXT's options, --ignore-cmdline boots the firmware map alone.\n"
+		"--cpus N hands the nodes to the buddy allocator on N threads (1 to\n"
+		"PMM_NR_CPUS; default 1).\n"
 		"pmm-sim run|replay (workloads, Linux traces): pmm-sim run --help.\n");
 }
 
@@ -82,7 +85,7 @@ static bool takes_value(const char *opt)
 {
 	static const char *const with_value[] = {
 		"--map", "--mem", "--kernel", "--init", "--nodes", "--profile", "--early",
-		"--format", "--efi-desc-size", "--cmdline", "--cma",
+		"--format", "--efi-desc-size", "--cmdline", "--cma", "--cpus",
 	};
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (strcmp(opt, with_value[i]) == 0)
@@ -109,12 +112,14 @@ static int parse_choice(const char *opt, const char *val, const char *a,
 	return 0;
 }
 
-static int parse_nodes(const char *val, unsigned int *out)
+/* A count @val of 1..@max for option @opt; *@out or exit status 2. */
+static int parse_count(const char *opt, const char *val, unsigned long max,
+		       const char *why, unsigned int *out)
 {
 	char *end;
 	unsigned long n = val ? strtoul(val, &end, 10) : 0;
-	if (!val || *end || n == 0 || n > PMM_MAX_NUMNODES)
-		return bad_arg("--nodes", val, "must be 1 to PMM_MAX_NUMNODES");
+	if (!val || *end || n == 0 || n > max)
+		return bad_arg(opt, val, why);
 	*out = (unsigned int)n;
 	return 0;
 }
@@ -158,7 +163,11 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 		o->cfg.nr_cma = o->cma.size != 0;
 	}
 	else if (strcmp(opt, "--nodes") == 0)
-		err = parse_nodes(val, &o->nodes);
+		err = parse_count(opt, val, PMM_MAX_NUMNODES,
+				  "must be 1 to PMM_MAX_NUMNODES", &o->nodes);
+	else if (strcmp(opt, "--cpus") == 0)
+		err = parse_count(opt, val, PMM_NR_CPUS, "must be 1 to PMM_NR_CPUS",
+				  &o->cpus);
 	else if (strcmp(opt, "--profile") == 0) {
 		err = parse_choice(opt, val, "i386", "x86_64", &c);
 		o->cfg.profile = c ? PMM_PROFILE_X86_64 : PMM_PROFILE_I386;
@@ -190,6 +199,7 @@ static int parse_args(int argc, char **argv, struct sim_options *o)
 	pmm_boot_config_init(&o->cfg);
 	o->mem = SIM_DEFAULT_MEM;
 	o->nodes = 1;
+	o->cpus = 1;
 	o->check = -1;
 	o->kernel = 6 << 20;
 	o->init = 1 << 20;
@@ -353,6 +363,7 @@ static int boot(struct sim_options *o)
 	o->cfg.quiet = o->json;
 	struct host_platform_options hopt = {
 		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = o->json,
+		.cpus = o->cpus,
 	};
 	if (host_platform_install(&hopt) != 0) {
 		fprintf(stderr, "pmm-sim: cannot map %llu bytes of simulated memory\n",
