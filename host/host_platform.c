@@ -175,8 +175,6 @@ static int host_run_on_cpus(void *ctx, void (*fn)(void *arg, unsigned int job),
 	unsigned int threads = host.opt.cpus < nr_jobs ? host.opt.cpus : nr_jobs;
 	unsigned int started = 0;
 	(void)ctx;
-	if (host.opt.run_on_cpus_err)
-		return host.opt.run_on_cpus_err;
 	if (threads > PMM_NR_CPUS)
 		threads = PMM_NR_CPUS;
 	for (unsigned int k = 1; k < threads; k++) {
@@ -237,8 +235,7 @@ int host_platform_install(const struct host_platform_options *opt)
 		.unlock = host_unlock,
 		.cpu_id = host_cpu_id,
 		.now_ns = host_now_ns,
-		.run_on_cpus = opt->cpus >= 2 || opt->run_on_cpus_err
-				       ? host_run_on_cpus : NULL,
+		.run_on_cpus = opt->cpus >= 2 ? host_run_on_cpus : NULL,
 	};
 	pmm_platform_set(&p);
 	return 0;

@@ -21,7 +21,6 @@ struct host_platform_options {
 	bool quiet;           /* drop log text */
 	bool quiet_reports;   /* count reports without printing them */
 	unsigned int cpus;    /* >= 2: a run_on_cpus hook on that many threads */
-	int run_on_cpus_err;  /* tests: nonzero, the hook fails with it, running nothing */
 };
 
 /* Install the host platform; returns 0 or -1 when the mapping fails. */
