@@ -408,7 +408,7 @@ static const char *loadavg(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...,LZ,FR,WC]\n");
+	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--only W1,W2,...,W5T,W5S,LZ,FR,WC]\n");
 	return 2;
 }
 
@@ -470,6 +470,10 @@ int main(int argc, char **argv)
 	bench_buf_release(BENCH_BUF_FLOOR_MAP);
 	if (wanted(only, "W5"))
 		bench_w5(&o);
+	if (wanted(only, "W5") || wanted(only, "W5T"))
+		bench_w5t(&o);
+	if (wanted(only, "W5S"))
+		bench_w5s(&o);
 	host_plain();
 	if (wanted(only, "W6"))
 		run_w6(&o, &w[1], &w[2]);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pmm/check.h>
 #include <pmm/cmdline.h>
@@ -62,7 +63,7 @@ static void usage(FILE *f)
 		"update/remove\" lines are honoured; --cmdline TEXT replaces them with\n"
 		"TEXT's options, --ignore-cmdline boots the firmware map alone.\n"
 		"--cpus N hands the nodes to the buddy allocator on N threads (1 to\n"
-		"PMM_NR_CPUS; default 1).\n"
+		"PMM_NR_CPUS; default: the host's online CPUs, at most PMM_NR_CPUS).\n"
 		"pmm-sim run|replay (workloads, Linux traces): pmm-sim run --help.\n");
 }
 
@@ -194,12 +195,21 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 	return err;
 }
 
+/* The host's online CPUs, 1 to PMM_NR_CPUS: the default of --cpus. */
+static unsigned int host_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > PMM_NR_CPUS ? PMM_NR_CPUS : (unsigned int)n;
+}
+
 static int parse_args(int argc, char **argv, struct sim_options *o)
 {
 	pmm_boot_config_init(&o->cfg);
 	o->mem = SIM_DEFAULT_MEM;
 	o->nodes = 1;
-	o->cpus = 1;
+	o->cpus = host_cpus();
 	o->check = -1;
 	o->kernel = 6 << 20;
 	o->init = 1 << 20;
