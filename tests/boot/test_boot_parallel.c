@@ -27,7 +27,7 @@
 #include "reliability_snap.h"
 
 #define NODES 4
-#define MEM ((uint64_t)8 << 30)
+#define MEM ((uint64_t)1 << 30) /* fits a 32-bit host */
 
 static struct pmm_memmap map;
 static struct rel_snap snap;
@@ -49,7 +49,7 @@ static void boot_pc(enum pmm_early early)
 
 static void install(unsigned int cpus)
 {
-	struct host_platform_options o = { .phys_size = MEM + ((uint64_t)1 << 30),
+	struct host_platform_options o = { .phys_size = MEM,
 					   .quiet = true, .quiet_reports = true,
 					   .cpus = cpus };
 	assert_int_equal(host_platform_install(&o), 0);
