@@ -16,7 +16,7 @@ struct jobs_call {
 	pmm_job_fn *fn;
 	void *arg;
 	unsigned int nr_jobs;
-	unsigned int repeats;               /* jobs the hook ran again */
+	unsigned int repeats;               /* calls of a claimed or unknown job */
 	unsigned char ran[PMM_JOBS_MAX];    /* 1 once a job has been claimed */
 };
 
@@ -72,9 +72,9 @@ int pmm_run_on_cpus(pmm_job_fn *fn, void *arg, unsigned int nr_jobs)
 		return PMM_EPLATFORM;
 	unsigned int missing = run_unclaimed(&c);
 	if (hook_err || missing || c.repeats)
-		pmm_bug(PMM_ECORRUPT, "pmm_run_on_cpus",
+		pmm_bug(PMM_ECORRUPT, __func__,
 			"the run_on_cpus hook returned %d after running %u of %u jobs "
-			"(%u more than once); pmm ran the other %u itself",
+			"(%u calls repeated or past the end); pmm ran the other %u itself",
 			hook_err, done, nr_jobs, c.repeats, missing);
 	return 0;
 }

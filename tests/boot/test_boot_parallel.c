@@ -282,22 +282,22 @@ static void B11_run_on_cpus_hook_fails_after_a_job(void **state)
 {
 	(void)state;
 	contract_broken(hook_fails_late,
-			"returned -1 after running 1 of 4 jobs (0 more than once); "
-			"pmm ran the other 3 itself");
+			"returned -1 after running 1 of 4 jobs (0 calls repeated or past "
+			"the end); pmm ran the other 3 itself");
 }
 
 static void B11_run_on_cpus_hook_repeats_jobs(void **state)
 {
 	(void)state;
-	contract_broken(hook_repeats, "returned 0 after running 4 of 4 jobs (6 more "
-				      "than once); pmm ran the other 0 itself");
+	contract_broken(hook_repeats, "returned 0 after running 4 of 4 jobs (6 calls "
+				      "repeated or past the end); pmm ran the other 0 itself");
 }
 
 static void B11_run_on_cpus_hook_skips_a_job(void **state)
 {
 	(void)state;
-	contract_broken(hook_skips, "returned 0 after running 3 of 4 jobs (0 more "
-				    "than once); pmm ran the other 1 itself");
+	contract_broken(hook_skips, "returned 0 after running 3 of 4 jobs (0 calls "
+				    "repeated or past the end); pmm ran the other 1 itself");
 }
 
 /* A boot whose hook fails hands off on one CPU: the serial boot's state. */
