@@ -288,12 +288,16 @@ void bench_w5(struct bench_opts *o)
  * evenly) with the retirement's one job per node on one thread and on
  * two (the host's run_on_cpus hook), runs interleaved. The ratio column
  * is two threads' time over one thread's: the speed-up is its inverse.
+ * Beside it, the two threads' own CPU time in the hand-off (the busiest
+ * one's and both together, medians): on a loaded host a thread waits for
+ * a CPU, and both/busiest says what the split would give on two idle ones.
  */
 #define W5T_GIB 1024u
 #define W5T_NODES 16u
 
+/* *@cpu_max, *@cpu_sum: the threads' CPU time in the hand-off (2 threads). */
 static int w5t_boot(enum pmm_early early, unsigned int cpus, double *ns,
-		    uint64_t *free_pages)
+		    uint64_t *free_pages, double *cpu_max, double *cpu_sum)
 {
 	static struct pmm_memmap map;
 	struct pmm_boot_info info;
@@ -302,7 +306,11 @@ static int w5t_boot(enum pmm_early early, unsigned int cpus, double *ns,
 		return PMM_EINVAL;
 	int err = boot_map(&map, pmm_memmap_end_of_ram(&map), early, cpus, &info,
 			   &total);
+	uint64_t max, sum;
+	host_last_run_cpu_ns(&max, &sum);
 	*ns = (double)info.handoff_ns;
+	*cpu_max = (double)max;
+	*cpu_sum = (double)sum;
 	*free_pages = pmm_nr_free_pages();
 	if (!err && host_report_count())
 		err = PMM_ECORRUPT;
@@ -312,13 +320,15 @@ static int w5t_boot(enum pmm_early early, unsigned int cpus, double *ns,
 static void w5t_early(struct bench_opts *o, enum pmm_early early)
 {
 	double one[BENCH_MAX_RUNS], two[BENCH_MAX_RUNS];
+	double cpu_max[BENCH_MAX_RUNS], cpu_sum[BENCH_MAX_RUNS], unused;
 	uint64_t free_one = 0, free_two = 0;
 	const char *name = early == PMM_EARLY_BOOTMEM ? "bootmem" : "memblock";
 	for (unsigned int i = 0; i < o->runs; i++) {
 		bench_progress("W5T %s: run %u/%u", name, i + 1, o->runs);
-		int err = w5t_boot(early, 1, &one[i], &free_one);
+		int err = w5t_boot(early, 1, &one[i], &free_one, &unused, &unused);
 		if (!err)
-			err = w5t_boot(early, 2, &two[i], &free_two);
+			err = w5t_boot(early, 2, &two[i], &free_two, &cpu_max[i],
+				       &cpu_sum[i]);
 		if (err || free_one != free_two) {
 			printf("  %-22s FAILED: %s\n", name,
 			       err ? pmm_strerror(err) : "free pages differ between 1 and 2 threads");
@@ -327,14 +337,18 @@ static void w5t_early(struct bench_opts *o, enum pmm_early early)
 		}
 	}
 	double m1 = bench_median_d(one, o->runs), m2 = bench_median_d(two, o->runs);
-	char fig[40], notes[200];
+	char fig[40], notes[256];
 	snprintf(notes, sizeof(notes), "size_gib=%u nodes=%u threads=1 ms=%.3f free_pages=%llu",
 		 W5T_GIB, W5T_NODES, m1 / 1e6, (unsigned long long)free_one);
 	snprintf(fig, sizeof(fig), "pmm-%s-1thread", name);
 	bench_figure("W5T", fig, one, o->runs, 0, notes);
+	double cmax = bench_median_d(cpu_max, o->runs);
+	double csum = bench_median_d(cpu_sum, o->runs);
 	snprintf(notes, sizeof(notes),
-		 "size_gib=%u nodes=%u threads=2 ms=%.3f baseline=1thread speedup=%.2f",
-		 W5T_GIB, W5T_NODES, m2 / 1e6, m1 / m2);
+		 "size_gib=%u nodes=%u threads=2 ms=%.3f baseline=1thread speedup=%.2f "
+		 "cpu_ms_busiest=%.3f cpu_ms_both=%.3f cpu_balance=%.2f",
+		 W5T_GIB, W5T_NODES, m2 / 1e6, m1 / m2, cmax / 1e6, csum / 1e6,
+		 cmax > 0 ? csum / cmax : 0);
 	snprintf(fig, sizeof(fig), "pmm-%s-2threads", name);
 	bench_figure("W5T", fig, two, o->runs, m1, notes);
 }

@@ -36,6 +36,7 @@ static struct {
 	unsigned int reports;
 	int last_err;
 	char last_msg[256];
+	uint64_t run_cpu_max_ns, run_cpu_sum_ns; /* the last run_on_cpus */
 	char *capture;
 	size_t capture_len;
 	bool capturing;
@@ -150,21 +151,45 @@ struct host_worker {
 	pthread_t thread;
 	struct host_jobs *jobs;
 	unsigned int cpu;
+	uint64_t cpu_ns; /* the thread's CPU time taking jobs */
 };
 
-static void host_jobs_take(struct host_jobs *j)
+static uint64_t thread_cpu_ns(void)
 {
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Take jobs until none is left. Return: the CPU time that took [ns]. */
+static uint64_t host_jobs_take(struct host_jobs *j)
+{
+	uint64_t t0 = thread_cpu_ns();
 	unsigned int job;
 	while ((job = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->nr_jobs)
 		j->fn(j->arg, job);
+	return thread_cpu_ns() - t0;
 }
 
 static void *host_worker_main(void *arg)
 {
 	struct host_worker *w = arg;
 	host_set_cpu(w->cpu);
-	host_jobs_take(w->jobs);
+	w->cpu_ns = host_jobs_take(w->jobs);
 	return NULL;
+}
+
+/* Record the CPU time of one call: the caller's @own and the workers'. */
+static void note_run_cpu(uint64_t own, const struct host_worker *w,
+			 unsigned int n)
+{
+	host.run_cpu_max_ns = own;
+	host.run_cpu_sum_ns = own;
+	for (unsigned int k = 0; k < n; k++) {
+		host.run_cpu_sum_ns += w[k].cpu_ns;
+		if (w[k].cpu_ns > host.run_cpu_max_ns)
+			host.run_cpu_max_ns = w[k].cpu_ns;
+	}
 }
 
 static int host_run_on_cpus(void *ctx, void (*fn)(void *arg, unsigned int job),
@@ -185,9 +210,10 @@ static int host_run_on_cpus(void *ctx, void (*fn)(void *arg, unsigned int job),
 			break; /* the caller takes what the others do not */
 		started++;
 	}
-	host_jobs_take(&jobs);
+	uint64_t own = host_jobs_take(&jobs);
 	for (unsigned int k = 0; k < started; k++)
 		pthread_join(w[k].thread, NULL);
+	note_run_cpu(own, w, started);
 	return 0;
 }
 
@@ -254,7 +280,15 @@ void host_platform_remove(void)
 	host.reports = 0;
 	host.last_err = 0;
 	host.last_msg[0] = '\0';
+	host.run_cpu_max_ns = 0;
+	host.run_cpu_sum_ns = 0;
 	pmm_platform_set(NULL);
+}
+
+void host_last_run_cpu_ns(uint64_t *max, uint64_t *sum)
+{
+	*max = host.run_cpu_max_ns;
+	*sum = host.run_cpu_sum_ns;
 }
 
 unsigned int host_report_count(void) { return host.reports; }

@@ -28,6 +28,12 @@ int host_platform_install(const struct host_platform_options *opt);
 /* Uninstall and unmap everything. */
 void host_platform_remove(void);
 
+/*
+ * The CPU time of the last run_on_cpus call's threads (their own clocks,
+ * taking jobs): *@max of the busiest, *@sum of all [ns]; 0 before one.
+ */
+void host_last_run_cpu_ns(uint64_t *max, uint64_t *sum);
+
 /* Return: reports (broken invariants) seen since install. */
 unsigned int host_report_count(void);
 /* Return: the last report's error code (0: none). */
