@@ -166,6 +166,7 @@ struct host_worker {
 	struct host_jobs *jobs;
 	unsigned int cpu;
 	uint64_t cpu_ns; /* the thread's CPU time taking jobs */
+	bool done;       /* set (release) when it has taken its last job */
 };
 
 static uint64_t thread_cpu_ns(void)
@@ -190,6 +191,7 @@ static void *host_worker_main(void *arg)
 	struct host_worker *w = arg;
 	host_set_cpu(w->cpu);
 	w->cpu_ns = host_jobs_take(w->jobs);
+	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -225,8 +227,13 @@ static int host_run_on_cpus(void *ctx, void (*fn)(void *arg, unsigned int job),
 		started++;
 	}
 	uint64_t own = host_jobs_take(&jobs);
-	for (unsigned int k = 0; k < started; k++)
+	/* Spin until the others are done: a join alone waits for the
+	 * scheduler to wake this thread, milliseconds on a loaded host. */
+	for (unsigned int k = 0; k < started; k++) {
+		while (!__atomic_load_n(&w[k].done, __ATOMIC_ACQUIRE))
+			cpu_relax();
 		pthread_join(w[k].thread, NULL);
+	}
 	note_run_cpu(own, w, started);
 	return 0;
 }
