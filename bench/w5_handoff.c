@@ -67,7 +67,7 @@ static pmm_phys_t machine_map(struct pmm_memmap *m, unsigned int gib)
 
 /*
  * Boot @map (RAM up to @end) with @early, the retirement on @cpus threads
- * (1: no run_on_cpus hook), the descriptors in the bench's faulted-in
+ * (0: no run_on_cpus hook), the descriptors in the bench's faulted-in
  * buffer; *@total_ns: the whole pmm_boot(). Return: 0 or an error.
  */
 static int boot_map(struct pmm_memmap *map, pmm_phys_t end, enum pmm_early early,
@@ -106,7 +106,7 @@ static int boot_once(unsigned int gib, enum pmm_early early,
 {
 	static struct pmm_memmap map;
 	pmm_phys_t end = machine_map(&map, gib);
-	return boot_map(&map, end, early, 1, info, total_ns);
+	return boot_map(&map, end, early, 0, info, total_ns);
 }
 
 static const char *boot_verify(unsigned int gib, const struct pmm_boot_info *info,
@@ -288,14 +288,15 @@ void bench_w5(struct bench_opts *o)
  * evenly) with the retirement's one job per node on one thread and on
  * two (the host's run_on_cpus hook), runs interleaved. The ratio column
  * is two threads' time over one thread's: the speed-up is its inverse.
- * Beside it, the two threads' own CPU time in the hand-off (the busiest
- * one's and both together, medians): on a loaded host a thread waits for
- * a CPU, and both/busiest says what the split would give on two idle ones.
+ * Beside it, the threads' own CPU time in the hand-off's jobs (one
+ * thread's; with two, the busiest one's and both together, medians): on a
+ * loaded host a thread waits for a CPU, and one thread's CPU time over the
+ * busiest's (cpu_speedup) says what two idle CPUs would give.
  */
 #define W5T_GIB 1024u
 #define W5T_NODES 16u
 
-/* *@cpu_max, *@cpu_sum: the threads' CPU time in the hand-off (2 threads). */
+/* *@cpu_max, *@cpu_sum: the threads' CPU time in the hand-off's jobs. */
 static int w5t_boot(enum pmm_early early, unsigned int cpus, double *ns,
 		    uint64_t *free_pages, double *cpu_max, double *cpu_sum)
 {
@@ -320,12 +321,12 @@ static int w5t_boot(enum pmm_early early, unsigned int cpus, double *ns,
 static void w5t_early(struct bench_opts *o, enum pmm_early early)
 {
 	double one[BENCH_MAX_RUNS], two[BENCH_MAX_RUNS];
-	double cpu_max[BENCH_MAX_RUNS], cpu_sum[BENCH_MAX_RUNS], unused;
+	double cpu_max[BENCH_MAX_RUNS], cpu_sum[BENCH_MAX_RUNS], cpu_one[BENCH_MAX_RUNS];
 	uint64_t free_one = 0, free_two = 0;
 	const char *name = early == PMM_EARLY_BOOTMEM ? "bootmem" : "memblock";
 	for (unsigned int i = 0; i < o->runs; i++) {
 		bench_progress("W5T %s: run %u/%u", name, i + 1, o->runs);
-		int err = w5t_boot(early, 1, &one[i], &free_one, &unused, &unused);
+		int err = w5t_boot(early, 1, &one[i], &free_one, &cpu_one[i], &cpu_one[i]);
 		if (!err)
 			err = w5t_boot(early, 2, &two[i], &free_two, &cpu_max[i],
 				       &cpu_sum[i]);
@@ -338,17 +339,18 @@ static void w5t_early(struct bench_opts *o, enum pmm_early early)
 	}
 	double m1 = bench_median_d(one, o->runs), m2 = bench_median_d(two, o->runs);
 	char fig[40], notes[256];
-	snprintf(notes, sizeof(notes), "size_gib=%u nodes=%u threads=1 ms=%.3f free_pages=%llu",
-		 W5T_GIB, W5T_NODES, m1 / 1e6, (unsigned long long)free_one);
+	double c1 = bench_median_d(cpu_one, o->runs);
+	snprintf(notes, sizeof(notes), "size_gib=%u nodes=%u threads=1 ms=%.3f cpu_ms=%.3f free_pages=%llu",
+		 W5T_GIB, W5T_NODES, m1 / 1e6, c1 / 1e6, (unsigned long long)free_one);
 	snprintf(fig, sizeof(fig), "pmm-%s-1thread", name);
 	bench_figure("W5T", fig, one, o->runs, 0, notes);
 	double cmax = bench_median_d(cpu_max, o->runs);
 	double csum = bench_median_d(cpu_sum, o->runs);
 	snprintf(notes, sizeof(notes),
 		 "size_gib=%u nodes=%u threads=2 ms=%.3f baseline=1thread speedup=%.2f "
-		 "cpu_ms_busiest=%.3f cpu_ms_both=%.3f cpu_balance=%.2f",
+		 "cpu_ms_busiest=%.3f cpu_ms_both=%.3f cpu_speedup=%.2f",
 		 W5T_GIB, W5T_NODES, m2 / 1e6, m1 / m2, cmax / 1e6, csum / 1e6,
-		 cmax > 0 ? csum / cmax : 0);
+		 cmax > 0 ? c1 / cmax : 0);
 	snprintf(fig, sizeof(fig), "pmm-%s-2threads", name);
 	bench_figure("W5T", fig, two, o->runs, m1, notes);
 }

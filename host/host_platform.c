@@ -282,7 +282,7 @@ int host_platform_install(const struct host_platform_options *opt)
 		.unlock = host_unlock,
 		.cpu_id = host_cpu_id,
 		.now_ns = host_now_ns,
-		.run_on_cpus = opt->cpus >= 2 ? host_run_on_cpus : NULL,
+		.run_on_cpus = opt->cpus >= 1 ? host_run_on_cpus : NULL,
 	};
 	pmm_platform_set(&p);
 	return 0;

@@ -7,7 +7,7 @@
  * reserved host mapping, so any part of it can be touched (poison, zeroing,
  * metadata) and costs host memory only once written. Locks are spinlocks
  * (all zero bytes: free); each thread has its own CPU number. With
- * opt.cpus >= 2 the run_on_cpus hook runs jobs on that many threads (the
+ * opt.cpus >= 1 the run_on_cpus hook runs jobs on that many threads (the
  * caller one of them), each with a CPU number of its own.
  */
 #ifndef PMM_HOST_PLATFORM_H
@@ -20,7 +20,7 @@ struct host_platform_options {
 	bool untouchable;     /* map() answers NULL: memory cannot be touched */
 	bool quiet;           /* drop log text */
 	bool quiet_reports;   /* count reports without printing them */
-	unsigned int cpus;    /* >= 2: a run_on_cpus hook on that many threads */
+	unsigned int cpus;    /* >= 1: a run_on_cpus hook on that many threads */
 };
 
 /* Install the host platform; returns 0 or -1 when the mapping fails. */
