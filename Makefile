@@ -57,7 +57,7 @@ TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TEST_LAYERS := $(sort $(patsubst tests/%/,%,$(dir $(TEST_SRC))))
 .SECONDARY: $(SUPPORT_OBJ) $(HOST_OBJ)
 
-.PHONY: all lib sim tests run check check-quick check-layers check-unit check-sim check-san install clean deps
+.PHONY: all lib sim tests run check check-quick check-layers check-unit check-sim check-sim-scale check-san install clean deps
 all: lib sim tests
 
 lib: $(LIB)
@@ -110,6 +110,9 @@ check-sim: $(SIM)
 	tests/sim_cli.sh $(SIM)
 	tests/lab_cli.sh $(SIM)
 
+check-sim-scale: $(SIM)
+	tests/sim_cli.sh $(SIM) --scale
+
 # make test-bootmem, test-buddy, ...: the unit tests of one folder of tests/.
 $(TEST_LAYERS:%=test-%): test-%:
 	@$(MAKE) --no-print-directory $(filter $(B)/tests/$*/%,$(TESTS))
@@ -125,6 +128,7 @@ CHECK_STAGES := \
 	$(CHECK_QUICK)                 \
 	check-freestanding-x86_64      \
 	check-unit-m32                 \
+	check-sim-scale                \
 	check-clang                    \
 	bench-smoke                    \
 	check-san                      \

@@ -167,6 +167,10 @@ struct bench_opts {
 };
 
 void bench_w5(struct bench_opts *o);
+/* W5T: the 16-node hand-off on one thread and on two (w5_handoff.c). */
+void bench_w5t(struct bench_opts *o);
+/* W5S: pmm-sim boot of a 12 TiB map and a 1 TiB PC, host faults and all (w5s_sim.c). */
+void bench_w5s(struct bench_opts *o);
 void bench_w7(struct bench_opts *o);
 void bench_w8(struct bench_opts *o);
 /* FR: fragmentation with grouping by mobility on and off (waf_frag.c). */

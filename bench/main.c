@@ -425,7 +425,7 @@ static const char *loadavg(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--buddies] [--only W1,W2,...,WB,LZ,FR,WC,WE]\n");
+	fprintf(stderr, "usage: pmm-bench [--smoke] [--runs N] [--buddies] [--only W1,W2,...,W5T,W5S,WB,LZ,FR,WC,WE]\n");
 	return 2;
 }
 
@@ -495,6 +495,10 @@ int main(int argc, char **argv)
 	bench_buf_release(BENCH_BUF_FLOOR_MAP);
 	if (wanted(only, "W5"))
 		bench_w5(&o);
+	if (wanted(only, "W5") || wanted(only, "W5T"))
+		bench_w5t(&o);
+	if (wanted(only, "W5S"))
+		bench_w5s(&o);
 	host_plain();
 	if (wanted(only, "W6"))
 		run_w6(&o, &w[1], &w[2]);

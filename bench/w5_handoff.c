@@ -29,6 +29,7 @@
 
 #include "bench.h"
 #include "host_platform.h"
+#include "machine.h"
 
 #define GIB ((pmm_phys_t)1 << 30)
 #define MIB ((pmm_phys_t)1 << 20)
@@ -64,14 +65,18 @@ static pmm_phys_t machine_map(struct pmm_memmap *m, unsigned int gib)
 	return 4 * GIB + size - 3 * GIB;
 }
 
-/* Boot the @gib machine with @early; Return: 0 or an error. */
-static int boot_once(unsigned int gib, enum pmm_early early,
-		     struct pmm_boot_info *info, uint64_t *total_ns)
+/*
+ * Boot @map (RAM up to @end) with @early, the retirement on @cpus threads
+ * (0: no run_on_cpus hook), the descriptors in the bench's faulted-in
+ * buffer; *@total_ns: the whole pmm_boot(). Return: 0 or an error.
+ */
+static int boot_map(struct pmm_memmap *map, pmm_phys_t end, enum pmm_early early,
+		    unsigned int cpus, struct pmm_boot_info *info,
+		    uint64_t *total_ns)
 {
-	static struct pmm_memmap map;
-	pmm_phys_t end = machine_map(&map, gib);
 	struct host_platform_options ho = {
 		.phys_size = end, .quiet = true, .quiet_reports = false,
+		.cpus = cpus,
 	};
 	if (host_platform_install(&ho) != 0)
 		return PMM_ENOMEM;
@@ -90,9 +95,18 @@ static int boot_once(unsigned int gib, enum pmm_early early,
 	memset(info, 0, sizeof(*info));
 	zero_ns = 0;
 	uint64_t t0 = bench_now_ns();
-	int err = pmm_boot(&map, &cfg, info);
+	int err = pmm_boot(map, &cfg, info);
 	*total_ns = bench_now_ns() - t0;
 	return err;
+}
+
+/* Boot the one-node @gib machine with @early; Return: 0 or an error. */
+static int boot_once(unsigned int gib, enum pmm_early early,
+		     struct pmm_boot_info *info, uint64_t *total_ns)
+{
+	static struct pmm_memmap map;
+	pmm_phys_t end = machine_map(&map, gib);
+	return boot_map(&map, end, early, 0, info, total_ns);
 }
 
 static const char *boot_verify(unsigned int gib, const struct pmm_boot_info *info,
@@ -265,5 +279,89 @@ void bench_w5(struct bench_opts *o)
 		}
 		bench_buf_release(BENCH_BUF_BOOT_MAP);
 	}
+	host_platform_remove();
+}
+
+/*
+ * W5 on two threads: the hand-off of a 16-node machine of W5T_GIB GiB
+ * (sim_machine_pc(): the PC's layout, NUMA ranges splitting the RAM
+ * evenly) with the retirement's one job per node on one thread and on
+ * two (the host's run_on_cpus hook), runs interleaved. The ratio column
+ * is two threads' time over one thread's: the speed-up is its inverse.
+ * Beside it, the threads' own CPU time in the hand-off's jobs (one
+ * thread's; with two, the busiest one's and both together, medians): on a
+ * loaded host a thread waits for a CPU, and one thread's CPU time over the
+ * busiest's (cpu_speedup) says what two idle CPUs would give.
+ */
+#define W5T_GIB 1024u
+#define W5T_NODES 16u
+
+/* *@cpu_max, *@cpu_sum: the threads' CPU time in the hand-off's jobs. */
+static int w5t_boot(enum pmm_early early, unsigned int cpus, double *ns,
+		    uint64_t *free_pages, double *cpu_max, double *cpu_sum)
+{
+	static struct pmm_memmap map;
+	struct pmm_boot_info info;
+	uint64_t total;
+	if (sim_machine_pc(&map, (uint64_t)W5T_GIB * GIB, W5T_NODES) != 0)
+		return PMM_EINVAL;
+	int err = boot_map(&map, pmm_memmap_end_of_ram(&map), early, cpus, &info,
+			   &total);
+	uint64_t max, sum;
+	host_last_run_cpu_ns(&max, &sum);
+	*ns = (double)info.handoff_ns;
+	*cpu_max = (double)max;
+	*cpu_sum = (double)sum;
+	*free_pages = pmm_nr_free_pages();
+	if (!err && host_report_count())
+		err = PMM_ECORRUPT;
+	return err;
+}
+
+static void w5t_early(struct bench_opts *o, enum pmm_early early)
+{
+	double one[BENCH_MAX_RUNS], two[BENCH_MAX_RUNS];
+	double cpu_max[BENCH_MAX_RUNS], cpu_sum[BENCH_MAX_RUNS], cpu_one[BENCH_MAX_RUNS];
+	uint64_t free_one = 0, free_two = 0;
+	const char *name = early == PMM_EARLY_BOOTMEM ? "bootmem" : "memblock";
+	for (unsigned int i = 0; i < o->runs; i++) {
+		bench_progress("W5T %s: run %u/%u", name, i + 1, o->runs);
+		int err = w5t_boot(early, 1, &one[i], &free_one, &cpu_one[i], &cpu_one[i]);
+		if (!err)
+			err = w5t_boot(early, 2, &two[i], &free_two, &cpu_max[i],
+				       &cpu_sum[i]);
+		if (err || free_one != free_two) {
+			printf("  %-22s FAILED: %s\n", name,
+			       err ? pmm_strerror(err) : "free pages differ between 1 and 2 threads");
+			o->failures++;
+			return;
+		}
+	}
+	double m1 = bench_median_d(one, o->runs), m2 = bench_median_d(two, o->runs);
+	char fig[40], notes[256];
+	double c1 = bench_median_d(cpu_one, o->runs);
+	snprintf(notes, sizeof(notes), "size_gib=%u nodes=%u threads=1 ms=%.3f cpu_ms=%.3f free_pages=%llu",
+		 W5T_GIB, W5T_NODES, m1 / 1e6, c1 / 1e6, (unsigned long long)free_one);
+	snprintf(fig, sizeof(fig), "pmm-%s-1thread", name);
+	bench_figure("W5T", fig, one, o->runs, 0, notes);
+	double cmax = bench_median_d(cpu_max, o->runs);
+	double csum = bench_median_d(cpu_sum, o->runs);
+	snprintf(notes, sizeof(notes),
+		 "size_gib=%u nodes=%u threads=2 ms=%.3f baseline=1thread speedup=%.2f "
+		 "cpu_ms_busiest=%.3f cpu_ms_both=%.3f cpu_speedup=%.2f",
+		 W5T_GIB, W5T_NODES, m2 / 1e6, m1 / m2, cmax / 1e6, csum / 1e6,
+		 cmax > 0 ? c1 / cmax : 0);
+	snprintf(fig, sizeof(fig), "pmm-%s-2threads", name);
+	bench_figure("W5T", fig, two, o->runs, m1, notes);
+}
+
+void bench_w5t(struct bench_opts *o)
+{
+	bench_section_div("W5T parallel hand-off: 16-node 1 TiB machine, one job per node, 1 vs 2 threads",
+			  "ms (machine lines: ns); speed-up in the notes",
+			  "the same boot on one thread", 1e6);
+	w5t_early(o, PMM_EARLY_BOOTMEM);
+	w5t_early(o, PMM_EARLY_MEMBLOCK);
+	bench_buf_release(BENCH_BUF_BOOT_MAP);
 	host_platform_remove();
 }

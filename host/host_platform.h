@@ -6,7 +6,9 @@
  * Simulated physical memory [0, size) is one lazily allocated, never
  * reserved host mapping, so any part of it can be touched (poison, zeroing,
  * metadata) and costs host memory only once written. Locks are spinlocks
- * (all zero bytes: free); each thread has its own CPU number.
+ * (all zero bytes: free); each thread has its own CPU number. With
+ * opt.cpus >= 1 the run_on_cpus hook runs jobs on that many threads (the
+ * caller one of them), each with a CPU number of its own.
  */
 #ifndef PMM_HOST_PLATFORM_H
 #define PMM_HOST_PLATFORM_H
@@ -21,12 +23,19 @@ struct host_platform_options {
 	bool reporting;       /* free page reporting: report_free discards the
 				 blocks' host pages (they read zero again) */
 	bool report_declines; /* with reporting: report_free takes nothing */
+	unsigned int cpus;    /* >= 1: a run_on_cpus hook on that many threads */
 };
 
 /* Install the host platform; returns 0 or -1 when the mapping fails. */
 int host_platform_install(const struct host_platform_options *opt);
 /* Uninstall and unmap everything. */
 void host_platform_remove(void);
+
+/*
+ * The CPU time of the last run_on_cpus call's threads (their own clocks,
+ * taking jobs): *@max of the busiest, *@sum of all [ns]; 0 before one.
+ */
+void host_last_run_cpu_ns(uint64_t *max, uint64_t *sum);
 
 /* Return: reports (broken invariants) seen since install. */
 unsigned int host_report_count(void);

@@ -13,9 +13,10 @@
  *
  * Between brk and the early allocator the kernel reads the firmware: the
  * Multiboot2 or EFI memory map (mb2.c) and the ACPI MADT, SRAT and SLIT
- * (acpi.c), whose memory ranges become pmm's nodes. After the hand-off it
- * starts the APs (smp.c), frees the init sections against the linker
- * symbols, prints /proc/buddyinfo, runs the self-test on every CPU
+ * (acpi.c), whose memory ranges become pmm's nodes. Then it starts the
+ * APs (smp.c), so that pmm_boot()'s hand-off runs one job per node on
+ * every CPU (the run_on_cpus hook, platform.c), frees the init sections
+ * against the linker symbols, prints /proc/buddyinfo, runs the self-test on every CPU
  * (selftest.c) and leaves QEMU through isa-debug-exit.
  *
  * Command line: pmm.early=bootmem|memblock   the early allocator
@@ -175,7 +176,8 @@ static __pmm_init void read_firmware(uint32_t magic, uint64_t mbi_pa)
 /*
  * boot - everything up to a running buddy allocator on every CPU, all of
  * it init code: the firmware, the reservations, pmm_boot() with the chosen
- * early allocator, then the APs. Panics (status 35) when a step fails.
+ * early allocator, the APs started first so that its hand-off runs on
+ * every CPU. Panics (status 35) when a step fails.
  * Context: boot CPU, before free_initmem.
  */
 static __pmm_init void boot(uint32_t magic, uint64_t mbi_pa)
@@ -201,21 +203,23 @@ static __pmm_init void boot(uint32_t magic, uint64_t mbi_pa)
 			   ? "ranges, the reserve_early idea of seed 003; it "
 			     "is the very early allocator too"
 			   : "a bitmap per node, seed chapter 6");
-	int err = pmm_boot(boot_map, &cfg, &info);
-	if (err)
-		kernel_panic("pmm_boot failed: %s", pmm_strerror(err));
-	pmm_printk("allocator: buddy: %llu pages free on %u node%s, %llu "
-		   "handed over by %s\n",
-		   (unsigned long long)pmm_nr_free_pages(), info.nr_nodes,
-		   info.nr_nodes == 1 ? "" : "s",
-		   (unsigned long long)info.handoff_pages,
-		   pmm_early_name(cfg.early));
-
+	/* The APs first: the hand-off runs on all of them (run_on_cpus). */
 	kernel_smp_init_bsp(&numa);
 	if (!smp_off && numa.nr_cpus > 1)
 		kernel_smp_boot_aps(&numa, tramp_pa);
 	pmm_printk("smp: %u of %u CPUs running, per-CPU data through %%gs\n",
 		   kernel64_nr_cpus, numa.nr_cpus ? numa.nr_cpus : 1);
+	int err = pmm_boot(boot_map, &cfg, &info);
+	if (err)
+		kernel_panic("pmm_boot failed: %s", pmm_strerror(err));
+	pmm_printk("allocator: buddy: %llu pages free on %u node%s, %llu "
+		   "handed over by %s on %u CPU%s in %llu us\n",
+		   (unsigned long long)pmm_nr_free_pages(), info.nr_nodes,
+		   info.nr_nodes == 1 ? "" : "s",
+		   (unsigned long long)info.handoff_pages,
+		   pmm_early_name(cfg.early), kernel64_nr_cpus,
+		   kernel64_nr_cpus == 1 ? "" : "s",
+		   (unsigned long long)(info.handoff_ns / 1000u));
 }
 
 /*

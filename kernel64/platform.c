@@ -13,6 +13,9 @@
  *         while waiting. All-zero bytes is a free lock (PMM_LOCK_INIT).
  * cpu     PMM_ARCH_CPU_ID() (percpu.h): one %gs-relative load.
  * clock   the TSC, calibrated against PIT channel 2 at boot.
+ * jobs    run_on_cpus: kernel_smp_run() on every running CPU, each taking
+ *         jobs from a shared counter; it returns when all CPUs are done
+ *         (their done flags are release stores, read with acquire).
  * exit    isa-debug-exit at 0xf4: 16 -> QEMU status 33, 17 -> 35.
  */
 #include <stdarg.h>
@@ -143,6 +146,33 @@ static uint64_t kclock(void *ctx)
 	return kernel_now_ns();
 }
 
+/* One run_on_cpus call: its jobs, taken in turn from @next. */
+struct kjobs {
+	void (*fn)(void *arg, unsigned int job);
+	void *arg;
+	unsigned int nr_jobs;
+	unsigned int next;
+};
+
+/* kernel_cpu_fn: take jobs until none is left. */
+static void kjobs_take(void *arg)
+{
+	struct kjobs *j = arg;
+	unsigned int job;
+	while ((job = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) <
+	       j->nr_jobs)
+		j->fn(j->arg, job);
+}
+
+static int krun_on_cpus(void *ctx, void (*fn)(void *arg, unsigned int job),
+			void *arg, unsigned int nr_jobs)
+{
+	struct kjobs j = { fn, arg, nr_jobs, 0 };
+	(void)ctx;
+	kernel_smp_run(kjobs_take, &j);
+	return 0;
+}
+
 void kernel_platform_init(void)
 {
 	static const struct pmm_platform p = {
@@ -152,6 +182,7 @@ void kernel_platform_init(void)
 		.lock = klock,
 		.unlock = kunlock,
 		.now_ns = kclock,
+		.run_on_cpus = krun_on_cpus,
 	};
 	pmm_platform_set(&p);
 }

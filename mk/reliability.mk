@@ -4,7 +4,7 @@
 #   make fuzz                 build the libFuzzer targets (clang)
 #   make check-fuzz           replay regressions, run each target FUZZ_CI_SECONDS
 #   make fuzz-long            run each target FUZZ_SECONDS (default 3600)
-#   make check-tsan           threaded stress under ThreadSanitizer
+#   make check-tsan           threaded stress and the parallel hand-off under ThreadSanitizer
 #   make check-diff-long      >= 10^7 differential buddy operations (-O2)
 #   make coverage             gcov line/branch coverage of src/ with a gate
 #   make check-valgrind       unit tests and pmm-sim boot under memcheck
@@ -89,9 +89,19 @@ $(TSAN_B)/stress_threads: tests/stress_threads.c $(CORE_SRC) $(REL_HDRS) host/ho
 	clang $(HOST_CFLAGS) $(TSAN_FLAGS) $< $(TSAN_B)/tests/support/buddy_setup.o \
 		$(TSAN_B)/host/host_platform.o $(TSAN_B)/libpmm.a -o $@ -lpthread
 
-check-tsan: $(TSAN_B)/stress_threads
+# The parallel hand-off: boots whose retirement runs on several threads.
+TSAN_PAR_OBJ := $(TSAN_B)/host/host_platform.o $(TSAN_B)/host/machine.o \
+	$(TSAN_B)/tests/support/reliability_snap.o
+$(TSAN_B)/test_boot_parallel: tests/boot/test_boot_parallel.c $(CORE_SRC) $(REL_HDRS) host/host_platform.c host/machine.c tests/support/reliability_snap.c
+	$(MAKE) --no-print-directory CC=clang B=$(TSAN_B) EXTRA_CFLAGS="$(TSAN_FLAGS)" \
+		LDFLAGS="$(TSAN_FLAGS)" $(TSAN_B)/libpmm.a $(TSAN_PAR_OBJ)
+	clang $(HOST_CFLAGS) $(TSAN_FLAGS) $< $(TSAN_PAR_OBJ) $(TSAN_B)/libpmm.a \
+		-o $@ -lcmocka -lpthread
+
+check-tsan: $(TSAN_B)/stress_threads $(TSAN_B)/test_boot_parallel
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" $< $(STRESS_THREADS) $(STRESS_OPS)
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" $< $(STRESS_THREADS) $(STRESS_OPS) lazy
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(TSAN_B)/test_boot_parallel
 
 # ---- the command-line rows of docs/errors.md ----
 check-errors-cli: $(SIM)

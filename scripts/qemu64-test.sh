@@ -175,6 +175,7 @@ check_log() { # fw smp nodes mem early log status
 	need "Memory: [0-9]+K/[0-9]+K available"
 	need "allocator: buddy: [0-9]+ pages free on $memnodes nodes?,"
 	need "smp: $smp of $smp CPUs running"
+	need "handed over by $early on $smp CPUs? in [0-9]+ us"
 	need "very very early allocator: brk retired"
 	need "Freeing unused kernel memory: [0-9]+K freed"
 	need "pmm exhaust test: $smp CPUs took ([0-9]+) pages of \\1 free, [0-9]+ ms, 0 errors"

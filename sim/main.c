@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pmm/check.h>
 #include <pmm/cmdline.h>
@@ -31,6 +32,7 @@ struct sim_options {
 	uint32_t efi_desc_size;       /* stride of --format efi */
 	uint64_t mem;
 	unsigned int nodes;
+	unsigned int cpus; /* --cpus: threads of the parallel hand-off */
 	uint64_t kernel;
 	uint64_t init;
 	bool json;
@@ -51,7 +53,7 @@ static void usage(FILE *f)
 		"                    [--kernel SIZE] [--init SIZE] [--memblock-debug] [--json]\n"
 		"                    [--check|--no-check] [--pagetypeinfo] [--cma SIZE]\n"
 		"                    [--format dmesg|efi-log|efi|mb2|fdt|srat] [--efi-desc-size N]\n"
-		"                    [--cmdline TEXT] [--ignore-cmdline]\n"
+		"                    [--cmdline TEXT] [--ignore-cmdline] [--cpus N]\n"
 		"                    [--hotplug add:NID:START:SIZE|offline:START:SIZE|\n"
 		"                               online:START:SIZE|remove:START:SIZE]...\n"
 		"                    [--hotplug-max SIZE] [--memory-blocks]\n"
@@ -68,6 +70,8 @@ static void usage(FILE *f)
 		"--hotplug runs memory hotplug operations after the boot, in order\n"
 		"(descriptors reach --hotplug-max, by default the end of the highest\n"
 		"add), then prints the memory blocks; --memory-blocks prints them alone.\n"
+		"--cpus N hands the nodes to the buddy allocator on N threads (1 to\n"
+		"PMM_NR_CPUS; default: the host's online CPUs, at most PMM_NR_CPUS).\n"
 		"pmm-sim run|replay (workloads, Linux traces): pmm-sim run --help.\n");
 }
 
@@ -90,7 +94,7 @@ static bool takes_value(const char *opt)
 {
 	static const char *const with_value[] = {
 		"--map", "--mem", "--kernel", "--init", "--nodes", "--profile", "--early",
-		"--format", "--efi-desc-size", "--cmdline", "--cma", "--hotplug",
+		"--format", "--efi-desc-size", "--cmdline", "--cma", "--cpus", "--hotplug",
 		"--hotplug-max",
 	};
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
@@ -118,12 +122,14 @@ static int parse_choice(const char *opt, const char *val, const char *a,
 	return 0;
 }
 
-static int parse_nodes(const char *val, unsigned int *out)
+/* A count @val of 1..@max for option @opt; *@out or exit status 2. */
+static int parse_count(const char *opt, const char *val, unsigned long max,
+		       const char *why, unsigned int *out)
 {
 	char *end;
 	unsigned long n = val ? strtoul(val, &end, 10) : 0;
-	if (!val || *end || n == 0 || n > PMM_MAX_NUMNODES)
-		return bad_arg("--nodes", val, "must be 1 to PMM_MAX_NUMNODES");
+	if (!val || *end || n == 0 || n > max)
+		return bad_arg(opt, val, why);
 	*out = (unsigned int)n;
 	return 0;
 }
@@ -167,7 +173,11 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 		o->cfg.nr_cma = o->cma.size != 0;
 	}
 	else if (strcmp(opt, "--nodes") == 0)
-		err = parse_nodes(val, &o->nodes);
+		err = parse_count(opt, val, PMM_MAX_NUMNODES,
+				  "must be 1 to PMM_MAX_NUMNODES", &o->nodes);
+	else if (strcmp(opt, "--cpus") == 0)
+		err = parse_count(opt, val, PMM_NR_CPUS, "must be 1 to PMM_NR_CPUS",
+				  &o->cpus);
 	else if (strcmp(opt, "--hotplug") == 0) {
 		if (sim_hotplug_parse(val) != 0) {
 			usage(stderr);
@@ -203,11 +213,21 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 	return err;
 }
 
+/* The host's online CPUs, 1 to PMM_NR_CPUS: the default of --cpus. */
+static unsigned int host_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > PMM_NR_CPUS ? PMM_NR_CPUS : (unsigned int)n;
+}
+
 static int parse_args(int argc, char **argv, struct sim_options *o)
 {
 	pmm_boot_config_init(&o->cfg);
 	o->mem = SIM_DEFAULT_MEM;
 	o->nodes = 1;
+	o->cpus = host_cpus();
 	o->check = -1;
 	o->kernel = 6 << 20;
 	o->init = 1 << 20;
@@ -402,6 +422,7 @@ static int boot(struct sim_options *o)
 	struct host_platform_options hopt = {
 		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = o->json,
 		.reporting = sim_lab.report_every != 0,
+		.cpus = o->cpus,
 	};
 	if (hopt.phys_size < o->cfg.hotplug_max)
 		hopt.phys_size = o->cfg.hotplug_max;

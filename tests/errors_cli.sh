@@ -46,6 +46,7 @@ row C16 1 "pmm-sim: $tmp/blob:0: binary data: say which with --format efi|mb2|sr
 row C17 1 "pmm-sim: $tmp/short.dtb:0: fdt: 8 bytes: shorter than the 40-byte header" -- boot --map "$tmp/short.dtb"
 row C18 1 "pmm-sim: $tmp/blob:0: efi: byte 0x0: 4 bytes are not a whole number of 48-byte descriptors" -- boot --map "$tmp/blob" --format efi
 row C19 2 'pmm-sim: --efi-desc-size 0: must be 1 to 4096 bytes' -- boot --efi-desc-size 0
+row C20 2 'pmm-sim: --cpus 9: must be 1 to PMM_NR_CPUS' -- boot --cpus 9
 
 echo "errors_cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -215,6 +215,27 @@ struct pmm_platform {
 	 * Default: false.
 	 */
 	bool reported_reads_zero;
+	 * Run @fn(@arg, job) once for every job in [0, @nr_jobs), spread over
+	 * the CPUs the environment offers, and return when every job has
+	 * returned (the padata_do_multithreaded() of Linux's deferred page
+	 * init). pmm uses it to hand several nodes to the buddy allocator at
+	 * once at boot (pmm_run_jobs()). The core relies on:
+	 *   - jobs that run at the same time run on CPUs whose cpu_id() (or
+	 *     PMM_ARCH_CPU_ID) differ; a job may run on the calling CPU;
+	 *   - whatever a job wrote is visible to the caller when the hook
+	 *     returns (a join, or a release by each job and an acquire here);
+	 *   - context: boot, no pmm lock held; jobs take zone locks, so the
+	 *     CPUs must not be able to hold them already (no job on a CPU
+	 *     interrupted inside pmm);
+	 *   - Return: 0 when every job ran; nonzero only when none ran (no
+	 *     CPU available, no memory for threads): pmm then runs them
+	 *     itself, one after the other. A hook that runs some and fails,
+	 *     or skips or repeats jobs, is a broken invariant: pmm runs each
+	 *     missing job itself, never one twice, and reports it.
+	 * Default: NULL (every job runs on the calling CPU, in order).
+	 */
+	int (*run_on_cpus)(void *ctx, void (*fn)(void *arg, unsigned int job),
+			   void *arg, unsigned int nr_jobs);
 };
 
 /*
@@ -267,6 +288,31 @@ uint64_t pmm_phys_fill(pmm_phys_t pa, uint64_t size, int c);
  * that is not zero, or @size when every mapped byte is zero.
  */
 uint64_t pmm_phys_find_nonzero(pmm_phys_t pa, uint64_t size);
+/* A job of pmm_run_on_cpus(): job number @job of the caller's @arg. */
+typedef void pmm_job_fn(void *arg, unsigned int job);
+
+/* At most this many jobs per pmm_run_on_cpus() call: one per node. */
+#define PMM_JOBS_MAX PMM_MAX_NUMNODES
+
+/*
+ * Run @fn(@arg, job) once for every job in [0, @nr_jobs) through the
+ * platform's run_on_cpus hook (see struct pmm_platform), or one after the
+ * other on this CPU when there is none. Jobs the hook did not run are run
+ * here after it returns (and reported: the hook broke its contract), a job
+ * it runs twice runs once.
+ * Return: 0 (every job ran exactly once); PMM_EINVAL (@fn NULL, @nr_jobs 0
+ * or above PMM_JOBS_MAX) or PMM_EPLATFORM (the hook failed and ran
+ * nothing): then no job ran.
+ * Context: boot, no pmm lock held; @fn runs on several CPUs at once.
+ */
+int pmm_run_on_cpus(pmm_job_fn *fn, void *arg, unsigned int nr_jobs);
+
+/*
+ * pmm_run_on_cpus(), and when the hook fails (PMM_EPLATFORM) the jobs one
+ * after the other on this CPU, with a log line saying so.
+ * Return: 0 (every job ran exactly once) or PMM_EINVAL (nothing ran).
+ */
+int pmm_run_jobs(pmm_job_fn *fn, void *arg, unsigned int nr_jobs);
 
 /* Clear @lock (holder too), then the lock_init hook. Context: no one uses @lock. */
 void pmm_lock_init(struct pmm_lock *lock);

@@ -97,6 +97,7 @@ enum pmm_err {
 	PMM_EPARSE = -16,       /* text that cannot be parsed */
 	PMM_ECORRUPT = -17,     /* a consistency check or poison check failed */
 	PMM_EBUSY = -18,        /* reference count not at the expected value */
+	PMM_EPLATFORM = -19,    /* a platform hook failed and did nothing */
 };
 
 /* Return: a constant, human-readable name for @err ("double free", ...). */

@@ -26,6 +26,7 @@ const char *pmm_strerror(int err)
 	case PMM_EPARSE: return "parse error";
 	case PMM_ECORRUPT: return "corruption detected";
 	case PMM_EBUSY: return "reference count busy";
+	case PMM_EPLATFORM: return "platform hook failed";
 	default: return "unknown error";
 	}
 }

@@ -7,8 +7,10 @@
  * reserved pages costs one compare, and each maximal run of free pages goes
  * to the buddy allocator in one pmm_buddy_handoff_range() call, which cuts
  * it into maximal naturally aligned blocks. The cost is one bit per page
- * plus work per run, never a call per page. Then each bitmap's own pages
- * follow, and the bitmaps are gone: bootmem answers only is_reserved(),
+ * plus work per run, never a call per page. Each node is a job of its
+ * own, run on several CPUs when the platform has a run_on_cpus hook (the
+ * nodes' zones are apart: the jobs meet only in pmm_run_jobs()). Then each
+ * bitmap's own pages follow, on the boot CPU, and the bitmaps are gone: bootmem answers only is_reserved(),
  * free_pages() and free_late() from then on.
  */
 #include <pmm/buddy.h>
@@ -113,6 +115,47 @@ static int hand_off_node(const struct pmm_bootmem_node *nd, uint64_t *count)
 	return first_err;
 }
 
+/* The nodes of one retirement, a job of pmm_run_jobs() each. */
+struct retire_jobs {
+	const struct pmm_bootmem *bm;
+	unsigned int nr;
+	int nid[PMM_JOBS_MAX];
+	uint64_t pages[PMM_JOBS_MAX];
+	int err[PMM_JOBS_MAX];
+};
+
+/* pmm_job_fn: hand job @job's node over (its zones are its own). */
+static void retire_node_job(void *arg, unsigned int job)
+{
+	struct retire_jobs *j = arg;
+	j->pages[job] = 0;
+	j->err[job] = hand_off_node(&j->bm->node[j->nid[job]], &j->pages[job]);
+}
+
+/*
+ * Hand every node's free pages over, one job per node, on several CPUs
+ * when the platform can; *@pages += pages handed. Return: first error.
+ */
+static int hand_off_nodes(const struct pmm_bootmem *bm, uint64_t *pages)
+{
+	static struct retire_jobs jobs;
+	int first_err = 0;
+	jobs.bm = bm;
+	jobs.nr = 0;
+	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++)
+		if (bm->node[nid].present)
+			jobs.nid[jobs.nr++] = nid;
+	if (jobs.nr == 0)
+		return 0;
+	pmm_run_jobs(retire_node_job, &jobs, jobs.nr);
+	for (unsigned int i = 0; i < jobs.nr; i++) {
+		*pages += jobs.pages[i];
+		if (jobs.err[i] && !first_err)
+			first_err = jobs.err[i];
+	}
+	return first_err;
+}
+
 /**
  * pmm_bootmem_free_all - retire: hand every free page, then the bitmaps'
  * own pages, to the buddy allocator.
@@ -144,14 +187,7 @@ int pmm_bootmem_free_all(struct pmm_bootmem *bm, uint64_t *freed)
 		return err;
 
 	uint64_t pages = 0, map_pages = 0;
-	int first_err = 0;
-	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
-		if (!bm->node[nid].present)
-			continue;
-		err = hand_off_node(&bm->node[nid], &pages);
-		if (err && !first_err)
-			first_err = err;
-	}
+	int first_err = hand_off_nodes(bm, &pages);
 	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
 		struct pmm_bootmem_node *nd = &bm->node[nid];
 		if (!nd->present)

@@ -13,7 +13,9 @@
  * first, O(pages). The zones' managed counts grow here, and with them the
  * per-CPU defaults (pcp.c) and the fast path's zone (zone.c).
  *
- * Locking: each zone's lock in turn.
+ * Locking: each zone's lock in turn. Hand-offs of different nodes may
+ * run at once on several CPUs (the boot's jobs, pmm_run_jobs()): they
+ * share no state outside their zones.
  */
 #include <pmm/debug.h>
 
@@ -41,20 +43,16 @@ static inline pmm_order_t max_block_order(pmm_pfn_t pfn, pmm_pfn_t end)
 /*
  * Heads of maximal blocks lie 2^k descriptors apart, each on its own page
  * of the descriptor array at the top order: fetch the head a few blocks
- * ahead of @pfn (order @k) so that its cache and TLB misses overlap.
+ * ahead of @pfn (order @k), for writing (both passes end up writing it),
+ * so that its cache and TLB misses overlap.
  */
 #define HANDOFF_PREFETCH_BLOCKS 16
 
-static inline void prefetch_head(pmm_pfn_t pfn, pmm_order_t k, pmm_pfn_t end,
-				 bool write)
+static inline void prefetch_head(pmm_pfn_t pfn, pmm_order_t k, pmm_pfn_t end)
 {
 	pmm_pfn_t ahead = pfn + ((pmm_pfn_t)HANDOFF_PREFETCH_BLOCKS << k);
-	if (ahead >= end)
-		return;
-	if (write)
+	if (ahead < end)
 		__builtin_prefetch(&pmm_mem_map[ahead], 1);
-	else
-		__builtin_prefetch(&pmm_mem_map[ahead], 0);
 }
 
 /*
@@ -69,7 +67,7 @@ static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
 	while (start < end) {
 		pmm_order_t k = max_block_order(start, end);
 		struct pmm_page *head = &pmm_mem_map[start];
-		prefetch_head(start, k, end, true);
+		prefetch_head(start, k, end);
 		head->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | k;
 		zone->managed += pmm_order_pages(k);
 		pmm_page_clear(head); /* the refcount drops to zero */
@@ -80,8 +78,29 @@ static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
 	}
 	zone_unlock(zone);
 	pmm_pcp_update_zone(zone);
-	pmm_zone_fast_update();
+	/* It reads only the default node's zones: hand-off jobs of other
+	 * nodes, on other CPUs, leave them alone. */
+	if (zone->node == pmm_node_default_id)
+		pmm_zone_fast_update();
 	return pages;
+}
+
+/*
+ * Return: whether head @pfn's descriptor is blank, read after a write
+ * access that changes nothing (x86: an unlocked "or" of 0). Where the
+ * descriptor array is faulted in lazily (the simulator's), the first touch
+ * of its page is then one write fault, not a read fault on the shared
+ * zero page and a copy-on-write fault when the hand-off writes the head a
+ * moment later; a kernel's mapped array loses nothing, the line is wanted
+ * for writing anyway.
+ */
+static inline bool head_is_blank_for_write(pmm_pfn_t pfn)
+{
+	struct pmm_page *head = &pmm_mem_map[pfn];
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ volatile("orl $0, %0" : "+m"(head->info));
+#endif
+	return pmm_page_is_blank(head);
 }
 
 /*
@@ -97,8 +116,8 @@ static pmm_pfn_t first_used_head(pmm_pfn_t start, pmm_pfn_t end)
 		pmm_pfn_t stop = zone->end_pfn < end ? zone->end_pfn : end;
 		while (start < stop) {
 			pmm_order_t k = max_block_order(start, stop);
-			prefetch_head(start, k, stop, false);
-			if (!pmm_page_is_blank(&pmm_mem_map[start]))
+			prefetch_head(start, k, stop);
+			if (!head_is_blank_for_write(start))
 				return start;
 			start += pmm_order_pages(k);
 		}
