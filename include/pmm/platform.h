@@ -215,6 +215,8 @@ struct pmm_platform {
 	 * Default: false.
 	 */
 	bool reported_reads_zero;
+
+	/*
 	 * Run @fn(@arg, job) once for every job in [0, @nr_jobs), spread over
 	 * the CPUs the environment offers, and return when every job has
 	 * returned (the padata_do_multithreaded() of Linux's deferred page
