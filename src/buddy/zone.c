@@ -12,6 +12,8 @@
  * Watermarks are set by pmm_zones_setup_watermarks() in watermark.c, with
  * Linux 6.1's formulas.
  */
+#include <pmm/check.h>
+
 #include "buddy_internal.h"
 
 struct pmm_node pmm_nodes[PMM_MAX_NUMNODES];
@@ -78,6 +80,7 @@ void pmm_zones_reset(void)
 	pmm_zone_hint = NULL;
 	pmm_zone_fast_update();
 	pmm_page_map_init(NULL, 0);
+	pmm_check_register(NULL); /* a higher layer's proof described these zones */
 }
 
 static bool node_has_zones(const struct pmm_node *node)
