@@ -392,6 +392,26 @@ static void pageblock_type_last_of_unaligned_zone(void **s)
 	expect_fmt("pageblock at pfn 0x400: type %u out of range", PMM_MT_TYPES, 0);
 }
 
+/* A lazy head on the isolated list (type PMM_MT_TYPES, the first past). */
+static void lazy_head_on_isolated_list(void **s)
+{
+	(void)s;
+	pmm_order_t k = 0; /* an order below the top with a one-block list */
+	while (k < PMM_MAX_ORDER &&
+	       (some_type(k) >= PMM_MT_TYPES || free_head(k)->next != 0))
+		k++;
+	assert_true(k < PMM_MAX_ORDER);
+	uint32_t *head = head_of(k);
+	struct pmm_page *d = free_head(k);
+	zone->free_area[k].head[PMM_MT_ISOLATE] = *head;
+	*head = 0;
+	d->info |= PMM_PG_LAZY;
+	char want[64];
+	snprintf(want, sizeof(want), "isolated or CMA free head 0x%llx order %u is lazy",
+		 (unsigned long long)(d - pmm_mem_map), k);
+	expect(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +434,7 @@ int main(void)
 		CASE(pcp_drain_list_first_past_last),
 		CASE(pair_bit_flipped_in_last_pair), CASE(span_empty),
 		CASE(free_head_on_no_list), CASE(pageblock_type_last_of_unaligned_zone),
+		CASE(lazy_head_on_isolated_list),
 	};
 	return cmocka_run_group_tests_name("pmm_check finds corruption", tests, NULL, NULL);
 }
