@@ -403,8 +403,11 @@ static void lazy_head_on_isolated_list(void **s)
 	assert_true(k < PMM_MAX_ORDER);
 	uint32_t *head = head_of(k);
 	struct pmm_page *d = free_head(k);
+	unsigned int t = some_type(k);
 	zone->free_area[k].head[PMM_MT_ISOLATE] = *head;
+	zone->free_area[k].tail[PMM_MT_ISOLATE] = zone->free_area[k].tail[t];
 	*head = 0;
+	zone->free_area[k].tail[t] = 0;
 	d->info |= PMM_PG_LAZY;
 	char want[64];
 	snprintf(want, sizeof(want), "isolated or CMA free head 0x%llx order %u is lazy",
