@@ -110,6 +110,20 @@ static void proof_block_node_first_past_limit(void **state)
 	assert_null(pmm_hotplug_check());
 }
 
+/* A counted block's zone PMM_NR_ZONES (HP_MIXED), the first past the zones. */
+static void proof_block_zone_first_past_limit(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	pmm_hp.block[4].zone = PMM_NR_ZONES;
+	char want[64];
+	snprintf(want, sizeof(want), "block 4: node 0 zone %u",
+		 (unsigned int)PMM_NR_ZONES);
+	proof_says(want);
+	pmm_hp.block[4].zone = PMM_ZONE_NORMAL;
+	assert_null(pmm_hotplug_check());
+}
+
 /* The zone ends one page before its last counted block does. */
 static void proof_block_one_page_past_zone_end(void **state)
 {
@@ -322,6 +336,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		CASE(proof_offline_block_inside_zone_span),
 		CASE(proof_block_node_first_past_limit),
+		CASE(proof_block_zone_first_past_limit),
 		CASE(proof_block_one_page_past_zone_end),
 		CASE(add_block_ending_on_zone_bound),
 		CASE(add_node_first_past_limit_says_last),
