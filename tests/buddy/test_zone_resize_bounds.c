@@ -6,8 +6,10 @@
  * the first bad node id of pmm_node_offline(), the span an offline node
  * is left with, and pmm_zone_resize()'s argument checks one past their
  * limits (present one above the span, an empty span without metadata,
- * metadata 4 and 8 bytes past an 8-byte boundary). Every error case
- * checks that nothing changed.
+ * metadata 4 and 8 bytes past an 8-byte boundary), and
+ * pmm_zone_withdraw() of a range exactly as large as the zone's counts
+ * and of one a page larger than its present count (a corruption: the
+ * counts would wrap). Every error case checks that nothing changed.
  *
  * Machine: descriptors for [0, 8192), no page handed off (every
  * descriptor blank, so spans may move freely):
@@ -23,6 +25,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <pmm/check.h>
+#include <pmm/contig.h>
 #include <pmm/zone.h>
 
 #include "buddy_fixture.h"
@@ -120,6 +124,36 @@ static void zone_resize_metadata_alignment(void **state)
 	assert_null(pmm_check());
 }
 
+/*
+ * Node 0's Normal [1024, 2048) handed off and isolated whole: managed and
+ * present are exactly the range's 1024 pages, the withdrawal takes it all.
+ * With present one page short (corrupt) it refuses at the range's start.
+ */
+static void zone_withdraw_counts_exactly_range(void **state)
+{
+	(void)state;
+	static const struct buddy_zone_spec z[] = {
+		{ 0, PMM_ZONE_NORMAL, 1024, 2048 },
+	};
+	buddy_teardown();
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = 4096, .zones = z, .nr_zones = 1, .handoff = true }), 0);
+	struct pmm_zone *zn = normal(0);
+	assert_int_equal(zn->managed, 1024);
+	assert_int_equal(zn->present, 1024);
+	assert_int_equal(pmm_isolate_range(1024, 1024), 0);
+	pmm_pfn_t bad = 0;
+	zn->present = 1023;
+	assert_int_equal(pmm_zone_withdraw(zn, 1024, 2048, &bad), PMM_EBUSY);
+	assert_int_equal(bad, 1024);
+	assert_int_equal(zn->managed, 1024);
+	zn->present = 1024;
+	assert_int_equal(pmm_zone_withdraw(zn, 1024, 2048, &bad), 0);
+	assert_int_equal(zn->managed, 0);
+	assert_int_equal(zn->present, 0);
+	assert_int_equal(zn->free_pages, 0);
+}
+
 #define CASE(f) cmocka_unit_test_setup_teardown(f, setup, buddy_fix_teardown)
 
 int main(void)
@@ -131,6 +165,7 @@ int main(void)
 		CASE(zone_resize_present_one_above_span),
 		CASE(zone_resize_empty_span_without_metadata),
 		CASE(zone_resize_metadata_alignment),
+		CASE(zone_withdraw_counts_exactly_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
