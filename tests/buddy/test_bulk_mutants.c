@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_bulk_mutants.c - the bulk free's fast run at its two edges (issue
+ * 17, docs/mutation.md): a bulk free before any zone exists (no largest
+ * zone to run on: the slow path alone, which skips NULL slots), and a
+ * bulk free of a page whose pageblock is isolated (type PMM_MT_ISOLATE,
+ * the first index past the per-CPU lists' types: the run stops there and
+ * the single free puts the page on the isolated list, not on a per-CPU
+ * list), and of a page whose pageblock byte reads exactly PMM_MT_TYPES
+ * (a corrupted byte without flags: the run stops there too, and the
+ * single free lists the page where the per-CPU count covers it).
+ *
+ * Machine for the second case: one Normal zone over [0, 4096), handed
+ * off, per-CPU lists on with high 8 and batch 4.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pmm/buddy.h>
+#include <pmm/check.h>
+#include <pmm/contig.h>
+#include <pmm/page.h>
+
+#include "buddy_fixture.h"
+
+/* No zone set up yet: NULL slots are skipped, nothing is touched. */
+static void bulk_free_before_any_zone(void **state)
+{
+	(void)state;
+	struct pmm_page *pages[3] = { NULL, NULL, NULL };
+	assert_int_equal(pmm_free_pages_bulk(3, pages), 0);
+	assert_null(pages[0]);
+	assert_null(pages[2]);
+}
+
+/* A page of an isolated pageblock goes to the isolated list, not to CPU 0's. */
+static void bulk_free_into_isolated_pageblock(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = buddy_fix_pcp(4096, 8, 4);
+	struct pmm_page *page = pmm_alloc_page(PMM_GFP_KERNEL);
+	assert_non_null(page);
+	pmm_pcp_drain_cpu(0);
+	assert_int_equal(z->pcp[0].count, 0);
+	pmm_pfn_t pb = pmm_page_to_pfn(page) & ~(pmm_pfn_t)(PMM_PAGEBLOCK_PAGES - 1);
+	assert_int_equal(pmm_isolate_range(pb, PMM_PAGEBLOCK_PAGES), 0);
+	struct pmm_page *pages[1] = { page };
+	assert_int_equal(pmm_free_pages_bulk(1, pages), 0);
+	assert_null(pages[0]);
+	assert_int_equal(z->pcp[0].count, 0);
+	assert_true(pmm_range_is_free(pb, PMM_PAGEBLOCK_PAGES));
+	assert_null(pmm_check());
+	assert_int_equal(pmm_undo_isolate_range(pb, PMM_PAGEBLOCK_PAGES), 0);
+	assert_null(pmm_check());
+}
+
+/* A pageblock byte of exactly PMM_MT_TYPES: the run does not link the page
+ * at pcp->head[PMM_MT_TYPES] (past the lists); the single free lists it. */
+static void bulk_free_pageblock_type_one_past_types(void **state)
+{
+	(void)state;
+	struct pmm_zone *z = buddy_fix_pcp(4096, 8, 4);
+	struct pmm_page *page = pmm_alloc_page(PMM_GFP_KERNEL);
+	assert_non_null(page);
+	pmm_pcp_drain_cpu(0);
+	pmm_pfn_t pfn = pmm_page_to_pfn(page);
+	uint8_t *byte = &z->pageblock_mt[(pfn - z->map_base) >> PMM_PAGEBLOCK_ORDER];
+	uint8_t was = *byte;
+	*byte = PMM_MT_TYPES;
+	struct pmm_page *pages[1] = { page };
+	assert_int_equal(pmm_free_pages_bulk(1, pages), 0);
+	*byte = was;
+	assert_null(pages[0]);
+	assert_null(pmm_check()); /* the page lies on a list the count covers */
+	pmm_pcp_drain_cpu(0);
+	assert_int_equal(z->pcp[0].count, 0);
+	assert_true(pmm_range_is_free(pfn, 1));
+	assert_null(pmm_check());
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(bulk_free_before_any_zone),
+		BUDDY_CASE(bulk_free_into_isolated_pageblock),
+		BUDDY_CASE(bulk_free_pageblock_type_one_past_types),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
