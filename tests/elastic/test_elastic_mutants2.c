@@ -64,6 +64,10 @@ static void block_zone_is(unsigned int id, const char *zone)
 static void default_bounds_normal_runs_to_the_top(void **state)
 {
 	(void)state;
+	if (sizeof(void *) == 4) {
+		print_message("skipped: a 32-bit host cannot back 4 GiB of RAM\n");
+		skip();
+	}
 	static const struct buddy_zone_spec z[] = {
 		{ 0, PMM_ZONE_DMA32, 4 * HP_BLOCK, 8 * HP_BLOCK },
 	};
