@@ -15,9 +15,9 @@
  * does) make that larger than the 40 bytes above, so the stride is always
  * the reported size. Types map onto e820 types as Linux's x86 EFI code
  * maps them; boot-services and more-reliable memory are noted beside the
- * map. Input comes from a boot loader (Multiboot2 tag 17), from the EFI
- * stub of a kernel, or from a file in the simulator; output goes to the
- * sanitizer.
+ * map. Input comes from a boot loader (Multiboot2 tag 17), from a kernel
+ * started as a UEFI application, or from a file in the simulator; output
+ * goes to the sanitizer.
  */
 #include "memmap_fw.h"
 
