@@ -124,7 +124,8 @@ _Static_assert(PMM_CMA_LEND_MAX_ORDER >= 0 &&
  * the buddy allocator) a CMA region named @name (cut to fit); *@id (if
  * not NULL) gets its number. Its free blocks move to the CMA lists at
  * once; blocks allocated there before stay where they are.
- * Return: 0, PMM_EINVAL (zero pages), PMM_EALIGN (not whole pageblocks),
+ * Return: 0, PMM_EINVAL (zero pages, or in the Movable zone: it takes
+ * only movable pages already), PMM_EALIGN (not whole pageblocks),
  * PMM_ERANGE (pfn 0, past the descriptors, across or outside zones),
  * PMM_EOVERLAP (meets another region), PMM_EFULL (raise PMM_CMA_MAX),
  * PMM_EBUSY (a pageblock isolated, or an allocated block crossing an

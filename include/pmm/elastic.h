@@ -79,7 +79,7 @@ struct pmm_hotplug_config {
 	 * added later (the profile's layout; NULL: x86_64's DMA below 16 MiB,
 	 * DMA32 below 4 GiB, Normal above). A range must lie in one.
 	 */
-	const pmm_pfn_t *zone_bound; /* PMM_NR_ZONES + 1 entries */
+	const pmm_pfn_t *zone_bound; /* PMM_NR_ADDR_ZONES + 1 entries */
 };
 
 /*
@@ -96,9 +96,62 @@ int pmm_hotplug_init(const struct pmm_hotplug_config *cfg);
 void pmm_hotplug_reset(void);
 
 /*
+ * Which zone memory goes to as it comes online (Linux's "online",
+ * "online_kernel" and "online_movable" written to a block's state file):
+ *   PMM_ONLINE_DEFAULT  the policy's choice (pmm_memory_policy_set());
+ *   PMM_ONLINE_KERNEL   the zone its address lies in (DMA .. HighMem, by
+ *                       pmm_hotplug_config.zone_bound);
+ *   PMM_ONLINE_MOVABLE  the node's Movable zone: only PMM_GFP_HIGHUSER_
+ *                       MOVABLE requests take its pages, so a migrate hook
+ *                       can always empty it and offlining it does not meet
+ *                       kernel pages.
+ * Zones never overlap in pmm: a choice whose grown span would meet
+ * another zone of the node (or another node) fails with PMM_EOVERLAP.
+ */
+enum pmm_online_type {
+	PMM_ONLINE_DEFAULT,
+	PMM_ONLINE_KERNEL,
+	PMM_ONLINE_MOVABLE,
+};
+
+/* Linux's memory_hotplug.online_policy. */
+enum pmm_online_policy_kind {
+	/* the default: a range meeting only its kernel zone's span or only
+	 * the Movable zone's joins that one; otherwise the kernel zone, or
+	 * Movable with movable_node */
+	PMM_POLICY_CONTIG_ZONES,
+	/* Movable while Movable memory + CMA + the range stay within
+	 * auto_movable_ratio percent of the kernel zones' boot memory - CMA,
+	 * over all nodes and (unless numa_unaware) the range's node */
+	PMM_POLICY_AUTO_MOVABLE,
+};
+
+#define PMM_AUTO_MOVABLE_RATIO_DEFAULT 301 /* percent, Linux's default */
+
+struct pmm_online_policy {
+	enum pmm_online_policy_kind kind;
+	unsigned int auto_movable_ratio; /* percent, at most 1000000; 0: 301 */
+	bool numa_unaware;               /* Linux's auto_movable_numa_aware=0 */
+	bool movable_node;               /* Linux's movable_node (contig-zones) */
+};
+
+/*
+ * Set how PMM_ONLINE_DEFAULT picks a zone; NULL restores the default
+ * (contig-zones). pmm_hotplug_init() starts from the default, so set it
+ * after. Return: 0, PMM_EINVAL (unknown kind, ratio above 1000000%);
+ * nothing changes on error. Locking: none (set it while no hotplug call runs).
+ */
+int pmm_memory_policy_set(const struct pmm_online_policy *p);
+/* Fill @p with the policy in force (ratio 0 reads as 301). */
+void pmm_memory_policy_get(struct pmm_online_policy *p);
+/* Return: "contig-zones" or "auto-movable", as Linux's parameter reads. */
+const char *pmm_online_policy_name(enum pmm_online_policy_kind kind);
+
+/*
  * Bring [@start, @start + @size) (bytes, whole blocks, all absent) online
- * on node @nid: the node comes online with its first memory, the zone the
- * range's address belongs to grows over it (or is set up), its pages go
+ * on node @nid in the zone the policy picks (pmm_memory_add_as() with
+ * PMM_ONLINE_DEFAULT): the node comes online with its first memory, that
+ * zone grows over the range (or is set up), its pages go
  * to the buddy allocator, watermarks and the zonelist hints follow.
  * Return: 0; PMM_ESTATE (no pmm_hotplug_init()), PMM_EINVAL (size 0, node
  * below 0 or at PMM_MAX_NUMNODES or above), PMM_EOVERFLOW (the range wraps),
@@ -109,6 +162,14 @@ void pmm_hotplug_reset(void);
  * (another hotplug call runs). Nothing changes on error.
  */
 int pmm_memory_add(int nid, pmm_phys_t start, uint64_t size);
+
+/*
+ * pmm_memory_add() into the zone @type names. Return: as pmm_memory_add(),
+ * and PMM_EINVAL for an unknown @type; PMM_ERANGE (a kernel zone chosen
+ * and the range crosses an address bound). Nothing changes on error.
+ */
+int pmm_memory_add_as(int nid, pmm_phys_t start, uint64_t size,
+		      enum pmm_online_type type);
 
 /*
  * Take the online blocks [@start, @start + @size) offline: isolate them,
@@ -138,6 +199,15 @@ int pmm_memory_offline(pmm_phys_t start, uint64_t size);
 int pmm_memory_online(pmm_phys_t start, uint64_t size);
 
 /*
+ * Bring offline blocks online in the zone @type names, on the node they
+ * had (a block offlined from Normal may come back Movable). Return: as
+ * pmm_memory_online(), PMM_EINVAL for an unknown @type, PMM_ERANGE (a
+ * kernel zone chosen and the blocks cross an address bound).
+ */
+int pmm_memory_online_as(pmm_phys_t start, uint64_t size,
+			 enum pmm_online_type type);
+
+/*
  * Forget offline blocks [@start, @start + @size): they become absent; a
  * node left with no block goes offline with its zones.
  * Return: 0; PMM_ESTATE (a block online - offline it first - or absent),
@@ -154,7 +224,11 @@ struct pmm_memory_block_info {
 	uint64_t phys_index;       /* first section: start / 128 MiB (or / block, if smaller) */
 	bool removable;            /* every page managed, one zone: offline may work */
 	bool hot;                  /* added after boot */
-	const char *valid_zones;   /* "Normal", ... or "none" (several, or absent) */
+	/* online: its zone ("Normal", "Movable", ...); offline: the zone
+	 * pmm_memory_online() brings it back to, then the other one
+	 * pmm_memory_online_as() could ("Normal Movable"); "none" when
+	 * absent, of several zones, or with nowhere to go */
+	char valid_zones[24];
 };
 
 /*

@@ -40,8 +40,18 @@ enum pmm_zone_type {
 	PMM_ZONE_DMA32,   /* below 4 GiB (x86_64 profile) */
 	PMM_ZONE_NORMAL,  /* directly mapped memory */
 	PMM_ZONE_HIGHMEM, /* above the profile's highmem boundary (i386) */
+	PMM_ZONE_MOVABLE, /* movable pages only: memory onlined movable (pmm/elastic.h) */
 	PMM_NR_ZONES
 };
+
+/*
+ * The zones placed by address (DMA .. HighMem): a profile's bounds cut
+ * the address space into these. The Movable zone has no bounds of its
+ * own; memory hotplug puts ranges there by policy, and only requests
+ * that allow both highmem and movable pages (PMM_GFP_HIGHUSER_MOVABLE)
+ * reach it, so every page it hands out can be moved away.
+ */
+#define PMM_NR_ADDR_ZONES PMM_ZONE_MOVABLE
 
 enum pmm_wmark { PMM_WMARK_MIN, PMM_WMARK_LOW, PMM_WMARK_HIGH, PMM_NR_WMARK };
 
@@ -209,7 +219,7 @@ _Static_assert(offsetof(struct pmm_zone, gfp_mt_force) + sizeof(uint16_t) <=
 
 extern struct pmm_node pmm_nodes[PMM_MAX_NUMNODES];
 
-/* Return: "DMA", "DMA32", "Normal" or "HighMem", as Linux prints them. */
+/* Return: "DMA", "DMA32", "Normal", "HighMem" or "Movable", as Linux prints them. */
 const char *pmm_zone_name(enum pmm_zone_type type);
 
 /*

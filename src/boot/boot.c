@@ -230,7 +230,7 @@ static int setup_memmap(struct boot_state *bs)
  * on i386 HighMem starts at @highmem.
  */
 void boot_zone_bounds(enum pmm_profile profile, pmm_pfn_t highmem,
-		      pmm_pfn_t bound[PMM_NR_ZONES + 1])
+		      pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1])
 {
 	pmm_pfn_t dma = PMM_PFN_DOWN(16 * MiB);
 	pmm_pfn_t top = (pmm_pfn_t)UINT64_MAX;
@@ -239,11 +239,11 @@ void boot_zone_bounds(enum pmm_profile profile, pmm_pfn_t highmem,
 	if (profile == PMM_PROFILE_I386) {
 		bound[PMM_ZONE_NORMAL] = dma;
 		bound[PMM_ZONE_HIGHMEM] = highmem;
-		bound[PMM_NR_ZONES] = top;
+		bound[PMM_NR_ADDR_ZONES] = top;
 	} else {
 		bound[PMM_ZONE_NORMAL] = PMM_PFN_DOWN(4 * GiB);
 		bound[PMM_ZONE_HIGHMEM] = top;
-		bound[PMM_NR_ZONES] = top;
+		bound[PMM_NR_ADDR_ZONES] = top;
 	}
 }
 
@@ -272,12 +272,12 @@ static int setup_zone(struct boot_state *bs, int nid, enum pmm_zone_type t,
 
 static int setup_node_zones(struct boot_state *bs, int nid)
 {
-	pmm_pfn_t bound[PMM_NR_ZONES + 1];
+	pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1];
 	const struct boot_node *n = &bs->node[nid];
 	int err = pmm_node_init(nid, n->start_pfn, n->end_pfn);
 
 	boot_zone_bounds(bs->cfg->profile, bs->highmem_pfn, bound);
-	for (int t = 0; t < PMM_NR_ZONES && !err; t++) {
+	for (int t = 0; t < PMM_NR_ADDR_ZONES && !err; t++) {
 		pmm_pfn_t s = bound[t] > n->start_pfn ? bound[t] : n->start_pfn;
 		pmm_pfn_t e = bound[t + 1] < n->end_pfn ? bound[t + 1] : n->end_pfn;
 		if (e > s)

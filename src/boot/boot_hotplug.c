@@ -55,7 +55,7 @@ pmm_pfn_t boot_memmap_pfns(const struct boot_state *bs)
 
 int boot_hotplug_setup(struct boot_state *bs)
 {
-	pmm_pfn_t bound[PMM_NR_ZONES + 1];
+	pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1];
 	boot_zone_bounds(bs->cfg->profile, bs->highmem_pfn, bound);
 	int err = pmm_hotplug_init(&(struct pmm_hotplug_config){
 		.block_bytes = bs->cfg->memory_block_bytes, .zone_bound = bound });

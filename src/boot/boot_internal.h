@@ -59,7 +59,7 @@ int boot_each_resv_piece(const struct boot_state *bs, boot_range_fn *fn,
 int boot_check_config(const struct pmm_boot_config *cfg);
 /* Zone bounds of @profile in pfns: zone t spans [bound[t], bound[t + 1]). */
 void boot_zone_bounds(enum pmm_profile profile, pmm_pfn_t highmem,
-		      pmm_pfn_t bound[PMM_NR_ZONES + 1]);
+		      pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1]);
 /* ---- boot_hotplug.c ---- */
 /* Check cfg->memory_block_bytes. Return: 0 or PMM_EINVAL (logged). */
 int boot_hotplug_check(const struct pmm_boot_config *cfg);

@@ -192,6 +192,8 @@ int pmm_cma_declare(pmm_pfn_t pfn, uint64_t nr_pages, const char *name,
 	struct pmm_zone *zone = pmm_buddy_range_zone(pfn, nr_pages);
 	if (zone == NULL)
 		return PMM_ERANGE;
+	if (zone->type == PMM_ZONE_MOVABLE)
+		return PMM_EINVAL; /* its pageblocks stay plain movable ones */
 	if (cma_overlaps(pfn, nr_pages))
 		return PMM_EOVERLAP;
 	if (cma_nr == PMM_CMA_MAX)

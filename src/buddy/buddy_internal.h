@@ -330,14 +330,18 @@ static inline void zone_free_sub_locked(struct pmm_zone *zone, uint64_t pages)
 	zone_free_store(zone, zone->free_pages - pages);
 }
 
-/* Return: the highest zone @gfp allows, or -1 for contradictory flags. */
+/*
+ * Return: the highest zone @gfp allows, or -1 for contradictory flags.
+ * As Linux's gfp_zone(): the Movable zone needs highmem and movable both.
+ */
 static inline int gfp_top_zone(unsigned int gfp)
 {
 	switch (gfp & PMM_GFP_ZONEMASK) {
 	case 0: return PMM_ZONE_NORMAL;
 	case PMM_GFP_DMA: return PMM_ZONE_DMA;
 	case PMM_GFP_DMA32: return PMM_ZONE_DMA32;
-	case PMM_GFP_HIGHMEM: return PMM_ZONE_HIGHMEM;
+	case PMM_GFP_HIGHMEM:
+		return gfp & PMM_GFP_MOVABLE ? PMM_ZONE_MOVABLE : PMM_ZONE_HIGHMEM;
 	default: return -1;
 	}
 }

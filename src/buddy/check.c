@@ -157,15 +157,24 @@ static const char *check_walk(const struct pmm_zone *zone, struct walk *w)
 	return NULL;
 }
 
-/* Every pageblock meeting the span has a valid type. */
+/*
+ * Every pageblock meeting the span has a valid type; in the Movable zone
+ * (which only movable requests reach, and which holds no CMA region) every
+ * one is movable, isolated or not.
+ */
 static const char *check_pageblocks(const struct pmm_zone *zone)
 {
 	pmm_pfn_t first = zone->start_pfn & ~(PMM_PAGEBLOCK_PAGES - 1);
+	bool movable = zone->type == PMM_ZONE_MOVABLE;
 	for (pmm_pfn_t p = first; p < zone->end_pfn; p += PMM_PAGEBLOCK_PAGES) {
-		unsigned int mt = pmm_pageblock_type(zone, p) & ~PMM_PB_FLAGS;
+		unsigned int pb = pmm_pageblock_type(zone, p);
+		unsigned int mt = pb & ~PMM_PB_FLAGS;
 		if (mt >= PMM_MT_TYPES)
 			return fail(zone, "pageblock at pfn 0x%llx: type %u out of range",
 				    ULL(p), mt);
+		if (movable && ((pb & ~PMM_PB_ISOLATE) != PMM_MT_MOVABLE))
+			return fail(zone, "pageblock at pfn 0x%llx: type %u in the Movable zone",
+				    ULL(p), pb);
 	}
 	return NULL;
 }

@@ -142,17 +142,19 @@ void pmm_wmark_compute(struct pmm_wmark_zone *z, unsigned int n,
 }
 
 /*
- * Linux's zone index of each pmm zone type: x86_64 has DMA, DMA32, Normal
- * (then Movable, Device, always empty here); i386 DMA, Normal, HighMem
- * (then Movable). -1: the type does not exist in that layout.
+ * Linux's zone index of each pmm zone type: x86_64 has DMA, DMA32, Normal,
+ * Movable (then Device, always empty here); i386 DMA, Normal, HighMem,
+ * Movable. -1: the type does not exist in that layout. Linux 6.1 gives
+ * the Movable zone its share of min_free_kbytes as a lowmem zone (a patch
+ * to cap it like highmem was not taken), and so does pmm.
  */
 static const int linux_idx_x86_64[PMM_NR_ZONES] = {
 	[PMM_ZONE_DMA] = 0, [PMM_ZONE_DMA32] = 1, [PMM_ZONE_NORMAL] = 2,
-	[PMM_ZONE_HIGHMEM] = -1,
+	[PMM_ZONE_HIGHMEM] = -1, [PMM_ZONE_MOVABLE] = 3,
 };
 static const int linux_idx_i386[PMM_NR_ZONES] = {
 	[PMM_ZONE_DMA] = 0, [PMM_ZONE_DMA32] = -1, [PMM_ZONE_NORMAL] = 1,
-	[PMM_ZONE_HIGHMEM] = 2,
+	[PMM_ZONE_HIGHMEM] = 2, [PMM_ZONE_MOVABLE] = 3,
 };
 
 /* Return: true when the zones are laid out as x86_64's (a DMA32 zone exists). */

@@ -57,6 +57,7 @@ const char *pmm_zone_name(enum pmm_zone_type type)
 	case PMM_ZONE_DMA32: return "DMA32";
 	case PMM_ZONE_NORMAL: return "Normal";
 	case PMM_ZONE_HIGHMEM: return "HighMem";
+	case PMM_ZONE_MOVABLE: return "Movable";
 	default: return "?";
 	}
 }

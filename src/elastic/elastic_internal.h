@@ -8,6 +8,7 @@
  *   memory_block.c  the table: set-up, queries, block info
  *   zone_meta.c     growing and shrinking zones onto new metadata
  *   hotplug.c       add, online, remove
+ *   online_policy.c which zone a range goes to (online type, policy)
  *   offline.c       offline: isolate, evacuate, withdraw
  *   elastic_check.c the proof pmm_check() runs
  */
@@ -47,7 +48,7 @@ struct hp_state {
 	unsigned int shift;        /* log2 of pages per block */
 	unsigned int nr;           /* blocks in the table */
 	pmm_pfn_t boot_end;        /* zone metadata comes from [0, boot_end) */
-	pmm_pfn_t bound[PMM_NR_ZONES + 1];
+	pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1];
 	struct hp_block block[PMM_MEMORY_BLOCKS_MAX];
 	struct hp_meta meta[PMM_MAX_NUMNODES][PMM_NR_ZONES];
 	/* present pages of each zone outside counted blocks */
@@ -111,7 +112,21 @@ void hp_watermarks_follow(void);
 int hp_fail(int err, const char *what, unsigned int first, unsigned int n,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* ---- online_policy.c ---- */
+/* Back to the default policy (contig-zones). */
+void hp_policy_reset(void);
+/* Return: the address zone whose bounds hold [@s, @e), or -1 (two zones). */
+int hp_addr_zone(pmm_pfn_t s, pmm_pfn_t e);
+/* Return: the zone type [@s, @e) of node @nid goes to onlined as @type,
+ * or -1 when that is a kernel zone and the range crosses a bound. */
+int hp_zone_for(int nid, pmm_pfn_t s, pmm_pfn_t e, enum pmm_online_type type);
+/* Return: true when @type is one of enum pmm_online_type. */
+bool hp_online_type_valid(enum pmm_online_type type);
+
 /* ---- zone_meta.c ---- */
+/* Return: true when zone @type of node @nid can grow over [@s, @e) without
+ * meeting another zone or node. */
+bool hp_zone_can_grow(int nid, unsigned int type, pmm_pfn_t s, pmm_pfn_t e);
 /* Grow (or set up) zone @type of node @nid over [@s, @e), present += pages. */
 int hp_zone_grow(int nid, unsigned int type, pmm_pfn_t s, pmm_pfn_t e);
 /*

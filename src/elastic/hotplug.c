@@ -4,8 +4,9 @@
  * (Linux's add_memory() with the blocks onlined at once),
  * pmm_memory_online() after an offline, and pmm_memory_remove().
  *
- * Adding a range: its zone is the one its address falls in by the
- * profile's layout (pmm_hotplug_config.zone_bound); the node comes online
+ * Adding a range: its zone is the one the online type or the policy
+ * picks (online_policy.c: the zone its address falls in by the profile's
+ * layout, pmm_hotplug_config.zone_bound, or Movable); the node comes online
  * with its first memory; the zone grows over the range onto new metadata
  * (zone_meta.c); then the range's pages go to the buddy allocator through
  * the hand-off every boot page took, and the watermarks, per-CPU batch
@@ -14,17 +15,6 @@
 #include <pmm/buddy.h>
 
 #include "elastic_internal.h"
-
-/* Return: the zone type whose bounds hold [@s, @e), or -1 when it spans two. */
-static int zone_type_of(pmm_pfn_t s, pmm_pfn_t e)
-{
-	for (int t = PMM_NR_ZONES - 1; t >= 0; t--) {
-		if (pmm_hp.bound[t] == pmm_hp.bound[t + 1] || s < pmm_hp.bound[t])
-			continue;
-		return e <= pmm_hp.bound[t + 1] ? t : -1;
-	}
-	return -1;
-}
 
 /* Mark blocks [@first, +@n) online in zone @type of node @nid. */
 static void mark_online(unsigned int first, unsigned int n, int nid,
@@ -66,31 +56,62 @@ static int bring_online(const char *what, unsigned int first, unsigned int n,
 	return 0;
 }
 
-static int add_gated(int nid, unsigned int first, unsigned int n)
+/*
+ * The zone blocks [@first, +@n) of node @nid go to when onlined as @type
+ * (online_policy.c). Return: the zone type, or a negative error logged
+ * for @what.
+ */
+static int zone_choice(const char *what, int nid, unsigned int first,
+		       unsigned int n, enum pmm_online_type type)
+{
+	pmm_pfn_t s = hp_block_pfn(first), e = hp_block_pfn(first + n);
+	int t = hp_zone_for(nid, s, e, type);
+	if (t < 0)
+		return hp_fail(PMM_ERANGE, what, first, n,
+			       "crosses a zone boundary: add each side alone");
+	return t;
+}
+
+static int add_gated(int nid, unsigned int first, unsigned int n,
+		     enum pmm_online_type type)
 {
 	const char *what = "memory_add";
 	if (!hp_blocks_are(first, n, PMM_BLOCK_ABSENT))
 		return hp_fail(PMM_EOVERLAP, what, first, n,
 			       "overlaps memory already added (online or offline)");
-	int type = zone_type_of(hp_block_pfn(first), hp_block_pfn(first + n));
-	if (type < 0)
-		return hp_fail(PMM_ERANGE, what, first, n,
-			       "crosses a zone boundary: add each side alone");
 	if (first == 0)
 		return hp_fail(PMM_ERANGE, what, first, n,
 			       "holds pfn 0, which pmm never manages");
-	return bring_online(what, first, n, nid, (unsigned int)type, HP_HOT);
+	int t = zone_choice(what, nid, first, n, type);
+	if (t < 0)
+		return t;
+	return bring_online(what, first, n, nid, (unsigned int)t, HP_HOT);
+}
+
+/* Return: 0, or PMM_EINVAL for an online type pmm does not know (logged). */
+static int type_check(const char *what, enum pmm_online_type type)
+{
+	if (hp_online_type_valid(type))
+		return 0;
+	pmm_printk("pmm: %s: online type %u: default (%u), kernel (%u) or movable (%u)\n",
+		   what, (unsigned int)type, (unsigned int)PMM_ONLINE_DEFAULT,
+		   (unsigned int)PMM_ONLINE_KERNEL, (unsigned int)PMM_ONLINE_MOVABLE);
+	return PMM_EINVAL;
 }
 
 /**
- * pmm_memory_add - bring absent blocks online on node @nid (pmm/elastic.h).
+ * pmm_memory_add_as - bring absent blocks online on node @nid, in the
+ * zone @type names (pmm/elastic.h).
  * Return: 0 or the documented error; nothing changes on error.
  * Locking: the one-call gate; zone locks in turn.
  */
-int pmm_memory_add(int nid, pmm_phys_t start, uint64_t size)
+int pmm_memory_add_as(int nid, pmm_phys_t start, uint64_t size,
+		      enum pmm_online_type type)
 {
 	unsigned int first, n;
-	int err = hp_range("memory_add", start, size, &first, &n);
+	int err = type_check("memory_add", type);
+	if (err == 0)
+		err = hp_range("memory_add", start, size, &first, &n);
 	if (err == 0 && (nid < 0 || nid >= PMM_MAX_NUMNODES))
 		err = hp_fail(PMM_EINVAL, "memory_add", first, n,
 			      "node %d: nodes are 0..%d (PMM_MAX_NUMNODES)", nid,
@@ -99,12 +120,23 @@ int pmm_memory_add(int nid, pmm_phys_t start, uint64_t size)
 		err = hp_enter("memory_add");
 	if (err != 0)
 		return err;
-	err = add_gated(nid, first, n);
+	err = add_gated(nid, first, n, type);
 	hp_leave();
 	return err;
 }
 
-static int online_gated(unsigned int first, unsigned int n)
+/**
+ * pmm_memory_add - bring absent blocks online on node @nid, in the zone
+ * the policy picks (pmm/elastic.h).
+ */
+int pmm_memory_add(int nid, pmm_phys_t start, uint64_t size)
+{
+	return pmm_memory_add_as(nid, start, size, PMM_ONLINE_DEFAULT);
+}
+
+/* @keep: online in the zone the blocks had (pmm_memory_online()), else as @type. */
+static int online_gated(unsigned int first, unsigned int n, bool keep,
+			enum pmm_online_type type)
 {
 	const char *what = "memory_online";
 	if (!hp_blocks_are(first, n, PMM_BLOCK_OFFLINE))
@@ -114,7 +146,26 @@ static int online_gated(unsigned int first, unsigned int n)
 		return hp_fail(PMM_ERANGE, what, first, n,
 			       "blocks of two zones or nodes: online each alone");
 	const struct hp_block *b = &pmm_hp.block[first];
-	return bring_online(what, first, n, b->nid, b->zone, 0);
+	int t = keep ? b->zone : zone_choice(what, b->nid, first, n, type);
+	if (t < 0)
+		return t;
+	return bring_online(what, first, n, b->nid, (unsigned int)t, 0);
+}
+
+static int online_call(pmm_phys_t start, uint64_t size, bool keep,
+		       enum pmm_online_type type)
+{
+	unsigned int first, n;
+	int err = keep ? 0 : type_check("memory_online", type);
+	if (err == 0)
+		err = hp_range("memory_online", start, size, &first, &n);
+	if (err == 0)
+		err = hp_enter("memory_online");
+	if (err != 0)
+		return err;
+	err = online_gated(first, n, keep, type);
+	hp_leave();
+	return err;
 }
 
 /**
@@ -123,15 +174,17 @@ static int online_gated(unsigned int first, unsigned int n)
  */
 int pmm_memory_online(pmm_phys_t start, uint64_t size)
 {
-	unsigned int first, n;
-	int err = hp_range("memory_online", start, size, &first, &n);
-	if (err == 0)
-		err = hp_enter("memory_online");
-	if (err != 0)
-		return err;
-	err = online_gated(first, n);
-	hp_leave();
-	return err;
+	return online_call(start, size, true, PMM_ONLINE_DEFAULT);
+}
+
+/**
+ * pmm_memory_online_as - bring offline blocks back in the zone @type
+ * names (pmm/elastic.h). Return: 0 or the documented error.
+ */
+int pmm_memory_online_as(pmm_phys_t start, uint64_t size,
+			 enum pmm_online_type type)
+{
+	return online_call(start, size, false, type);
 }
 
 /* Return: true when online node @nid has a zone set up. */

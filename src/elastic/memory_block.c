@@ -17,18 +17,18 @@
 struct hp_state pmm_hp;
 
 /* x86_64's layout: DMA below 16 MiB, DMA32 below 4 GiB, Normal above. */
-static void default_bounds(pmm_pfn_t bound[PMM_NR_ZONES + 1])
+static void default_bounds(pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1])
 {
 	bound[PMM_ZONE_DMA] = 0;
 	bound[PMM_ZONE_DMA32] = PMM_PFN_DOWN((pmm_phys_t)16 << 20);
 	bound[PMM_ZONE_NORMAL] = PMM_PFN_DOWN((pmm_phys_t)4 << 30);
 	bound[PMM_ZONE_HIGHMEM] = (pmm_pfn_t)UINT64_MAX;
-	bound[PMM_NR_ZONES] = (pmm_pfn_t)UINT64_MAX;
+	bound[PMM_NR_ADDR_ZONES] = (pmm_pfn_t)UINT64_MAX;
 }
 
 static bool bounds_ascend(const pmm_pfn_t *bound)
 {
-	for (int t = 0; t < PMM_NR_ZONES; t++)
+	for (int t = 0; t < PMM_NR_ADDR_ZONES; t++)
 		if (bound[t] > bound[t + 1])
 			return false;
 	return true;
@@ -99,6 +99,7 @@ int pmm_hotplug_init(const struct pmm_hotplug_config *cfg)
 	pmm_for_each_zone(z)
 		if (z->spanned != 0)
 			table_add_zone(z);
+	hp_policy_reset();
 	pmm_hp.ready = true;
 	pmm_check_register(pmm_hotplug_check);
 	return 0;
@@ -108,6 +109,7 @@ void pmm_hotplug_reset(void)
 {
 	pmm_check_register(NULL);
 	pmm_memset(&pmm_hp, 0, sizeof(pmm_hp));
+	hp_policy_reset();
 }
 
 int hp_fail(int err, const char *what, unsigned int first, unsigned int n,
@@ -278,6 +280,42 @@ static unsigned int section_shift(void)
 	return shift;
 }
 
+/* Append zone @type's name to @buf when block @id's node can online it there. */
+static void zone_if_possible(unsigned int id, const struct hp_block *b, int type,
+			     char *buf, size_t size)
+{
+	pmm_pfn_t s = hp_block_pfn(id), e = hp_block_pfn(id + 1);
+	if (type < 0 || !hp_zone_can_grow(b->nid, (unsigned int)type, s, e))
+		return;
+	size_t len = pmm_strlen(buf);
+	pmm_snprintf(buf + len, size - len, "%s%s", len ? " " : "",
+		     pmm_zone_name((enum pmm_zone_type)type));
+}
+
+/*
+ * Linux's valid_zones: an online block's zone; for an offline one the
+ * zone pmm_memory_online() brings it back to, then the other choice
+ * (Movable, or the zone its address lies in), each where the span can grow.
+ */
+static void valid_zones(unsigned int id, const struct hp_block *b, bool single,
+			char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (single && b->state == PMM_BLOCK_ONLINE) {
+		pmm_snprintf(buf, size, "%s", pmm_zone_name((enum pmm_zone_type)b->zone));
+		return;
+	}
+	if (single) {
+		int other = b->zone == PMM_ZONE_MOVABLE
+				    ? hp_addr_zone(hp_block_pfn(id), hp_block_pfn(id + 1))
+				    : PMM_ZONE_MOVABLE;
+		zone_if_possible(id, b, b->zone, buf, size);
+		zone_if_possible(id, b, other, buf, size);
+	}
+	if (buf[0] == '\0')
+		pmm_snprintf(buf, size, "none");
+}
+
 /**
  * pmm_memory_block_get - what memoryN would show of block @id.
  * Return: 0 or PMM_ERANGE (no such block, or no table).
@@ -295,8 +333,7 @@ int pmm_memory_block_get(unsigned int id, struct pmm_memory_block_info *info)
 	info->phys_index = info->start >> section_shift();
 	info->hot = (b->flags & HP_HOT) != 0;
 	bool single = b->state != PMM_BLOCK_ABSENT && b->zone != HP_MIXED;
-	info->valid_zones = single ? pmm_zone_name((enum pmm_zone_type)b->zone)
-				   : "none";
+	valid_zones(id, b, single, info->valid_zones, sizeof(info->valid_zones));
 	info->removable = single && (b->state == PMM_BLOCK_OFFLINE ||
 				     block_fully_managed(id));
 	return 0;

@@ -70,14 +70,30 @@ static int node_cover(int nid, pmm_pfn_t lo, pmm_pfn_t hi)
  * Return: 0, PMM_EOVERLAP (the zone or node would meet another), PMM_ENOMEM.
  * Nothing changes on error.
  */
+/* The span zone @zone has once it covers [@s, @e) too, in *@lo, *@hi. */
+static void grown_span(const struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e,
+		       pmm_pfn_t *lo, pmm_pfn_t *hi)
+{
+	bool had_span = zone->initialized && zone->spanned != 0;
+	*lo = had_span && zone->start_pfn < s ? zone->start_pfn : s;
+	*hi = had_span && zone->end_pfn > e ? zone->end_pfn : e;
+}
+
+bool hp_zone_can_grow(int nid, unsigned int type, pmm_pfn_t s, pmm_pfn_t e)
+{
+	const struct pmm_zone *zone = &pmm_nodes[nid].zones[type];
+	pmm_pfn_t lo, hi;
+	grown_span(zone, s, e, &lo, &hi);
+	return !pmm_zone_span_overlaps(lo, hi, zone->initialized ? zone : NULL);
+}
+
 int hp_zone_grow(int nid, unsigned int type, pmm_pfn_t s, pmm_pfn_t e)
 {
 	struct pmm_zone *zone = &pmm_nodes[nid].zones[type];
-	bool had_span = zone->initialized && zone->spanned != 0;
-	pmm_pfn_t lo = had_span && zone->start_pfn < s ? zone->start_pfn : s;
-	pmm_pfn_t hi = had_span && zone->end_pfn > e ? zone->end_pfn : e;
-	if (pmm_zone_span_overlaps(lo, hi, zone->initialized ? zone : NULL))
+	pmm_pfn_t lo, hi;
+	if (!hp_zone_can_grow(nid, type, s, e))
 		return PMM_EOVERLAP;
+	grown_span(zone, s, e, &lo, &hi);
 	struct hp_meta m;
 	void *bitmap;
 	if (meta_alloc(lo, hi, &m, &bitmap) != 0)

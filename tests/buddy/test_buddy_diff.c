@@ -839,7 +839,7 @@ static void test_diff(void **state)
 	m.rng = seed ? seed : 1;
 	printf("diff: %llu ops, seed %llu\n", ops, seed);
 
-	static const pmm_pfn_t bound[PMM_NR_ZONES + 1] = {
+	static const pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1] = {
 		0, 3000, 9000, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
 	};
 	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){

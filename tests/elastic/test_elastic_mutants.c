@@ -160,7 +160,7 @@ static void add_node_first_past_limit_says_last(void **state)
 static void add_block_starting_on_zone_bound(void **state)
 {
 	(void)state;
-	static const pmm_pfn_t bound[PMM_NR_ZONES + 1] = {
+	static const pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1] = {
 		0, HP_BLOCK, HP_BLOCK, 6 * HP_BLOCK, (pmm_pfn_t)UINT64_MAX
 	};
 	pmm_hotplug_reset();
@@ -197,7 +197,7 @@ static void watermarks_follow_add_and_offline(void **state)
 static const struct buddy_zone_spec machine_zone = {
 	0, PMM_ZONE_NORMAL, HP_BLOCK, 4 * HP_BLOCK
 };
-static const pmm_pfn_t machine_bound[PMM_NR_ZONES + 1] = {
+static const pmm_pfn_t machine_bound[PMM_NR_ADDR_ZONES + 1] = {
 	0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
 };
 

@@ -86,7 +86,7 @@ static void boot_block_shared_by_two_types(void **state)
 		{ 0, PMM_ZONE_DMA32, HP_BLOCK, HP_BLOCK + HP_BLOCK / 2 },
 		{ 0, PMM_ZONE_NORMAL, HP_BLOCK + HP_BLOCK / 2, 4 * HP_BLOCK },
 	};
-	static const pmm_pfn_t bound[PMM_NR_ZONES + 1] = {
+	static const pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1] = {
 		0, HP_BLOCK, HP_BLOCK + HP_BLOCK / 2, (pmm_pfn_t)UINT64_MAX,
 		(pmm_pfn_t)UINT64_MAX
 	};
@@ -105,7 +105,7 @@ static void boot_block_shared_by_two_nodes(void **state)
 		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 2 * HP_BLOCK + HP_BLOCK / 2 },
 		{ 1, PMM_ZONE_NORMAL, 2 * HP_BLOCK + HP_BLOCK / 2, 4 * HP_BLOCK },
 	};
-	static const pmm_pfn_t bound[PMM_NR_ZONES + 1] = {
+	static const pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1] = {
 		0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
 	};
 	assert_int_equal(boot(z, 2, HP_MAX_PFN, bound), 0);

@@ -50,7 +50,7 @@ static int he_setup(void **state)
 	static const struct buddy_zone_spec z[] = {
 		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 4 * HP_BLOCK },
 	};
-	static const pmm_pfn_t bound[PMM_NR_ZONES + 1] = {
+	static const pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1] = {
 		0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
 	};
 	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
@@ -177,7 +177,7 @@ static void H07_double_add(void **state)
 static void H08_zone_boundary_or_pfn0(void **state)
 {
 	(void)state;
-	const pmm_pfn_t bound[PMM_NR_ZONES + 1] = {
+	const pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1] = {
 		0, HP_BLOCK, HP_BLOCK, 6 * HP_BLOCK, (pmm_pfn_t)UINT64_MAX
 	};
 	assert_int_equal(pmm_hotplug_init(&(struct pmm_hotplug_config){
@@ -275,7 +275,7 @@ static void H16_before_init(void **state)
 static void H17_bad_init(void **state)
 {
 	(void)state;
-	const pmm_pfn_t down[PMM_NR_ZONES + 1] = { 0, 100, 50, 200, 300 };
+	const pmm_pfn_t down[PMM_NR_ADDR_ZONES + 1] = { 0, 100, 50, 200, 300 };
 	assert_int_equal(pmm_hotplug_init(&(struct pmm_hotplug_config){
 		.block_bytes = B(1) + PMM_PAGE_SIZE }), PMM_EALIGN);
 	assert_int_equal(pmm_hotplug_init(&(struct pmm_hotplug_config){

@@ -20,7 +20,7 @@ int hotplug_setup(void)
 	static const struct buddy_zone_spec z[] = {
 		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 4 * HP_BLOCK },
 	};
-	static const pmm_pfn_t bound[PMM_NR_ZONES + 1] = {
+	static const pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1] = {
 		0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
 	};
 	int err = buddy_setup(&(struct buddy_setup_opts){
