@@ -57,6 +57,8 @@ static void usage(FILE *f)
 		"                    [--hotplug add:NID:START:SIZE|offline:START:SIZE|\n"
 		"                               online:START:SIZE|remove:START:SIZE]...\n"
 		"                    [--hotplug-max SIZE] [--memory-blocks]\n"
+		"                    [--online-policy contig-zones|movable-node|\n"
+		"                                     auto-movable[:RATIO]]\n"
 		"Boots a machine with pmm: the built-in 4 GiB PC by default, or the\n"
 		"firmware map in FILE (or - for standard input): boot-log text with\n"
 		"e820 (any Linux up to 7.0), SRAT or efi=debug lines, a device tree, or\n"
@@ -70,6 +72,11 @@ static void usage(FILE *f)
 		"--hotplug runs memory hotplug operations after the boot, in order\n"
 		"(descriptors reach --hotplug-max, by default the end of the highest\n"
 		"add), then prints the memory blocks; --memory-blocks prints them alone.\n"
+		"add_kernel/add_movable and online_kernel/online_movable choose the zone\n"
+		"(Linux's online_kernel, online_movable); add and online_auto leave it to\n"
+		"--online-policy (Linux's memory_hotplug.online_policy; default\n"
+		"contig-zones, auto-movable's RATIO defaults to 301); online brings\n"
+		"offline blocks back to the zone they had.\n"
 		"--cpus N hands the nodes to the buddy allocator on N threads (1 to\n"
 		"PMM_NR_CPUS; default: the host's online CPUs, at most PMM_NR_CPUS).\n"
 		"pmm-sim run|replay (workloads, Linux traces): pmm-sim run --help.\n");
@@ -95,7 +102,7 @@ static bool takes_value(const char *opt)
 	static const char *const with_value[] = {
 		"--map", "--mem", "--kernel", "--init", "--nodes", "--profile", "--early",
 		"--format", "--efi-desc-size", "--cmdline", "--cma", "--cpus", "--hotplug",
-		"--hotplug-max",
+		"--hotplug-max", "--online-policy",
 	};
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
 		if (strcmp(opt, with_value[i]) == 0)
@@ -185,6 +192,12 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 		}
 	} else if (strcmp(opt, "--hotplug-max") == 0)
 		err = parse_size_arg(opt, val, &o->cfg.hotplug_max);
+	else if (strcmp(opt, "--online-policy") == 0) {
+		if (!val || sim_hotplug_policy_parse(val) != 0) {
+			usage(stderr);
+			err = 2;
+		}
+	}
 	else if (strcmp(opt, "--profile") == 0) {
 		err = parse_choice(opt, val, "i386", "x86_64", &c);
 		o->cfg.profile = c ? PMM_PROFILE_X86_64 : PMM_PROFILE_I386;
@@ -438,7 +451,8 @@ static int boot(struct sim_options *o)
 	}
 	bool check = o->check == 1 ||
 		     (o->check == -1 && info.max_pfn <= PMM_PFN_DOWN(SIM_CHECK_AUTO_MAX));
-	if (sim_hotplug_any() && sim_hotplug_run(o->json ? NULL : stdout) != 0)
+	if (sim_hotplug_policy_apply() != 0 ||
+	    (sim_hotplug_any() && sim_hotplug_run(o->json ? NULL : stdout) != 0))
 		return 1;
 	const char *bad = check ? pmm_check() : NULL;
 	if (bad) {

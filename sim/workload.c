@@ -321,8 +321,7 @@ static int parse_key(struct wl_phase *p, const char *k, const char *v)
 		return parse_pow2(v, PMM_PAGE_SIZE, &p->align);
 	if (strcmp(k, "boundary") == 0)
 		return parse_pow2(v, PMM_PAGE_SIZE, &p->boundary);
-	if (strcmp(k, "add") == 0 || strcmp(k, "offline") == 0 ||
-	    strcmp(k, "online") == 0 || strcmp(k, "remove") == 0)
+	if (sim_hotplug_is_op(k))
 		return parse_hotplug(p, k, v);
 	if (strcmp(k, "cpus") == 0) {
 		uint64_t n;
@@ -380,7 +379,7 @@ static int parse_phase(char *line, struct workload *wl, const char **why)
 		*eq = '\0';
 		int r = parse_key(p, kv, eq + 1);
 		if (r == -2)
-			return *why = "unknown key (ops, alloc, hold, pool, free, life, order, mt, gfp, cpus, contig, cma, window, align, boundary, add, offline, online, remove)", -1;
+			return *why = "unknown key (ops, alloc, hold, pool, free, life, order, mt, gfp, cpus, contig, cma, window, align, boundary, add, add_kernel, add_movable, offline, online, online_auto, online_kernel, online_movable, remove)", -1;
 		if (r != 0)
 			return *why = "bad value", -1;
 	}

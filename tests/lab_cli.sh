@@ -57,6 +57,11 @@ expect "offline= moves the workload's movable blocks" 0 'phase shrink: the migra
 expect "... and stays consistent" 0 '^pmm_check: consistent' -- run "$tmp/migrate.wl" --profile x86_64 --mem 512M --hotplug-max 5G
 sed 's/mt=movable:1 gfp/mt=movable:9,unmovable:1 gfp/' "$tmp/migrate.wl" >"$tmp/pinned.wl"
 expect "offline= over unmovable blocks fails the run" 1 'hotplug offline .*: reference count busy' -- run "$tmp/pinned.wl" --profile x86_64 --mem 512M --hotplug-max 5G
+# The same mix of movable and unmovable user pages over memory added to
+# the Movable zone: the unmovable ones go elsewhere, so the offline works.
+sed -e 's/add=/add_movable=/' -e 's/gfp=user/gfp=highuser/' "$tmp/pinned.wl" >"$tmp/movable.wl"
+expect "add_movable=: offline over the Movable zone moves every block" 0 'phase shrink: the migrate hook moved [1-9][0-9]* movable blocks' -- run "$tmp/movable.wl" --profile x86_64 --mem 512M --hotplug-max 5G
+expect "... the block went to the Movable zone" 0 'hotplug add_movable .*, zone Movable' -- run "$tmp/movable.wl" --profile x86_64 --mem 512M --hotplug-max 5G
 printf 'phase p ops=1 add=0:4G\n' >"$tmp/badhp.wl"
 expect "a malformed add= names the line" 1 'badhp.wl:1: bad value' -- run "$tmp/badhp.wl"
 expect "run on the i386 default machine" 0 '^pmm_check: consistent' -- run "$wl/w3-small.wl"

@@ -137,6 +137,17 @@ expect "hotplug: offline, online, offline, remove stay consistent" 0 '^pmm_check
 expect "hotplug: offline shows the block offline" 0 '^memory32: state offline' -- $hp --hotplug add:0:4G:256M --hotplug offline:4G:128M
 expect "hotplug: offline of a block of two zones (DMA, DMA32) fails" 1 'hotplug offline \[mem 0x0000000000-0x0007ffffff\]: ' -- $hp --hotplug offline:0:128M
 expect "hotplug: offline of boot memory with reserved pages fails" 1 'hotplug offline \[mem 0x0078000000-0x007fffffff\]: ' -- $hp --hotplug offline:1920M:128M
+# The Movable zone and the online policy.
+expect "hotplug: add_movable makes node 0's Movable zone" 0 'hotplug add_movable \[mem 0x0100000000-0x010fffffff\] node 0: free pages [0-9]+ -> [0-9]+, zone Movable' -- $hp --hotplug add_movable:0:4G:256M
+expect "hotplug: /proc/buddyinfo shows the Movable zone" 0 '^Node 0, zone  Movable ' -- $hp --hotplug add_movable:0:4G:256M
+expect "hotplug: an offline Movable block may come back Movable or Normal" 0 '^memory32: state offline phys_index 00000020 node 0 valid_zones Movable Normal removable 1' -- $hp --hotplug add_movable:0:4G:256M --hotplug offline:4G:128M
+expect "hotplug: online_kernel inside the Movable zone's span fails" 1 'hotplug online_kernel .*: ranges overlap' -- $hp --hotplug add_movable:0:4G:384M --hotplug offline:4224M:128M --hotplug online_kernel:4224M:128M
+expect "hotplug: online_movable takes an offline Normal block to Movable" 0 'hotplug online_movable .*, zone Movable' -- $hp --hotplug add:0:4G:128M --hotplug offline:4G:128M --hotplug online_movable:4G:128M
+expect "hotplug: auto-movable puts added memory in Movable" 0 'hotplug add \[mem 0x0100000000-0x010fffffff\] node 0: .*, zone Movable' -- $hp --online-policy auto-movable --hotplug add:0:4G:256M
+expect "hotplug: auto-movable over its ratio falls to the kernel zone" 0 'hotplug add \[mem 0x0100000000-0x010fffffff\] node 0: .*, zone Normal' -- $hp --online-policy auto-movable:10 --hotplug add:0:4G:256M
+expect "hotplug: movable-node puts added memory in Movable" 0 ', zone Movable' -- $hp --online-policy movable-node --hotplug add:0:4G:128M
+expect "hotplug: a bad --online-policy" 2 'want contig-zones, movable-node or auto-movable' -- $hp --online-policy best
+expect "hotplug: a bad auto-movable ratio" 2 'RATIO is a percentage, 1 to 1000000' -- $hp --online-policy auto-movable:0
 expect "hotplug: the SRAT's hot-pluggable range gets descriptors" 0 'room up to \[mem 0x' -- boot --map "$data/firmware/qemu-x86-numa1-hotplug.srat" --profile x86_64
 expect "hotplug: double add" 1 'hotplug add .*: ' -- $hp --hotplug add:0:4G:128M --hotplug add:0:4G:128M
 expect "hotplug: not block-aligned" 1 'hotplug add .*: ' -- $hp --hotplug add:0:4G:64M

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_hotplug_errors.c - the memory hotplug rows of docs/errors.md
- * (H01..H19): every bad input to pmm/elastic.h gets its documented error,
- * and the descriptors, zones, pair bitmaps (tests/support/
+ * (H01..H19) and the Movable zone and online policy rows (M01..M06):
+ * every bad input to pmm/elastic.h gets its documented error, and the
+ * descriptors, zones, pair bitmaps (tests/support/
  * reliability_snap.c) and the block table are byte for byte what they
  * were; pmm_check() passes. The row id is in each case's name.
  *
@@ -20,6 +21,7 @@
 
 #include <pmm/buddy.h>
 #include <pmm/check.h>
+#include <pmm/contig.h>
 
 #include "buddy_setup.h"
 #include "hotplug_setup.h"
@@ -327,6 +329,86 @@ static void H19_call_while_another_runs(void **state)
 	unchanged_but_list_order();
 }
 
+/* The policy in force is the default one. */
+static void policy_is_default(void)
+{
+	struct pmm_online_policy p;
+	pmm_memory_policy_get(&p);
+	assert_int_equal(p.kind, PMM_POLICY_CONTIG_ZONES);
+	assert_int_equal(p.auto_movable_ratio, PMM_AUTO_MOVABLE_RATIO_DEFAULT);
+	assert_false(p.numa_unaware);
+	assert_false(p.movable_node);
+}
+
+static void M01_unknown_online_type(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add_as(0, B(5), B(1), (enum pmm_online_type)7),
+			 PMM_EINVAL);
+	assert_int_equal(pmm_memory_offline(B(4), B(1)), 0);
+	mark();
+	assert_int_equal(pmm_memory_online_as(B(4), B(1), (enum pmm_online_type)3),
+			 PMM_EINVAL);
+	unchanged();
+}
+
+static void M02_bad_policy(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_policy_set(&(struct pmm_online_policy){
+		.kind = (enum pmm_online_policy_kind)2 }), PMM_EINVAL);
+	assert_int_equal(pmm_memory_policy_set(&(struct pmm_online_policy){
+		.kind = PMM_POLICY_AUTO_MOVABLE, .auto_movable_ratio = 1000001 }),
+			 PMM_EINVAL);
+	policy_is_default();
+	unchanged();
+}
+
+static void M03_movable_inside_kernel_zone(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add(0, B(6), B(1)), 0); /* Normal to block 6 */
+	mark();
+	assert_int_equal(pmm_memory_add_as(0, B(5), B(1), PMM_ONLINE_MOVABLE),
+			 PMM_EOVERLAP);
+	unchanged();
+}
+
+static void M04_online_movable_inside_kernel_zone(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add(0, B(6), B(1)), 0);
+	assert_int_equal(pmm_memory_offline(B(4), B(1)), 0); /* a hole in Normal's span */
+	mark();
+	assert_int_equal(pmm_memory_online_as(B(4), B(1), PMM_ONLINE_MOVABLE),
+			 PMM_EOVERLAP);
+	unchanged();
+}
+
+static void M05_auto_movable_kernel_zone_blocked(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add_as(0, B(5), B(1), PMM_ONLINE_MOVABLE), 0);
+	assert_int_equal(pmm_memory_policy_set(&(struct pmm_online_policy){
+		.kind = PMM_POLICY_AUTO_MOVABLE, .auto_movable_ratio = 1 }), 0);
+	mark();
+	assert_int_equal(pmm_memory_add(0, B(6), B(1)), PMM_EOVERLAP);
+	unchanged();
+}
+
+static void M06_cma_in_movable_zone(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add_as(0, B(5), B(1), PMM_ONLINE_MOVABLE), 0);
+	mark();
+	int id = -1;
+	assert_int_equal(pmm_cma_declare(5 * HP_BLOCK, PMM_PAGEBLOCK_PAGES, "m", &id),
+			 PMM_EINVAL);
+	assert_int_equal(id, -1);
+	assert_int_equal(pmm_cma_count(), 0);
+	unchanged();
+}
+
 #define HE(f) cmocka_unit_test_setup_teardown(f, he_setup, he_teardown)
 
 int main(void)
@@ -351,6 +433,12 @@ int main(void)
 		HE(H17_bad_init),
 		HE(H18_no_memory_for_metadata),
 		HE(H19_call_while_another_runs),
+		HE(M01_unknown_online_type),
+		HE(M02_bad_policy),
+		HE(M03_movable_inside_kernel_zone),
+		HE(M04_online_movable_inside_kernel_zone),
+		HE(M05_auto_movable_kernel_zone_blocked),
+		HE(M06_cma_in_movable_zone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
