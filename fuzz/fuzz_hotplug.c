@@ -4,7 +4,11 @@
  * (pmm/elastic.h) - add, offline, online, remove over good and bad ranges,
  * nodes 0, 1 and one past the limit - mixed with movable and unmovable
  * allocations and a migrate hook that moves, refuses or is absent,
- * against a model of each block's state and node.
+ * against a model of each block's state, node and zone - online types
+ * (default, kernel, movable, and one pmm does not know) and online
+ * policies (contig-zones, auto-movable with a ratio, movable_node, and bad
+ * ones) chosen by the input, movable requests that may reach the Movable
+ * zone (PMM_GFP_HIGHUSER_MOVABLE) or may not (PMM_GFP_USER_MOVABLE).
  *
  * Machine (tests/support/hotplug_setup.h): Normal [1024, 4096) on node 0
  * at boot, blocks of 1024 pages, descriptors to 8192 (blocks 4-7 absent).
@@ -13,7 +17,9 @@
  * the predicted ones; a failed call left the state byte for byte as it
  * was (an offline that isolated before a refusing hook: the free count); an offline of a range holding an unmovable page
  * fails, of a range holding no allocated page succeeds (unless there is
- * no memory for the zone's metadata). Any disagreement aborts.
+ * no memory for the zone's metadata); a kernel page never lies in a
+ * Movable block; an online block is in the zone its online type asked
+ * for (a plain online: the zone it had). Any disagreement aborts.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -33,6 +39,7 @@ enum { ABSENT, ONLINE, OFFLINE };
 
 static uint8_t blk[NBLOCKS];
 static int blk_nid[NBLOCKS];
+static enum pmm_zone_type blk_zone[NBLOCKS]; /* of an online or offline block */
 static pmm_pfn_t pinned[MAX_PINNED]; /* unmovable order-0 pages */
 static unsigned int npinned, op_no;
 static bool hook_installed; /* a migrate hook (moving or refusing) */
@@ -54,6 +61,7 @@ static void setup(void)
 	for (unsigned int b = 1; b < 4; b++) {
 		blk[b] = ONLINE;
 		blk_nid[b] = 0;
+		blk_zone[b] = PMM_ZONE_NORMAL;
 	}
 	npinned = op_no = 0;
 	hook_installed = false;
@@ -68,6 +76,10 @@ static void states_agree(void)
 		    (blk[b] != ABSENT && info.nid != blk_nid[b]))
 			fail("block %u: pmm says state %d node %d, model %d node %d",
 			     b, (int)info.state, info.nid, blk[b], blk_nid[b]);
+		if (blk[b] == ONLINE &&
+		    strcmp(info.valid_zones, pmm_zone_name(blk_zone[b])) != 0)
+			fail("block %u: pmm says zone %s, model %s", b,
+			     info.valid_zones, pmm_zone_name(blk_zone[b]));
 	}
 }
 
@@ -125,13 +137,39 @@ static void expect(const char *call, int got, int want)
 		fail("%s: %d, model says %d", call, got, want);
 }
 
+/* An online type from the input: default, kernel, movable, or unknown (7). */
+static enum pmm_online_type online_type(struct fuzz_in *in)
+{
+	uint8_t c = fuzz_u8(in) & 7;
+	return c == 7 ? (enum pmm_online_type)7 : (enum pmm_online_type)(c % 3);
+}
+
+/* After blocks [@b, +@n) came online as @type: record the zone pmm chose
+ * (the type's, for kernel and movable; default may pick either). */
+static void zone_took(unsigned int b, unsigned int n, enum pmm_online_type type)
+{
+	struct pmm_memory_block_info info;
+	if (pmm_memory_block_get(b, &info) != 0)
+		fail("block %u: no info", b);
+	enum pmm_zone_type z = strcmp(info.valid_zones, "Movable") == 0
+				       ? PMM_ZONE_MOVABLE : PMM_ZONE_NORMAL;
+	if ((type == PMM_ONLINE_KERNEL && z != PMM_ZONE_NORMAL) ||
+	    (type == PMM_ONLINE_MOVABLE && z != PMM_ZONE_MOVABLE))
+		fail("blocks %u+%u onlined as type %d went to %s", b, n, (int)type,
+		     info.valid_zones);
+	for (unsigned int i = b; i < b + n; i++)
+		blk_zone[i] = z;
+}
+
 static void op_add(struct fuzz_in *in, unsigned int b, unsigned int n, int bad)
 {
 	static const int nids[] = { 0, 1, PMM_MAX_NUMNODES, -1 };
 	int nid = nids[fuzz_u8(in) & 3];
-	int err = pmm_memory_add(nid, HP_BYTES(b * HP_BLOCK) + (bad ? PMM_PAGE_SIZE : 0),
-				 HP_BYTES(n * HP_BLOCK));
-	int want = arg_error(b, n, bad);
+	enum pmm_online_type type = online_type(in);
+	int err = pmm_memory_add_as(nid, HP_BYTES(b * HP_BLOCK) + (bad ? PMM_PAGE_SIZE : 0),
+				    HP_BYTES(n * HP_BLOCK), type);
+	int want = (unsigned int)type > PMM_ONLINE_MOVABLE ? PMM_EINVAL
+							   : arg_error(b, n, bad);
 	if (want == 0 && (nid < 0 || nid >= PMM_MAX_NUMNODES))
 		want = PMM_EINVAL;
 	if (want == 0 && !all_in(b, n, ABSENT))
@@ -142,6 +180,7 @@ static void op_add(struct fuzz_in *in, unsigned int b, unsigned int n, int bad)
 		expect("add", err, want);
 	if (err == 0) {
 		set_blocks(b, n, ONLINE, nid);
+		zone_took(b, n, type);
 		return;
 	}
 	if (want == 0 && err != PMM_EOVERLAP && err != PMM_ENOMEM)
@@ -173,20 +212,57 @@ static void op_offline(unsigned int b, unsigned int n, int bad)
 		fail("offline failed with %d but the free count moved", err);
 }
 
-static void op_online(unsigned int b, unsigned int n, int bad)
+/* Online blocks [@b, +@n): back to the zone they had (pmm_memory_online),
+ * or as an online type from the input (pmm_memory_online_as). */
+static void op_online(struct fuzz_in *in, unsigned int b, unsigned int n, int bad)
 {
-	int err = pmm_memory_online(HP_BYTES(b * HP_BLOCK) + (bad ? PMM_PAGE_SIZE : 0),
-				    HP_BYTES(n * HP_BLOCK));
-	int want = arg_error(b, n, bad);
+	bool keep = (fuzz_u8(in) & 1) != 0;
+	enum pmm_online_type type = keep ? PMM_ONLINE_DEFAULT : online_type(in);
+	pmm_phys_t start = HP_BYTES(b * HP_BLOCK) + (bad ? PMM_PAGE_SIZE : 0);
+	int err = keep ? pmm_memory_online(start, HP_BYTES(n * HP_BLOCK))
+		       : pmm_memory_online_as(start, HP_BYTES(n * HP_BLOCK), type);
+	int want = !keep && (unsigned int)type > PMM_ONLINE_MOVABLE
+			   ? PMM_EINVAL : arg_error(b, n, bad);
 	if (want == 0 && !all_in(b, n, OFFLINE))
 		want = PMM_ESTATE;
 	if (want != 0)
 		expect("online", err, want);
 	if (err == 0) {
+		enum pmm_zone_type had = blk_zone[b];
 		set_blocks(b, n, ONLINE, -1);
+		zone_took(b, n, type);
+		if (keep && blk_zone[b] != had)
+			fail("online of blocks %u+%u: zone %s, they had %s", b, n,
+			     pmm_zone_name(blk_zone[b]), pmm_zone_name(had));
 		return;
 	}
 	unchanged("online", err);
+}
+
+/* A policy from the input, now and then a bad one (which must change nothing). */
+static void op_policy(struct fuzz_in *in)
+{
+	uint8_t c = fuzz_u8(in);
+	struct pmm_online_policy p = {
+		.kind = (c & 1) ? PMM_POLICY_AUTO_MOVABLE : PMM_POLICY_CONTIG_ZONES,
+		.auto_movable_ratio = (unsigned int)fuzz_u8(in) * 4u,
+		.numa_unaware = (c & 2) != 0,
+		.movable_node = (c & 4) != 0,
+	};
+	bool broken = (c & 0x18) == 0x18;
+	if (broken && (c & 0x20))
+		p.kind = (enum pmm_online_policy_kind)2;
+	else if (broken)
+		p.auto_movable_ratio = 1000001;
+	struct pmm_online_policy before, after;
+	pmm_memory_policy_get(&before);
+	int err = pmm_memory_policy_set(&p);
+	pmm_memory_policy_get(&after);
+	if (broken && (err != PMM_EINVAL || memcmp(&before, &after, sizeof(before)) != 0))
+		fail("bad policy: %d, policy changed %d", err,
+		     memcmp(&before, &after, sizeof(before)) != 0);
+	if (!broken && err != 0)
+		fail("policy kind %d ratio %u: %d", (int)p.kind, p.auto_movable_ratio, err);
 }
 
 static void op_remove(unsigned int b, unsigned int n, int bad)
@@ -207,13 +283,20 @@ static void op_alloc(struct fuzz_in *in)
 {
 	uint8_t c = fuzz_u8(in);
 	if ((c & 1) == 0) {
-		hotplug_owner_alloc(PMM_GFP_USER_MOVABLE);
+		hotplug_owner_alloc((c & 2) ? PMM_GFP_HIGHUSER_MOVABLE
+					    : PMM_GFP_USER_MOVABLE);
 		return;
 	}
 	struct pmm_page *pg = pmm_alloc_pages(PMM_GFP_KERNEL, 0);
-	if (pg != NULL && npinned < MAX_PINNED)
-		pinned[npinned++] = pmm_page_to_pfn(pg);
-	else if (pg != NULL)
+	if (pg == NULL)
+		return;
+	pmm_pfn_t pfn = pmm_page_to_pfn(pg);
+	if (blk[pfn / HP_BLOCK] == ONLINE && blk_zone[pfn / HP_BLOCK] == PMM_ZONE_MOVABLE)
+		fail("a kernel page at pfn 0x%llx in a Movable block",
+		     (unsigned long long)pfn);
+	if (npinned < MAX_PINNED)
+		pinned[npinned++] = pfn;
+	else
 		pmm_free_pages(pg, 0);
 }
 
@@ -246,11 +329,11 @@ static bool step(struct fuzz_in *in)
 	switch (c & 7) {
 	case 0: op_add(in, b, n, bad); break;
 	case 1: op_offline(b, n, bad); break;
-	case 2: op_online(b, n, bad); break;
+	case 2: op_online(in, b, n, bad); break;
 	case 3: op_remove(b, n, bad); break;
 	case 4: case 5: op_alloc(in); break;
 	case 6: op_free(in); break;
-	default: op_hook(in); break;
+	default: (c & 8) ? op_policy(in) : op_hook(in); break;
 	}
 	return (c & 7) <= 3;
 }

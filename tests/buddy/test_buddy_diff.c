@@ -26,7 +26,10 @@
  * offlined, onlined and removed at random; an offline succeeds exactly
  * when the model has every page of the block free (no migrate hook), and
  * the model follows the zone metadata hotplug takes from boot memory
- * (M_META) and gives back.
+ * (M_META) and gives back. A block is added (or brought back) to Normal
+ * or to the Movable zone, as the call asks or the default policy picks;
+ * the model reads which and keeps a fourth zone, Movable, that only
+ * requests with both PMM_GFP_HIGHMEM and PMM_GFP_MOVABLE reach, first.
  *
  * Bulk calls (pmm_alloc_pages_bulk(), pmm_free_pages_bulk()) run among
  * the single ones: every page a bulk allocation hands out is checked as a
@@ -106,6 +109,7 @@ static struct {
 	uint8_t state[TOTAL];
 	uint64_t freebits[TOTAL / 64];
 	uint8_t hot[HOT_BLOCKS]; /* H_* of each hotplug block */
+	bool hot_movable[HOT_BLOCKS]; /* an online or offline block of the Movable zone */
 	struct live meta[64];    /* blocks of hotplug's zone metadata */
 	size_t nmeta;
 	unsigned long long hotplugs;
@@ -120,7 +124,7 @@ static struct {
 	uint64_t rng;
 	bool pcp;
 	unsigned long long allocs, fails, frees, errors, checks;
-	unsigned long long reported, zeroed, zero_allocs;
+	unsigned long long reported, zeroed, zero_allocs, movable_allocs;
 } m;
 
 static const struct buddy_zone_spec boot_zones[] = {
@@ -180,12 +184,28 @@ static bool in_cma(pmm_pfn_t pfn)
 }
 
 /* A free aligned block of order @k in @z outside the CMA region? */
-static bool model_zone_can(const struct buddy_zone_spec *z, pmm_order_t k)
+#define Z_MOVABLE 3 /* the model's Movable zone: the hot blocks onlined there */
+
+/* Is @pfn in a hotplug block of the Movable zone? */
+static bool in_movable(pmm_pfn_t pfn)
+{
+	if (pfn < NPAGES || pfn >= TOTAL)
+		return false;
+	unsigned int b = (unsigned int)((pfn - NPAGES) / HOT_BLOCK);
+	return m.hot[b] != H_ABSENT && m.hot_movable[b];
+}
+
+/* Can the model's zone @zi serve order @k? (A hot block is a whole
+ * order-10 block: no buddy block crosses between Normal and Movable.) */
+static bool model_zone_can(int zi, pmm_order_t k)
 {
 	pmm_pfn_t size = (pmm_pfn_t)1 << k;
-	pmm_pfn_t pfn = (z->start + size - 1) & ~(size - 1);
-	for (; pfn + size <= z->end; pfn += size)
-		if (!in_cma(pfn) && model_block_free(pfn, k))
+	pmm_pfn_t lo = zi == Z_MOVABLE ? NPAGES : zones[zi].start;
+	pmm_pfn_t hi = zi == Z_MOVABLE ? TOTAL : zones[zi].end;
+	pmm_pfn_t pfn = (lo + size - 1) & ~(size - 1);
+	for (; pfn + size <= hi; pfn += size)
+		if (in_movable(pfn) == (zi == Z_MOVABLE) && !in_cma(pfn) &&
+		    model_block_free(pfn, k))
 			return true;
 	return false;
 }
@@ -202,9 +222,14 @@ static void assert_clean(void)
 	assert_marks();
 }
 
-/* Zonelist for @gfp: indexes into zones[], highest first. */
-static int zonelist(unsigned int gfp, int out[3])
+/* Zonelist for @gfp: indexes into zones[] (or Z_MOVABLE), highest first. */
+static int zonelist(unsigned int gfp, int out[4])
 {
+	if ((gfp & PMM_GFP_HIGHMEM) && (gfp & PMM_GFP_MOVABLE)) {
+		for (int i = 0; i < 4; i++)
+			out[i] = Z_MOVABLE - i;
+		return 4;
+	}
 	if (gfp & PMM_GFP_DMA) {
 		out[0] = 0;
 		return 1;
@@ -222,6 +247,8 @@ static int zonelist(unsigned int gfp, int out[3])
 
 static int zone_index(pmm_pfn_t pfn)
 {
+	if (in_movable(pfn))
+		return Z_MOVABLE;
 	for (int i = 0; i < 3; i++)
 		if (pfn >= zones[i].start && pfn < zones[i].end)
 			return i;
@@ -244,7 +271,7 @@ static unsigned int pick_gfp(void)
 	static const unsigned int mobility[] = { 0, PMM_GFP_MOVABLE,
 						 PMM_GFP_RECLAIMABLE };
 	unsigned int r = rnd_below(10);
-	unsigned int zone = r < 7 ? 0 : r < 9 ? PMM_GFP_DMA32 : PMM_GFP_DMA;
+	unsigned int zone = r < 5 ? 0 : r < 7 ? PMM_GFP_HIGHMEM : r < 9 ? PMM_GFP_DMA32 : PMM_GFP_DMA;
 	unsigned int zero = rnd_below(8) == 0 ? PMM_GFP_ZERO : 0;
 	return zone | mobility[rnd_below(3)] | zero;
 }
@@ -254,7 +281,7 @@ static void expect_no_earlier_zone(const int *zl, int upto, pmm_order_t k,
 				   unsigned int gfp, const char *what)
 {
 	for (int i = 0; i < upto; i++)
-		if (model_zone_can(&zones[zl[i]], k))
+		if (model_zone_can(zl[i], k))
 			fail_msg("order %u gfp %#x %s, zone %d had a block", k,
 				 gfp, what, zl[i]);
 }
@@ -264,7 +291,7 @@ static void expect_no_earlier_zone(const int *zl, int upto, pmm_order_t k,
 static void take_block(struct pmm_page *p, pmm_order_t k, unsigned int gfp,
 		       uint64_t tag)
 {
-	int zl[3];
+	int zl[4];
 	int nz = zonelist(gfp, zl);
 	m.allocs++;
 	pmm_pfn_t pfn = pmm_page_to_pfn(p);
@@ -279,7 +306,7 @@ static void take_block(struct pmm_page *p, pmm_order_t k, unsigned int gfp,
 	if (pos < 0)
 		fail_msg("pfn %llu (zone %d) not allowed for gfp %#x",
 			 (unsigned long long)pfn, zi, gfp);
-	assert_true(pfn + n <= zones[zi].end);
+	assert_true(zi == Z_MOVABLE || pfn + n <= zones[zi].end);
 	if (!m.pcp)
 		expect_no_earlier_zone(zl, pos, k, gfp, "served late");
 	if (!model_block_free(pfn, k))
@@ -301,6 +328,7 @@ static void take_block(struct pmm_page *p, pmm_order_t k, unsigned int gfp,
 		page[0] = 0xa5; /* dirty: a stale zero mark would show */
 	}
 	m.zero_allocs += (gfp & PMM_GFP_ZERO) != 0;
+	m.movable_allocs += zi == Z_MOVABLE;
 	model_set(pfn, n, M_ALLOC);
 	m.nfree -= n;
 	m.lent += in_cma(pfn);
@@ -311,7 +339,7 @@ static void take_block(struct pmm_page *p, pmm_order_t k, unsigned int gfp,
  * model must have no block for it either. */
 static void expect_failure_fair(pmm_order_t k, unsigned int gfp)
 {
-	int zl[3];
+	int zl[4];
 	int nz = zonelist(gfp, zl);
 	m.fails++;
 	if (!m.pcp)
@@ -695,22 +723,51 @@ static int offline_unhooked(pmm_phys_t start, pmm_phys_t size)
 	return err;
 }
 
-/* One hotplug call on a random block, its result as the model says. */
+/* A random online type: the default policy's choice, kernel or movable. */
+static enum pmm_online_type pick_online_type(void)
+{
+	return (enum pmm_online_type)rnd_below(3);
+}
+
+/*
+ * Hot block @b just came online as @type (@keep: back in the zone it
+ * had): read the zone pmm put it in, which must be the one asked for.
+ */
+static void hot_zone_sync(unsigned int b, enum pmm_online_type type, bool keep)
+{
+	struct pmm_memory_block_info info;
+	assert_int_equal(pmm_memory_block_get(NPAGES / HOT_BLOCK + b, &info), 0);
+	bool movable = strcmp(info.valid_zones, "Movable") == 0;
+	if (!movable)
+		assert_string_equal(info.valid_zones, "Normal");
+	if (keep)
+		assert_int_equal(movable, m.hot_movable[b]);
+	else if (type != PMM_ONLINE_DEFAULT)
+		assert_int_equal(movable, type == PMM_ONLINE_MOVABLE);
+	m.hot_movable[b] = movable;
+}
+
+/* One hotplug call on a random block, its result as the model says
+ * (zones never overlap: an add or online that would make them fails with
+ * PMM_EOVERLAP and changes nothing). */
 static void op_hotplug(void)
 {
 	unsigned int b = rnd_below(HOT_BLOCKS);
 	pmm_pfn_t pfn = NPAGES + b * HOT_BLOCK;
 	pmm_phys_t start = PMM_PFN_PHYS(pfn), size = PMM_PFN_PHYS(HOT_BLOCK);
-	bool flip = rnd_below(2) != 0;
+	bool flip = rnd_below(2) != 0, keep;
+	enum pmm_online_type type;
 	int err;
 	m.hotplugs++;
 	switch (m.hot[b]) {
 	case H_ABSENT:
 		assert_int_equal(pmm_memory_remove(start, size), PMM_ESTATE);
-		err = pmm_memory_add(0, start, size);
-		if (err == PMM_ENOMEM)
-			break; /* boot memory full: no metadata, nothing changed */
+		type = pick_online_type();
+		err = pmm_memory_add_as(0, start, size, type);
+		if (err == PMM_ENOMEM || err == PMM_EOVERLAP)
+			break; /* no metadata, or zones would meet: nothing changed */
 		assert_int_equal(err, 0);
+		hot_zone_sync(b, type, false);
 		m.hot[b] = H_ONLINE;
 		model_set(pfn, HOT_BLOCK, M_FREE);
 		m.nfree += HOT_BLOCK;
@@ -737,10 +794,14 @@ static void op_hotplug(void)
 			m.hot[b] = H_ABSENT;
 			break;
 		}
-		err = pmm_memory_online(start, size);
-		if (err == PMM_ENOMEM)
+		keep = rnd_below(2) != 0;
+		type = pick_online_type();
+		err = keep ? pmm_memory_online(start, size)
+			   : pmm_memory_online_as(start, size, type);
+		if (err == PMM_ENOMEM || err == PMM_EOVERLAP)
 			break;
 		assert_int_equal(err, 0);
+		hot_zone_sync(b, type, keep);
 		m.hot[b] = H_ONLINE;
 		model_set(pfn, HOT_BLOCK, M_FREE);
 		m.nfree += HOT_BLOCK;
@@ -797,18 +858,22 @@ static void step(void)
 		pmm_pcp_drain_all();
 }
 
-/* Free lists of a fully free zone: the canonical decomposition of runs. */
-static void expect_canonical(const struct buddy_zone_spec *z)
+/* Free lists of fully free zone @zi (Z_MOVABLE: the Movable zone): the
+ * canonical decomposition of its runs of free pages. */
+static void expect_canonical(int zi)
 {
 	uint64_t want[PMM_NR_ORDERS] = { 0 };
-	pmm_pfn_t pfn = z->start;
-	while (pfn < z->end) {
-		if (m.state[pfn] != M_FREE) {
+	pmm_pfn_t lo = zi == Z_MOVABLE ? NPAGES : zones[zi].start;
+	pmm_pfn_t hi = zi == Z_MOVABLE ? TOTAL : zones[zi].end;
+	pmm_pfn_t pfn = lo;
+	while (pfn < hi) {
+		if (m.state[pfn] != M_FREE || in_movable(pfn) != (zi == Z_MOVABLE)) {
 			pfn++;
 			continue;
 		}
 		pmm_pfn_t end = pfn;
-		while (end < z->end && m.state[end] == M_FREE)
+		while (end < hi && m.state[end] == M_FREE &&
+		       in_movable(end) == (zi == Z_MOVABLE))
 			end++;
 		while (pfn < end) {
 			pmm_order_t k = 0;
@@ -820,12 +885,13 @@ static void expect_canonical(const struct buddy_zone_spec *z)
 			pfn += (pmm_pfn_t)1 << k;
 		}
 	}
-	struct pmm_zone *zone = buddy_zone(z->type);
+	enum pmm_zone_type t = zi == Z_MOVABLE ? PMM_ZONE_MOVABLE : zones[zi].type;
+	struct pmm_zone *zone = buddy_zone(t);
 	for (int k = 0; k <= PMM_MAX_ORDER; k++)
-		if (zone->free_area[k].nr_free != want[k])
+		if ((zone ? zone->free_area[k].nr_free : 0) != want[k])
 			fail_msg("zone %s order %d: %llu free blocks, canonical %llu",
-				 pmm_zone_name(z->type), k,
-				 (unsigned long long)zone->free_area[k].nr_free,
+				 pmm_zone_name(t), k,
+				 (unsigned long long)(zone ? zone->free_area[k].nr_free : 0),
 				 (unsigned long long)want[k]);
 }
 
@@ -910,11 +976,16 @@ static void test_diff(void **state)
 		meta += m.state[p] == M_META;
 	assert_int_equal(m.nfree, NPAGES - 1 - 100 + hot_online - meta);
 	assert_clean();
-	for (int i = 0; i < 3; i++)
-		expect_canonical(&zones[i]);
+	for (int i = 0; i <= Z_MOVABLE; i++)
+		expect_canonical(i);
+	unsigned int movable_blocks = 0;
+	for (unsigned int b = 0; b < HOT_BLOCKS; b++)
+		movable_blocks += m.hot[b] == H_ONLINE && m.hot_movable[b];
 	printf("diff: %llu allocs, %llu failed, %llu frees, %llu refused, %llu checks, "
 	       "%llu hotplug calls\n", m.allocs, m.fails, m.frees, m.errors,
 	       m.checks, m.hotplugs);
+	printf("diff: %u Movable blocks online at the end, %llu Movable allocations\n",
+	       movable_blocks, m.movable_allocs);
 	printf("diff: CMA runs %llu served, %llu failed; %llu pages lent, %llu blocks moved\n",
 	       m.cma_ok, m.cma_failed, m.lent, m.moved);
 	printf("diff: %llu blocks reported, %llu pages zeroed, %llu zeroed allocations\n",
