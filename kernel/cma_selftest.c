@@ -17,6 +17,7 @@
  *      region, aligned, and every moved page must hold its pattern.
  *
  * Everything goes back; pmm_check() and the free page count as before.
+ * The owner, its migrate hook and the fill are owners.c's.
  */
 #include <pmm/check.h>
 #include <pmm/contig.h>
@@ -26,17 +27,6 @@
 #define CMA_TEST_BYTES ((uint64_t)4 << 20)
 #define CMA_TEST_OWNED 64   /* movable pages the test wants borrowing */
 #define CMA_TEST_TRIES 8192 /* movable pages it asks for at most */
-#define CMA_TEST_HELD 8192  /* kernel blocks the fill keeps at most */
-
-/* The owner's record: where each of its movable pages lives now. */
-static uint32_t owned[CMA_TEST_TRIES];
-static unsigned int nowned, moved;
-static uint32_t refuse_pfn; /* 0: move everything */
-
-/* The fill: kernel blocks, and extra movable pages outside the region. */
-static uint32_t held[CMA_TEST_HELD];
-static uint8_t held_order[CMA_TEST_HELD];
-static unsigned int nheld;
 
 static const struct pmm_boot_cma kernel_cma = {
 	.nid = PMM_NUMA_NO_NODE, .size = CMA_TEST_BYTES, .align = 0,
@@ -55,113 +45,15 @@ uint64_t kernel_cma_free_pages(void)
 	return pmm_cma_info(0, &info) == 0 ? info.free : 0;
 }
 
-/* The word page @pfn of owner record @i holds at word @w. */
-static uint32_t pattern(unsigned int i, unsigned int w)
-{
-	return (i * 0x9e3779b9u) ^ (w * 0x85ebca6bu) ^ 0xc3a5c3a5u;
-}
-
-static uint32_t *page_words(uint32_t pfn)
-{
-	return pmm_phys_map(PMM_PFN_PHYS(pfn), PMM_PAGE_SIZE, NULL);
-}
-
-static void page_fill(unsigned int i)
-{
-	uint32_t *w = page_words(owned[i]);
-	for (unsigned int k = 0; w != NULL && k < PMM_PAGE_SIZE / 4; k++)
-		w[k] = pattern(i, k);
-}
-
-static bool page_holds(unsigned int i)
-{
-	const uint32_t *w = page_words(owned[i]);
-	for (unsigned int k = 0; w != NULL && k < PMM_PAGE_SIZE / 4; k++)
-		if (w[k] != pattern(i, k))
-			return false;
-	return w != NULL;
-}
-
-/* The migrate hook: copy the page to a new movable one, repoint the
- * record, free the old page. Return: 0, or -1 (not ours, refused, no
- * page). */
-static int owner_migrate(void *ctx, pmm_pfn_t pfn, pmm_order_t order)
-{
-	(void)ctx;
-	for (unsigned int i = 0; i < nowned; i++) {
-		if (owned[i] != pfn)
-			continue;
-		if (order != 0 || pfn == refuse_pfn)
-			return -1;
-		struct pmm_page *n = pmm_alloc_pages(PMM_GFP_HIGHUSER_MOVABLE, 0);
-		if (n == NULL)
-			return -1;
-		uint32_t to = (uint32_t)pmm_page_to_pfn(n);
-		const uint32_t *src = page_words((uint32_t)pfn);
-		uint32_t *dst = page_words(to);
-		if (src == NULL || dst == NULL) {
-			(void)pmm_free_pages(n, 0);
-			return -1;
-		}
-		pmm_memcpy(dst, src, PMM_PAGE_SIZE);
-		owned[i] = to;
-		moved++;
-		return pmm_free_pages(pmm_pfn_to_page(pfn), 0);
-	}
-	return -1;
-}
-
-static void hook_set(bool on)
-{
-	struct pmm_platform p = *pmm_platform_get();
-	p.migrate = on ? owner_migrate : NULL;
-	pmm_platform_set(&p);
-}
-
-/* Pages free in @zone outside the CMA lists. */
-static uint64_t outside_free(const struct pmm_zone *zone)
-{
-	return zone->free_pages - zone->cma_free;
-}
-
-/* Take every block @gfp can get, largest first. */
-static void fill(unsigned int gfp)
-{
-	for (int k = PMM_MAX_ORDER; k >= 0; k--) {
-		struct pmm_page *p;
-		while (nheld < CMA_TEST_HELD &&
-		       (p = pmm_alloc_pages(gfp, (pmm_order_t)k)) != NULL) {
-			held[nheld] = (uint32_t)pmm_page_to_pfn(p);
-			held_order[nheld++] = (uint8_t)k;
-		}
-	}
-}
-
-/* Give back filled blocks, smallest first, until @zone has @pages free
- * outside CMA. */
-static void unfill(const struct pmm_zone *zone, uint64_t pages)
-{
-	while (nheld != 0 && outside_free(zone) < pages) {
-		nheld--;
-		(void)pmm_free_pages(pmm_pfn_to_page(held[nheld]), held_order[nheld]);
-	}
-}
-
 /* Movable pages until CMA_TEST_OWNED lie in the region. Return: how many
  * do. */
 static unsigned int borrow(const struct pmm_cma_info *r, unsigned int gfp)
 {
 	unsigned int in = 0;
-	nowned = 0;
-	while (in < CMA_TEST_OWNED && nowned < CMA_TEST_TRIES) {
-		struct pmm_page *p = pmm_alloc_pages(gfp | PMM_GFP_MOVABLE, 0);
-		if (p == NULL)
-			break;
-		uint32_t pfn = (uint32_t)pmm_page_to_pfn(p);
-		owned[nowned] = pfn;
-		page_fill(nowned++);
-		in += pfn >= r->base && pfn - r->base < r->count;
-	}
+	const uint32_t *pfn;
+	while (in < CMA_TEST_OWNED && owners_count() < CMA_TEST_TRIES &&
+	       (pfn = owner_take(gfp | PMM_GFP_MOVABLE)) != NULL)
+		in += *pfn >= r->base && *pfn - r->base < r->count;
 	return in;
 }
 
@@ -177,26 +69,29 @@ static bool in_region(const struct pmm_cma_info *r, uint32_t pfn)
 static bool cma_refused(const struct pmm_cma_info *r, unsigned int in)
 {
 	static uint32_t before[CMA_TEST_TRIES];
-	unsigned int n = 0;
+	unsigned int n = 0, nowned = owners_count();
+	uint32_t refuse_pfn = 0;
 	for (unsigned int i = 0; i < nowned; i++) {
-		before[i] = owned[i];
-		if (in_region(r, owned[i]) && n++ == in / 2)
-			refuse_pfn = owned[i];
+		before[i] = owner_pfn(i);
+		if (in_region(r, before[i]) && n++ == in / 2)
+			refuse_pfn = before[i];
 	}
+	owners_refuse(refuse_pfn);
 	struct pmm_cma_info now;
 	pmm_pcp_drain_all(); /* a refill's region pages: free, not borrowed */
 	(void)pmm_cma_info(0, &now);
 	uint64_t free0 = pmm_nr_free_pages();
 	int err = 0;
-	moved = 0;
+	(void)owners_moved();
 	struct pmm_page *p = pmm_cma_alloc_err(0, r->count, 0, &err);
+	unsigned int moved = owners_moved();
 	struct pmm_cma_info after;
 	(void)pmm_cma_info(0, &after);
 	unsigned int held_ok = 0;
 	for (unsigned int i = 0; i < nowned; i++)
-		held_ok += page_holds(i) && (owned[i] == before[i] ||
-					     (in_region(r, before[i]) &&
-					      !in_region(r, owned[i])));
+		held_ok += owner_holds(i) && (owner_pfn(i) == before[i] ||
+					      (in_region(r, before[i]) &&
+					       !in_region(r, owner_pfn(i))));
 	bool ok = p == NULL && pmm_nr_free_pages() == free0 &&
 		  after.free == now.free + moved && held_ok == nowned &&
 		  pmm_check() == NULL;
@@ -210,24 +105,25 @@ static bool cma_refused(const struct pmm_cma_info *r, unsigned int in)
 		   ok ? "ok" : "WRONG");
 	if (p != NULL)
 		(void)pmm_cma_release(0, p, r->count);
-	refuse_pfn = 0;
+	owners_refuse(0);
 	return ok;
 }
 
 /* Case 2: every borrowed page moves. Return: true if all checks held. */
 static bool cma_moved(const struct pmm_cma_info *r)
 {
-	moved = 0;
+	(void)owners_moved();
 	int err = 0;
 	struct pmm_page *p = pmm_cma_alloc_err(0, r->count, 0, &err);
+	unsigned int moved = owners_moved();
 	if (p == NULL) {
 		pmm_printk("pmm cma-test: whole region: %s\n", pmm_strerror(err));
 		return false;
 	}
 	pmm_pfn_t s = pmm_page_to_pfn(p);
 	bool ok = s == r->base;
-	for (unsigned int i = 0; i < nowned; i++)
-		ok &= !in_region(r, owned[i]) && page_holds(i);
+	for (unsigned int i = 0; i < owners_count(); i++)
+		ok &= !in_region(r, owner_pfn(i)) && owner_holds(i);
 	ok &= pmm_check() == NULL;
 	pmm_printk("pmm cma-test: whole region [mem 0x%08llx-0x%08llx] taken, "
 		   "%u pages moved and read back: %s\n",
@@ -257,21 +153,19 @@ bool kernel_cma_selftest(void)
 	}
 	struct pmm_zone *zone = zone_of(r.base, &gfp);
 	uint64_t free0 = pmm_nr_free_pages();
-	hook_set(true);
-	nheld = 0;
-	fill(gfp);
-	unfill(zone, zone->watermark[PMM_WMARK_MIN] + CMA_TEST_OWNED + 16);
+	owners_hook(true);
+	fill_take(gfp);
+	fill_give_back(zone, zone->watermark[PMM_WMARK_MIN] + CMA_TEST_OWNED + 16);
 	unsigned int in = borrow(&r, gfp);
 	pmm_printk("pmm cma-test: region %s [mem 0x%08llx-0x%08llx]: %u of "
 		   "%u movable pages borrow it, patterns written\n", r.name,
 		   (unsigned long long)PMM_PFN_PHYS(r.base),
 		   (unsigned long long)(PMM_PFN_PHYS(r.base + r.count) - 1), in,
-		   nowned);
+		   owners_count());
 	bool ok = in != 0 && cma_refused(&r, in);
 	ok = ok && cma_moved(&r);
-	for (unsigned int i = 0; i < nowned; i++)
-		(void)pmm_free_pages(pmm_pfn_to_page(owned[i]), 0);
-	unfill(zone, UINT64_MAX);
-	hook_set(false);
+	owners_free_all();
+	fill_give_back(NULL, 0);
+	owners_hook(false);
 	return kernel_selftest_verdict("pmm cma-test", free0, ok);
 }

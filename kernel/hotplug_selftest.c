@@ -10,14 +10,22 @@
  * free page count: after the add the count is the one before plus the
  * block less the zone metadata hotplug took; after the offline it is the
  * one before less the metadata hotplug still holds.
+ *
+ * Then the same block again, online_movable (pmm_memory_add_as()): with
+ * every kernel page of the machine held by a fill, the Movable zone still
+ * has all its pages; HP_OWNED movable pages with patterns of their own
+ * (owners.c) land in it; the offline moves each of them out through the
+ * copying migrate hook and every pattern reads back from its new page.
  */
 #include <pmm/check.h>
 #include <pmm/contig.h>
 #include <pmm/elastic.h>
+#include <pmm/zone.h>
 #include "kernel.h"
 
 #define HP_BLOCK_BYTES ((pmm_phys_t)4 << 20)
 #define HP_TEST_PAGES 64u
+#define HP_OWNED 64u
 #define HP_LOW ((pmm_phys_t)16 << 20)   /* above the DMA zone */
 #define HP_TOP ((pmm_phys_t)4 << 30)    /* what the i386 profile keeps */
 
@@ -99,6 +107,76 @@ static bool use_block(void)
 	return consistent("using the block");
 }
 
+/* Return: true when every owner page lies outside the held block and
+ * reads back its pattern. */
+static bool owners_moved_out(void)
+{
+	pmm_pfn_t s = PMM_PFN_DOWN(held_start), e = PMM_PFN_DOWN(held_start + HP_BLOCK_BYTES);
+	for (unsigned int i = 0; i < owners_count(); i++) {
+		bool inside = owner_pfn(i) >= s && owner_pfn(i) < e;
+		if (inside || !owner_holds(i))
+			return false;
+	}
+	return true;
+}
+
+/* Kernel pages never reach the Movable zone: hold every page a kernel or
+ * a non-movable highmem request can get, then look at the block. */
+static bool kernel_pages_kept_out(const struct pmm_zone *mz)
+{
+	uint64_t free = mz->free_pages;
+	fill_take(PMM_GFP_KERNEL);
+	fill_take(PMM_GFP_HIGHUSER);
+	bool out = mz->free_pages == free &&
+		   !fill_holds_in(PMM_PFN_DOWN(held_start),
+				  PMM_PFN_DOWN(held_start + HP_BLOCK_BYTES));
+	fill_give_back(NULL, 0);
+	return out;
+}
+
+/* Fill the Movable block with owner pages. Return: how many landed there. */
+static unsigned int owners_in_block(void)
+{
+	pmm_pfn_t s = PMM_PFN_DOWN(held_start), e = PMM_PFN_DOWN(held_start + HP_BLOCK_BYTES);
+	unsigned int in = 0;
+	const uint32_t *pfn;
+	while (owners_count() < HP_OWNED &&
+	       (pfn = owner_take(PMM_GFP_HIGHUSER_MOVABLE)) != NULL)
+		in += *pfn >= s && *pfn < e;
+	return in;
+}
+
+/* The block again, in the Movable zone: see the opening comment. */
+static bool movable_selftest(void)
+{
+	uint64_t free0 = pmm_nr_free_pages();
+	int err = pmm_memory_add_as(0, held_start, HP_BLOCK_BYTES, PMM_ONLINE_MOVABLE);
+	if (err)
+		return step_failed("pmm_memory_add_as (movable)", err);
+	const struct pmm_zone *mz = pmm_pfn_zone(PMM_PFN_DOWN(held_start));
+	if (mz == NULL || mz->type != PMM_ZONE_MOVABLE)
+		return step_failed("the block's zone is not Movable", 0);
+	bool kept_out = kernel_pages_kept_out(mz);
+	unsigned int in = owners_in_block();
+	owners_hook(true);
+	err = pmm_memory_offline(held_start, HP_BLOCK_BYTES);
+	unsigned int moved = owners_moved();
+	owners_hook(false);
+	bool ok = kept_out && in == HP_OWNED && err == 0 && moved == HP_OWNED &&
+		  owners_moved_out() && consistent("the Movable offline");
+	pmm_printk("pmm hotplug-test: Movable zone [mem 0x%08llx-0x%08llx]: "
+		   "kernel pages kept out: %s; %u of %u movable pages in it; "
+		   "offline %s, %u moved and read back: %s\n",
+		   (unsigned long long)held_start,
+		   (unsigned long long)(held_start + HP_BLOCK_BYTES - 1),
+		   kept_out ? "yes" : "NO", in, HP_OWNED,
+		   err ? pmm_strerror(err) : "ok", moved, ok ? "ok" : "WRONG");
+	owners_free_all();
+	if (err == 0 && pmm_memory_remove(held_start, HP_BLOCK_BYTES) != 0)
+		ok = false;
+	return kernel_selftest_verdict("pmm hotplug-test: Movable", free0, ok);
+}
+
 bool kernel_hotplug_selftest(void)
 {
 	if (held_start == 0)
@@ -130,7 +208,7 @@ bool kernel_hotplug_selftest(void)
 	err = pmm_memory_remove(held_start, HP_BLOCK_BYTES);
 	if (err)
 		return step_failed("pmm_memory_remove", err);
-	if (!consistent("the remove"))
+	if (!consistent("the remove") || !movable_selftest())
 		return false;
 	pmm_printk("pmm hotplug self-test: PASS\n");
 	return true;

@@ -205,6 +205,32 @@ bool kernel_slab_selftest(void);
 /* dma_selftest.c: DMA buffers below 16 MiB with a 64 KiB boundary after
  * fragmenting the DMA zone. Return: true if all held. */
 bool kernel_dma_selftest(void);
+struct pmm_zone;
+
+/* owners.c: movable order-0 pages with a pattern each, owned by a record
+ * the platform's migrate hook repoints when it copies a page away. */
+/* Allocate one for @gfp and write its pattern. Return: its record, or NULL. */
+uint32_t *owner_take(unsigned int gfp);
+unsigned int owners_count(void);
+/* Return: where record @i's page lives now. */
+uint32_t owner_pfn(unsigned int i);
+/* Return: true when record @i's page holds its pattern. */
+bool owner_holds(unsigned int i);
+/* Return: pages moved since the last call. */
+unsigned int owners_moved(void);
+/* Make the hook refuse @pfn (0: refuse none). */
+void owners_refuse(uint32_t pfn);
+/* Free every page and forget the records. */
+void owners_free_all(void);
+/* Install (or remove) the owner as the platform's migrate hook. */
+void owners_hook(bool on);
+/* Hold every block @gfp can get, largest first. */
+void fill_take(unsigned int gfp);
+/* Give held blocks back, smallest first, until @zone has @pages free
+ * outside CMA (all of them for a NULL zone). */
+void fill_give_back(const struct pmm_zone *zone, uint64_t pages);
+/* Return: true when a held block meets pfns [@start, @end). */
+bool fill_holds_in(pmm_pfn_t start, pmm_pfn_t end);
 /* cma_selftest.c: region 0 of the boot config, borrowed by movable pages
  * with real contents, taken back through a migrate hook that copies. */
 void kernel_cma_config(struct pmm_boot_config *cfg);

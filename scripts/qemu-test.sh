@@ -123,6 +123,7 @@ check_log() { # size early log status
 	need "pmm self-test: PASS"
 	need "pmm slab self-test: PASS"
 	need "pmm cma-test: PASS"
+	need "pmm hotplug-test: Movable: PASS"
 	need "pmm hotplug self-test: PASS"
 	need "pmm elastic-test: PASS"
 	need "multiboot: boot data intact"
