@@ -149,6 +149,24 @@ static inline bool pmm_pair_test(const struct pmm_zone *zone, pmm_order_t k,
 }
 
 /*
+ * What every list add shares: @pfn is a free head of order @k in @zone;
+ * list @k counts one more, and the zone's CMA count follows a CMA list
+ * (the one place both adds keep it, so they cannot drift). Zone lock held.
+ */
+static inline void list_count_in_locked(struct pmm_zone *zone, pmm_order_t k,
+					unsigned int mt, pmm_pfn_t pfn)
+{
+	PMM_ASSERT_LOCKED(&zone->lock);
+	PMM_ASSERT(info_is_free_head(pmm_mem_map[pfn].info, k) && pmm_zone_spans(zone, pfn),
+		   "pfn 0x%llx info 0x%x onto list %u type %u of zone [0x%llx, 0x%llx)",
+		   ULL(pfn), pmm_mem_map[pfn].info, k, mt, ULL(zone->start_pfn),
+		   ULL(zone->end_pfn));
+	zone->free_area[k].nr_free++;
+	if (__builtin_expect(mt == PMM_MT_CMA, 0))
+		zone->cma_free += pmm_order_pages(k);
+}
+
+/*
  * Push the free head @pfn (info already PMM_PG_BUDDY | @k) onto free list
  * @k of type @mt; nr_free[@k] grows, and cma_free for a CMA list (no
  * bitmap). Zone lock held.
@@ -157,23 +175,15 @@ static inline void pmm_list_add_locked(struct pmm_zone *zone, pmm_order_t k,
 				       unsigned int mt, pmm_pfn_t pfn)
 {
 	struct pmm_free_area *area = &zone->free_area[k];
-	struct pmm_page *page = &pmm_mem_map[pfn];
 	uint32_t first = area->head[mt];
-	PMM_ASSERT_LOCKED(&zone->lock);
-	PMM_ASSERT(info_is_free_head(page->info, k) && pmm_zone_spans(zone, pfn),
-		   "pfn 0x%llx info 0x%x onto list %u type %u of zone [0x%llx, 0x%llx)",
-		   ULL(pfn), page->info, k, mt, ULL(zone->start_pfn),
-		   ULL(zone->end_pfn));
-	page->next = first;
-	page->prev = 0;
+	list_count_in_locked(zone, k, mt, pfn);
+	pmm_mem_map[pfn].next = first;
+	pmm_mem_map[pfn].prev = 0;
 	if (first != 0)
 		pmm_mem_map[first - 1].prev = (uint32_t)(pfn + 1);
 	else
 		area->tail[mt] = (uint32_t)(pfn + 1);
 	area->head[mt] = (uint32_t)(pfn + 1);
-	area->nr_free++;
-	if (__builtin_expect(mt == PMM_MT_CMA, 0))
-		zone->cma_free += pmm_order_pages(k);
 }
 
 /*
@@ -187,22 +197,15 @@ static inline void pmm_list_add_tail_locked(struct pmm_zone *zone,
 					    pmm_pfn_t pfn)
 {
 	struct pmm_free_area *area = &zone->free_area[k];
-	struct pmm_page *page = &pmm_mem_map[pfn];
 	uint32_t last = area->tail[mt];
-	PMM_ASSERT_LOCKED(&zone->lock);
-	PMM_ASSERT(info_is_free_head(page->info, k) && pmm_zone_spans(zone, pfn),
-		   "pfn 0x%llx info 0x%x onto the tail of list %u type %u",
-		   ULL(pfn), page->info, k, mt);
-	page->next = 0;
-	page->prev = last;
+	list_count_in_locked(zone, k, mt, pfn);
+	pmm_mem_map[pfn].next = 0;
+	pmm_mem_map[pfn].prev = last;
 	if (last != 0)
 		pmm_mem_map[last - 1].next = (uint32_t)(pfn + 1);
 	else
 		area->head[mt] = (uint32_t)(pfn + 1);
 	area->tail[mt] = (uint32_t)(pfn + 1);
-	area->nr_free++;
-	if (__builtin_expect(mt == PMM_MT_CMA, 0))
-		zone->cma_free += pmm_order_pages(k);
 }
 
 /* List the free head @pfn that moves between lists (a claim, isolation):

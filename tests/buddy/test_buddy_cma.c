@@ -3,8 +3,8 @@
  * test_buddy_cma.c - CMA regions (pmm_cma_declare(), pmm_cma_alloc()):
  * only movable requests borrow them, one page at a time and only while the
  * free memory outside can take back what is lent; a CMA allocation moves
- * borrowed pages through a migrate hook written over a model of their
- * owners, to pages outside the region, and without the hook (or with a
+ * borrowed pages through the migrate hook over the owner model of
+ * tests/support/hotplug_setup.c, to pages outside the region, and without the hook (or with a
  * page that will not move) it fails with every page where it was.
  * pmm_check() proves the CMA invariants at each step.
  *
@@ -23,44 +23,15 @@
 #include <pmm/zone.h>
 
 #include "buddy_fixture.h"
+#include "hotplug_setup.h"
 
 #define CMA_BASE 8192
 #define CMA_PAGES 2048
-#define MAX_OWNED 64
 #define MAX_HELD 64
-
-/* The owner model: movable order-0 pages it may move when asked. */
-static pmm_pfn_t owned[MAX_OWNED];
-static unsigned int nowned, moves;
-static bool refuse_moves;
 
 static bool in_cma(pmm_pfn_t pfn)
 {
 	return pfn >= CMA_BASE && pfn < CMA_BASE + CMA_PAGES;
-}
-
-/* The migrate hook: copy (a new movable page) and free the old one. */
-static int owner_migrate(void *ctx, pmm_pfn_t pfn, pmm_order_t order)
-{
-	(void)ctx;
-	for (unsigned int i = 0; i < nowned && !refuse_moves; i++) {
-		if (owned[i] != pfn || order != 0)
-			continue;
-		struct pmm_page *n = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
-		if (n == NULL)
-			return -1;
-		owned[i] = pmm_page_to_pfn(n);
-		moves++;
-		return pmm_free_pages(pmm_pfn_to_page(pfn), 0);
-	}
-	return -1;
-}
-
-static void hook_install(bool on)
-{
-	struct pmm_platform p = *pmm_platform_get();
-	p.migrate = on ? owner_migrate : NULL;
-	pmm_platform_set(&p);
 }
 
 static int declare(void)
@@ -170,14 +141,11 @@ static void cma_alloc_free_region(void **state)
 /* @n movable pages, each borrowed from the region, into the owner model. */
 static void borrow_pages(unsigned int n)
 {
-	nowned = 0;
-	moves = 0;
-	refuse_moves = false;
+	hotplug_owner_reset();
 	for (unsigned int i = 0; i < n; i++) {
-		struct pmm_page *m = pmm_alloc_pages(PMM_GFP_USER_MOVABLE, 0);
-		assert_non_null(m);
-		assert_true(in_cma(pmm_page_to_pfn(m)));
-		owned[nowned++] = pmm_page_to_pfn(m);
+		pmm_pfn_t pfn = hotplug_owner_alloc(PMM_GFP_USER_MOVABLE);
+		assert_true(pfn != 0);
+		assert_true(in_cma(pfn));
 	}
 }
 
@@ -192,9 +160,7 @@ static void borrow_region(void)
 
 static void release_owned(void)
 {
-	for (unsigned int i = 0; i < nowned; i++)
-		assert_int_equal(pmm_free_pages(pmm_pfn_to_page(owned[i]), 0), 0);
-	nowned = 0;
+	hotplug_owner_free_all();
 }
 
 /*
@@ -257,13 +223,13 @@ static void cma_alloc_migrates(void **state)
 	(void)state;
 	int id = declare();
 	borrow_region();
-	hook_install(true);
+	hotplug_hook(true, false);
 	struct pmm_page *p = pmm_cma_alloc(id, CMA_PAGES, 0);
 	assert_non_null(p);
 	assert_int_equal(pmm_page_to_pfn(p), CMA_BASE);
-	assert_int_equal(moves, 40);
-	for (unsigned int i = 0; i < nowned; i++)
-		assert_false(in_cma(owned[i]));
+	assert_int_equal(hotplug_moves(), 40);
+	for (unsigned int i = 0; i < hotplug_owner_count(); i++)
+		assert_false(in_cma(hotplug_owner_pfn(i)));
 	struct pmm_cma_info info;
 	assert_int_equal(pmm_cma_info(id, &info), 0);
 	assert_int_equal(info.zone_used, CMA_PAGES);
@@ -273,7 +239,7 @@ static void cma_alloc_migrates(void **state)
 	free_held();
 	assert_int_equal(cma_free(id), CMA_PAGES);
 	buddy_assert_clean();
-	hook_install(false);
+	hotplug_hook(false, false);
 }
 
 /*
@@ -294,20 +260,20 @@ static void cma_alloc_targets_outside(void **state)
 	fill_outside();
 	unfill_outside(normal()->watermark[PMM_WMARK_MIN] + 200);
 	borrow_pages(40);
-	pmm_pfn_t half = owned[0] < CMA_BASE + 1024 ? CMA_BASE : CMA_BASE + 1024;
-	for (unsigned int i = 0; i < nowned; i++)
-		assert_int_equal(owned[i], half + i);
+	pmm_pfn_t half = hotplug_owner_pfn(0) < CMA_BASE + 1024 ? CMA_BASE : CMA_BASE + 1024;
+	for (unsigned int i = 0; i < hotplug_owner_count(); i++)
+		assert_int_equal(hotplug_owner_pfn(i), half + i);
 	for (pmm_pfn_t pb = CMA_BASE; pb < half; pb += PMM_PAGEBLOCK_PAGES) {
 		assert_non_null(pin[npin] = pmm_cma_alloc(id, 1, PMM_PAGEBLOCK_ORDER));
 		assert_int_equal(pmm_page_to_pfn(pin[npin++]), pb);
 	}
-	hook_install(true);
+	hotplug_hook(true, false);
 	struct pmm_page *p = pmm_cma_alloc(id, 16, PMM_PAGEBLOCK_ORDER);
 	assert_non_null(p);
 	assert_int_equal(pmm_page_to_pfn(p), half);
-	assert_int_equal(moves, 16);
+	assert_int_equal(hotplug_moves(), 16);
 	for (unsigned int i = 0; i < 16; i++)
-		assert_false(in_cma(owned[i]));
+		assert_false(in_cma(hotplug_owner_pfn(i)));
 	buddy_assert_clean();
 	assert_int_equal(pmm_cma_release(id, p, 16), 0);
 	/* once it is done, the zone lends again */
@@ -320,7 +286,7 @@ static void cma_alloc_targets_outside(void **state)
 	release_owned();
 	free_held();
 	buddy_assert_clean();
-	hook_install(false);
+	hotplug_hook(false, false);
 }
 
 /* No hook, or an owner that will not move: the allocation fails, the
@@ -338,8 +304,7 @@ static void cma_alloc_fails_cleanly(void **state)
 	assert_int_equal(cma_free(id), free_before);
 	assert_false(pmm_range_is_isolated(CMA_BASE, 1));
 	buddy_assert_clean();
-	hook_install(true);
-	refuse_moves = true;
+	hotplug_hook(true, true);
 	assert_null(pmm_cma_alloc(id, CMA_PAGES, 0));
 	assert_int_equal(cma_free(id), free_before);
 	buddy_assert_clean();
@@ -347,15 +312,15 @@ static void cma_alloc_fails_cleanly(void **state)
 	assert_non_null(p);
 	pmm_pfn_t s = pmm_page_to_pfn(p);
 	assert_true(s == CMA_BASE || s == CMA_BASE + 1024);
-	for (unsigned int i = 0; i < nowned; i++)
-		assert_false(owned[i] >= s && owned[i] < s + 1024);
+	for (unsigned int i = 0; i < hotplug_owner_count(); i++)
+		assert_false(hotplug_owner_pfn(i) >= s && hotplug_owner_pfn(i) < s + 1024);
 	assert_int_equal(pmm_cma_release(id, p, 1024), 0);
-	for (unsigned int i = 0; i < nowned; i++)
-		assert_true(in_cma(owned[i]));
+	for (unsigned int i = 0; i < hotplug_owner_count(); i++)
+		assert_true(in_cma(hotplug_owner_pfn(i)));
 	release_owned();
 	free_held();
 	buddy_assert_clean();
-	hook_install(false);
+	hotplug_hook(false, false);
 }
 
 /* Isolation over a CMA pageblock and its release keep it CMA. */

@@ -36,12 +36,7 @@ static uint64_t meta[4096]; /* zone metadata for the resize cases */
 static int setup(void **state)
 {
 	(void)state;
-	static const struct buddy_zone_spec z[] = {
-		{ 0, PMM_ZONE_NORMAL, 1024, 4096 },
-		{ 1, PMM_ZONE_NORMAL, 5120, 6144 },
-	};
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = 8192, .zones = z, .nr_zones = 2 }), 0);
+	assert_int_equal(buddy_setup_resize_pair(), 0);
 	memset(meta, 0, sizeof(meta));
 	return 0;
 }
@@ -132,12 +127,8 @@ static void zone_resize_metadata_alignment(void **state)
 static void zone_withdraw_counts_exactly_range(void **state)
 {
 	(void)state;
-	static const struct buddy_zone_spec z[] = {
-		{ 0, PMM_ZONE_NORMAL, 1024, 2048 },
-	};
 	buddy_teardown();
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = 4096, .zones = z, .nr_zones = 1, .handoff = true }), 0);
+	assert_int_equal(buddy_setup_normal(1024, 2048, 4096), 0);
 	struct pmm_zone *zn = normal(0);
 	assert_int_equal(zn->managed, 1024);
 	assert_int_equal(zn->present, 1024);

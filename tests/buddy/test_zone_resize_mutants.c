@@ -29,12 +29,7 @@ static uint64_t meta_a[4096], meta_b[4096];
 static int setup(void **state)
 {
 	(void)state;
-	static const struct buddy_zone_spec z[] = {
-		{ 0, PMM_ZONE_NORMAL, 1024, 4096 },
-		{ 1, PMM_ZONE_NORMAL, 5120, 6144 },
-	};
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = 8192, .zones = z, .nr_zones = 2 }), 0);
+	assert_int_equal(buddy_setup_resize_pair(), 0);
 	memset(meta_a, 0, sizeof(meta_a));
 	memset(meta_b, 0, sizeof(meta_b));
 	return 0;
@@ -71,12 +66,8 @@ static void zone_resize_spans_only_touch(void **state)
 static void zone_withdraw_ends_before_other_type(void **state)
 {
 	(void)state;
-	static const struct buddy_zone_spec z[] = {
-		{ 0, PMM_ZONE_NORMAL, 1024, 3072 },
-	};
 	buddy_teardown();
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = 4096, .zones = z, .nr_zones = 1, .handoff = true }), 0);
+	assert_int_equal(buddy_setup_normal(1024, 3072, 4096), 0);
 	struct pmm_zone *zn = &pmm_nodes[0].zones[PMM_ZONE_NORMAL];
 	struct pmm_page *pg = pmm_alloc_pages(PMM_GFP_KERNEL, 9);
 	assert_non_null(pg);

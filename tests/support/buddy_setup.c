@@ -120,6 +120,23 @@ int buddy_setup_dma_normal(pmm_pfn_t dma_end, pmm_pfn_t max_pfn)
 		.max_pfn = max_pfn, .zones = zones, .nr_zones = 2, .handoff = true });
 }
 
+int buddy_setup_normal(pmm_pfn_t start, pmm_pfn_t end, pmm_pfn_t max_pfn)
+{
+	const struct buddy_zone_spec zones[] = { { 0, PMM_ZONE_NORMAL, start, end } };
+	return buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = max_pfn, .zones = zones, .nr_zones = 1, .handoff = true });
+}
+
+int buddy_setup_resize_pair(void)
+{
+	static const struct buddy_zone_spec zones[] = {
+		{ 0, PMM_ZONE_NORMAL, 1024, 4096 },
+		{ 1, PMM_ZONE_NORMAL, 5120, 6144 },
+	};
+	return buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = 8192, .zones = zones, .nr_zones = 2 });
+}
+
 uint64_t buddy_setup_handed(void)
 {
 	return st.handed;

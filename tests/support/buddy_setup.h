@@ -47,6 +47,11 @@ int buddy_setup_simple(pmm_pfn_t max_pfn);
 /* Free everything buddy_setup() made and reset pmm and the platform. */
 void buddy_teardown(void);
 
+/* One Normal zone [@start, @end) on node 0, handed off; descriptors to @max_pfn. */
+int buddy_setup_normal(pmm_pfn_t start, pmm_pfn_t end, pmm_pfn_t max_pfn);
+/* The zone-resize tests' machine: Normal [1024, 4096) on node 0 and
+ * [5120, 6144) on node 1, nothing handed off; descriptors to 8192. */
+int buddy_setup_resize_pair(void);
 /* DMA [0, @dma_end) and Normal [@dma_end, @max_pfn) on node 0, handed off. */
 int buddy_setup_dma_normal(pmm_pfn_t dma_end, pmm_pfn_t max_pfn);
 

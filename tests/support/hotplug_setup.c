@@ -27,8 +27,7 @@ int hotplug_setup(void)
 		.max_pfn = HP_MAX_PFN, .zones = z, .nr_zones = 1, .handoff = true });
 	if (err != 0)
 		return err;
-	nowned = moves = 0;
-	refuse = false;
+	hotplug_owner_reset();
 	return pmm_hotplug_init(&(struct pmm_hotplug_config){
 		.block_bytes = HP_BYTES(HP_BLOCK), .zone_bound = bound });
 }
@@ -37,6 +36,12 @@ void hotplug_teardown(void)
 {
 	pmm_hotplug_reset();
 	buddy_teardown();
+}
+
+void hotplug_owner_reset(void)
+{
+	nowned = moves = 0;
+	refuse = false;
 }
 
 pmm_pfn_t hotplug_owner_alloc(unsigned int gfp)
@@ -82,4 +87,14 @@ void hotplug_hook(bool on, bool refuse_all)
 unsigned int hotplug_moves(void)
 {
 	return moves;
+}
+
+unsigned int hotplug_owner_count(void)
+{
+	return nowned;
+}
+
+pmm_pfn_t hotplug_owner_pfn(unsigned int i)
+{
+	return owned[i];
 }

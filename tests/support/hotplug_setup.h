@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hotplug_setup.h - the machine the memory hotplug tests share, and a
- * migrate hook over a model of movable pages' owners.
+ * migrate hook over a model of movable pages' owners (the CMA tests use
+ * the owner model too).
  *
  *   pfn 0      1024                  4096                        8192
  *       |absent|   Normal, node 0     |  hotplug room (absent)    |
@@ -22,6 +23,8 @@ int hotplug_setup(void);
 /* Tear it down (hotplug state too). */
 void hotplug_teardown(void);
 
+/* Forget every owner page (not freed), the move count and a refusal. */
+void hotplug_owner_reset(void);
 /* Allocate an order-0 page the hook may move (a model owner). Return: pfn or 0. */
 pmm_pfn_t hotplug_owner_alloc(unsigned int gfp);
 /* Free owner page @i. */
@@ -30,5 +33,8 @@ void hotplug_owner_free_all(void);
 void hotplug_hook(bool on, bool refuse);
 /* Moves the hook made since the set-up. */
 unsigned int hotplug_moves(void);
+/* Pages the owner holds, and where page @i lives now. */
+unsigned int hotplug_owner_count(void);
+pmm_pfn_t hotplug_owner_pfn(unsigned int i);
 
 #endif /* PMM_TESTS_HOTPLUG_SETUP_H */
