@@ -6,10 +6,9 @@
  * "online" asks the policy (pmm/elastic.h):
  *
  *   contig-zones  keep zones contiguous: a range that meets the span of
- *                 only its kernel zone or only the Movable zone joins
- *                 that one; otherwise the kernel zone (Movable with
- *                 movable_node), or the other one when only that one
- *                 can grow over the range;
+ *                 its kernel zone or of the Movable zone joins that one;
+ *                 otherwise the kernel zone (Movable with movable_node),
+ *                 or the other one when only that one can grow over it;
  *   auto-movable  Movable while the Movable memory, this range and the
  *                 CMA regions stay within a ratio of the kernel zones'
  *                 boot memory, over the whole machine and (unless told
@@ -81,26 +80,15 @@ int hp_addr_zone(pmm_pfn_t s, pmm_pfn_t e)
 	return -1;
 }
 
-/* Return: true when zone @type of node @nid spans a pfn of [@s, @e). */
-static bool zone_meets(int nid, int type, pmm_pfn_t s, pmm_pfn_t e)
-{
-	const struct pmm_zone *z = &pmm_nodes[nid].zones[type];
-	return pmm_nodes[nid].online && z->initialized && z->spanned != 0 &&
-	       z->start_pfn < e && s < z->end_pfn;
-}
-
 /*
- * Linux's contig-zones, where zones may not overlap: a range that meets
- * neither span (or both) goes to the kernel zone (Movable with
- * movable_node), or to the other one when only that one can grow over it
- * (a range past the Movable zone joins it rather than fail).
+ * Linux's contig-zones where zones may not overlap: the kernel zone
+ * (Movable with movable_node), or the other one when only that one can
+ * grow over the range. Linux's own test - join the zone whose span the
+ * range meets - gives the same answer: a range inside one zone's span is
+ * one the other zone cannot grow over.
  */
 static int contig_zones_choice(int nid, int kernel, pmm_pfn_t s, pmm_pfn_t e)
 {
-	bool in_kernel = kernel >= 0 && zone_meets(nid, kernel, s, e);
-	bool in_movable = zone_meets(nid, PMM_ZONE_MOVABLE, s, e);
-	if (in_kernel != in_movable)
-		return in_kernel ? kernel : PMM_ZONE_MOVABLE;
 	if (kernel < 0)
 		return policy.movable_node ? PMM_ZONE_MOVABLE : kernel;
 	int first = policy.movable_node ? PMM_ZONE_MOVABLE : kernel;
@@ -133,10 +121,10 @@ static uint64_t kernel_early_pages(int nid)
 	for (int t = 0; t < PMM_NR_ADDR_ZONES; t++)
 		pages += pmm_hp.base_present[nid][t];
 	for (unsigned int i = 0; i < pmm_hp.nr; i++) {
-		const struct hp_block *b = &pmm_hp.block[i];
-		if (b->state == PMM_BLOCK_ONLINE && b->nid == nid &&
-		    (b->flags & (HP_HOT | HP_COUNTED)) == HP_COUNTED &&
-		    b->zone < PMM_NR_ADDR_ZONES)
+		struct hp_block b = pmm_hp.block[i];
+		if (b.state == PMM_BLOCK_ONLINE && b.nid == nid &&
+		    (b.flags & (HP_HOT | HP_COUNTED)) == HP_COUNTED &&
+		    b.zone < PMM_NR_ADDR_ZONES)
 			pages += hp_block_pages();
 	}
 	return pages;

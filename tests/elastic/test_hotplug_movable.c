@@ -286,6 +286,248 @@ static void mv_check_catches(void **state)
 	assert_null(pmm_check());
 }
 
+/* set(NULL) restores the default; the largest ratio is taken. */
+static void mv_policy_reset_and_limit(void **state)
+{
+	(void)state;
+	set_policy(PMM_POLICY_AUTO_MOVABLE, 1000000, true, true);
+	struct pmm_online_policy p;
+	pmm_memory_policy_get(&p);
+	assert_int_equal(p.auto_movable_ratio, 1000000);
+	assert_int_equal(pmm_memory_policy_set(NULL), 0);
+	pmm_memory_policy_get(&p);
+	assert_int_equal(p.kind, PMM_POLICY_CONTIG_ZONES);
+	assert_int_equal(p.auto_movable_ratio, PMM_AUTO_MOVABLE_RATIO_DEFAULT);
+	assert_false(p.numa_unaware || p.movable_node);
+	assert_string_equal(pmm_online_policy_name(p.kind), "contig-zones");
+}
+
+/* The hotplug machine's bounds: DMA below pfn 1024, Normal above. */
+static const pmm_pfn_t normal_above_dma[PMM_NR_ADDR_ZONES + 1] = {
+	0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
+};
+
+/* Restart hotplug with zone bounds @bound (PMM_NR_ADDR_ZONES + 1). */
+static void bounds(const pmm_pfn_t *bound)
+{
+	assert_int_equal(pmm_hotplug_init(&(struct pmm_hotplug_config){
+		.block_bytes = HP_BYTES(HP_BLOCK), .zone_bound = bound }), 0);
+}
+
+/* The kernel zone of a range is the address zone holding it: DMA too... */
+static void mv_kernel_zone_dma(void **state)
+{
+	(void)state;
+	static const pmm_pfn_t b[PMM_NR_ADDR_ZONES + 1] = {
+		0, 8 * HP_BLOCK, 8 * HP_BLOCK, 8 * HP_BLOCK, (pmm_pfn_t)UINT64_MAX
+	};
+	bounds(b);
+	assert_int_equal(pmm_memory_add_as(0, B(4), B(1), PMM_ONLINE_KERNEL), 0);
+	zones_of(4, "DMA");
+	assert_null(pmm_check());
+}
+
+/* ... and a range that ends on a bound. */
+static void mv_kernel_zone_ends_on_bound(void **state)
+{
+	(void)state;
+	static const pmm_pfn_t b[PMM_NR_ADDR_ZONES + 1] = {
+		0, HP_BLOCK, HP_BLOCK, 6 * HP_BLOCK, (pmm_pfn_t)UINT64_MAX
+	};
+	bounds(b);
+	assert_int_equal(pmm_memory_add(0, B(5), B(1)), 0);
+	zones_of(5, "Normal");
+	assert_int_equal(pmm_memory_add(0, B(6), B(1)), 0);
+	zones_of(6, "HighMem");
+	assert_null(pmm_check());
+}
+
+/* movable_node: a range inside the kernel zone's span stays there (the
+ * Movable zone could not grow over it); one beside it goes Movable. */
+static void mv_movable_node_inside_kernel_span(void **state)
+{
+	(void)state;
+	static const pmm_pfn_t b[PMM_NR_ADDR_ZONES + 1] = {
+		0, 7 * HP_BLOCK, 7 * HP_BLOCK, 7 * HP_BLOCK, (pmm_pfn_t)UINT64_MAX
+	};
+	bounds(b);
+	assert_int_equal(pmm_memory_add_as(0, B(4), B(1), PMM_ONLINE_KERNEL), 0);
+	assert_int_equal(pmm_memory_add_as(0, B(6), B(1), PMM_ONLINE_KERNEL), 0);
+	zones_of(6, "DMA");
+	set_policy(PMM_POLICY_CONTIG_ZONES, 0, false, true);
+	assert_int_equal(pmm_memory_add(0, B(5), B(1)), 0);
+	zones_of(5, "DMA");
+	assert_null(pmm_check());
+}
+
+/* movable_node: a range beside the kernel zone, with the Movable zone
+ * above it, joins the Movable zone. */
+static void mv_movable_node_beside_kernel_zone(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add_as(0, B(6), B(1), PMM_ONLINE_MOVABLE), 0);
+	set_policy(PMM_POLICY_CONTIG_ZONES, 0, false, true);
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	zones_of(4, "Movable");
+	assert_int_equal(zone_of(0, PMM_ZONE_MOVABLE)->start_pfn, 4 * HP_BLOCK);
+	assert_null(pmm_check());
+}
+
+/* A Movable zone emptied to [5120, 5120) does not pull a range over it. */
+static void mv_empty_movable_zone(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add_as(0, B(5), B(1), PMM_ONLINE_MOVABLE), 0);
+	assert_int_equal(pmm_memory_offline(B(5), B(1)), 0);
+	assert_int_equal(pmm_memory_remove(B(5), B(1)), 0);
+	assert_int_equal(pmm_memory_add(0, B(4), B(3)), 0);
+	zones_of(5, "Normal");
+	assert_null(pmm_check());
+}
+
+/* auto-movable at 130 %: CMA counts on both sides of the ratio (as
+ * movable memory, and out of the kernel memory), so the third block is
+ * refused where either half alone would let it in. */
+static void mv_auto_movable_cma_both_sides(void **state)
+{
+	(void)state;
+	int id = -1;
+	assert_int_equal(pmm_cma_declare(2048, 512, "test", &id), 0);
+	set_policy(PMM_POLICY_AUTO_MOVABLE, 130, false, false);
+	/* 130 % of (3072 - 512) = 3328 >= 2 * 1024 + 512, < 3 * 1024 + 512 */
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	assert_int_equal(pmm_memory_add(0, B(5), B(1)), 0);
+	zones_of(5, "Movable");
+	assert_int_equal(pmm_memory_add(0, B(6), B(1)), PMM_EOVERLAP);
+	assert_null(pmm_check());
+}
+
+/* Boot memory offlined and onlined again still counts as kernel boot
+ * memory; onlined Movable it does not. */
+static void mv_auto_movable_reonlined_boot_block(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_offline(B(3), B(1)), 0);
+	assert_int_equal(pmm_memory_online(B(3), B(1)), 0);
+	/* 40 % of 3072 = 1228 >= 1024; of 2048 it would be 819 */
+	set_policy(PMM_POLICY_AUTO_MOVABLE, 40, false, false);
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	zones_of(4, "Movable");
+	assert_null(pmm_check());
+}
+
+static void mv_auto_movable_reonlined_movable(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_offline(B(3), B(1)), 0);
+	assert_int_equal(pmm_memory_online_as(B(3), B(1), PMM_ONLINE_MOVABLE), 0);
+	zones_of(3, "Movable");
+	/* kernel boot memory 2048, Movable 1024: 80 % allows 1638 < 2048 */
+	set_policy(PMM_POLICY_AUTO_MOVABLE, 80, false, false);
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), PMM_EOVERLAP);
+	assert_null(pmm_check());
+}
+
+/*
+ * Two boot nodes: node 1 Normal [1024, 2048), node 0 Normal [2048, 4096),
+ * hot blocks above go to node 0. Per node, the ratio is over that node's
+ * kernel boot memory and its own CMA only.
+ */
+static int two_nodes_setup(void **state)
+{
+	(void)state;
+	static const struct buddy_zone_spec z[] = {
+		{ 1, PMM_ZONE_NORMAL, HP_BLOCK, 2 * HP_BLOCK },
+		{ 0, PMM_ZONE_NORMAL, 2 * HP_BLOCK, 4 * HP_BLOCK },
+	};
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = HP_MAX_PFN, .zones = z, .nr_zones = 2, .handoff = true }), 0);
+	bounds(normal_above_dma);
+	return 0;
+}
+
+static void mv_auto_movable_per_node(void **state)
+{
+	(void)state;
+	/* 120 %: node 0 (2048) allows 2457 - two blocks; all (3072) three */
+	set_policy(PMM_POLICY_AUTO_MOVABLE, 120, false, false);
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	assert_int_equal(pmm_memory_add(0, B(5), B(1)), 0);
+	zones_of(5, "Movable");
+	assert_int_equal(pmm_memory_add(0, B(6), B(1)), PMM_EOVERLAP);
+	set_policy(PMM_POLICY_AUTO_MOVABLE, 120, true, false);
+	assert_int_equal(pmm_memory_add(0, B(6), B(1)), 0);
+	zones_of(6, "Movable");
+	assert_null(pmm_check());
+}
+
+static void mv_auto_movable_cma_of_another_node(void **state)
+{
+	(void)state;
+	int id = -1;
+	assert_int_equal(pmm_cma_declare(HP_BLOCK, 512, "node1", &id), 0);
+	/* node 0: 2 * 1024 <= 120 % of 2048 (its CMA: none); all nodes:
+	 * 2048 + 512 <= 120 % of (3072 - 512) */
+	set_policy(PMM_POLICY_AUTO_MOVABLE, 120, false, false);
+	assert_int_equal(pmm_memory_add(0, B(4), B(2)), 0);
+	zones_of(5, "Movable");
+	assert_null(pmm_check());
+}
+
+/* A table of exactly PMM_MEMORY_BLOCKS_MAX blocks: the policy reads no
+ * block past it. */
+static int full_table_setup(void **state)
+{
+	(void)state;
+	static const struct buddy_zone_spec z[] = {
+		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 4 * HP_BLOCK },
+	};
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = (pmm_pfn_t)PMM_MEMORY_BLOCKS_MAX * HP_BLOCK, .zones = z,
+		.nr_zones = 1, .handoff = true }), 0);
+	assert_int_equal(pmm_hotplug_init(&(struct pmm_hotplug_config){
+		.block_bytes = HP_BYTES(HP_BLOCK) }), 0);
+	assert_int_equal(pmm_memory_block_count(), PMM_MEMORY_BLOCKS_MAX);
+	return 0;
+}
+
+static void mv_auto_movable_full_table(void **state)
+{
+	(void)state;
+	set_policy(PMM_POLICY_AUTO_MOVABLE, 0, false, false);
+	pmm_phys_t last = HP_BYTES((pmm_pfn_t)(PMM_MEMORY_BLOCKS_MAX - 1) * HP_BLOCK);
+	assert_int_equal(pmm_memory_add(0, last, B(1)), 0);
+	zones_of(PMM_MEMORY_BLOCKS_MAX - 1, "Movable");
+	assert_null(pmm_check());
+}
+
+/* A Movable zone set up at boot (as Linux's kernelcore= carves one):
+ * its memory is movable memory, not kernel boot memory. */
+static int boot_movable_setup(void **state)
+{
+	(void)state;
+	static const struct buddy_zone_spec z[] = {
+		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 3 * HP_BLOCK },
+		{ 0, PMM_ZONE_MOVABLE, 3 * HP_BLOCK, 4 * HP_BLOCK },
+	};
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = HP_MAX_PFN, .zones = z, .nr_zones = 2, .handoff = true }), 0);
+	bounds(normal_above_dma);
+	return 0;
+}
+
+static void mv_auto_movable_boot_movable_zone(void **state)
+{
+	(void)state;
+	zones_of(3, "Movable");
+	/* kernel boot memory 2048, Movable 1024 already: 100 % allows one more */
+	set_policy(PMM_POLICY_AUTO_MOVABLE, 100, false, false);
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	zones_of(4, "Movable");
+	assert_int_equal(pmm_memory_add(0, B(5), B(1)), PMM_EOVERLAP);
+	assert_null(pmm_check());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +542,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mv_online_as, mv_setup, mv_teardown),
 		cmocka_unit_test_setup_teardown(mv_watermarks, mv_setup, mv_teardown),
 		cmocka_unit_test_setup_teardown(mv_check_catches, mv_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_policy_reset_and_limit, mv_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_kernel_zone_dma, mv_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_kernel_zone_ends_on_bound, mv_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_movable_node_inside_kernel_span, mv_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_movable_node_beside_kernel_zone, mv_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_empty_movable_zone, mv_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_auto_movable_cma_both_sides, mv_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_auto_movable_reonlined_boot_block, mv_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_auto_movable_reonlined_movable, mv_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_auto_movable_per_node, two_nodes_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_auto_movable_cma_of_another_node, two_nodes_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_auto_movable_full_table, full_table_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_auto_movable_boot_movable_zone, boot_movable_setup, mv_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
