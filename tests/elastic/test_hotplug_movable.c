@@ -300,6 +300,12 @@ static void mv_policy_reset_and_limit(void **state)
 	assert_int_equal(p.auto_movable_ratio, PMM_AUTO_MOVABLE_RATIO_DEFAULT);
 	assert_false(p.numa_unaware || p.movable_node);
 	assert_string_equal(pmm_online_policy_name(p.kind), "contig-zones");
+	/* pmm_hotplug_reset() (a second boot) forgets the policy too */
+	set_policy(PMM_POLICY_AUTO_MOVABLE, 7, false, false);
+	pmm_hotplug_reset();
+	pmm_memory_policy_get(&p);
+	assert_int_equal(p.kind, PMM_POLICY_CONTIG_ZONES);
+	assert_int_equal(hotplug_setup(), 0); /* for the teardown */
 }
 
 /* The hotplug machine's bounds: DMA below pfn 1024, Normal above. */
@@ -324,6 +330,10 @@ static void mv_kernel_zone_dma(void **state)
 	bounds(b);
 	assert_int_equal(pmm_memory_add_as(0, B(4), B(1), PMM_ONLINE_KERNEL), 0);
 	zones_of(4, "DMA");
+	assert_int_equal(pmm_memory_offline(B(4), B(1)), 0);
+	assert_int_equal(pmm_memory_online(B(4), B(1)), 0); /* back to DMA */
+	zones_of(4, "DMA");
+	assert_int_equal(zone_of(0, PMM_ZONE_DMA)->managed, HP_BLOCK);
 	assert_null(pmm_check());
 }
 
