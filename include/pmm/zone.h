@@ -322,6 +322,9 @@ bool pmm_zone_span_overlaps(pmm_pfn_t start, pmm_pfn_t end,
 			    const struct pmm_zone *except);
 /* Widen online node @nid to cover [@start, @end). Return: 0, PMM_EINVAL, PMM_EOVERLAP. */
 int pmm_node_grow(int nid, pmm_pfn_t start, pmm_pfn_t end);
+/* Return: true when node @nid could span [@start, @end) too (its span
+ * widened, or set, without meeting another online node). */
+bool pmm_node_can_cover(int nid, pmm_pfn_t start, pmm_pfn_t end);
 /* Take node @nid, whose zones manage nothing, offline. Return: 0, PMM_EINVAL, PMM_EBUSY. */
 int pmm_node_offline(int nid);
 /*

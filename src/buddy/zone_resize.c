@@ -32,6 +32,21 @@ static bool node_span_taken(int nid, pmm_pfn_t start, pmm_pfn_t end)
 }
 
 /**
+ * pmm_node_can_cover - whether node @nid (online or not) could span
+ * [@start, @end) too without meeting another online node.
+ * Return: true or false; a bad @nid is false. Locking: hotplug.
+ */
+bool pmm_node_can_cover(int nid, pmm_pfn_t start, pmm_pfn_t end)
+{
+	if (nid < 0 || nid >= PMM_MAX_NUMNODES)
+		return false;
+	const struct pmm_node *node = &pmm_nodes[nid];
+	pmm_pfn_t lo = node->online && node->start_pfn < start ? node->start_pfn : start;
+	pmm_pfn_t hi = node->online && node->end_pfn > end ? node->end_pfn : end;
+	return !node_span_taken(nid, lo, hi);
+}
+
+/**
  * pmm_node_grow - widen online node @nid's span to cover [@start, @end).
  * Return: 0, PMM_EINVAL (bad id, offline node, empty or reversed range,
  * past PMM_PFN_LIMIT), PMM_EOVERLAP (the wider span meets another online

@@ -84,7 +84,8 @@ bool hp_zone_can_grow(int nid, unsigned int type, pmm_pfn_t s, pmm_pfn_t e)
 	const struct pmm_zone *zone = &pmm_nodes[nid].zones[type];
 	pmm_pfn_t lo, hi;
 	grown_span(zone, s, e, &lo, &hi);
-	return !pmm_zone_span_overlaps(lo, hi, zone->initialized ? zone : NULL);
+	return !pmm_zone_span_overlaps(lo, hi, zone->initialized ? zone : NULL) &&
+	       pmm_node_can_cover(nid, lo, hi);
 }
 
 int hp_zone_grow(int nid, unsigned int type, pmm_pfn_t s, pmm_pfn_t e)

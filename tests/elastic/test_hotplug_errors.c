@@ -196,6 +196,9 @@ static void H09_zone_or_node_would_meet_another(void **state)
 	assert_int_equal(pmm_memory_add(1, B(6), B(1)), 0);
 	mark();
 	assert_int_equal(pmm_memory_add(0, B(7), B(1)), PMM_EOVERLAP);
+	/* node 0's Movable zone would not meet a zone, but node 0 would meet node 1 */
+	assert_int_equal(pmm_memory_add_as(0, B(7), B(1), PMM_ONLINE_MOVABLE),
+			 PMM_EOVERLAP);
 	unchanged();
 }
 
