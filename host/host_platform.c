@@ -14,6 +14,12 @@
  *   run_on_cpus  opt.cpus - 1 threads besides the caller, numbered after
  *            the caller's CPU, take jobs from a shared counter; joined
  *            before the hook returns (the join orders their writes).
+ *   memmap_populate  with opt.virtual_memmap: simulated physical memory
+ *            is a memfd mapped shared, and a descriptor slice is that
+ *            file mapped again over the array (MAP_FIXED) at the
+ *            physical address asked for: the same bytes through map()
+ *            and through pmm_mem_map, as a kernel's page tables would
+ *            make them. Depopulate maps fresh zero pages back.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -21,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "host_cpu.h"
 #include "host_platform.h"
@@ -31,6 +38,7 @@ static struct {
 	struct host_platform_options opt;
 	unsigned char *phys;
 	size_t phys_len;
+	int phys_fd;             /* memfd of physical memory (virtual_memmap), or -1 */
 	void *memmap;
 	size_t memmap_len;
 	unsigned int reports;
@@ -43,7 +51,7 @@ static struct {
 	size_t capture_len;
 	bool capturing;
 	pthread_mutex_t capture_lock;
-} host = { .capture_lock = PTHREAD_MUTEX_INITIALIZER };
+} host = { .capture_lock = PTHREAD_MUTEX_INITIALIZER, .phys_fd = -1 };
 
 /* The calling thread's CPU (host_cpu.h reads it inline in some builds). */
 _Thread_local unsigned int host_this_cpu;
@@ -104,7 +112,9 @@ static void *map_memmap(size_t bytes, size_t *len)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 	*len = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	void *p = mmap(NULL, *len, PROT_READ | PROT_WRITE, flags | MAP_HUGETLB, -1, 0);
+	/* slices of a virtual memmap are remapped a 4 KiB page at a time */
+	void *p = host.opt.virtual_memmap ? MAP_FAILED
+		  : mmap(NULL, *len, PROT_READ | PROT_WRITE, flags | MAP_HUGETLB, -1, 0);
 	if (p != MAP_FAILED)
 		return p;
 	*len = bytes;
@@ -291,26 +301,74 @@ uint64_t host_reclaimed_pages(void)
 	return host.reclaimed_pages;
 }
 
-static int map_phys(pmm_phys_t size)
+/* A memfd of @size bytes for physical memory. Return: its fd, or -1. */
+static int phys_file(pmm_phys_t size)
+{
+	int fd = memfd_create("pmm-phys", MFD_CLOEXEC);
+	if (fd >= 0 && ftruncate(fd, (off_t)size) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static int map_phys(pmm_phys_t size, bool shared)
 {
 	if (size == 0)
 		return 0;
 	if (size > (pmm_phys_t)SIZE_MAX)
 		return -1;
-	void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
+	int fd = shared ? phys_file(size) : -1;
+	if (shared && fd < 0)
 		return -1;
+	void *p = shared ? mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_NORESERVE, fd, 0)
+			 : mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	host.phys = p;
 	host.phys_len = (size_t)size;
+	host.phys_fd = fd;
 	return 0;
+}
+
+/* True when [@va, +@bytes) is page-aligned and inside the array. */
+static bool slice_ok(const void *va, size_t bytes)
+{
+	const unsigned char *a = host.memmap, *v = va;
+	return a != NULL && v >= a && bytes <= host.memmap_len &&
+	       (size_t)(v - a) <= host.memmap_len - bytes &&
+	       ((uintptr_t)v | bytes) % PMM_PAGE_SIZE == 0;
+}
+
+static int host_memmap_populate(void *ctx, void *va, size_t bytes, pmm_phys_t pa)
+{
+	(void)ctx;
+	if (!slice_ok(va, bytes) || pa % PMM_PAGE_SIZE != 0 ||
+	    pa > host.phys_len || bytes > host.phys_len - pa)
+		return PMM_EINVAL;
+	void *p = mmap(va, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		       host.phys_fd, (off_t)pa);
+	return p == MAP_FAILED ? PMM_ENOMEM : 0;
+}
+
+static void host_memmap_depopulate(void *ctx, void *va, size_t bytes)
+{
+	(void)ctx;
+	if (slice_ok(va, bytes))
+		(void)mmap(va, bytes, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 }
 
 int host_platform_install(const struct host_platform_options *opt)
 {
 	host_platform_remove();
 	host.opt = *opt;
-	if (!opt->untouchable && map_phys(opt->phys_size) != 0)
+	if (!opt->untouchable && map_phys(opt->phys_size, opt->virtual_memmap) != 0)
 		return -1;
 	struct pmm_platform p = {
 		.log = host_log,
@@ -323,6 +381,10 @@ int host_platform_install(const struct host_platform_options *opt)
 		.now_ns = host_now_ns,
 		.run_on_cpus = opt->cpus >= 1 ? host_run_on_cpus : NULL,
 	};
+	if (opt->virtual_memmap && !opt->untouchable) {
+		p.memmap_populate = host_memmap_populate;
+		p.memmap_depopulate = host_memmap_depopulate;
+	}
 	if (opt->reporting) {
 		p.report_free = host_report_free;
 		p.reclaim_reported = host_reclaim_reported;
@@ -336,6 +398,9 @@ void host_platform_remove(void)
 {
 	if (host.phys)
 		munmap(host.phys, host.phys_len);
+	if (host.phys_fd >= 0)
+		close(host.phys_fd);
+	host.phys_fd = -1;
 	if (host.memmap)
 		munmap(host.memmap, host.memmap_len);
 	host.memmap = NULL;

@@ -24,6 +24,8 @@ struct host_platform_options {
 				 blocks' host pages (they read zero again) */
 	bool report_declines; /* with reporting: report_free takes nothing */
 	unsigned int cpus;    /* >= 1: a run_on_cpus hook on that many threads */
+	bool virtual_memmap;  /* physical memory a memfd, and the memmap_populate
+				 hooks: descriptor slices alias physical pages */
 };
 
 /* Install the host platform; returns 0 or -1 when the mapping fails. */

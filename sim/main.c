@@ -58,7 +58,7 @@ static void usage(FILE *f)
 		"                               online:START:SIZE|remove:START:SIZE]...\n"
 		"                    [--hotplug-max SIZE] [--memory-blocks]\n"
 		"                    [--online-policy contig-zones|movable-node|\n"
-		"                                     auto-movable[:RATIO]]\n"
+		"                                     auto-movable[:RATIO]] [--memmap-on-memory]\n"
 		"Boots a machine with pmm: the built-in 4 GiB PC by default, or the\n"
 		"firmware map in FILE (or - for standard input): boot-log text with\n"
 		"e820 (any Linux up to 7.0), SRAT or efi=debug lines, a device tree, or\n"
@@ -76,7 +76,10 @@ static void usage(FILE *f)
 		"(Linux's online_kernel, online_movable); add and online_auto leave it to\n"
 		"--online-policy (Linux's memory_hotplug.online_policy; default\n"
 		"contig-zones, auto-movable's RATIO defaults to 301); online brings\n"
-		"offline blocks back to the zone they had.\n"
+		"offline blocks back to the zone they had. With --hotplug the simulated\n"
+		"memory is a virtual memmap: each added block's page descriptors are\n"
+		"backed as it is added, by boot memory or, with --memmap-on-memory,\n"
+		"by the block's own first pages (Linux's memmap_on_memory).\n"
 		"--cpus N hands the nodes to the buddy allocator on N threads (1 to\n"
 		"PMM_NR_CPUS; default: the host's online CPUs, at most PMM_NR_CPUS).\n"
 		"pmm-sim run|replay (workloads, Linux traces): pmm-sim run --help.\n");
@@ -220,6 +223,8 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 			o->ignore_cmdline = true;
 		else if (strcmp(opt, "--memory-blocks") == 0)
 			o->memory_blocks = true;
+		else if (strcmp(opt, "--memmap-on-memory") == 0)
+			o->cfg.memmap_on_memory = true;
 		else
 			err = bad_arg(opt, NULL, "unknown option");
 	}
@@ -436,6 +441,7 @@ static int boot(struct sim_options *o)
 		.phys_size = pmm_memmap_end_of_ram(&map), .quiet = o->json,
 		.reporting = sim_lab.report_every != 0,
 		.cpus = o->cpus,
+		.virtual_memmap = sim_hotplug_any() || o->cfg.memmap_on_memory,
 	};
 	if (hopt.phys_size < o->cfg.hotplug_max)
 		hopt.phys_size = o->cfg.hotplug_max;

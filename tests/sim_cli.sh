@@ -148,6 +148,11 @@ expect "hotplug: auto-movable over its ratio falls to the kernel zone" 0 'hotplu
 expect "hotplug: movable-node puts added memory in Movable" 0 ', zone Movable' -- $hp --online-policy movable-node --hotplug add:0:4G:128M
 expect "hotplug: a bad --online-policy" 2 'want contig-zones, movable-node or auto-movable' -- $hp --online-policy best
 expect "hotplug: a bad auto-movable ratio" 2 'RATIO is a percentage, 1 to 1000000' -- $hp --online-policy auto-movable:0
+# A virtual memmap: each added block's descriptors backed as it comes (96 pages of 128 MiB).
+expect "hotplug: added blocks' descriptors are a late allocation" 0 '^memory32: state online .* descriptors: late, 96 pages' -- $hp --hotplug add:0:4G:256M
+expect "hotplug: --memmap-on-memory puts them in the block" 0 '^memory33: state online .* descriptors: range, 96 pages' -- $hp --memmap-on-memory --hotplug add:0:4G:256M
+expect "hotplug: a block holding its descriptors offlines, onlines, is removed" 0 '^pmm_check: consistent' -- $hp --memmap-on-memory --hotplug add_movable:0:4G:256M --hotplug offline:4G:256M --hotplug online:4G:128M --hotplug offline:4G:128M --hotplug remove:4G:256M
+expect "hotplug: JSON names where the descriptors live" 0 '"memmap":"range","memmap_pages":96' -- $hp --json --memmap-on-memory --hotplug add:0:4G:128M
 expect "hotplug: the SRAT's hot-pluggable range gets descriptors" 0 'room up to \[mem 0x' -- boot --map "$data/firmware/qemu-x86-numa1-hotplug.srat" --profile x86_64
 expect "hotplug: double add" 1 'hotplug add .*: ' -- $hp --hotplug add:0:4G:128M --hotplug add:0:4G:128M
 expect "hotplug: not block-aligned" 1 'hotplug add .*: ' -- $hp --hotplug add:0:4G:64M

@@ -93,10 +93,13 @@ struct pmm_boot_config {
 	 * hot-pluggable NUMA range (ACPI SRAT), so that memory added after
 	 * boot has them; 0: the map's ranges alone. memory_block_bytes is the
 	 * block size (0: 128 MiB; else a power of two of at least
-	 * 2^PMM_MAX_ORDER pages).
+	 * 2^PMM_MAX_ORDER pages). memmap_on_memory: a hot-added block holds
+	 * its own descriptors where the platform has a virtual memmap
+	 * (pmm_hotplug_config.memmap_on_memory).
 	 */
 	uint64_t hotplug_max;
 	uint64_t memory_block_bytes;
+	bool memmap_on_memory;
 	bool skip_free_initmem; /* the caller frees init memory itself */
 	bool keep_low_memory;   /* skip x86 Linux's rule: page 0 reserved, no RAM in 640K-1M */
 	/*

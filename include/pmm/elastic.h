@@ -23,6 +23,9 @@
  * the boot sizes that array to the firmware's hotplug limit
  * (pmm_boot_config.hotplug_max), and an all-zero descriptor is a valid
  * reserved one, so adding memory writes no descriptor before the hand-off.
+ * Where the platform maps the array virtually (memmap_populate), each
+ * added block's slice is backed then - by the block's own first pages or
+ * a late allocation - and unbacked when the block is removed.
  * A zone's pair bitmaps and pageblock types move onto a new buffer for the
  * new span, allocated from memory that was online at boot (so hot-added
  * blocks never hold pmm's own unmovable metadata and stay removable).
@@ -80,6 +83,15 @@ struct pmm_hotplug_config {
 	 * DMA32 below 4 GiB, Normal above). A range must lie in one.
 	 */
 	const pmm_pfn_t *zone_bound; /* PMM_NR_ADDR_ZONES + 1 entries */
+	/*
+	 * Where the descriptors of an added block live when the platform has
+	 * a virtual memmap (pmm/platform.h memmap_populate): true, in the
+	 * block's own first pages (Linux's memory_hotplug.memmap_on_memory:
+	 * present, never managed, gone with the block); false, in a late
+	 * allocation of boot memory. Without the hooks the descriptor array
+	 * was backed to the hotplug limit at boot, and both read "boot".
+	 */
+	bool memmap_on_memory;
 };
 
 /*
@@ -229,6 +241,11 @@ struct pmm_memory_block_info {
 	 * pmm_memory_online_as() could ("Normal Movable"); "none" when
 	 * absent, of several zones, or with nowhere to go */
 	char valid_zones[24];
+	/* where its descriptors live: "boot" (the array the boot backed),
+	 * "range" (its own first pages), "late" (boot memory allocated when it
+	 * was added); "none" when absent */
+	const char *memmap;
+	unsigned int memmap_pages; /* pages holding them ("range", "late"), else 0 */
 };
 
 /*
@@ -237,6 +254,9 @@ struct pmm_memory_block_info {
  * less the growth of this; the boot's metadata is never given back).
  */
 uint64_t pmm_memory_meta_pages(void);
+/* Return: pages that hold hot-added blocks' descriptors now (their own
+ * first pages and late allocations; 0 without a virtual memmap). */
+uint64_t pmm_memory_memmap_pages(void);
 /* Return: bytes per block, 0 before pmm_hotplug_init(). */
 uint64_t pmm_memory_block_bytes(void);
 /* Return: the number of blocks the table covers (ids 0 .. n - 1). */

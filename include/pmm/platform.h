@@ -51,7 +51,8 @@ struct pmm_out {
  *   - Called with a pmm lock held (a zone lock, a slab cache lock, the
  *     slab lock, memmap's sanitize lock): log, bug, map, cpu_id, unlock,
  *     and lock (a cache or zone lock under the slab lock). Called with
- *     no pmm lock held: memmap_alloc, lock_init, now_ns (boot only).
+ *     no pmm lock held: memmap_alloc, lock_init, now_ns (boot only),
+ *     memmap_populate and memmap_depopulate (memory hotplug).
  *   - The hooks of an installed platform do not change while pmm runs;
  *     pmm_platform_set() is called before pmm is used, or while nothing
  *     else runs in it.
@@ -123,6 +124,27 @@ struct pmm_platform {
 	 * the reserved memory with map()).
 	 */
 	void *(*memmap_alloc)(void *ctx, size_t bytes, bool *zeroed);
+
+	/*
+	 * A virtual memmap (as Linux's sparse vmemmap): make the page-aligned
+	 * slice [@va, @va + @bytes) of the descriptor array read and write
+	 * the physical pages [@pa, @pa + @bytes) - pages pmm owns and never
+	 * hands out while the slice uses them; they read as they were (pmm
+	 * clears them through @va). Memory hotplug calls it for the
+	 * descriptors of each block it adds, backed by the block's own first
+	 * pages (pmm_hotplug_config.memmap_on_memory) or by a late allocation
+	 * of boot memory. Return 0, or a negative PMM_E* code with nothing
+	 * changed. Called with no pmm lock held, one hotplug call at a time.
+	 * Default: NULL (the descriptors stay where memmap_alloc or the early
+	 * allocator put them, for the whole hotplug room).
+	 */
+	int (*memmap_populate)(void *ctx, void *va, size_t bytes, pmm_phys_t pa);
+	/*
+	 * Undo memmap_populate() for the slice (a block removed): the
+	 * physical pages are no longer read through it; the slice reads zero
+	 * again, as before it was populated. Needed with memmap_populate.
+	 */
+	void (*memmap_depopulate)(void *ctx, void *va, size_t bytes);
 
 	/*
 	 * Initialise, take and release the lock in @lock->opaque. Rules:

@@ -336,8 +336,10 @@ int pmm_node_offline(int nid);
 int pmm_zone_resize(struct pmm_zone *zone, pmm_pfn_t start, pmm_pfn_t end,
 		    uint64_t present, void *bitmap);
 /*
- * Take the isolated, wholly free pages [@start, @end) (pageblock-aligned)
- * out of @zone: blank descriptors, free/managed/present counts down.
+ * Take the isolated, wholly free pages [@start, @end) (pageblock-aligned;
+ * blank pages between count as present, never managed) out of @zone:
+ * blank descriptors, free/managed counts down by the free pages, present
+ * by the range.
  * Return: 0, PMM_EINVAL, PMM_EBUSY with the first other page in *@busy.
  */
 int pmm_zone_withdraw(struct pmm_zone *zone, pmm_pfn_t start, pmm_pfn_t end,

@@ -58,7 +58,8 @@ int boot_hotplug_setup(struct boot_state *bs)
 	pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1];
 	boot_zone_bounds(bs->cfg->profile, bs->highmem_pfn, bound);
 	int err = pmm_hotplug_init(&(struct pmm_hotplug_config){
-		.block_bytes = bs->cfg->memory_block_bytes, .zone_bound = bound });
+		.block_bytes = bs->cfg->memory_block_bytes, .zone_bound = bound,
+		.memmap_on_memory = bs->cfg->memmap_on_memory });
 	if (err) {
 		pmm_printk("pmm: memory blocks: %s\n", pmm_strerror(err));
 		return err;

@@ -3,7 +3,8 @@
  * report_memory.c - the memory blocks of elastic memory as Linux's
  * /sys/devices/system/memory shows them (block_size_bytes in hex,
  * memoryN/{state,phys_index,valid_zones,removable}, plus the node the
- * memoryN directory links to), as text and as JSON. Only blocks with
+ * memoryN directory links to, and where its page descriptors live), as
+ * text and as JSON. Only blocks with
  * memory (online or offline) are listed, as Linux creates directories
  * for present sections only.
  */
@@ -22,11 +23,15 @@ void pmm_report_memory_blocks(const struct pmm_out *out)
 		if (info.state == PMM_BLOCK_ABSENT)
 			continue;
 		pmm_fmt(out, "memory%u: state %s phys_index %08llx node %d "
-			"valid_zones %s removable %d%s\n", id,
+			"valid_zones %s removable %d%s", id,
 			pmm_block_state_name(info.state),
 			(unsigned long long)info.phys_index, info.nid,
 			info.valid_zones, info.removable ? 1 : 0,
 			info.hot ? " (hot-added)" : "");
+		if (info.memmap_pages != 0)
+			pmm_fmt(out, " descriptors: %s, %u pages", info.memmap,
+				info.memmap_pages);
+		pmm_fmt(out, "\n");
 	}
 }
 
@@ -41,10 +46,11 @@ void pmm_report_memory_blocks_json(const struct pmm_out *out)
 			continue;
 		pmm_fmt(out, "%s{\"id\":%u,\"state\":\"%s\",\"phys_index\":\"%08llx\","
 			"\"node\":%d,\"valid_zones\":\"%s\",\"removable\":%d,"
-			"\"hot\":%s}", sep, id, pmm_block_state_name(info.state),
+			"\"hot\":%s,\"memmap\":\"%s\",\"memmap_pages\":%u}", sep, id,
+			pmm_block_state_name(info.state),
 			(unsigned long long)info.phys_index, info.nid,
 			info.valid_zones, info.removable ? 1 : 0,
-			info.hot ? "true" : "false");
+			info.hot ? "true" : "false", info.memmap, info.memmap_pages);
 		sep = ",";
 	}
 	pmm_fmt(out, "]}");

@@ -223,15 +223,23 @@ int pmm_zone_resize(struct pmm_zone *zone, pmm_pfn_t start, pmm_pfn_t end,
 	return 0;
 }
 
-/* Return: the first pfn of [@start, @end) not in an isolated free block
- * that lies wholly inside the range, or @end. Zone lock held. */
+/* Return: the first pfn of [@start, @end) neither blank nor in an
+ * isolated free block that lies wholly inside the range, or @end; blank
+ * pages counted in *@blank. Zone lock held. */
 static pmm_pfn_t first_not_withdrawable_locked(const struct pmm_zone *zone,
-					       pmm_pfn_t start, pmm_pfn_t end)
+					       pmm_pfn_t start, pmm_pfn_t end,
+					       uint64_t *blank)
 {
 	PMM_ASSERT_LOCKED(&zone->lock);
+	*blank = 0;
 	for (pmm_pfn_t p = start; p < end;) {
 		uint32_t info = pmm_mem_map[p].info;
 		pmm_order_t k = info & PMM_PG_ORDER_MASK;
+		if (info == 0) {
+			(*blank)++;
+			p++;
+			continue;
+		}
 		if (!info_is_free_head(info, k) ||
 		    pmm_free_type(zone, p) != PMM_MT_ISOLATE ||
 		    p + pmm_order_pages(k) > end)
@@ -241,12 +249,17 @@ static pmm_pfn_t first_not_withdrawable_locked(const struct pmm_zone *zone,
 	return end;
 }
 
-/* Unlink, unpair and blank the free blocks tiling [@start, @end). Zone lock held. */
+/* Unlink, unpair and blank the free blocks tiling [@start, @end) with
+ * blank pages between. Zone lock held. */
 static void withdraw_blocks_locked(struct pmm_zone *zone, pmm_pfn_t start,
 				   pmm_pfn_t end)
 {
 	for (pmm_pfn_t p = start; p < end;) {
 		struct pmm_page *page = &pmm_mem_map[p];
+		if (page->info == 0) {
+			p++;
+			continue;
+		}
 		pmm_order_t k = pmm_page_order(page);
 		pmm_buddy_unmark_locked(zone, p, k); /* reported: reclaimed, then gone */
 		pmm_list_del_locked(zone, k, PMM_MT_ISOLATE, page);
@@ -273,8 +286,10 @@ static void reset_pageblocks_locked(struct pmm_zone *zone, pmm_pfn_t start,
  * pmm_zone_withdraw - take the pages [@start, @end) of @zone out of the
  * buddy allocator for good: every one must lie in a free block on the
  * isolated lists wholly inside the range (pmm_isolate_range() first, with
- * everything moved out). Their descriptors become blank (reserved), the
- * zone's free, managed and present counts drop by the range, and its
+ * everything moved out), or be blank - a present page pmm never managed,
+ * such as a hot-added block's own descriptors (memmap_on_memory). Their
+ * descriptors become blank (reserved), the zone's free and managed counts
+ * drop by the free pages, its present count by the range, and its
  * pageblocks lose their isolation (PMM_MT_MOVABLE, as fresh memory).
  * @start and @end must be pageblock-aligned.
  * Return: 0, PMM_EINVAL (reversed, empty or unaligned range, or outside
@@ -289,15 +304,15 @@ int pmm_zone_withdraw(struct pmm_zone *zone, pmm_pfn_t start, pmm_pfn_t end,
 	    ((start | end) & (PMM_PAGEBLOCK_PAGES - 1)) != 0 ||
 	    start < zone->start_pfn || end > zone->end_pfn)
 		return PMM_EINVAL;
-	uint64_t pages = end - start;
+	uint64_t pages = end - start, blank;
 	zone_lock(zone);
-	pmm_pfn_t bad = first_not_withdrawable_locked(zone, start, end);
-	if (bad == end && (zone->managed < pages || zone->present < pages))
+	pmm_pfn_t bad = first_not_withdrawable_locked(zone, start, end, &blank);
+	if (bad == end && (zone->managed < pages - blank || zone->present < pages))
 		bad = start; /* counts would wrap: the check will say why */
 	if (bad == end) {
 		withdraw_blocks_locked(zone, start, end);
-		zone_free_sub_locked(zone, pages);
-		zone->managed -= pages;
+		zone_free_sub_locked(zone, pages - blank);
+		zone->managed -= pages - blank;
 		zone->present -= pages;
 		reset_pageblocks_locked(zone, start, end);
 		buddy_validate_due_locked(zone);

@@ -126,5 +126,5 @@ const char *pmm_hotplug_check(void)
 	}
 	for (int nid = 0; nid < PMM_MAX_NUMNODES && err == NULL; nid++)
 		err = check_node(nid);
-	return err;
+	return err != NULL ? err : hp_memmap_check();
 }

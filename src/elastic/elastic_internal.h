@@ -8,6 +8,7 @@
  *   memory_block.c  the table: set-up, queries, block info
  *   zone_meta.c     growing and shrinking zones onto new metadata
  *   hotplug.c       add, online, remove
+ *   memmap_hot.c    the descriptors of added blocks (a virtual memmap)
  *   online_policy.c which zone a range goes to (online type, policy)
  *   offline.c       offline: isolate, evacuate, withdraw
  *   elastic_check.c the proof pmm_check() runs
@@ -21,6 +22,9 @@
 
 #define HP_HOT 0x1u     /* added after boot */
 #define HP_COUNTED 0x2u /* its pages count in the zone's present as a block */
+#define HP_MEMMAP_RANGE 0x4u /* its descriptors live in its first pages */
+#define HP_MEMMAP_LATE 0x8u  /* its descriptors live in a late allocation */
+#define HP_MEMMAP (HP_MEMMAP_RANGE | HP_MEMMAP_LATE)
 #define HP_MIXED PMM_NR_ZONES /* zone byte of a boot block meeting several zones */
 
 struct hp_block {
@@ -48,11 +52,14 @@ struct hp_state {
 	unsigned int shift;        /* log2 of pages per block */
 	unsigned int nr;           /* blocks in the table */
 	pmm_pfn_t boot_end;        /* zone metadata comes from [0, boot_end) */
+	bool memmap_on_memory;     /* pmm_hotplug_config.memmap_on_memory */
 	pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1];
 	struct hp_block block[PMM_MEMORY_BLOCKS_MAX];
 	struct hp_meta meta[PMM_MAX_NUMNODES][PMM_NR_ZONES];
 	/* present pages of each zone outside counted blocks */
 	uint64_t base_present[PMM_MAX_NUMNODES][PMM_NR_ZONES];
+	/* the first page backing each block's descriptors (HP_MEMMAP_*) */
+	pmm_pfn_t memmap_pfn[PMM_MEMORY_BLOCKS_MAX];
 };
 
 extern struct hp_state pmm_hp;
@@ -111,6 +118,23 @@ void hp_watermarks_follow(void);
 /* Log "pmm: @what [mem ...]: reason" and return @err. */
 int hp_fail(int err, const char *what, unsigned int first, unsigned int n,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- memmap_hot.c ---- */
+/* Return: pages of one block's descriptors (a whole number: blocks are
+ * 2^PMM_MAX_ORDER pages or more). */
+pmm_pfn_t hp_memmap_pages(void);
+/* Back the descriptors of absent blocks [@first, +@n) (a virtual memmap;
+ * nothing without one). Return: 0 or PMM_ENOMEM, nothing changed. */
+int hp_memmap_back(unsigned int first, unsigned int n);
+/* Unback them (blocks removed, or an add that failed). */
+void hp_memmap_release(unsigned int first, unsigned int n);
+/* Return: the first pfn of block @id the buddy allocator manages. */
+pmm_pfn_t hp_block_managed_pfn(unsigned int id);
+/* Return: @p, or the end of its block's own descriptor pages when @p lies
+ * in them. */
+pmm_pfn_t hp_skip_own_memmap(pmm_pfn_t p);
+/* Return: NULL or the first broken memmap invariant (elastic_check.c). */
+const char *hp_memmap_check(void);
 
 /* ---- online_policy.c ---- */
 /* Back to the default policy (contig-zones). */

@@ -29,6 +29,22 @@ static void mark_online(unsigned int first, unsigned int n, int nid,
 	}
 }
 
+/* Hand each block's pages to the buddy allocator (after its own
+ * descriptors, when it holds them). */
+static void hand_over(unsigned int first, unsigned int n)
+{
+	for (unsigned int i = first; i < first + n; i++) {
+		pmm_pfn_t s = hp_block_managed_pfn(i), e = hp_block_pfn(i + 1);
+		uint64_t handed = 0;
+		int err = pmm_buddy_handoff_range(s, e, &handed);
+		PMM_ASSERT(err == 0 && handed == e - s,
+			   "hand-off of [0x%llx, 0x%llx): %d, %llu pages",
+			   (unsigned long long)s, (unsigned long long)e, err,
+			   (unsigned long long)handed);
+		(void)err;
+	}
+}
+
 /*
  * Grow the zone over blocks [@first, +@n), hand their pages over and mark
  * them online. Return: 0 or hp_zone_grow()'s error, logged for @what.
@@ -45,12 +61,7 @@ static int bring_online(const char *what, unsigned int first, unsigned int n,
 	if (err != 0)
 		return hp_fail(err, what, first, n,
 			       "no memory for the zone's metadata");
-	uint64_t handed = 0;
-	err = pmm_buddy_handoff_range(s, e, &handed);
-	PMM_ASSERT(err == 0 && handed == e - s,
-		   "hand-off of [0x%llx, 0x%llx): %d, %llu pages",
-		   (unsigned long long)s, (unsigned long long)e, err,
-		   (unsigned long long)handed);
+	hand_over(first, n);
 	mark_online(first, n, nid, type, flags);
 	hp_watermarks_follow();
 	return 0;
@@ -85,7 +96,13 @@ static int add_gated(int nid, unsigned int first, unsigned int n,
 	int t = zone_choice(what, nid, first, n, type);
 	if (t < 0)
 		return t;
-	return bring_online(what, first, n, nid, (unsigned int)t, HP_HOT);
+	if (hp_memmap_back(first, n) != 0)
+		return hp_fail(PMM_ENOMEM, what, first, n,
+			       "no memory for the blocks' page descriptors");
+	int err = bring_online(what, first, n, nid, (unsigned int)t, HP_HOT);
+	if (err != 0)
+		hp_memmap_release(first, n);
+	return err;
 }
 
 /* Return: 0, or PMM_EINVAL for an online type pmm does not know (logged). */
@@ -220,6 +237,7 @@ static int remove_gated(unsigned int first, unsigned int n)
 				       "block %u is %s: only offline blocks go", i,
 				       pmm_block_state_name((enum pmm_block_state)
 							    pmm_hp.block[i].state));
+	hp_memmap_release(first, n);
 	for (unsigned int i = first; i < first + n; i++)
 		pmm_memset(&pmm_hp.block[i], 0, sizeof(pmm_hp.block[i]));
 	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++)

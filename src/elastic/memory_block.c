@@ -90,6 +90,7 @@ int pmm_hotplug_init(const struct pmm_hotplug_config *cfg)
 		shift++; /* Linux too takes larger blocks on larger machines */
 	pmm_memset(&pmm_hp, 0, sizeof(pmm_hp));
 	pmm_hp.shift = (unsigned int)shift;
+	pmm_hp.memmap_on_memory = cfg->memmap_on_memory;
 	pmm_hp.nr = (unsigned int)((pmm_max_pfn + hp_block_pages() - 1) >> shift);
 	if (cfg->zone_bound != NULL)
 		pmm_memcpy(pmm_hp.bound, cfg->zone_bound, sizeof(pmm_hp.bound));
@@ -256,11 +257,12 @@ const char *pmm_block_state_name(enum pmm_block_state state)
 	}
 }
 
-/* Return: true when every page of block @id lies in some buddy block. */
+/* Return: true when every page of block @id lies in some buddy block
+ * (but its own descriptor pages, memmap_on_memory). */
 static bool block_fully_managed(unsigned int id)
 {
 	pmm_pfn_t end = hp_block_pfn(id + 1);
-	for (pmm_pfn_t p = hp_block_pfn(id); p < end;) {
+	for (pmm_pfn_t p = hp_block_managed_pfn(id); p < end;) {
 		pmm_pfn_t head;
 		pmm_order_t order;
 		if (pmm_zone_block_at(p, &head, &order) == 0)
@@ -334,6 +336,10 @@ int pmm_memory_block_get(unsigned int id, struct pmm_memory_block_info *info)
 	info->hot = (b->flags & HP_HOT) != 0;
 	bool single = b->state != PMM_BLOCK_ABSENT && b->zone != HP_MIXED;
 	valid_zones(id, b, single, info->valid_zones, sizeof(info->valid_zones));
+	info->memmap = b->state == PMM_BLOCK_ABSENT ? "none"
+		       : (b->flags & HP_MEMMAP_RANGE) ? "range"
+		       : (b->flags & HP_MEMMAP_LATE) ? "late" : "boot";
+	info->memmap_pages = (b->flags & HP_MEMMAP) ? (unsigned int)hp_memmap_pages() : 0;
 	info->removable = single && (b->state == PMM_BLOCK_OFFLINE ||
 				     block_fully_managed(id));
 	return 0;

@@ -4,7 +4,9 @@
  * allocator, as Linux's offline_pages():
  *
  *   1. refuse at once a range with a reserved page or a hole (boot
- *      memory the kernel holds) or a CMA pageblock: nothing to undo;
+ *      memory the kernel holds) or a CMA pageblock: nothing to undo (a
+ *      block's own descriptor pages, memmap_on_memory, are stepped over
+ *      here and in 3, and withdrawn in 5 as present pages);
  *   2. isolate its pageblocks (pmm_isolate_range(): frees stay off the
  *      allocatable lists);
  *   3. move every allocated block through the platform's migrate hook,
@@ -32,7 +34,7 @@
 static pmm_pfn_t first_stuck(const struct pmm_zone *zone, pmm_pfn_t s,
 			     pmm_pfn_t e, bool movers)
 {
-	for (pmm_pfn_t p = s; p < e;) {
+	for (pmm_pfn_t p = hp_skip_own_memmap(s); p < e; p = hp_skip_own_memmap(p)) {
 		pmm_pfn_t head;
 		pmm_order_t order;
 		uint32_t state = pmm_zone_spans(zone, p)
@@ -64,7 +66,7 @@ static int evacuate(pmm_pfn_t s, pmm_pfn_t e, pmm_pfn_t *bad,
 {
 	const struct pmm_platform *plat = pmm_platform_get();
 	pmm_pfn_t drained_at = e; /* the per-CPU block this CPU's lists last gave back */
-	for (pmm_pfn_t p = s; p < e;) {
+	for (pmm_pfn_t p = hp_skip_own_memmap(s); p < e; p = hp_skip_own_memmap(p)) {
 		pmm_pfn_t h, h2;
 		pmm_order_t o, o2;
 		uint32_t state = pmm_zone_block_at(p, &h, &o);

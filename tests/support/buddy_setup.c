@@ -64,6 +64,19 @@ static int init_zone(const struct buddy_zone_spec *z)
 			     z->end - z->start, bm);
 }
 
+/* The descriptor array: the host's memmap_alloc mapping for a virtual
+ * memmap (slices can be remapped), else a calloc'd one. */
+static struct pmm_page *descriptors(const struct buddy_setup_opts *opts)
+{
+	size_t bytes = (size_t)opts->max_pfn * sizeof(struct pmm_page);
+	bool zeroed = false;
+	if (opts->virtual_memmap)
+		return pmm_platform_get()->memmap_alloc(pmm_platform_get()->ctx,
+							bytes, &zeroed);
+	st.map = calloc((size_t)opts->max_pfn, sizeof(struct pmm_page));
+	return st.map;
+}
+
 int buddy_setup(const struct buddy_setup_opts *opts)
 {
 	struct buddy_zone_spec whole = { 0, PMM_ZONE_NORMAL, 0, opts->max_pfn };
@@ -80,14 +93,15 @@ int buddy_setup(const struct buddy_setup_opts *opts)
 		.report_declines = opts->report_declines,
 		.quiet = true,
 		.quiet_reports = !opts->verbose,
+		.virtual_memmap = opts->virtual_memmap,
 	};
 	if (host_platform_install(&ho) != 0)
 		return -1;
 	host_set_cpu(0);
-	st.map = calloc((size_t)opts->max_pfn, sizeof(struct pmm_page));
-	if (st.map == NULL)
+	struct pmm_page *map = descriptors(opts);
+	if (map == NULL)
 		return -1;
-	pmm_page_map_init(st.map, opts->max_pfn);
+	pmm_page_map_init(map, opts->max_pfn);
 	if ((err = init_nodes(z, n)) != 0)
 		return err;
 	for (unsigned int i = 0; i < n; i++)

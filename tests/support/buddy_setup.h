@@ -38,6 +38,7 @@ struct buddy_setup_opts {
 	bool verbose;      /* print reports (default: counted quietly) */
 	bool reporting;    /* install the host's free page reporting hooks */
 	bool report_declines; /* with reporting: the hook takes nothing */
+	bool virtual_memmap; /* the host's virtual memmap (memmap_populate hooks) */
 };
 
 /* Build it; nodes span their zones. Return: 0 or a pmm error / -1. */

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_memmap_hot.c - the descriptors of hot-added blocks on a virtual
+ * memmap (pmm/platform.h memmap_populate; the host's maps a memfd of
+ * simulated physical memory over the array): memmap_on_memory puts a
+ * block's descriptors in its own first pages (present, never managed,
+ * read back through map() byte for byte), otherwise a late allocation of
+ * boot memory holds them; offline keeps them, online reuses them, remove
+ * gives them back; without the hooks the boot's array serves. The error
+ * rows H20-H22 (docs/errors.md) with byte-for-byte snapshots.
+ *
+ *   pfn 0      1024                  4096      5120      6144    7168
+ *       |absent|   Normal, node 0     | blk 4   | blk 5   | blk 6 | 7 |
+ *   blocks of 1024 pages: 12 KiB, 3 pages, of descriptors each.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <pmm/buddy.h>
+#include <pmm/check.h>
+#include <pmm/contig.h>
+
+#include "buddy_setup.h"
+#include "host_platform.h"
+#include "hotplug_setup.h"
+#include "reliability_snap.h"
+
+#define B(n) HP_BYTES((pmm_pfn_t)(n) * HP_BLOCK)
+#define K 3u /* descriptor pages of a block */
+
+static const pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1] = {
+	0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
+};
+
+/* The hotplug machine with a virtual memmap (@virt) and @on_memory. */
+static void machine(bool virt, bool on_memory)
+{
+	static const struct buddy_zone_spec z[] = {
+		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 4 * HP_BLOCK },
+	};
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = HP_MAX_PFN, .zones = z, .nr_zones = 1, .handoff = true,
+		.virtual_memmap = virt }), 0);
+	hotplug_owner_reset();
+	assert_int_equal(pmm_hotplug_init(&(struct pmm_hotplug_config){
+		.block_bytes = B(1), .zone_bound = bound,
+		.memmap_on_memory = on_memory }), 0);
+}
+
+static int on_memory_setup(void **state)
+{
+	(void)state;
+	machine(true, true);
+	return 0;
+}
+
+static int late_setup(void **state)
+{
+	(void)state;
+	machine(true, false);
+	return 0;
+}
+
+static int boot_setup(void **state)
+{
+	(void)state;
+	machine(false, true);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	hotplug_teardown();
+	return 0;
+}
+
+static struct pmm_memory_block_info info_of(unsigned int id)
+{
+	struct pmm_memory_block_info info;
+	memset(&info, 0, sizeof(info)); /* padding too: compared byte for byte */
+	assert_int_equal(pmm_memory_block_get(id, &info), 0);
+	return info;
+}
+
+static const struct pmm_zone *normal(void)
+{
+	return &pmm_nodes[0].zones[PMM_ZONE_NORMAL];
+}
+
+/* The descriptor of @pfn is the 12 bytes at @backing's page + offset. */
+static void descriptor_lives_at(pmm_pfn_t pfn, pmm_pfn_t block, pmm_pfn_t backing)
+{
+	const unsigned char *there = host_phys_ptr(PMM_PFN_PHYS(backing) +
+						   (pfn - block) * sizeof(struct pmm_page));
+	assert_non_null(there);
+	assert_memory_equal(there, pmm_pfn_to_page(pfn), sizeof(struct pmm_page));
+}
+
+/* memmap_on_memory: 3 pages of block 4 hold its descriptors; the rest is free. */
+static void mh_on_memory_add(void **state)
+{
+	(void)state;
+	uint64_t free0 = pmm_nr_free_pages(), present0 = normal()->present;
+	uint64_t managed0 = normal()->managed, meta0 = pmm_memory_meta_pages();
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	uint64_t meta = pmm_memory_meta_pages() - meta0;
+	assert_int_equal(pmm_nr_free_pages(), free0 + HP_BLOCK - K - meta);
+	assert_int_equal(normal()->present, present0 + HP_BLOCK);
+	assert_int_equal(normal()->managed, managed0 + HP_BLOCK - K);
+	struct pmm_memory_block_info info = info_of(4);
+	assert_string_equal(info.memmap, "range");
+	assert_int_equal(info.memmap_pages, K);
+	assert_int_equal(pmm_memory_memmap_pages(), K);
+	assert_true(info.removable);
+	/* every page it hands out lies after the descriptor pages */
+	struct pmm_page *pg;
+	unsigned int taken = 0;
+	while ((pg = pmm_alloc_pages(PMM_GFP_KERNEL, 0)) != NULL) {
+		pmm_pfn_t pfn = pmm_page_to_pfn(pg);
+		assert_false(pfn >= 4 * HP_BLOCK && pfn < 4 * HP_BLOCK + K);
+		if (pfn >= 4 * HP_BLOCK && pfn < 5 * HP_BLOCK)
+			descriptor_lives_at(pfn, 4 * HP_BLOCK, 4 * HP_BLOCK);
+		taken += pfn >= 4 * HP_BLOCK && pfn < 5 * HP_BLOCK;
+	}
+	assert_int_equal(taken, HP_BLOCK - K);
+	assert_null(pmm_check());
+}
+
+/* Offline keeps the descriptors, online reuses them, remove unbacks them. */
+static void mh_on_memory_cycle(void **state)
+{
+	(void)state;
+	uint64_t free0 = pmm_nr_free_pages(), present0 = normal()->present;
+	uint64_t meta0 = pmm_memory_meta_pages();
+	hotplug_hook(true, false);
+	assert_int_equal(pmm_memory_add(0, B(4), B(2)), 0);
+	uint64_t free1 = pmm_nr_free_pages();
+	for (unsigned int i = 0; i < 16; i++)
+		assert_true(hotplug_owner_alloc(PMM_GFP_USER_MOVABLE) != 0);
+	pmm_pfn_t in_block = 0;
+	for (unsigned int i = 0; i < hotplug_owner_count(); i++)
+		if (hotplug_owner_pfn(i) >= 5 * HP_BLOCK)
+			in_block = hotplug_owner_pfn(i);
+	assert_int_equal(pmm_memory_offline(B(5), B(1)), 0);
+	assert_string_equal(info_of(5).memmap, "range");
+	for (unsigned int i = 0; in_block != 0 && i < hotplug_owner_count(); i++)
+		assert_false(hotplug_owner_pfn(i) >= 5 * HP_BLOCK &&
+			     hotplug_owner_pfn(i) < 6 * HP_BLOCK);
+	assert_null(pmm_check());
+	assert_int_equal(pmm_memory_online(B(5), B(1)), 0);
+	hotplug_owner_free_all();
+	assert_int_equal(pmm_nr_free_pages(), free1);
+	assert_int_equal(pmm_memory_offline(B(4), B(2)), 0);
+	assert_int_equal(normal()->present, present0);
+	assert_int_equal(pmm_memory_remove(B(4), B(2)), 0);
+	assert_string_equal(info_of(4).memmap, "none");
+	assert_int_equal(pmm_memory_memmap_pages(), 0);
+	/* the slice reads zero again, as the room did before */
+	const unsigned char *slice = (const unsigned char *)pmm_pfn_to_page(4 * HP_BLOCK);
+	for (size_t i = 0; i < (size_t)K * PMM_PAGE_SIZE; i++)
+		assert_int_equal(slice[i], 0);
+	assert_int_equal(pmm_nr_free_pages(), free0 - (pmm_memory_meta_pages() - meta0));
+	assert_null(pmm_check());
+}
+
+/* Without memmap_on_memory: a late allocation of boot memory holds them. */
+static void mh_late(void **state)
+{
+	(void)state;
+	uint64_t free0 = pmm_nr_free_pages();
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	struct pmm_memory_block_info info = info_of(4);
+	assert_string_equal(info.memmap, "late");
+	assert_int_equal(info.memmap_pages, K);
+	uint64_t meta = pmm_memory_meta_pages();
+	assert_int_equal(pmm_nr_free_pages(), free0 + HP_BLOCK - K - meta);
+	assert_int_equal(normal()->managed - (4 * HP_BLOCK - HP_BLOCK), HP_BLOCK);
+	struct pmm_page *pg = pmm_alloc_range(4 * HP_BLOCK, 1, NULL) == 0
+				      ? pmm_pfn_to_page(4 * HP_BLOCK) : NULL;
+	assert_non_null(pg);
+	/* find the backing: the late run's first page holds block 4's first descriptors */
+	pmm_pfn_t backing = 0;
+	for (pmm_pfn_t p = HP_BLOCK; p < 4 * HP_BLOCK && backing == 0; p++) {
+		const void *there = host_phys_ptr(PMM_PFN_PHYS(p));
+		if (pmm_page_is_alloc_head(pmm_pfn_to_page(p)) &&
+		    memcmp(there, pmm_pfn_to_page(4 * HP_BLOCK), sizeof(struct pmm_page)) == 0 &&
+		    memcmp(there, (const unsigned char[12]){ 0 }, 12) != 0)
+			backing = p;
+	}
+	assert_true(backing != 0);
+	descriptor_lives_at(4 * HP_BLOCK, 4 * HP_BLOCK, backing);
+	assert_int_equal(pmm_free_pages(pg, 0), 0);
+	assert_null(pmm_check());
+	assert_int_equal(pmm_memory_offline(B(4), B(1)), 0);
+	assert_int_equal(pmm_memory_remove(B(4), B(1)), 0);
+	assert_int_equal(pmm_nr_free_pages(), free0 - pmm_memory_meta_pages());
+	assert_null(pmm_check());
+}
+
+/* Without the hooks the boot's array serves; memmap_on_memory falls back. */
+static void mh_boot_array(void **state)
+{
+	(void)state;
+	uint64_t free0 = pmm_nr_free_pages();
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	assert_string_equal(info_of(4).memmap, "boot");
+	assert_int_equal(info_of(4).memmap_pages, 0);
+	assert_string_equal(info_of(1).memmap, "boot");
+	assert_string_equal(info_of(5).memmap, "none");
+	assert_int_equal(pmm_nr_free_pages(), free0 + HP_BLOCK - pmm_memory_meta_pages());
+	assert_null(pmm_check());
+}
+
+/* pmm_check() catches a descriptor page that is not blank. */
+static void mh_check_catches(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	struct pmm_page *d = pmm_pfn_to_page(4 * HP_BLOCK + 1);
+	uint32_t was = d->info;
+	d->next = 1;
+	const char *why = pmm_check();
+	assert_non_null(why);
+	d->next = 0;
+	assert_int_equal(d->info, was);
+	assert_null(pmm_check());
+}
+
+static struct rel_snap snap;
+static struct pmm_memory_block_info blocks[8];
+
+static void mark(void)
+{
+	rel_snap_take(&snap);
+	for (unsigned int i = 0; i < 8; i++)
+		blocks[i] = info_of(i);
+}
+
+static void unchanged(void)
+{
+	const char *why = rel_snap_same(&snap);
+	rel_snap_release(&snap);
+	if (why)
+		fail_msg("%s", why);
+	for (unsigned int i = 0; i < 8; i++) {
+		struct pmm_memory_block_info now = info_of(i);
+		assert_memory_equal(&now, &blocks[i], sizeof(now));
+	}
+	assert_null(pmm_check());
+}
+
+static int refusing_populate(void *ctx, void *va, size_t bytes, pmm_phys_t pa)
+{
+	(void)ctx;
+	(void)va;
+	(void)bytes;
+	(void)pa;
+	return PMM_ENOMEM;
+}
+
+/* H20: the platform cannot back the descriptors. */
+static void H20_populate_refused(void **state)
+{
+	(void)state;
+	struct pmm_platform p = *pmm_platform_get();
+	p.memmap_populate = refusing_populate;
+	pmm_platform_set(&p);
+	mark();
+	assert_int_equal(pmm_memory_add(0, B(4), B(2)), PMM_ENOMEM);
+	unchanged();
+}
+
+static int (*host_populate)(void *, void *, size_t, pmm_phys_t);
+static int populate_calls;
+
+/* Backs the first block through the host's hook, refuses the second. */
+static int second_refused(void *ctx, void *va, size_t bytes, pmm_phys_t pa)
+{
+	return populate_calls++ == 0 ? host_populate(ctx, va, bytes, pa) : PMM_ENOMEM;
+}
+
+/* H21: the second block of two cannot be backed: the first is unbacked. */
+static void H21_second_block_refused(void **state)
+{
+	(void)state;
+	struct pmm_platform p = *pmm_platform_get();
+	host_populate = p.memmap_populate;
+	populate_calls = 0;
+	p.memmap_populate = second_refused;
+	pmm_platform_set(&p);
+	mark();
+	assert_int_equal(pmm_memory_add(0, B(4), B(2)), PMM_ENOMEM);
+	assert_int_equal(populate_calls, 2);
+	unchanged();
+}
+
+/* H22: no boot memory for a late allocation of descriptors. */
+static void H22_no_memory_for_late_descriptors(void **state)
+{
+	(void)state;
+	while (pmm_alloc_pages(PMM_GFP_KERNEL, 0) != NULL) {
+	}
+	mark();
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), PMM_ENOMEM);
+	unchanged();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(mh_on_memory_add, on_memory_setup, teardown),
+		cmocka_unit_test_setup_teardown(mh_on_memory_cycle, on_memory_setup, teardown),
+		cmocka_unit_test_setup_teardown(mh_late, late_setup, teardown),
+		cmocka_unit_test_setup_teardown(mh_boot_array, boot_setup, teardown),
+		cmocka_unit_test_setup_teardown(mh_check_catches, on_memory_setup, teardown),
+		cmocka_unit_test_setup_teardown(H20_populate_refused, on_memory_setup, teardown),
+		cmocka_unit_test_setup_teardown(H21_second_block_refused, on_memory_setup, teardown),
+		cmocka_unit_test_setup_teardown(H22_no_memory_for_late_descriptors, late_setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
