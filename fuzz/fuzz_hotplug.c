@@ -8,7 +8,9 @@
  * (default, kernel, movable, and one pmm does not know) and online
  * policies (contig-zones, auto-movable with a ratio, movable_node, and bad
  * ones) chosen by the input, movable requests that may reach the Movable
- * zone (PMM_GFP_HIGHUSER_MOVABLE) or may not (PMM_GFP_USER_MOVABLE).
+ * zone (PMM_GFP_HIGHUSER_MOVABLE) or may not (PMM_GFP_USER_MOVABLE);
+ * added blocks' descriptors in the boot's array, a late allocation or
+ * the blocks' own first pages (a virtual memmap), as the input says.
  *
  * Machine (tests/support/hotplug_setup.h): Normal [1024, 4096) on node 0
  * at boot, blocks of 1024 pages, descriptors to 8192 (blocks 4-7 absent).
@@ -53,9 +55,12 @@ static __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt
 	fuzz_vfail("fuzz_hotplug", op_no, fmt, ap);
 }
 
-static void setup(void)
+/* The machine; the input's first byte picks where added blocks'
+ * descriptors live: the boot's array, a late allocation, their own pages. */
+static void setup(struct fuzz_in *in)
 {
-	if (hotplug_setup() != 0)
+	uint8_t c = fuzz_u8(in) % 3;
+	if (hotplug_setup_memmap(c != 0, c == 2) != 0)
 		fail("set-up");
 	memset(blk, ABSENT, sizeof(blk));
 	for (unsigned int b = 1; b < 4; b++) {
@@ -351,7 +356,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	setup();
+	setup(&in);
 	while (in.n != 0 && op_no < 120) {
 		op_no++;
 		if ((in.p[0] & 7) <= 3) /* the next step is a hotplug call */

@@ -278,7 +278,8 @@ static int host_report_free(void *ctx, const pmm_pfn_t *pfns,
 		size_t len = (size_t)PMM_PFN_PHYS(pages);
 		if (host.phys != NULL && pa < host.phys_len &&
 		    len <= host.phys_len - pa)
-			madvise(host.phys + pa, len, MADV_DONTNEED);
+			madvise(host.phys + pa, len,
+				host.phys_fd >= 0 ? MADV_REMOVE : MADV_DONTNEED);
 		host.reported_pages += pages;
 	}
 	return 0;

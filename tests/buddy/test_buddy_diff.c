@@ -26,7 +26,10 @@
  * offlined, onlined and removed at random; an offline succeeds exactly
  * when the model has every page of the block free (no migrate hook), and
  * the model follows the zone metadata hotplug takes from boot memory
- * (M_META) and gives back. A block is added (or brought back) to Normal
+ * (M_META) and gives back. The host's virtual memmap backs each added
+ * block's descriptors: with an even seed in the block's own first pages
+ * (reserved in the model), with an odd one in a late allocation of boot
+ * memory (followed as metadata). A block is added (or brought back) to Normal
  * or to the Movable zone, as the call asks or the default policy picks;
  * the model reads which and keeps a fourth zone, Movable, that only
  * requests with both PMM_GFP_HIGHMEM and PMM_GFP_MOVABLE reach, first.
@@ -110,6 +113,7 @@ static struct {
 	uint64_t freebits[TOTAL / 64];
 	uint8_t hot[HOT_BLOCKS]; /* H_* of each hotplug block */
 	bool hot_movable[HOT_BLOCKS]; /* an online or offline block of the Movable zone */
+	pmm_pfn_t hot_own;       /* pages of a hot block holding its descriptors (memmap_on_memory) */
 	struct live meta[64];    /* blocks of hotplug's zone metadata */
 	size_t nmeta;
 	unsigned long long hotplugs;
@@ -699,11 +703,20 @@ static void meta_sync(void)
 	}
 }
 
+/* Hot block @b came online: its pages free but those holding its descriptors. */
+static void hot_block_online(unsigned int b)
+{
+	pmm_pfn_t pfn = NPAGES + b * HOT_BLOCK;
+	m.hot[b] = H_ONLINE;
+	model_set(pfn + m.hot_own, HOT_BLOCK - m.hot_own, M_FREE);
+	m.nfree += HOT_BLOCK - m.hot_own;
+}
+
 /* Is every page of hotplug block @b free in the model? */
 static bool hot_block_free(unsigned int b)
 {
 	pmm_pfn_t s = NPAGES + b * HOT_BLOCK;
-	for (pmm_pfn_t p = s; p < s + HOT_BLOCK; p++)
+	for (pmm_pfn_t p = s + m.hot_own; p < s + HOT_BLOCK; p++)
 		if (m.state[p] != M_FREE)
 			return false;
 	return true;
@@ -768,9 +781,7 @@ static void op_hotplug(void)
 			break; /* no metadata, or zones would meet: nothing changed */
 		assert_int_equal(err, 0);
 		hot_zone_sync(b, type, false);
-		m.hot[b] = H_ONLINE;
-		model_set(pfn, HOT_BLOCK, M_FREE);
-		m.nfree += HOT_BLOCK;
+		hot_block_online(b);
 		break;
 	case H_ONLINE:
 		assert_int_equal(pmm_memory_online(start, size), PMM_ESTATE);
@@ -785,7 +796,7 @@ static void op_hotplug(void)
 		assert_int_equal(err, 0);
 		m.hot[b] = H_OFFLINE;
 		model_set(pfn, HOT_BLOCK, M_RESERVED);
-		m.nfree -= HOT_BLOCK;
+		m.nfree -= HOT_BLOCK - m.hot_own;
 		break;
 	default:
 		assert_int_equal(pmm_memory_offline(start, size), PMM_ESTATE);
@@ -802,9 +813,7 @@ static void op_hotplug(void)
 			break;
 		assert_int_equal(err, 0);
 		hot_zone_sync(b, type, keep);
-		m.hot[b] = H_ONLINE;
-		model_set(pfn, HOT_BLOCK, M_FREE);
-		m.nfree += HOT_BLOCK;
+		hot_block_online(b);
 		break;
 	}
 	meta_sync();
@@ -910,7 +919,7 @@ static void test_diff(void **state)
 	};
 	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
 			 .max_pfn = TOTAL, .zones = boot_zones, .nr_zones = 3,
-			 .reporting = true }), 0);
+			 .reporting = true, .virtual_memmap = true }), 0);
 	assert_int_equal(pmm_report_set(PMM_REPORT_ORDER_MIN, 4), 0);
 	model_set(0, TOTAL, M_RESERVED);
 	static const pmm_pfn_t hand[][2] = {
@@ -930,8 +939,12 @@ static void test_diff(void **state)
 	struct pmm_platform plat = *pmm_platform_get();
 	plat.migrate = model_migrate;
 	pmm_platform_set(&plat);
+	/* even seeds: hot blocks hold their own descriptors; odd: late allocations */
+	bool on_memory = (seed & 1) == 0;
+	m.hot_own = on_memory ? HOT_BLOCK * sizeof(struct pmm_page) / PMM_PAGE_SIZE : 0;
 	assert_int_equal(pmm_hotplug_init(&(struct pmm_hotplug_config){
-		.block_bytes = PMM_PFN_PHYS(HOT_BLOCK), .zone_bound = bound }), 0);
+		.block_bytes = PMM_PFN_PHYS(HOT_BLOCK), .zone_bound = bound,
+		.memmap_on_memory = on_memory }), 0);
 	assert_int_equal(pmm_nr_free_pages(), m.nfree);
 	assert_clean();
 
@@ -971,7 +984,7 @@ static void test_diff(void **state)
 	assert_int_equal(pmm_nr_free_pages(), m.nfree);
 	uint64_t hot_online = 0, meta = 0;
 	for (unsigned int b = 0; b < HOT_BLOCKS; b++)
-		hot_online += m.hot[b] == H_ONLINE ? HOT_BLOCK : 0;
+		hot_online += m.hot[b] == H_ONLINE ? HOT_BLOCK - m.hot_own : 0;
 	for (pmm_pfn_t p = 0; p < NPAGES; p++)
 		meta += m.state[p] == M_META;
 	assert_int_equal(m.nfree, NPAGES - 1 - 100 + hot_online - meta);

@@ -17,6 +17,11 @@ static bool refuse;
 
 int hotplug_setup(void)
 {
+	return hotplug_setup_memmap(false, false);
+}
+
+int hotplug_setup_memmap(bool virtual_memmap, bool on_memory)
+{
 	static const struct buddy_zone_spec z[] = {
 		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 4 * HP_BLOCK },
 	};
@@ -24,12 +29,14 @@ int hotplug_setup(void)
 		0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
 	};
 	int err = buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = HP_MAX_PFN, .zones = z, .nr_zones = 1, .handoff = true });
+		.max_pfn = HP_MAX_PFN, .zones = z, .nr_zones = 1, .handoff = true,
+		.virtual_memmap = virtual_memmap });
 	if (err != 0)
 		return err;
 	hotplug_owner_reset();
 	return pmm_hotplug_init(&(struct pmm_hotplug_config){
-		.block_bytes = HP_BYTES(HP_BLOCK), .zone_bound = bound });
+		.block_bytes = HP_BYTES(HP_BLOCK), .zone_bound = bound,
+		.memmap_on_memory = on_memory });
 }
 
 void hotplug_teardown(void)

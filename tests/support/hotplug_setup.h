@@ -20,6 +20,9 @@
 
 /* Build the machine and start hotplug. Return: 0 or an error. */
 int hotplug_setup(void);
+/* The same with the host's virtual memmap (added blocks' descriptors
+ * backed as they come) and, with @on_memory, held in the blocks. */
+int hotplug_setup_memmap(bool virtual_memmap, bool on_memory);
 /* Tear it down (hotplug state too). */
 void hotplug_teardown(void);
 
