@@ -131,7 +131,7 @@ void hp_memmap_release(unsigned int first, unsigned int n);
 /* Return: the first pfn of block @id the buddy allocator manages. */
 pmm_pfn_t hp_block_managed_pfn(unsigned int id);
 /* Return: @p, or the end of its block's own descriptor pages when @p lies
- * in them. */
+ * in them (@p inside the block table). */
 pmm_pfn_t hp_skip_own_memmap(pmm_pfn_t p);
 /* Return: NULL or the first broken memmap invariant (elastic_check.c). */
 const char *hp_memmap_check(void);

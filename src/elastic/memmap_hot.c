@@ -111,7 +111,6 @@ void hp_memmap_release(unsigned int first, unsigned int n)
 			(void)err;
 		}
 		b->flags = (uint8_t)(b->flags & ~HP_MEMMAP);
-		pmm_hp.memmap_pfn[i] = 0;
 	}
 }
 
@@ -123,10 +122,8 @@ pmm_pfn_t hp_block_managed_pfn(unsigned int id)
 
 pmm_pfn_t hp_skip_own_memmap(pmm_pfn_t p)
 {
-	unsigned int id = (unsigned int)(p >> pmm_hp.shift);
-	if (id >= pmm_hp.nr || p >= hp_block_managed_pfn(id))
-		return p;
-	return hp_block_managed_pfn(id);
+	pmm_pfn_t managed = hp_block_managed_pfn((unsigned int)(p >> pmm_hp.shift));
+	return p < managed ? managed : p;
 }
 
 uint64_t pmm_memory_memmap_pages(void)

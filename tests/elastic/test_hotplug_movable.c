@@ -514,6 +514,7 @@ static void mv_auto_movable_full_table(void **state)
 	pmm_phys_t last = HP_BYTES((pmm_pfn_t)(PMM_MEMORY_BLOCKS_MAX - 1) * HP_BLOCK);
 	assert_int_equal(pmm_memory_add(0, last, B(1)), 0);
 	zones_of(PMM_MEMORY_BLOCKS_MAX - 1, "Movable");
+	assert_int_equal(pmm_memory_memmap_pages(), 0); /* reads no block past the table */
 	assert_null(pmm_check());
 }
 

@@ -24,6 +24,7 @@
 #include <pmm/check.h>
 #include <pmm/contig.h>
 
+#include "../../src/elastic/elastic_internal.h"
 #include "buddy_setup.h"
 #include "host_platform.h"
 #include "hotplug_setup.h"
@@ -107,6 +108,8 @@ static void mh_on_memory_add(void **state)
 	(void)state;
 	uint64_t free0 = pmm_nr_free_pages(), present0 = normal()->present;
 	uint64_t managed0 = normal()->managed, meta0 = pmm_memory_meta_pages();
+	/* memory that arrives holds whatever it held: not zero descriptors */
+	memset(host_phys_ptr(PMM_PFN_PHYS(4 * HP_BLOCK)), 0xa5, (size_t)K * PMM_PAGE_SIZE);
 	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
 	uint64_t meta = pmm_memory_meta_pages() - meta0;
 	assert_int_equal(pmm_nr_free_pages(), free0 + HP_BLOCK - K - meta);
@@ -166,6 +169,16 @@ static void mh_on_memory_cycle(void **state)
 		assert_int_equal(slice[i], 0);
 	assert_int_equal(pmm_nr_free_pages(), free0 - (pmm_memory_meta_pages() - meta0));
 	assert_null(pmm_check());
+	/* the block's first pages still hold the old descriptors: a new add
+	 * clears them before any is read */
+	assert_int_equal(pmm_memory_add(0, B(4), B(2)), 0);
+	assert_int_equal(pmm_nr_free_pages(), free1);
+	assert_null(pmm_check());
+	/* removing one block leaves the other's descriptors in place */
+	assert_int_equal(pmm_memory_offline(B(4), B(1)), 0);
+	assert_int_equal(pmm_memory_remove(B(4), B(1)), 0);
+	assert_string_equal(info_of(5).memmap, "range");
+	assert_null(pmm_check());
 }
 
 /* Without memmap_on_memory: a late allocation of boot memory holds them. */
@@ -194,6 +207,7 @@ static void mh_late(void **state)
 	}
 	assert_true(backing != 0);
 	descriptor_lives_at(4 * HP_BLOCK, 4 * HP_BLOCK, backing);
+	assert_null(pmm_check()); /* the block's first page, allocated, is no descriptor page */
 	assert_int_equal(pmm_free_pages(pg, 0), 0);
 	assert_null(pmm_check());
 	assert_int_equal(pmm_memory_offline(B(4), B(1)), 0);
@@ -229,6 +243,62 @@ static void mh_check_catches(void **state)
 	d->next = 0;
 	assert_int_equal(d->info, was);
 	assert_null(pmm_check());
+}
+
+/* A platform with memmap_populate but no memmap_depopulate has no virtual
+ * memmap: the boot's array serves. */
+static void mh_half_hooks(void **state)
+{
+	(void)state;
+	struct pmm_platform p = *pmm_platform_get();
+	p.memmap_depopulate = NULL;
+	pmm_platform_set(&p);
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	assert_string_equal(info_of(4).memmap, "boot");
+	assert_null(pmm_check());
+}
+
+/* The memmap proof: each broken invariant is caught. */
+static void mh_check_proves(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	struct hp_block *b = &pmm_hp.block[4];
+	/* a late backing that is not an allocated run of boot memory */
+	pmm_pfn_t was = pmm_hp.memmap_pfn[4];
+	pmm_hp.memmap_pfn[4] = HP_BLOCK; /* a free boot page */
+	assert_non_null(pmm_check());
+	assert_int_equal(pmm_alloc_range(4 * HP_BLOCK, 1, NULL), 0);
+	pmm_hp.memmap_pfn[4] = 4 * HP_BLOCK; /* allocated, but past boot memory */
+	assert_non_null(pmm_check());
+	pmm_hp.memmap_pfn[4] = was;
+	assert_null(pmm_check());
+	/* an absent block with backed descriptors (a valid backing otherwise) */
+	pmm_hp.block[6].flags |= HP_MEMMAP_LATE;
+	pmm_hp.memmap_pfn[6] = pmm_hp.memmap_pfn[4];
+	assert_non_null(pmm_check());
+	pmm_hp.block[6].flags = 0;
+	/* backed twice */
+	b->flags |= HP_MEMMAP_RANGE;
+	assert_non_null(pmm_check());
+	b->flags = (uint8_t)(b->flags & ~HP_MEMMAP_RANGE);
+	/* a hot block without backed descriptors */
+	b->flags = (uint8_t)(b->flags & ~HP_MEMMAP_LATE);
+	assert_non_null(pmm_check());
+	b->flags |= HP_MEMMAP_LATE;
+	assert_null(pmm_check());
+}
+
+/* A block holding its own descriptors: a descriptor page not blank. */
+static void mh_check_proves_own_pages(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	assert_null(hp_memmap_check());
+	pmm_pfn_to_page(4 * HP_BLOCK + 2)->next = 9;
+	assert_non_null(hp_memmap_check());
+	pmm_pfn_to_page(4 * HP_BLOCK + 2)->next = 0;
+	assert_null(hp_memmap_check());
 }
 
 static struct rel_snap snap;
@@ -299,12 +369,22 @@ static void H21_second_block_refused(void **state)
 	unchanged();
 }
 
-/* H22: no boot memory for a late allocation of descriptors. */
+/* H20 with late backing: the allocation goes back. */
+static void H20_populate_refused_late(void **state)
+{
+	H20_populate_refused(state);
+}
+
+/* H22: no boot memory for a late allocation of descriptors: every page
+ * taken, then every other one given back - the zone's new metadata (one
+ * page) fits, three contiguous pages of descriptors do not. */
 static void H22_no_memory_for_late_descriptors(void **state)
 {
 	(void)state;
 	while (pmm_alloc_pages(PMM_GFP_KERNEL, 0) != NULL) {
 	}
+	for (pmm_pfn_t p = HP_BLOCK; p < 4 * HP_BLOCK; p += 2)
+		assert_int_equal(pmm_free_pages(pmm_pfn_to_page(p), 0), 0);
 	mark();
 	assert_int_equal(pmm_memory_add(0, B(4), B(1)), PMM_ENOMEM);
 	unchanged();
@@ -318,7 +398,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mh_late, late_setup, teardown),
 		cmocka_unit_test_setup_teardown(mh_boot_array, boot_setup, teardown),
 		cmocka_unit_test_setup_teardown(mh_check_catches, on_memory_setup, teardown),
+		cmocka_unit_test_setup_teardown(mh_half_hooks, on_memory_setup, teardown),
+		cmocka_unit_test_setup_teardown(mh_check_proves, late_setup, teardown),
+		cmocka_unit_test_setup_teardown(mh_check_proves_own_pages, on_memory_setup, teardown),
 		cmocka_unit_test_setup_teardown(H20_populate_refused, on_memory_setup, teardown),
+		cmocka_unit_test_setup_teardown(H20_populate_refused_late, late_setup, teardown),
 		cmocka_unit_test_setup_teardown(H21_second_block_refused, on_memory_setup, teardown),
 		cmocka_unit_test_setup_teardown(H22_no_memory_for_late_descriptors, late_setup, teardown),
 	};
