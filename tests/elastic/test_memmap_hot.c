@@ -311,9 +311,11 @@ static void mark(void)
 		blocks[i] = info_of(i);
 }
 
-static void unchanged(void)
+/* Unchanged since mark() (@but_order: the free lists may be reordered -
+ * a late backing allocated and freed again). */
+static void unchanged_as(bool but_order)
 {
-	const char *why = rel_snap_same(&snap);
+	const char *why = but_order ? rel_snap_same_but_order(&snap) : rel_snap_same(&snap);
 	rel_snap_release(&snap);
 	if (why)
 		fail_msg("%s", why);
@@ -322,6 +324,11 @@ static void unchanged(void)
 		assert_memory_equal(&now, &blocks[i], sizeof(now));
 	}
 	assert_null(pmm_check());
+}
+
+static void unchanged(void)
+{
+	unchanged_as(false);
 }
 
 static int refusing_populate(void *ctx, void *va, size_t bytes, pmm_phys_t pa)
@@ -334,15 +341,20 @@ static int refusing_populate(void *ctx, void *va, size_t bytes, pmm_phys_t pa)
 }
 
 /* H20: the platform cannot back the descriptors. */
-static void H20_populate_refused(void **state)
+static void populate_refused(bool late)
 {
-	(void)state;
 	struct pmm_platform p = *pmm_platform_get();
 	p.memmap_populate = refusing_populate;
 	pmm_platform_set(&p);
 	mark();
 	assert_int_equal(pmm_memory_add(0, B(4), B(2)), PMM_ENOMEM);
-	unchanged();
+	unchanged_as(late);
+}
+
+static void H20_populate_refused(void **state)
+{
+	(void)state;
+	populate_refused(false);
 }
 
 static int (*host_populate)(void *, void *, size_t, pmm_phys_t);
@@ -369,10 +381,12 @@ static void H21_second_block_refused(void **state)
 	unchanged();
 }
 
-/* H20 with late backing: the allocation goes back. */
+/* H20 with late backing: the allocation goes back (the free lists may
+ * be in another order). */
 static void H20_populate_refused_late(void **state)
 {
-	H20_populate_refused(state);
+	(void)state;
+	populate_refused(true);
 }
 
 /* H22: no boot memory for a late allocation of descriptors: every page

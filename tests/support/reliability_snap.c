@@ -87,6 +87,31 @@ const char *rel_snap_same(const struct rel_snap *s)
 	return NULL;
 }
 
+const char *rel_snap_same_but_order(const struct rel_snap *s)
+{
+	static char why[160];
+	for (size_t p = 0; p < s->map_n; p++)
+		if (s->map[p].info != pmm_mem_map[p].info) {
+			snprintf(why, sizeof(why), "pfn 0x%zx: info 0x%x -> 0x%x", p,
+				 s->map[p].info, pmm_mem_map[p].info);
+			return why;
+		}
+	for (int nd = 0; nd < REL_SNAP_NODES; nd++) {
+		for (int t = 0; t < PMM_NR_ZONES; t++) {
+			const struct pmm_zone *a = &s->nodes[nd].zones[t];
+			const struct pmm_zone *b = &pmm_nodes[nd].zones[t];
+			if (a->free_pages != b->free_pages || a->managed != b->managed ||
+			    a->present != b->present || a->start_pfn != b->start_pfn ||
+			    a->end_pfn != b->end_pfn) {
+				snprintf(why, sizeof(why), "node %d zone %s: counts or span changed",
+					 nd, pmm_zone_name((enum pmm_zone_type)t));
+				return why;
+			}
+		}
+	}
+	return NULL;
+}
+
 void rel_snap_release(struct rel_snap *s)
 {
 	free(s->map);

@@ -31,6 +31,13 @@ struct rel_snap {
 void rel_snap_take(struct rel_snap *s);
 /* Return: NULL if the state equals @s, else what differs (static text). */
 const char *rel_snap_same(const struct rel_snap *s);
+/*
+ * The same pages in the same states and the same zone counts and spans,
+ * the free lists possibly reordered (a block allocated and freed again,
+ * as after a failed offline or CMA run) and PMM_DEBUG=3's operation counts
+ * moved. Return: NULL, or what differs.
+ */
+const char *rel_snap_same_but_order(const struct rel_snap *s);
 /* Free @s's buffers. */
 void rel_snap_release(struct rel_snap *s);
 
