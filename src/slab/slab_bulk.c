@@ -29,20 +29,21 @@
 static size_t take_run(struct pmm_kmem_cache *c, struct slab_cpu *ac,
 		       void **objs, size_t want)
 {
+	uintptr_t d = slab_map_delta();
+	uint32_t avail = ac->avail;
 	size_t n = 0;
-	while (n < want && ac->avail != 0) {
-		unsigned char *obj = ac->entry[ac->avail - 1];
-		struct slab *s = slab_of_trusted(c, obj);
-		_Atomic uint8_t *state = &slab_state_map(c, s)[slab_div_slot(
-			c, (uint32_t)((uintptr_t)obj - (uintptr_t)s - c->first_off))];
+	while (n < want && avail != 0) {
+		unsigned char *obj = ac->entry[avail - 1];
+		_Atomic uint8_t *state = slab_trusted_state(c, obj, d);
 		if (atomic_load_explicit(state, memory_order_relaxed) !=
 		    SLAB_OBJ_FREE)
 			break;
 		atomic_store_explicit(state, SLAB_OBJ_ALLOCATED,
 				      memory_order_relaxed);
-		ac->avail--;
+		avail--;
 		objs[n++] = obj;
 	}
+	ac->avail = avail;
 	ac->allocs += n;
 	return n;
 }
@@ -53,11 +54,7 @@ static void untake(struct pmm_kmem_cache *c, void **objs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char *obj = objs[i];
-		struct slab *s = slab_of_trusted(c, obj);
-		atomic_store_explicit(&slab_state_map(c, s)[slab_div_slot(
-					      c, (uint32_t)((uintptr_t)obj -
-							    (uintptr_t)s -
-							    c->first_off))],
+		atomic_store_explicit(slab_trusted_state(c, obj, slab_map_delta()),
 				      SLAB_OBJ_FREE, memory_order_relaxed);
 		if (c->flags & PMM_SLAB_DEBUG)
 			slab_debug_on_free(c, obj);
@@ -66,6 +63,19 @@ static void untake(struct pmm_kmem_cache *c, void **objs, size_t n)
 	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
 	ac->allocs -= n;
 	ac->frees -= n;
+}
+
+/* One object of @c for a bulk call whose CPU array @ac is empty: the
+ * array refilled first with up to @left objects (at most the array's
+ * size) in one lock round trip. Return: the object or NULL. */
+static void *take_refilled(struct pmm_kmem_cache *c, struct slab_cpu *ac,
+			   size_t left, unsigned int gfp)
+{
+	if (!(c->flags & SLAB_SLOW_FLAGS) && left > c->batch) {
+		uint32_t want = left < c->limit ? (uint32_t)left : c->limit;
+		(void)slab_cpu_refill(c, ac, want, gfp);
+	}
+	return slab_alloc_slow(c, gfp);
 }
 
 /**
@@ -94,7 +104,7 @@ long pmm_kmem_cache_alloc_bulk(struct pmm_kmem_cache *c, unsigned int gfp,
 			done += n;
 			continue;
 		}
-		void *obj = slab_alloc_slow(c, gfp & ~PMM_GFP_ZERO);
+		void *obj = take_refilled(c, ac, nr - done, gfp & ~PMM_GFP_ZERO);
 		if (obj == NULL) {
 			untake(c, objs, done);
 			return 0;
@@ -114,21 +124,21 @@ struct claim_hint {
 	uintptr_t span; /* the slab's bytes */
 };
 
-/* Return: the slab of @p, from @h or slab_where(); NULL (reported) when
+/* Return: the slab of @p, from @h or slab_lookup(); NULL (reported) when
  * @p is in no slab. */
 static struct slab *claim_slab(const void *p, struct claim_hint *h,
 			       const char *func)
 {
-	struct slab_where w;
 	if (h->s && (uintptr_t)p - (uintptr_t)h->s < h->span)
 		return h->s;
-	if (slab_where(p, &w) != 0 || w.slab == NULL) {
+	struct slab *s = slab_lookup(p);
+	if (s == NULL) {
 		(void)pmm_bug(PMM_EINVAL, func, "%p is not a slab object", p);
 		return NULL;
 	}
-	h->s = w.slab;
-	h->span = (uintptr_t)PMM_PAGE_SIZE << w.slab->cache->order;
-	return w.slab;
+	h->s = s;
+	h->span = (uintptr_t)PMM_PAGE_SIZE << s->cache->order;
+	return s;
 }
 
 /* Prove @p an allocated object (of @want unless NULL) and mark it FREE.
@@ -181,11 +191,40 @@ static void unclaim(void *const *objs, size_t n)
 	}
 }
 
+/* Push the claimed objects @objs[0 .. @n) of @c, a cache without debug
+ * bytes, on the CPU array; when they do not fit, the array's oldest
+ * objects go back to the slabs first, in one lock round trip. */
+static void push_run(struct pmm_kmem_cache *c, void *const *objs, size_t n)
+{
+	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
+	size_t i = 0;
+	while (i < n) {
+		size_t room = c->limit - ac->avail;
+		if (room == 0) {
+			size_t over = n - i < c->limit ? n - i : c->limit;
+			slab_cpu_flush_n(c, ac, over > c->batch ? (uint32_t)over
+								: c->batch);
+			continue;
+		}
+		for (; i < n && room != 0; i++) {
+			if (objs[i] == NULL)
+				continue;
+			ac->entry[ac->avail++] = objs[i];
+			ac->frees++;
+			room--;
+		}
+	}
+}
+
 /* Push the claimed objects @objs[0 .. @n) of @c (NULL: each its own
  * cache) on the CPU array, poisoned in a debug cache. */
 static void push_claimed(struct pmm_kmem_cache *c, void *const *objs,
 			 size_t n)
 {
+	if (c != NULL && !(c->flags & PMM_SLAB_DEBUG)) {
+		push_run(c, objs, n);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		_Atomic uint8_t *state;
 		struct pmm_kmem_cache *oc = c;
