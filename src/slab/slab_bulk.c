@@ -30,11 +30,13 @@ static size_t take_run(struct pmm_kmem_cache *c, struct slab_cpu *ac,
 		       void **objs, size_t want)
 {
 	uintptr_t d = slab_map_delta();
+	struct slab_geom g;
+	slab_geom_of(c, &g);
 	uint32_t avail = ac->avail;
 	size_t n = 0;
 	while (n < want && avail != 0) {
 		unsigned char *obj = ac->entry[avail - 1];
-		_Atomic uint8_t *state = slab_trusted_state(c, obj, d);
+		_Atomic uint8_t *state = slab_trusted_state(&g, obj, d);
 		if (atomic_load_explicit(state, memory_order_relaxed) !=
 		    SLAB_OBJ_FREE)
 			break;
@@ -52,9 +54,11 @@ static size_t take_run(struct pmm_kmem_cache *c, struct slab_cpu *ac,
  * caller: FREE again (poisoned in a debug cache), on the CPU array. */
 static void untake(struct pmm_kmem_cache *c, void **objs, size_t n)
 {
+	struct slab_geom g;
+	slab_geom_of(c, &g);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char *obj = objs[i];
-		atomic_store_explicit(slab_trusted_state(c, obj, slab_map_delta()),
+		atomic_store_explicit(slab_trusted_state(&g, obj, slab_map_delta()),
 				      SLAB_OBJ_FREE, memory_order_relaxed);
 		if (c->flags & PMM_SLAB_DEBUG)
 			slab_debug_on_free(c, obj);
@@ -118,10 +122,11 @@ long pmm_kmem_cache_alloc_bulk(struct pmm_kmem_cache *c, unsigned int gfp,
 }
 
 /* The slab of the object claimed last: the next one in its range is
- * placed without the page descriptors. */
+ * placed without the page descriptors, by its cache's geometry. */
 struct claim_hint {
 	struct slab *s;
-	uintptr_t span; /* the slab's bytes */
+	const struct pmm_kmem_cache *c; /* s->cache */
+	struct slab_geom g;             /* of c */
 };
 
 /* Return: the slab of @p, from @h or slab_lookup(); NULL (reported) when
@@ -129,7 +134,7 @@ struct claim_hint {
 static struct slab *claim_slab(const void *p, struct claim_hint *h,
 			       const char *func)
 {
-	if (h->s && (uintptr_t)p - (uintptr_t)h->s < h->span)
+	if (h->s && (uintptr_t)p - (uintptr_t)h->s < h->g.span)
 		return h->s;
 	struct slab *s = slab_lookup(p);
 	if (s == NULL) {
@@ -137,7 +142,10 @@ static struct slab *claim_slab(const void *p, struct claim_hint *h,
 		return NULL;
 	}
 	h->s = s;
-	h->span = (uintptr_t)PMM_PAGE_SIZE << s->cache->order;
+	if (h->c != s->cache) {
+		h->c = s->cache;
+		slab_geom_of(h->c, &h->g);
+	}
 	return s;
 }
 
@@ -149,16 +157,18 @@ static int claim(const struct pmm_kmem_cache *want, const void *p,
 	struct slab *s = claim_slab(p, h, func);
 	if (s == NULL)
 		return PMM_EINVAL;
-	const struct pmm_kmem_cache *c = s->cache;
+	const struct pmm_kmem_cache *c = h->c;
 	uint32_t idx;
 	if ((want && want != c) || (c->flags & SLAB_SLOW_FLAGS) ||
-	    slab_obj_index(c, s, p, &idx) != 0) {
+	    slab_geom_index(&h->g, s, p, &idx) != 0) {
 		struct slab_where w = { .slab = s };
 		int err = slab_validate(want, p, &w, func, &idx);
 		if (err)
 			return err;
 	}
-	if (!slab_state_release(&slab_state_map(c, s)[idx]))
+	_Atomic uint8_t *map = (_Atomic uint8_t *)(void *)((unsigned char *)s +
+							    h->g.state_off);
+	if (!slab_state_release(&map[idx]))
 		return slab_double_free(s, idx, p, func);
 	return 0;
 }
@@ -252,7 +262,7 @@ static void push_claimed(struct pmm_kmem_cache *c, void *const *objs,
  */
 int pmm_kmem_cache_free_bulk(struct pmm_kmem_cache *c, size_t nr, void **objs)
 {
-	struct claim_hint h = { NULL, 0 };
+	struct claim_hint h = { .s = NULL, .c = NULL };
 	if (objs == NULL && nr != 0)
 		return PMM_EINVAL;
 	if (c != NULL && !slab_cache_ok(c))

@@ -153,49 +153,83 @@ SLAB_INLINE int slab_where(const void *p, struct slab_where *w)
 	return 0;
 }
 
-/* Return: the slab of an object of @c that pmm itself handed out; @d is
- * slab_map_delta(). */
-SLAB_INLINE struct slab *slab_of_trusted_at(const struct pmm_kmem_cache *c,
+/*
+ * The fields of a cache that place an object, copied into locals: a loop
+ * that stores state bytes (a character type, which may alias anything)
+ * would otherwise reload them from the cache for every object.
+ */
+struct slab_geom {
+	uintptr_t span;          /* the slab's bytes */
+	uint32_t first_off, slot, recip, objs, state_off;
+};
+
+SLAB_INLINE void slab_geom_of(const struct pmm_kmem_cache *c,
+			      struct slab_geom *g)
+{
+	g->span = (uintptr_t)PMM_PAGE_SIZE << c->order;
+	g->first_off = c->first_off;
+	g->slot = c->slot;
+	g->recip = c->recip;
+	g->objs = c->objs_per_slab;
+	g->state_off = c->state_off;
+}
+
+/* Return: the slab of an object that pmm itself handed out, of a cache
+ * with geometry @g; @d is slab_map_delta(). */
+SLAB_INLINE struct slab *slab_of_trusted_at(const struct slab_geom *g,
 					      const void *obj, uintptr_t d)
 {
-	uintptr_t mask = ((uintptr_t)PMM_PAGE_SIZE << c->order) - 1u;
-	return (struct slab *)(void *)((((uintptr_t)obj - d) & ~mask) + d);
+	return (struct slab *)(void *)((((uintptr_t)obj - d) & ~(g->span - 1u)) +
+				       d);
 }
 
 /* Return: the slab of an object of @c that pmm itself handed out. */
 SLAB_INLINE struct slab *slab_of_trusted(const struct pmm_kmem_cache *c,
 					   const void *obj)
 {
-	return slab_of_trusted_at(c, obj, slab_map_delta());
+	struct slab_geom g;
+	slab_geom_of(c, &g);
+	return slab_of_trusted_at(&g, obj, slab_map_delta());
 }
 
-/* Return: the state byte of @obj, an object of @c that pmm handed out;
- * @d is slab_map_delta(). */
-SLAB_INLINE _Atomic uint8_t *slab_trusted_state(const struct pmm_kmem_cache *c,
+/* Return: the state byte of @obj, an object pmm handed out of a cache
+ * with geometry @g; @d is slab_map_delta(). */
+SLAB_INLINE _Atomic uint8_t *slab_trusted_state(const struct slab_geom *g,
 						const void *obj, uintptr_t d)
 {
-	struct slab *s = slab_of_trusted_at(c, obj, d);
-	return &slab_state_map(c, s)[slab_div_slot(
-		c, (uint32_t)((uintptr_t)obj - (uintptr_t)s - c->first_off))];
+	unsigned char *s = (unsigned char *)slab_of_trusted_at(g, obj, d);
+	uint32_t off = (uint32_t)((uintptr_t)obj - (uintptr_t)s - g->first_off);
+	return (_Atomic uint8_t *)(void *)(s + g->state_off +
+					   (uint32_t)(((uint64_t)off * g->recip) >> 32));
 }
 
 /*
- * Index of the pointer @p in slab @s of @c. Return: 0, or PMM_EINVAL
- * (outside the objects), PMM_ENOTHEAD (inside one); *@idx the index.
+ * Index of the pointer @p in slab @s of a cache with geometry @g.
+ * Return: 0, or PMM_EINVAL (outside the objects), PMM_ENOTHEAD (inside
+ * one); *@idx the index.
  */
+SLAB_INLINE int slab_geom_index(const struct slab_geom *g, struct slab *s,
+				const void *p, uint32_t *idx)
+{
+	uintptr_t first = (uintptr_t)s + g->first_off;
+	uintptr_t a = (uintptr_t)p;
+	if (a < first || a - first >= g->span)
+		return PMM_EINVAL;
+	uint32_t off = (uint32_t)(a - first);
+	uint32_t i = (uint32_t)(((uint64_t)off * g->recip) >> 32);
+	if (i >= g->objs)
+		return PMM_EINVAL;
+	*idx = i;
+	return off == i * g->slot ? 0 : PMM_ENOTHEAD;
+}
+
+/* slab_geom_index() for a slab @s of @c. */
 SLAB_INLINE int slab_obj_index(const struct pmm_kmem_cache *c,
 				 struct slab *s, const void *p, uint32_t *idx)
 {
-	uintptr_t first = (uintptr_t)s + c->first_off;
-	uintptr_t a = (uintptr_t)p;
-	if (a < first || a - first >= (uintptr_t)PMM_PAGE_SIZE << c->order)
-		return PMM_EINVAL;
-	uint32_t off = (uint32_t)(a - first);
-	uint32_t i = slab_div_slot(c, off);
-	if (i >= c->objs_per_slab)
-		return PMM_EINVAL;
-	*idx = i;
-	return off == i * c->slot ? 0 : PMM_ENOTHEAD;
+	struct slab_geom g;
+	slab_geom_of(c, &g);
+	return slab_geom_index(&g, s, p, idx);
 }
 
 /*
@@ -241,7 +275,9 @@ SLAB_INLINE void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
 				     (gfp & PMM_GFP_ZERO), 0))
 		return slab_alloc_slow(c, gfp);
 	unsigned char *obj = ac->entry[ac->avail - 1];
-	_Atomic uint8_t *state = slab_trusted_state(c, obj, slab_map_delta());
+	struct slab_geom g;
+	slab_geom_of(c, &g);
+	_Atomic uint8_t *state = slab_trusted_state(&g, obj, slab_map_delta());
 	if (__builtin_expect(atomic_load_explicit(state, memory_order_relaxed) !=
 				     SLAB_OBJ_FREE, 0))
 		return slab_alloc_slow(c, gfp);
