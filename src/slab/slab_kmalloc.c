@@ -10,7 +10,7 @@
  * A class's cache is made on first use, one set per zone type (Normal,
  * DMA, DMA32 - the gfp zone flags pick the set), named as Linux names
  * them ("kmalloc-96", "dma-kmalloc-96"). pmm_kfree() and pmm_ksize() find
- * the cache or block from the pointer alone (slab_where()).
+ * the cache or block from the pointer alone (slab_lookup(), slab_where()).
  */
 #include <pmm/fmt.h>
 
