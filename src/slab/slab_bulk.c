@@ -202,26 +202,28 @@ static void unclaim(void *const *objs, size_t n)
 }
 
 /* Push the claimed objects @objs[0 .. @n) of @c, a cache without debug
- * bytes, on the CPU array; when they do not fit, the array's oldest
- * objects go back to the slabs first, in one lock round trip. */
+ * bytes, on the CPU array. When they do not fit, the array's oldest
+ * objects go back to the slabs first, as many as the surplus (at least
+ * `batch`, at most all), in one lock round trip: a batch the size of the
+ * array then cycles through it without the lock. */
 static void push_run(struct pmm_kmem_cache *c, void *const *objs, size_t n)
 {
 	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
 	size_t i = 0;
 	while (i < n) {
-		size_t room = c->limit - ac->avail;
-		if (room == 0) {
-			size_t over = n - i < c->limit ? n - i : c->limit;
-			slab_cpu_flush_n(c, ac, over > c->batch ? (uint32_t)over
-								: c->batch);
-			continue;
+		size_t left = n - i;
+		if (ac->avail + left > c->limit) {
+			size_t k = ac->avail + left - c->limit;
+			k = k > c->batch ? k : c->batch;
+			k = k < ac->avail ? k : ac->avail;
+			if (k != 0)
+				slab_cpu_flush_n(c, ac, (uint32_t)k);
 		}
-		for (; i < n && room != 0; i++) {
+		for (; i < n && ac->avail < c->limit; i++) {
 			if (objs[i] == NULL)
 				continue;
 			ac->entry[ac->avail++] = objs[i];
 			ac->frees++;
-			room--;
 		}
 	}
 }
