@@ -90,21 +90,22 @@ static void take_from_slabs_locked(struct pmm_kmem_cache *c,
 	}
 }
 
-/* Refill @ac from the slabs, growing the cache if they are all full.
- * Return: objects in @ac. Locking: takes the cache lock. */
+/* Refill @ac, the array of CPU @cpu, from the slabs up to @want objects,
+ * growing the cache if they are all full. Return: objects in @ac.
+ * Locking: takes the cache lock. */
 static uint32_t cache_refill(struct pmm_kmem_cache *c, struct slab_cpu *ac,
-			     unsigned int cpu, unsigned int gfp)
+			     unsigned int cpu, uint32_t want, unsigned int gfp)
 {
 	pmm_lock(&c->lock);
 	for (;;) {
-		take_from_slabs_locked(c, ac, c->batch, cpu, false);
+		take_from_slabs_locked(c, ac, want, cpu, false);
 		if (ac->avail != 0)
 			break;
 		pmm_unlock(&c->lock);
 		struct slab *s = slab_grow(c, gfp);
 		pmm_lock(&c->lock);
 		if (s == NULL) {
-			take_from_slabs_locked(c, ac, c->batch, cpu, true);
+			take_from_slabs_locked(c, ac, want, cpu, true);
 			break;
 		}
 		slab_add_locked(c, s, cpu);
@@ -150,6 +151,26 @@ void slab_cpu_flush(struct pmm_kmem_cache *c, struct slab_cpu *ac)
 	cache_flush(c, ac, c->batch, SLAB_KEEP_EMPTY);
 }
 
+void slab_cpu_flush_n(struct pmm_kmem_cache *c, struct slab_cpu *ac,
+		      uint32_t n)
+{
+	cache_flush(c, ac, n, SLAB_KEEP_EMPTY);
+}
+
+uint32_t slab_cpu_refill(struct pmm_kmem_cache *c, struct slab_cpu *ac,
+			 uint32_t want, unsigned int gfp)
+{
+	return cache_refill(c, ac, pmm_platform_cpu(), want, gfp);
+}
+
+int slab_flush_push(struct pmm_kmem_cache *c, struct slab_cpu *ac, void *p)
+{
+	slab_cpu_flush(c, ac);
+	ac->entry[ac->avail++] = p;
+	ac->frees++;
+	return 0;
+}
+
 void slab_drain_cpu(struct pmm_kmem_cache *c, unsigned int cpu)
 {
 	struct slab_cpu *ac = slab_cpu(c, cpu);
@@ -190,7 +211,8 @@ void *slab_alloc_slow(struct pmm_kmem_cache *c, unsigned int gfp)
 	struct slab_cpu *ac = slab_cpu(c, cpu);
 	unsigned char *obj;
 	do {
-		if (ac->avail == 0 && cache_refill(c, ac, cpu, gfp) == 0)
+		if (ac->avail == 0 &&
+		    cache_refill(c, ac, cpu, c->batch, gfp) == 0)
 			return NULL;
 		obj = ac->entry[--ac->avail];
 	} while (obj_take(c, obj) != 0);
@@ -308,15 +330,15 @@ int slab_free_slow(const struct pmm_kmem_cache *want, const void *p,
  */
 int pmm_kmem_cache_free(struct pmm_kmem_cache *c, void *obj)
 {
-	struct slab_where w;
+	struct slab *s;
 	if (obj == NULL)
 		return 0;
 	if (!slab_cache_ok(c))
 		return pmm_bug(PMM_EINVAL, __func__, "%p is not a cache",
 				  (void *)c);
-	if (slab_where(obj, &w) != 0 || w.slab == NULL)
+	if ((s = slab_lookup(obj)) == NULL)
 		return pmm_bug(PMM_EINVAL, __func__,
 				  "cache %s: %p is not a slab object",
 				  c->name, obj);
-	return slab_free_in(c, w.slab, obj, __func__);
+	return slab_free_in(c, s, obj, __func__);
 }

@@ -29,20 +29,23 @@
 static size_t take_run(struct pmm_kmem_cache *c, struct slab_cpu *ac,
 		       void **objs, size_t want)
 {
+	uintptr_t d = slab_map_delta();
+	struct slab_geom g;
+	slab_geom_of(c, &g);
+	uint32_t avail = ac->avail;
 	size_t n = 0;
-	while (n < want && ac->avail != 0) {
-		unsigned char *obj = ac->entry[ac->avail - 1];
-		struct slab *s = slab_of_trusted(c, obj);
-		_Atomic uint8_t *state = &slab_state_map(c, s)[slab_div_slot(
-			c, (uint32_t)((uintptr_t)obj - (uintptr_t)s - c->first_off))];
+	while (n < want && avail != 0) {
+		unsigned char *obj = ac->entry[avail - 1];
+		_Atomic uint8_t *state = slab_trusted_state(&g, obj, d);
 		if (atomic_load_explicit(state, memory_order_relaxed) !=
 		    SLAB_OBJ_FREE)
 			break;
 		atomic_store_explicit(state, SLAB_OBJ_ALLOCATED,
 				      memory_order_relaxed);
-		ac->avail--;
+		avail--;
 		objs[n++] = obj;
 	}
+	ac->avail = avail;
 	ac->allocs += n;
 	return n;
 }
@@ -51,13 +54,11 @@ static size_t take_run(struct pmm_kmem_cache *c, struct slab_cpu *ac,
  * caller: FREE again (poisoned in a debug cache), on the CPU array. */
 static void untake(struct pmm_kmem_cache *c, void **objs, size_t n)
 {
+	struct slab_geom g;
+	slab_geom_of(c, &g);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char *obj = objs[i];
-		struct slab *s = slab_of_trusted(c, obj);
-		atomic_store_explicit(&slab_state_map(c, s)[slab_div_slot(
-					      c, (uint32_t)((uintptr_t)obj -
-							    (uintptr_t)s -
-							    c->first_off))],
+		atomic_store_explicit(slab_trusted_state(&g, obj, slab_map_delta()),
 				      SLAB_OBJ_FREE, memory_order_relaxed);
 		if (c->flags & PMM_SLAB_DEBUG)
 			slab_debug_on_free(c, obj);
@@ -66,6 +67,19 @@ static void untake(struct pmm_kmem_cache *c, void **objs, size_t n)
 	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
 	ac->allocs -= n;
 	ac->frees -= n;
+}
+
+/* One object of @c for a bulk call whose CPU array @ac is empty: the
+ * array refilled first with up to @left objects (at most the array's
+ * size) in one lock round trip. Return: the object or NULL. */
+static void *take_refilled(struct pmm_kmem_cache *c, struct slab_cpu *ac,
+			   size_t left, unsigned int gfp)
+{
+	if (!(c->flags & SLAB_SLOW_FLAGS) && left > c->batch) {
+		uint32_t want = left < c->limit ? (uint32_t)left : c->limit;
+		(void)slab_cpu_refill(c, ac, want, gfp);
+	}
+	return slab_alloc_slow(c, gfp);
 }
 
 /**
@@ -94,7 +108,7 @@ long pmm_kmem_cache_alloc_bulk(struct pmm_kmem_cache *c, unsigned int gfp,
 			done += n;
 			continue;
 		}
-		void *obj = slab_alloc_slow(c, gfp & ~PMM_GFP_ZERO);
+		void *obj = take_refilled(c, ac, nr - done, gfp & ~PMM_GFP_ZERO);
 		if (obj == NULL) {
 			untake(c, objs, done);
 			return 0;
@@ -108,27 +122,31 @@ long pmm_kmem_cache_alloc_bulk(struct pmm_kmem_cache *c, unsigned int gfp,
 }
 
 /* The slab of the object claimed last: the next one in its range is
- * placed without the page descriptors. */
+ * placed without the page descriptors, by its cache's geometry. */
 struct claim_hint {
 	struct slab *s;
-	uintptr_t span; /* the slab's bytes */
+	const struct pmm_kmem_cache *c; /* s->cache */
+	struct slab_geom g;             /* of c */
 };
 
-/* Return: the slab of @p, from @h or slab_where(); NULL (reported) when
+/* Return: the slab of @p, from @h or slab_lookup(); NULL (reported) when
  * @p is in no slab. */
 static struct slab *claim_slab(const void *p, struct claim_hint *h,
 			       const char *func)
 {
-	struct slab_where w;
-	if (h->s && (uintptr_t)p - (uintptr_t)h->s < h->span)
+	if (h->s && (uintptr_t)p - (uintptr_t)h->s < h->g.span)
 		return h->s;
-	if (slab_where(p, &w) != 0 || w.slab == NULL) {
+	struct slab *s = slab_lookup(p);
+	if (s == NULL) {
 		(void)pmm_bug(PMM_EINVAL, func, "%p is not a slab object", p);
 		return NULL;
 	}
-	h->s = w.slab;
-	h->span = (uintptr_t)PMM_PAGE_SIZE << w.slab->cache->order;
-	return w.slab;
+	h->s = s;
+	if (h->c != s->cache) {
+		h->c = s->cache;
+		slab_geom_of(h->c, &h->g);
+	}
+	return s;
 }
 
 /* Prove @p an allocated object (of @want unless NULL) and mark it FREE.
@@ -139,16 +157,18 @@ static int claim(const struct pmm_kmem_cache *want, const void *p,
 	struct slab *s = claim_slab(p, h, func);
 	if (s == NULL)
 		return PMM_EINVAL;
-	const struct pmm_kmem_cache *c = s->cache;
+	const struct pmm_kmem_cache *c = h->c;
 	uint32_t idx;
 	if ((want && want != c) || (c->flags & SLAB_SLOW_FLAGS) ||
-	    slab_obj_index(c, s, p, &idx) != 0) {
+	    slab_geom_index(&h->g, s, p, &idx) != 0) {
 		struct slab_where w = { .slab = s };
 		int err = slab_validate(want, p, &w, func, &idx);
 		if (err)
 			return err;
 	}
-	if (!slab_state_release(&slab_state_map(c, s)[idx]))
+	_Atomic uint8_t *map = (_Atomic uint8_t *)(void *)((unsigned char *)s +
+							    h->g.state_off);
+	if (!slab_state_release(&map[idx]))
 		return slab_double_free(s, idx, p, func);
 	return 0;
 }
@@ -181,11 +201,42 @@ static void unclaim(void *const *objs, size_t n)
 	}
 }
 
+/* Push the claimed objects @objs[0 .. @n) of @c, a cache without debug
+ * bytes, on the CPU array. When they do not fit, the array's oldest
+ * objects go back to the slabs first, as many as the surplus (at least
+ * `batch`, at most all), in one lock round trip: a batch the size of the
+ * array then cycles through it without the lock. */
+static void push_run(struct pmm_kmem_cache *c, void *const *objs, size_t n)
+{
+	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
+	size_t i = 0;
+	while (i < n) {
+		size_t left = n - i;
+		if (ac->avail + left > c->limit) {
+			size_t k = ac->avail + left - c->limit;
+			k = k > c->batch ? k : c->batch;
+			k = k < ac->avail ? k : ac->avail;
+			if (k != 0)
+				slab_cpu_flush_n(c, ac, (uint32_t)k);
+		}
+		for (; i < n && ac->avail < c->limit; i++) {
+			if (objs[i] == NULL)
+				continue;
+			ac->entry[ac->avail++] = objs[i];
+			ac->frees++;
+		}
+	}
+}
+
 /* Push the claimed objects @objs[0 .. @n) of @c (NULL: each its own
  * cache) on the CPU array, poisoned in a debug cache. */
 static void push_claimed(struct pmm_kmem_cache *c, void *const *objs,
 			 size_t n)
 {
+	if (c != NULL && !(c->flags & PMM_SLAB_DEBUG)) {
+		push_run(c, objs, n);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		_Atomic uint8_t *state;
 		struct pmm_kmem_cache *oc = c;
@@ -213,7 +264,7 @@ static void push_claimed(struct pmm_kmem_cache *c, void *const *objs,
  */
 int pmm_kmem_cache_free_bulk(struct pmm_kmem_cache *c, size_t nr, void **objs)
 {
-	struct claim_hint h = { NULL, 0 };
+	struct claim_hint h = { .s = NULL, .c = NULL };
 	if (objs == NULL && nr != 0)
 		return PMM_EINVAL;
 	if (c != NULL && !slab_cache_ok(c))

@@ -65,9 +65,11 @@ static inline uint64_t slab_head_tag(const struct pmm_page *pg)
  * The head of the block holding @pfn: the first non-blank descriptor at
  * @pfn rounded down to 2^k, k = 0, 1, ... (pages inside a block have blank
  * descriptors, so the first one found heads the block, if any).
- * Return: the head's descriptor when @pfn is in an allocated block, NULL.
+ * Return: the head's descriptor and *@head its pfn when @pfn is in an
+ * allocated block, else NULL.
  */
-SLAB_INLINE const struct pmm_page *slab_find_head(pmm_pfn_t pfn)
+SLAB_INLINE const struct pmm_page *slab_find_head(pmm_pfn_t pfn,
+						   pmm_pfn_t *head)
 {
 	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
 		pmm_pfn_t h = pfn & ~(((pmm_pfn_t)1 << k) - 1);
@@ -77,15 +79,62 @@ SLAB_INLINE const struct pmm_page *slab_find_head(pmm_pfn_t pfn)
 		if (!pmm_page_is_alloc_head(pg) ||
 		    pfn - h >= ((pmm_pfn_t)1 << pmm_page_order(pg)))
 			return NULL;
+		*head = h;
 		return pg;
 	}
 	return NULL;
 }
 
 /*
- * Find the allocated block holding @p through the page descriptors only
- * (no read of memory @p points at), and the slab it heads if it is one
- * (header magic, pfn, live cache, tag and order all agree).
+ * The allocated block holding @p, through the page descriptors only (no
+ * read of memory @p points at); @dp1 is slab_map_delta_plus1.
+ * Return: its head's descriptor and *@head its pfn, or NULL when @p is
+ * outside the mapped memory or in no allocated block.
+ */
+SLAB_INLINE const struct pmm_page *slab_block_of(const void *p, uintptr_t dp1,
+						  pmm_pfn_t *head)
+{
+	if (dp1 == 0 || pmm_mem_map == NULL)
+		return NULL;
+	pmm_pfn_t pfn = PMM_PFN_DOWN((pmm_phys_t)((uintptr_t)p - (dp1 - 1u)));
+	if (pfn == 0 || pfn >= pmm_max_pfn)
+		return NULL;
+	return slab_find_head(pfn, head);
+}
+
+/*
+ * The slab the allocated block at @head (descriptor @pg) is, if it is
+ * one: owner tag, header magic, pfn, live cache, the cache's tag and
+ * order all agree. Return: the slab or NULL.
+ */
+SLAB_INLINE struct slab *slab_at(pmm_pfn_t head, const struct pmm_page *pg,
+				 uintptr_t dp1)
+{
+	uint64_t tag = slab_head_tag(pg);
+	if ((uint32_t)(tag >> 32) != PMM_SLAB_TAG_SLAB)
+		return NULL;
+	struct slab *s = (struct slab *)(void *)((uintptr_t)PMM_PFN_PHYS(head) +
+						 (dp1 - 1u));
+	if (s->magic == SLAB_MAGIC && s->pfn == head &&
+	    slab_cache_ok(s->cache) && s->cache->tag == tag &&
+	    s->cache->order == pmm_page_order(pg))
+		return s;
+	return NULL;
+}
+
+/* Return: the slab holding @p (every check of slab_where()), or NULL. */
+SLAB_INLINE struct slab *slab_lookup(const void *p)
+{
+	uintptr_t dp1 = atomic_load_explicit(&slab_map_delta_plus1,
+					     memory_order_relaxed);
+	pmm_pfn_t head;
+	const struct pmm_page *pg = slab_block_of(p, dp1, &head);
+	return pg ? slab_at(head, pg, dp1) : NULL;
+}
+
+/*
+ * Find the allocated block holding @p through the page descriptors only,
+ * and the slab it heads if it is one (slab_at()).
  * Return: 0, or PMM_EINVAL when @p is outside the mapped memory or in no
  * allocated block.
  */
@@ -93,54 +142,94 @@ SLAB_INLINE int slab_where(const void *p, struct slab_where *w)
 {
 	uintptr_t dp1 = atomic_load_explicit(&slab_map_delta_plus1,
 					     memory_order_relaxed);
-	if (dp1 == 0 || pmm_mem_map == NULL)
+	pmm_pfn_t head;
+	const struct pmm_page *pg = slab_block_of(p, dp1, &head);
+	if (pg == NULL)
 		return PMM_EINVAL;
-	pmm_phys_t pa = (pmm_phys_t)((uintptr_t)p - (dp1 - 1u));
-	pmm_pfn_t pfn = PMM_PFN_DOWN(pa);
-	const struct pmm_page *pg;
-	if (pfn == 0 || pfn >= pmm_max_pfn || !(pg = slab_find_head(pfn)))
-		return PMM_EINVAL;
-	w->head = pmm_page_to_pfn(pg);
+	w->head = head;
 	w->order = pmm_page_order(pg);
 	w->tag = slab_head_tag(pg);
-	w->slab = NULL;
-	if ((uint32_t)(w->tag >> 32) != PMM_SLAB_TAG_SLAB)
-		return 0;
-	struct slab *s = (struct slab *)(void *)((uintptr_t)PMM_PFN_PHYS(w->head) +
-						 (dp1 - 1u));
-	if (s->magic == SLAB_MAGIC && s->pfn == w->head &&
-	    slab_cache_ok(s->cache) && s->cache->tag == w->tag &&
-	    s->cache->order == w->order)
-		w->slab = s;
+	w->slab = slab_at(head, pg, dp1);
 	return 0;
+}
+
+/*
+ * The fields of a cache that place an object, copied into locals: a loop
+ * that stores state bytes (a character type, which may alias anything)
+ * would otherwise reload them from the cache for every object.
+ */
+struct slab_geom {
+	uintptr_t span;          /* the slab's bytes */
+	uint32_t first_off, slot, recip, objs, state_off;
+};
+
+SLAB_INLINE void slab_geom_of(const struct pmm_kmem_cache *c,
+			      struct slab_geom *g)
+{
+	g->span = (uintptr_t)PMM_PAGE_SIZE << c->order;
+	g->first_off = c->first_off;
+	g->slot = c->slot;
+	g->recip = c->recip;
+	g->objs = c->objs_per_slab;
+	g->state_off = c->state_off;
+}
+
+/* Return: the slab of an object that pmm itself handed out, of a cache
+ * with geometry @g; @d is slab_map_delta(). */
+SLAB_INLINE struct slab *slab_of_trusted_at(const struct slab_geom *g,
+					      const void *obj, uintptr_t d)
+{
+	return (struct slab *)(void *)((((uintptr_t)obj - d) & ~(g->span - 1u)) +
+				       d);
 }
 
 /* Return: the slab of an object of @c that pmm itself handed out. */
 SLAB_INLINE struct slab *slab_of_trusted(const struct pmm_kmem_cache *c,
 					   const void *obj)
 {
-	uintptr_t d = slab_map_delta();
-	uintptr_t mask = ((uintptr_t)PMM_PAGE_SIZE << c->order) - 1u;
-	return (struct slab *)(void *)((((uintptr_t)obj - d) & ~mask) + d);
+	struct slab_geom g;
+	slab_geom_of(c, &g);
+	return slab_of_trusted_at(&g, obj, slab_map_delta());
+}
+
+/* Return: the state byte of @obj, an object pmm handed out of a cache
+ * with geometry @g; @d is slab_map_delta(). */
+SLAB_INLINE _Atomic uint8_t *slab_trusted_state(const struct slab_geom *g,
+						const void *obj, uintptr_t d)
+{
+	unsigned char *s = (unsigned char *)slab_of_trusted_at(g, obj, d);
+	uint32_t off = (uint32_t)((uintptr_t)obj - (uintptr_t)s - g->first_off);
+	return (_Atomic uint8_t *)(void *)(s + g->state_off +
+					   (uint32_t)(((uint64_t)off * g->recip) >> 32));
 }
 
 /*
- * Index of the pointer @p in slab @s of @c. Return: 0, or PMM_EINVAL
- * (outside the objects), PMM_ENOTHEAD (inside one); *@idx the index.
+ * Index of the pointer @p in slab @s of a cache with geometry @g.
+ * Return: 0, or PMM_EINVAL (outside the objects), PMM_ENOTHEAD (inside
+ * one); *@idx the index.
  */
+SLAB_INLINE int slab_geom_index(const struct slab_geom *g, struct slab *s,
+				const void *p, uint32_t *idx)
+{
+	uintptr_t first = (uintptr_t)s + g->first_off;
+	uintptr_t a = (uintptr_t)p;
+	if (a < first || a - first >= g->span)
+		return PMM_EINVAL;
+	uint32_t off = (uint32_t)(a - first);
+	uint32_t i = (uint32_t)(((uint64_t)off * g->recip) >> 32);
+	if (i >= g->objs)
+		return PMM_EINVAL;
+	*idx = i;
+	return off == i * g->slot ? 0 : PMM_ENOTHEAD;
+}
+
+/* slab_geom_index() for a slab @s of @c. */
 SLAB_INLINE int slab_obj_index(const struct pmm_kmem_cache *c,
 				 struct slab *s, const void *p, uint32_t *idx)
 {
-	uintptr_t first = (uintptr_t)s + c->first_off;
-	uintptr_t a = (uintptr_t)p;
-	if (a < first || a - first >= (uintptr_t)PMM_PAGE_SIZE << c->order)
-		return PMM_EINVAL;
-	uint32_t off = (uint32_t)(a - first);
-	uint32_t i = slab_div_slot(c, off);
-	if (i >= c->objs_per_slab)
-		return PMM_EINVAL;
-	*idx = i;
-	return off == i * c->slot ? 0 : PMM_ENOTHEAD;
+	struct slab_geom g;
+	slab_geom_of(c, &g);
+	return slab_geom_index(&g, s, p, idx);
 }
 
 /*
@@ -164,6 +253,16 @@ int slab_free_slow(const struct pmm_kmem_cache *want, const void *p,
 int slab_double_free(struct slab *s, uint32_t idx, const void *p,
 		     const char *func);
 void slab_cpu_flush(struct pmm_kmem_cache *c, struct slab_cpu *ac);
+/* Move the oldest @n objects of @ac to their slabs in one lock round
+ * trip; empty slabs beyond SLAB_KEEP_EMPTY go back. */
+void slab_cpu_flush_n(struct pmm_kmem_cache *c, struct slab_cpu *ac,
+		      uint32_t n);
+/* Refill @ac of @c (the calling CPU's) up to @want objects in one lock
+ * round trip, growing the cache if need be. Return: objects in @ac. */
+uint32_t slab_cpu_refill(struct pmm_kmem_cache *c, struct slab_cpu *ac,
+			 uint32_t want, unsigned int gfp);
+/* Flush the full array @ac of @c, then push @p. Return: 0. */
+int slab_flush_push(struct pmm_kmem_cache *c, struct slab_cpu *ac, void *p);
 
 /*
  * Allocate from @c: pop the calling CPU's array and mark the object
@@ -176,9 +275,9 @@ SLAB_INLINE void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
 				     (gfp & PMM_GFP_ZERO), 0))
 		return slab_alloc_slow(c, gfp);
 	unsigned char *obj = ac->entry[ac->avail - 1];
-	struct slab *s = slab_of_trusted(c, obj);
-	_Atomic uint8_t *state = &slab_state_map(c, s)[slab_div_slot(
-		c, (uint32_t)((uintptr_t)obj - (uintptr_t)s - c->first_off))];
+	struct slab_geom g;
+	slab_geom_of(c, &g);
+	_Atomic uint8_t *state = slab_trusted_state(&g, obj, slab_map_delta());
 	if (__builtin_expect(atomic_load_explicit(state, memory_order_relaxed) !=
 				     SLAB_OBJ_FREE, 0))
 		return slab_alloc_slow(c, gfp);
@@ -213,7 +312,11 @@ SLAB_INLINE int slab_free_in(const struct pmm_kmem_cache *want,
 		return slab_free_slow(want, p, func);
 	if (__builtin_expect(!slab_state_release(&slab_state_map(c, s)[idx]), 0))
 		return slab_double_free(s, idx, p, func);
-	slab_cpu_push(c, (void *)(uintptr_t)p);
+	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
+	if (__builtin_expect(ac->avail == c->limit, 0))
+		return slab_flush_push(c, ac, (void *)(uintptr_t)p);
+	ac->entry[ac->avail++] = (void *)(uintptr_t)p;
+	ac->frees++;
 	return 0;
 }
 

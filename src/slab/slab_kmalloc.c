@@ -10,7 +10,7 @@
  * A class's cache is made on first use, one set per zone type (Normal,
  * DMA, DMA32 - the gfp zone flags pick the set), named as Linux names
  * them ("kmalloc-96", "dma-kmalloc-96"). pmm_kfree() and pmm_ksize() find
- * the cache or block from the pointer alone (slab_where()).
+ * the cache or block from the pointer alone (slab_lookup(), slab_where()).
  */
 #include <pmm/fmt.h>
 
@@ -21,22 +21,30 @@ static const uint16_t kmalloc_sizes[KMALLOC_NR_CLASSES] = {
 };
 _Static_assert(PMM_KMALLOC_MAX_CACHE_SIZE == 8192, "the last class");
 
-/* Class of sizes 1..192, by (size - 1) / 8. */
-static const uint8_t small_index[24] = {
-	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5,
-	6, 6, 6, 6, 6, 6, 6, 6,
+/* 2^k entries of class @c, for the table below. */
+#define CLASS_X2(c) c, c
+#define CLASS_X4(c) CLASS_X2(c), CLASS_X2(c)
+#define CLASS_X8(c) CLASS_X4(c), CLASS_X4(c)
+#define CLASS_X16(c) CLASS_X8(c), CLASS_X8(c)
+#define CLASS_X32(c) CLASS_X16(c), CLASS_X16(c)
+#define CLASS_X64(c) CLASS_X32(c), CLASS_X32(c)
+
+/* Class of sizes 1..1024, by (size + 7) / 8 (entry 0 unused): one load. */
+static const uint8_t small_class[129] = {
+	0, 0, 1, CLASS_X2(2), CLASS_X4(3), CLASS_X4(4), CLASS_X4(5),
+	CLASS_X8(6), CLASS_X8(7), CLASS_X32(8), CLASS_X64(9),
 };
-/* Class of sizes 193..8192, by (size - 1) / 64 (entries 0..2 unused). */
-static const uint8_t large_index[128] = {
-	6, 6, 6, 7, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9,
-	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
-	11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
-	11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,
-	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-};
+_Static_assert(KMALLOC_NR_CLASSES == 13 && 1024 / 8 + 1 == 129,
+	       "small_class covers the classes up to 1024 bytes");
+
+/* Return: the class of @size, 1..PMM_KMALLOC_MAX_CACHE_SIZE: a table read
+ * up to 1 KiB, the power of two above (classes 10..12) by log2. */
+static inline int kmalloc_class(size_t size)
+{
+	if (size <= 1024)
+		return small_class[(size + 7) >> 3];
+	return 31 - __builtin_clz((unsigned int)(size - 1));
+}
 
 static const char *const type_prefix[KMALLOC_NR_TYPES] = {
 	"kmalloc-", "dma-kmalloc-", "dma32-kmalloc-",
@@ -46,9 +54,7 @@ int pmm_kmalloc_index(size_t size)
 {
 	if (size == 0 || size > PMM_KMALLOC_MAX_CACHE_SIZE)
 		return -1;
-	if (size <= 192)
-		return small_index[(size - 1) / 8];
-	return large_index[(size - 1) / 64];
+	return kmalloc_class(size);
 }
 
 size_t pmm_kmalloc_class_size(int index)
@@ -67,11 +73,12 @@ static size_t class_align(int i)
 	return a > PMM_PAGE_SIZE ? (size_t)PMM_PAGE_SIZE : a;
 }
 
-static unsigned int kmalloc_type(unsigned int gfp)
+/* Return: the type (Normal 0, DMA 1, DMA32 2) the zone flags of @gfp pick. */
+static inline unsigned int kmalloc_type(unsigned int gfp)
 {
-	if (gfp & PMM_GFP_DMA)
-		return 1;
-	return (gfp & PMM_GFP_DMA32) ? 2 : 0;
+	if (__builtin_expect((gfp & (PMM_GFP_DMA | PMM_GFP_DMA32)) == 0, 1))
+		return 0;
+	return (gfp & PMM_GFP_DMA) ? 1 : 2;
 }
 
 /*
@@ -118,19 +125,30 @@ static void *kmalloc_large(size_t size, unsigned int gfp)
 	return slab_block_alloc(gfp & ~PMM_GFP_HIGHMEM, order, tag, &pfn);
 }
 
-void *pmm_kmalloc(size_t size, unsigned int gfp)
+/* The kmalloc that is not a pop: size 0, above the classes, or the
+ * first of its class (the cache made now). Kept out of line so that
+ * pmm_kmalloc() stays a leaf without a stack frame. */
+__attribute__((noinline, cold)) static void *kmalloc_slow(size_t size,
+							 unsigned int gfp)
 {
 	if (size == 0)
 		return PMM_ZERO_SIZE_PTR;
-	int i = pmm_kmalloc_index(size);
-	if (i < 0)
+	if (size > PMM_KMALLOC_MAX_CACHE_SIZE)
 		return pmm_slab_state.ready ? kmalloc_large(size, gfp) : NULL;
-	unsigned int t = kmalloc_type(gfp);
+	struct pmm_kmem_cache *c = kmalloc_cache(kmalloc_type(gfp),
+						 kmalloc_class(size));
+	return c ? slab_alloc_fast(c, gfp) : NULL;
+}
+
+void *pmm_kmalloc(size_t size, unsigned int gfp)
+{
+	if (__builtin_expect(size - 1 >= PMM_KMALLOC_MAX_CACHE_SIZE, 0))
+		return kmalloc_slow(size, gfp);
 	struct pmm_kmem_cache *c = atomic_load_explicit(
-		&pmm_slab_state.kmalloc[t][i], memory_order_acquire);
-	if (__builtin_expect(c == NULL, 0) &&
-	    (c = kmalloc_cache(t, i)) == NULL)
-		return NULL;
+		&pmm_slab_state.kmalloc[kmalloc_type(gfp)][kmalloc_class(size)],
+		memory_order_acquire);
+	if (__builtin_expect(c == NULL, 0))
+		return kmalloc_slow(size, gfp);
 	return slab_alloc_fast(c, gfp);
 }
 
@@ -172,18 +190,31 @@ static int kmalloc_find(const void *p, struct slab_where *w, uint32_t *idx,
 	return 0;
 }
 
-int pmm_kfree(const void *p)
+/* The kfree that is not a push: NULL, a large block, or a pointer
+ * slab_lookup() refused (reported here). Out of line: pmm_kfree() stays
+ * without a stack frame. */
+__attribute__((noinline, cold)) static int kfree_slow(const void *p,
+						      const char *func)
 {
 	struct slab_where w;
 	uint32_t idx;
 	if (p == NULL || p == PMM_ZERO_SIZE_PTR)
 		return 0;
-	if (__builtin_expect(slab_where(p, &w) == 0 && w.slab != NULL, 1))
-		return slab_free_in(NULL, w.slab, p, __func__);
-	int err = kmalloc_find(p, &w, &idx, __func__);
+	int err = kmalloc_find(p, &w, &idx, func);
 	if (err)
 		return err;
+	if (w.slab)
+		return slab_free_in(NULL, w.slab, p, func);
 	return slab_block_free(w.head, w.order);
+}
+
+int pmm_kfree(const void *p)
+{
+	struct slab *s;
+	if (__builtin_expect(p != NULL && p != PMM_ZERO_SIZE_PTR &&
+				     (s = slab_lookup(p)) != NULL, 1))
+		return slab_free_in(NULL, s, p, __func__);
+	return kfree_slow(p, __func__);
 }
 
 size_t pmm_ksize(const void *p)

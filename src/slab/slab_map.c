@@ -13,7 +13,8 @@
  * readable, unlike the memory a bad pointer points at - say whether that
  * pfn lies in an allocated block, which one, and with which owner tag.
  * Only then is the block's own memory (a slab header) read. That lookup,
- * slab_where(), is inline in slab_fast.h: every free runs it.
+ * slab_lookup() (slab_where() with the block's details), is inline in
+ * slab_fast.h: every free runs it.
  */
 #include <pmm/debug.h>
 #include <pmm/fmt.h>
