@@ -132,6 +132,8 @@ struct pmm_boot_info {
 	uint64_t dropped_bytes;      /* usable RAM the profile could not use */
 	uint64_t handoff_ns;         /* time of the hand-off (platform clock) */
 	uint64_t memmap_zero_ns;     /* time spent zeroing descriptors */
+	uint64_t memmap_room_bytes;  /* descriptor bytes above boot memory
+				      * left unpopulated (virtual memmap) */
 };
 
 /* Fill @cfg with defaults: i386, bootmem, nothing reserved. Context: any. */

@@ -135,8 +135,11 @@ struct pmm_platform {
 	 * pages (pmm_hotplug_config.memmap_on_memory) or by a late allocation
 	 * of boot memory. Return 0, or a negative PMM_E* code with nothing
 	 * changed. Called with no pmm lock held, one hotplug call at a time.
-	 * Default: NULL (the descriptors stay where memmap_alloc or the early
-	 * allocator put them, for the whole hotplug room).
+	 * With both hooks the boot backs and zeroes only the descriptors of
+	 * boot memory: the array memmap_alloc gives must read zero above
+	 * them, whatever *zeroed says, and is never written there before a
+	 * populate. Default: NULL (the descriptors stay where memmap_alloc or
+	 * the early allocator put them, for the whole hotplug room).
 	 */
 	int (*memmap_populate)(void *ctx, void *va, size_t bytes, pmm_phys_t pa);
 	/*

@@ -151,6 +151,28 @@ static int memmap_reserve_slices(struct boot_state *bs)
 	return 0;
 }
 
+/* The platform backs hot slices of the array itself (pmm/platform.h). */
+static bool virtual_memmap(void)
+{
+	const struct pmm_platform *p = pmm_platform_get();
+	return p->memmap_alloc != NULL && p->memmap_populate != NULL &&
+	       p->memmap_depopulate != NULL;
+}
+
+/*
+ * Bytes of the array the boot backs and zeroes: all of it, or with a
+ * virtual memmap only up to the end of boot memory, the hotplug room above
+ * left to the platform (it reads zero until a block's slice is populated).
+ */
+static size_t memmap_boot_bytes(const struct boot_state *bs, size_t bytes)
+{
+	if (!virtual_memmap())
+		return bytes;
+	size_t used = (size_t)bs->max_pfn * sizeof(struct pmm_page);
+	used = (used + PMM_PAGE_SIZE - 1) & ~(size_t)(PMM_PAGE_SIZE - 1);
+	return used < bytes ? used : bytes;
+}
+
 static int memmap_from_platform(struct boot_state *bs, size_t bytes,
 				struct pmm_page **map)
 {
@@ -165,9 +187,11 @@ static int memmap_from_platform(struct boot_state *bs, size_t bytes,
 			   bytes);
 		return PMM_ENOMEM;
 	}
+	size_t backed = memmap_boot_bytes(bs, bytes);
+	bs->info->memmap_room_bytes = bytes - backed;
 	if (!zeroed) {
 		uint64_t t0 = pmm_now_ns();
-		pmm_memset(*map, 0, bytes);
+		pmm_memset(*map, 0, backed);
 		bs->info->memmap_zero_ns = pmm_now_ns() - t0;
 	}
 	return 0;
@@ -222,6 +246,11 @@ static int setup_memmap(struct boot_state *bs)
 		 "from %s\n", bytes, sizeof(struct pmm_page),
 		 (unsigned long long)bs->info->memmap_pages,
 		 pmm_early_name(bs->cfg->early));
+	if (pfns > bs->max_pfn)
+		log_line(bs, "pmm: page descriptors of the hotplug room: %s\n",
+			 bs->info->memmap_room_bytes
+				 ? "unpopulated until added (virtual memmap)"
+				 : "backed at boot (a flat array cannot be backed later)");
 	return 0;
 }
 

@@ -17,11 +17,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <cmocka.h>
 
 #include <pmm/boot.h>
 #include <pmm/buddy.h>
 #include <pmm/check.h>
+#include <pmm/elastic.h>
 #include <pmm/memmap.h>
 #include <pmm/zone.h>
 
@@ -243,6 +245,66 @@ static void test_boot_descriptors_from_early_two_nodes(void **state)
 	}
 }
 
+/*
+ * 64 MiB of RAM and room to 1 GiB. The array handed over is unzeroed below
+ * boot memory and read-only zero pages above it: with a virtual memmap
+ * the boot zeroes only the first part (a write to the room would fault),
+ * without one it backs the room as before.
+ */
+static size_t room_array_len;
+static void *room_array;
+
+static void *room_read_only_memmap(void *ctx, size_t bytes, bool *zeroed)
+{
+	size_t boot = 64 * MiB / 4096 * sizeof(struct pmm_page);
+	(void)ctx;
+	room_array = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(room_array != MAP_FAILED);
+	room_array_len = bytes;
+	memset(room_array, 0xa5, boot);
+	assert_int_equal(mprotect((char *)room_array + boot, bytes - boot, PROT_READ), 0);
+	*zeroed = false;
+	return room_array;
+}
+
+static void boot_with_room(bool virtual_memmap)
+{
+	struct host_platform_options o = { .phys_size = 64 * MiB, .quiet = true,
+					   .quiet_reports = true,
+					   .virtual_memmap = virtual_memmap };
+	cfg.quiet = false;
+	cfg.hotplug_max = 1024 * MiB;
+	assert_int_equal(pmm_memmap_add(&mm, 0, 64 * MiB, PMM_MEM_USABLE), 0);
+	assert_int_equal(host_platform_install(&o), 0);
+}
+
+static void test_boot_virtual_memmap_room_unpopulated(void **state)
+{
+	(void)state;
+	boot_with_room(true);
+	wrap_platform(room_read_only_memmap);
+	assert_int_equal(boot(), 0);
+	assert_null(pmm_check());
+	assert_int_equal(info.memmap_room_bytes,
+			 (1024 - 64) * MiB / 4096 * sizeof(struct pmm_page));
+	log_has("hotplug room: unpopulated until added (virtual memmap)");
+	assert_int_equal(free_pages() + info.reserved_pages, info.present_pages);
+	pmm_hotplug_reset();
+	munmap(room_array, room_array_len);
+}
+
+static void test_boot_flat_memmap_room_backed(void **state)
+{
+	(void)state;
+	boot_with_room(false);
+	assert_int_equal(boot(), 0);
+	assert_null(pmm_check());
+	assert_int_equal(info.memmap_room_bytes, 0);
+	log_has("hotplug room: backed at boot (a flat array cannot be backed later)");
+	pmm_hotplug_reset();
+}
+
 /* No hook, and the early memory it gets cannot be mapped. */
 static void test_boot_descriptors_from_early_unmappable(void **state)
 {
@@ -397,6 +459,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_boot_platform_has_no_descriptors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_descriptors_from_early_two_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_descriptors_from_early_unmappable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_boot_virtual_memmap_room_unpopulated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_boot_flat_memmap_room_backed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_node_id_out_of_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_nodes_interleave, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_ram_outside_numa_ranges, setup, teardown),
