@@ -75,6 +75,32 @@ static void default_bounds_normal_runs_to_the_top(void **state)
 	block_zone_is(4, "DMA32");
 	assert_int_equal(pmm_memory_add(0, HP_BYTES(GIB4), HP_BYTES(HP_BLOCK)), 0);
 	block_zone_is((unsigned int)(GIB4 / HP_BLOCK), "Normal");
+	/* below 16 MiB the default layout has DMA */
+	assert_int_equal(pmm_memory_add(0, HP_BYTES(2 * HP_BLOCK), HP_BYTES(HP_BLOCK)), 0);
+	block_zone_is(2, "DMA");
+	assert_null(pmm_check());
+}
+
+/* A node that comes with its memory and goes with it gives back the zone
+ * metadata hotplug allocated for it: the free count is the one before. */
+static void node_retire_frees_its_metadata(void **state)
+{
+	(void)state;
+	static const struct buddy_zone_spec z[] = {
+		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 4 * HP_BLOCK },
+	};
+	static const pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1] = {
+		0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
+	};
+	assert_int_equal(boot(z, 1, HP_MAX_PFN, bound), 0);
+	uint64_t free0 = pmm_nr_free_pages(), meta0 = pmm_memory_meta_pages();
+	assert_int_equal(pmm_memory_add(1, HP_BYTES(6 * HP_BLOCK), HP_BYTES(HP_BLOCK)), 0);
+	assert_true(pmm_memory_meta_pages() > meta0);
+	assert_int_equal(pmm_memory_offline(HP_BYTES(6 * HP_BLOCK), HP_BYTES(HP_BLOCK)), 0);
+	assert_int_equal(pmm_memory_remove(HP_BYTES(6 * HP_BLOCK), HP_BYTES(HP_BLOCK)), 0);
+	assert_false(pmm_nodes[1].online);
+	assert_int_equal(pmm_memory_meta_pages(), meta0);
+	assert_int_equal(pmm_nr_free_pages(), free0);
 	assert_null(pmm_check());
 }
 
@@ -193,6 +219,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(default_bounds_normal_runs_to_the_top, em2_teardown),
+		cmocka_unit_test_teardown(node_retire_frees_its_metadata, em2_teardown),
 		cmocka_unit_test_teardown(boot_block_shared_by_two_types, em2_teardown),
 		cmocka_unit_test_teardown(boot_block_shared_by_two_nodes, em2_teardown),
 		cmocka_unit_test_setup_teardown(report_reset_brings_back_default_order,
