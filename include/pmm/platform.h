@@ -274,6 +274,10 @@ void pmm_platform_set(const struct pmm_platform *p);
 
 /* Return: the installed platform (never NULL; all hooks NULL by default). */
 const struct pmm_platform *pmm_platform_get(void);
+/* Return: true when the platform maps the descriptor array itself and
+ * backs slices of it on demand (memmap_alloc, memmap_populate and
+ * memmap_depopulate all set): a virtual memmap. */
+bool pmm_platform_virtual_memmap(void);
 
 /* Return: a sink that writes to the platform's log hook (see pmm/fmt.h). */
 const struct pmm_out *pmm_log_out(void);

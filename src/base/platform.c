@@ -24,6 +24,13 @@ const struct pmm_platform *pmm_platform_get(void)
 	return &pmm_platform_installed;
 }
 
+bool pmm_platform_virtual_memmap(void)
+{
+	const struct pmm_platform *p = &pmm_platform_installed;
+	return p->memmap_alloc != NULL && p->memmap_populate != NULL &&
+	       p->memmap_depopulate != NULL;
+}
+
 static void log_write(void *ctx, const char *s, size_t len)
 {
 	(void)ctx;

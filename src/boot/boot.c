@@ -151,14 +151,6 @@ static int memmap_reserve_slices(struct boot_state *bs)
 	return 0;
 }
 
-/* The platform backs hot slices of the array itself (pmm/platform.h). */
-static bool virtual_memmap(void)
-{
-	const struct pmm_platform *p = pmm_platform_get();
-	return p->memmap_alloc != NULL && p->memmap_populate != NULL &&
-	       p->memmap_depopulate != NULL;
-}
-
 /*
  * Bytes of the array the boot backs and zeroes: all of it, or with a
  * virtual memmap only up to the end of boot memory, the hotplug room above
@@ -166,7 +158,7 @@ static bool virtual_memmap(void)
  */
 static size_t memmap_boot_bytes(const struct boot_state *bs, size_t bytes)
 {
-	if (!virtual_memmap())
+	if (!pmm_platform_virtual_memmap())
 		return bytes;
 	size_t used = (size_t)bs->max_pfn * sizeof(struct pmm_page);
 	used = (used + PMM_PAGE_SIZE - 1) & ~(size_t)(PMM_PAGE_SIZE - 1);

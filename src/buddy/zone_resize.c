@@ -36,14 +36,23 @@ static bool node_span_taken(int nid, pmm_pfn_t start, pmm_pfn_t end)
  * [@start, @end) too without meeting another online node.
  * Return: true or false; a bad @nid is false. Locking: hotplug.
  */
+/* Node @nid's span widened to cover [@start, @end) (just that range for
+ * an offline node), in *@lo, *@hi. Return: true when it meets no other
+ * online node. */
+static bool node_widened(int nid, pmm_pfn_t start, pmm_pfn_t end,
+			 pmm_pfn_t *lo, pmm_pfn_t *hi)
+{
+	const struct pmm_node *node = &pmm_nodes[nid];
+	*lo = node->online && node->start_pfn < start ? node->start_pfn : start;
+	*hi = node->online && node->end_pfn > end ? node->end_pfn : end;
+	return !node_span_taken(nid, *lo, *hi);
+}
+
 bool pmm_node_can_cover(int nid, pmm_pfn_t start, pmm_pfn_t end)
 {
-	if (nid < 0 || nid >= PMM_MAX_NUMNODES)
-		return false;
-	const struct pmm_node *node = &pmm_nodes[nid];
-	pmm_pfn_t lo = node->online && node->start_pfn < start ? node->start_pfn : start;
-	pmm_pfn_t hi = node->online && node->end_pfn > end ? node->end_pfn : end;
-	return !node_span_taken(nid, lo, hi);
+	pmm_pfn_t lo, hi;
+	return nid >= 0 && nid < PMM_MAX_NUMNODES &&
+	       node_widened(nid, start, end, &lo, &hi);
 }
 
 /**
@@ -58,13 +67,11 @@ int pmm_node_grow(int nid, pmm_pfn_t start, pmm_pfn_t end)
 		return PMM_EINVAL;
 	if (start >= end || end > PMM_PFN_LIMIT)
 		return PMM_EINVAL;
-	struct pmm_node *node = &pmm_nodes[nid];
-	pmm_pfn_t lo = start < node->start_pfn ? start : node->start_pfn;
-	pmm_pfn_t hi = end > node->end_pfn ? end : node->end_pfn;
-	if (node_span_taken(nid, lo, hi))
+	pmm_pfn_t lo, hi;
+	if (!node_widened(nid, start, end, &lo, &hi))
 		return PMM_EOVERLAP;
-	node->start_pfn = lo;
-	node->end_pfn = hi;
+	pmm_nodes[nid].start_pfn = lo;
+	pmm_nodes[nid].end_pfn = hi;
 	return 0;
 }
 

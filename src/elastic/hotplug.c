@@ -45,6 +45,14 @@ static void hand_over(unsigned int first, unsigned int n)
 	}
 }
 
+static int overlap_fail(const char *what, unsigned int first, unsigned int n,
+			int nid, unsigned int type)
+{
+	return hp_fail(PMM_EOVERLAP, what, first, n,
+		       "zone %s of node %d would meet another zone or node",
+		       pmm_zone_name((enum pmm_zone_type)type), nid);
+}
+
 /*
  * Grow the zone over blocks [@first, +@n), hand their pages over and mark
  * them online. Return: 0 or hp_zone_grow()'s error, logged for @what.
@@ -55,9 +63,7 @@ static int bring_online(const char *what, unsigned int first, unsigned int n,
 	pmm_pfn_t s = hp_block_pfn(first), e = hp_block_pfn(first + n);
 	int err = hp_zone_grow(nid, type, s, e);
 	if (err == PMM_EOVERLAP)
-		return hp_fail(err, what, first, n,
-			       "zone %s of node %d would meet another zone or node",
-			       pmm_zone_name((enum pmm_zone_type)type), nid);
+		return overlap_fail(what, first, n, nid, type);
 	if (err != 0)
 		return hp_fail(err, what, first, n,
 			       "no memory for the zone's metadata");
@@ -96,6 +102,10 @@ static int add_gated(int nid, unsigned int first, unsigned int n,
 	int t = zone_choice(what, nid, first, n, type);
 	if (t < 0)
 		return t;
+	/* refused before the descriptors are backed: nothing to give back */
+	if (!hp_zone_can_grow(nid, (unsigned int)t, hp_block_pfn(first),
+			      hp_block_pfn(first + n)))
+		return overlap_fail(what, first, n, nid, (unsigned int)t);
 	if (hp_memmap_back(first, n) != 0)
 		return hp_fail(PMM_ENOMEM, what, first, n,
 			       "no memory for the blocks' page descriptors");

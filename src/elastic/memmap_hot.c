@@ -29,12 +29,6 @@ pmm_pfn_t hp_memmap_pages(void)
 	return (pmm_pfn_t)((sizeof(struct pmm_page) << pmm_hp.shift) / PMM_PAGE_SIZE);
 }
 
-static bool virtual_memmap(void)
-{
-	const struct pmm_platform *p = pmm_platform_get();
-	return p->memmap_populate != NULL && p->memmap_depopulate != NULL;
-}
-
 /* Block @id's slice of the descriptor array. */
 static void *slice(unsigned int id)
 {
@@ -84,7 +78,7 @@ static int back_one(unsigned int id)
 
 int hp_memmap_back(unsigned int first, unsigned int n)
 {
-	if (!virtual_memmap())
+	if (!pmm_platform_virtual_memmap())
 		return 0;
 	for (unsigned int i = first; i < first + n; i++) {
 		if (back_one(i) != 0) {
@@ -142,9 +136,9 @@ static const char *check_block_memmap(unsigned int id)
 	uint8_t src = b->flags & HP_MEMMAP;
 	if (src == HP_MEMMAP)
 		return "memmap: a block backed twice";
-	if (src != 0 && (b->state == PMM_BLOCK_ABSENT || !virtual_memmap()))
+	if (src != 0 && (b->state == PMM_BLOCK_ABSENT || !pmm_platform_virtual_memmap()))
 		return "memmap: an absent block (or no virtual memmap) with backed descriptors";
-	if (src == 0 && (b->flags & HP_HOT) && virtual_memmap())
+	if (src == 0 && (b->flags & HP_HOT) && pmm_platform_virtual_memmap())
 		return "memmap: a hot block without backed descriptors";
 	pmm_pfn_t pfn = pmm_hp.memmap_pfn[id];
 	if (src == HP_MEMMAP_LATE &&

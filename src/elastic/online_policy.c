@@ -114,15 +114,25 @@ static uint64_t cma_pages(int nid)
 	return pages;
 }
 
-/* Boot memory of node @nid's kernel zones that is online now. */
+/* Return: true when node @n counts for @nid (every online node for -1). */
+static bool node_counts(int n, int nid)
+{
+	return (nid < 0 || n == nid) && pmm_nodes[n].online;
+}
+
+/* Boot memory of node @nid's kernel zones (every node's for -1) online now. */
 static uint64_t kernel_early_pages(int nid)
 {
 	uint64_t pages = 0;
-	for (int t = 0; t < PMM_NR_ADDR_ZONES; t++)
-		pages += pmm_hp.base_present[nid][t];
+	for (int n = 0; n < PMM_MAX_NUMNODES; n++) {
+		if (!node_counts(n, nid))
+			continue;
+		for (int t = 0; t < PMM_NR_ADDR_ZONES; t++)
+			pages += pmm_hp.base_present[n][t];
+	}
 	for (unsigned int i = 0; i < pmm_hp.nr; i++) {
 		struct hp_block b = pmm_hp.block[i];
-		if (b.state == PMM_BLOCK_ONLINE && b.nid == nid &&
+		if (b.state == PMM_BLOCK_ONLINE && (nid < 0 || b.nid == nid) &&
 		    (b.flags & (HP_HOT | HP_COUNTED)) == HP_COUNTED &&
 		    b.zone < PMM_NR_ADDR_ZONES)
 			pages += hp_block_pages();
@@ -137,13 +147,11 @@ static uint64_t kernel_early_pages(int nid)
  */
 static bool movable_fits(int nid, uint64_t pages)
 {
-	uint64_t early = 0, movable = pages;
+	uint64_t early = kernel_early_pages(nid), movable = pages;
 	for (int n = 0; n < PMM_MAX_NUMNODES; n++) {
-		if ((nid >= 0 && n != nid) || !pmm_nodes[n].online)
-			continue;
-		early += kernel_early_pages(n);
 		const struct pmm_zone *m = &pmm_nodes[n].zones[PMM_ZONE_MOVABLE];
-		movable += m->initialized ? m->present : 0;
+		if (node_counts(n, nid) && m->initialized)
+			movable += m->present;
 	}
 	uint64_t cma = cma_pages(nid);
 	early = early > cma ? early - cma : 0;

@@ -64,37 +64,40 @@ static int node_cover(int nid, pmm_pfn_t lo, pmm_pfn_t hi)
 	return pmm_node_grow(nid, lo, hi);
 }
 
+/*
+ * The span zone @type of node @nid has once it covers [@s, @e) too, in
+ * *@lo, *@hi. Return: true when that span meets no other zone and the
+ * node can cover it without meeting another node.
+ */
+static bool grown_span(int nid, unsigned int type, pmm_pfn_t s, pmm_pfn_t e,
+		       pmm_pfn_t *lo, pmm_pfn_t *hi)
+{
+	const struct pmm_zone *zone = &pmm_nodes[nid].zones[type];
+	bool had_span = zone->initialized && zone->spanned != 0;
+	*lo = had_span && zone->start_pfn < s ? zone->start_pfn : s;
+	*hi = had_span && zone->end_pfn > e ? zone->end_pfn : e;
+	return !pmm_zone_span_overlaps(*lo, *hi, zone->initialized ? zone : NULL) &&
+	       pmm_node_can_cover(nid, *lo, *hi);
+}
+
+bool hp_zone_can_grow(int nid, unsigned int type, pmm_pfn_t s, pmm_pfn_t e)
+{
+	pmm_pfn_t lo, hi;
+	return grown_span(nid, type, s, e, &lo, &hi);
+}
+
 /**
  * hp_zone_grow - make zone @type of node @nid span [@s, @e) too, with
  * @e - @s more present pages (none handed to the buddy yet).
  * Return: 0, PMM_EOVERLAP (the zone or node would meet another), PMM_ENOMEM.
  * Nothing changes on error.
  */
-/* The span zone @zone has once it covers [@s, @e) too, in *@lo, *@hi. */
-static void grown_span(const struct pmm_zone *zone, pmm_pfn_t s, pmm_pfn_t e,
-		       pmm_pfn_t *lo, pmm_pfn_t *hi)
-{
-	bool had_span = zone->initialized && zone->spanned != 0;
-	*lo = had_span && zone->start_pfn < s ? zone->start_pfn : s;
-	*hi = had_span && zone->end_pfn > e ? zone->end_pfn : e;
-}
-
-bool hp_zone_can_grow(int nid, unsigned int type, pmm_pfn_t s, pmm_pfn_t e)
-{
-	const struct pmm_zone *zone = &pmm_nodes[nid].zones[type];
-	pmm_pfn_t lo, hi;
-	grown_span(zone, s, e, &lo, &hi);
-	return !pmm_zone_span_overlaps(lo, hi, zone->initialized ? zone : NULL) &&
-	       pmm_node_can_cover(nid, lo, hi);
-}
-
 int hp_zone_grow(int nid, unsigned int type, pmm_pfn_t s, pmm_pfn_t e)
 {
 	struct pmm_zone *zone = &pmm_nodes[nid].zones[type];
 	pmm_pfn_t lo, hi;
-	if (!hp_zone_can_grow(nid, type, s, e))
+	if (!grown_span(nid, type, s, e, &lo, &hi))
 		return PMM_EOVERLAP;
-	grown_span(zone, s, e, &lo, &hi);
 	struct hp_meta m;
 	void *bitmap;
 	if (meta_alloc(lo, hi, &m, &bitmap) != 0)

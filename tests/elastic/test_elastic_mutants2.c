@@ -37,12 +37,8 @@
 static int boot(const struct buddy_zone_spec *z, unsigned int nr, pmm_pfn_t max_pfn,
 		const pmm_pfn_t *bound)
 {
-	int err = buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = max_pfn, .zones = z, .nr_zones = nr, .handoff = true });
-	if (err != 0)
-		return err;
-	return pmm_hotplug_init(&(struct pmm_hotplug_config){
-		.block_bytes = HP_BYTES(HP_BLOCK), .zone_bound = bound });
+	return hotplug_setup_machine(&(struct hotplug_machine){
+		.zones = z, .nr_zones = nr, .max_pfn = max_pfn, .bound = bound });
 }
 
 static int em2_teardown(void **state)

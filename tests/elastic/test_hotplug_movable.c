@@ -308,11 +308,6 @@ static void mv_policy_reset_and_limit(void **state)
 	assert_int_equal(hotplug_setup(), 0); /* for the teardown */
 }
 
-/* The hotplug machine's bounds: DMA below pfn 1024, Normal above. */
-static const pmm_pfn_t normal_above_dma[PMM_NR_ADDR_ZONES + 1] = {
-	0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
-};
-
 /* Restart hotplug with zone bounds @bound (PMM_NR_ADDR_ZONES + 1). */
 static void bounds(const pmm_pfn_t *bound)
 {
@@ -450,9 +445,9 @@ static int two_nodes_setup(void **state)
 		{ 1, PMM_ZONE_NORMAL, HP_BLOCK, 2 * HP_BLOCK },
 		{ 0, PMM_ZONE_NORMAL, 2 * HP_BLOCK, 4 * HP_BLOCK },
 	};
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = HP_MAX_PFN, .zones = z, .nr_zones = 2, .handoff = true }), 0);
-	bounds(normal_above_dma);
+	assert_int_equal(hotplug_setup_machine(&(struct hotplug_machine){
+		.zones = z, .nr_zones = 2, .max_pfn = HP_MAX_PFN,
+		.bound = hotplug_bound }), 0);
 	return 0;
 }
 
@@ -494,11 +489,9 @@ static int full_table_setup(void **state)
 	static const struct buddy_zone_spec z[] = {
 		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 4 * HP_BLOCK },
 	};
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = (pmm_pfn_t)PMM_MEMORY_BLOCKS_MAX * HP_BLOCK, .zones = z,
-		.nr_zones = 1, .handoff = true }), 0);
-	assert_int_equal(pmm_hotplug_init(&(struct pmm_hotplug_config){
-		.block_bytes = HP_BYTES(HP_BLOCK) }), 0);
+	assert_int_equal(hotplug_setup_machine(&(struct hotplug_machine){
+		.zones = z, .nr_zones = 1,
+		.max_pfn = (pmm_pfn_t)PMM_MEMORY_BLOCKS_MAX * HP_BLOCK }), 0);
 	assert_int_equal(pmm_memory_block_count(), PMM_MEMORY_BLOCKS_MAX);
 	return 0;
 }
@@ -527,9 +520,9 @@ static int boot_movable_setup(void **state)
 		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 3 * HP_BLOCK },
 		{ 0, PMM_ZONE_MOVABLE, 3 * HP_BLOCK, 4 * HP_BLOCK },
 	};
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = HP_MAX_PFN, .zones = z, .nr_zones = 2, .handoff = true }), 0);
-	bounds(normal_above_dma);
+	assert_int_equal(hotplug_setup_machine(&(struct hotplug_machine){
+		.zones = z, .nr_zones = 2, .max_pfn = HP_MAX_PFN,
+		.bound = hotplug_bound }), 0);
 	return 0;
 }
 
@@ -542,6 +535,41 @@ static void mv_auto_movable_boot_movable_zone(void **state)
 	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
 	zones_of(4, "Movable");
 	assert_int_equal(pmm_memory_add(0, B(5), B(1)), PMM_EOVERLAP);
+	assert_null(pmm_check());
+}
+
+/*
+ * Per node, only that node's re-onlined boot blocks and Movable zone
+ * count: node 1 Normal [1024, 3072) with block 1 offlined and onlined
+ * again and block 2 brought back Movable, node 0 Normal [3072, 4096).
+ */
+static int other_nodes_setup(void **state)
+{
+	(void)state;
+	static const struct buddy_zone_spec z[] = {
+		{ 1, PMM_ZONE_NORMAL, HP_BLOCK, 3 * HP_BLOCK },
+		{ 0, PMM_ZONE_NORMAL, 3 * HP_BLOCK, 4 * HP_BLOCK },
+	};
+	assert_int_equal(hotplug_setup_machine(&(struct hotplug_machine){
+		.zones = z, .nr_zones = 2, .max_pfn = HP_MAX_PFN,
+		.bound = hotplug_bound }), 0);
+	assert_int_equal(pmm_memory_offline(B(1), B(1)), 0);
+	assert_int_equal(pmm_memory_online(B(1), B(1)), 0);
+	assert_int_equal(pmm_memory_offline(B(2), B(1)), 0);
+	assert_int_equal(pmm_memory_online_as(B(2), B(1), PMM_ONLINE_MOVABLE), 0);
+	return 0;
+}
+
+static void mv_auto_movable_other_nodes(void **state)
+{
+	(void)state;
+	/* 200 %: node 0 (1024 of boot memory, no Movable) takes two blocks;
+	 * all nodes (2048 boot, 1024 Movable) would take three */
+	set_policy(PMM_POLICY_AUTO_MOVABLE, 200, false, false);
+	assert_int_equal(pmm_memory_add(0, B(4), B(1)), 0);
+	assert_int_equal(pmm_memory_add(0, B(5), B(1)), 0);
+	zones_of(5, "Movable");
+	assert_int_equal(pmm_memory_add(0, B(6), B(1)), PMM_EOVERLAP);
 	assert_null(pmm_check());
 }
 
@@ -572,6 +600,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mv_auto_movable_cma_of_another_node, two_nodes_setup, mv_teardown),
 		cmocka_unit_test_setup_teardown(mv_auto_movable_full_table, full_table_setup, mv_teardown),
 		cmocka_unit_test_setup_teardown(mv_auto_movable_boot_movable_zone, boot_movable_setup, mv_teardown),
+		cmocka_unit_test_setup_teardown(mv_auto_movable_other_nodes, other_nodes_setup, mv_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,23 +33,10 @@
 #define B(n) HP_BYTES((pmm_pfn_t)(n) * HP_BLOCK)
 #define K 3u /* descriptor pages of a block */
 
-static const pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1] = {
-	0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
-};
-
 /* The hotplug machine with a virtual memmap (@virt) and @on_memory. */
 static void machine(bool virt, bool on_memory)
 {
-	static const struct buddy_zone_spec z[] = {
-		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 4 * HP_BLOCK },
-	};
-	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = HP_MAX_PFN, .zones = z, .nr_zones = 1, .handoff = true,
-		.virtual_memmap = virt }), 0);
-	hotplug_owner_reset();
-	assert_int_equal(pmm_hotplug_init(&(struct pmm_hotplug_config){
-		.block_bytes = B(1), .zone_bound = bound,
-		.memmap_on_memory = on_memory }), 0);
+	assert_int_equal(hotplug_setup_memmap(virt, on_memory), 0);
 }
 
 static int on_memory_setup(void **state)

@@ -20,23 +20,32 @@ int hotplug_setup(void)
 	return hotplug_setup_memmap(false, false);
 }
 
+const pmm_pfn_t hotplug_bound[PMM_NR_ADDR_ZONES + 1] = {
+	0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
+};
+
+int hotplug_setup_machine(const struct hotplug_machine *m)
+{
+	int err = buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = m->max_pfn, .zones = m->zones, .nr_zones = m->nr_zones,
+		.handoff = true, .virtual_memmap = m->virtual_memmap });
+	if (err != 0)
+		return err;
+	hotplug_owner_reset();
+	return pmm_hotplug_init(&(struct pmm_hotplug_config){
+		.block_bytes = HP_BYTES(HP_BLOCK), .zone_bound = m->bound,
+		.memmap_on_memory = m->on_memory });
+}
+
 int hotplug_setup_memmap(bool virtual_memmap, bool on_memory)
 {
 	static const struct buddy_zone_spec z[] = {
 		{ 0, PMM_ZONE_NORMAL, HP_BLOCK, 4 * HP_BLOCK },
 	};
-	static const pmm_pfn_t bound[PMM_NR_ADDR_ZONES + 1] = {
-		0, HP_BLOCK, HP_BLOCK, (pmm_pfn_t)UINT64_MAX, (pmm_pfn_t)UINT64_MAX
-	};
-	int err = buddy_setup(&(struct buddy_setup_opts){
-		.max_pfn = HP_MAX_PFN, .zones = z, .nr_zones = 1, .handoff = true,
-		.virtual_memmap = virtual_memmap });
-	if (err != 0)
-		return err;
-	hotplug_owner_reset();
-	return pmm_hotplug_init(&(struct pmm_hotplug_config){
-		.block_bytes = HP_BYTES(HP_BLOCK), .zone_bound = bound,
-		.memmap_on_memory = on_memory });
+	return hotplug_setup_machine(&(struct hotplug_machine){
+		.zones = z, .nr_zones = 1, .max_pfn = HP_MAX_PFN,
+		.bound = hotplug_bound, .virtual_memmap = virtual_memmap,
+		.on_memory = on_memory });
 }
 
 void hotplug_teardown(void)

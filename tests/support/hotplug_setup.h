@@ -14,9 +14,27 @@
 
 #include <pmm/elastic.h>
 
+#include "buddy_setup.h"
+
 #define HP_BLOCK 1024u                 /* pages per block */
 #define HP_MAX_PFN (8u * HP_BLOCK)
 #define HP_BYTES(pfn) ((pmm_phys_t)(pfn) << PMM_PAGE_SHIFT)
+
+/* The machine's zone bounds: DMA below pfn 1024, Normal above. */
+extern const pmm_pfn_t hotplug_bound[PMM_NR_ADDR_ZONES + 1];
+
+/* Another machine for the hotplug tests: these zones, handed off, with
+ * descriptors to max_pfn, 4 MiB blocks, @bound (NULL: pmm's default). */
+struct hotplug_machine {
+	const struct buddy_zone_spec *zones;
+	unsigned int nr_zones;
+	pmm_pfn_t max_pfn;
+	const pmm_pfn_t *bound;
+	bool virtual_memmap; /* the host's virtual memmap */
+	bool on_memory;      /* memmap_on_memory */
+};
+/* Build it and start hotplug (the owner model reset). Return: 0 or an error. */
+int hotplug_setup_machine(const struct hotplug_machine *m);
 
 /* Build the machine and start hotplug. Return: 0 or an error. */
 int hotplug_setup(void);
