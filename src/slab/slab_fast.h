@@ -62,22 +62,26 @@ static inline uint64_t slab_head_tag(const struct pmm_page *pg)
 }
 
 /*
- * The head of the block holding @pfn: the first non-blank descriptor at
- * @pfn rounded down to 2^k, k = 0, 1, ... (pages inside a block have blank
- * descriptors, so the first one found heads the block, if any).
+ * The head of the block holding @pfn: the first head descriptor at @pfn
+ * rounded down to 2^k, k = 0, 1, ... (pages inside a block have blank
+ * descriptors, so the first one found heads the block, if any). Every
+ * head carries a flag in info (free, per-CPU or allocated) and every other
+ * descriptor is all zero (pmm/page.h), so info alone tells a head: one
+ * load per step.
  * Return: the head's descriptor and *@head its pfn when @pfn is in an
  * allocated block, else NULL.
  */
 SLAB_INLINE const struct pmm_page *slab_find_head(pmm_pfn_t pfn,
 						   pmm_pfn_t *head)
 {
-	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
-		pmm_pfn_t h = pfn & ~(((pmm_pfn_t)1 << k) - 1);
+	pmm_pfn_t mask = ~(pmm_pfn_t)0;
+	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++, mask <<= 1) {
+		pmm_pfn_t h = pfn & mask;
 		const struct pmm_page *pg = pmm_pfn_to_page(h);
-		if (pmm_page_is_blank(pg))
+		if (pg->info == 0)
 			continue;
 		if (!pmm_page_is_alloc_head(pg) ||
-		    pfn - h >= ((pmm_pfn_t)1 << pmm_page_order(pg)))
+		    ((pfn - h) >> pmm_page_order(pg)) != 0)
 			return NULL;
 		*head = h;
 		return pg;
@@ -115,8 +119,7 @@ SLAB_INLINE struct slab *slab_at(pmm_pfn_t head, const struct pmm_page *pg,
 		return NULL;
 	struct slab *s = (struct slab *)(void *)((uintptr_t)PMM_PFN_PHYS(head) +
 						 (dp1 - 1u));
-	if (s->magic == SLAB_MAGIC && s->pfn == head &&
-	    slab_cache_ok(s->cache) && s->cache->tag == tag &&
+	if (s->stamp == slab_stamp(head) && slab_cache_ok(s->cache) && s->cache->tag == tag &&
 	    s->cache->order == pmm_page_order(pg))
 		return s;
 	return NULL;
@@ -204,18 +207,18 @@ SLAB_INLINE _Atomic uint8_t *slab_trusted_state(const struct slab_geom *g,
 }
 
 /*
- * Index of the pointer @p in slab @s of a cache with geometry @g.
+ * Index of the pointer @p in slab @s of a cache with geometry @g; @p lies
+ * in the slab's block (slab_where() or a range compare put it there).
+ * One bound check does for both ends: below object 0 the offset wraps
+ * to at least 2^32 - 2^16, which the multiplication turns into an index
+ * of at least 2^17 - 2, above any objs (at most 65535).
  * Return: 0, or PMM_EINVAL (outside the objects), PMM_ENOTHEAD (inside
  * one); *@idx the index.
  */
 SLAB_INLINE int slab_geom_index(const struct slab_geom *g, struct slab *s,
 				const void *p, uint32_t *idx)
 {
-	uintptr_t first = (uintptr_t)s + g->first_off;
-	uintptr_t a = (uintptr_t)p;
-	if (a < first || a - first >= g->span)
-		return PMM_EINVAL;
-	uint32_t off = (uint32_t)(a - first);
+	uint32_t off = (uint32_t)((uintptr_t)p - (uintptr_t)s) - g->first_off;
 	uint32_t i = (uint32_t)(((uint64_t)off * g->recip) >> 32);
 	if (i >= g->objs)
 		return PMM_EINVAL;
