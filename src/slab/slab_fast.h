@@ -114,9 +114,10 @@ SLAB_INLINE const struct pmm_page *slab_block_of(const void *p, uintptr_t dp1,
 SLAB_INLINE struct slab *slab_at(pmm_pfn_t head, const struct pmm_page *pg,
 				 uintptr_t dp1)
 {
-	uint64_t tag = slab_head_tag(pg);
-	if ((uint32_t)(tag >> 32) != PMM_SLAB_TAG_SLAB)
+	/* An allocated head (slab_find_head()): only the tag flag is left. */
+	if (!(pg->info & PMM_PG_OWNER) || pg->prev != PMM_SLAB_TAG_SLAB)
 		return NULL;
+	uint64_t tag = (uint64_t)pg->prev << 32 | pg->next;
 	struct slab *s = (struct slab *)(void *)((uintptr_t)PMM_PFN_PHYS(head) +
 						 (dp1 - 1u));
 	if (s->stamp == slab_stamp(head) && slab_cache_ok(s->cache) && s->cache->tag == tag &&

@@ -211,7 +211,9 @@ __attribute__((noinline, cold)) static int kfree_slow(const void *p,
 int pmm_kfree(const void *p)
 {
 	struct slab *s;
-	if (__builtin_expect(p != NULL && p != PMM_ZERO_SIZE_PTR &&
+	/* One compare sends NULL, PMM_ZERO_SIZE_PTR and the bytes between to
+	 * kfree_slow(), which returns 0 for the first two. */
+	if (__builtin_expect((uintptr_t)p > (uintptr_t)PMM_ZERO_SIZE_PTR &&
 				     (s = slab_lookup(p)) != NULL, 1))
 		return slab_free_in(NULL, s, p, __func__);
 	return kfree_slow(p, __func__);
