@@ -270,13 +270,14 @@ int slab_flush_push(struct pmm_kmem_cache *c, struct slab_cpu *ac, void *p);
 
 /*
  * Allocate from @c: pop the calling CPU's array and mark the object
- * allocated. Return: the object, or what slab_alloc_slow() returns.
+ * allocated; @gfp without PMM_GFP_ZERO (the caller tested it).
+ * Return: the object, or what slab_alloc_slow() returns.
  */
-SLAB_INLINE void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
+SLAB_INLINE void *slab_alloc_unzeroed(struct pmm_kmem_cache *c,
+				      unsigned int gfp)
 {
 	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
-	if (__builtin_expect(ac->avail == 0 || (c->flags & SLAB_SLOW_FLAGS) ||
-				     (gfp & PMM_GFP_ZERO), 0))
+	if (__builtin_expect(ac->avail == 0 || (c->flags & SLAB_SLOW_FLAGS), 0))
 		return slab_alloc_slow(c, gfp);
 	unsigned char *obj = ac->entry[ac->avail - 1];
 	struct slab_geom g;
@@ -289,6 +290,15 @@ SLAB_INLINE void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
 	ac->avail--;
 	ac->allocs++;
 	return obj;
+}
+
+/* Allocate from @c: slab_alloc_unzeroed(), or slab_alloc_slow() to zero.
+ * Return: the object or NULL. */
+SLAB_INLINE void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
+{
+	if (__builtin_expect(gfp & PMM_GFP_ZERO, 0))
+		return slab_alloc_slow(c, gfp);
+	return slab_alloc_unzeroed(c, gfp);
 }
 
 /* Push the freed object @p on the calling CPU's array of @c. */
