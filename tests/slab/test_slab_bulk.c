@@ -2,7 +2,7 @@
 /*
  * test_slab_bulk.c - pmm_kmem_cache_alloc_bulk() and
  * pmm_kmem_cache_free_bulk(): all or none, Linux's semantics, and every bad
- * input of both (rows S01..S11 of docs/errors.md), each compared byte for
+ * input of both (rows S01..S11 and S14 of docs/errors.md), each compared byte for
  * byte before and after: the page descriptors, the caches' descriptors
  * with their per-CPU arrays, and every slab of the caches whole.
  *
@@ -245,7 +245,7 @@ static void refuse_everywhere(struct fixture *f, struct pmm_kmem_cache *c,
 }
 
 /*
- * S06: pointers into a slab but into no object, for a one-page and a
+ * S14: pointers into a slab but into no object, for a one-page and a
  * multi-page slab (the index takes one bound check for both ends):
  *
  *   [ header | books | pad | obj 0 | ... | obj n-1 | tail? ]
@@ -255,7 +255,7 @@ static void refuse_everywhere(struct fixture *f, struct pmm_kmem_cache *c,
  * the last byte is in the tail (PMM_EINVAL) or inside the last object
  * (PMM_ENOTHEAD).
  */
-static void test_S06_free_outside_the_objects(void **state)
+static void test_S14_free_outside_the_objects(void **state)
 {
 	(void)state;
 	struct fixture f;
@@ -355,7 +355,7 @@ int main(void)
 		CASE(test_S01_S03_alloc_bad_args),
 		CASE(test_S04_S05_free_bad_args),
 		CASE(test_S06_free_not_an_object),
-		CASE(test_S06_free_outside_the_objects),
+		CASE(test_S14_free_outside_the_objects),
 		CASE(test_S07_free_other_cache),
 		CASE(test_S08_free_inside),
 		CASE(test_S09_free_twice_in_array),
