@@ -16,7 +16,9 @@
  * cannot go away meanwhile: the claimed object is on no free stack, so
  * the slab is not empty). A pointer that fails puts the claims made so
  * far back to ALLOCATED and the call returns its error: nothing freed.
- * Pass 2 pushes the claimed objects on the CPU array, flushing it to the
+ * For a named cache without debug bytes pass 1 starts without reports
+ * (claim_run()); the first pointer that fails there is redone by claim(),
+ * which reports it. Pass 2 pushes the claimed objects on the CPU array, flushing it to the
  * slabs when full.
  */
 #include <limits.h>
@@ -34,7 +36,8 @@ static size_t take_run(struct pmm_kmem_cache *c, struct slab_cpu *ac,
 	slab_geom_of(c, &g);
 	uint32_t avail = ac->avail;
 	size_t n = 0;
-	while (n < want && avail != 0) {
+	want = want < avail ? want : avail;
+	while (n < want) {
 		unsigned char *obj = ac->entry[avail - 1];
 		_Atomic uint8_t *state = slab_trusted_state(&g, obj, d);
 		if (atomic_load_explicit(state, memory_order_relaxed) !=
@@ -173,6 +176,40 @@ static int claim(const struct pmm_kmem_cache *want, const void *p,
 	return 0;
 }
 
+/*
+ * Claim @objs[0 .. @nr) of @c, a cache without debug bytes, for as long
+ * as each proves an allocated object of @c without a report: its slab
+ * the previous object's (a range compare) or slab_lookup()'s of @c, its
+ * index exact (slab_geom_index()), its state byte ALLOCATED. The
+ * geometry stays in locals: the state bytes' stores could alias anything
+ * reached through a pointer. Nothing of the pointer it stops at is
+ * changed; claim() then redoes it with the reports.
+ * Return: the index of that pointer, or @nr when all are claimed.
+ */
+static size_t claim_run(const struct pmm_kmem_cache *c, size_t nr,
+			void *const *objs)
+{
+	struct slab_geom g;
+	slab_geom_of(c, &g);
+	struct slab *s = NULL;
+	for (size_t i = 0; i < nr; i++) {
+		const void *p = objs[i];
+		uint32_t idx;
+		if (p == NULL)
+			continue;
+		if (s == NULL || (uintptr_t)p - (uintptr_t)s >= g.span) {
+			s = slab_lookup(p);
+			if (s == NULL || s->cache != c)
+				return i;
+		}
+		if (slab_geom_index(&g, s, p, &idx) != 0 ||
+		    !slab_state_release((_Atomic uint8_t *)(void *)(
+			    (unsigned char *)s + g.state_off + idx)))
+			return i;
+	}
+	return nr;
+}
+
 /* Return: the cache and *@state the state byte of @p, a claimed object. */
 static struct pmm_kmem_cache *claimed_cache(const void *p,
 					    _Atomic uint8_t **state)
@@ -201,6 +238,25 @@ static void unclaim(void *const *objs, size_t n)
 	}
 }
 
+/* Push @objs[@i .. @n) (NULL entries skipped) on @ac while it has room
+ * below @limit for all that are left: a NULL is written to the slot above
+ * the top and not counted. Return: the index of the first not pushed. */
+static size_t push_some(struct slab_cpu *ac, uint32_t limit,
+			void *const *objs, size_t i, size_t n)
+{
+	uint32_t avail = ac->avail, start = avail;
+	size_t room = limit - avail;
+	size_t end = n - i < room ? n : i + room;
+	for (; i < end; i++) {
+		void *o = objs[i];
+		ac->entry[avail] = o;
+		avail += (uint32_t)(o != NULL);
+	}
+	ac->avail = avail;
+	ac->frees += avail - start;
+	return i;
+}
+
 /* Push the claimed objects @objs[0 .. @n) of @c, a cache without debug
  * bytes, on the CPU array. When they do not fit, the array's oldest
  * objects go back to the slabs first, as many as the surplus (at least
@@ -219,12 +275,7 @@ static void push_run(struct pmm_kmem_cache *c, void *const *objs, size_t n)
 			if (k != 0)
 				slab_cpu_flush_n(c, ac, (uint32_t)k);
 		}
-		for (; i < n && ac->avail < c->limit; i++) {
-			if (objs[i] == NULL)
-				continue;
-			ac->entry[ac->avail++] = objs[i];
-			ac->frees++;
-		}
+		i = push_some(ac, c->limit, objs, i, n);
 	}
 }
 
@@ -270,7 +321,10 @@ int pmm_kmem_cache_free_bulk(struct pmm_kmem_cache *c, size_t nr, void **objs)
 	if (c != NULL && !slab_cache_ok(c))
 		return pmm_bug(PMM_EINVAL, __func__, "%p is not a cache",
 				  (void *)c);
-	for (size_t i = 0; i < nr; i++) {
+	size_t i = 0;
+	if (c != NULL && !(c->flags & SLAB_SLOW_FLAGS))
+		i = claim_run(c, nr, objs);
+	for (; i < nr; i++) {
 		if (objs[i] == NULL)
 			continue;
 		int err = claim(c, objs[i], &h, __func__);

@@ -62,22 +62,26 @@ static inline uint64_t slab_head_tag(const struct pmm_page *pg)
 }
 
 /*
- * The head of the block holding @pfn: the first non-blank descriptor at
- * @pfn rounded down to 2^k, k = 0, 1, ... (pages inside a block have blank
- * descriptors, so the first one found heads the block, if any).
+ * The head of the block holding @pfn: the first head descriptor at @pfn
+ * rounded down to 2^k, k = 0, 1, ... (pages inside a block have blank
+ * descriptors, so the first one found heads the block, if any). Every
+ * head carries a flag in info (free, per-CPU or allocated) and every other
+ * descriptor is all zero (pmm/page.h), so info alone tells a head: one
+ * load per step.
  * Return: the head's descriptor and *@head its pfn when @pfn is in an
  * allocated block, else NULL.
  */
 SLAB_INLINE const struct pmm_page *slab_find_head(pmm_pfn_t pfn,
 						   pmm_pfn_t *head)
 {
-	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
-		pmm_pfn_t h = pfn & ~(((pmm_pfn_t)1 << k) - 1);
+	pmm_pfn_t mask = ~(pmm_pfn_t)0;
+	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++, mask <<= 1) {
+		pmm_pfn_t h = pfn & mask;
 		const struct pmm_page *pg = pmm_pfn_to_page(h);
-		if (pmm_page_is_blank(pg))
+		if (pg->info == 0)
 			continue;
 		if (!pmm_page_is_alloc_head(pg) ||
-		    pfn - h >= ((pmm_pfn_t)1 << pmm_page_order(pg)))
+		    ((pfn - h) >> pmm_page_order(pg)) != 0)
 			return NULL;
 		*head = h;
 		return pg;
@@ -110,13 +114,13 @@ SLAB_INLINE const struct pmm_page *slab_block_of(const void *p, uintptr_t dp1,
 SLAB_INLINE struct slab *slab_at(pmm_pfn_t head, const struct pmm_page *pg,
 				 uintptr_t dp1)
 {
-	uint64_t tag = slab_head_tag(pg);
-	if ((uint32_t)(tag >> 32) != PMM_SLAB_TAG_SLAB)
+	/* An allocated head (slab_find_head()): only the tag flag is left. */
+	if (!(pg->info & PMM_PG_OWNER) || pg->prev != PMM_SLAB_TAG_SLAB)
 		return NULL;
+	uint64_t tag = (uint64_t)pg->prev << 32 | pg->next;
 	struct slab *s = (struct slab *)(void *)((uintptr_t)PMM_PFN_PHYS(head) +
 						 (dp1 - 1u));
-	if (s->magic == SLAB_MAGIC && s->pfn == head &&
-	    slab_cache_ok(s->cache) && s->cache->tag == tag &&
+	if (s->stamp == slab_stamp(head) && slab_cache_ok(s->cache) && s->cache->tag == tag &&
 	    s->cache->order == pmm_page_order(pg))
 		return s;
 	return NULL;
@@ -204,18 +208,18 @@ SLAB_INLINE _Atomic uint8_t *slab_trusted_state(const struct slab_geom *g,
 }
 
 /*
- * Index of the pointer @p in slab @s of a cache with geometry @g.
+ * Index of the pointer @p in slab @s of a cache with geometry @g; @p lies
+ * in the slab's block (slab_where() or a range compare put it there).
+ * One bound check does for both ends: below object 0 the offset wraps
+ * to at least 2^32 - 2^16, which the multiplication turns into an index
+ * of at least 2^17 - 2, above any objs (at most 65535).
  * Return: 0, or PMM_EINVAL (outside the objects), PMM_ENOTHEAD (inside
  * one); *@idx the index.
  */
 SLAB_INLINE int slab_geom_index(const struct slab_geom *g, struct slab *s,
 				const void *p, uint32_t *idx)
 {
-	uintptr_t first = (uintptr_t)s + g->first_off;
-	uintptr_t a = (uintptr_t)p;
-	if (a < first || a - first >= g->span)
-		return PMM_EINVAL;
-	uint32_t off = (uint32_t)(a - first);
+	uint32_t off = (uint32_t)((uintptr_t)p - (uintptr_t)s) - g->first_off;
 	uint32_t i = (uint32_t)(((uint64_t)off * g->recip) >> 32);
 	if (i >= g->objs)
 		return PMM_EINVAL;
@@ -266,13 +270,14 @@ int slab_flush_push(struct pmm_kmem_cache *c, struct slab_cpu *ac, void *p);
 
 /*
  * Allocate from @c: pop the calling CPU's array and mark the object
- * allocated. Return: the object, or what slab_alloc_slow() returns.
+ * allocated; @gfp without PMM_GFP_ZERO (the caller tested it).
+ * Return: the object, or what slab_alloc_slow() returns.
  */
-SLAB_INLINE void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
+SLAB_INLINE void *slab_alloc_unzeroed(struct pmm_kmem_cache *c,
+				      unsigned int gfp)
 {
 	struct slab_cpu *ac = slab_cpu(c, pmm_platform_cpu());
-	if (__builtin_expect(ac->avail == 0 || (c->flags & SLAB_SLOW_FLAGS) ||
-				     (gfp & PMM_GFP_ZERO), 0))
+	if (__builtin_expect(ac->avail == 0 || (c->flags & SLAB_SLOW_FLAGS), 0))
 		return slab_alloc_slow(c, gfp);
 	unsigned char *obj = ac->entry[ac->avail - 1];
 	struct slab_geom g;
@@ -285,6 +290,15 @@ SLAB_INLINE void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
 	ac->avail--;
 	ac->allocs++;
 	return obj;
+}
+
+/* Allocate from @c: slab_alloc_unzeroed(), or slab_alloc_slow() to zero.
+ * Return: the object or NULL. */
+SLAB_INLINE void *slab_alloc_fast(struct pmm_kmem_cache *c, unsigned int gfp)
+{
+	if (__builtin_expect(gfp & PMM_GFP_ZERO, 0))
+		return slab_alloc_slow(c, gfp);
+	return slab_alloc_unzeroed(c, gfp);
 }
 
 /* Push the freed object @p on the calling CPU's array of @c. */

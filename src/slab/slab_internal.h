@@ -60,9 +60,14 @@ enum slab_list { SLAB_PARTIAL, SLAB_FULL, SLAB_EMPTY, SLAB_NR_LISTS };
 /* Header at the start of every slab; fields under the cache lock unless
  * said otherwise. */
 struct slab {
-	uint32_t magic;               /* SLAB_MAGIC; set once */
-	uint32_t pfn;                 /* head page (pfns stay below 2^32,
-				       * pmm_page.next); set once */
+	union {
+		struct {
+			uint32_t magic; /* SLAB_MAGIC; set once */
+			uint32_t pfn;   /* head page (pfns stay below 2^32,
+					 * pmm_page.next); set once */
+		};
+		uint64_t stamp; /* both, for one compare (slab_stamp()) */
+	};
 	struct pmm_kmem_cache *cache; /* set once */
 	struct slab *next, *prev;     /* on cache->lists[list] */
 	uint16_t nr_free;             /* objects on the free stack */
@@ -73,6 +78,21 @@ struct slab {
  * cache line, which every free reads (slab_where()): 28 on x86_64. */
 _Static_assert(sizeof(struct slab) <= 40, "the slab header stays small");
 _Static_assert(PMM_NR_CPUS <= 256, "a slab's owner fits a byte");
+_Static_assert(__builtin_offsetof(struct slab, pfn) == 4 &&
+		       __builtin_offsetof(struct slab, stamp) == 0,
+	       "magic and pfn are the two halves of the stamp");
+
+/* Return: the stamp of the slab whose head page is @pfn. */
+static inline uint64_t slab_stamp(pmm_pfn_t pfn)
+{
+	union {
+		struct {
+			uint32_t magic, pfn;
+		} f;
+		uint64_t word;
+	} u = { .f = { SLAB_MAGIC, (uint32_t)pfn } };
+	return u.word;
+}
 
 /* One CPU's array of free objects; touched by its CPU only. */
 struct slab_cpu {

@@ -76,7 +76,7 @@ static size_t class_align(int i)
 /* Return: the type (Normal 0, DMA 1, DMA32 2) the zone flags of @gfp pick. */
 static inline unsigned int kmalloc_type(unsigned int gfp)
 {
-	if (__builtin_expect((gfp & (PMM_GFP_DMA | PMM_GFP_DMA32)) == 0, 1))
+	if ((gfp & (PMM_GFP_DMA | PMM_GFP_DMA32)) == 0)
 		return 0;
 	return (gfp & PMM_GFP_DMA) ? 1 : 2;
 }
@@ -125,9 +125,10 @@ static void *kmalloc_large(size_t size, unsigned int gfp)
 	return slab_block_alloc(gfp & ~PMM_GFP_HIGHMEM, order, tag, &pfn);
 }
 
-/* The kmalloc that is not a pop: size 0, above the classes, or the
- * first of its class (the cache made now). Kept out of line so that
- * pmm_kmalloc() stays a leaf without a stack frame. */
+/* The kmalloc that is not a plain pop: size 0, above the classes, a DMA
+ * or DMA32 class, zeroed memory, or the first of its class (the cache
+ * made now). Kept out of line so that pmm_kmalloc() stays a leaf without
+ * a stack frame. */
 __attribute__((noinline, cold)) static void *kmalloc_slow(size_t size,
 							 unsigned int gfp)
 {
@@ -142,14 +143,16 @@ __attribute__((noinline, cold)) static void *kmalloc_slow(size_t size,
 
 void *pmm_kmalloc(size_t size, unsigned int gfp)
 {
-	if (__builtin_expect(size - 1 >= PMM_KMALLOC_MAX_CACHE_SIZE, 0))
+	if (__builtin_expect(size - 1 >= PMM_KMALLOC_MAX_CACHE_SIZE ||
+				     (gfp & (PMM_GFP_DMA | PMM_GFP_DMA32 |
+					     PMM_GFP_ZERO)), 0))
 		return kmalloc_slow(size, gfp);
 	struct pmm_kmem_cache *c = atomic_load_explicit(
-		&pmm_slab_state.kmalloc[kmalloc_type(gfp)][kmalloc_class(size)],
+		&pmm_slab_state.kmalloc[0][kmalloc_class(size)],
 		memory_order_acquire);
 	if (__builtin_expect(c == NULL, 0))
 		return kmalloc_slow(size, gfp);
-	return slab_alloc_fast(c, gfp);
+	return slab_alloc_unzeroed(c, gfp);
 }
 
 void *pmm_kzalloc(size_t size, unsigned int gfp)
@@ -211,7 +214,9 @@ __attribute__((noinline, cold)) static int kfree_slow(const void *p,
 int pmm_kfree(const void *p)
 {
 	struct slab *s;
-	if (__builtin_expect(p != NULL && p != PMM_ZERO_SIZE_PTR &&
+	/* One compare sends NULL, PMM_ZERO_SIZE_PTR and the bytes between to
+	 * kfree_slow(), which returns 0 for the first two. */
+	if (__builtin_expect((uintptr_t)p > (uintptr_t)PMM_ZERO_SIZE_PTR &&
 				     (s = slab_lookup(p)) != NULL, 1))
 		return slab_free_in(NULL, s, p, __func__);
 	return kfree_slow(p, __func__);

@@ -2,7 +2,7 @@
 /*
  * test_slab_bulk.c - pmm_kmem_cache_alloc_bulk() and
  * pmm_kmem_cache_free_bulk(): all or none, Linux's semantics, and every bad
- * input of both (rows S01..S11 of docs/errors.md), each compared byte for
+ * input of both (rows S01..S11 and S14 of docs/errors.md), each compared byte for
  * byte before and after: the page descriptors, the caches' descriptors
  * with their per-CPU arrays, and every slab of the caches whole.
  *
@@ -19,6 +19,7 @@
 #include <pmm/check.h>
 #include <pmm/linux/slab.h>
 
+#include "../../src/slab/slab_fast.h"
 #include "host_platform.h"
 #include "slab_setup.h"
 #include "slab_snap.h"
@@ -227,6 +228,61 @@ static void test_S06_free_not_an_object(void **state)
 	fixture_end(&f);
 }
 
+/* Free @bad, a pointer into a slab of @c (the fixture's cache or another),
+ * by every free call: @want, one report each, nothing changed. */
+static void refuse_everywhere(struct fixture *f, struct pmm_kmem_cache *c,
+			      void *bad, int want)
+{
+	if (c == f->c)
+		free_with_bad(f, f->c, bad, want);
+	free_with_bad(f, NULL, bad, want);
+	struct snap s = snap_take(c, c == f->c ? f->other : f->c);
+	assert_int_equal(pmm_kmem_cache_free(c, bad), want);
+	reported(want);
+	assert_int_equal(pmm_kfree(bad), want);
+	reported(want);
+	snap_same(&s, c, c == f->c ? f->other : f->c);
+}
+
+/*
+ * S14: pointers into a slab but into no object, for a one-page and a
+ * multi-page slab (the index takes one bound check for both ends):
+ *
+ *   [ header | books | pad | obj 0 | ... | obj n-1 | tail? ]
+ *     ^start           ^object 0 - 1              ^last byte
+ *
+ * The start and the byte before object 0 are in no object (PMM_EINVAL);
+ * the last byte is in the tail (PMM_EINVAL) or inside the last object
+ * (PMM_ENOTHEAD).
+ */
+static void test_S14_free_outside_the_objects(void **state)
+{
+	(void)state;
+	struct fixture f;
+	fixture_make(&f, 0);
+	struct pmm_kmem_cache *big = pmm_kmem_cache_create("bulkbig", 3000, 0, 0,
+							   NULL);
+	void *one = pmm_kmem_cache_alloc(big, 0);
+	assert_non_null(one);
+	assert_true(big->order > 0);
+	struct pmm_kmem_cache *caches[2] = { f.c, big };
+	void *inside[2] = { f.objs[0], one };
+	for (int k = 0; k < 2; k++) {
+		struct pmm_kmem_cache *c = caches[k];
+		unsigned char *start = (unsigned char *)slab_lookup(inside[k]);
+		assert_non_null(start);
+		size_t span = (size_t)PMM_PAGE_SIZE << c->order;
+		size_t end = c->objs_off + (size_t)c->objs_per_slab * c->slot;
+		refuse_everywhere(&f, c, start, PMM_EINVAL);
+		refuse_everywhere(&f, c, start + c->first_off - 1, PMM_EINVAL);
+		refuse_everywhere(&f, c, start + span - 1,
+				  end < span ? PMM_EINVAL : PMM_ENOTHEAD);
+	}
+	assert_int_equal(pmm_kmem_cache_free(big, one), 0);
+	assert_int_equal(pmm_kmem_cache_destroy(big), 0);
+	fixture_end(&f);
+}
+
 /* S07: an object of another cache. */
 static void test_S07_free_other_cache(void **state)
 {
@@ -299,6 +355,7 @@ int main(void)
 		CASE(test_S01_S03_alloc_bad_args),
 		CASE(test_S04_S05_free_bad_args),
 		CASE(test_S06_free_not_an_object),
+		CASE(test_S14_free_outside_the_objects),
 		CASE(test_S07_free_other_cache),
 		CASE(test_S08_free_inside),
 		CASE(test_S09_free_twice_in_array),
