@@ -173,7 +173,7 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 			break;
 		if (mt != list.mt)
 			run_list_switch(pcp, &list, mt);
-		list.head = pmm_pcp_mark(page, 0, pfn, list.head);
+		pmm_pcp_mark(page, 0, pfn, &list.head);
 		pages[i] = NULL;
 		if (__builtin_expect(++count > high, 0)) {
 			run_list_store(pcp, &list);

@@ -820,16 +820,16 @@ static inline bool pmm_pcp_enabled(const struct pmm_zone *zone)
 
 /*
  * Write @page as the head of a free block of @order on a per-CPU list,
- * before the block whose pfn + 1 is @next (0: none). Return: the list's
- * new head value (pfn + 1 of @pfn, @page's pfn).
+ * before the block whose pfn + 1 *@head holds (0: none), read after the
+ * descriptor's state is written, and make *@head name @pfn (@page's pfn).
  */
-static inline uint32_t pmm_pcp_mark(struct pmm_page *page, pmm_order_t order,
-				    pmm_pfn_t pfn, uint32_t next)
+static inline void pmm_pcp_mark(struct pmm_page *page, pmm_order_t order,
+				pmm_pfn_t pfn, uint32_t *head)
 {
 	page->info = PMM_PG_PCP | order;
 	page->prev = 0;
-	page->next = next;
-	return (uint32_t)(pfn + 1);
+	page->next = *head;
+	*head = (uint32_t)(pfn + 1);
 }
 
 /*
@@ -840,8 +840,7 @@ static inline void pmm_pcp_link(struct pmm_pcp *pcp, unsigned int mt,
 				pmm_order_t order, struct pmm_page *page,
 				pmm_pfn_t pfn)
 {
-	pcp->head[mt][order] = pmm_pcp_mark(page, order, pfn,
-					    pcp->head[mt][order]);
+	pmm_pcp_mark(page, order, pfn, &pcp->head[mt][order]);
 }
 
 /* Push the free block @pfn of @order on @pcp's list of type @mt (marks it PMM_PG_PCP). */
