@@ -26,21 +26,51 @@
 /*
  * What the free checks read of a zone, copied into locals so that the
  * loop keeps them in registers across its descriptor stores (the zone's
- * span and pageblock types change only at boot).
+ * span and pageblock types change only at boot): its first descriptor,
+ * so that one exact division finds a page's index in the zone and proves
+ * it a descriptor of the span (pmm_page_pfn_in() over the zone's part of
+ * the array, which pmm_check() proves lies inside the descriptors).
  */
 struct free_view {
+	const struct pmm_page *first;
 	pmm_pfn_t start_pfn;
 	uint64_t spanned;
-	pmm_pfn_t map_base;
+	pmm_pfn_t block_off; /* start_pfn - map_base */
 	const uint8_t *pageblock_mt;
 };
 
-/* pmm_pageblock_type() through @v. */
+/* pmm_pageblock_type() of the page @idx pages into @v's zone. */
 static inline unsigned int view_pageblock_type(const struct free_view *v,
-					       pmm_pfn_t pfn)
+					       pmm_pfn_t idx)
 {
-	pmm_pfn_t idx = (pfn - v->map_base) >> PMM_PAGEBLOCK_ORDER;
-	return __atomic_load_n(&v->pageblock_mt[idx], __ATOMIC_RELAXED);
+	pmm_pfn_t block = (idx + v->block_off) >> PMM_PAGEBLOCK_ORDER;
+	return __atomic_load_n(&v->pageblock_mt[block], __ATOMIC_RELAXED);
+}
+
+/*
+ * The order-0 list a free run links onto, held in locals and stored back
+ * only when the run moves to another type's list, drains, or ends: its
+ * type (PMM_MT_TYPES before the first page) and its head (pfn + 1).
+ */
+struct run_list {
+	unsigned int mt;
+	uint32_t head;
+};
+
+/* Store @l's head back into @pcp. */
+static inline void run_list_store(struct pmm_pcp *pcp, const struct run_list *l)
+{
+	if (l->mt < PMM_MT_TYPES)
+		pcp->head[l->mt][0] = l->head;
+}
+
+/* Store @l back and hold @pcp's order-0 list of type @mt instead. */
+static inline void run_list_switch(struct pmm_pcp *pcp, struct run_list *l,
+				   unsigned int mt)
+{
+	run_list_store(pcp, l);
+	l->mt = mt;
+	l->head = pcp->head[mt][0];
 }
 
 /*
@@ -61,18 +91,20 @@ static unsigned long bulk_alloc_run(unsigned int gfp, unsigned long nr,
 	uint64_t free_pages = pmm_zone_free_hint(zone);
 	/* The watermark test of each pop, solved for the list's count once. */
 	uint64_t keep = free_pages < need ? need - free_pages : 0;
-	uint32_t head = pcp->head[mt][0], count = pcp->count;
+	/* 64 bits wide, so that map[head - 1] folds the - 1 into the load. */
+	uint64_t head = pcp->head[mt][0];
+	uint32_t count = pcp->count;
 	for (; i < nr; i++) {
 		if (pages[i] != NULL)
 			continue;
 		if (head == 0 || count < keep)
 			break;
-		pmm_pfn_t pfn = head - 1;
-		head = map[pfn].next;
+		struct pmm_page *page = &map[head - 1];
+		head = page->next;
 		count--;
-		pages[i] = pmm_alloc_head(pfn, 0, 0);
+		pages[i] = pmm_page_set_alloc_head(page, 0, 0);
 	}
-	pcp->head[mt][0] = head;
+	pcp->head[mt][0] = (uint32_t)head;
 	pcp->count = count;
 	return i;
 }
@@ -120,30 +152,38 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
 	if (pcp->batch == 0)
 		return i;
-	struct pmm_page *const map = pmm_mem_map;
-	const pmm_pfn_t max_pfn = pmm_max_pfn;
-	const struct free_view v = { zone->start_pfn, zone->spanned,
-				     zone->map_base, zone->pageblock_mt };
+	const struct free_view v = { pmm_mem_map + zone->start_pfn,
+				     zone->start_pfn, zone->spanned,
+				     zone->start_pfn - zone->map_base,
+				     zone->pageblock_mt };
+	struct run_list list = { PMM_MT_TYPES, 0 };
 	uint32_t count = pcp->count, high = pcp->high;
 	for (; i < nr; i++) {
 		struct pmm_page *page = pages[i];
-		pmm_pfn_t pfn;
+		pmm_pfn_t idx;
 		if (page == NULL)
 			continue;
-		if (!pmm_page_pfn_in(map, max_pfn, page, &pfn) ||
-		    !pmm_free_is_fast(page, pfn, 0, v.start_pfn, v.spanned))
+		if (!pmm_page_pfn_in(v.first, v.spanned, page, &idx))
 			break;
-		unsigned int mt = view_pageblock_type(&v, pfn);
+		pmm_pfn_t pfn = v.start_pfn + idx;
+		if (!pmm_free_is_fast(page, pfn, 0, v.start_pfn, v.spanned))
+			break;
+		unsigned int mt = view_pageblock_type(&v, idx);
 		if (mt >= PMM_MT_TYPES)
 			break;
-		pmm_pcp_link(pcp, mt, 0, page, pfn);
+		if (mt != list.mt)
+			run_list_switch(pcp, &list, mt);
+		pmm_pcp_mark(page, 0, pfn, &list.head);
 		pages[i] = NULL;
 		if (__builtin_expect(++count > high, 0)) {
+			run_list_store(pcp, &list);
 			pcp->count = count;
 			pmm_pcp_drain_batch(zone, pcp);
 			count = pcp->count;
+			list.mt = PMM_MT_TYPES; /* the drain may have taken its head */
 		}
 	}
+	run_list_store(pcp, &list);
 	pcp->count = count;
 	return i;
 }

@@ -740,16 +740,24 @@ static inline bool pmm_pcp_may_pop(const struct pmm_zone *zone,
 	return pcp->count >= need || pmm_zone_free_hint(zone) + pcp->count >= need;
 }
 
-/* Write the allocated head of the block at @pfn: refcount 1, owner @tag. */
-static inline struct pmm_page *pmm_alloc_head(pmm_pfn_t pfn, pmm_order_t order,
-					      uint64_t tag)
+/* Write @page as the allocated head of a block of @order: refcount 1,
+ * owner @tag. Return: @page. */
+static inline struct pmm_page *pmm_page_set_alloc_head(struct pmm_page *page,
+						       pmm_order_t order,
+						       uint64_t tag)
 {
-	struct pmm_page *page = &pmm_mem_map[pfn];
 	page->next = (uint32_t)tag;
 	page->prev = (uint32_t)(tag >> 32);
 	page->info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE | order |
 		     (tag != 0 ? PMM_PG_OWNER : 0);
 	return page;
+}
+
+/* Write the allocated head of the block at @pfn: refcount 1, owner @tag. */
+static inline struct pmm_page *pmm_alloc_head(pmm_pfn_t pfn, pmm_order_t order,
+					      uint64_t tag)
+{
+	return pmm_page_set_alloc_head(&pmm_mem_map[pfn], order, tag);
 }
 
 /*
@@ -811,6 +819,20 @@ static inline bool pmm_pcp_enabled(const struct pmm_zone *zone)
 }
 
 /*
+ * Write @page as the head of a free block of @order on a per-CPU list,
+ * before the block whose pfn + 1 *@head holds (0: none), read after the
+ * descriptor's state is written, and make *@head name @pfn (@page's pfn).
+ */
+static inline void pmm_pcp_mark(struct pmm_page *page, pmm_order_t order,
+				pmm_pfn_t pfn, uint32_t *head)
+{
+	page->info = PMM_PG_PCP | order;
+	page->prev = 0;
+	page->next = *head;
+	*head = (uint32_t)(pfn + 1);
+}
+
+/*
  * Link the free block @pfn of @order (descriptor @page) first on @pcp's
  * list of type @mt and mark it PMM_PG_PCP; the caller counts its pages.
  */
@@ -818,10 +840,7 @@ static inline void pmm_pcp_link(struct pmm_pcp *pcp, unsigned int mt,
 				pmm_order_t order, struct pmm_page *page,
 				pmm_pfn_t pfn)
 {
-	page->info = PMM_PG_PCP | order;
-	page->prev = 0;
-	page->next = pcp->head[mt][order];
-	pcp->head[mt][order] = (uint32_t)(pfn + 1);
+	pmm_pcp_mark(page, order, pfn, &pcp->head[mt][order]);
 }
 
 /* Push the free block @pfn of @order on @pcp's list of type @mt (marks it PMM_PG_PCP). */

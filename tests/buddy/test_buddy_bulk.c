@@ -155,6 +155,85 @@ static void bulk_free_drops_one_reference(void **state)
 	assert_null(pmm_check());
 }
 
+/* The pageblock type of @page (Normal zone). */
+static unsigned int bk_type(const struct pmm_page *page)
+{
+	const struct pmm_zone *z = &pmm_nodes[0].zones[PMM_ZONE_NORMAL];
+	pmm_pfn_t pfn = pmm_page_to_pfn(page);
+	return z->pageblock_mt[(pfn - z->map_base) >> PMM_PAGEBLOCK_ORDER];
+}
+
+enum { BK_MIXED = 24, BK_HOLE = 5 };
+
+/*
+ * Fill @p[0..BK_MIXED) with pages of the three migratetypes in turn (the
+ * fixture's Normal zone gives each its own pageblock), slot BK_HOLE NULL.
+ * Return: true when at least two pageblock types are among them.
+ */
+static bool bk_alloc_mixed(struct pmm_page **p, bool backwards)
+{
+	static const unsigned int gfp[3] = { PMM_GFP_KERNEL, PMM_GFP_MOVABLE,
+					     PMM_GFP_RECLAIMABLE };
+	unsigned int types = 0;
+	for (int n = 0; n < BK_MIXED; n++) {
+		int i = backwards ? BK_MIXED - 1 - n : n;
+		p[i] = i == BK_HOLE ? NULL : pmm_alloc_page(gfp[i % 3]);
+		if (i != BK_HOLE) {
+			assert_non_null(p[i]);
+			types |= 1u << bk_type(p[i]);
+		}
+	}
+	return (types & (types - 1)) != 0;
+}
+
+/*
+ * A bulk free leaves the state byte for byte as the single frees of the
+ * same slots in the same order, with pages of three pageblock types
+ * interleaved (so a run moves between the type lists page by page) and a
+ * NULL slot among them: freed singly, snapshot; allocated again in the
+ * reverse order (the same pages come off the tops of the lists, undoing
+ * the frees), freed in bulk, compared. High mark raised so that no free
+ * drains.
+ */
+static void bulk_free_equals_single_frees(void **state)
+{
+	(void)state;
+	struct pmm_page *p[BK_MIXED], *again[BK_MIXED], *bulk[BK_MIXED];
+	assert_int_equal(pmm_pcp_set_high_batch(256, 32), 0);
+	assert_true(bk_alloc_mixed(p, false));
+	for (int i = 0; i < BK_MIXED; i++)
+		if (p[i] != NULL)
+			assert_int_equal(pmm_free_page(p[i]), 0);
+	rel_snap_take(&snap);
+	assert_true(bk_alloc_mixed(again, true));
+	assert_memory_equal(again, p, sizeof(p));
+	memcpy(bulk, p, sizeof(bulk));
+	assert_int_equal(pmm_free_pages_bulk(BK_MIXED, bulk), 0);
+	for (int i = 0; i < BK_MIXED; i++)
+		assert_null(bulk[i]);
+	bk_same(&snap, 0, 0);
+}
+
+/*
+ * Mixed types with the fixture's small high mark (6): the run drains
+ * again and again between type lists; every page comes back, the lists
+ * and their count agree (pmm_check()).
+ */
+static void bulk_free_mixed_types_drains(void **state)
+{
+	(void)state;
+	struct pmm_page *p[BK_MIXED];
+	uint64_t free0 = pmm_nr_free_pages();
+	assert_true(bk_alloc_mixed(p, false));
+	assert_int_equal(pmm_nr_free_pages(), free0 - (BK_MIXED - 1));
+	assert_int_equal(pmm_free_pages_bulk(BK_MIXED, p), 0);
+	for (int i = 0; i < BK_MIXED; i++)
+		assert_null(p[i]);
+	assert_int_equal(pmm_nr_free_pages(), free0);
+	assert_null(pmm_check());
+	assert_int_equal(host_report_count(), reports_before);
+}
+
 static void P01_bulk_alloc_null_array(void **state)
 {
 	(void)state;
@@ -282,6 +361,9 @@ int main(void)
 		BOTH(bulk_alloc_counts_populated),
 		BOTH(bulk_alloc_stops_when_exhausted),
 		BOTH(bulk_free_drops_one_reference),
+		cmocka_unit_test_setup_teardown(bulk_free_equals_single_frees,
+						bk_setup_pcp, bk_teardown),
+		BOTH(bulk_free_mixed_types_drains),
 		BOTH(P01_bulk_alloc_null_array),
 		BOTH(P02_bulk_alloc_contradictory_flags),
 		BOTH(P03_bulk_free_null_array),
