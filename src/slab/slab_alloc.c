@@ -322,6 +322,25 @@ int slab_free_slow(const struct pmm_kmem_cache *want, const void *p,
 	return 0;
 }
 
+/* pmm_kmem_cache_free() for what its fast path did not free: NULL, a
+ * bad cache, a pointer in no slab or in another cache's (reported here).
+ * Out of line: pmm_kmem_cache_free() stays without a stack frame. */
+__attribute__((noinline, cold)) static int
+kmem_cache_free_slow(struct pmm_kmem_cache *c, const void *obj,
+		     const char *func)
+{
+	struct slab *s;
+	if (obj == NULL)
+		return 0;
+	if (!slab_cache_ok(c))
+		return pmm_bug(PMM_EINVAL, func, "%p is not a cache", (void *)c);
+	if ((s = slab_lookup(obj)) == NULL)
+		return pmm_bug(PMM_EINVAL, func,
+				  "cache %s: %p is not a slab object",
+				  c->name, obj);
+	return slab_free_in(c, s, obj, func);
+}
+
 /**
  * pmm_kmem_cache_free - free @obj, an allocated object of @c.
  *
@@ -331,14 +350,11 @@ int slab_free_slow(const struct pmm_kmem_cache *want, const void *p,
 int pmm_kmem_cache_free(struct pmm_kmem_cache *c, void *obj)
 {
 	struct slab *s;
-	if (obj == NULL)
-		return 0;
-	if (!slab_cache_ok(c))
-		return pmm_bug(PMM_EINVAL, __func__, "%p is not a cache",
-				  (void *)c);
-	if ((s = slab_lookup(obj)) == NULL)
-		return pmm_bug(PMM_EINVAL, __func__,
-				  "cache %s: %p is not a slab object",
-				  c->name, obj);
-	return slab_free_in(c, s, obj, __func__);
+	/* A slab whose cache is @c proves @c a live cache (slab_at()), so
+	 * the fast path skips slab_cache_ok(); one compare sends NULL and
+	 * PMM_ZERO_SIZE_PTR (no slab object) to the slow path. */
+	if (__builtin_expect((uintptr_t)obj > (uintptr_t)PMM_ZERO_SIZE_PTR &&
+				     (s = slab_lookup(obj)) != NULL && s->cache == c, 1))
+		return slab_free_in(c, s, obj, __func__);
+	return kmem_cache_free_slow(c, obj, __func__);
 }
