@@ -293,6 +293,37 @@ static void test_S07_free_other_cache(void **state)
 	fixture_end(&f);
 }
 
+/*
+ * The single free's own refusals (S05, S06, S07 for pmm_kmem_cache_free):
+ * a live object freed through no cache or another cache, and
+ * PMM_ZERO_SIZE_PTR; NULL is no error. Its fast path frees only an
+ * object whose slab names the cache given, so each of these goes the slow
+ * way: one report, nothing changed, and the object is still freed after.
+ */
+static void test_single_free_refusals(void **state)
+{
+	(void)state;
+	struct fixture f;
+	long local;
+	fixture_make(&f, 0);
+	struct snap s = snap_take(f.c, f.other);
+	assert_int_equal(pmm_kmem_cache_free((void *)&local, f.objs[3]), PMM_EINVAL);
+	reported(PMM_EINVAL);
+	assert_int_equal(pmm_kmem_cache_free(NULL, f.objs[3]), PMM_EINVAL);
+	reported(PMM_EINVAL);
+	assert_int_equal(pmm_kmem_cache_free(f.other, f.objs[3]), PMM_EINVAL);
+	reported(PMM_EINVAL);
+	assert_int_equal(pmm_kmem_cache_free(f.c, f.foreign), PMM_EINVAL);
+	reported(PMM_EINVAL);
+	assert_int_equal(pmm_kmem_cache_free(f.c, PMM_ZERO_SIZE_PTR), PMM_EINVAL);
+	reported(PMM_EINVAL);
+	assert_int_equal(pmm_kmem_cache_free(f.c, NULL), 0);
+	assert_int_equal(pmm_kmem_cache_free((void *)&local, NULL), 0);
+	assert_int_equal(slab_reports_since(), 0);
+	snap_same(&s, f.c, f.other);
+	fixture_end(&f);
+}
+
 /* S08: a pointer inside an object. */
 static void test_S08_free_inside(void **state)
 {
@@ -357,6 +388,7 @@ int main(void)
 		CASE(test_S06_free_not_an_object),
 		CASE(test_S14_free_outside_the_objects),
 		CASE(test_S07_free_other_cache),
+		CASE(test_single_free_refusals),
 		CASE(test_S08_free_inside),
 		CASE(test_S09_free_twice_in_array),
 		CASE(test_S10_free_already_free),
