@@ -9,6 +9,10 @@
  * returns and run here. The caller's work is therefore done exactly once
  * whatever the hook does; only "failed and ran nothing" is the hook's
  * right, and then nothing ran (PMM_EPLATFORM).
+ *
+ * pmm_run_pieces() cuts groups of work (a node's hand-off) into a few
+ * pieces, jobs of pmm_run_jobs(), so that CPUs finish together; a group's
+ * pieces run in order under the group's lock, whichever job runs them.
  */
 #include "platform_internal.h"
 
@@ -89,4 +93,66 @@ int pmm_run_jobs(pmm_job_fn *fn, void *arg, unsigned int nr_jobs)
 	struct jobs_call c = { .fn = fn, .arg = arg, .nr_jobs = nr_jobs };
 	run_unclaimed(&c);
 	return 0;
+}
+
+/* Groups of one pmm_run_pieces() call, each lock on a cache line of its own. */
+#define PIECES_LINE 64
+
+struct pieces_group {
+	_Alignas(PIECES_LINE) struct pmm_lock lock;
+	unsigned int next; /* the group's next piece; under lock */
+};
+
+struct pieces_call {
+	pmm_piece_fn *fn;
+	void *arg;
+	unsigned int nr_groups;
+	unsigned int pieces; /* per group */
+	struct pieces_group group[PMM_JOBS_MAX];
+};
+
+_Static_assert(sizeof(struct pieces_group) % PIECES_LINE == 0,
+	       "no two groups' locks share a cache line");
+_Static_assert(PMM_PIECES_MAX >= 1, "a group is at least one piece");
+
+/* pmm_job_fn: run the next piece of job @job's group. */
+static void piece_job(void *call, unsigned int job)
+{
+	struct pieces_call *c = call;
+	unsigned int g = job % c->nr_groups;
+	struct pieces_group *pg = &c->group[g];
+	pmm_lock(&pg->lock);
+	c->fn(c->arg, g, pg->next++, c->pieces);
+	pmm_unlock(&pg->lock);
+}
+
+int pmm_run_pieces(pmm_piece_fn *fn, void *arg, unsigned int nr_groups)
+{
+	static struct pieces_call c;
+	if (!fn || nr_groups == 0 || nr_groups > PMM_JOBS_MAX)
+		return PMM_EINVAL;
+	c.fn = fn;
+	c.arg = arg;
+	c.nr_groups = nr_groups;
+	c.pieces = PMM_JOBS_MAX / nr_groups;
+	if (c.pieces > PMM_PIECES_MAX)
+		c.pieces = PMM_PIECES_MAX;
+	if (nr_groups == 1)
+		c.pieces = 1;
+	for (unsigned int g = 0; g < nr_groups; g++)
+		c.group[g] = (struct pieces_group){ .lock = PMM_LOCK_INIT };
+	return pmm_run_jobs(piece_job, &c, nr_groups * c.pieces);
+}
+
+pmm_pfn_t pmm_piece_start(pmm_pfn_t start, pmm_pfn_t end, unsigned int piece,
+			  unsigned int pieces, pmm_order_t order)
+{
+	const pmm_pfn_t align = (pmm_pfn_t)1 << order;
+	if (piece == 0 || start >= end)
+		return start;
+	if (piece >= pieces)
+		return end;
+	pmm_pfn_t at = start + (end - start) / pieces * piece;
+	pmm_pfn_t short_by = (align - (at & (align - 1))) & (align - 1);
+	return end - at <= short_by ? end : at + short_by;
 }
