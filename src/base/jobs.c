@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * jobs.c - work spread over several CPUs through the platform's
- * run_on_cpus hook (the boot's parallel hand-off, one job per node).
+ * run_on_cpus hook (the boot's parallel hand-off, a few jobs per node).
  *
  * The hook gets a trampoline, not the caller's function: each job first
  * claims its slot in the call's ran[] array (an atomic exchange), so a
