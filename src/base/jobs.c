@@ -11,8 +11,8 @@
  * right, and then nothing ran (PMM_EPLATFORM).
  *
  * pmm_run_pieces() cuts groups of work (a node's hand-off) into a few
- * pieces, jobs of pmm_run_jobs(), so that CPUs finish together; a group's
- * pieces run in order under the group's lock, whichever job runs them.
+ * pieces, run by jobs of pmm_run_jobs(), so that CPUs finish together; a
+ * group's pieces run one at a time and in order, whichever job runs them.
  */
 #include "platform_internal.h"
 
@@ -95,12 +95,20 @@ int pmm_run_jobs(pmm_job_fn *fn, void *arg, unsigned int nr_jobs)
 	return 0;
 }
 
-/* Groups of one pmm_run_pieces() call, each lock on a cache line of its own. */
+/*
+ * Groups of one pmm_run_pieces() call, each on a cache line of its own.
+ * A job goes round the groups from its own (job % groups) running one
+ * piece at a time: it takes a group's busy flag, runs the group's next
+ * piece, gives the flag back and moves on; a group another job is in is
+ * passed by, not waited for (that job may have lost its CPU). It stops
+ * when a whole round found nothing to run, and a round after its last
+ * piece passes that piece's group again, so no piece is left behind.
+ */
 #define PIECES_LINE 64
 
 struct pieces_group {
-	_Alignas(PIECES_LINE) struct pmm_lock lock;
-	unsigned int next; /* the group's next piece; under lock */
+	_Alignas(PIECES_LINE) unsigned char busy; /* 1 while a job runs a piece */
+	unsigned int next; /* the group's next piece; written holding busy */
 };
 
 struct pieces_call {
@@ -112,18 +120,35 @@ struct pieces_call {
 };
 
 _Static_assert(sizeof(struct pieces_group) % PIECES_LINE == 0,
-	       "no two groups' locks share a cache line");
+	       "no two groups share a cache line");
 _Static_assert(PMM_PIECES_MAX >= 1, "a group is at least one piece");
 
-/* pmm_job_fn: run the next piece of job @job's group. */
+/* Run group @g's next piece unless none is left or a job is in it. Return: ran one. */
+static bool run_next_piece(struct pieces_call *c, unsigned int g)
+{
+	struct pieces_group *pg = &c->group[g];
+	if (__atomic_load_n(&pg->next, __ATOMIC_RELAXED) >= c->pieces ||
+	    __atomic_exchange_n(&pg->busy, 1, __ATOMIC_ACQUIRE) != 0)
+		return false;
+	unsigned int piece = __atomic_load_n(&pg->next, __ATOMIC_RELAXED);
+	bool ran = piece < c->pieces;
+	if (ran) {
+		c->fn(c->arg, g, piece, c->pieces);
+		__atomic_store_n(&pg->next, piece + 1, __ATOMIC_RELAXED);
+	}
+	__atomic_store_n(&pg->busy, 0, __ATOMIC_RELEASE);
+	return ran;
+}
+
+/* pmm_job_fn: run pieces round the groups from job @job's, until a round finds none. */
 static void piece_job(void *call, unsigned int job)
 {
 	struct pieces_call *c = call;
-	unsigned int g = job % c->nr_groups;
-	struct pieces_group *pg = &c->group[g];
-	pmm_lock(&pg->lock);
-	c->fn(c->arg, g, pg->next++, c->pieces);
-	pmm_unlock(&pg->lock);
+	unsigned int g = job % c->nr_groups, idle = 0;
+	while (idle < c->nr_groups) {
+		idle = run_next_piece(c, g) ? 0 : idle + 1;
+		g = (g + 1) % c->nr_groups;
+	}
 }
 
 int pmm_run_pieces(pmm_piece_fn *fn, void *arg, unsigned int nr_groups)
@@ -140,7 +165,7 @@ int pmm_run_pieces(pmm_piece_fn *fn, void *arg, unsigned int nr_groups)
 	if (nr_groups == 1)
 		c.pieces = 1;
 	for (unsigned int g = 0; g < nr_groups; g++)
-		c.group[g] = (struct pieces_group){ .lock = PMM_LOCK_INIT };
+		c.group[g] = (struct pieces_group){ .busy = 0 };
 	return pmm_run_jobs(piece_job, &c, nr_groups * c.pieces);
 }
 

@@ -83,11 +83,12 @@ typedef void pmm_piece_fn(void *arg, unsigned int group, unsigned int piece,
  * Run @fn for every piece of every group in [0, @nr_groups) through
  * pmm_run_jobs(): each group cut in min(PMM_PIECES_MAX, PMM_JOBS_MAX /
  * @nr_groups) pieces (one when there is one group: its pieces could only
- * wait for each other), so that the last jobs are short and the CPUs
- * finish together. A group's pieces run one at a time and in order, under
- * a lock of the group's, on whatever CPU takes them: what they build comes
- * out as one CPU would build it. Job j is group j % @nr_groups, so that
- * CPUs running at once work on different groups.
+ * wait for each other), so that the last pieces are short and the CPUs
+ * finish together. A group's pieces run one at a time and in order, on
+ * whatever CPU: what they build comes out as one CPU would build it. A
+ * job runs pieces going round the groups from its own (job % @nr_groups),
+ * passing by a group another job is in: no CPU waits for one that lost
+ * its CPU, and CPUs running at once work on different groups.
  * Return: 0, or PMM_EINVAL (@fn NULL, @nr_groups 0 or above PMM_JOBS_MAX):
  * then nothing ran.
  * Context: boot, no pmm lock held, one call at a time (its state is

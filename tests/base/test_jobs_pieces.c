@@ -7,7 +7,7 @@
  * What they promise: every piece of every group runs exactly once; a
  * group's pieces run in order and never two at once, whatever order the
  * run_on_cpus hook runs the jobs in (in order, backwards, on two
- * threads); groups get min(PMM_PIECES_MAX, PMM_JOBS_MAX / groups) pieces,
+ * threads, one job inside another's piece: a job passes a busy group by); groups get min(PMM_PIECES_MAX, PMM_JOBS_MAX / groups) pieces,
  * one group one piece; bad calls run nothing (row B12 of docs/errors.md).
  * The cuts fall on multiples of 2^order, cover [start, end) without a gap
  * or an overlap, and do not wrap at the top of the pfn space.
@@ -77,6 +77,37 @@ static void set_hook(int (*hook)(void *, void (*)(void *, unsigned int), void *,
 	pmm_platform_set(&p);
 }
 
+/*
+ * A hook whose job 0, inside its first piece (group 0, piece 0), has job
+ * 1 run to the end on the same stack: as if another CPU ran job 1 while
+ * job 0 had lost its CPU holding group 0. Job 1 must pass group 0 by (not
+ * wait: that would never end) and run the rest; job 0 then finds group
+ * 0's other pieces left to it.
+ */
+static void (*nested_fn)(void *, unsigned int);
+static void *nested_arg;
+static unsigned int nested_runs;
+
+static void piece_nesting(void *arg, unsigned int group, unsigned int p,
+			  unsigned int pieces)
+{
+	piece(arg, group, p, pieces);
+	if (group == 0 && p == 0 && nested_runs++ == 0)
+		nested_fn(nested_arg, 1);
+}
+
+static int hook_nested(void *ctx, void (*fn)(void *, unsigned int), void *arg,
+		       unsigned int nr_jobs)
+{
+	(void)ctx;
+	nested_fn = fn;
+	nested_arg = arg;
+	fn(arg, 0);
+	for (unsigned int j = 2; j < nr_jobs; j++)
+		fn(arg, j);
+	return 0;
+}
+
 /* Every group ran @pieces pieces, 0, 1, ... in order, none at once. */
 static void each_group_in_order(unsigned int nr_groups, unsigned int pieces)
 {
@@ -120,6 +151,20 @@ static void pieces_in_order_backwards(void **state)
 	set_hook(run_hook_backwards);
 	run(16, PMM_PIECES_MAX);
 	run(3, PMM_PIECES_MAX);
+}
+
+/* A job passes by a group another job is in; no piece is left behind. */
+static void pieces_pass_a_busy_group_by(void **state)
+{
+	(void)state;
+	install(0);
+	set_hook(hook_nested);
+	nested_runs = 0;
+	assert_int_equal(pmm_run_pieces(piece_nesting, &plog, 4), 0);
+	/* job 1 ran inside group 0's first piece: group 0 was busy then */
+	assert_int_equal(nested_runs, 1);
+	assert_int_equal(plog.overlaps, 0);
+	each_group_in_order(4, PMM_PIECES_MAX);
 }
 
 /* Two and three threads: every piece once, a group's never at once. */
@@ -197,6 +242,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		CASE(pieces_per_group),
 		CASE(pieces_in_order_backwards),
+		CASE(pieces_pass_a_busy_group_by),
 		CASE(pieces_in_order_on_threads),
 		CASE(B12_run_pieces_refused),
 		cmocka_unit_test(piece_start_cuts),
