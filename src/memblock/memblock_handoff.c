@@ -68,7 +68,7 @@ static struct free_all_group *group_add(struct free_all_jobs *j, int nid)
 /* One group per node of memory, or one over everything (a region without one). */
 static void plan_jobs(struct free_all_jobs *j)
 {
-	j->nr = 0;
+	*j = (struct free_all_jobs){ .nr = 0 }; /* no slot past nr holds a count */
 	for (uint64_t i = 0; i < pmm_memblock.memory.cnt; i++) {
 		const struct pmm_memblock_region *m = &pmm_memblock.memory.regions[i];
 		int nid = mb_region_nid(m);

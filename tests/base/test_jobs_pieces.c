@@ -87,13 +87,16 @@ static void set_hook(int (*hook)(void *, void (*)(void *, unsigned int), void *,
 static void (*nested_fn)(void *, unsigned int);
 static void *nested_arg;
 static unsigned int nested_runs;
+static unsigned int ran_by_nested[PMM_JOBS_MAX]; /* pieces run when job 1 returned */
 
 static void piece_nesting(void *arg, unsigned int group, unsigned int p,
 			  unsigned int pieces)
 {
 	piece(arg, group, p, pieces);
-	if (group == 0 && p == 0 && nested_runs++ == 0)
+	if (group == 0 && p == 0 && nested_runs++ == 0) {
 		nested_fn(nested_arg, 1);
+		memcpy(ran_by_nested, plog.ran, sizeof(ran_by_nested));
+	}
 }
 
 static int hook_nested(void *ctx, void (*fn)(void *, unsigned int), void *arg,
@@ -161,8 +164,12 @@ static void pieces_pass_a_busy_group_by(void **state)
 	set_hook(hook_nested);
 	nested_runs = 0;
 	assert_int_equal(pmm_run_pieces(piece_nesting, &plog, 4), 0);
-	/* job 1 ran inside group 0's first piece: group 0 was busy then */
+	/* job 1 ran inside group 0's first piece: group 0 was busy then, and
+	 * job 1 went round the others and ran every piece of theirs */
 	assert_int_equal(nested_runs, 1);
+	assert_int_equal(ran_by_nested[0], 1);
+	for (unsigned int g = 1; g < 4; g++)
+		assert_int_equal(ran_by_nested[g], PMM_PIECES_MAX);
 	assert_int_equal(plog.overlaps, 0);
 	each_group_in_order(4, PMM_PIECES_MAX);
 }
