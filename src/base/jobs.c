@@ -108,7 +108,7 @@ int pmm_run_jobs(pmm_job_fn *fn, void *arg, unsigned int nr_jobs)
 
 struct pieces_group {
 	_Alignas(PIECES_LINE) unsigned char busy; /* 1 while a job runs a piece */
-	unsigned int next; /* the group's next piece; written holding busy */
+	unsigned int next; /* the group's next piece; read and written holding busy */
 };
 
 struct pieces_call {
@@ -127,15 +127,11 @@ _Static_assert(PMM_PIECES_MAX >= 1, "a group is at least one piece");
 static bool run_next_piece(struct pieces_call *c, unsigned int g)
 {
 	struct pieces_group *pg = &c->group[g];
-	if (__atomic_load_n(&pg->next, __ATOMIC_RELAXED) >= c->pieces ||
-	    __atomic_exchange_n(&pg->busy, 1, __ATOMIC_ACQUIRE) != 0)
+	if (__atomic_exchange_n(&pg->busy, 1, __ATOMIC_ACQUIRE) != 0)
 		return false;
-	unsigned int piece = __atomic_load_n(&pg->next, __ATOMIC_RELAXED);
-	bool ran = piece < c->pieces;
-	if (ran) {
-		c->fn(c->arg, g, piece, c->pieces);
-		__atomic_store_n(&pg->next, piece + 1, __ATOMIC_RELAXED);
-	}
+	bool ran = pg->next < c->pieces;
+	if (ran)
+		c->fn(c->arg, g, pg->next++, c->pieces);
 	__atomic_store_n(&pg->busy, 0, __ATOMIC_RELEASE);
 	return ran;
 }
