@@ -285,7 +285,7 @@ void bench_w5(struct bench_opts *o)
 /*
  * W5 on two threads: the hand-off of a 16-node machine of W5T_GIB GiB
  * (sim_machine_pc(): the PC's layout, NUMA ranges splitting the RAM
- * evenly) with the retirement's one job per node on one thread and on
+ * evenly) with the retirement's jobs (4 pieces per node) on one thread and on
  * two (the host's run_on_cpus hook), runs interleaved. The ratio column
  * is two threads' time over one thread's: the speed-up is its inverse.
  * Beside it, the threads' own CPU time in the hand-off's jobs (one
@@ -357,7 +357,7 @@ static void w5t_early(struct bench_opts *o, enum pmm_early early)
 
 void bench_w5t(struct bench_opts *o)
 {
-	bench_section_div("W5T parallel hand-off: 16-node 1 TiB machine, one job per node, 1 vs 2 threads",
+	bench_section_div("W5T parallel hand-off: 16-node 1 TiB machine, 4 jobs per node, 1 vs 2 threads",
 			  "ms (machine lines: ns); speed-up in the notes",
 			  "the same boot on one thread", 1e6);
 	w5t_early(o, PMM_EARLY_BOOTMEM);

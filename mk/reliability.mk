@@ -91,8 +91,8 @@ $(TSAN_B)/stress_threads: tests/stress_threads.c $(CORE_SRC) $(REL_HDRS) host/ho
 
 # The parallel hand-off: boots whose retirement runs on several threads.
 TSAN_PAR_OBJ := $(TSAN_B)/host/host_platform.o $(TSAN_B)/host/machine.o \
-	$(TSAN_B)/tests/support/reliability_snap.o
-$(TSAN_B)/test_boot_parallel: tests/boot/test_boot_parallel.c $(CORE_SRC) $(REL_HDRS) host/host_platform.c host/machine.c tests/support/reliability_snap.c
+	$(TSAN_B)/tests/support/reliability_snap.o $(TSAN_B)/tests/support/run_hooks.o
+$(TSAN_B)/test_boot_parallel: tests/boot/test_boot_parallel.c $(CORE_SRC) $(REL_HDRS) host/host_platform.c host/machine.c tests/support/reliability_snap.c tests/support/run_hooks.c
 	$(MAKE) --no-print-directory CC=clang B=$(TSAN_B) EXTRA_CFLAGS="$(TSAN_FLAGS)" \
 		LDFLAGS="$(TSAN_FLAGS)" $(TSAN_B)/libpmm.a $(TSAN_PAR_OBJ)
 	clang $(HOST_CFLAGS) $(TSAN_FLAGS) $< $(TSAN_PAR_OBJ) $(TSAN_B)/libpmm.a \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * jobs.c - work spread over several CPUs through the platform's
- * run_on_cpus hook (the boot's parallel hand-off, one job per node).
+ * run_on_cpus hook (the boot's parallel hand-off, a few jobs per node).
  *
  * The hook gets a trampoline, not the caller's function: each job first
  * claims its slot in the call's ran[] array (an atomic exchange), so a
@@ -9,6 +9,10 @@
  * returns and run here. The caller's work is therefore done exactly once
  * whatever the hook does; only "failed and ran nothing" is the hook's
  * right, and then nothing ran (PMM_EPLATFORM).
+ *
+ * pmm_run_pieces() cuts groups of work (a node's hand-off) into a few
+ * pieces, run by jobs of pmm_run_jobs(), so that CPUs finish together; a
+ * group's pieces run one at a time and in order, whichever job runs them.
  */
 #include "platform_internal.h"
 
@@ -89,4 +93,87 @@ int pmm_run_jobs(pmm_job_fn *fn, void *arg, unsigned int nr_jobs)
 	struct jobs_call c = { .fn = fn, .arg = arg, .nr_jobs = nr_jobs };
 	run_unclaimed(&c);
 	return 0;
+}
+
+/*
+ * Groups of one pmm_run_pieces() call, each on a cache line of its own.
+ * A job goes round the groups from its own (job % groups) running one
+ * piece at a time: it takes a group's busy flag, runs the group's next
+ * piece, gives the flag back and moves on; a group another job is in is
+ * passed by, not waited for (that job may have lost its CPU). It stops
+ * when a whole round found nothing to run, and a round after its last
+ * piece passes that piece's group again, so no piece is left behind.
+ */
+#define PIECES_LINE 64
+
+struct pieces_group {
+	_Alignas(PIECES_LINE) unsigned char busy; /* 1 while a job runs a piece */
+	unsigned int next; /* the group's next piece; read and written holding busy */
+};
+
+struct pieces_call {
+	pmm_piece_fn *fn;
+	void *arg;
+	unsigned int nr_groups;
+	unsigned int pieces; /* per group */
+	struct pieces_group group[PMM_JOBS_MAX];
+};
+
+_Static_assert(sizeof(struct pieces_group) % PIECES_LINE == 0,
+	       "no two groups share a cache line");
+_Static_assert(PMM_PIECES_MAX >= 1, "a group is at least one piece");
+
+/* Run group @g's next piece unless none is left or a job is in it. Return: ran one. */
+static bool run_next_piece(struct pieces_call *c, unsigned int g)
+{
+	struct pieces_group *pg = &c->group[g];
+	if (__atomic_exchange_n(&pg->busy, 1, __ATOMIC_ACQUIRE) != 0)
+		return false;
+	bool ran = pg->next < c->pieces;
+	if (ran)
+		c->fn(c->arg, g, pg->next++, c->pieces);
+	__atomic_store_n(&pg->busy, 0, __ATOMIC_RELEASE);
+	return ran;
+}
+
+/* pmm_job_fn: run pieces round the groups from job @job's, until a round finds none. */
+static void piece_job(void *call, unsigned int job)
+{
+	struct pieces_call *c = call;
+	unsigned int g = job % c->nr_groups, idle = 0;
+	while (idle < c->nr_groups) {
+		idle = run_next_piece(c, g) ? 0 : idle + 1;
+		g = (g + 1) % c->nr_groups;
+	}
+}
+
+int pmm_run_pieces(pmm_piece_fn *fn, void *arg, unsigned int nr_groups)
+{
+	static struct pieces_call c;
+	if (!fn || nr_groups == 0 || nr_groups > PMM_JOBS_MAX)
+		return PMM_EINVAL;
+	c.fn = fn;
+	c.arg = arg;
+	c.nr_groups = nr_groups;
+	c.pieces = PMM_JOBS_MAX / nr_groups;
+	if (c.pieces > PMM_PIECES_MAX)
+		c.pieces = PMM_PIECES_MAX;
+	if (nr_groups == 1)
+		c.pieces = 1;
+	for (unsigned int g = 0; g < nr_groups; g++)
+		c.group[g] = (struct pieces_group){ .busy = 0 };
+	return pmm_run_jobs(piece_job, &c, nr_groups * c.pieces);
+}
+
+pmm_pfn_t pmm_piece_start(pmm_pfn_t start, pmm_pfn_t end, unsigned int piece,
+			  unsigned int pieces, pmm_order_t order)
+{
+	const pmm_pfn_t align = (pmm_pfn_t)1 << order;
+	if (piece == 0 || start >= end)
+		return start;
+	if (piece >= pieces)
+		return end;
+	pmm_pfn_t at = start + (end - start) / pieces * piece;
+	pmm_pfn_t short_by = (align - (at & (align - 1))) & (align - 1);
+	return end - at <= short_by ? end : at + short_by;
 }

@@ -72,4 +72,36 @@ static inline void pmm_platform_unlock(struct pmm_lock *lock)
 		fn(pmm_platform_installed.ctx, lock);
 }
 
+/* A piece of pmm_run_pieces(): piece @piece of the @pieces of group @group. */
+typedef void pmm_piece_fn(void *arg, unsigned int group, unsigned int piece,
+			  unsigned int pieces);
+
+/* At most this many pieces per group in pmm_run_pieces(). */
+#define PMM_PIECES_MAX 4u
+
+/*
+ * Run @fn for every piece of every group in [0, @nr_groups) through
+ * pmm_run_jobs(): each group cut in min(PMM_PIECES_MAX, PMM_JOBS_MAX /
+ * @nr_groups) pieces (one when there is one group: its pieces could only
+ * wait for each other), so that the last pieces are short and the CPUs
+ * finish together. A group's pieces run one at a time and in order, on
+ * whatever CPU: what they build comes out as one CPU would build it. A
+ * job runs pieces going round the groups from its own (job % @nr_groups),
+ * passing by a group another job is in: no CPU waits for one that lost
+ * its CPU, and CPUs running at once work on different groups.
+ * Return: 0, or PMM_EINVAL (@fn NULL, @nr_groups 0 or above PMM_JOBS_MAX):
+ * then nothing ran.
+ * Context: boot, no pmm lock held, one call at a time (its state is
+ * static); @fn runs on several CPUs at once and may take zone locks.
+ */
+int pmm_run_pieces(pmm_piece_fn *fn, void *arg, unsigned int nr_groups);
+
+/*
+ * Return: where piece @piece of @pieces of [@start, @end) starts: the
+ * @pieces cuts fall on multiples of 2^@order pfns (blocks of up to that
+ * order lie inside one piece), @start for piece 0, @end for @pieces.
+ */
+pmm_pfn_t pmm_piece_start(pmm_pfn_t start, pmm_pfn_t end, unsigned int piece,
+			  unsigned int pieces, pmm_order_t order);
+
 #endif /* PMM_PLATFORM_INTERNAL_H */

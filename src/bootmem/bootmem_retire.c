@@ -7,15 +7,17 @@
  * reserved pages costs one compare, and each maximal run of free pages goes
  * to the buddy allocator in one pmm_buddy_handoff_range() call, which cuts
  * it into maximal naturally aligned blocks. The cost is one bit per page
- * plus work per run, never a call per page. Each node is a job of its
- * own, run on several CPUs when the platform has a run_on_cpus hook (the
- * nodes' zones are apart: the jobs meet only in pmm_run_jobs()). Then each
- * bitmap's own pages follow, on the boot CPU, and the bitmaps are gone: bootmem answers only is_reserved(),
- * free_pages() and free_late() from then on.
+ * plus work per run, never a call per page. The nodes go over as jobs
+ * (a few pieces of each node, pmm_run_pieces()), run on several CPUs when
+ * the platform has a run_on_cpus hook (the nodes' zones are apart: jobs of
+ * different nodes meet only in pmm_run_jobs()). Then each bitmap's own
+ * pages follow, on the boot CPU, and the bitmaps are gone: bootmem answers
+ * only is_reserved(), free_pages() and free_late() from then on.
  */
 #include <pmm/buddy.h>
 #include <pmm/fmt.h>
 
+#include "../base/platform_internal.h"
 #include "bootmem_impl.h"
 
 /* Return: the first free pfn of node @nd outside every zone, or end_pfn. */
@@ -98,12 +100,16 @@ static int check_zones(const struct pmm_bootmem *bm)
 	return 0;
 }
 
-/* Hand each maximal run of free pages of @nd over; Return: first error. */
-static int hand_off_node(const struct pmm_bootmem_node *nd, uint64_t *count)
+/*
+ * Hand each maximal run of free pages of @nd in [@from, @to) over;
+ * *@count += pages handed. Return: first error.
+ */
+static int hand_off_span(const struct pmm_bootmem_node *nd, pmm_pfn_t from,
+			 pmm_pfn_t to, uint64_t *count)
 {
 	int first_err = 0;
-	uint64_t n = nd->end_pfn - nd->start_pfn;
-	uint64_t i = bm_next_zero(nd->map, 0, n);
+	uint64_t n = to - nd->start_pfn;
+	uint64_t i = bm_next_zero(nd->map, from - nd->start_pfn, n);
 	while (i < n) {
 		uint64_t j = bm_next_one(nd->map, i, n);
 		int err = pmm_buddy_handoff_range(nd->start_pfn + i,
@@ -115,26 +121,44 @@ static int hand_off_node(const struct pmm_bootmem_node *nd, uint64_t *count)
 	return first_err;
 }
 
-/* The nodes of one retirement, a job of pmm_run_jobs() each. */
+/*
+ * The nodes of one retirement, groups of pmm_run_pieces(): a node's pieces
+ * run one at a time, so its result needs no lock; each on a cache line
+ * of its own, as CPUs write them at once.
+ */
+struct retire_node {
+	_Alignas(64) int nid;
+	uint64_t pages;
+	int err;
+};
+
 struct retire_jobs {
 	const struct pmm_bootmem *bm;
 	unsigned int nr;
-	int nid[PMM_JOBS_MAX];
-	uint64_t pages[PMM_JOBS_MAX];
-	int err[PMM_JOBS_MAX];
+	struct retire_node node[PMM_JOBS_MAX];
 };
 
-/* pmm_job_fn: hand job @job's node over (its zones are its own). */
-static void retire_node_job(void *arg, unsigned int job)
+_Static_assert(sizeof(struct retire_node) == 64, "a node's result fills a cache line");
+
+/* pmm_piece_fn: hand piece @piece of node @group's pages over. */
+static void retire_piece(void *arg, unsigned int group, unsigned int piece,
+			 unsigned int pieces)
 {
 	struct retire_jobs *j = arg;
-	j->pages[job] = 0;
-	j->err[job] = hand_off_node(&j->bm->node[j->nid[job]], &j->pages[job]);
+	struct retire_node *rn = &j->node[group];
+	const struct pmm_bootmem_node *nd = &j->bm->node[rn->nid];
+	pmm_pfn_t s = pmm_piece_start(nd->start_pfn, nd->end_pfn, piece, pieces,
+				      PMM_MAX_ORDER);
+	pmm_pfn_t e = pmm_piece_start(nd->start_pfn, nd->end_pfn, piece + 1,
+				      pieces, PMM_MAX_ORDER);
+	int err = hand_off_span(nd, s, e, &rn->pages);
+	if (err && !rn->err)
+		rn->err = err;
 }
 
 /*
- * Hand every node's free pages over, one job per node, on several CPUs
- * when the platform can; *@pages += pages handed. Return: first error.
+ * Hand every node's free pages over, a few pieces per node, on several
+ * CPUs when the platform can; *@pages += pages handed. Return: first error.
  */
 static int hand_off_nodes(const struct pmm_bootmem *bm, uint64_t *pages)
 {
@@ -144,14 +168,14 @@ static int hand_off_nodes(const struct pmm_bootmem *bm, uint64_t *pages)
 	jobs.nr = 0;
 	for (int nid = 0; nid < PMM_MAX_NUMNODES; nid++)
 		if (bm->node[nid].present)
-			jobs.nid[jobs.nr++] = nid;
+			jobs.node[jobs.nr++] = (struct retire_node){ .nid = nid };
 	if (jobs.nr == 0)
 		return 0;
-	pmm_run_jobs(retire_node_job, &jobs, jobs.nr);
+	pmm_run_pieces(retire_piece, &jobs, jobs.nr);
 	for (unsigned int i = 0; i < jobs.nr; i++) {
-		*pages += jobs.pages[i];
-		if (jobs.err[i] && !first_err)
-			first_err = jobs.err[i];
+		*pages += jobs.node[i].pages;
+		if (jobs.node[i].err && !first_err)
+			first_err = jobs.node[i].err;
 	}
 	return first_err;
 }

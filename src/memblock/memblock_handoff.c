@@ -5,40 +5,70 @@
  * free_all gives every free range (memory minus reserved, NOMAP excluded)
  * to the buddy allocator in one pmm_buddy_handoff_range() call per range,
  * which cuts it into maximal naturally aligned blocks; each node's ranges
- * are a job of their own, run on several CPUs when the platform can. Nothing has to be
+ * go over in a few pieces, jobs run on several CPUs when the platform can
+ * (pmm_run_pieces()). Nothing has to be
  * destroyed afterwards (seed 003): the arrays may linger, and later frees
  * (free_late) go straight to the buddy allocator.
  *
  * Locking: none (boot CPU only); the jobs take the zones' locks.
  */
 #include <pmm/buddy.h>
+#include "../base/platform_internal.h"
 #include "memblock_internal.h"
 
 /*
- * The hand-off of one node's free ranges is a job of pmm_run_jobs(): the
- * nodes' zones are apart, so jobs on several CPUs meet only in their own
- * zone's lock. Memory without a node makes it one job over all of it.
+ * The hand-off of one node's free ranges is a group of pmm_run_pieces():
+ * the nodes' zones are apart, so jobs on several CPUs meet only in their
+ * own zone's lock, and a node's pieces (cut at top-order block boundaries
+ * of the node's span) run one at a time, in order. Memory without a node
+ * makes it one group over all of it. Each group's result sits on a cache
+ * line of its own: CPUs write them at once.
  */
-struct free_all_jobs {
-	unsigned int nr;
-	int nid[PMM_JOBS_MAX];       /* the job's node, or PMM_NUMA_NO_NODE */
-	uint64_t pages[PMM_JOBS_MAX];
-	int err[PMM_JOBS_MAX];
+struct free_all_group {
+	_Alignas(64) int nid;        /* the group's node, or PMM_NUMA_NO_NODE */
+	pmm_pfn_t start, end;        /* span of the node's memory [pfn) */
+	uint64_t pages;
+	int err;
 };
 
-/* Return: true when @nid is already one of @j's jobs. */
-static bool has_job(const struct free_all_jobs *j, int nid)
+_Static_assert(sizeof(struct free_all_group) == 64, "a group fills one cache line");
+
+struct free_all_jobs {
+	unsigned int nr;
+	struct free_all_group group[PMM_JOBS_MAX];
+};
+
+/* Return: @nid's group in @j, or NULL. */
+static struct free_all_group *group_of(struct free_all_jobs *j, int nid)
 {
 	for (unsigned int i = 0; i < j->nr; i++)
-		if (j->nid[i] == nid)
-			return true;
-	return false;
+		if (j->group[i].nid == nid)
+			return &j->group[i];
+	return NULL;
 }
 
-/* One job per node of memory, or one over everything (a region without one). */
+/* Widen @g's span over @m's whole pages. */
+static void group_widen(struct free_all_group *g, const struct pmm_memblock_region *m)
+{
+	pmm_pfn_t s = PMM_PFN_UP(m->base), e = PMM_PFN_DOWN(mb_region_end(m));
+	if (s < g->start)
+		g->start = s;
+	if (e > g->end)
+		g->end = e;
+}
+
+/* Add a group for @nid to @j; Return: it. */
+static struct free_all_group *group_add(struct free_all_jobs *j, int nid)
+{
+	struct free_all_group *g = &j->group[j->nr++];
+	*g = (struct free_all_group){ .nid = nid, .start = ~(pmm_pfn_t)0 };
+	return g;
+}
+
+/* One group per node of memory, or one over everything (a region without one). */
 static void plan_jobs(struct free_all_jobs *j)
 {
-	j->nr = 0;
+	*j = (struct free_all_jobs){ .nr = 0 }; /* no slot past nr holds a count */
 	for (uint64_t i = 0; i < pmm_memblock.memory.cnt; i++) {
 		const struct pmm_memblock_region *m = &pmm_memblock.memory.regions[i];
 		int nid = mb_region_nid(m);
@@ -48,34 +78,36 @@ static void plan_jobs(struct free_all_jobs *j)
 			j->nr = 0;
 			break;
 		}
-		if (!has_job(j, nid))
-			j->nid[j->nr++] = nid;
+		struct free_all_group *g = group_of(j, nid);
+		group_widen(g ? g : group_add(j, nid), m);
 	}
-	if (j->nr == 0)
-		j->nid[j->nr++] = PMM_NUMA_NO_NODE;
+	if (j->nr != 0)
+		return;
+	struct free_all_group *all = group_add(j, PMM_NUMA_NO_NODE);
+	for (uint64_t i = 0; i < pmm_memblock.memory.cnt; i++)
+		group_widen(all, &pmm_memblock.memory.regions[i]);
 }
 
-/* pmm_job_fn: hand the free ranges of job @job's node to the buddy allocator. */
-static void free_node_job(void *arg, unsigned int job)
+/* pmm_piece_fn: hand the free ranges of node @group's piece @piece over. */
+static void free_piece(void *arg, unsigned int group, unsigned int piece,
+		       unsigned int pieces)
 {
-	struct free_all_jobs *j = arg;
+	struct free_all_group *g = &((struct free_all_jobs *)arg)->group[group];
+	pmm_pfn_t lo = pmm_piece_start(g->start, g->end, piece, pieces, PMM_MAX_ORDER);
+	pmm_pfn_t hi = pmm_piece_start(g->start, g->end, piece + 1, pieces, PMM_MAX_ORDER);
 	struct pmm_memblock_iter it;
-	uint64_t count = 0;
-	int first_err = PMM_OK;
 
-	pmm_memblock_for_each_free(it, j->nid[job], PMM_MEMBLOCK_NONE) {
+	pmm_memblock_for_each_free(it, g->nid, PMM_MEMBLOCK_NONE) {
 		pmm_pfn_t start = PMM_PFN_UP(it.range.start);
 		pmm_pfn_t end = PMM_PFN_DOWN(it.range.end);
-		int err;
-
+		start = start > lo ? start : lo;
+		end = end < hi ? end : hi;
 		if (start >= end)
 			continue;
-		err = pmm_buddy_handoff_range(start, end, &count);
-		if (err && !first_err)
-			first_err = err;
+		int err = pmm_buddy_handoff_range(start, end, &g->pages);
+		if (err && !g->err)
+			g->err = err;
 	}
-	j->pages[job] = count;
-	j->err[job] = first_err;
 }
 
 /**
@@ -84,8 +116,8 @@ static void free_node_job(void *arg, unsigned int job)
  *
  * HOTPLUG is cleared everywhere first (its job ends with boot), then each
  * free range of whole pages goes to pmm_buddy_handoff_range(), NOMAP and
- * DRIVER_MANAGED memory excluded: one job per node, on several CPUs when
- * the platform has a run_on_cpus hook (pmm_run_jobs()).
+ * DRIVER_MANAGED memory excluded: a few jobs per node (pmm_run_pieces()),
+ * on several CPUs when the platform has a run_on_cpus hook.
  * Return: 0, PMM_ERETIRED, or the buddy allocator's first error (the
  * other ranges are still handed over; what was handed stays handed).
  * Context: boot CPU; the zones exist.
@@ -102,11 +134,11 @@ int pmm_memblock_free_all(uint64_t *pages)
 		pmm_memblock_clear_hotplug(0, PMM_PHYS_ADDR_MAX);
 	pmm_memblock.handed_off = true;
 	plan_jobs(&jobs);
-	pmm_run_jobs(free_node_job, &jobs, jobs.nr);
+	pmm_run_pieces(free_piece, &jobs, jobs.nr);
 	for (unsigned int i = 0; i < jobs.nr; i++) {
-		count += jobs.pages[i];
-		if (jobs.err[i] && !first_err)
-			first_err = jobs.err[i];
+		count += jobs.group[i].pages;
+		if (jobs.group[i].err && !first_err)
+			first_err = jobs.group[i].err;
 	}
 	if (pages)
 		*pages += count;

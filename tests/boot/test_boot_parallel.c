@@ -25,6 +25,7 @@
 #include "host_platform.h"
 #include "machine.h"
 #include "reliability_snap.h"
+#include "run_hooks.h"
 
 #define NODES 4
 #define MEM ((uint64_t)1 << 30) /* fits a 32-bit host */
@@ -32,19 +33,24 @@
 static struct pmm_memmap map;
 static struct rel_snap snap;
 
-/* Boot the @NODES-node PC with @early on whatever platform is installed. */
-static void boot_pc(enum pmm_early early)
+/* Boot the @nodes-node PC with @early on whatever platform is installed. */
+static void boot_pc_nodes(enum pmm_early early, unsigned int nodes)
 {
 	struct pmm_boot_config cfg;
 	struct pmm_boot_info info;
-	assert_int_equal(sim_machine_pc(&map, MEM, NODES), 0);
+	assert_int_equal(sim_machine_pc(&map, MEM, nodes), 0);
 	pmm_boot_config_init(&cfg);
 	cfg.profile = PMM_PROFILE_X86_64;
 	cfg.early = early;
 	cfg.quiet = true;
 	assert_int_equal(pmm_boot(&map, &cfg, &info), 0);
-	assert_int_equal(info.nr_nodes, NODES);
+	assert_int_equal(info.nr_nodes, nodes);
 	assert_null(pmm_check());
+}
+
+static void boot_pc(enum pmm_early early)
+{
+	boot_pc_nodes(early, NODES);
 }
 
 static void install(unsigned int cpus)
@@ -72,25 +78,65 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The serial boot's state, then the same boot on @cpus threads: equal. */
-static void parallel_boot_equals_serial(enum pmm_early early, unsigned int cpus)
+typedef int run_hook(void *, void (*)(void *, unsigned int), void *, unsigned int);
+
+/*
+ * The serial boot's state of the @nodes-node PC, then the same boot with
+ * @hook (NULL: the host's on @cpus threads): equal byte for byte.
+ */
+static void boot_equals_serial(enum pmm_early early, unsigned int nodes,
+			       unsigned int cpus, run_hook *hook)
 {
 	install(cpus);
-	int (*hook)(void *, void (*)(void *, unsigned int), void *, unsigned int) =
-		pmm_platform_get()->run_on_cpus;
+	if (!hook)
+		hook = pmm_platform_get()->run_on_cpus;
 	assert_non_null(hook);
 	set_hook(NULL);
-	boot_pc(early);
+	boot_pc_nodes(early, nodes);
 	uint64_t free_serial = pmm_nr_free_pages();
 	rel_snap_take(&snap);
 	set_hook(hook);
-	boot_pc(early);
+	boot_pc_nodes(early, nodes);
 	assert_int_equal(pmm_nr_free_pages(), free_serial);
 	const char *diff = rel_snap_same(&snap);
 	if (diff)
-		fail_msg("%s boot on %u threads differs from the serial one: %s",
-			 pmm_early_name(early), cpus, diff);
+		fail_msg("%s boot of %u nodes on %u threads differs from the serial one: %s",
+			 pmm_early_name(early), nodes, cpus, diff);
 	assert_int_equal(host_report_count(), 0);
+}
+
+static void parallel_boot_equals_serial(enum pmm_early early, unsigned int cpus)
+{
+	boot_equals_serial(early, NODES, cpus, NULL);
+}
+
+/*
+ * 16 nodes: each node's hand-off is cut in pieces (pmm_run_pieces()), 64
+ * jobs; on two threads, and with the jobs run backwards, a node's pieces
+ * still go over in order: the serial boot's free lists.
+ */
+static void pieces_bootmem_two_threads(void **state)
+{
+	(void)state;
+	boot_equals_serial(PMM_EARLY_BOOTMEM, 16, 2, NULL);
+}
+
+static void pieces_memblock_two_threads(void **state)
+{
+	(void)state;
+	boot_equals_serial(PMM_EARLY_MEMBLOCK, 16, 2, NULL);
+}
+
+static void pieces_bootmem_backwards(void **state)
+{
+	(void)state;
+	boot_equals_serial(PMM_EARLY_BOOTMEM, 16, 1, run_hook_backwards);
+}
+
+static void pieces_memblock_backwards(void **state)
+{
+	(void)state;
+	boot_equals_serial(PMM_EARLY_MEMBLOCK, 16, 1, run_hook_backwards);
 }
 
 static void parallel_bootmem_two_threads(void **state)
@@ -322,6 +368,10 @@ int main(void)
 		cmocka_unit_test_teardown(parallel_memblock_two_threads, teardown),
 		cmocka_unit_test_teardown(parallel_bootmem_more_threads_than_nodes, teardown),
 		cmocka_unit_test_teardown(parallel_memblock_three_threads, teardown),
+		cmocka_unit_test_teardown(pieces_bootmem_two_threads, teardown),
+		cmocka_unit_test_teardown(pieces_memblock_two_threads, teardown),
+		cmocka_unit_test_teardown(pieces_bootmem_backwards, teardown),
+		cmocka_unit_test_teardown(pieces_memblock_backwards, teardown),
 		cmocka_unit_test_teardown(B07_run_on_cpus_no_jobs, teardown),
 		cmocka_unit_test_teardown(B08_run_on_cpus_null_fn, teardown),
 		cmocka_unit_test_teardown(B09_run_on_cpus_too_many_jobs, teardown),
