@@ -322,7 +322,8 @@ uint64_t pmm_phys_find_nonzero(pmm_phys_t pa, uint64_t size);
 /* A job of pmm_run_on_cpus(): job number @job of the caller's @arg. */
 typedef void pmm_job_fn(void *arg, unsigned int job);
 
-/* At most this many jobs per pmm_run_on_cpus() call: one per node. */
+/* At most this many jobs per pmm_run_on_cpus() call: the hand-off cuts
+ * its nodes into at most this many pieces (pmm_run_pieces()). */
 #define PMM_JOBS_MAX PMM_MAX_NUMNODES
 
 /*
