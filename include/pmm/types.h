@@ -39,6 +39,11 @@
 #define PMM_MAX_NUMNODES 64
 #endif
 
+/* Bytes of a cache line: what CPUs writing at once must not share. */
+#ifndef PMM_CACHELINE
+#define PMM_CACHELINE 64
+#endif
+
 #ifndef PMM_NR_CPUS
 #define PMM_NR_CPUS 8
 #endif

@@ -129,10 +129,6 @@ struct pmm_zone_lazy {
 	uint64_t total;             /* PMM_PG_LAZY heads in the zone */
 };
 
-#ifndef PMM_CACHELINE
-#define PMM_CACHELINE 64
-#endif
-
 /*
  * Orders with per-CPU lists: 0..PMM_PCP_MAX_ORDER (Linux's "costly" order
  * is 3: requests above it are rare and go to the zone under its lock).

@@ -104,10 +104,8 @@ int pmm_run_jobs(pmm_job_fn *fn, void *arg, unsigned int nr_jobs)
  * when a whole round found nothing to run, and a round after its last
  * piece passes that piece's group again, so no piece is left behind.
  */
-#define PIECES_LINE 64
-
 struct pieces_group {
-	_Alignas(PIECES_LINE) unsigned char busy; /* 1 while a job runs a piece */
+	_Alignas(PMM_CACHELINE) unsigned char busy; /* 1 while a job runs a piece */
 	unsigned int next; /* the group's next piece; read and written holding busy */
 };
 
@@ -119,7 +117,7 @@ struct pieces_call {
 	struct pieces_group group[PMM_JOBS_MAX];
 };
 
-_Static_assert(sizeof(struct pieces_group) % PIECES_LINE == 0,
+_Static_assert(sizeof(struct pieces_group) % PMM_CACHELINE == 0,
 	       "no two groups share a cache line");
 _Static_assert(PMM_PIECES_MAX >= 1, "a group is at least one piece");
 

@@ -104,4 +104,14 @@ int pmm_run_pieces(pmm_piece_fn *fn, void *arg, unsigned int nr_groups);
 pmm_pfn_t pmm_piece_start(pmm_pfn_t start, pmm_pfn_t end, unsigned int piece,
 			  unsigned int pieces, pmm_order_t order);
 
+/* Piece @piece of @pieces of [@start, @end), cut at top-order block
+ * boundaries (pmm_piece_start()), into [*@lo, *@hi). */
+static inline void pmm_piece_span(pmm_pfn_t start, pmm_pfn_t end,
+				  unsigned int piece, unsigned int pieces,
+				  pmm_pfn_t *lo, pmm_pfn_t *hi)
+{
+	*lo = pmm_piece_start(start, end, piece, pieces, PMM_MAX_ORDER);
+	*hi = pmm_piece_start(start, end, piece + 1, pieces, PMM_MAX_ORDER);
+}
+
 #endif /* PMM_PLATFORM_INTERNAL_H */

@@ -127,7 +127,7 @@ static int hand_off_span(const struct pmm_bootmem_node *nd, pmm_pfn_t from,
  * of its own, as CPUs write them at once.
  */
 struct retire_node {
-	_Alignas(64) int nid;
+	_Alignas(PMM_CACHELINE) int nid;
 	uint64_t pages;
 	int err;
 };
@@ -138,7 +138,7 @@ struct retire_jobs {
 	struct retire_node node[PMM_JOBS_MAX];
 };
 
-_Static_assert(sizeof(struct retire_node) == 64, "a node's result fills a cache line");
+_Static_assert(sizeof(struct retire_node) == PMM_CACHELINE, "a node's result fills a cache line");
 
 /* pmm_piece_fn: hand piece @piece of node @group's pages over. */
 static void retire_piece(void *arg, unsigned int group, unsigned int piece,
@@ -147,10 +147,8 @@ static void retire_piece(void *arg, unsigned int group, unsigned int piece,
 	struct retire_jobs *j = arg;
 	struct retire_node *rn = &j->node[group];
 	const struct pmm_bootmem_node *nd = &j->bm->node[rn->nid];
-	pmm_pfn_t s = pmm_piece_start(nd->start_pfn, nd->end_pfn, piece, pieces,
-				      PMM_MAX_ORDER);
-	pmm_pfn_t e = pmm_piece_start(nd->start_pfn, nd->end_pfn, piece + 1,
-				      pieces, PMM_MAX_ORDER);
+	pmm_pfn_t s, e;
+	pmm_piece_span(nd->start_pfn, nd->end_pfn, piece, pieces, &s, &e);
 	int err = hand_off_span(nd, s, e, &rn->pages);
 	if (err && !rn->err)
 		rn->err = err;

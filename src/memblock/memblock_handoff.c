@@ -25,13 +25,13 @@
  * line of its own: CPUs write them at once.
  */
 struct free_all_group {
-	_Alignas(64) int nid;        /* the group's node, or PMM_NUMA_NO_NODE */
+	_Alignas(PMM_CACHELINE) int nid;      /* the group's node, or PMM_NUMA_NO_NODE */
 	pmm_pfn_t start, end;        /* span of the node's memory [pfn) */
 	uint64_t pages;
 	int err;
 };
 
-_Static_assert(sizeof(struct free_all_group) == 64, "a group fills one cache line");
+_Static_assert(sizeof(struct free_all_group) == PMM_CACHELINE, "a group fills one cache line");
 
 struct free_all_jobs {
 	unsigned int nr;
@@ -93,8 +93,8 @@ static void free_piece(void *arg, unsigned int group, unsigned int piece,
 		       unsigned int pieces)
 {
 	struct free_all_group *g = &((struct free_all_jobs *)arg)->group[group];
-	pmm_pfn_t lo = pmm_piece_start(g->start, g->end, piece, pieces, PMM_MAX_ORDER);
-	pmm_pfn_t hi = pmm_piece_start(g->start, g->end, piece + 1, pieces, PMM_MAX_ORDER);
+	pmm_pfn_t lo, hi;
+	pmm_piece_span(g->start, g->end, piece, pieces, &lo, &hi);
 	struct pmm_memblock_iter it;
 
 	pmm_memblock_for_each_free(it, g->nid, PMM_MEMBLOCK_NONE) {

@@ -169,9 +169,7 @@ static int claim(const struct pmm_kmem_cache *want, const void *p,
 		if (err)
 			return err;
 	}
-	_Atomic uint8_t *map = (_Atomic uint8_t *)(void *)((unsigned char *)s +
-							    h->g.state_off);
-	if (!slab_state_release(&map[idx]))
+	if (!slab_state_release(slab_geom_state(&h->g, s, idx)))
 		return slab_double_free(s, idx, p, func);
 	return 0;
 }
@@ -203,8 +201,7 @@ static size_t claim_run(const struct pmm_kmem_cache *c, size_t nr,
 				return i;
 		}
 		if (slab_geom_index(&g, s, p, &idx) != 0 ||
-		    !slab_state_release((_Atomic uint8_t *)(void *)(
-			    (unsigned char *)s + g.state_off + idx)))
+		    !slab_state_release(slab_geom_state(&g, s, idx)))
 			return i;
 	}
 	return nr;

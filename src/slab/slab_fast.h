@@ -196,6 +196,14 @@ SLAB_INLINE struct slab *slab_of_trusted(const struct pmm_kmem_cache *c,
 	return slab_of_trusted_at(&g, obj, slab_map_delta());
 }
 
+/* Return: the state byte of object @idx of slab @s (geometry @g). */
+SLAB_INLINE _Atomic uint8_t *slab_geom_state(const struct slab_geom *g,
+					     const void *s, uint32_t idx)
+{
+	return (_Atomic uint8_t *)(void *)((const unsigned char *)s +
+					   g->state_off + idx);
+}
+
 /* Return: the state byte of @obj, an object pmm handed out of a cache
  * with geometry @g; @d is slab_map_delta(). */
 SLAB_INLINE _Atomic uint8_t *slab_trusted_state(const struct slab_geom *g,
@@ -203,8 +211,7 @@ SLAB_INLINE _Atomic uint8_t *slab_trusted_state(const struct slab_geom *g,
 {
 	unsigned char *s = (unsigned char *)slab_of_trusted_at(g, obj, d);
 	uint32_t off = (uint32_t)((uintptr_t)obj - (uintptr_t)s - g->first_off);
-	return (_Atomic uint8_t *)(void *)(s + g->state_off +
-					   (uint32_t)(((uint64_t)off * g->recip) >> 32));
+	return slab_geom_state(g, s, (uint32_t)(((uint64_t)off * g->recip) >> 32));
 }
 
 /*
