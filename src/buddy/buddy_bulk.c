@@ -74,6 +74,31 @@ static inline void run_list_switch(struct pmm_pcp *pcp, struct run_list *l,
 }
 
 /*
+ * The link after @page, the list block whose head value (pfn + 1) is
+ * @head, read so that the next pop need not wait for it: a refill pushes
+ * a split block's pages in pfn order and a bulk free pushes its array in
+ * slot order, so a list mostly steps by the same stride, *@step (0 until
+ * a stride is seen). When the stored link equals @head + *@step, the
+ * value returned is the guess, which the CPU computes before the load
+ * completes: the branch that checks it is predicted, where a plain
+ * `head = page->next` makes every pop wait for the previous load. The
+ * empty asm keeps the compiler from replacing the guess by the load it
+ * equals.
+ */
+static inline uint64_t list_next(const struct pmm_page *page, uint64_t head,
+				 uint64_t *step)
+{
+	uint64_t guess = head + *step;
+	uint64_t next = page->next;
+	if (__builtin_expect(next == guess, 1)) {
+		__asm__("" : "+r"(guess));
+		return guess;
+	}
+	*step = next - head;
+	return next;
+}
+
+/*
  * Fill the NULL slots of @pages from index @i on from this CPU's order-0
  * list of the fast zone while it holds pages and the watermark allows.
  * Return: the index of the first slot left NULL (or @nr).
@@ -93,6 +118,7 @@ static unsigned long bulk_alloc_run(unsigned int gfp, unsigned long nr,
 	uint64_t keep = free_pages < need ? need - free_pages : 0;
 	/* 64 bits wide, so that map[head - 1] folds the - 1 into the load. */
 	uint64_t head = pcp->head[mt][0];
+	uint64_t step = 0; /* the last link's stride; 0: none guessed yet */
 	uint32_t count = pcp->count;
 	for (; i < nr; i++) {
 		if (pages[i] != NULL)
@@ -100,7 +126,7 @@ static unsigned long bulk_alloc_run(unsigned int gfp, unsigned long nr,
 		if (head == 0 || count < keep)
 			break;
 		struct pmm_page *page = &map[head - 1];
-		head = page->next;
+		head = list_next(page, head, &step);
 		count--;
 		pages[i] = pmm_page_set_alloc_head(page, 0, 0);
 	}

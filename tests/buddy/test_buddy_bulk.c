@@ -214,6 +214,50 @@ static void bulk_free_equals_single_frees(void **state)
 	bk_same(&snap, 0, 0);
 }
 
+enum { BK_LIST = 40 };
+
+/* Free @p[0..BK_LIST) in an order whose pfn steps change: a rising run, a
+ * falling run, strides of 7 and 3, and single jumps. */
+static void bk_free_scattered(struct pmm_page *const *p)
+{
+	static const unsigned char order[BK_LIST] = {
+		0,  1,  2,  3,  4,  5,  6,  7,  /* +1 */
+		15, 14, 13, 12, 11, 10, 9,  8,  /* -1 */
+		16, 23, 30, 37,                 /* +7 */
+		17, 20, 26, 29, 32, 35, 38,     /* +3, with one +6 */
+		39, 18, 36, 19, 34, 21, 33, 22, /* jumps */
+		31, 24, 28, 25, 27,
+	};
+	for (int i = 0; i < BK_LIST; i++)
+		assert_int_equal(pmm_free_page(p[order[i]]), 0);
+}
+
+/*
+ * The bulk allocation's list walk guesses each link from the last stride
+ * (buddy_bulk.c list_next()): from a list whose strides change at every
+ * kind of place, it hands out exactly the pages and the order the single
+ * allocations do, and leaves the same state once they are freed back the
+ * same way.
+ */
+static void bulk_alloc_equals_single_allocs(void **state)
+{
+	(void)state;
+	struct pmm_page *p[BK_LIST], *single[BK_LIST], *bulk[BK_LIST] = { 0 };
+	assert_int_equal(pmm_pcp_set_high_batch(256, 32), 0);
+	for (int i = 0; i < BK_LIST; i++)
+		assert_non_null(p[i] = pmm_alloc_page(PMM_GFP_KERNEL));
+	bk_free_scattered(p);
+	for (int i = 0; i < BK_LIST; i++)
+		assert_non_null(single[i] = pmm_alloc_page(PMM_GFP_KERNEL));
+	bk_free_scattered(p);
+	rel_snap_take(&snap);
+	assert_int_equal(pmm_alloc_pages_bulk(PMM_GFP_KERNEL, BK_LIST, bulk),
+			 BK_LIST);
+	assert_memory_equal(bulk, single, sizeof(bulk));
+	bk_free_scattered(p);
+	bk_same(&snap, 0, 0);
+}
+
 /*
  * Mixed types with the fixture's small high mark (6): the run drains
  * again and again between type lists; every page comes back, the lists
@@ -362,6 +406,8 @@ int main(void)
 		BOTH(bulk_alloc_stops_when_exhausted),
 		BOTH(bulk_free_drops_one_reference),
 		cmocka_unit_test_setup_teardown(bulk_free_equals_single_frees,
+						bk_setup_pcp, bk_teardown),
+		cmocka_unit_test_setup_teardown(bulk_alloc_equals_single_allocs,
 						bk_setup_pcp, bk_teardown),
 		BOTH(bulk_free_mixed_types_drains),
 		BOTH(P01_bulk_alloc_null_array),

@@ -8,7 +8,10 @@
  * the single free puts the page on the isolated list, not on a per-CPU
  * list), and of a page whose pageblock byte reads exactly PMM_MT_TYPES
  * (a corrupted byte without flags: the run stops there too, and the
- * single free lists the page where the per-CPU count covers it).
+ * single free lists the page where the per-CPU count covers it); and a
+ * pointer one byte into a descriptor of the zone, which the run must not
+ * read as a descriptor (under UBSan a read through it is a misaligned
+ * load): the single free refuses it.
  *
  * Machine for the second case: one Normal zone over [0, 4096), handed
  * off, per-CPU lists on with high 8 and batch 4.
@@ -81,12 +84,33 @@ static void bulk_free_pageblock_type_one_past_types(void **state)
 	assert_null(pmm_check());
 }
 
+/* A pointer one byte into an allocated page's descriptor: the page before
+ * it is freed, the bad slot and the page stay as they were. */
+static void bulk_free_pointer_inside_a_descriptor(void **state)
+{
+	(void)state;
+	(void)buddy_fix_pcp(4096, 8, 4);
+	struct pmm_page *a = pmm_alloc_page(PMM_GFP_KERNEL);
+	struct pmm_page *b = pmm_alloc_page(PMM_GFP_KERNEL);
+	assert_non_null(a);
+	assert_non_null(b);
+	struct pmm_page *bad = (struct pmm_page *)(void *)((char *)b + 1);
+	struct pmm_page *pages[2] = { a, bad };
+	assert_int_equal(pmm_free_pages_bulk(2, pages), PMM_EINVAL);
+	assert_null(pages[0]);
+	assert_ptr_equal(pages[1], bad);
+	assert_int_equal(pmm_page_refcount(b), 1);
+	assert_int_equal(pmm_free_page(b), 0);
+	assert_null(pmm_check());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bulk_free_before_any_zone),
 		BUDDY_CASE(bulk_free_into_isolated_pageblock),
 		BUDDY_CASE(bulk_free_pageblock_type_one_past_types),
+		BUDDY_CASE(bulk_free_pointer_inside_a_descriptor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
