@@ -39,23 +39,21 @@ struct free_view {
 	const uint8_t *pageblock_mt;
 };
 
-/* pmm_pageblock_type() of the page @idx pages into @v's zone. */
-static inline unsigned int view_pageblock_type(const struct free_view *v,
-					       pmm_pfn_t idx)
-{
-	pmm_pfn_t block = (idx + v->block_off) >> PMM_PAGEBLOCK_ORDER;
-	return __atomic_load_n(&v->pageblock_mt[block], __ATOMIC_RELAXED);
-}
-
 /*
  * The order-0 list a free run links onto, held in locals and stored back
  * only when the run moves to another type's list, drains, or ends: its
- * type (PMM_MT_TYPES before the first page) and its head (pfn + 1).
+ * type (PMM_MT_TYPES before the first page), its head (pfn + 1), and the
+ * pageblock whose type chose it (RUN_NO_BLOCK: none), so that pages of
+ * one pageblock read its type once per call, as Linux's list free reads
+ * each page's type once before it links any.
  */
 struct run_list {
 	unsigned int mt;
 	uint32_t head;
+	pmm_pfn_t block;
 };
+
+#define RUN_NO_BLOCK (~(pmm_pfn_t)0)
 
 /* Store @l's head back into @pcp. */
 static inline void run_list_store(struct pmm_pcp *pcp, const struct run_list *l)
@@ -71,6 +69,22 @@ static inline void run_list_switch(struct pmm_pcp *pcp, struct run_list *l,
 	run_list_store(pcp, l);
 	l->mt = mt;
 	l->head = pcp->head[mt][0];
+}
+
+/*
+ * Hold the list of the type of pageblock @block (of @v's zone) in @l.
+ * Return: false when that type has no per-CPU list (isolated).
+ */
+static inline bool run_list_for_block(struct pmm_pcp *pcp, struct run_list *l,
+				      const struct free_view *v, pmm_pfn_t block)
+{
+	unsigned int mt = __atomic_load_n(&v->pageblock_mt[block], __ATOMIC_RELAXED);
+	if (mt >= PMM_MT_TYPES)
+		return false;
+	if (mt != l->mt)
+		run_list_switch(pcp, l, mt);
+	l->block = block;
+	return true;
 }
 
 /*
@@ -182,7 +196,7 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 				     zone->start_pfn, zone->spanned,
 				     zone->start_pfn - zone->map_base,
 				     zone->pageblock_mt };
-	struct run_list list = { PMM_MT_TYPES, 0 };
+	struct run_list list = { PMM_MT_TYPES, 0, RUN_NO_BLOCK };
 	uint32_t count = pcp->count, high = pcp->high;
 	for (; i < nr; i++) {
 		struct pmm_page *page = pages[i];
@@ -194,11 +208,10 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 		pmm_pfn_t pfn = v.start_pfn + idx;
 		if (!pmm_free_is_fast(page, pfn, 0, v.start_pfn, v.spanned))
 			break;
-		unsigned int mt = view_pageblock_type(&v, idx);
-		if (mt >= PMM_MT_TYPES)
+		pmm_pfn_t block = (idx + v.block_off) >> PMM_PAGEBLOCK_ORDER;
+		if (block != list.block &&
+		    !run_list_for_block(pcp, &list, &v, block))
 			break;
-		if (mt != list.mt)
-			run_list_switch(pcp, &list, mt);
 		pmm_pcp_mark(page, 0, pfn, &list.head);
 		pages[i] = NULL;
 		if (__builtin_expect(++count > high, 0)) {
@@ -206,7 +219,8 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 			pcp->count = count;
 			pmm_pcp_drain_batch(zone, pcp);
 			count = pcp->count;
-			list.mt = PMM_MT_TYPES; /* the drain may have taken its head */
+			/* the drain may have taken its head */
+			list = (struct run_list){ PMM_MT_TYPES, 0, RUN_NO_BLOCK };
 		}
 	}
 	run_list_store(pcp, &list);
