@@ -29,21 +29,25 @@ _Static_assert(PMM_KMALLOC_MAX_CACHE_SIZE == 8192, "the last class");
 #define CLASS_X32(c) CLASS_X16(c), CLASS_X16(c)
 #define CLASS_X64(c) CLASS_X32(c), CLASS_X32(c)
 
-/* Class of sizes 1..1024, by (size + 7) / 8 (entry 0 unused): one load. */
-static const uint8_t small_class[129] = {
+/* Class of sizes 1..1024 by (size + 7) / 8 (entry 0 unused), of
+ * 1025..8192 by 128 + (size - 1) / 1024: one load either way. */
+static const uint8_t size_class[136] = {
 	0, 0, 1, CLASS_X2(2), CLASS_X4(3), CLASS_X4(4), CLASS_X4(5),
 	CLASS_X8(6), CLASS_X8(7), CLASS_X32(8), CLASS_X64(9),
+	10, CLASS_X2(11), CLASS_X4(12),
 };
-_Static_assert(KMALLOC_NR_CLASSES == 13 && 1024 / 8 + 1 == 129,
-	       "small_class covers the classes up to 1024 bytes");
+_Static_assert(KMALLOC_NR_CLASSES == 13 && 1024 / 8 + 1 == 129 &&
+		       129 + 8192 / 1024 - 1 == 136,
+	       "size_class covers every class");
 
-/* Return: the class of @size, 1..PMM_KMALLOC_MAX_CACHE_SIZE: a table read
- * up to 1 KiB, the power of two above (classes 10..12) by log2. */
+/* Return: the class of @size, 1..PMM_KMALLOC_MAX_CACHE_SIZE. The index
+ * is picked without a branch: the sizes above and below 1 KiB mix in a
+ * stream, which no branch predictor guesses. */
 static inline int kmalloc_class(size_t size)
 {
-	if (size <= 1024)
-		return small_class[(size + 7) >> 3];
-	return 31 - __builtin_clz((unsigned int)(size - 1));
+	size_t small = (size + 7) >> 3, large = 128 + ((size - 1) >> 10);
+	size_t pick_small = (size_t)0 - (size_t)(size <= 1024);
+	return size_class[large ^ ((small ^ large) & pick_small)];
 }
 
 static const char *const type_prefix[KMALLOC_NR_TYPES] = {
@@ -193,9 +197,9 @@ static int kmalloc_find(const void *p, struct slab_where *w, uint32_t *idx,
 	return 0;
 }
 
-/* The kfree that is not a push: NULL, a large block, or a pointer
- * slab_lookup() refused (reported here). Out of line: pmm_kfree() stays
- * without a stack frame. */
+/* The kfree that is neither a push nor a large block's head: NULL, or a
+ * pointer pmm_kfree() refused (reported here). Out of line: pmm_kfree()
+ * stays without a stack frame. */
 __attribute__((noinline, cold)) static int kfree_slow(const void *p,
 						      const char *func)
 {
@@ -211,15 +215,36 @@ __attribute__((noinline, cold)) static int kfree_slow(const void *p,
 	return slab_block_free(w.head, w.order);
 }
 
+/* The kfree of the allocated block at @head (descriptor @pg) that is no
+ * slab: a large kmalloc's pages when @p is their first byte (the checks
+ * of kmalloc_find()), else kfree_slow() for @func; @dp1 is
+ * slab_map_delta_plus1. */
+__attribute__((noinline)) static int kfree_block(const void *p, pmm_pfn_t head,
+						 const struct pmm_page *pg,
+						 uintptr_t dp1, const char *func)
+{
+	if ((uint32_t)(slab_head_tag(pg) >> 32) == PMM_SLAB_TAG_LARGE &&
+	    (uintptr_t)p == (uintptr_t)PMM_PFN_PHYS(head) + (dp1 - 1u))
+		return slab_block_free(head, pmm_page_order(pg));
+	return kfree_slow(p, func);
+}
+
 int pmm_kfree(const void *p)
 {
-	struct slab *s;
+	uintptr_t dp1 = atomic_load_explicit(&slab_map_delta_plus1,
+					     memory_order_relaxed);
+	const struct pmm_page *pg;
+	pmm_pfn_t head;
 	/* One compare sends NULL, PMM_ZERO_SIZE_PTR and the bytes between to
-	 * kfree_slow(), which returns 0 for the first two. */
-	if (__builtin_expect((uintptr_t)p > (uintptr_t)PMM_ZERO_SIZE_PTR &&
-				     (s = slab_lookup(p)) != NULL, 1))
-		return slab_free_in(NULL, s, p, __func__);
-	return kfree_slow(p, __func__);
+	 * kfree_slow(), which returns 0 for the first two. One search of the
+	 * descriptors serves a slab object and a large block alike. */
+	if (__builtin_expect((uintptr_t)p <= (uintptr_t)PMM_ZERO_SIZE_PTR ||
+				     (pg = slab_block_of(p, dp1, &head)) == NULL, 0))
+		return kfree_slow(p, __func__);
+	struct slab *s = slab_at(head, pg, dp1);
+	if (__builtin_expect(s == NULL, 0))
+		return kfree_block(p, head, pg, dp1, __func__);
+	return slab_free_in(NULL, s, p, __func__);
 }
 
 size_t pmm_ksize(const void *p)

@@ -31,9 +31,13 @@ static bool map_linear(pmm_phys_t pa, size_t bytes, void **va)
 	if (p == NULL || pa > (pmm_phys_t)UINTPTR_MAX)
 		return false;
 	uintptr_t want = ((uintptr_t)p - (uintptr_t)pa) | 1u;
-	uintptr_t have = 0;
-	if (!atomic_compare_exchange_strong(&slab_map_delta_plus1, &have, want) &&
-	    have != want)
+	/* Learned already (every block but the first): no locked instruction. */
+	uintptr_t have = atomic_load_explicit(&slab_map_delta_plus1,
+					      memory_order_relaxed);
+	if (have == 0 &&
+	    atomic_compare_exchange_strong(&slab_map_delta_plus1, &have, want))
+		have = want;
+	if (have != want)
 		return false;
 	*va = p;
 	return true;
