@@ -99,7 +99,7 @@ deps:
 
 # Unit tests of one build flavour; prints cmocka's lines and a total.
 check-unit: $(TESTS)
-	@scripts/run-tests.sh $(B) $(TESTS)
+	@TEST_RUNNER="$(TEST_RUNNER)" scripts/run-tests.sh $(B) $(TESTS)
 
 # No layer folder includes a later one (scripts/include-graph.sh).
 check-layers:

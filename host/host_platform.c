@@ -21,6 +21,7 @@
  *            and through pmm_mem_map, as a kernel's page tables would
  *            make them. Depopulate maps fresh zero pages back.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +265,24 @@ static uint64_t host_now_ns(void *ctx)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * Give the host pages of [@pa, + @len) of simulated memory back, so that
+ * they read zero when touched again: a hole punched in the memfd, or
+ * MADV_DONTNEED on the private mapping. qemu-i386 (the 32-bit tests on a
+ * kernel without 32-bit support) takes madvise(MADV_REMOVE) and does
+ * nothing, but passes fallocate() through; where neither works, zero.
+ */
+static void host_discard(pmm_phys_t pa, size_t len)
+{
+	int err = host.phys_fd >= 0
+			  ? fallocate(host.phys_fd,
+				      FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				      (off_t)pa, (off_t)len)
+			  : madvise(host.phys + pa, len, MADV_DONTNEED);
+	if (err != 0)
+		memset(host.phys + pa, 0, len);
+}
+
 /* Free page reporting: the blocks' host pages are discarded, so they
  * read zero when touched again (as a balloon's discard does). */
 static int host_report_free(void *ctx, const pmm_pfn_t *pfns,
@@ -278,8 +297,7 @@ static int host_report_free(void *ctx, const pmm_pfn_t *pfns,
 		size_t len = (size_t)PMM_PFN_PHYS(pages);
 		if (host.phys != NULL && pa < host.phys_len &&
 		    len <= host.phys_len - pa)
-			madvise(host.phys + pa, len,
-				host.phys_fd >= 0 ? MADV_REMOVE : MADV_DONTNEED);
+			host_discard(pa, len);
 		host.reported_pages += pages;
 	}
 	return 0;

@@ -11,7 +11,7 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok
 
 case "${1:-check}" in
 check) want=(libcmocka-dev libcmocka-dev:i386 qemu-system-x86
-	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf chromium gcc-multilib clang libclang-rt-14-dev gcovr linux-source-6.1 liburcu-dev valgrind) ;;
+	grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf chromium gcc-multilib qemu-user clang libclang-rt-14-dev gcovr linux-source-6.1 liburcu-dev valgrind) ;;
 bench) want=(libjemalloc-dev libmimalloc-dev) ;;
 kernel64) want=(grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf qemu-system-x86) ;;
 *) echo "usage: $0 check|bench|kernel64" >&2; exit 2 ;;

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Run cmocka test binaries; print each one's output and a closing total.
 #   scripts/run-tests.sh BUILD_DIR TEST...
+# TEST_RUNNER, when set, is put before each binary (qemu-i386 for the
+# 32-bit build on a kernel that cannot run it: scripts/i386-runner.sh).
 set -uo pipefail
 build=$1; shift
+runner=(${TEST_RUNNER:-})
 pass=0; fail=0; failed=()
 for t in "$@"; do
-	out=$("$t" 2>&1); rc=$?
+	out=$("${runner[@]}" "$t" 2>&1); rc=$?
 	printf '%s\n' "$out"
 	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
 	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
