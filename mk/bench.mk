@@ -26,15 +26,16 @@ BENCH_LIB := $(BENCH_DIR)/libpmm-bench.a
 bench-deps:
 	@scripts/ensure-deps.sh bench
 
-bench-build: $(BENCH)
+bench-build: $(BENCH) $(SIM)
 
+# W5S runs the simulator: bench-build makes it, PMM_SIM names it.
 bench: bench-deps
 	@$(MAKE) --no-print-directory bench-build
-	./$(BENCH) $(BENCH_ARGS)
+	PMM_SIM=$${PMM_SIM:-$(SIM)} ./$(BENCH) $(BENCH_ARGS)
 
 bench-smoke: bench-deps
 	@$(MAKE) --no-print-directory bench-build
-	./$(BENCH) --smoke $(BENCH_ARGS)
+	PMM_SIM=$${PMM_SIM:-$(SIM)} ./$(BENCH) --smoke $(BENCH_ARGS)
 
 $(BENCH_DIR):
 	mkdir -p $@
