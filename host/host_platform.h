@@ -24,6 +24,11 @@ struct host_platform_options {
 				 blocks' host pages (they read zero again) */
 	bool report_declines; /* with reporting: report_free takes nothing */
 	unsigned int cpus;    /* >= 1: a run_on_cpus hook on that many threads */
+	bool cpus_online;     /* with cpus >= 2: the other threads start at
+				 install and spin (at most 2 s) until the first
+				 run_on_cpus call hands them its jobs, as a
+				 booting kernel's secondary CPUs wait online;
+				 without it each call starts its threads */
 	bool virtual_memmap;  /* physical memory a memfd, and the memmap_populate
 				 hooks: descriptor slices alias physical pages */
 };

@@ -7,6 +7,9 @@
  * ran nothing and failed gives PMM_EPLATFORM, and a broken hook is
  * reported once as PMM_ECORRUPT. The limits of the arguments: 0,
  * PMM_JOBS_MAX and PMM_JOBS_MAX + 1 jobs (issue 17, docs/mutation.md).
+ * The host's own hook with threads started at install (cpus_online):
+ * the first call hands them its jobs, later calls start their own, and
+ * threads no call used are released at removal.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -223,6 +226,44 @@ static void jobs_hook_fails_after_one(void **state)
 	ran_once(2);
 }
 
+/* Install the host platform with @cpus threads started at install. */
+static void install_online(unsigned int cpus)
+{
+	struct host_platform_options o = { .phys_size = 1 << 20, .quiet = true,
+					   .quiet_reports = true, .cpus = cpus,
+					   .cpus_online = true };
+	assert_int_equal(host_platform_install(&o), 0);
+}
+
+/* The online threads and the caller run every job once; a second call,
+ * with no online thread left, starts its own and runs each once more. */
+static void jobs_online_threads_take_the_first_call(void **state)
+{
+	(void)state;
+	install_online(2);
+	assert_int_equal(pmm_run_on_cpus(job, runs, PMM_JOBS_MAX), 0);
+	ran_once(PMM_JOBS_MAX);
+	uint64_t max, sum;
+	host_last_run_cpu_ns(&max, &sum);
+	assert_true(sum >= max);
+	assert_int_equal(pmm_run_on_cpus(job, runs, 3), 0);
+	for (unsigned int j = 0; j < PMM_JOBS_MAX; j++)
+		assert_int_equal(runs[j], j < 3 ? 2 : 1);
+}
+
+/* Online threads no call used are released by the removal (and by the
+ * next install, which removes first); jobs still run on the caller. */
+static void jobs_online_threads_released_unused(void **state)
+{
+	(void)state;
+	install_online(2);
+	host_platform_remove();
+	install_online(PMM_NR_CPUS + 3);
+	install_online(2);
+	assert_int_equal(pmm_run_on_cpus(job, runs, 2), 0);
+	ran_once(2);
+}
+
 #define CASE(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -235,6 +276,8 @@ int main(void)
 		CASE(jobs_hook_ran_none_ok),
 		CASE(jobs_hook_fails_before_any),
 		CASE(jobs_hook_fails_after_one),
+		CASE(jobs_online_threads_take_the_first_call),
+		CASE(jobs_online_threads_released_unused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

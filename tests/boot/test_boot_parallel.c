@@ -7,7 +7,8 @@
  * A boot with the hook must leave the very state a boot without it
  * leaves: the descriptor array (free lists are linked through it) and the
  * nodes' zones byte for byte, for bootmem and memblock, with more nodes
- * than threads. A bad call or a failing hook runs nothing: the buddy
+ * than threads, and with the second thread started at install, before
+ * the boot (the host's cpus_online, as W5T runs). A bad call or a failing hook runs nothing: the buddy
  * allocator's state is snapshotted before and compared after.
  */
 #include <stdarg.h>
@@ -53,11 +54,12 @@ static void boot_pc(enum pmm_early early)
 	boot_pc_nodes(early, NODES);
 }
 
-static void install(unsigned int cpus)
+/* @online: the other threads start at install (cpus_online). */
+static void install(unsigned int cpus, bool online)
 {
 	struct host_platform_options o = { .phys_size = MEM,
 					   .quiet = true, .quiet_reports = true,
-					   .cpus = cpus };
+					   .cpus = cpus, .cpus_online = online };
 	assert_int_equal(host_platform_install(&o), 0);
 }
 
@@ -85,9 +87,9 @@ typedef int run_hook(void *, void (*)(void *, unsigned int), void *, unsigned in
  * @hook (NULL: the host's on @cpus threads): equal byte for byte.
  */
 static void boot_equals_serial(enum pmm_early early, unsigned int nodes,
-			       unsigned int cpus, run_hook *hook)
+			       unsigned int cpus, bool online, run_hook *hook)
 {
-	install(cpus);
+	install(cpus, online);
 	if (!hook)
 		hook = pmm_platform_get()->run_on_cpus;
 	assert_non_null(hook);
@@ -107,7 +109,7 @@ static void boot_equals_serial(enum pmm_early early, unsigned int nodes,
 
 static void parallel_boot_equals_serial(enum pmm_early early, unsigned int cpus)
 {
-	boot_equals_serial(early, NODES, cpus, NULL);
+	boot_equals_serial(early, NODES, cpus, false, NULL);
 }
 
 /*
@@ -118,25 +120,25 @@ static void parallel_boot_equals_serial(enum pmm_early early, unsigned int cpus)
 static void pieces_bootmem_two_threads(void **state)
 {
 	(void)state;
-	boot_equals_serial(PMM_EARLY_BOOTMEM, 16, 2, NULL);
+	boot_equals_serial(PMM_EARLY_BOOTMEM, 16, 2, false, NULL);
 }
 
 static void pieces_memblock_two_threads(void **state)
 {
 	(void)state;
-	boot_equals_serial(PMM_EARLY_MEMBLOCK, 16, 2, NULL);
+	boot_equals_serial(PMM_EARLY_MEMBLOCK, 16, 2, false, NULL);
 }
 
 static void pieces_bootmem_backwards(void **state)
 {
 	(void)state;
-	boot_equals_serial(PMM_EARLY_BOOTMEM, 16, 1, run_hook_backwards);
+	boot_equals_serial(PMM_EARLY_BOOTMEM, 16, 1, false, run_hook_backwards);
 }
 
 static void pieces_memblock_backwards(void **state)
 {
 	(void)state;
-	boot_equals_serial(PMM_EARLY_MEMBLOCK, 16, 1, run_hook_backwards);
+	boot_equals_serial(PMM_EARLY_MEMBLOCK, 16, 1, false, run_hook_backwards);
 }
 
 static void parallel_bootmem_two_threads(void **state)
@@ -161,6 +163,14 @@ static void parallel_memblock_three_threads(void **state)
 {
 	(void)state;
 	parallel_boot_equals_serial(PMM_EARLY_MEMBLOCK, 3);
+}
+
+/* The second thread started at install, waiting through the serial boot,
+ * takes the parallel boot's jobs (the bench's W5T): the same lists. */
+static void pieces_memblock_online_thread(void **state)
+{
+	(void)state;
+	boot_equals_serial(PMM_EARLY_MEMBLOCK, 16, 2, true, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -238,7 +248,7 @@ static int hook_skips(void *ctx, void (*fn)(void *, unsigned int), void *arg,
 /* A booted one-CPU machine (no hook) with its state snapshotted. */
 static void booted_and_snapped(void)
 {
-	install(0);
+	install(0, false);
 	boot_pc(PMM_EARLY_MEMBLOCK);
 	hook_calls = 0;
 	rel_snap_take(&snap);
@@ -350,7 +360,7 @@ static void B11_run_on_cpus_hook_skips_a_job(void **state)
 static void boot_with_failing_hook_equals_serial(void **state)
 {
 	(void)state;
-	install(0);
+	install(0, false);
 	boot_pc(PMM_EARLY_BOOTMEM);
 	rel_snap_take(&snap);
 	set_hook(hook_fails);
@@ -368,6 +378,7 @@ int main(void)
 		cmocka_unit_test_teardown(parallel_memblock_two_threads, teardown),
 		cmocka_unit_test_teardown(parallel_bootmem_more_threads_than_nodes, teardown),
 		cmocka_unit_test_teardown(parallel_memblock_three_threads, teardown),
+		cmocka_unit_test_teardown(pieces_memblock_online_thread, teardown),
 		cmocka_unit_test_teardown(pieces_bootmem_two_threads, teardown),
 		cmocka_unit_test_teardown(pieces_memblock_two_threads, teardown),
 		cmocka_unit_test_teardown(pieces_bootmem_backwards, teardown),
