@@ -61,47 +61,32 @@ static inline uint64_t slab_head_tag(const struct pmm_page *pg)
 	return (uint64_t)pg->prev << 32 | pg->next;
 }
 
-_Static_assert(PMM_MAX_ORDER >= 3, "slab_find_head() probes steps 1-3 at once");
-
-/* Return: 1 if the descriptor of @pfn heads a block, else 0. */
-SLAB_INLINE uint32_t slab_is_head(pmm_pfn_t pfn)
-{
-	return pmm_pfn_to_page(pfn)->info != 0;
-}
-
 /*
  * The head of the block holding @pfn: the first head descriptor at @pfn
  * rounded down to 2^k, k = 0, 1, ... (pages inside a block have blank
  * descriptors, so the first one found heads the block, if any). Every
  * head carries a flag in info (free, per-CPU or allocated) and every other
  * descriptor is all zero (pmm/page.h), so info alone tells a head: one
- * load per step. Step 0 is a branch (a one-page block; predicted well
- * where those dominate, and its speculated path needs no load). Steps
- * 1-3 (every slab up to 8 pages, every kmalloc block up to 32 KiB) load
- * at once and the lowest head wins without a branch: how many steps a
- * page needs depends on its place in its block, which no branch
- * predictor guesses.
+ * load per step.
  * Return: the head's descriptor and *@head its pfn when @pfn is in an
  * allocated block, else NULL.
  */
 SLAB_INLINE const struct pmm_page *slab_find_head(pmm_pfn_t pfn,
 						   pmm_pfn_t *head)
 {
-	pmm_pfn_t h = pfn;
-	if (!slab_is_head(pfn)) {
-		uint32_t steps = slab_is_head(pfn & ~(pmm_pfn_t)1) << 1 |
-				 slab_is_head(pfn & ~(pmm_pfn_t)3) << 2 | 8u;
-		h = pfn & (~(pmm_pfn_t)0 << __builtin_ctz(steps));
+	pmm_pfn_t mask = ~(pmm_pfn_t)0;
+	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++, mask <<= 1) {
+		pmm_pfn_t h = pfn & mask;
+		const struct pmm_page *pg = pmm_pfn_to_page(h);
+		if (pg->info == 0)
+			continue;
+		if (!pmm_page_is_alloc_head(pg) ||
+		    ((pfn - h) >> pmm_page_order(pg)) != 0)
+			return NULL;
+		*head = h;
+		return pg;
 	}
-	const struct pmm_page *pg = pmm_pfn_to_page(h);
-	for (pmm_order_t k = 4; pg->info == 0 && k <= PMM_MAX_ORDER; k++) {
-		h = pfn & (~(pmm_pfn_t)0 << k);
-		pg = pmm_pfn_to_page(h);
-	}
-	if (!pmm_page_is_alloc_head(pg) || ((pfn - h) >> pmm_page_order(pg)) != 0)
-		return NULL;
-	*head = h;
-	return pg;
+	return NULL;
 }
 
 /*
