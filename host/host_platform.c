@@ -199,15 +199,6 @@ static uint64_t host_jobs_take(struct host_jobs *j)
 	return thread_cpu_ns() - t0;
 }
 
-static void *host_worker_main(void *arg)
-{
-	struct host_worker *w = arg;
-	host_set_cpu(w->cpu);
-	w->cpu_ns = host_jobs_take(w->jobs);
-	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
-	return NULL;
-}
-
 /*
  * The threads opt.cpus_online started at install: they spin until a
  * run_on_cpus call publishes its jobs in @jobs (the first call takes
@@ -225,15 +216,25 @@ static struct {
 	struct host_jobs *jobs;
 } online;
 
-static void *host_online_main(void *arg)
+/* The jobs a started thread takes: its call's, or (an online thread) the
+ * first call's once published; NULL when none came in time. */
+static struct host_jobs *worker_jobs(const struct host_worker *w)
 {
-	struct host_worker *w = arg;
-	host_set_cpu(w->cpu);
+	if (w->jobs != NULL)
+		return w->jobs;
 	uint64_t give_up = host_now_ns(NULL) + HOST_ONLINE_WAIT_NS;
 	struct host_jobs *j;
 	while ((j = __atomic_load_n(&online.jobs, __ATOMIC_ACQUIRE)) == NULL &&
 	       host_now_ns(NULL) < give_up)
 		cpu_relax();
+	return j;
+}
+
+static void *host_worker_main(void *arg)
+{
+	struct host_worker *w = arg;
+	host_set_cpu(w->cpu);
+	struct host_jobs *j = worker_jobs(w);
 	if (j != NULL)
 		w->cpu_ns = host_jobs_take(j);
 	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
@@ -247,7 +248,7 @@ static void online_start(void)
 	for (unsigned int k = 1; k < cpus; k++) {
 		struct host_worker *w = &online.w[online.n];
 		*w = (struct host_worker){ .cpu = (host_this_cpu + k) % PMM_NR_CPUS };
-		if (pthread_create(&w->thread, NULL, host_online_main, w) != 0)
+		if (pthread_create(&w->thread, NULL, host_worker_main, w) != 0)
 			break;
 		online.n++;
 	}
@@ -302,12 +303,11 @@ static int host_run_on_cpus(void *ctx, void (*fn)(void *arg, unsigned int job),
 	unsigned int threads = host.opt.cpus < nr_jobs ? host.opt.cpus : nr_jobs;
 	unsigned int started = 0;
 	(void)ctx;
-	unsigned int on = online_publish(&jobs);
-	if (on > 0) {
-		uint64_t own = host_jobs_take(&jobs);
-		online_finish();
-		note_run_cpu(own, online.w, on);
-		return 0;
+	struct host_worker *ws = w;
+	if (online_publish(&jobs) > 0) {
+		ws = online.w;
+		started = online.n;
+		threads = 0; /* the online threads are the others */
 	}
 	if (threads > PMM_NR_CPUS)
 		threads = PMM_NR_CPUS;
@@ -320,8 +320,10 @@ static int host_run_on_cpus(void *ctx, void (*fn)(void *arg, unsigned int job),
 		started++;
 	}
 	uint64_t own = host_jobs_take(&jobs);
-	workers_join(w, started);
-	note_run_cpu(own, w, started);
+	workers_join(ws, started);
+	note_run_cpu(own, ws, started);
+	online.n = 0;
+	online.jobs = NULL;
 	return 0;
 }
 

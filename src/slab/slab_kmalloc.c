@@ -171,6 +171,12 @@ void *pmm_kmalloc_array(size_t n, size_t size, unsigned int gfp)
 	return pmm_kmalloc(n * size, gfp);
 }
 
+/* Return: true when owner tag @tag marks a large kmalloc's pages. */
+static inline bool tag_is_large(uint64_t tag)
+{
+	return (uint32_t)(tag >> 32) == PMM_SLAB_TAG_LARGE;
+}
+
 /*
  * Find and validate the allocation at @p for @func: a slab object
  * (*@idx set) or the head of a large block.
@@ -184,7 +190,7 @@ static int kmalloc_find(const void *p, struct slab_where *w, uint32_t *idx,
 				  "%p is not memory from kmalloc or a cache", p);
 	if (w->slab)
 		return slab_validate(NULL, p, w, func, idx);
-	if ((uint32_t)(w->tag >> 32) != PMM_SLAB_TAG_LARGE)
+	if (!tag_is_large(w->tag))
 		return pmm_bug(PMM_EINVAL, func,
 				  "%p is in pages with owner tag 0x%llx, not kmalloc's",
 				  p, (unsigned long long)w->tag);
@@ -217,14 +223,12 @@ __attribute__((noinline, cold)) static int kfree_slow(const void *p,
 
 /* The kfree of the allocated block at @head (descriptor @pg) that is no
  * slab: a large kmalloc's pages when @p is their first byte (the checks
- * of kmalloc_find()), else kfree_slow() for @func; @dp1 is
- * slab_map_delta_plus1. */
+ * of kmalloc_find()), else kfree_slow() for @func. */
 __attribute__((noinline)) static int kfree_block(const void *p, pmm_pfn_t head,
 						 const struct pmm_page *pg,
-						 uintptr_t dp1, const char *func)
+						 const char *func)
 {
-	if ((uint32_t)(slab_head_tag(pg) >> 32) == PMM_SLAB_TAG_LARGE &&
-	    (uintptr_t)p == (uintptr_t)PMM_PFN_PHYS(head) + (dp1 - 1u))
+	if (tag_is_large(slab_head_tag(pg)) && p == slab_pfn_to_virt(head))
 		return slab_block_free(head, pmm_page_order(pg));
 	return kfree_slow(p, func);
 }
@@ -243,7 +247,7 @@ int pmm_kfree(const void *p)
 		return kfree_slow(p, __func__);
 	struct slab *s = slab_at(head, pg, dp1);
 	if (__builtin_expect(s == NULL, 0))
-		return kfree_block(p, head, pg, dp1, __func__);
+		return kfree_block(p, head, pg, __func__);
 	return slab_free_in(NULL, s, p, __func__);
 }
 
