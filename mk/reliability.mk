@@ -127,21 +127,7 @@ coverage:
 		|| { echo "coverage: below the gate ($(COV_LINE_MIN)% lines, $(COV_BRANCH_MIN)% branches); per file: $(COV_B)/coverage.txt"; exit 1; }
 
 # ---- valgrind memcheck: unit tests and a small simulated machine ----
-# Fails on memcheck errors only (exit 99); a test that fails for another
-# reason under valgrind (e.g. a machine too big for valgrind's address
-# space) is listed, and check-unit is where test failures count.
-VG := valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q
-
+# Fails on memcheck errors only; scripts/valgrind-check.sh says how.
 check-valgrind: $(TESTS) $(SIM)
-	@fails=0; for t in $(TESTS); do \
-		$(VG) $$t >$(B)/valgrind-$$(basename $$t).log 2>&1; rc=$$?; \
-		if [ $$rc -eq 99 ]; then echo "valgrind: $$t: MEMORY ERRORS (see $(B)/valgrind-$$(basename $$t).log)"; fails=1; \
-		elif [ $$rc -ne 0 ]; then echo "valgrind: $$t: no memory errors, but test failures under valgrind (exit $$rc)"; fi; \
-	done; \
-	for a in "" "--early memblock --json"; do \
-		$(VG) $(SIM) boot --mem 256M $$a >$(B)/valgrind-sim.log 2>&1 \
-			|| { echo "valgrind: pmm-sim boot --mem 256M $$a FAILED (see $(B)/valgrind-sim.log)"; fails=1; }; \
-	done; \
-	echo "valgrind: $(words $(TESTS)) test binaries and 2 simulator boots: $$([ $$fails = 0 ] && echo clean || echo ERRORS)"; \
-	exit $$fails
+	@scripts/valgrind-check.sh $(B) $(SIM) $(TESTS)
 

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Run make targets one after another, each timed, all output also in LOG;
 # close with every suite's total (scripts/sum-results.sh) and the stages
-# that failed. Exit non-zero when any stage failed.
+# that failed. Exit non-zero when any stage failed. Each stage's make runs
+# CHECK_JOBS jobs at once (default: the number of CPUs), its output grouped
+# by target so a test binary's lines stay together.
 #   scripts/run-stages.sh LOG STAGE...
 set -uo pipefail
 log=${1:?usage: $0 LOG STAGE...}; shift
+jobs=${CHECK_JOBS:-$(nproc 2>/dev/null || echo 1)}
 mkdir -p "$(dirname "$log")"
 : >"$log"
 failed=()
@@ -12,7 +15,7 @@ total_start=$(date +%s)
 for stage in "$@"; do
 	start=$(date +%s)
 	echo "=== stage $stage" | tee -a "$log"
-	make --no-print-directory "$stage" 2>&1 | tee -a "$log"
+	make --no-print-directory -j"$jobs" --output-sync=target "$stage" 2>&1 | tee -a "$log"
 	rc=${PIPESTATUS[0]}
 	secs=$(($(date +%s) - start))
 	if [ "$rc" -eq 0 ]; then

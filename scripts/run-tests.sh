@@ -1,19 +1,40 @@
 #!/usr/bin/env bash
-# Run cmocka test binaries; print each one's output and a closing total.
+# Run cmocka test binaries; print each one's output, in the order given,
+# and a closing total. TEST_JOBS binaries run at once (default: the number
+# of CPUs); each is a process of its own, so they share nothing.
 #   scripts/run-tests.sh BUILD_DIR TEST...
 # TEST_RUNNER, when set, is put before each binary (qemu-i386 for the
 # 32-bit build on a kernel that cannot run it: scripts/i386-runner.sh).
 set -uo pipefail
 build=$1; shift
 runner=(${TEST_RUNNER:-})
-pass=0; fail=0; failed=()
+jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+out=$(mktemp -d "${TMPDIR:-/tmp}/pmm-tests.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+
+# One binary: its output in $out/N.log, its exit status in $out/N.rc.
+run_one() {
+	"${runner[@]}" "$2" >"$out/$1.log" 2>&1
+	echo $? >"$out/$1.rc"
+}
+
+i=0; running=0
 for t in "$@"; do
-	out=$("${runner[@]}" "$t" 2>&1); rc=$?
-	printf '%s\n' "$out"
-	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
-	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
+	if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+	run_one $i "$t" &
+	i=$((i + 1)); running=$((running + 1))
+done
+wait
+
+pass=0; fail=0; failed=(); i=0
+for t in "$@"; do
+	cat "$out/$i.log"
+	rc=$(cat "$out/$i.rc")
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out/$i.log" | tail -n1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out/$i.log" | tail -n1)
 	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
-	if [ $rc -ne 0 ]; then failed+=("$t"); [ -z "$f" ] && fail=$((fail + 1)); fi
+	if [ "$rc" -ne 0 ]; then failed+=("$t"); [ -z "$f" ] && fail=$((fail + 1)); fi
+	i=$((i + 1))
 done
 echo "unit tests ($build): $pass passed, $fail failed"
 [ ${#failed[@]} -eq 0 ] || { echo "failing binaries: ${failed[*]}"; exit 1; }

@@ -33,7 +33,7 @@
  */
 struct free_view {
 	const struct pmm_page *first;
-	pmm_pfn_t start_pfn;
+	pmm_pfn_t head_base; /* start_pfn + 1: a list's head value of index 0 */
 	uint64_t spanned;
 	pmm_pfn_t block_off; /* start_pfn - map_base */
 	const uint8_t *pageblock_mt;
@@ -113,8 +113,26 @@ static inline uint64_t list_next(const struct pmm_page *page, uint64_t head,
 }
 
 /*
+ * The pops the watermark allows from a per-CPU list holding @count pages
+ * (of every list of the CPU) when the zone's buddy lists hold @free_pages
+ * and an order-0 allocation needs @need: each pop must leave free_pages
+ * plus the lists' pages at @need or above before it, as
+ * pmm_pcp_may_pop() asks.
+ */
+static inline uint64_t pops_allowed(uint64_t count, uint64_t free_pages,
+				    uint64_t need)
+{
+	if (free_pages + count < need)
+		return 0;
+	return free_pages + count - need + 1;
+}
+
+/*
  * Fill the NULL slots of @pages from index @i on from this CPU's order-0
  * list of the fast zone while it holds pages and the watermark allows.
+ * The run visits at most as many slots as the watermark allows pops, so
+ * that no pop needs its own test; a slot past them goes through the
+ * single-page call, which tests it exactly.
  * Return: the index of the first slot left NULL (or @nr).
  */
 static unsigned long bulk_alloc_run(unsigned int gfp, unsigned long nr,
@@ -126,26 +144,27 @@ static unsigned long bulk_alloc_run(unsigned int gfp, unsigned long nr,
 		return i;
 	struct pmm_pcp *pcp = &zone->pcp[pmm_platform_cpu()];
 	struct pmm_page *const map = pmm_mem_map;
-	uint64_t need = pmm_gfp_min(zone, gfp) + 1;
-	uint64_t free_pages = pmm_zone_free_hint(zone);
-	/* The watermark test of each pop, solved for the list's count once. */
-	uint64_t keep = free_pages < need ? need - free_pages : 0;
+	uint32_t count = pcp->count;
+	uint64_t pops = pops_allowed(count, pmm_zone_free_hint(zone),
+				     pmm_gfp_min(zone, gfp) + 1);
+	unsigned long end = nr - i > pops ? i + (unsigned long)pops : nr;
+	unsigned long start = i, skipped = 0;
 	/* 64 bits wide, so that map[head - 1] folds the - 1 into the load. */
 	uint64_t head = pcp->head[mt][0];
 	uint64_t step = 0; /* the last link's stride; 0: none guessed yet */
-	uint32_t count = pcp->count;
-	for (; i < nr; i++) {
-		if (pages[i] != NULL)
+	for (; i < end; i++) {
+		if (pages[i] != NULL) {
+			skipped++;
 			continue;
-		if (head == 0 || count < keep)
+		}
+		if (head == 0)
 			break;
 		struct pmm_page *page = &map[head - 1];
 		head = list_next(page, head, &step);
-		count--;
 		pages[i] = pmm_page_set_alloc_head(page, 0, 0);
 	}
 	pcp->head[mt][0] = (uint32_t)head;
-	pcp->count = count;
+	pcp->count = count - (uint32_t)(i - start - skipped);
 	return i;
 }
 
@@ -179,9 +198,13 @@ unsigned long pmm_alloc_pages_bulk(unsigned int gfp, unsigned long nr,
 
 /*
  * Free the pages of @pages from index @i on through this CPU's order-0
- * list of the largest zone while each passes the fast path's checks,
- * emptying their slots. Return: the index of the first slot holding a
- * page the run did not free (or @nr).
+ * list of the largest zone while each is a descriptor of the zone whose
+ * info word reads exactly an order-0 allocated head with one reference
+ * and no flag (the single free's fast test, narrowed so that it is one
+ * compare; an owner tag or another flag sends the page to the single
+ * free), emptying their slots. A NULL slot ends the run too (NULL is no
+ * descriptor of the zone), so that a page costs no NULL test of its own.
+ * Return: the index of the first slot the run did not empty (or @nr).
  */
 static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 				   unsigned long i)
@@ -193,38 +216,38 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 	if (pcp->batch == 0)
 		return i;
 	const struct free_view v = { pmm_mem_map + zone->start_pfn,
-				     zone->start_pfn, zone->spanned,
+				     zone->start_pfn + 1, zone->spanned,
 				     zone->start_pfn - zone->map_base,
 				     zone->pageblock_mt };
 	struct run_list list = { PMM_MT_TYPES, 0, RUN_NO_BLOCK };
-	uint32_t count = pcp->count, high = pcp->high;
+	/* The lists may hold @limit pages; the push past it drains a batch. */
+	uint32_t limit = pcp->count > pcp->high ? pcp->count : pcp->high;
+	uint32_t room = limit - pcp->count;
 	for (; i < nr; i++) {
 		struct pmm_page *page = pages[i];
 		pmm_pfn_t idx;
-		if (page == NULL)
-			continue;
-		if (!pmm_page_pfn_in(v.first, v.spanned, page, &idx))
-			break;
-		pmm_pfn_t pfn = v.start_pfn + idx;
-		if (!pmm_free_is_fast(page, pfn, 0, v.start_pfn, v.spanned))
+		/* NULL is no descriptor: the caller's loop skips its slot */
+		if (!pmm_page_pfn_in(v.first, v.spanned, page, &idx) ||
+		    page->info != (PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE))
 			break;
 		pmm_pfn_t block = (idx + v.block_off) >> PMM_PAGEBLOCK_ORDER;
 		if (block != list.block &&
 		    !run_list_for_block(pcp, &list, &v, block))
 			break;
-		pmm_pcp_mark(page, 0, pfn, &list.head);
+		pmm_pcp_mark(page, 0, idx + v.head_base - 1, &list.head);
 		pages[i] = NULL;
-		if (__builtin_expect(++count > high, 0)) {
+		if (__builtin_expect(__builtin_sub_overflow(room, 1, &room), 0)) {
 			run_list_store(pcp, &list);
-			pcp->count = count;
+			pcp->count = limit + 1;
 			pmm_pcp_drain_batch(zone, pcp);
-			count = pcp->count;
+			limit = pcp->count > pcp->high ? pcp->count : pcp->high;
+			room = limit - pcp->count;
 			/* the drain may have taken its head */
 			list = (struct run_list){ PMM_MT_TYPES, 0, RUN_NO_BLOCK };
 		}
 	}
 	run_list_store(pcp, &list);
-	pcp->count = count;
+	pcp->count = limit - room;
 	return i;
 }
 

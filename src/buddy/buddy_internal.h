@@ -82,21 +82,29 @@ static inline pmm_pfn_t pmm_order_pages(pmm_order_t order)
 
 /*
  * Return: true if @page lies in the descriptor array @map of @max_pfn
- * descriptors on a descriptor boundary, and then its pfn in *@pfn. Exact division by 12: a quarter of the byte
- * offset times the inverse of 3 modulo 2^N. Multiples of 3 map to their
- * third, every other value to 2^N / 3 or above - past any pmm_max_pfn, as
- * the descriptor array (12 bytes a pfn) fits the address space - and a
- * pointer below the map wraps the same way; no map means pmm_max_pfn == 0.
+ * descriptors on a descriptor boundary, and then its pfn in *@pfn.
+ *
+ * Exact division by 12 with the boundary test folded in: the byte offset
+ * rotated right by 2 (a quarter of it when its low two bits are clear),
+ * times the inverse of 3 modulo 2^N. A multiple of 12 maps to its twelfth.
+ * Every other offset maps to 2^(N-2) / 3 or above: a quarter that is not
+ * a multiple of 3 maps above (2^N - 1) / 3, and a rotation that carried a
+ * low bit is at least 2^(N-2), so even a multiple of 3 maps to its third,
+ * 2^(N-2) / 3 or more. That is past any pmm_max_pfn, as the descriptor
+ * array (12 bytes a pfn) fits the address space: max_pfn <= 2^N / 12. A
+ * pointer below the map wraps the same way; no map means max_pfn == 0.
  */
 static inline bool pmm_page_pfn_in(const struct pmm_page *map,
 				    pmm_pfn_t max_pfn,
 				    const struct pmm_page *page, pmm_pfn_t *pfn)
 {
 	const uintptr_t inverse_of_3 = (uintptr_t)0xaaaaaaaaaaaaaaabull;
+	const unsigned int bits = (unsigned int)sizeof(uintptr_t) * 8;
 	uintptr_t off = (uintptr_t)page - (uintptr_t)map;
-	uintptr_t idx = (off >> 2) * inverse_of_3;
+	uintptr_t quarter = (off >> 2) | (off << (bits - 2));
+	uintptr_t idx = quarter * inverse_of_3;
 	*pfn = (pmm_pfn_t)idx;
-	return (off & 3) == 0 && (pmm_pfn_t)idx < max_pfn;
+	return (pmm_pfn_t)idx < max_pfn;
 }
 
 /* pmm_page_pfn_in() of the descriptor array itself. */

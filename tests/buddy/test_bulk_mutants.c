@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_bulk_mutants.c - the bulk free's fast run at its two edges (issue
+ * test_bulk_mutants.c - the bulk free's fast run at its edges (issue
  * 17, docs/mutation.md): a bulk free before any zone exists (no largest
  * zone to run on: the slow path alone, which skips NULL slots), and a
  * bulk free of a page whose pageblock is isolated (type PMM_MT_ISOLATE,
@@ -11,7 +11,9 @@
  * single free lists the page where the per-CPU count covers it); and a
  * pointer one byte into a descriptor of the zone, which the run must not
  * read as a descriptor (under UBSan a read through it is a misaligned
- * load): the single free refuses it.
+ * load): the single free refuses it; and a bulk free that starts with
+ * CPU 0's lists above a lowered high mark (each push drains until they
+ * are under it again).
  *
  * Machine for the second case: one Normal zone over [0, 4096), handed
  * off, per-CPU lists on with high 8 and batch 4.
@@ -104,6 +106,34 @@ static void bulk_free_pointer_inside_a_descriptor(void **state)
 	assert_null(pmm_check());
 }
 
+/*
+ * CPU 0's lists above their high mark when a bulk free starts (a zone that
+ * shrinks lowers high without draining: pmm_zone_withdraw() recomputes the
+ * defaults): each push that leaves the count above high drains a batch,
+ * as a single free's push does, until the count is back under high. The
+ * count at the end is the one the single frees' rule gives.
+ */
+static void bulk_free_above_a_lowered_high(void **state)
+{
+	enum { HELD = 40, FREED_FIRST = 30, HIGH = 6, BATCH = 4 };
+	(void)state;
+	struct pmm_zone *z = buddy_fix_pcp(4096, 64, BATCH);
+	struct pmm_page *p[HELD];
+	for (int i = 0; i < HELD; i++)
+		assert_non_null(p[i] = pmm_alloc_page(PMM_GFP_KERNEL));
+	for (int i = 0; i < FREED_FIRST; i++)
+		assert_int_equal(pmm_free_page(p[i]), 0);
+	uint32_t want = z->pcp[0].count;
+	assert_true(want > HIGH + BATCH);
+	z->pcp[0].high = HIGH;
+	for (int i = FREED_FIRST; i < HELD; i++)
+		if (++want > HIGH)
+			want -= BATCH;
+	assert_int_equal(pmm_free_pages_bulk(HELD - FREED_FIRST, p + FREED_FIRST), 0);
+	assert_int_equal(z->pcp[0].count, want);
+	assert_null(pmm_check());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +141,7 @@ int main(void)
 		BUDDY_CASE(bulk_free_into_isolated_pageblock),
 		BUDDY_CASE(bulk_free_pageblock_type_one_past_types),
 		BUDDY_CASE(bulk_free_pointer_inside_a_descriptor),
+		BUDDY_CASE(bulk_free_above_a_lowered_high),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
