@@ -197,14 +197,42 @@ unsigned long pmm_alloc_pages_bulk(unsigned int gfp, unsigned long nr,
 }
 
 /*
+ * Free the pages of @pages[@i..@stop) onto @l's lists of @pcp while each
+ * is a descriptor of @v's zone whose info word reads exactly an order-0
+ * allocated head with one reference and no flag (the single free's fast
+ * test, narrowed so that it is one compare; an owner tag or another flag
+ * sends the page to the single free), emptying their slots. A NULL slot
+ * ends the run too (NULL is no descriptor of the zone), so that a page
+ * costs no NULL test of its own. No drain: the caller sized the run.
+ * Return: the index of the first slot the run did not empty (or @stop).
+ */
+static inline unsigned long free_run_to(struct pmm_page **pages,
+					unsigned long i, unsigned long stop,
+					const struct free_view *v,
+					struct pmm_pcp *pcp, struct run_list *l)
+{
+	for (; i < stop; i++) {
+		struct pmm_page *page = pages[i];
+		pmm_pfn_t idx;
+		if (!pmm_page_pfn_in(v->first, v->spanned, page, &idx) ||
+		    page->info != (PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE))
+			break;
+		pmm_pfn_t block = (idx + v->block_off) >> PMM_PAGEBLOCK_ORDER;
+		if (block != l->block && !run_list_for_block(pcp, l, v, block))
+			break;
+		pmm_pcp_mark(page, 0, idx + v->head_base - 1, &l->head);
+		pages[i] = NULL;
+	}
+	return i;
+}
+
+/*
  * Free the pages of @pages from index @i on through this CPU's order-0
- * list of the largest zone while each is a descriptor of the zone whose
- * info word reads exactly an order-0 allocated head with one reference
- * and no flag (the single free's fast test, narrowed so that it is one
- * compare; an owner tag or another flag sends the page to the single
- * free), emptying their slots. A NULL slot ends the run too (NULL is no
- * descriptor of the zone), so that a page costs no NULL test of its own.
- * Return: the index of the first slot the run did not empty (or @nr).
+ * list of the largest zone while each passes free_run_to()'s test. The
+ * run goes in stretches that end at the push which takes the lists past
+ * their limit (the high mark, or the count when it is already above it);
+ * a batch drains there, as after a single free's push. Return: the index
+ * of the first slot the run did not empty (or @nr).
  */
 static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 				   unsigned long i)
@@ -220,31 +248,24 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 				     zone->start_pfn - zone->map_base,
 				     zone->pageblock_mt };
 	struct run_list list = { PMM_MT_TYPES, 0, RUN_NO_BLOCK };
-	/* The lists may hold @limit pages; the push past it drains a batch. */
 	uint32_t limit = pcp->count > pcp->high ? pcp->count : pcp->high;
-	uint32_t room = limit - pcp->count;
-	for (; i < nr; i++) {
-		struct pmm_page *page = pages[i];
-		pmm_pfn_t idx;
-		/* NULL is no descriptor: the caller's loop skips its slot */
-		if (!pmm_page_pfn_in(v.first, v.spanned, page, &idx) ||
-		    page->info != (PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE))
-			break;
-		pmm_pfn_t block = (idx + v.block_off) >> PMM_PAGEBLOCK_ORDER;
-		if (block != list.block &&
-		    !run_list_for_block(pcp, &list, &v, block))
-			break;
-		pmm_pcp_mark(page, 0, idx + v.head_base - 1, &list.head);
-		pages[i] = NULL;
-		if (__builtin_expect(__builtin_sub_overflow(room, 1, &room), 0)) {
-			run_list_store(pcp, &list);
-			pcp->count = limit + 1;
-			pmm_pcp_drain_batch(zone, pcp);
-			limit = pcp->count > pcp->high ? pcp->count : pcp->high;
-			room = limit - pcp->count;
-			/* the drain may have taken its head */
-			list = (struct run_list){ PMM_MT_TYPES, 0, RUN_NO_BLOCK };
+	uint32_t room = limit - pcp->count; /* pushes that keep count <= limit */
+	for (;;) {
+		unsigned long stop = nr - i > room ? i + room + 1 : nr;
+		unsigned long from = i;
+		i = free_run_to(pages, i, stop, &v, pcp, &list);
+		uint32_t pushed = (uint32_t)(i - from);
+		if (pushed <= room) {
+			room -= pushed;
+			break; /* every slot done, or slot i stays for the caller */
 		}
+		run_list_store(pcp, &list);
+		pcp->count = limit + 1;
+		pmm_pcp_drain_batch(zone, pcp);
+		limit = pcp->count > pcp->high ? pcp->count : pcp->high;
+		room = limit - pcp->count;
+		/* the drain may have taken its head */
+		list = (struct run_list){ PMM_MT_TYPES, 0, RUN_NO_BLOCK };
 	}
 	run_list_store(pcp, &list);
 	pcp->count = limit - room;
