@@ -115,9 +115,9 @@ static inline uint64_t list_next(const struct pmm_page *page, uint64_t head,
 /*
  * The pops the watermark allows from a per-CPU list holding @count pages
  * (of every list of the CPU) when the zone's buddy lists hold @free_pages
- * and an order-0 allocation needs @need: each pop must leave free_pages
- * plus the lists' pages at @need or above before it, as
- * pmm_pcp_may_pop() asks.
+ * and an order-0 allocation needs @need: before each pop, free_pages
+ * plus the lists' pages must be at least @need, as pmm_pcp_may_pop()
+ * asks.
  */
 static inline uint64_t pops_allowed(uint64_t count, uint64_t free_pages,
 				    uint64_t need)
