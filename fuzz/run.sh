@@ -7,8 +7,10 @@
 # New corpus entries go to BUILD_DIR/corpus/<target>; crashes to
 # BUILD_DIR/artifacts/<target>/ (copy them to fuzz/regressions/<target>/).
 set -euo pipefail
+# shellcheck source=scripts/parallel.sh
+. "$(dirname "$0")/../scripts/parallel.sh"
 build=$1; secs=$2; shift 2
-jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+par_jobs=${FUZZ_JOBS:-$(par_cpus)}
 
 # One target: its report in $build/summary-<target>, exit 1 on a failure.
 run_target() {
@@ -39,14 +41,13 @@ run_target() {
 	fi
 }
 
-running=0
+# Run @1 and leave 0 (passed) or 1 in $build/status-@1.
+run_and_note() {
+	if run_target "$1"; then echo 0; else echo 1; fi >"$build/status-$1"
+}
+
 for t in "$@"; do
-	if [ "$running" -ge "$jobs" ]; then
-		wait -n || true
-		running=$((running - 1))
-	fi
-	(if run_target "$t"; then echo 0; else echo 1; fi >"$build/status-$t") &
-	running=$((running + 1))
+	par_start run_and_note "$t"
 done
 wait
 status=0

@@ -274,12 +274,18 @@ static unsigned int online_publish(struct host_jobs *jobs)
 	return online.n;
 }
 
+/* Forget the online threads: a call took them (or none were started). */
+static void online_reset(void)
+{
+	online.n = 0;
+	online.jobs = NULL;
+}
+
 /* Join the online threads after a call published @jobs to them. */
 static void online_finish(void)
 {
 	workers_join(online.w, online.n);
-	online.n = 0;
-	online.jobs = NULL;
+	online_reset();
 }
 
 /* Record the CPU time of one call: the caller's @own and the workers'. */
@@ -322,8 +328,7 @@ static int host_run_on_cpus(void *ctx, void (*fn)(void *arg, unsigned int job),
 	uint64_t own = host_jobs_take(&jobs);
 	workers_join(ws, started);
 	note_run_cpu(own, ws, started);
-	online.n = 0;
-	online.jobs = NULL;
+	online_reset();
 	return 0;
 }
 

@@ -20,13 +20,15 @@ limit=${QEMU_TIMEOUT:-120}
 # holds, since the 3G/4G/8G self-tests touch about 3 GiB each.
 default_jobs() {
 	local cpus avail_kb by_mem
-	cpus=$(nproc 2>/dev/null || echo 1)
+	cpus=$(par_cpus)
 	avail_kb=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null)
 	by_mem=$(( ${avail_kb:-0} / (3584 * 1024) ))
 	[ "$by_mem" -lt 1 ] && by_mem=1
 	echo $(( cpus < by_mem ? cpus : by_mem ))
 }
-jobs=${QEMU_JOBS:-$(default_jobs)}
+# shellcheck source=scripts/parallel.sh
+. "$(dirname "$0")/parallel.sh"
+par_jobs=${QEMU_JOBS:-$(default_jobs)}
 sizes=(${QEMU_SIZES:-32M 128M 1G 3G 4G 8G})
 earlies=(${QEMU_EARLY:-bootmem memblock})
 
@@ -65,16 +67,10 @@ boot() { # size early
 	echo "$? $((SECONDS - t0))" >"$log.status"
 }
 
-# Run the matrix, at most $jobs boots at a time.
-running=0
+# Run the matrix, at most $par_jobs boots at a time.
 for size in "${sizes[@]}"; do
 	for early in "${earlies[@]}"; do
-		boot "$size" "$early" &
-		running=$((running + 1))
-		if [ "$running" -ge "$jobs" ]; then
-			wait -n
-			running=$((running - 1))
-		fi
+		par_start boot "$size" "$early"
 	done
 done
 # The failure path: a double free must reach the report hook, panic, and

@@ -121,7 +121,9 @@ fi
 
 iso=${1:?usage: $0 ISO LOGDIR | --one ISO FW SMP NODES MEM CMDLINE}
 logdir=${2:?usage: $0 ISO LOGDIR}
-jobs=${QEMU64_JOBS:-$(nproc 2>/dev/null || echo 1)}
+# shellcheck source=scripts/parallel.sh
+. "$(dirname "$0")/parallel.sh"
+par_jobs=${QEMU64_JOBS:-$(par_cpus)}
 IFS=, read -r -a rows <<<"${QEMU64_MATRIX:-$(default_matrix)}"
 mkdir -p "$logdir"
 rm -f "$logdir"/boot-*
@@ -207,15 +209,9 @@ neg_want=("Kernel panic - not syncing: pmm: pmm_free_pages: .*\\(double free\\)"
 	"Kernel panic - not syncing: CPU 3: exception 14 \\(page fault\\).* cr2 0x0+\$")
 
 t_start=$SECONDS
-running=0
 for row in "${rows[@]}" "${negatives[@]}"; do
 	# shellcheck disable=SC2086
-	boot $row &
-	running=$((running + 1))
-	if [ "$running" -ge "$jobs" ]; then
-		wait -n
-		running=$((running - 1))
-	fi
+	par_start boot $row
 done
 wait
 
@@ -252,5 +248,5 @@ for i in "${!negatives[@]}"; do
 		"$(grep -aoE 'Kernel panic - not syncing: .{0,40}' "$log.txt" | head -1)"
 done
 echo "check-kernel64: $pass passed, $fail failed in $((SECONDS - t_start))s" \
-	"($jobs at once; logs in $logdir)"
+	"($par_jobs at once; logs in $logdir)"
 [ "$fail" -eq 0 ]

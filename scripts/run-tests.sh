@@ -6,9 +6,11 @@
 # TEST_RUNNER, when set, is put before each binary (qemu-i386 for the
 # 32-bit build on a kernel that cannot run it: scripts/i386-runner.sh).
 set -uo pipefail
+# shellcheck source=scripts/parallel.sh
+. "$(dirname "$0")/parallel.sh"
 build=$1; shift
 runner=(${TEST_RUNNER:-})
-jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+par_jobs=${TEST_JOBS:-$(par_cpus)}
 out=$(mktemp -d "${TMPDIR:-/tmp}/pmm-tests.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 
@@ -18,11 +20,10 @@ run_one() {
 	echo $? >"$out/$1.rc"
 }
 
-i=0; running=0
+i=0
 for t in "$@"; do
-	if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
-	run_one $i "$t" &
-	i=$((i + 1)); running=$((running + 1))
+	par_start run_one $i "$t"
+	i=$((i + 1))
 done
 wait
 

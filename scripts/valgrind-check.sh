@@ -6,41 +6,41 @@
 # listed, and check-unit is where test failures count.
 #   scripts/valgrind-check.sh BUILD_DIR SIM TEST...
 set -uo pipefail
+# shellcheck source=scripts/parallel.sh
+. "$(dirname "$0")/parallel.sh"
 build=$1 sim=$2; shift 2
-jobs=${VALGRIND_JOBS:-$(nproc 2>/dev/null || echo 1)}
-vg=(valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q)
+par_jobs=${VALGRIND_JOBS:-$(par_cpus)}
+sim_boots=("boot --mem 256M" "boot --mem 256M --early memblock --json")
 
-# One run: "NAME LOG COMMAND..."; its exit status lands in LOG.rc.
-run_one() {
-	local log=$2; shift 2
-	"${vg[@]}" "$@" >"$log" 2>&1
+# memcheck LOG CMD...: CMD under valgrind, its output in LOG, its exit
+# status in LOG.rc.
+memcheck() {
+	local log=$1; shift
+	valgrind --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite -q "$@" >"$log" 2>&1
 	echo $? >"$log.rc"
 }
 
-runs=()
-for t in "$@"; do runs+=("$t|$build/valgrind-$(basename "$t").log|$t"); done
-runs+=("pmm-sim boot --mem 256M|$build/valgrind-sim.log|$sim boot --mem 256M")
-runs+=("pmm-sim boot --mem 256M --early memblock --json|$build/valgrind-sim-memblock.log|$sim boot --mem 256M --early memblock --json")
+test_log() { echo "$build/valgrind-$(basename "$1").log"; }
+sim_log() { echo "$build/valgrind-sim-$1.log"; }
 
-running=0
-for r in "${runs[@]}"; do
-	IFS='|' read -r name log cmd <<<"$r"
-	if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+for t in "$@"; do par_start memcheck "$(test_log "$t")" "$t"; done
+for k in "${!sim_boots[@]}"; do
 	# shellcheck disable=SC2086
-	run_one "$name" "$log" $cmd &
-	running=$((running + 1))
+	par_start memcheck "$(sim_log "$k")" "$sim" ${sim_boots[$k]}
 done
 wait
 
 fails=0
-for r in "${runs[@]}"; do
-	IFS='|' read -r name log _ <<<"$r"
-	rc=$(cat "$log.rc")
-	case $name in
-	pmm-sim*) [ "$rc" -eq 0 ] || { echo "valgrind: $name FAILED (see $log)"; fails=1; } ;;
-	*) if [ "$rc" -eq 99 ]; then echo "valgrind: $name: MEMORY ERRORS (see $log)"; fails=1
-	   elif [ "$rc" -ne 0 ]; then echo "valgrind: $name: no memory errors, but test failures under valgrind (exit $rc)"; fi ;;
-	esac
+for t in "$@"; do
+	log=$(test_log "$t"); rc=$(cat "$log.rc")
+	if [ "$rc" -eq 99 ]; then echo "valgrind: $t: MEMORY ERRORS (see $log)"; fails=1
+	elif [ "$rc" -ne 0 ]; then echo "valgrind: $t: no memory errors, but test failures under valgrind (exit $rc)"; fi
 done
-echo "valgrind: $# test binaries and 2 simulator boots: $([ $fails = 0 ] && echo clean || echo ERRORS)"
+for k in "${!sim_boots[@]}"; do
+	log=$(sim_log "$k")
+	[ "$(cat "$log.rc")" -eq 0 ] ||
+		{ echo "valgrind: pmm-sim ${sim_boots[$k]} FAILED (see $log)"; fails=1; }
+done
+echo "valgrind: $# test binaries and ${#sim_boots[@]} simulator boots: $([ $fails = 0 ] && echo clean || echo ERRORS)"
 exit $fails

@@ -33,7 +33,7 @@
  */
 struct free_view {
 	const struct pmm_page *first;
-	pmm_pfn_t head_base; /* start_pfn + 1: a list's head value of index 0 */
+	pmm_pfn_t start_pfn;
 	uint64_t spanned;
 	pmm_pfn_t block_off; /* start_pfn - map_base */
 	const uint8_t *pageblock_mt;
@@ -54,6 +54,8 @@ struct run_list {
 };
 
 #define RUN_NO_BLOCK (~(pmm_pfn_t)0)
+/* No list held yet: the first page reads its pageblock's type. */
+#define RUN_LIST_NONE ((struct run_list){ PMM_MT_TYPES, 0, RUN_NO_BLOCK })
 
 /* Store @l's head back into @pcp. */
 static inline void run_list_store(struct pmm_pcp *pcp, const struct run_list *l)
@@ -197,6 +199,19 @@ unsigned long pmm_alloc_pages_bulk(unsigned int gfp, unsigned long nr,
 }
 
 /*
+ * The count @pcp's lists may reach before a push drains a batch: the high
+ * mark, or the count itself when a lowered high mark left it above.
+ * Return: that limit, and in *@room the pushes that keep the count at or
+ * under it.
+ */
+static inline uint32_t run_limit(const struct pmm_pcp *pcp, uint32_t *room)
+{
+	uint32_t limit = pcp->count > pcp->high ? pcp->count : pcp->high;
+	*room = limit - pcp->count;
+	return limit;
+}
+
+/*
  * Free the pages of @pages[@i..@stop) onto @l's lists of @pcp while each
  * is a descriptor of @v's zone whose info word reads exactly an order-0
  * allocated head with one reference and no flag (the single free's fast
@@ -220,7 +235,7 @@ static inline unsigned long free_run_to(struct pmm_page **pages,
 		pmm_pfn_t block = (idx + v->block_off) >> PMM_PAGEBLOCK_ORDER;
 		if (block != l->block && !run_list_for_block(pcp, l, v, block))
 			break;
-		pmm_pcp_mark(page, 0, idx + v->head_base - 1, &l->head);
+		pmm_pcp_mark(page, 0, v->start_pfn + idx, &l->head);
 		pages[i] = NULL;
 	}
 	return i;
@@ -244,12 +259,11 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 	if (pcp->batch == 0)
 		return i;
 	const struct free_view v = { pmm_mem_map + zone->start_pfn,
-				     zone->start_pfn + 1, zone->spanned,
+				     zone->start_pfn, zone->spanned,
 				     zone->start_pfn - zone->map_base,
 				     zone->pageblock_mt };
-	struct run_list list = { PMM_MT_TYPES, 0, RUN_NO_BLOCK };
-	uint32_t limit = pcp->count > pcp->high ? pcp->count : pcp->high;
-	uint32_t room = limit - pcp->count; /* pushes that keep count <= limit */
+	struct run_list list = RUN_LIST_NONE;
+	uint32_t room, limit = run_limit(pcp, &room);
 	for (;;) {
 		unsigned long stop = nr - i > room ? i + room + 1 : nr;
 		unsigned long from = i;
@@ -262,10 +276,9 @@ static unsigned long bulk_free_run(unsigned long nr, struct pmm_page **pages,
 		run_list_store(pcp, &list);
 		pcp->count = limit + 1;
 		pmm_pcp_drain_batch(zone, pcp);
-		limit = pcp->count > pcp->high ? pcp->count : pcp->high;
-		room = limit - pcp->count;
+		limit = run_limit(pcp, &room);
 		/* the drain may have taken its head */
-		list = (struct run_list){ PMM_MT_TYPES, 0, RUN_NO_BLOCK };
+		list = RUN_LIST_NONE;
 	}
 	run_list_store(pcp, &list);
 	pcp->count = limit - room;
