@@ -13,7 +13,9 @@
  * read as a descriptor (under UBSan a read through it is a misaligned
  * load): the single free refuses it; and a bulk free that starts with
  * CPU 0's lists above a lowered high mark (each push drains until they
- * are under it again).
+ * are under it again); and a bulk free across the first pageblock of a
+ * zone that starts inside it (the run's pageblock test wraps below the
+ * zone's first index there) into the next one of another type.
  *
  * Machine for the second case: one Normal zone over [0, 4096), handed
  * off, per-CPU lists on with high 8 and batch 4.
@@ -30,6 +32,7 @@
 #include <pmm/page.h>
 
 #include "buddy_fixture.h"
+#include "buddy_setup.h"
 
 /* No zone set up yet: NULL slots are skipped, nothing is touched. */
 static void bulk_free_before_any_zone(void **state)
@@ -134,6 +137,72 @@ static void bulk_free_above_a_lowered_high(void **state)
 	assert_null(pmm_check());
 }
 
+/* Return: the pageblock type byte of @pfn in @z. */
+static uint8_t *mut_type_byte(struct pmm_zone *z, pmm_pfn_t pfn)
+{
+	return &z->pageblock_mt[(pfn - z->map_base) >> PMM_PAGEBLOCK_ORDER];
+}
+
+/* Return: pages on CPU 0's order-0 list of type @mt of @z, each checked
+ * to lie in a pageblock of that type. */
+static unsigned int mut_list_of_type(struct pmm_zone *z, unsigned int mt)
+{
+	unsigned int n = 0;
+	for (uint32_t cur = z->pcp[0].head[mt][0]; cur != 0; n++) {
+		assert_int_equal(*mut_type_byte(z, cur - 1), mt);
+		cur = pmm_mem_map[cur - 1].next;
+	}
+	return n;
+}
+
+enum { MUT_ZSTART = 1000, MUT_ZEND = 1100, MUT_PAIRS = 8 };
+
+/*
+ * One Normal zone over [1000, 1100): its first pageblock [512, 1024)
+ * starts before it (zone index 0 is pfn 1000), its second is [1024,
+ * 1536). Every page allocated, the first pageblock's type changed to
+ * another than the second's, then pages of the two freed in one bulk
+ * call, alternating: each lands on the list of its own pageblock's type.
+ */
+static void bulk_free_across_an_unaligned_zone_start(void **state)
+{
+	static const struct buddy_zone_spec zone[] = {
+		{ 0, PMM_ZONE_NORMAL, MUT_ZSTART, MUT_ZEND },
+	};
+	struct pmm_page *by_pfn[MUT_ZEND - MUT_ZSTART] = { 0 }, *pg;
+	struct pmm_page *pages[2 * MUT_PAIRS];
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){
+		.max_pfn = MUT_ZEND, .zones = zone, .nr_zones = 1,
+		.handoff = true, .keep_pcp = true }), 0);
+	assert_int_equal(pmm_pcp_set_high_batch(256, 32), 0);
+	struct pmm_zone *z = buddy_zone(PMM_ZONE_NORMAL);
+	assert_int_not_equal(z->start_pfn & (PMM_PAGEBLOCK_PAGES - 1), 0);
+	while ((pg = pmm_alloc_page(PMM_GFP_ATOMIC)) != NULL)
+		by_pfn[pmm_page_to_pfn(pg) - MUT_ZSTART] = pg;
+	assert_int_equal(z->pcp[0].count, 0);
+	uint8_t *first = mut_type_byte(z, MUT_ZSTART);
+	uint8_t second = *mut_type_byte(z, 1024);
+	*first = second == PMM_MT_MOVABLE ? PMM_MT_UNMOVABLE : PMM_MT_MOVABLE;
+	for (unsigned int i = 0; i < MUT_PAIRS; i++) {
+		/* the last pages before pfn 1024 and the first after it */
+		pages[2 * i] = by_pfn[1024 - MUT_ZSTART - MUT_PAIRS + i];
+		pages[2 * i + 1] = by_pfn[1024 - MUT_ZSTART + i];
+		assert_non_null(pages[2 * i]);
+		assert_non_null(pages[2 * i + 1]);
+		by_pfn[1024 - MUT_ZSTART - MUT_PAIRS + i] = NULL;
+		by_pfn[1024 - MUT_ZSTART + i] = NULL;
+	}
+	assert_int_equal(pmm_free_pages_bulk(2 * MUT_PAIRS, pages), 0);
+	assert_int_equal(mut_list_of_type(z, *first), MUT_PAIRS);
+	assert_int_equal(mut_list_of_type(z, second), MUT_PAIRS);
+	assert_int_equal(z->pcp[0].count, 2 * MUT_PAIRS);
+	for (unsigned int i = 0; i < MUT_ZEND - MUT_ZSTART; i++)
+		if (by_pfn[i] != NULL)
+			assert_int_equal(pmm_free_page(by_pfn[i]), 0);
+	assert_null(pmm_check());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +211,7 @@ int main(void)
 		BUDDY_CASE(bulk_free_pageblock_type_one_past_types),
 		BUDDY_CASE(bulk_free_pointer_inside_a_descriptor),
 		BUDDY_CASE(bulk_free_above_a_lowered_high),
+		BUDDY_CASE(bulk_free_across_an_unaligned_zone_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
