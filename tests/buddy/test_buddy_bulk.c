@@ -234,7 +234,7 @@ static void bk_free_scattered(struct pmm_page *const *p)
 
 /*
  * The bulk allocation's list walk guesses each link from the last stride
- * (buddy_bulk.c list_next()): from a list whose strides change at every
+ * (buddy_bulk.c walk_next()): from a list whose strides change at every
  * kind of place, it hands out exactly the pages and the order the single
  * allocations do, and leaves the same state once they are freed back the
  * same way.
