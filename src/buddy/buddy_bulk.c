@@ -62,8 +62,8 @@ struct run_list {
 	pmm_pfn_t off;
 };
 
-/* No list held yet (RUN_NO_BLOCK: no index plus it is a place in a
- * pageblock): the first page reads its pageblock's type. */
+/* No list held yet (RUN_NO_BLOCK: no zone index plus it is below
+ * PMM_PAGEBLOCK_PAGES): the first page reads its pageblock's type. */
 #define RUN_NO_BLOCK ((pmm_pfn_t)1 << 63)
 #define RUN_LIST_NONE ((struct run_list){ PMM_MT_TYPES, 0, RUN_NO_BLOCK })
 
