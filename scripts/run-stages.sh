@@ -6,8 +6,10 @@
 # by target so a test binary's lines stay together.
 #   scripts/run-stages.sh LOG STAGE...
 set -uo pipefail
+# shellcheck source=scripts/parallel.sh
+. "$(dirname "$0")/parallel.sh"
 log=${1:?usage: $0 LOG STAGE...}; shift
-jobs=${CHECK_JOBS:-$(nproc 2>/dev/null || echo 1)}
+jobs=${CHECK_JOBS:-$(par_cpus)}
 mkdir -p "$(dirname "$log")"
 : >"$log"
 failed=()

@@ -14,15 +14,10 @@ par_jobs=${TEST_JOBS:-$(par_cpus)}
 out=$(mktemp -d "${TMPDIR:-/tmp}/pmm-tests.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 
-# One binary: its output in $out/N.log, its exit status in $out/N.rc.
-run_one() {
-	"${runner[@]}" "$2" >"$out/$1.log" 2>&1
-	echo $? >"$out/$1.rc"
-}
-
+# Binary N: its output in $out/N.log, its exit status in $out/N.log.rc.
 i=0
 for t in "$@"; do
-	par_start run_one $i "$t"
+	par_start par_logged "$out/$i.log" "${runner[@]}" "$t"
 	i=$((i + 1))
 done
 wait
@@ -30,7 +25,7 @@ wait
 pass=0; fail=0; failed=(); i=0
 for t in "$@"; do
 	cat "$out/$i.log"
-	rc=$(cat "$out/$i.rc")
+	rc=$(cat "$out/$i.log.rc")
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out/$i.log" | tail -n1)
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out/$i.log" | tail -n1)
 	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))

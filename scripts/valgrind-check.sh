@@ -12,22 +12,16 @@ build=$1 sim=$2; shift 2
 par_jobs=${VALGRIND_JOBS:-$(par_cpus)}
 sim_boots=("boot --mem 256M" "boot --mem 256M --early memblock --json")
 
-# memcheck LOG CMD...: CMD under valgrind, its output in LOG, its exit
-# status in LOG.rc.
-memcheck() {
-	local log=$1; shift
-	valgrind --error-exitcode=99 --leak-check=full \
-		--errors-for-leak-kinds=definite -q "$@" >"$log" 2>&1
-	echo $? >"$log.rc"
-}
+vg=(valgrind --error-exitcode=99 --leak-check=full
+	--errors-for-leak-kinds=definite -q)
 
 test_log() { echo "$build/valgrind-$(basename "$1").log"; }
 sim_log() { echo "$build/valgrind-sim-$1.log"; }
 
-for t in "$@"; do par_start memcheck "$(test_log "$t")" "$t"; done
+for t in "$@"; do par_start par_logged "$(test_log "$t")" "${vg[@]}" "$t"; done
 for k in "${!sim_boots[@]}"; do
 	# shellcheck disable=SC2086
-	par_start memcheck "$(sim_log "$k")" "$sim" ${sim_boots[$k]}
+	par_start par_logged "$(sim_log "$k")" "${vg[@]}" "$sim" ${sim_boots[$k]}
 done
 wait
 

@@ -321,21 +321,6 @@ static __attribute__((noinline)) int bulk_free_error(unsigned long nr,
 	return err;
 }
 
-/**
- * pmm_free_pages_bulk - drop a reference to each order-0 page of the
- * non-NULL slots of @pages[0..@nr), in slot order, and NULL each slot as
- * its page is dropped (see buddy.h).
- *
- * Every page is checked as pmm_free_page() checks it. At the first page
- * that fails, the call stops: the pages of the slots before it are freed
- * (their slots NULL), that slot and every slot after it are untouched, and
- * the error is that page's single-free error (reported as
- * pmm_free_page() reports it), logged (pmm_printk()) with the slot's
- * index and pfn.
- * Return: 0, PMM_EINVAL for a NULL @pages with @nr > 0, or the first
- * failing page's error.
- * Locking: as pmm_free_pages().
- */
 /*
  * Free the non-NULL slots of @pages from index @i on, slot @i first through
  * pmm_free_pages() (the run before it stopped there: a page to drain

@@ -159,8 +159,7 @@ static void bulk_free_drops_one_reference(void **state)
 static unsigned int bk_type(const struct pmm_page *page)
 {
 	const struct pmm_zone *z = &pmm_nodes[0].zones[PMM_ZONE_NORMAL];
-	pmm_pfn_t pfn = pmm_page_to_pfn(page);
-	return z->pageblock_mt[(pfn - z->map_base) >> PMM_PAGEBLOCK_ORDER];
+	return pmm_pageblock_type(z, pmm_page_to_pfn(page));
 }
 
 enum { BK_MIXED = 24, BK_HOLE = 5 };

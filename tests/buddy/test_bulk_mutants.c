@@ -34,6 +34,13 @@
 #include "buddy_fixture.h"
 #include "buddy_setup.h"
 
+/* Return: the pageblock type byte of @pfn in @z, for a case to rewrite
+ * (pmm_pageblock_type() reads it). */
+static uint8_t *type_byte(struct pmm_zone *z, pmm_pfn_t pfn)
+{
+	return &z->pageblock_mt[(pfn - z->map_base) >> PMM_PAGEBLOCK_ORDER];
+}
+
 /* No zone set up yet: NULL slots are skipped, nothing is touched. */
 static void bulk_free_before_any_zone(void **state)
 {
@@ -75,7 +82,7 @@ static void bulk_free_pageblock_type_one_past_types(void **state)
 	assert_non_null(page);
 	pmm_pcp_drain_cpu(0);
 	pmm_pfn_t pfn = pmm_page_to_pfn(page);
-	uint8_t *byte = &z->pageblock_mt[(pfn - z->map_base) >> PMM_PAGEBLOCK_ORDER];
+	uint8_t *byte = type_byte(z, pfn);
 	uint8_t was = *byte;
 	*byte = PMM_MT_TYPES;
 	struct pmm_page *pages[1] = { page };
@@ -137,19 +144,13 @@ static void bulk_free_above_a_lowered_high(void **state)
 	assert_null(pmm_check());
 }
 
-/* Return: the pageblock type byte of @pfn in @z. */
-static uint8_t *mut_type_byte(struct pmm_zone *z, pmm_pfn_t pfn)
-{
-	return &z->pageblock_mt[(pfn - z->map_base) >> PMM_PAGEBLOCK_ORDER];
-}
-
 /* Return: pages on CPU 0's order-0 list of type @mt of @z, each checked
  * to lie in a pageblock of that type. */
 static unsigned int mut_list_of_type(struct pmm_zone *z, unsigned int mt)
 {
 	unsigned int n = 0;
 	for (uint32_t cur = z->pcp[0].head[mt][0]; cur != 0; n++) {
-		assert_int_equal(*mut_type_byte(z, cur - 1), mt);
+		assert_int_equal(pmm_pageblock_type(z, cur - 1), mt);
 		cur = pmm_mem_map[cur - 1].next;
 	}
 	return n;
@@ -181,8 +182,8 @@ static void bulk_free_across_an_unaligned_zone_start(void **state)
 	while ((pg = pmm_alloc_page(PMM_GFP_ATOMIC)) != NULL)
 		by_pfn[pmm_page_to_pfn(pg) - MUT_ZSTART] = pg;
 	assert_int_equal(z->pcp[0].count, 0);
-	uint8_t *first = mut_type_byte(z, MUT_ZSTART);
-	uint8_t second = *mut_type_byte(z, 1024);
+	uint8_t *first = type_byte(z, MUT_ZSTART);
+	unsigned int second = pmm_pageblock_type(z, 1024);
 	*first = second == PMM_MT_MOVABLE ? PMM_MT_UNMOVABLE : PMM_MT_MOVABLE;
 	for (unsigned int i = 0; i < MUT_PAIRS; i++) {
 		/* the last pages before pfn 1024 and the first after it */
