@@ -57,7 +57,7 @@ TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TEST_LAYERS := $(sort $(patsubst tests/%/,%,$(dir $(TEST_SRC))))
 .SECONDARY: $(SUPPORT_OBJ) $(HOST_OBJ)
 
-.PHONY: all lib sim tests run check check-quick check-layers check-unit check-sim check-sim-scale check-san install clean deps
+.PHONY: all lib sim tests run check check-quick check-layers check-unit check-unit-deferred check-sim check-sim-scale check-san install clean deps
 all: lib sim tests
 
 lib: $(LIB)
@@ -101,6 +101,12 @@ deps:
 check-unit: $(TESTS)
 	@TEST_RUNNER="$(TEST_RUNNER)" scripts/run-tests.sh $(B) $(TESTS)
 
+# The unit tests again with every hand-off deferred (buddy_deferred.c):
+# what a caller sees must not change, so the same tests must pass.
+check-unit-deferred:
+	$(MAKE) --no-print-directory B=build/deferred \
+		EXTRA_CFLAGS=-DPMM_DEFERRED_DEFAULT=1 check-unit
+
 # No layer folder includes a later one (scripts/include-graph.sh).
 check-layers:
 	@scripts/include-graph.sh
@@ -128,6 +134,7 @@ CHECK_STAGES := \
 	$(CHECK_QUICK)                 \
 	check-freestanding-x86_64      \
 	check-unit-m32                 \
+	check-unit-deferred            \
 	check-sim-scale                \
 	check-clang                    \
 	bench-smoke                    \

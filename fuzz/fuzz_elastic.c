@@ -49,14 +49,15 @@ static __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt
 	fuzz_vfail("fuzz_elastic", op_no, fmt, ap);
 }
 
-static void setup(void)
+/* @deferred: the hand-off defers its top-order blocks (buddy_deferred.c). */
+static void setup(bool deferred)
 {
 	memset(used, 0, sizeof(used));
 	used[0] = true;
 	nlive = 0;
 	op_no = 0;
 	if (buddy_setup(&(struct buddy_setup_opts){ .max_pfn = NPAGES,
-			.handoff = true, .reporting = true }) != 0)
+			.handoff = true, .deferred = deferred, .reporting = true }) != 0)
 		fail("setup");
 	pmm_zone_set_watermarks(&pmm_nodes[0].zones[PMM_ZONE_NORMAL], 0, 0, 0);
 }
@@ -181,8 +182,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	setup();
 	uint8_t first = fuzz_u8(&in);
+	setup(first & 0x80); /* the top bit: a deferred hand-off */
 	if (pmm_report_set((pmm_order_t)(PMM_REPORT_ORDER_MIN + first % 7u),
 			   1u + (first >> 3) % 4u) != 0)
 		fail("report_set at start");

@@ -59,6 +59,7 @@ static void usage(FILE *f)
 		"                    [--hotplug-max SIZE] [--memory-blocks]\n"
 		"                    [--online-policy contig-zones|movable-node|\n"
 		"                                     auto-movable[:RATIO]] [--memmap-on-memory]\n"
+		"                    [--eager-handoff]\n"
 		"Boots a machine with pmm: the built-in 4 GiB PC by default, or the\n"
 		"firmware map in FILE (or - for standard input): boot-log text with\n"
 		"e820 (any Linux up to 7.0), SRAT or efi=debug lines, a device tree, or\n"
@@ -82,6 +83,10 @@ static void usage(FILE *f)
 		"by the block's own first pages (Linux's memmap_on_memory).\n"
 		"--cpus N hands the nodes to the buddy allocator on N threads (1 to\n"
 		"PMM_NR_CPUS; default: the host's online CPUs, at most PMM_NR_CPUS).\n"
+		"The hand-off defers the top-order blocks in the middle of each range\n"
+		"(Linux's deferred struct page init; nothing printed changes): only the\n"
+		"descriptors the boot and later calls need are written. --eager-handoff\n"
+		"writes every block's head during the boot.\n"
 		"pmm-sim run|replay (workloads, Linux traces): pmm-sim run --help.\n");
 }
 
@@ -225,6 +230,8 @@ static int parse_one(struct sim_options *o, const char *opt, const char *val,
 			o->memory_blocks = true;
 		else if (strcmp(opt, "--memmap-on-memory") == 0)
 			o->cfg.memmap_on_memory = true;
+		else if (strcmp(opt, "--eager-handoff") == 0)
+			o->cfg.deferred = false;
 		else
 			err = bad_arg(opt, NULL, "unknown option");
 	}
@@ -246,6 +253,7 @@ static int parse_args(int argc, char **argv, struct sim_options *o)
 	o->mem = SIM_DEFAULT_MEM;
 	o->nodes = 1;
 	o->cpus = host_cpus();
+	o->cfg.deferred = true;
 	o->check = -1;
 	o->kernel = 6 << 20;
 	o->init = 1 << 20;

@@ -102,6 +102,7 @@ struct pmm_boot_config {
 	bool memmap_on_memory;
 	bool skip_free_initmem; /* the caller frees init memory itself */
 	bool keep_low_memory;   /* skip x86 Linux's rule: page 0 reserved, no RAM in 640K-1M */
+	bool deferred;          /* defer top-order blocks' heads (pmm_buddy_set_deferred()) */
 	/*
 	 * i386 profile only: where lowmem ends and HighMem begins. lowmem_end
 	 * (bytes, page aligned, 64 MiB to 4 GiB; e.g. from a log's lines,

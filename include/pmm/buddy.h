@@ -208,8 +208,28 @@ void pmm_buddy_set_lazy(bool lazy);
 bool pmm_buddy_is_lazy(void);
 
 /*
+ * Deferred hand-off (off by default; buddy_deferred.c): a hand-off counts
+ * the top-order blocks in the middle of a range as free but writes only
+ * the highest; the others are written one at a time as the block before
+ * them leaves its free list, so that lists, counts and the order of
+ * allocation are those of a hand-off that writes every head. What reads
+ * descriptors by pfn writes them all first; so do switching off and
+ * pmm_buddy_deferred_finish(). pmm_buddy_deferred_pages(): pages counted
+ * free whose heads are not written yet.
+ * Locking: each zone's lock in turn; switch while no hand-off runs.
+ */
+void pmm_buddy_set_deferred(bool on);
+bool pmm_buddy_is_deferred(void);
+void pmm_buddy_deferred_finish(void);
+uint64_t pmm_buddy_deferred_pages(void);
+/* Return: blocks of @zone waiting behind list (PMM_MAX_ORDER, @mt), which
+ * count as its entries. Locking: the zone lock, or a quiet allocator (as
+ * for walking the list). */
+uint64_t pmm_buddy_deferred_listed(const struct pmm_zone *zone, unsigned int mt);
+
+/*
  * Back to the settings a boot starts with: grouping on, lazy buddy off,
- * per-CPU lists at their defaults (no pmm_pcp_set_high_batch()). The
+ * deferred hand-off off, per-CPU lists at their defaults (no pmm_pcp_set_high_batch()). The
  * settings outlive pmm_zones_reset(), which forgets only zone state:
  * whoever resets the allocator calls both. Locking: no allocation running.
  */

@@ -130,6 +130,26 @@ struct pmm_zone_lazy {
 };
 
 /*
+ * Top-order free blocks a hand-off counted but has not written yet
+ * (buddy_deferred.c, Linux's deferred struct page init): span i holds the
+ * blocks [start[i], listed[i]] of 2^PMM_MAX_ORDER pages, of type mt[i].
+ * The block at listed[i] is an ordinary free head on list (PMM_MAX_ORDER,
+ * mt[i]); the ones below it wait, blank, for it to leave that list, and
+ * then take its place one at a time - where the hand-off would have
+ * listed them all. Invariant (zone lock): waiting == sum over the spans
+ * of (listed - start) >> PMM_MAX_ORDER; free_pages and nr_free count the
+ * waiting blocks.
+ */
+#define PMM_DEFER_SPANS 8
+struct pmm_zone_deferred {
+	pmm_pfn_t start[PMM_DEFER_SPANS];  /* lowest block of span i */
+	pmm_pfn_t listed[PMM_DEFER_SPANS]; /* its listed block; waiting blocks lie below */
+	uint8_t mt[PMM_DEFER_SPANS];       /* their type */
+	uint32_t nr;                       /* spans in use */
+	uint64_t waiting;                  /* blocks written by no one yet */
+};
+
+/*
  * Orders with per-CPU lists: 0..PMM_PCP_MAX_ORDER (Linux's "costly" order
  * is 3: requests above it are rare and go to the zone under its lock).
  */
@@ -197,6 +217,7 @@ struct pmm_zone {
 	struct pmm_free_area free_area[PMM_NR_ORDERS];
 	struct pmm_zone_lazy lazy;         /* lazy buddy's counts (buddy_lazy.c) */
 	struct pmm_zone_marks marks;       /* reported and known-zero heads (buddy_marks.c) */
+	struct pmm_zone_deferred deferred; /* top-order blocks not written yet (buddy_deferred.c) */
 	unsigned int validate_ops;         /* PMM_DEBUG=3: locked operations, for PMM_VALIDATE_DUE */
 	struct pmm_pcp pcp[PMM_NR_CPUS];   /* each guarded by its CPU */
 };

@@ -450,6 +450,8 @@ int pmm_boot(struct pmm_memmap *map, const struct pmm_boot_config *cfg,
 	active_early = early_ops(cfg->early);
 	pmm_zones_reset();
 	pmm_buddy_reset_settings();
+	if (cfg->deferred)
+		pmm_buddy_set_deferred(true);
 	for (size_t i = 0; i < sizeof(boot_steps) / sizeof(boot_steps[0]) && !err; i++)
 		err = boot_steps[i](&bs);
 	return err;

@@ -6,6 +6,7 @@
  * text to a struct pmm_out. Reads counters without the zone lock: a report
  * is a snapshot that may be torn under concurrent allocation.
  */
+#include <pmm/buddy.h>
 #include <pmm/fmt.h>
 #include <pmm/report.h>
 #include <pmm/zone.h>
@@ -70,7 +71,9 @@ static uint64_t free_list_length(const struct pmm_zone *z, int k,
 	for (uint32_t h = z->free_area[k].head[mt];
 	     h != 0 && n <= PAGETYPE_COUNT_MAX; h = pmm_mem_map[h - 1].next)
 		n++;
-	return n;
+	if (k == PMM_MAX_ORDER)
+		n += pmm_buddy_deferred_listed(z, mt);
+	return n <= PAGETYPE_COUNT_MAX ? n : PAGETYPE_COUNT_MAX + 1;
 }
 
 static void pagetypeinfo_free(const struct pmm_out *out,

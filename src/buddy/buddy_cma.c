@@ -185,6 +185,7 @@ static int cma_mark_locked(struct pmm_zone *zone, pmm_pfn_t lo, pmm_pfn_t hi)
 int pmm_cma_declare(pmm_pfn_t pfn, uint64_t nr_pages, const char *name,
 		    int *id)
 {
+	pmm_deferred_settle_range(pfn, pfn + nr_pages); /* reads descriptors by pfn */
 	if (nr_pages == 0)
 		return PMM_EINVAL;
 	if (((pfn | nr_pages) & (PMM_PAGEBLOCK_PAGES - 1)) != 0)
@@ -349,6 +350,7 @@ static struct pmm_page *cma_search(struct cma_region *r, uint64_t nr,
 struct pmm_page *pmm_cma_alloc_err(int id, uint64_t nr_pages,
 				   pmm_order_t align_order, int *err)
 {
+	pmm_deferred_settle_all(); /* reads descriptors by pfn */
 	struct cma_region *r = cma_get(id);
 	int e = PMM_ENOMEM;
 	if (r == NULL || nr_pages == 0 || nr_pages > r->count) {
@@ -382,6 +384,7 @@ struct pmm_page *pmm_cma_alloc(int id, uint64_t nr_pages,
  */
 int pmm_cma_release(int id, struct pmm_page *page, uint64_t nr_pages)
 {
+	pmm_deferred_settle_all(); /* reads descriptors by pfn */
 	struct cma_region *r = cma_get(id);
 	pmm_pfn_t pfn;
 	if (r == NULL)

@@ -421,6 +421,7 @@ struct pmm_page *pmm_alloc_contig_err(uint64_t nr_pages, unsigned int gfp,
 				      pmm_phys_t align, pmm_phys_t boundary,
 				      int *err)
 {
+	pmm_deferred_settle_all(); /* reads descriptors by pfn */
 	struct contig_req r;
 	pmm_pfn_t s = 0;
 	int e = contig_req_make(&r, nr_pages, gfp, low, high, align, boundary);
@@ -488,6 +489,7 @@ static int range_take(struct pmm_zone *zone, pmm_pfn_t pfn, uint64_t nr,
  */
 int pmm_alloc_range(pmm_pfn_t pfn, uint64_t nr_pages, pmm_pfn_t *busy)
 {
+	pmm_deferred_settle_range(pfn, pfn + nr_pages); /* reads descriptors by pfn */
 	pmm_pfn_t b = 0;
 	if (nr_pages == 0)
 		return PMM_EINVAL;
@@ -507,6 +509,7 @@ int pmm_alloc_range(pmm_pfn_t pfn, uint64_t nr_pages, pmm_pfn_t *busy)
 /* pmm_range_is_free(): see contig.h. Locking: takes the zone lock. */
 bool pmm_range_is_free(pmm_pfn_t pfn, uint64_t nr_pages)
 {
+	pmm_deferred_settle_range(pfn, pfn + nr_pages); /* reads descriptors by pfn */
 	pmm_pfn_t resume;
 	struct pmm_zone *zone = nr_pages != 0 ? pmm_buddy_range_zone(pfn, nr_pages) : NULL;
 	if (zone == NULL)
@@ -576,6 +579,7 @@ static void free_block_part_locked(struct pmm_zone *zone, pmm_pfn_t h,
  */
 int pmm_free_contig(struct pmm_page *page, uint64_t nr_pages)
 {
+	pmm_deferred_settle_all(); /* reads descriptors by pfn */
 	pmm_pfn_t s, bad = 0;
 	if (!pmm_page_pfn_checked(page, &s) || nr_pages == 0)
 		return PMM_EINVAL;

@@ -63,6 +63,8 @@ static __attribute__((noinline)) int free_error(pmm_pfn_t pfn, pmm_order_t order
 				  "pfn 0x%llx order %u: in no zone, info 0x%x",
 				  ULL(pfn), order, d->info);
 	zone_lock(zone);
+	if (zone->deferred.nr != 0 && pmm_deferred_overlaps_locked(zone, pfn, pfn + 1))
+		pmm_deferred_settle_locked(zone); /* classified as if written */
 	info = d->info;
 	pmm_pfn_t head = pfn;
 	if (info & (PMM_PG_BUDDY | PMM_PG_PCP)) {
@@ -268,5 +270,9 @@ int pmm_put_page(struct pmm_page *page)
 {
 	if (!pmm_page_in_map(page))
 		return PMM_EINVAL;
+	if (__builtin_expect(page->info == 0, 0)) { /* the order read as written */
+		pmm_pfn_t pfn = pmm_page_to_pfn(page);
+		pmm_deferred_settle_range(pfn, pfn + 1);
+	}
 	return pmm_free_pages(page, pmm_page_order(page));
 }

@@ -59,11 +59,9 @@ static inline void prefetch_head(pmm_pfn_t pfn, pmm_order_t k, pmm_pfn_t end)
  * Free [@start, @end), all inside @zone, in maximal aligned blocks, each
  * as seed 001 does: head = PMM_PG_ALLOC_HEAD | order, refcount 1, then freed.
  */
-static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
-			       pmm_pfn_t end)
+static void zone_free_blocks_locked(struct pmm_zone *zone, pmm_pfn_t start,
+				    pmm_pfn_t end)
 {
-	uint64_t pages = end - start;
-	zone_lock(zone);
 	while (start < end) {
 		pmm_order_t k = max_block_order(start, end);
 		struct pmm_page *head = &pmm_mem_map[start];
@@ -75,6 +73,26 @@ static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
 			pmm_poison_block(start, k);
 		buddy_put_locked(zone, start, k);
 		start += pmm_order_pages(k);
+	}
+}
+
+/*
+ * Free [@start, @end), all inside @zone: its top-order blocks [a, b)
+ * deferred when pmm_deferred_plan_locked() says so (buddy_deferred.c),
+ * the rest block by block, in the order of addresses either way.
+ */
+static uint64_t zone_free_span(struct pmm_zone *zone, pmm_pfn_t start,
+			       pmm_pfn_t end)
+{
+	uint64_t pages = end - start;
+	pmm_pfn_t a, b;
+	zone_lock(zone);
+	if (pmm_deferred_plan_locked(zone, start, end, &a, &b)) {
+		zone_free_blocks_locked(zone, start, a);
+		pmm_deferred_add_locked(zone, a, b);
+		zone_free_blocks_locked(zone, b, end);
+	} else {
+		zone_free_blocks_locked(zone, start, end);
 	}
 	zone_unlock(zone);
 	pmm_pcp_update_zone(zone);
@@ -103,6 +121,43 @@ static inline bool head_is_blank_for_write(pmm_pfn_t pfn)
 	return pmm_page_is_blank(head);
 }
 
+/* Return: the first head of [@start, @stop) (blocks as the hand-off
+ * cuts them) that is not blank, or @stop. */
+static pmm_pfn_t first_used_head_in(pmm_pfn_t start, pmm_pfn_t stop)
+{
+	while (start < stop) {
+		pmm_order_t k = max_block_order(start, stop);
+		prefetch_head(start, k, stop);
+		if (!head_is_blank_for_write(start))
+			return start;
+		start += pmm_order_pages(k);
+	}
+	return stop;
+}
+
+/*
+ * The heads of [@start, @stop), inside @zone, that the hand-off will write
+ * now: the blocks it defers are proven when they are written
+ * (buddy_deferred.c). A range that meets a span settles it first, so that
+ * its heads are read like any others. Return: the first not blank, or @stop.
+ */
+static pmm_pfn_t zone_first_used_head(struct pmm_zone *zone, pmm_pfn_t start,
+				      pmm_pfn_t stop)
+{
+	pmm_pfn_t a, b;
+	zone_lock(zone);
+	if (pmm_deferred_overlaps_locked(zone, start, stop))
+		pmm_deferred_settle_locked(zone);
+	bool defer = pmm_deferred_plan_locked(zone, start, stop, &a, &b);
+	zone_unlock(zone);
+	if (!defer)
+		return first_used_head_in(start, stop);
+	pmm_pfn_t bad = first_used_head_in(start, a);
+	if (bad != a)
+		return bad;
+	return first_used_head_in(b, stop);
+}
+
 /*
  * Return: the first block head of the hand-off of [@start, @end) whose
  * descriptor is not blank (a page handed over twice), or @end. O(blocks).
@@ -114,13 +169,10 @@ static pmm_pfn_t first_used_head(pmm_pfn_t start, pmm_pfn_t end)
 	while (start < end) {
 		struct pmm_zone *zone = pmm_pfn_zone_fast(start);
 		pmm_pfn_t stop = zone->end_pfn < end ? zone->end_pfn : end;
-		while (start < stop) {
-			pmm_order_t k = max_block_order(start, stop);
-			prefetch_head(start, k, stop);
-			if (!head_is_blank_for_write(start))
-				return start;
-			start += pmm_order_pages(k);
-		}
+		pmm_pfn_t bad = zone_first_used_head(zone, start, stop);
+		if (bad != stop)
+			return bad;
+		start = stop;
 	}
 	return end;
 }
@@ -195,7 +247,8 @@ bool pmm_pfn_is_reserved(pmm_pfn_t pfn)
 		return pmm_page_is_blank(&pmm_mem_map[pfn]);
 	zone_lock(zone);
 	bool reserved = pmm_page_is_blank(&pmm_mem_map[pfn]) &&
-			pmm_buddy_block_head_locked(zone, pfn) == pfn;
+			pmm_buddy_block_head_locked(zone, pfn) == pfn &&
+			!pmm_deferred_overlaps_locked(zone, pfn, pfn + 1);
 	zone_unlock(zone);
 	return reserved;
 }
@@ -225,6 +278,7 @@ pmm_pfn_t pmm_first_unreserved(pmm_pfn_t start, pmm_pfn_t end)
 	pmm_pfn_t stop = end < pmm_max_pfn ? end : pmm_max_pfn;
 	if (start >= stop)
 		return end;
+	pmm_deferred_settle_range(start, stop); /* reads descriptors by pfn */
 	pmm_pfn_t bad = first_unreserved(start, stop);
 	return bad == stop ? end : bad;
 }
@@ -247,6 +301,7 @@ int pmm_buddy_free_range(pmm_pfn_t start, pmm_pfn_t end, uint64_t *freed)
 		return PMM_ERANGE;
 	if (!pmm_zones_cover(start, end, NULL))
 		return PMM_ERANGE;
+	pmm_deferred_settle_range(start, end); /* reads descriptors by pfn */
 	return free_span_proved(start, end, first_unreserved(start, end),
 				"is not reserved", __func__, freed);
 }

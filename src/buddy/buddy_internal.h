@@ -228,6 +228,39 @@ static inline void pmm_list_move_in_locked(struct pmm_zone *zone,
 		pmm_list_add_locked(zone, k, mt, pfn);
 }
 
+/* ---- deferred top-order blocks (buddy_deferred.c) ---- */
+
+extern bool pmm_buddy_deferred_on;
+/* Spans in all zones (relaxed atomic): 0 lets the walkers skip the settle. */
+extern uint32_t pmm_deferred_spans;
+/* The deferral switch at boot: PMM_DEFERRED_DEFAULT (pmm_buddy_reset_settings()). */
+void pmm_buddy_deferred_reset(void);
+/* Return: true and [*@a, *@b), the top-order blocks of [@start, @end) a
+ * hand-off into @zone would defer now (deferral on, two blocks or more, a
+ * free span slot, one type that is not CMA, no poisoning). Zone lock held. */
+bool pmm_deferred_plan_locked(const struct pmm_zone *zone, pmm_pfn_t start,
+			      pmm_pfn_t end, pmm_pfn_t *a, pmm_pfn_t *b);
+/* Count the blocks [@a, @b) (pmm_deferred_plan_locked()) as free, managed
+ * and waiting; only the highest is written and listed. Zone lock held. */
+void pmm_deferred_add_locked(struct pmm_zone *zone, pmm_pfn_t a, pmm_pfn_t b);
+/* The listed block @page of a span leaves list (PMM_MAX_ORDER, @mt): its
+ * next waiting block takes its place. Return: true if it did (nr_free
+ * dropped), false for a block of no span or a span's last. Zone lock held. */
+bool pmm_deferred_replace_locked(struct pmm_zone *zone, unsigned int mt,
+				 struct pmm_page *page);
+/* Write and list every waiting block of @zone where it waits. Zone lock held. */
+void pmm_deferred_settle_locked(struct pmm_zone *zone);
+/* pmm_deferred_settle_locked() for every zone that has a span: what the
+ * walkers by pfn call first. Locking: takes each zone's lock in turn. */
+void pmm_deferred_settle_all(void);
+/* pmm_deferred_settle_locked() for the zones with a span that meets
+ * [@start, @end) widened to whole top-order blocks: what a walker of that
+ * range calls first. Locking: takes those zones' locks in turn. */
+void pmm_deferred_settle_range(pmm_pfn_t start, pmm_pfn_t end);
+/* Return: whether [@start, @end) meets a span of @zone. Zone lock held. */
+bool pmm_deferred_overlaps_locked(const struct pmm_zone *zone, pmm_pfn_t start,
+				  pmm_pfn_t end);
+
 /*
  * Unlink the free head @page from free list @k of type @mt; nr_free[@k]
  * drops, and cma_free for a CMA list (no bitmap). Zone lock held.
@@ -243,6 +276,9 @@ static inline void pmm_list_del_locked(struct pmm_zone *zone, pmm_order_t k,
 		   "pfn 0x%llx info 0x%x prev %u off list %u type %u (head %u, nr_free %llu)",
 		   ULL(pmm_page_to_pfn(page)), page->info, page->prev, k, mt,
 		   area->head[mt], ULL(area->nr_free));
+	if (__builtin_expect(k == PMM_MAX_ORDER && zone->deferred.nr != 0, 0) &&
+	    pmm_deferred_replace_locked(zone, mt, page))
+		return;
 	if (page->prev != 0)
 		pmm_mem_map[page->prev - 1].next = page->next;
 	else

@@ -230,6 +230,7 @@ int pmm_undo_isolate_locked(struct pmm_zone *zone, pmm_pfn_t lo,
  */
 int pmm_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
 {
+	pmm_deferred_settle_range(pfn, pfn + nr_pages); /* reads descriptors by pfn */
 	pmm_pfn_t lo, hi;
 	struct pmm_zone *zone;
 	int err = pb_args(pfn, nr_pages, &zone, &lo, &hi);
@@ -257,6 +258,7 @@ int pmm_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
  */
 int pmm_undo_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
 {
+	pmm_deferred_settle_range(pfn, pfn + nr_pages); /* reads descriptors by pfn */
 	pmm_pfn_t lo, hi;
 	struct pmm_zone *zone;
 	int err = pb_args(pfn, nr_pages, &zone, &lo, &hi);
@@ -275,6 +277,7 @@ int pmm_undo_isolate_range(pmm_pfn_t pfn, uint64_t nr_pages)
  */
 bool pmm_range_is_isolated(pmm_pfn_t pfn, uint64_t nr_pages)
 {
+	pmm_deferred_settle_range(pfn, pfn + nr_pages); /* reads descriptors by pfn */
 	pmm_pfn_t lo, hi;
 	struct pmm_zone *zone;
 	if (pb_args(pfn, nr_pages, &zone, &lo, &hi) != 0)

@@ -6,7 +6,7 @@
  * Everything a zone owns lives in struct pmm_zone and goes with
  * pmm_zones_reset() (zone.c). What outlives the zones is each file's own
  * switch - grouping by mobility (buddy_mobility.c), the lazy buddy
- * (buddy_lazy.c), an explicit per-CPU high/batch (pcp.c) - each with its
+ * (buddy_lazy.c), the deferred hand-off (buddy_deferred.c), an explicit per-CPU high/batch (pcp.c) - each with its
  * own reset; pmm_buddy_reset_settings() calls them for whoever resets the
  * allocator (the boot sequence, test and benchmark set-ups).
  */
@@ -14,7 +14,7 @@
 
 /**
  * pmm_buddy_reset_settings - the settings a fresh boot starts with:
- * grouping by mobility on, lazy buddy off, per-CPU lists at their defaults
+ * grouping by mobility on, lazy buddy off, deferred hand-off off, per-CPU lists at their defaults
  * for zones set up from now on.
  * Locking: none; no allocation may run (call before or after
  * pmm_zones_reset(): zones that exist keep what they copied).
@@ -23,6 +23,7 @@ void pmm_buddy_reset_settings(void)
 {
 	pmm_buddy_grouping_reset();
 	pmm_buddy_lazy_reset();
+	pmm_buddy_deferred_reset();
 	pmm_pcp_reset_settings();
 	pmm_cma_reset();
 }

@@ -142,18 +142,75 @@ static const char *walk_one(const struct pmm_zone *zone, struct walk *w,
 	}
 }
 
+/* Return: the span of @zone whose waiting blocks start at @pfn, or nr. */
+static uint32_t span_starting(const struct pmm_zone *zone, pmm_pfn_t pfn)
+{
+	const struct pmm_zone_deferred *d = &zone->deferred;
+	uint32_t i = 0;
+	while (i < d->nr && (d->start[i] != pfn || d->listed[i] == pfn))
+		i++;
+	return i;
+}
+
+/* The waiting blocks of span @i: all blank, counted free; *@step: their pages. */
+static const char *walk_waiting(const struct pmm_zone *zone, struct walk *w,
+				uint32_t i, pmm_pfn_t *step)
+{
+	pmm_pfn_t start = zone->deferred.start[i];
+	pmm_pfn_t end = zone->deferred.listed[i];
+	for (pmm_pfn_t p = start; p < end; p++)
+		if (!pmm_page_is_blank(&pmm_mem_map[p]))
+			return fail(zone, "deferred span [0x%llx, 0x%llx): pfn 0x%llx not blank: info 0x%x",
+				    ULL(start), ULL(end), ULL(p), pmm_mem_map[p].info);
+	w->nr_free[PMM_MAX_ORDER] += (end - start) >> PMM_MAX_ORDER;
+	w->free_pages += end - start;
+	*step = end - start;
+	return NULL;
+}
+
 static const char *check_walk(const struct pmm_zone *zone, struct walk *w)
 {
 	pmm_pfn_t pfn = zone->start_pfn;
 	while (pfn < zone->end_pfn) {
 		pmm_pfn_t step = 1;
-		if (!pmm_page_is_blank(&pmm_mem_map[pfn])) {
-			const char *err = walk_one(zone, w, pfn, &step);
-			if (err != NULL)
-				return err;
-		}
+		const char *err = NULL;
+		if (!pmm_page_is_blank(&pmm_mem_map[pfn]))
+			err = walk_one(zone, w, pfn, &step);
+		else if (zone->deferred.nr != 0 &&
+			 span_starting(zone, pfn) < zone->deferred.nr)
+			err = walk_waiting(zone, w, span_starting(zone, pfn), &step);
+		if (err != NULL)
+			return err;
 		pfn += step;
 	}
+	return NULL;
+}
+
+/*
+ * Each deferred span: aligned to the top order, inside the zone, of a
+ * type that is not CMA, apart from the others; the waiting count their sum.
+ */
+static const char *check_spans(const struct pmm_zone *zone)
+{
+	const struct pmm_zone_deferred *d = &zone->deferred;
+	uint64_t waiting = 0;
+	if (d->nr > PMM_DEFER_SPANS)
+		return fail(zone, "%u deferred spans, at most %u", d->nr, PMM_DEFER_SPANS);
+	for (uint32_t i = 0; i < d->nr; i++) {
+		pmm_pfn_t s = d->start[i], l = d->listed[i];
+		if (((s | l) & (pmm_order_pages(PMM_MAX_ORDER) - 1)) != 0 || l < s ||
+		    s < zone->start_pfn || l + pmm_order_pages(PMM_MAX_ORDER) > zone->end_pfn ||
+		    d->mt[i] >= PMM_MT_TYPES)
+			return fail(zone, "deferred span %u [0x%llx, 0x%llx] type %u: not aligned, inside the zone and of a type",
+				    i, ULL(s), ULL(l), d->mt[i]);
+		for (uint32_t j = i + 1; j < d->nr; j++)
+			if (s <= d->listed[j] && d->start[j] <= l)
+				return fail(zone, "deferred spans %u and %u overlap", i, j);
+		waiting += (l - s) >> PMM_MAX_ORDER;
+	}
+	if (waiting != d->waiting)
+		return fail(zone, "deferred: %llu blocks waiting counted, spans hold %llu",
+			    ULL(d->waiting), ULL(waiting));
 	return NULL;
 }
 
@@ -203,6 +260,7 @@ struct list_count {
 	uint64_t lazy;     /* PMM_PG_LAZY heads */
 	uint64_t reported; /* PMM_PG_REPORTED heads */
 	uint64_t zero;     /* PMM_PG_ZERO heads */
+	uint32_t spans;    /* deferred spans whose listed block is on the lists */
 	bool read_memory;  /* prove known-zero heads zero (pmm_check() at PMM_DEBUG >= 3) */
 };
 
@@ -215,6 +273,32 @@ static const char *check_zero_memory(const struct pmm_zone *zone,
 	if (off != bytes)
 		return fail(zone, "known-zero free head 0x%llx order %u: byte at +0x%llx is not zero",
 			    ULL(pfn), k, ULL(off));
+	return NULL;
+}
+
+/* If the top-order head @pfn on list @mt is a span's listed block, the
+ * blocks waiting behind it count on that list (*@n), their pageblocks of
+ * type @mt; c->spans counts the spans found. */
+static const char *check_listed(const struct pmm_zone *zone, unsigned int mt,
+				pmm_pfn_t pfn, uint64_t *n, struct list_count *c)
+{
+	const struct pmm_zone_deferred *d = &zone->deferred;
+	for (uint32_t i = 0; i < d->nr; i++) {
+		if (d->listed[i] != pfn)
+			continue;
+		if (d->mt[i] != mt)
+			return fail(zone, "deferred span %u of type %u listed on list %u",
+				    i, d->mt[i], mt);
+		/* in list order, as if the waiting blocks were listed */
+		for (pmm_pfn_t b = pfn; b > d->start[i];) {
+			b -= pmm_order_pages(PMM_MAX_ORDER);
+			const char *err = check_free_type(zone, PMM_MAX_ORDER, mt, b);
+			if (err != NULL)
+				return err;
+		}
+		*n += (pfn - d->start[i]) >> PMM_MAX_ORDER;
+		c->spans++;
+	}
 	return NULL;
 }
 
@@ -253,6 +337,8 @@ static const char *check_list_type(const struct pmm_zone *zone, pmm_order_t k,
 				    k, ULL(pfn), d->prev, prev);
 		if ((err = check_free_type(zone, k, mt, pfn)) != NULL)
 			return err;
+		if (k == PMM_MAX_ORDER && (err = check_listed(zone, mt, pfn, n, c)) != NULL)
+			return err;
 		prev = cur;
 		cur = d->next;
 	}
@@ -285,6 +371,9 @@ static const char *check_list(const struct pmm_zone *zone, pmm_order_t k,
 		if (err != NULL)
 			return err;
 	}
+	if (k == PMM_MAX_ORDER && c.spans != zone->deferred.nr)
+		return fail(zone, "%u deferred spans, %u of their blocks listed",
+			    zone->deferred.nr, c.spans);
 	if (n != area->nr_free || (w != NULL && n != w->nr_free[k]))
 		return fail(zone, "order %u: nr_free %llu, list holds %llu, walk found %llu",
 			    k, ULL(area->nr_free), ULL(n),
@@ -390,7 +479,7 @@ static const char *check_lists_locked(const struct pmm_zone *zone,
 	uint64_t listed = 0, lazy = 0, cma = 0, reported = 0, zero = 0;
 	const char *err;
 	PMM_ASSERT_LOCKED(&zone->lock);
-	if ((err = check_pageblocks(zone)) != NULL)
+	if ((err = check_pageblocks(zone)) != NULL || (err = check_spans(zone)) != NULL)
 		return err;
 	for (pmm_order_t k = 0; k <= PMM_MAX_ORDER; k++) {
 		if ((err = check_list(zone, k, w, &zero)) != NULL)

@@ -9,6 +9,7 @@
  * The table is pmm's own (not page flags): 6 bytes a block, 4096 blocks
  * (24 KiB of .bss), with the zone metadata hotplug allocated per zone.
  */
+#include <pmm/buddy.h>
 #include <pmm/check.h>
 #include <pmm/fmt.h>
 
@@ -167,6 +168,7 @@ int hp_enter(const char *what)
 		pmm_printk("pmm: %s: another hotplug call runs\n", what);
 		return PMM_EBUSY;
 	}
+	pmm_buddy_deferred_finish(); /* hotplug reads descriptors by pfn */
 	return 0;
 }
 

@@ -156,6 +156,7 @@ int pmm_report_free_pages(unsigned int budget)
 		return PMM_EINVAL;
 	if (pmm_platform_get()->report_free == NULL || pmm_debug_poison_on())
 		return PMM_ESTATE;
+	pmm_buddy_deferred_finish(); /* the passes walk the lists in place */
 	unsigned int done = 0;
 	for (int n = 0; n < PMM_MAX_NUMNODES; n++) {
 		if (!pmm_nodes[n].online)

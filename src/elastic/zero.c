@@ -90,6 +90,7 @@ int pmm_zero_idle(unsigned int budget)
 		return PMM_EINVAL;
 	if (pmm_debug_poison_on())
 		return PMM_ESTATE;
+	pmm_buddy_deferred_finish(); /* the passes walk the lists in place */
 	uint64_t left = budget;
 	for (int n = 0; n < PMM_MAX_NUMNODES; n++) {
 		for (int t = 0; t < PMM_NR_ZONES && pmm_nodes[n].online; t++) {

@@ -71,7 +71,7 @@ static uint64_t listed(const struct pmm_zone *z, unsigned int mt)
 		for (uint32_t h = z->free_area[k].head[mt]; h != 0;
 		     h = pmm_mem_map[h - 1].next)
 			n++;
-	return n;
+	return n + pmm_buddy_deferred_listed(z, mt);
 }
 
 /* The migratetype comes from the mobility flags, as Linux's gfp_migratetype(). */

@@ -111,6 +111,8 @@ int buddy_setup(const struct buddy_setup_opts *opts)
 		pmm_pcp_set_high_batch(0, 0);
 	if (!opts->handoff)
 		return 0;
+	if (opts->deferred)
+		pmm_buddy_set_deferred(true);
 	for (unsigned int i = 0; i < n; i++)
 		if ((err = pmm_buddy_handoff_range(z[i].start, z[i].end,
 						   &st.handed)) != 0)

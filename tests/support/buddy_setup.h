@@ -33,6 +33,7 @@ struct buddy_setup_opts {
 	const struct buddy_zone_spec *zones; /* NULL: Normal [0, max_pfn), node 0 */
 	unsigned int nr_zones;
 	bool handoff;      /* hand every zone's span (minus pfn 0) to the buddy */
+	bool deferred;     /* with handoff: deferred (pmm_buddy_set_deferred()) */
 	bool keep_pcp;     /* keep per-CPU lists (default: disabled, for exact counts) */
 	bool untouchable;  /* host memory answers map() with NULL */
 	bool verbose;      /* print reports (default: counted quietly) */

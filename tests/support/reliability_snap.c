@@ -3,6 +3,7 @@
  * reliability_snap.c - snapshots of the buddy allocator's state for
  * "nothing changed" checks (see reliability_snap.h).
  */
+#include <pmm/buddy.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,9 @@ static void *grow(void *p, size_t *cap, size_t need)
 
 void rel_snap_take(struct rel_snap *s)
 {
+	/* Writing deferred blocks changes no state a caller sees, but it does
+	 * change descriptors: a snapshot is of settled memory. */
+	pmm_buddy_deferred_finish();
 	s->map_n = pmm_mem_map != NULL ? (size_t)pmm_max_pfn : 0;
 	s->map = grow(s->map, &s->map_cap, s->map_n * sizeof(struct pmm_page) + 1);
 	if (s->map_n != 0)
@@ -46,6 +50,7 @@ void rel_snap_take(struct rel_snap *s)
 const char *rel_snap_same(const struct rel_snap *s)
 {
 	static char why[160];
+	pmm_buddy_deferred_finish(); /* as rel_snap_take() */
 	size_t n = pmm_mem_map != NULL ? (size_t)pmm_max_pfn : 0;
 	if (n != s->map_n)
 		return "descriptor array resized";
@@ -90,6 +95,7 @@ const char *rel_snap_same(const struct rel_snap *s)
 const char *rel_snap_same_but_order(const struct rel_snap *s)
 {
 	static char why[160];
+	pmm_buddy_deferred_finish(); /* as rel_snap_take() */
 	for (size_t p = 0; p < s->map_n; p++)
 		if (s->map[p].info != pmm_mem_map[p].info) {
 			snprintf(why, sizeof(why), "pfn 0x%zx: info 0x%x -> 0x%x", p,
