@@ -5,9 +5,12 @@
  * allocated head covers its whole block; any other page outside a block
  * is reserved (or a hole). Blocks are naturally aligned and never cross a
  * zone, so walking from the zone's first pfn meets every head first.
- * The metrics and the picture are both built from these runs.
+ * The metrics and the picture are both built from these runs. A deferred
+ * hand-off's waiting blocks have no descriptors yet: they are written first.
  * Locking: the allocator must be quiet (the laboratory is one thread).
  */
+#include <pmm/buddy.h>
+
 #include "walk.h"
 
 static void walk_run(pmm_pfn_t pfn, const struct pmm_page *d, struct sim_run *r)
@@ -37,6 +40,7 @@ void sim_walk_zone(const struct pmm_zone *z, sim_walk_fn fn, void *ctx)
 {
 	struct sim_run run = { 0 };
 	pmm_pfn_t end = z->end_pfn < pmm_max_pfn ? z->end_pfn : pmm_max_pfn;
+	pmm_buddy_deferred_finish();
 	for (pmm_pfn_t pfn = z->start_pfn; pfn < end;) {
 		walk_run(pfn, pmm_pfn_to_page(pfn), &run);
 		if (run.state == SIM_PAGE_RESERVED) {

@@ -212,10 +212,12 @@ bool pmm_buddy_is_lazy(void);
  * the top-order blocks in the middle of a range as free but writes only
  * the highest; the others are written one at a time as the block before
  * them leaves its free list, so that lists, counts and the order of
- * allocation are those of a hand-off that writes every head. What reads
- * descriptors by pfn writes them all first; so do switching off and
- * pmm_buddy_deferred_finish(). pmm_buddy_deferred_pages(): pages counted
- * free whose heads are not written yet.
+ * allocation are those of a hand-off that writes every head. pmm's own
+ * walkers by pfn (contiguous ranges, isolation, hotplug, reporting, the
+ * proofs of reserved pages) write them all first; so do switching off and
+ * pmm_buddy_deferred_finish(), which a caller that reads descriptors by
+ * pfn itself (pmm/page.h) calls first. pmm_buddy_deferred_pages(): pages
+ * counted free whose heads are not written yet.
  * Locking: each zone's lock in turn; switch while no hand-off runs.
  */
 void pmm_buddy_set_deferred(bool on);
