@@ -85,6 +85,9 @@ static __pmm_init void read_cmdline(const char *cmdline)
 	if (kernel_cmdline_get(cmdline, "memblock", v, sizeof(v)) &&
 	    !pmm_memcmp(v, "debug", 6))
 		cfg.memblock_debug = true;
+	if (kernel_cmdline_get(cmdline, "pmm.deferred", v, sizeof(v)) &&
+	    !pmm_memcmp(v, "on", 3))
+		cfg.deferred = true;
 	selftest_opts.pattern = KERNEL_PATTERN_AUTO;
 	if (kernel_cmdline_get(cmdline, "pmm.selftest", v, sizeof(v))) {
 		if (!pmm_memcmp(v, "full", 5))
@@ -186,6 +189,10 @@ static __pmm_init void boot(uint32_t magic, uint32_t mbi_pa)
 		   "%s\n", (unsigned long long)pmm_nr_free_pages(),
 		   (unsigned long long)info.handoff_pages,
 		   pmm_early_name(cfg.early));
+	if (cfg.deferred)
+		pmm_printk("pmm: deferred hand-off: %llu pages wait for their "
+			   "heads\n",
+			   (unsigned long long)pmm_buddy_deferred_pages());
 }
 
 /*

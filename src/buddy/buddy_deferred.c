@@ -76,7 +76,7 @@ bool pmm_deferred_plan_locked(const struct pmm_zone *zone, pmm_pfn_t start,
 		return false;
 	*a = (start + TOP_PAGES - 1) & ~(TOP_PAGES - 1);
 	*b = end & ~(TOP_PAGES - 1);
-	if (*b <= *a || *b - *a < 2 * TOP_PAGES)
+	if (*b < *a + 2 * TOP_PAGES)
 		return false;
 	unsigned int mt = pmm_free_type(zone, *a);
 	return mt < PMM_MT_TYPES && pageblocks_are(zone, *a, *b, mt);
@@ -224,12 +224,8 @@ void pmm_deferred_settle_range(pmm_pfn_t start, pmm_pfn_t end)
 {
 	if (__atomic_load_n(&pmm_deferred_spans, __ATOMIC_RELAXED) == 0)
 		return;
-	start &= ~(TOP_PAGES - 1);
-	end = (end + TOP_PAGES - 1) & ~(TOP_PAGES - 1);
 	struct pmm_zone *z;
 	pmm_for_each_zone(z) {
-		if (z->end_pfn <= start || end <= z->start_pfn)
-			continue;
 		zone_lock(z);
 		if (pmm_deferred_overlaps_locked(z, start, end))
 			pmm_deferred_settle_locked(z);

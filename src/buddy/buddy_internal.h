@@ -254,8 +254,9 @@ void pmm_deferred_settle_locked(struct pmm_zone *zone);
  * walkers by pfn call first. Locking: takes each zone's lock in turn. */
 void pmm_deferred_settle_all(void);
 /* pmm_deferred_settle_locked() for the zones with a span that meets
- * [@start, @end) widened to whole top-order blocks: what a walker of that
- * range calls first. Locking: takes those zones' locks in turn. */
+ * [@start, @end): what a walker of that range calls first (spans are whole
+ * top-order blocks, so a block that meets the range lies in it or in no
+ * span). Locking: takes each zone's lock in turn. */
 void pmm_deferred_settle_range(pmm_pfn_t start, pmm_pfn_t end);
 /* Return: whether [@start, @end) meets a span of @zone. Zone lock held. */
 bool pmm_deferred_overlaps_locked(const struct pmm_zone *zone, pmm_pfn_t start,

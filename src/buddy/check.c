@@ -11,8 +11,10 @@
  * of order k" for every pair), the pageblock types (each a valid type; a
  * free head on the list of its pageblock's type, a free block above the
  * pageblock order of one type) and the counters (free_pages, and managed ==
- * free + per-CPU + allocated). pmm_check() also proves every descriptor
- * outside all zones blank. Cost O(pages); for tests and debugging.
+ * free + per-CPU + allocated); a deferred hand-off's spans (buddy_deferred.c):
+ * aligned, apart, of one type, their waiting descriptors blank and counted
+ * as free blocks of the top order on their listed block's list.
+ * pmm_check() also proves every descriptor outside all zones blank. Cost O(pages); for tests and debugging.
  *
  * pmm_buddy_validate_locked() is the zone's own validator for PMM_DEBUG=3:
  * the part of that proof the zone lock alone guards (lists, counts, lazy
@@ -579,6 +581,20 @@ static const char *check_outside(void)
 	return NULL;
 }
 
+/* The count of spans over all zones, which lets the walkers skip a settle. */
+static const char *check_span_count(void)
+{
+	uint32_t spans = 0;
+	const struct pmm_zone *z;
+	pmm_for_each_zone(z)
+		spans += z->deferred.nr;
+	uint32_t counted = __atomic_load_n(&pmm_deferred_spans, __ATOMIC_RELAXED);
+	if (spans != counted)
+		return fail(NULL, "deferred spans: %u counted, zones hold %u",
+			    counted, spans);
+	return NULL;
+}
+
 static const char *(*check_above)(void); /* a higher layer's proof */
 
 void pmm_check_register(const char *(*check)(void))
@@ -587,8 +603,9 @@ void pmm_check_register(const char *(*check)(void))
 }
 
 /**
- * pmm_check - prove every zone, every descriptor outside the zones and
- * then what a higher layer registered (pmm_check_register()).
+ * pmm_check - prove every zone, the count of deferred spans, every
+ * descriptor outside the zones and then what a higher layer registered
+ * (pmm_check_register()).
  * Return: NULL or the first violation. Locking: as pmm_check_zone().
  */
 const char *pmm_check(void)
@@ -600,6 +617,8 @@ const char *pmm_check(void)
 			return err;
 	}
 	const char *err = pmm_cma_check();
+	if (err == NULL)
+		err = check_span_count();
 	if (err == NULL)
 		err = check_outside();
 	if (err == NULL && check_above != NULL)

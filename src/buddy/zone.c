@@ -73,6 +73,7 @@ const char *pmm_zone_name(enum pmm_zone_type type)
 void pmm_zones_reset(void)
 {
 	pmm_memset(pmm_nodes, 0, sizeof(pmm_nodes));
+	pmm_deferred_spans = 0; /* the zones' spans went with them */
 	for (int i = 0; i < PMM_MAX_NUMNODES; i++)
 		pmm_nodes[i].id = i;
 	pmm_memset(zone_table, 0, sizeof(zone_table));

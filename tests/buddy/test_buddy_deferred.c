@@ -25,6 +25,10 @@
 #include "host_platform.h"
 #include "reliability_snap.h"
 
+#ifndef PMM_DEFERRED_DEFAULT /* the boot's setting (make check-unit-deferred: 1) */
+#define PMM_DEFERRED_DEFAULT 0
+#endif
+
 #define TOP ((pmm_pfn_t)1 << PMM_MAX_ORDER)
 #define END ((pmm_pfn_t)8192)
 
@@ -54,16 +58,23 @@ static unsigned int top_list(const struct pmm_zone *z, pmm_pfn_t *out)
 	return n;
 }
 
-/* Allocate every order-10 block, one at a time: their pfns into @out. */
-static unsigned int take_all_top(pmm_pfn_t *out)
+/* Allocate every order-10 block, one at a time, with @gfp: their pfns
+ * into @out. */
+static unsigned int take_all_top_gfp(unsigned int gfp, pmm_pfn_t *out)
 {
 	unsigned int n = 0;
 	struct pmm_page *p;
-	while ((p = pmm_alloc_pages(PMM_GFP_KERNEL, PMM_MAX_ORDER)) != NULL) {
+	while ((p = pmm_alloc_pages(gfp, PMM_MAX_ORDER)) != NULL) {
 		out[n++] = pmm_page_to_pfn(p);
 		assert_null(pmm_check());
 	}
 	return n;
+}
+
+/* Unmovable requests: the first steals from the movable list and claims. */
+static unsigned int take_all_top(pmm_pfn_t *out)
+{
+	return take_all_top_gfp(PMM_GFP_KERNEL, out);
 }
 
 static void deferred_counts_as_eager(void **state)
@@ -106,23 +117,121 @@ static void deferred_allocates_in_eager_order(void **state)
 	assert_memory_equal(eager, deferred, sizeof(pmm_pfn_t) * ne);
 }
 
-/* A block freed while others wait goes before them, as on the eager list. */
-static void deferred_free_goes_first(void **state)
+/* A block freed while others wait goes before them, as on the eager list
+ * (@gfp: unmovable, whose claims move it to a list of its own, or movable,
+ * where it goes back on the span's list). */
+static void free_goes_first(unsigned int gfp)
 {
-	(void)state;
 	pmm_pfn_t eager[16], deferred[16];
 	for (int d = 0; d < 2; d++) {
 		boot(d == 1);
-		struct pmm_page *a = pmm_alloc_pages(PMM_GFP_KERNEL, PMM_MAX_ORDER);
-		struct pmm_page *b = pmm_alloc_pages(PMM_GFP_KERNEL, PMM_MAX_ORDER);
+		struct pmm_page *a = pmm_alloc_pages(gfp, PMM_MAX_ORDER);
+		struct pmm_page *b = pmm_alloc_pages(gfp, PMM_MAX_ORDER);
 		assert_non_null(b);
 		assert_int_equal(pmm_free_pages(a, PMM_MAX_ORDER), 0);
 		assert_null(pmm_check());
-		unsigned int n = take_all_top(d ? deferred : eager);
+		unsigned int n = take_all_top_gfp(gfp, d ? deferred : eager);
 		assert_int_equal(n, 6);
 		teardown_check();
 	}
 	assert_memory_equal(eager, deferred, sizeof(pmm_pfn_t) * 6);
+}
+
+static void deferred_free_goes_first(void **state)
+{
+	(void)state;
+	free_goes_first(PMM_GFP_KERNEL);
+	free_goes_first(PMM_GFP_MOVABLE);
+}
+
+/* Behind the span on its list, a block of an earlier eager hand-off: the
+ * blocks written later link in front of it, both ways. */
+static void deferred_before_an_older_block(void **state)
+{
+	(void)state;
+	pmm_pfn_t eager[16], deferred[16], settled[16];
+	for (int d = 0; d < 3; d++) {
+		assert_int_equal(buddy_setup(&(struct buddy_setup_opts){ .max_pfn = END }), 0);
+		assert_int_equal(pmm_buddy_handoff_range(1, 2 * TOP, NULL), 0);
+		pmm_buddy_set_deferred(d != 0);
+		assert_int_equal(pmm_buddy_handoff_range(2 * TOP, END, NULL), 0);
+		struct pmm_zone *z = buddy_zone(PMM_ZONE_NORMAL);
+		assert_int_equal(z->deferred.nr, d != 0);
+		assert_null(pmm_check());
+		if (d == 2) {
+			pmm_buddy_deferred_finish();
+			assert_null(pmm_check());
+			assert_int_equal(top_list(z, settled), 7);
+		}
+		unsigned int n = take_all_top_gfp(PMM_GFP_MOVABLE, d == 1 ? deferred : eager);
+		assert_int_equal(n, 7);
+		assert_int_equal(eager[6], TOP);
+		teardown_check();
+		if (d == 2)
+			assert_memory_equal(settled, eager, sizeof(pmm_pfn_t) * 7);
+	}
+	assert_memory_equal(eager, deferred, sizeof(pmm_pfn_t) * 7);
+}
+
+/* Two spans of two types: the older empties first and the newer, moved
+ * into its slot, still serves its own list, in order. */
+static void deferred_two_spans_two_types(void **state)
+{
+	(void)state;
+	assert_int_equal(buddy_setup(&(struct buddy_setup_opts){ .max_pfn = 2 * END }), 0);
+	struct pmm_zone *z = buddy_zone(PMM_ZONE_NORMAL);
+	for (pmm_pfn_t p = END; p < 2 * END; p += PMM_PAGEBLOCK_PAGES)
+		z->pageblock_mt[(p - z->map_base) >> PMM_PAGEBLOCK_ORDER] = PMM_MT_UNMOVABLE;
+	pmm_buddy_set_deferred(true);
+	assert_int_equal(pmm_buddy_handoff_range(1, END, NULL), 0);
+	assert_int_equal(pmm_buddy_handoff_range(END, 2 * END, NULL), 0);
+	assert_int_equal(z->deferred.nr, 2);
+	assert_int_equal(pmm_buddy_deferred_listed(z, PMM_MT_MOVABLE), 6);
+	assert_int_equal(pmm_buddy_deferred_listed(z, PMM_MT_UNMOVABLE), 7);
+	assert_null(pmm_check());
+	for (pmm_pfn_t want = 7 * TOP; want >= TOP; want -= TOP) {
+		struct pmm_page *p = pmm_alloc_pages(PMM_GFP_MOVABLE, PMM_MAX_ORDER);
+		assert_non_null(p);
+		assert_int_equal(pmm_page_to_pfn(p), want);
+		assert_null(pmm_check());
+	}
+	assert_int_equal(z->deferred.nr, 1);
+	assert_int_equal(z->deferred.mt[0], PMM_MT_UNMOVABLE);
+	assert_int_equal(pmm_buddy_deferred_listed(z, PMM_MT_UNMOVABLE), 7);
+	assert_int_equal(pmm_buddy_deferred_pages(), 7 * TOP);
+	for (pmm_pfn_t want = 2 * END - TOP; want >= END; want -= TOP) {
+		struct pmm_page *p = pmm_alloc_pages(PMM_GFP_KERNEL, PMM_MAX_ORDER);
+		assert_non_null(p);
+		assert_int_equal(pmm_page_to_pfn(p), want);
+		assert_null(pmm_check());
+	}
+	assert_int_equal(z->deferred.nr, 0);
+	buddy_teardown();
+}
+
+/* No span over isolated or mixed pageblocks; from an aligned start, the
+ * first block too; a reset brings back the boot's setting. */
+static void deferred_only_over_one_type(void **state)
+{
+	(void)state;
+	for (int c = 0; c < 3; c++) {
+		assert_int_equal(buddy_setup(&(struct buddy_setup_opts){ .max_pfn = END }), 0);
+		struct pmm_zone *z = buddy_zone(PMM_ZONE_NORMAL);
+		uint8_t *pb = &z->pageblock_mt[(3 * TOP - z->map_base) >> PMM_PAGEBLOCK_ORDER];
+		if (c == 0) /* block 0xc00: both its pageblocks */
+			pb[0] = pb[1] = PMM_MT_UNMOVABLE;
+		for (pmm_pfn_t p = 0; c == 1 && p < END; p += PMM_PAGEBLOCK_PAGES)
+			z->pageblock_mt[p >> PMM_PAGEBLOCK_ORDER] |= PMM_PB_ISOLATE;
+		pmm_buddy_set_deferred(true);
+		assert_int_equal(pmm_buddy_handoff_range(c == 2 ? TOP : 1, END, NULL), 0);
+		assert_int_equal(z->deferred.nr, c == 2);
+		assert_int_equal(pmm_buddy_deferred_pages(), c == 2 ? 6 * TOP : 0);
+		assert_null(pmm_check());
+		buddy_teardown();
+	}
+	pmm_buddy_set_deferred(!PMM_DEFERRED_DEFAULT);
+	pmm_buddy_reset_settings();
+	assert_int_equal(pmm_buddy_is_deferred(), PMM_DEFERRED_DEFAULT);
 }
 
 static void deferred_finish_lists_as_eager(void **state)
@@ -157,10 +266,12 @@ static void deferred_off_and_walkers_settle(void **state)
 	assert_true(pmm_range_is_free(2 * TOP, TOP));
 	assert_int_equal(z->deferred.nr, 0);
 	teardown_check();
-	/* a range that meets no span leaves it waiting */
+	/* a range that meets no span leaves it waiting, also one that ends
+	 * where the span starts */
 	z = boot(true);
 	assert_false(pmm_pfn_is_reserved(3 * TOP + 5));
 	assert_true(pmm_pfn_is_reserved(0));
+	assert_true(pmm_range_is_free(TOP - 8, 8));
 	assert_int_equal(z->deferred.nr, 1);
 	teardown_check();
 }
@@ -230,13 +341,13 @@ static void D04_free_inside_a_waiting_block(void **state)
 	refused_same(free_inside_waiting, PMM_EDOUBLEFREE);
 }
 
-/* A waiting block found in use when it is written is reported and left out. */
-static void D05_waiting_block_in_use(void **state)
+/* A waiting block found in use when it is written is reported and left
+ * out: one in the middle (0x1000), or the span's last (0x400). */
+static void waiting_block_in_use(pmm_pfn_t used)
 {
-	(void)state;
 	struct pmm_zone *z = boot(true);
 	uint64_t managed = z->managed, free = z->free_pages;
-	pmm_mem_map[4 * TOP].info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE; /* handed elsewhere */
+	pmm_mem_map[used].info = PMM_PG_ALLOC_HEAD | PMM_PG_REF_ONE; /* handed elsewhere */
 	unsigned int before = host_report_count();
 	pmm_pfn_t got[16];
 	unsigned int n = 0;
@@ -245,15 +356,26 @@ static void D05_waiting_block_in_use(void **state)
 		got[n++] = pmm_page_to_pfn(p);
 	assert_int_equal(n, 6);
 	for (unsigned int i = 0; i < n; i++)
-		assert_int_not_equal(got[i], 4 * TOP);
+		assert_int_not_equal(got[i], used);
 	assert_int_equal(host_report_count(), before + 1);
 	assert_int_equal(host_last_report_err(), PMM_EDOUBLEFREE);
-	assert_non_null(strstr(host_last_report_msg(),
-			       "deferred block 0x1000 order 10 in use when listed (info 0x2040): left out"));
+	char want[96];
+	snprintf(want, sizeof(want),
+		 "deferred block 0x%llx order 10 in use when listed (info 0x2040): left out",
+		 (unsigned long long)used);
+	assert_non_null(strstr(host_last_report_msg(), want));
 	assert_int_equal(z->managed, managed - TOP);
 	assert_int_equal(z->free_pages, free - 7 * TOP);
-	pmm_mem_map[4 * TOP].info = 0; /* the other owner lets go */
+	assert_int_equal(z->deferred.nr, 0);
+	pmm_mem_map[used].info = 0; /* the other owner lets go */
 	teardown_check();
+}
+
+static void D05_waiting_block_in_use(void **state)
+{
+	(void)state;
+	waiting_block_in_use(4 * TOP);
+	waiting_block_in_use(TOP);
 }
 
 /* What pmm_check() proves of a span. */
@@ -305,6 +427,9 @@ int main(void)
 		cmocka_unit_test(deferred_counts_as_eager),
 		cmocka_unit_test(deferred_allocates_in_eager_order),
 		cmocka_unit_test(deferred_free_goes_first),
+		cmocka_unit_test(deferred_before_an_older_block),
+		cmocka_unit_test(deferred_two_spans_two_types),
+		cmocka_unit_test(deferred_only_over_one_type),
 		cmocka_unit_test(deferred_finish_lists_as_eager),
 		cmocka_unit_test(deferred_off_and_walkers_settle),
 		cmocka_unit_test(D01_handoff_over_a_span),
