@@ -123,7 +123,7 @@ static void span_drop(struct pmm_zone *zone, uint32_t i)
 /*
  * The next waiting block of span @i, its head proven blank: one in use is
  * reported and left out (no longer free or managed). Return: its pfn, or
- * PMM_PFN_NONE when none is left; the span's listed pfn and the zone's
+ * PFN_NONE when none is left; the span's listed pfn and the zone's
  * waiting count follow.
  */
 static pmm_pfn_t next_waiting(struct pmm_zone *zone, uint32_t i)

@@ -98,8 +98,10 @@ static void poison_zone(struct pmm_zone *zone)
 void pmm_debug_set_poison(bool on)
 {
 	struct pmm_zone *z;
-	if (on && !pmm_poison_enabled)
+	if (on && !pmm_poison_enabled) {
+		pmm_deferred_settle_all(); /* waiting blocks are free too */
 		pmm_for_each_zone(z)
 			poison_zone(z);
+	}
 	pmm_poison_enabled = on;
 }

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include <pmm/contig.h>
+#include <pmm/debug.h>
 
 #include "buddy_fixture.h"
 #include "host_platform.h"
@@ -276,6 +277,21 @@ static void deferred_off_and_walkers_settle(void **state)
 	teardown_check();
 }
 
+/* Poisoning switched on poisons the waiting blocks too: allocating them
+ * finds the poison intact. */
+static void deferred_then_poison(void **state)
+{
+	(void)state;
+	boot(true);
+	unsigned int before = host_report_count();
+	pmm_debug_set_poison(true);
+	pmm_pfn_t got[16];
+	assert_int_equal(take_all_top_gfp(PMM_GFP_MOVABLE, got), 7);
+	assert_int_equal(host_report_count(), before);
+	pmm_debug_set_poison(false);
+	teardown_check();
+}
+
 /* Messages of a refused call, with every head written and deferred. */
 static void refused_same(int (*call)(void), int want)
 {
@@ -430,6 +446,7 @@ int main(void)
 		cmocka_unit_test(deferred_before_an_older_block),
 		cmocka_unit_test(deferred_two_spans_two_types),
 		cmocka_unit_test(deferred_only_over_one_type),
+		cmocka_unit_test(deferred_then_poison),
 		cmocka_unit_test(deferred_finish_lists_as_eager),
 		cmocka_unit_test(deferred_off_and_walkers_settle),
 		cmocka_unit_test(D01_handoff_over_a_span),
