@@ -350,7 +350,7 @@ static struct pmm_page *cma_search(struct cma_region *r, uint64_t nr,
 struct pmm_page *pmm_cma_alloc_err(int id, uint64_t nr_pages,
 				   pmm_order_t align_order, int *err)
 {
-	pmm_deferred_settle_all(); /* reads descriptors by pfn */
+	pmm_buddy_deferred_finish(); /* reads descriptors by pfn */
 	struct cma_region *r = cma_get(id);
 	int e = PMM_ENOMEM;
 	if (r == NULL || nr_pages == 0 || nr_pages > r->count) {
@@ -384,7 +384,7 @@ struct pmm_page *pmm_cma_alloc(int id, uint64_t nr_pages,
  */
 int pmm_cma_release(int id, struct pmm_page *page, uint64_t nr_pages)
 {
-	pmm_deferred_settle_all(); /* reads descriptors by pfn */
+	pmm_buddy_deferred_finish(); /* reads descriptors by pfn */
 	struct cma_region *r = cma_get(id);
 	pmm_pfn_t pfn;
 	if (r == NULL)

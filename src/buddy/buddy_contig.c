@@ -421,7 +421,7 @@ struct pmm_page *pmm_alloc_contig_err(uint64_t nr_pages, unsigned int gfp,
 				      pmm_phys_t align, pmm_phys_t boundary,
 				      int *err)
 {
-	pmm_deferred_settle_all(); /* reads descriptors by pfn */
+	pmm_buddy_deferred_finish(); /* reads descriptors by pfn */
 	struct contig_req r;
 	pmm_pfn_t s = 0;
 	int e = contig_req_make(&r, nr_pages, gfp, low, high, align, boundary);
@@ -579,7 +579,7 @@ static void free_block_part_locked(struct pmm_zone *zone, pmm_pfn_t h,
  */
 int pmm_free_contig(struct pmm_page *page, uint64_t nr_pages)
 {
-	pmm_deferred_settle_all(); /* reads descriptors by pfn */
+	pmm_buddy_deferred_finish(); /* reads descriptors by pfn */
 	pmm_pfn_t s, bad = 0;
 	if (!pmm_page_pfn_checked(page, &s) || nr_pages == 0)
 		return PMM_EINVAL;

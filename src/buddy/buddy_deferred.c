@@ -22,7 +22,8 @@
  *
  * Whatever reads descriptors by pfn rather than by list (contiguous
  * ranges, isolation, hotplug, reports by pfn, the proof of reserved pages,
- * a free refused) settles first: pmm_deferred_settle_all() writes and
+ * a free refused) settles first: pmm_buddy_deferred_finish(), or
+ * pmm_deferred_settle_range() for the zones a range meets, writes and
  * links every waiting block where it waits, O(blocks), once.
  *
  * The hand-off's level-1 proof reads each head it hands over; a deferred
@@ -208,16 +209,11 @@ void pmm_deferred_settle_locked(struct pmm_zone *zone)
 		settle_span(zone, zone->deferred.nr - 1);
 }
 
-void pmm_deferred_settle_all(void)
+void pmm_deferred_settle_meeting_locked(struct pmm_zone *zone, pmm_pfn_t start,
+					pmm_pfn_t end)
 {
-	if (__atomic_load_n(&pmm_deferred_spans, __ATOMIC_RELAXED) == 0)
-		return;
-	struct pmm_zone *z;
-	pmm_for_each_zone(z) {
-		zone_lock(z);
-		pmm_deferred_settle_locked(z);
-		zone_unlock(z);
-	}
+	if (pmm_deferred_overlaps_locked(zone, start, end))
+		pmm_deferred_settle_locked(zone);
 }
 
 void pmm_deferred_settle_range(pmm_pfn_t start, pmm_pfn_t end)
@@ -227,8 +223,7 @@ void pmm_deferred_settle_range(pmm_pfn_t start, pmm_pfn_t end)
 	struct pmm_zone *z;
 	pmm_for_each_zone(z) {
 		zone_lock(z);
-		if (pmm_deferred_overlaps_locked(z, start, end))
-			pmm_deferred_settle_locked(z);
+		pmm_deferred_settle_meeting_locked(z, start, end);
 		zone_unlock(z);
 	}
 }
@@ -253,7 +248,7 @@ void pmm_buddy_set_deferred(bool on)
 {
 	pmm_buddy_deferred_on = on;
 	if (!on)
-		pmm_deferred_settle_all();
+		pmm_buddy_deferred_finish();
 }
 
 /* Return: true while hand-offs defer. Locking: none. */
@@ -269,7 +264,7 @@ bool pmm_buddy_is_deferred(void)
  */
 void pmm_buddy_deferred_finish(void)
 {
-	pmm_deferred_settle_all();
+	pmm_deferred_settle_range(0, PMM_PFN_LIMIT);
 }
 
 /**

@@ -63,8 +63,7 @@ static __attribute__((noinline)) int free_error(pmm_pfn_t pfn, pmm_order_t order
 				  "pfn 0x%llx order %u: in no zone, info 0x%x",
 				  ULL(pfn), order, d->info);
 	zone_lock(zone);
-	if (zone->deferred.nr != 0 && pmm_deferred_overlaps_locked(zone, pfn, pfn + 1))
-		pmm_deferred_settle_locked(zone); /* classified as if written */
+	pmm_deferred_settle_meeting_locked(zone, pfn, pfn + 1); /* classified as if written */
 	info = d->info;
 	pmm_pfn_t head = pfn;
 	if (info & (PMM_PG_BUDDY | PMM_PG_PCP)) {

@@ -146,8 +146,7 @@ static pmm_pfn_t zone_first_used_head(struct pmm_zone *zone, pmm_pfn_t start,
 {
 	pmm_pfn_t a, b;
 	zone_lock(zone);
-	if (pmm_deferred_overlaps_locked(zone, start, stop))
-		pmm_deferred_settle_locked(zone);
+	pmm_deferred_settle_meeting_locked(zone, start, stop);
 	bool defer = pmm_deferred_plan_locked(zone, start, stop, &a, &b);
 	zone_unlock(zone);
 	if (!defer)

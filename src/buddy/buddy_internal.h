@@ -231,7 +231,8 @@ static inline void pmm_list_move_in_locked(struct pmm_zone *zone,
 /* ---- deferred top-order blocks (buddy_deferred.c) ---- */
 
 extern bool pmm_buddy_deferred_on;
-/* Spans in all zones (relaxed atomic): 0 lets the walkers skip the settle. */
+/* Spans in all zones (relaxed atomic): 0 lets the walkers skip the settle
+ * (pmm_buddy_deferred_finish(), pmm_deferred_settle_range()). */
 extern uint32_t pmm_deferred_spans;
 /* The deferral switch at boot: PMM_DEFERRED_DEFAULT (pmm_buddy_reset_settings()). */
 void pmm_buddy_deferred_reset(void);
@@ -250,14 +251,15 @@ bool pmm_deferred_replace_locked(struct pmm_zone *zone, unsigned int mt,
 				 struct pmm_page *page);
 /* Write and list every waiting block of @zone where it waits. Zone lock held. */
 void pmm_deferred_settle_locked(struct pmm_zone *zone);
-/* pmm_deferred_settle_locked() for every zone that has a span: what the
- * walkers by pfn call first. Locking: takes each zone's lock in turn. */
-void pmm_deferred_settle_all(void);
 /* pmm_deferred_settle_locked() for the zones with a span that meets
  * [@start, @end): what a walker of that range calls first (spans are whole
  * top-order blocks, so a block that meets the range lies in it or in no
  * span). Locking: takes each zone's lock in turn. */
 void pmm_deferred_settle_range(pmm_pfn_t start, pmm_pfn_t end);
+/* pmm_deferred_settle_locked() if [@start, @end) meets a span of @zone.
+ * Zone lock held. */
+void pmm_deferred_settle_meeting_locked(struct pmm_zone *zone, pmm_pfn_t start,
+					pmm_pfn_t end);
 /* Return: whether [@start, @end) meets a span of @zone. Zone lock held. */
 bool pmm_deferred_overlaps_locked(const struct pmm_zone *zone, pmm_pfn_t start,
 				  pmm_pfn_t end);

@@ -14,7 +14,8 @@
  * free + per-CPU + allocated); a deferred hand-off's spans (buddy_deferred.c):
  * aligned, apart, of one type, their waiting descriptors blank and counted
  * as free blocks of the top order on their listed block's list.
- * pmm_check() also proves every descriptor outside all zones blank. Cost O(pages); for tests and debugging.
+ * pmm_check() also proves every descriptor outside all zones blank. Cost
+ * O(pages); for tests and debugging.
  *
  * pmm_buddy_validate_locked() is the zone's own validator for PMM_DEBUG=3:
  * the part of that proof the zone lock alone guards (lists, counts, lazy
@@ -176,11 +177,11 @@ static const char *check_walk(const struct pmm_zone *zone, struct walk *w)
 	while (pfn < zone->end_pfn) {
 		pmm_pfn_t step = 1;
 		const char *err = NULL;
+		uint32_t span;
 		if (!pmm_page_is_blank(&pmm_mem_map[pfn]))
 			err = walk_one(zone, w, pfn, &step);
-		else if (zone->deferred.nr != 0 &&
-			 span_starting(zone, pfn) < zone->deferred.nr)
-			err = walk_waiting(zone, w, span_starting(zone, pfn), &step);
+		else if ((span = span_starting(zone, pfn)) < zone->deferred.nr)
+			err = walk_waiting(zone, w, span, &step);
 		if (err != NULL)
 			return err;
 		pfn += step;

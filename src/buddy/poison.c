@@ -99,7 +99,7 @@ void pmm_debug_set_poison(bool on)
 {
 	struct pmm_zone *z;
 	if (on && !pmm_poison_enabled) {
-		pmm_deferred_settle_all(); /* waiting blocks are free too */
+		pmm_buddy_deferred_finish(); /* waiting blocks are free too */
 		pmm_for_each_zone(z)
 			poison_zone(z);
 	}

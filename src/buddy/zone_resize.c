@@ -63,7 +63,7 @@ bool pmm_node_can_cover(int nid, pmm_pfn_t start, pmm_pfn_t end)
  */
 int pmm_node_grow(int nid, pmm_pfn_t start, pmm_pfn_t end)
 {
-	pmm_deferred_settle_all(); /* reads descriptors by pfn */
+	pmm_buddy_deferred_finish(); /* reads descriptors by pfn */
 	if (nid < 0 || nid >= PMM_MAX_NUMNODES || !pmm_nodes[nid].online)
 		return PMM_EINVAL;
 	if (start >= end || end > PMM_PFN_LIMIT)
@@ -95,7 +95,7 @@ static int lowest_online_node(void)
  */
 int pmm_node_offline(int nid)
 {
-	pmm_deferred_settle_all(); /* reads descriptors by pfn */
+	pmm_buddy_deferred_finish(); /* reads descriptors by pfn */
 	if (nid < 0 || nid >= PMM_MAX_NUMNODES || !pmm_nodes[nid].online)
 		return PMM_EINVAL;
 	struct pmm_node *node = &pmm_nodes[nid];
@@ -208,7 +208,7 @@ static void resize_locked(struct pmm_zone *zone, pmm_pfn_t start,
 int pmm_zone_resize(struct pmm_zone *zone, pmm_pfn_t start, pmm_pfn_t end,
 		    uint64_t present, void *bitmap)
 {
-	pmm_deferred_settle_all(); /* reads descriptors by pfn */
+	pmm_buddy_deferred_finish(); /* reads descriptors by pfn */
 	if (zone == NULL || !zone->initialized || start > end)
 		return PMM_EINVAL;
 	const struct pmm_node *node = &pmm_nodes[zone->node];
@@ -310,7 +310,7 @@ static void reset_pageblocks_locked(struct pmm_zone *zone, pmm_pfn_t start,
 int pmm_zone_withdraw(struct pmm_zone *zone, pmm_pfn_t start, pmm_pfn_t end,
 		      pmm_pfn_t *busy)
 {
-	pmm_deferred_settle_all(); /* reads descriptors by pfn */
+	pmm_buddy_deferred_finish(); /* reads descriptors by pfn */
 	if (zone == NULL || !zone->initialized || start >= end ||
 	    ((start | end) & (PMM_PAGEBLOCK_PAGES - 1)) != 0 ||
 	    start < zone->start_pfn || end > zone->end_pfn)
